@@ -1,0 +1,123 @@
+"""The normalized form of a unit: what a reviewer reads, without comments or layout.
+
+Two texts have the same normalized hash when they differ only in whitespace and comments:
+comments are cut out and whitespace outside string literals is dropped (inside a literal it
+is data and stays). In indentation-sensitive languages the indentation of each logical line
+is kept, so moving a Python statement out of a block still counts as a change.
+
+The hash reads the text and the comment and string spans of the tree, not the tree's shape:
+tree-sitter may recover from a syntax error differently after an incremental reparse than
+after a fresh one, and the same text must always hash the same.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+import typing
+
+from peer_lsp.syntax.languages import get_language
+
+if typing.TYPE_CHECKING:
+    from tree_sitter import Node, Query
+
+_WHITESPACE = re.compile(rb"\s+")
+_INDENTED = re.compile(rb"[\r\n]+([ \t]*)")
+_BRACKETS = {ord("("): 1, ord("["): 1, ord("{"): 1, ord(")"): -1, ord("]"): -1, ord("}"): -1}
+
+# Languages where indentation is syntax.
+INDENTATION_SENSITIVE = frozenset({"python", "yaml", "nim", "haskell", "fsharp", "elm"})
+
+
+def _is_comment(kind: str) -> bool:
+    return "comment" in kind
+
+
+def _is_string(kind: str) -> bool:
+    return kind.endswith(("string", "string_literal")) or kind in {"heredoc_body", "char_literal"}
+
+
+@functools.cache
+def _special_query(grammar: str) -> Query | None:
+    """A query capturing comments as @comment and string literals as @string."""
+    from tree_sitter import Query
+
+    language = get_language(grammar)
+    kinds = {
+        language.node_kind_for_id(i) or ""
+        for i in range(language.node_kind_count)
+        if language.node_kind_is_named(i) and language.node_kind_is_visible(i)
+    }
+    comments = sorted(k for k in kinds if _is_comment(k) and k.isidentifier())
+    strings = sorted(k for k in kinds if _is_string(k) and k.isidentifier())
+    patterns = []
+    if comments:
+        patterns.append("[" + " ".join(f"({k})" for k in comments) + "] @comment")
+    if strings:
+        patterns.append("[" + " ".join(f"({k})" for k in strings) + "] @string")
+    if not patterns:
+        return None
+    return Query(language, "\n".join(patterns))
+
+
+def normalized_hash(node: Node, data: bytes, grammar: str) -> str:
+    """Hash of ``node``'s text that ignores whitespace and comments."""
+    from tree_sitter import QueryCursor
+
+    start, end = node.start_byte, node.end_byte
+    spans: list[tuple[int, int, bool]] = []
+    query = _special_query(grammar)
+    if query is not None:
+        captures = QueryCursor(query).captures(node)
+        spans.extend((n.start_byte, n.end_byte, False) for n in captures.get("comment", ()))
+        spans.extend((n.start_byte, n.end_byte, True) for n in captures.get("string", ()))
+        spans.sort()
+    squeeze = _Squeezer(grammar in INDENTATION_SENSITIVE)
+    pieces: list[bytes] = []
+    cursor = start
+    for span_start, span_end, is_string in spans:
+        if span_start < cursor or span_start >= end:
+            continue  # nested inside a span already handled, or outside the node
+        pieces.append(squeeze(data[cursor:span_start]))
+        if is_string:
+            pieces.append(b"\x01" + data[span_start:span_end] + b"\x01")
+        cursor = span_end
+    pieces.append(squeeze(data[cursor:end]))
+    return hashlib.blake2b(b"".join(pieces), digest_size=16).hexdigest()
+
+
+class _Squeezer:
+    """Drops whitespace from code; optionally keeps the indentation of logical lines."""
+
+    def __init__(self, keep_indentation: bool) -> None:
+        self.keep_indentation = keep_indentation
+        self.depth = 0  # bracket depth: inside brackets, line breaks mean nothing
+
+    def __call__(self, code: bytes) -> bytes:
+        if not self.keep_indentation:
+            return _WHITESPACE.sub(b"", code)
+        out: list[bytes] = []
+        position = 0
+        for match in _INDENTED.finditer(code):
+            out.append(self._track(code[position : match.start()]))
+            if self.depth == 0:
+                out.append(b"\n" + match.group(1).replace(b"\t", b"        "))
+            position = match.end()
+        out.append(self._track(code[position:]))
+        return b"".join(out)
+
+    def _track(self, segment: bytes) -> bytes:
+        for byte in segment:
+            self.depth = max(self.depth + _BRACKETS.get(byte, 0), 0)
+        return _WHITESPACE.sub(b"", segment)
+
+
+def exact_hash(text: bytes) -> str:
+    """Hash of the exact text."""
+    return hashlib.blake2b(text, digest_size=16).hexdigest()
+
+
+def normalized_text_hash(text: bytes) -> str:
+    """Whitespace-insensitive hash of text without a syntax tree (chunks, unknown languages)."""
+    return hashlib.blake2b(_WHITESPACE.sub(b"", text), digest_size=16).hexdigest()
