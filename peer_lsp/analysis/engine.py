@@ -1,0 +1,126 @@
+"""The engine both front doors share: documents in, findings out.
+
+The server feeds it editor events; `peer check` feeds it files. Findings are kept per
+document and per producer, so each producer replaces only its own (syntax now; local rules
+and model reviews join later) and the merged list is what the editor sees.
+"""
+
+from __future__ import annotations
+
+import logging
+import typing
+
+from peer_lsp.analysis.syntax_findings import syntax_findings
+from peer_lsp.documents.positions import Encoding
+from peer_lsp.documents.store import Document, DocumentStore, EditResult, TextChange
+from peer_lsp.log import log_context
+from peer_lsp.settings import Settings
+
+if typing.TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from peer_lsp.analysis.findings import Finding
+
+log = logging.getLogger(__name__)
+
+SYNTAX = "syntax"
+
+
+def merge(by_producer: dict[str, list[Finding]]) -> list[Finding]:
+    """All producers' findings in document order, each fingerprint once."""
+    seen: set[str] = set()
+    merged: list[Finding] = []
+    for findings in by_producer.values():
+        for finding in findings:
+            if finding.fingerprint not in seen:
+                seen.add(finding.fingerprint)
+                merged.append(finding)
+    merged.sort(key=lambda f: (f.span.start_byte, f.span.end_byte, f.rule_id))
+    return merged
+
+
+class Engine:
+    """Open documents and their current findings."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+        self.documents = DocumentStore()
+        self._findings: dict[str, dict[str, list[Finding]]] = {}
+
+    def open(
+        self,
+        uri: str,
+        text: str,
+        language_id: str = "",
+        version: int | None = None,
+        encoding: Encoding = Encoding.UTF16,
+    ) -> Document:
+        """Start tracking a document and analyse all of it."""
+        with log_context(uri, version):
+            document = Document.open(
+                uri, text, language_id, version, encoding, self.settings.max_chunk_lines
+            )
+            self.documents.open(document)
+            log.debug(
+                "opened as %s: %d bytes, %d units",
+                document.grammar or "plain text",
+                len(document.data),
+                len(document.units),
+            )
+            self._analyse(document)
+            return document
+
+    def change(
+        self, uri: str, changes: Sequence[TextChange], version: int | None
+    ) -> EditResult | None:
+        """Apply editor changes and re-analyse; None when the document is not open."""
+        document = self.documents.get(uri)
+        if document is None:
+            log.warning("change to %s ignored: the document is not open", uri)
+            return None
+        with log_context(uri, version):
+            result = document.apply_changes(changes, version)
+            if result.units:
+                log.debug(
+                    "units: %d changed, %d added, %d removed (parse %.2f ms)",
+                    len(result.units.changed),
+                    len(result.units.added),
+                    len(result.units.removed),
+                    result.parse_ms,
+                )
+            self._analyse(document)
+            return result
+
+    def close(self, uri: str) -> None:
+        self.documents.close(uri)
+        self._findings.pop(uri, None)
+
+    def findings(self, uri: str) -> list[Finding]:
+        """Current findings of an open document, merged across producers."""
+        return merge(self._findings.get(uri, {}))
+
+    def reanalyse_all(self) -> None:
+        """Run every producer again on every open document (after a settings change)."""
+        for document in self.documents:
+            self._analyse(document)
+
+    def _analyse(self, document: Document) -> None:
+        producers = self._findings.setdefault(document.uri, {})
+        if len(document.data) > self.settings.max_file_bytes:
+            log.info(
+                "not analysed: %d bytes is over maxFileBytes (%d)",
+                len(document.data),
+                self.settings.max_file_bytes,
+            )
+            producers.clear()
+            return
+        producers[SYNTAX] = syntax_findings(document)
+
+
+def analyse_text(
+    path: str, text: str, settings: Settings | None = None, language_id: str = ""
+) -> tuple[Document, list[Finding]]:
+    """Analyse one file's text headless, as `peer check` does."""
+    engine = Engine(settings)
+    document = engine.open(path, text, language_id)
+    return document, engine.findings(path)

@@ -1,0 +1,125 @@
+"""Syntax errors as findings: tree-sitter's ERROR and MISSING nodes, in readable words.
+
+Only subtrees that contain an error are visited (``has_error``), so a clean file costs one
+check of the root however large it is.
+"""
+
+from __future__ import annotations
+
+import typing
+
+from peer_lsp.analysis.findings import Category, Finding, Severity, Span, fingerprint
+
+if typing.TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
+    from tree_sitter import Node
+
+    from peer_lsp.documents.store import Document
+    from peer_lsp.syntax.units import Unit
+
+RULE_ID = "syntax-error"
+MAX_SYNTAX_FINDINGS = 50
+_MAX_TOKEN = 24
+
+
+def _error_nodes(node: Node) -> Iterator[Node]:
+    """Innermost ERROR nodes and MISSING nodes, in document order."""
+    if node.is_missing:
+        yield node
+        return
+    nested = [c for c in node.children if c.has_error or c.is_missing or c.is_error]
+    if node.is_error and not nested:
+        yield node
+        return
+    for child in nested:
+        yield from _error_nodes(child)
+
+
+def _leaves(node: Node, limit: int = 256) -> list[Node]:
+    """The first ``limit`` tokens under ``node``."""
+    found: list[Node] = []
+    stack = [node]
+    while stack and len(found) < limit:
+        current = stack.pop()
+        if current.child_count == 0:
+            found.append(current)
+        else:
+            stack.extend(reversed(current.children))
+    return found
+
+
+_CLOSERS = {"(": ")", "[": "]", "{": "}"}
+
+
+def _unclosed_bracket(tokens: Sequence[Node]) -> Node | None:
+    open_tokens: list[Node] = []
+    for token in tokens:
+        if token.type in _CLOSERS:
+            open_tokens.append(token)
+        elif open_tokens and token.type == _CLOSERS[open_tokens[-1].type]:
+            open_tokens.pop()
+    return open_tokens[0] if open_tokens else None
+
+
+def _quote(data: bytes, start: int, end: int) -> str:
+    text = data[start:end].decode("utf-8", "replace").strip()
+    text = text.splitlines()[0] if text else ""
+    if len(text) > _MAX_TOKEN:
+        text = text[: _MAX_TOKEN - 1] + "…"
+    return text
+
+
+def describe(node: Node, data: bytes) -> tuple[str, int, int]:
+    """Message and byte range for an ERROR or MISSING node.
+
+    A MISSING node names what was expected; an ERROR node is described by a bracket it
+    left open, or else by its first token.
+    """
+    if node.is_missing:
+        label = node.type.replace("_", " ") if node.is_named else f"'{node.type}'"
+        return f"missing {label}", node.start_byte, node.end_byte
+    tokens = _leaves(node)
+    bracket = _unclosed_bracket(tokens)
+    if bracket is not None:
+        return f"'{bracket.type}' was never closed", bracket.start_byte, bracket.end_byte
+    first = tokens[0] if tokens else node
+    text = _quote(data, first.start_byte, first.end_byte)
+    if not text:
+        return "syntax error", node.start_byte, node.end_byte
+    return f"unexpected '{text}'", first.start_byte, first.end_byte
+
+
+def _innermost_unit(units: Sequence[Unit], start: int, end: int) -> Unit | None:
+    around = [unit for unit in units if unit.start_byte <= start and end <= unit.end_byte]
+    return min(around, key=lambda unit: unit.end_byte - unit.start_byte, default=None)
+
+
+def syntax_findings(document: Document) -> list[Finding]:
+    """Findings for every syntax error in the document (at most ``MAX_SYNTAX_FINDINGS``)."""
+    tree = document.tree
+    if tree is None or not tree.root_node.has_error:
+        return []
+    data = document.data
+    findings: list[Finding] = []
+    for node in _error_nodes(tree.root_node):
+        message, start, end = describe(node, data)
+        unit = _innermost_unit(document.units, start, end)
+        unit_name = unit.qualified_name if unit else ""
+        excerpt = data[node.start_byte : node.end_byte].decode("utf-8", "replace")
+        findings.append(
+            Finding(
+                span=Span(start, end, document.lines.line_of(start), document.lines.line_of(end)),
+                severity=Severity.ERROR,
+                category=Category.SYNTAX,
+                rule_id=RULE_ID,
+                message=message,
+                source="syntax",
+                fingerprint=fingerprint(RULE_ID, unit_name, f"{message}\0{excerpt}"),
+                unit_hash=unit.exact_hash if unit else "",
+                unit_name=unit_name,
+            )
+        )
+        if len(findings) >= MAX_SYNTAX_FINDINGS:
+            break
+    return findings

@@ -1,0 +1,98 @@
+"""The `peer` command line: serve the editor, or check files headless.
+
+Imports stay inside the commands so that `peer-lsp` starts without loading what only
+`peer check` needs, and the other way round.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import typing
+from collections.abc import Sequence
+
+from peer_lsp import __version__
+from peer_lsp.settings import LOG_LEVELS, SEVERITIES
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+
+
+def _add_logging(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--log-level", choices=LOG_LEVELS, default=None, help="least severe level to log"
+    )
+    parser.add_argument(
+        "--log-file", default=None, help="log file (default: peer-lsp.log in the user state dir)"
+    )
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> typing.NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="peer", description="peer-lsp: an AI code reviewer in your editor.")
+    parser.add_argument("--version", action="version", version=f"peer-lsp {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    serve = commands.add_parser("serve", help="run the language server on stdio")
+    _add_logging(serve)
+
+    check = commands.add_parser("check", help="check files and folders, as in CI")
+    check.add_argument("paths", nargs="*", default=["."], metavar="PATH")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument(
+        "--fail-on",
+        choices=SEVERITIES,
+        default=None,
+        help="exit 1 when a finding is at or above this severity (default: setting failOn)",
+    )
+    check.add_argument(
+        "--exclude", action="append", default=[], metavar="GLOB", help="also skip these files"
+    )
+    check.add_argument("--config", default=None, help="settings file (.peer.toml or pyproject)")
+    check.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    _add_logging(check)
+    return parser
+
+
+def serve(log_level: str | None = None, log_file: str | None = None) -> int:
+    """Run the language server on stdin/stdout until the client says exit."""
+    from peer_lsp import log
+
+    log.configure(log_level or "info", log_file)
+    from peer_lsp.server import create_server
+
+    server = create_server()
+    import logging
+
+    logging.getLogger(log.LOGGER_NAME).addHandler(server.client_log_handler())
+    server.start_io()
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        return serve(args.log_level, args.log_file)
+    if args.command == "check":
+        from peer_lsp.check.command import run_check
+
+        return run_check(args)
+    parser.print_help(sys.stderr)
+    return EXIT_USAGE
+
+
+def serve_main() -> int:
+    """Entry point of `peer-lsp`: the server, with the same logging flags as `peer serve`."""
+    parser = _Parser(prog="peer-lsp", description="peer-lsp language server (stdio)")
+    parser.add_argument("--version", action="version", version=f"peer-lsp {__version__}")
+    parser.add_argument("--stdio", action="store_true", help="accepted for editors; always stdio")
+    _add_logging(parser)
+    args = parser.parse_args()
+    return serve(args.log_level, args.log_file)

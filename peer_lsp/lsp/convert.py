@@ -1,0 +1,53 @@
+"""Engine values to LSP values: findings to diagnostics, byte offsets to ranges."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from peer_lsp.analysis.findings import Finding, Severity
+from peer_lsp.documents.positions import position_at
+from peer_lsp.documents.store import Document, TextChange
+
+DIAGNOSTIC_SOURCE = "peer"
+
+_SEVERITY = {
+    Severity.ERROR: types.DiagnosticSeverity.Error,
+    Severity.WARNING: types.DiagnosticSeverity.Warning,
+    Severity.INFO: types.DiagnosticSeverity.Information,
+    Severity.HINT: types.DiagnosticSeverity.Hint,
+}
+
+
+def to_lsp_range(document: Document, start: int, end: int) -> types.Range:
+    """The LSP range of a byte range, in the document's negotiated encoding."""
+    data, lines, encoding = document.data, document.lines, document.encoding
+    start_line, start_char = position_at(data, lines, start, encoding)
+    end_line, end_char = position_at(data, lines, end, encoding)
+    return types.Range(types.Position(start_line, start_char), types.Position(end_line, end_char))
+
+
+def to_diagnostic(document: Document, finding: Finding) -> types.Diagnostic:
+    return types.Diagnostic(
+        range=to_lsp_range(document, finding.span.start_byte, finding.span.end_byte),
+        message=finding.message,
+        severity=_SEVERITY[finding.severity],
+        code=finding.rule_id,
+        source=DIAGNOSTIC_SOURCE,
+        data={
+            "fingerprint": finding.fingerprint,
+            "confidence": finding.confidence,
+            "source": finding.source,
+        },
+    )
+
+
+def to_diagnostics(document: Document, findings: list[Finding]) -> list[types.Diagnostic]:
+    return [to_diagnostic(document, finding) for finding in findings]
+
+
+def from_content_change(change: types.TextDocumentContentChangeEvent) -> TextChange:
+    """An editor content change as the engine's TextChange."""
+    if isinstance(change, types.TextDocumentContentChangePartial):
+        start, end = change.range.start, change.range.end
+        return TextChange(change.text, (start.line, start.character, end.line, end.character))
+    return TextChange(change.text)

@@ -1,0 +1,114 @@
+"""initialize, initialized and settings: learn the client, resolve settings, keep them live."""
+
+from __future__ import annotations
+
+import logging
+import typing
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.uris import to_fs_path
+
+from peer_lsp import log as peer_log
+from peer_lsp.lsp import diagnostics
+from peer_lsp.lsp.capabilities import ClientFeatures
+from peer_lsp.settings import Problem, Settings, load_settings, resolve
+
+if typing.TYPE_CHECKING:
+    from peer_lsp.server import PeerLanguageServer
+
+log = logging.getLogger(__name__)
+
+SECTION = "peer"
+
+
+def _workspace_root(params: types.InitializeParams) -> Path | None:
+    uri = params.root_uri
+    if params.workspace_folders:
+        uri = params.workspace_folders[0].uri
+    if uri:
+        path = to_fs_path(uri)
+        return Path(path) if path else None
+    return Path(params.root_path) if params.root_path else None
+
+
+def _report(ls: PeerLanguageServer, problems: list[Problem]) -> None:
+    if not problems:
+        return
+    for problem in problems:
+        log.warning("setting rejected: %s", problem)
+    summary = "; ".join(problem.message for problem in problems[:3])
+    more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+    ls.show(
+        types.MessageType.Warning,
+        f"peer-lsp: invalid settings, using defaults for them: {summary}{more}",
+    )
+
+
+def apply_settings(ls: PeerLanguageServer, raw: object, base: Settings) -> None:
+    """Resolve editor settings over ``base``, report what was rejected, and re-analyse."""
+    settings, problems = resolve(raw, base, source="editor settings")
+    _report(ls, problems)
+    if settings != ls.engine.settings:
+        ls.engine.settings = settings
+        peer_log.set_level(settings.log_level)
+        ls.engine.reanalyse_all()
+        diagnostics.refresh(ls)
+
+
+def initialize(ls: PeerLanguageServer, params: types.InitializeParams) -> None:
+    ls.client = ClientFeatures.from_capabilities(params.capabilities)
+    root = _workspace_root(params)
+    base, problems = load_settings(root) if root else (Settings(), [])
+    ls.project_settings = base
+    settings, more = resolve(params.initialization_options, base, source="initializationOptions")
+    ls.engine.settings = settings
+    peer_log.set_level(settings.log_level)
+    ls.init_options = params.initialization_options
+    log.info(
+        "initialize: client %s, encoding %s, diagnostics %s",
+        params.client_info.name if params.client_info else "unknown",
+        ls.client.position_encoding.value,
+        "pulled" if ls.client.pull_diagnostics else "pushed",
+    )
+    ls.pending_problems = problems + more
+
+
+async def initialized(ls: PeerLanguageServer, params: types.InitializedParams) -> None:
+    _report(ls, ls.pending_problems)
+    ls.pending_problems = []
+    await _pull_configuration(ls)
+
+
+async def _pull_configuration(ls: PeerLanguageServer) -> None:
+    if not ls.client.configuration:
+        return
+    try:
+        result = await ls.workspace_configuration_async(
+            types.ConfigurationParams(items=[types.ConfigurationItem(section=SECTION)])
+        )
+    except Exception:
+        log.warning("workspace/configuration failed; keeping current settings", exc_info=True)
+        return
+    raw = result[0] if result else None
+    if raw is not None:
+        base, _ = resolve(ls.init_options, ls.project_settings, source="initializationOptions")
+        apply_settings(ls, raw, base)
+
+
+async def did_change_configuration(
+    ls: PeerLanguageServer, params: types.DidChangeConfigurationParams
+) -> None:
+    if ls.client.configuration:
+        await _pull_configuration(ls)
+        return
+    raw = params.settings
+    if isinstance(raw, dict) and SECTION in raw:
+        raw = raw[SECTION]
+    apply_settings(ls, raw, ls.project_settings)
+
+
+def register(server: PeerLanguageServer) -> None:
+    server.feature(types.INITIALIZE)(initialize)
+    server.feature(types.INITIALIZED)(initialized)
+    server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)(did_change_configuration)

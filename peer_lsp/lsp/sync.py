@@ -1,0 +1,45 @@
+"""Document synchronisation: didOpen, didChange, didClose feed the engine and publish."""
+
+from __future__ import annotations
+
+import logging
+import typing
+
+from lsprotocol import types
+
+from peer_lsp.lsp import diagnostics
+from peer_lsp.lsp.convert import from_content_change
+from peer_lsp.lsp.errors import survive
+
+if typing.TYPE_CHECKING:
+    from peer_lsp.server import PeerLanguageServer
+
+log = logging.getLogger(__name__)
+
+
+@survive(None)
+def did_open(ls: PeerLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
+    item = params.text_document
+    ls.engine.open(item.uri, item.text, item.language_id, item.version, ls.client.position_encoding)
+    diagnostics.publish(ls, item.uri)
+
+
+@survive(None)
+def did_change(ls: PeerLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    changes = [from_content_change(change) for change in params.content_changes]
+    if ls.engine.change(uri, changes, params.text_document.version) is not None:
+        diagnostics.publish(ls, uri)
+
+
+@survive(None)
+def did_close(ls: PeerLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    ls.engine.close(uri)
+    diagnostics.clear(ls, uri)
+
+
+def register(server: PeerLanguageServer) -> None:
+    server.feature(types.TEXT_DOCUMENT_DID_OPEN)(did_open)
+    server.feature(types.TEXT_DOCUMENT_DID_CHANGE)(did_change)
+    server.feature(types.TEXT_DOCUMENT_DID_CLOSE)(did_close)

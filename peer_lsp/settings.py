@@ -1,0 +1,264 @@
+"""Settings: raw options from the editor and from files, resolved into one typed `Settings`.
+
+Sources, lowest priority first: the defaults below, the project file (``.peer.toml``, or
+``[tool.peer]`` in ``pyproject.toml``), then the editor (initializationOptions, refreshed from
+workspace/configuration). Keys are camelCase as editors send them; files may also use
+snake_case. A bad key or value never stops anything: it is reported as a `Problem` naming
+the key and what is accepted, and its default stays in force.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+LOG_LEVELS = ("error", "warning", "info", "debug")
+SEVERITIES = ("hint", "info", "warning", "error")
+
+DEFAULT_EXCLUDE = (
+    "**/.git/**",
+    "**/node_modules/**",
+    "**/.venv/**",
+    "**/venv/**",
+    "**/__pycache__/**",
+    "**/*.min.js",
+)
+
+PROJECT_FILES = (".peer.toml", "pyproject.toml")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Every setting of peer-lsp, with its default. Field docs feed docs/configuration.md."""
+
+    log_level: str = "info"
+    """Least severe log level written to the log file: error, warning, info or debug."""
+
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    """Glob patterns of files that are never analysed (matched against relative paths)."""
+
+    fail_on: str = "warning"
+    """`peer check` exits 1 when a finding is at or above this severity."""
+
+    min_confidence: float = 0.5
+    """Findings less likely than this to be real are hidden (0 to 1)."""
+
+    preferred_confidence: float = 0.8
+    """A quick fix at or above this confidence is marked preferred (0 to 1)."""
+
+    max_chunk_lines: int = 80
+    """Longest top-level chunk, in lines, for files without function-level units."""
+
+    max_file_bytes: int = 2_000_000
+    """Larger files are not analysed (they still open; they get no diagnostics)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One rejected setting: where it came from, its key, and why."""
+
+    source: str
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Spec:
+    attr: str
+    key: str
+    kind: type
+    choices: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+_BOUNDS: dict[str, tuple[float, float]] = {
+    "min_confidence": (0.0, 1.0),
+    "preferred_confidence": (0.0, 1.0),
+    "max_chunk_lines": (5, 10_000),
+    "max_file_bytes": (1_000, 1_000_000_000),
+}
+_CHOICES: dict[str, tuple[str, ...]] = {"log_level": LOG_LEVELS, "fail_on": SEVERITIES}
+_KINDS: dict[str, type] = {
+    "log_level": str,
+    "exclude": tuple,
+    "fail_on": str,
+    "min_confidence": float,
+    "preferred_confidence": float,
+    "max_chunk_lines": int,
+    "max_file_bytes": int,
+}
+
+SPECS: tuple[_Spec, ...] = tuple(
+    _Spec(
+        f.name,
+        _camel(f.name),
+        _KINDS[f.name],
+        _CHOICES.get(f.name, ()),
+        *(_BOUNDS.get(f.name, (None, None))),
+    )
+    for f in dataclasses.fields(Settings)
+)
+_BY_LOOSE_KEY = {spec.key.lower(): spec for spec in SPECS}
+
+
+def _loose(key: str) -> str:
+    return key.replace("_", "").replace("-", "").lower()
+
+
+def _expected(spec: _Spec) -> str:
+    if spec.choices:
+        return "one of " + ", ".join(spec.choices)
+    if spec.kind is tuple:
+        return "a list of glob strings"
+    if spec.kind is bool:
+        return "true or false"
+    noun = "a whole number" if spec.kind is int else "a number"
+    if spec.minimum is not None and spec.maximum is not None:
+        low = int(spec.minimum) if spec.kind is int else spec.minimum
+        high = int(spec.maximum) if spec.kind is int else spec.maximum
+        return f"{noun} from {low} to {high}"
+    return noun
+
+
+def _convert(spec: _Spec, value: object) -> object:
+    """The typed value, or raise ValueError."""
+    if spec.kind is tuple:
+        if isinstance(value, str):
+            return (value,)
+        if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+            return tuple(value)
+        raise ValueError
+    if spec.kind is bool:
+        if isinstance(value, bool):
+            return value
+        raise ValueError
+    if spec.kind is str:
+        if isinstance(value, str) and (not spec.choices or value.lower() in spec.choices):
+            return value.lower()
+        raise ValueError
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError
+    if spec.kind is int and (isinstance(value, float) and not value.is_integer()):
+        raise ValueError
+    number = spec.kind(value)
+    if spec.minimum is not None and number < spec.minimum:
+        raise ValueError
+    if spec.maximum is not None and number > spec.maximum:
+        raise ValueError
+    return number
+
+
+def _unwrap(raw: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Editors often send ``{"peer": {...}}``; accept both shapes."""
+    inner = raw.get("peer")
+    if isinstance(inner, Mapping) and len(raw) == 1:
+        return inner
+    return raw
+
+
+def resolve(
+    raw: object, base: Settings | None = None, source: str = "settings"
+) -> tuple[Settings, list[Problem]]:
+    """Apply raw options on top of ``base``; return the result and what was rejected."""
+    settings = base or Settings()
+    if raw is None:
+        return settings, []
+    if not isinstance(raw, Mapping):
+        return settings, [Problem(source, "", f"settings must be an object, got {raw!r}")]
+    problems: list[Problem] = []
+    changes: dict[str, object] = {}
+    for key, value in _unwrap(raw).items():
+        spec = _BY_LOOSE_KEY.get(_loose(str(key)))
+        if spec is None:
+            known = ", ".join(s.key for s in SPECS)
+            problems.append(
+                Problem(source, str(key), f"unknown setting {key!r}; known settings: {known}")
+            )
+            continue
+        if value is None:
+            continue
+        try:
+            changes[spec.attr] = _convert(spec, value)
+        except ValueError:
+            problems.append(
+                Problem(
+                    source,
+                    spec.key,
+                    f"invalid value for {spec.key!r}: {value!r}; expected {_expected(spec)}",
+                )
+            )
+    if (
+        changes.get("min_confidence", settings.min_confidence)  # type: ignore[operator]
+        > changes.get("preferred_confidence", settings.preferred_confidence)
+    ):
+        problems.append(
+            Problem(
+                source,
+                "preferredConfidence",
+                "preferredConfidence must not be below minConfidence; keeping both defaults",
+            )
+        )
+        changes.pop("min_confidence", None)
+        changes.pop("preferred_confidence", None)
+    return dataclasses.replace(settings, **changes), problems  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectConfig:
+    """Settings read from a project file, with the file they came from."""
+
+    raw: Mapping[str, Any] = field(default_factory=dict)
+    path: Path | None = None
+    error: str | None = None
+
+
+def find_project_config(start: Path) -> ProjectConfig:
+    """The nearest ``.peer.toml`` or ``pyproject.toml`` with ``[tool.peer]``, walking up."""
+    folder = start if start.is_dir() else start.parent
+    for directory in (folder, *folder.parents):
+        for name in PROJECT_FILES:
+            path = directory / name
+            if not path.is_file():
+                continue
+            try:
+                document = tomllib.loads(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+                return ProjectConfig({}, path, f"{path}: cannot read settings: {error}")
+            if name == ".peer.toml":
+                return ProjectConfig(document, path)
+            section = document.get("tool", {}).get("peer")
+            if isinstance(section, Mapping):
+                return ProjectConfig(section, path)
+    return ProjectConfig()
+
+
+def load_settings(
+    start: Path, overrides: Mapping[str, Any] | None = None
+) -> tuple[Settings, list[Problem]]:
+    """Settings for a project: defaults, then its project file, then ``overrides``."""
+    config = find_project_config(start)
+    problems: list[Problem] = []
+    if config.error:
+        problems.append(Problem(str(config.path), "", config.error))
+    settings, found = resolve(config.raw, source=str(config.path or "defaults"))
+    problems.extend(found)
+    if overrides:
+        settings, found = resolve(overrides, settings, source="command line")
+        problems.extend(found)
+    return settings, problems

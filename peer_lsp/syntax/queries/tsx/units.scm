@@ -1,0 +1,98 @@
+; Units of TSX (TypeScript with JSX): functions, classes, interfaces, enums, namespaces, methods with a body, and function values bound to a name.
+
+; Exported declarations: the `export` keyword (and class decorators before it) belong to the unit.
+(export_statement
+  declaration: [
+    (function_declaration name: (identifier) @name)
+    (generator_function_declaration name: (identifier) @name)
+  ]) @definition.function
+
+(export_statement
+  declaration: [
+    (class_declaration name: (_) @name)
+    (abstract_class_declaration name: (_) @name)
+    (interface_declaration name: (_) @name)
+    (enum_declaration name: (_) @name)
+    (internal_module name: (_) @name)
+  ]) @definition.class
+
+(export_statement
+  declaration: (lexical_declaration
+    .
+    (variable_declarator
+      name: (identifier) @name
+      value: [(arrow_function) (function_expression) (generator_function)])
+    .)) @definition.function
+
+(export_statement
+  declaration: (lexical_declaration
+    .
+    (variable_declarator name: (identifier) @name value: (class))
+    .)) @definition.class
+
+; Declarations. Signatures without a body (overloads, `declare`, interface members) are not units.
+[
+  (function_declaration name: (identifier) @name)
+  (generator_function_declaration name: (identifier) @name)
+] @definition.function
+
+[
+  (class_declaration name: (_) @name)
+  (abstract_class_declaration name: (_) @name)
+  (interface_declaration name: (_) @name)
+  (enum_declaration name: (_) @name)
+  (internal_module name: (_) @name)
+  (module name: (_) @name)
+] @definition.class
+
+; `const f = () => {}`: the whole declaration when it declares one name, else the declarator.
+[
+  (lexical_declaration
+    .
+    (variable_declarator
+      name: (identifier) @name
+      value: [(arrow_function) (function_expression) (generator_function)])
+    .)
+  (variable_declaration
+    .
+    (variable_declarator
+      name: (identifier) @name
+      value: [(arrow_function) (function_expression) (generator_function)])
+    .)
+] @definition.function
+
+(variable_declarator
+  name: (identifier) @name
+  value: [(arrow_function) (function_expression) (generator_function)]) @definition.function
+
+[
+  (lexical_declaration
+    .
+    (variable_declarator name: (identifier) @name value: (class))
+    .)
+  (variable_declaration
+    .
+    (variable_declarator name: (identifier) @name value: (class))
+    .)
+] @definition.class
+
+(variable_declarator name: (identifier) @name value: (class)) @definition.class
+
+; Methods, class fields holding functions, object-literal members holding functions.
+(method_definition name: (_) @name) @definition.function
+
+(public_field_definition
+  name: (_) @name
+  value: [(arrow_function) (function_expression) (generator_function)]) @definition.function
+
+(pair
+  key: (property_identifier) @name
+  value: [(arrow_function) (function_expression) (generator_function)]) @definition.function
+
+; `exports.handler = async () => {}`, `Foo.prototype.bar = function () {}`.
+(assignment_expression
+  left: [
+    (identifier) @name
+    (member_expression property: (property_identifier) @name)
+  ]
+  right: [(arrow_function) (function_expression) (generator_function)]) @definition.function
