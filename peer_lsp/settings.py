@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -236,6 +235,8 @@ def find_project_config(start: Path) -> ProjectConfig:
             path = directory / name
             if not path.is_file():
                 continue
+            import tomllib  # compiling its regexes costs ~40 ms: only when there is a file
+
             try:
                 document = tomllib.loads(path.read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
@@ -262,3 +263,39 @@ def load_settings(
         settings, found = resolve(overrides, settings, source="command line")
         problems.extend(found)
     return settings, problems
+
+
+def field_docs() -> dict[str, str]:
+    """Each setting's documentation, read from the attribute docstrings of `Settings`."""
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(Settings))
+    docs: dict[str, str] = {}
+    body = tree.body[0].body  # type: ignore[attr-defined]
+    for node, following in zip(body, body[1:], strict=False):
+        if (
+            isinstance(node, ast.AnnAssign)
+            and isinstance(node.target, ast.Name)
+            and isinstance(following, ast.Expr)
+            and isinstance(following.value, ast.Constant)
+        ):
+            docs[node.target.id] = " ".join(str(following.value.value).split())
+    return docs
+
+
+def reference_table() -> str:
+    """The Markdown table of every setting: key, type, default, meaning."""
+    docs = field_docs()
+    defaults = Settings()
+    rows = ["| key | type | default | meaning |", "|---|---|---|---|"]
+    for spec in SPECS:
+        default = getattr(defaults, spec.attr)
+        if isinstance(default, tuple):
+            shown = "[" + ", ".join(f'"{item}"' for item in default) + "]"
+        elif isinstance(default, str):
+            shown = f'"{default}"'
+        else:
+            shown = str(default)
+        rows.append(f"| `{spec.key}` | {_expected(spec)} | `{shown}` | {docs[spec.attr]} |")
+    return "\n".join(rows)

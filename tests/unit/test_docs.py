@@ -1,0 +1,20 @@
+"""The documentation that is derived from code stays in step with it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from peer_lsp.settings import SPECS, reference_table
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_configuration_reference_is_current() -> None:
+    text = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+    assert reference_table() in text, "regenerate the table with peer_lsp.settings.reference_table"
+
+
+def test_every_setting_is_documented() -> None:
+    table = reference_table()
+    for spec in SPECS:
+        assert f"| `{spec.key}` |" in table
