@@ -72,7 +72,8 @@ def serve(log_level: str | None = None, log_file: str | None = None) -> int:
 
     logging.getLogger(log.LOGGER_NAME).addHandler(server.client_log_handler())
     server.start_io()
-    return EXIT_OK
+    # The LSP asks for exit code 1 when the client says exit without shutdown first.
+    return EXIT_OK if server.protocol._shutdown else EXIT_FINDINGS
 
 
 def main(argv: Sequence[str] | None = None) -> int:

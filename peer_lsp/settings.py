@@ -10,6 +10,7 @@ the key and what is accepted, and its default stays in force.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -273,7 +274,7 @@ def field_docs() -> dict[str, str]:
     tree = ast.parse(inspect.getsource(Settings))
     docs: dict[str, str] = {}
     body = tree.body[0].body  # type: ignore[attr-defined]
-    for node, following in zip(body, body[1:], strict=False):
+    for node, following in itertools.pairwise(body):
         if (
             isinstance(node, ast.AnnAssign)
             and isinstance(node.target, ast.Name)

@@ -16,7 +16,6 @@ if typing.TYPE_CHECKING:
     from tree_sitter import Node
 
     from peer_lsp.documents.store import Document
-    from peer_lsp.syntax.units import Unit
 
 RULE_ID = "syntax-error"
 MAX_SYNTAX_FINDINGS = 50
@@ -90,11 +89,6 @@ def describe(node: Node, data: bytes) -> tuple[str, int, int]:
     return f"unexpected '{text}'", first.start_byte, first.end_byte
 
 
-def _innermost_unit(units: Sequence[Unit], start: int, end: int) -> Unit | None:
-    around = [unit for unit in units if unit.start_byte <= start and end <= unit.end_byte]
-    return min(around, key=lambda unit: unit.end_byte - unit.start_byte, default=None)
-
-
 def syntax_findings(document: Document) -> list[Finding]:
     """Findings for every syntax error in the document (at most ``MAX_SYNTAX_FINDINGS``)."""
     tree = document.tree
@@ -104,7 +98,7 @@ def syntax_findings(document: Document) -> list[Finding]:
     findings: list[Finding] = []
     for node in _error_nodes(tree.root_node):
         message, start, end = describe(node, data)
-        unit = _innermost_unit(document.units, start, end)
+        unit = document.unit_index.innermost(start, end)
         unit_name = unit.qualified_name if unit else ""
         excerpt = data[node.start_byte : node.end_byte].decode("utf-8", "replace")
         findings.append(

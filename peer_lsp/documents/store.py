@@ -9,6 +9,7 @@ ranges are extracted again. Nothing here knows about LSP: positions arrive as pl
 from __future__ import annotations
 
 import logging
+import re
 import time
 import typing
 from dataclasses import dataclass, field
@@ -16,12 +17,20 @@ from dataclasses import dataclass, field
 from peer_lsp.documents.lines import LineIndex
 from peer_lsp.documents.positions import Encoding, offset_at
 from peer_lsp.syntax.languages import new_parser, resolve_language
-from peer_lsp.syntax.units import DEFAULT_CHUNK_LINES, Unit, UnitDiff, UnitIndex, diff_units
+from peer_lsp.syntax.units import (
+    DEFAULT_CHUNK_LINES,
+    Unit,
+    UnitDiff,
+    UnitIndex,
+    merge_ranges,
+)
 
 if typing.TYPE_CHECKING:
     from tree_sitter import Parser, Point, Tree
 
 log = logging.getLogger(__name__)
+
+_LONE_CR = re.compile(rb"\r(?!\n)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,16 +62,6 @@ def _remap(offset: int, start: int, end: int, new_end: int) -> int:
     return new_end
 
 
-def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(ranges):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
-
-
 @dataclass(eq=False)
 class Document:
     """One open document.
@@ -89,7 +88,7 @@ class Document:
         self.unit_index = UnitIndex(self.grammar or "text")
         if self.grammar is not None:
             self._parser = new_parser(self.grammar)
-            self.tree = self._parser.parse(self.data)
+            self.tree = self._parser.parse(self._parser_view())
         self.unit_index.rebuild(self.tree, self.data, self.lines)
 
     @classmethod
@@ -124,7 +123,6 @@ class Document:
         self, changes: typing.Sequence[TextChange], version: int | None
     ) -> EditResult:
         """Apply editor changes in order, reparse once, and report the units they touched."""
-        before = list(self.units)
         dirty: list[tuple[int, int]] = []
         full = False
         for change in changes:
@@ -144,16 +142,16 @@ class Document:
         began = time.perf_counter()
         if self._parser is not None:
             old_tree = self.tree
-            self.tree = self._parser.parse(self.data, None if full else old_tree)
+            self.tree = self._parser.parse(self._parser_view(), None if full else old_tree)
             if old_tree is not None and not full:
                 dirty.extend((r.start_byte, r.end_byte) for r in old_tree.changed_ranges(self.tree))
         parse_ms = (time.perf_counter() - began) * 1000
-        merged = _merge(dirty)
+        merged = merge_ranges(dirty)
         if full or self.tree is None:
-            self.unit_index.rebuild(self.tree, self.data, self.lines)
+            diff = self.unit_index.rebuild(self.tree, self.data, self.lines)
         else:
-            self.unit_index.update(self.tree, self.data, self.lines, merged)
-        return EditResult(diff_units(before, self.units), tuple(merged), parse_ms)
+            diff = self.unit_index.update(self.tree, self.data, self.lines, merged)
+        return EditResult(diff, tuple(merged), parse_ms)
 
     def _replace_all(self, text: str) -> None:
         self.data = text.encode("utf-8")
@@ -162,7 +160,10 @@ class Document:
 
     def _splice(self, start: int, end: int, new: bytes) -> int:
         """Replace ``data[start:end]`` and keep lines, tree and unit positions in step."""
-        start_point = self._point(start)
+        # A CR just before the edit may turn from lone (an LF to the parser) into half of a
+        # CRLF or back, so the parser is told that the edit starts there.
+        tree_start = start - 1 if start and self.data[start - 1] == 0x0D else start
+        start_point = self._point(tree_start)
         old_end_point = self._point(end)
         self.data = self.data[:start] + new + self.data[end:]
         new_end = start + len(new)
@@ -170,21 +171,29 @@ class Document:
         if b"\r" in new or self._lone_cr:
             self._lone_cr = self._has_lone_cr()
         if self.tree is not None:
-            self.tree.edit(start, end, new_end, start_point, old_end_point, self._point(new_end))
-        self.unit_index.shift(start, end, new_end, self.lines)
+            new_end_point = self._point(new_end)
+            self.tree.edit(tree_start, end, new_end, start_point, old_end_point, new_end_point)
+        self.unit_index.shift(start, end, new_end)
         return new_end
 
     def _has_lone_cr(self) -> bool:
         return self.data.count(b"\r") != self.data.count(b"\r\n")
 
-    def _point(self, offset: int) -> Point:
-        """tree-sitter's point of an offset: rows end at ``\\n`` only, columns are bytes."""
+    def _parser_view(self) -> bytes:
+        """The bytes tree-sitter reads: lone CRs as LFs, so every grammar sees those lines.
+
+        Grammars treat a lone ``\r`` as blank space (Python would join the lines around
+        it), while the editor and the LSP count it as a line break. The swap keeps every
+        byte offset, and makes tree-sitter rows equal to editor lines.
+        """
         if not self._lone_cr:
-            line = self.lines.line_of(offset)
-            return (line, offset - self.lines.line_start(line))  # type: ignore[return-value]
-        row = self.data.count(b"\n", 0, offset)
-        column = offset - (self.data.rfind(b"\n", 0, offset) + 1)
-        return (row, column)  # type: ignore[return-value]
+            return self.data
+        return _LONE_CR.sub(b"\n", self.data)
+
+    def _point(self, offset: int) -> Point:
+        """tree-sitter's point of an offset: the editor line and the byte column."""
+        line = self.lines.line_of(offset)
+        return (line, offset - self.lines.line_start(line))  # type: ignore[return-value]
 
 
 class DocumentStore:

@@ -74,43 +74,62 @@ def normalized_hash(node: Node, data: bytes, grammar: str) -> str:
         spans.extend((n.start_byte, n.end_byte, True) for n in captures.get("string", ()))
         spans.sort()
     squeeze = _Squeezer(grammar in INDENTATION_SENSITIVE)
-    pieces: list[bytes] = []
     cursor = start
     for span_start, span_end, is_string in spans:
         if span_start < cursor or span_start >= end:
             continue  # nested inside a span already handled, or outside the node
-        pieces.append(squeeze(data[cursor:span_start]))
+        squeeze.code(data[cursor:span_start])
         if is_string:
-            pieces.append(b"\x01" + data[span_start:span_end] + b"\x01")
+            squeeze.literal(b"\x01" + data[span_start:span_end] + b"\x01")
         cursor = span_end
-    pieces.append(squeeze(data[cursor:end]))
-    return hashlib.blake2b(b"".join(pieces), digest_size=16).hexdigest()
+    squeeze.code(data[cursor:end])
+    return hashlib.blake2b(squeeze.result(), digest_size=16).hexdigest()
 
 
 class _Squeezer:
-    """Drops whitespace from code; optionally keeps the indentation of logical lines."""
+    """Collects code without whitespace; optionally with the indentation of logical lines.
+
+    A line's indentation is written only before the line's first token, so a line that
+    held nothing but a comment leaves no trace.
+    """
 
     def __init__(self, keep_indentation: bool) -> None:
         self.keep_indentation = keep_indentation
         self.depth = 0  # bracket depth: inside brackets, line breaks mean nothing
+        self.pending = b""
+        self.out: list[bytes] = []
 
-    def __call__(self, code: bytes) -> bytes:
+    def code(self, code: bytes) -> None:
         if not self.keep_indentation:
-            return _WHITESPACE.sub(b"", code)
-        out: list[bytes] = []
+            self.out.append(_WHITESPACE.sub(b"", code))
+            return
         position = 0
         for match in _INDENTED.finditer(code):
-            out.append(self._track(code[position : match.start()]))
+            self._tokens(code[position : match.start()])
             if self.depth == 0:
-                out.append(b"\n" + match.group(1).replace(b"\t", b"        "))
+                self.pending = b"\n" + match.group(1).replace(b"\t", b"        ")
             position = match.end()
-        out.append(self._track(code[position:]))
-        return b"".join(out)
+        self._tokens(code[position:])
 
-    def _track(self, segment: bytes) -> bytes:
+    def literal(self, text: bytes) -> None:
+        self._flush()
+        self.out.append(text)
+
+    def result(self) -> bytes:
+        return b"".join(self.out)
+
+    def _tokens(self, segment: bytes) -> None:
         for byte in segment:
             self.depth = max(self.depth + _BRACKETS.get(byte, 0), 0)
-        return _WHITESPACE.sub(b"", segment)
+        text = _WHITESPACE.sub(b"", segment)
+        if text:
+            self._flush()
+            self.out.append(text)
+
+    def _flush(self) -> None:
+        if self.pending:
+            self.out.append(self.pending)
+            self.pending = b""
 
 
 def exact_hash(text: bytes) -> str:

@@ -7,8 +7,9 @@ two definitions share a name node (a decorated function and the function itself)
 one is the unit. Files whose grammar has no query, or whose query finds nothing, are cut into
 top-level chunks of bounded size instead.
 
-After an edit only the smallest unit around each changed range is extracted again, so the
-cost of an edit follows what it touched; `diff_units` then says exactly what changed.
+An edit costs what it touched: unit positions after it move in place, the innermost unit
+around each changed range is found through the new tree and extracted again, the units
+around it get their new text, and the diff is computed over the replaced units only.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from __future__ import annotations
 import enum
 import functools
 import typing
-from dataclasses import dataclass
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from dataclasses import dataclass, field
 from importlib import resources
 
 from peer_lsp.syntax.languages import get_language
@@ -48,12 +51,14 @@ class Scope:
     header: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(eq=False, slots=True)
 class Unit:
     """One reviewable piece of a document (design contract: Unit).
 
-    Lines are 0-based and inclusive; bytes are a half-open range. ``node_type`` is the
-    syntax node the unit was cut from (empty for chunks).
+    Bytes are a half-open range; lines are 0-based and inclusive, read from the document's
+    line index. Positions follow the document as it is edited; text and hashes are those of
+    the unit as last extracted. ``node_type`` is the syntax node it was cut from (empty for
+    chunks); ``container`` is the unit it is nested in.
     """
 
     language: str
@@ -62,36 +67,50 @@ class Unit:
     qualified_name: str
     start_byte: int
     end_byte: int
-    start_line: int
-    end_line: int
     text: str
     exact_hash: str
     normalized_hash: str
+    lines: LineIndex = field(repr=False)
     node_type: str = ""
-    parent: Scope | None = None
+    container: Unit | None = field(default=None, repr=False)
+
+    @property
+    def start_line(self) -> int:
+        return self.lines.line_of(self.start_byte)
+
+    @property
+    def end_line(self) -> int:
+        return self.lines.line_of(max(self.end_byte - 1, self.start_byte))
+
+    @property
+    def header(self) -> str:
+        """The first line of the unit, e.g. ``class Store(Base):``."""
+        return self.text.split("\n", 1)[0].rstrip("\r")
+
+    @property
+    def parent(self) -> Scope | None:
+        """The enclosing unit as a value: name, kind and header."""
+        outer = self.container
+        return Scope(outer.qualified_name, outer.kind, outer.header) if outer else None
 
     @property
     def enclosing_class_header(self) -> str | None:
         """The header line of the class this unit belongs to, if any."""
-        if self.parent is not None and self.parent.kind is UnitKind.CLASS:
-            return self.parent.header
-        return None
+        outer = self.container
+        return outer.header if outer is not None and outer.kind is UnitKind.CLASS else None
 
     def contains(self, start: int, end: int) -> bool:
         return self.start_byte <= start and end <= self.end_byte
 
-    def moved(self, start_byte: int, end_byte: int, lines: LineIndex) -> Unit:
-        """The same unit at another place; text and hashes are kept."""
-        return Unit(
-            self.language,
+    def state(self) -> tuple[object, ...]:
+        """Everything that identifies and locates the unit, for comparisons."""
+        return (
             self.kind,
-            self.name,
             self.qualified_name,
-            start_byte,
-            end_byte,
-            lines.line_of(start_byte),
-            lines.line_of(max(end_byte - 1, start_byte)),
-            self.text,
+            self.start_byte,
+            self.end_byte,
+            self.start_line,
+            self.end_line,
             self.exact_hash,
             self.normalized_hash,
             self.node_type,
@@ -131,15 +150,21 @@ class UnitDiff:
         return bool(self.added or self.changed or self.removed)
 
 
-def diff_units(old: Sequence[Unit], new: Sequence[Unit]) -> UnitDiff:
-    """Compare two unit lists by identity; a unit changed when its exact text changed."""
+def diff_units(
+    old: Sequence[Unit], new: Sequence[Unit], old_hashes: dict[int, str] | None = None
+) -> UnitDiff:
+    """Compare two unit lists by identity; a unit changed when its exact text changed.
+
+    ``old_hashes`` gives, by ``id``, the former hash of units changed in place.
+    """
     before, after = unit_keys(old), unit_keys(new)
+    former = old_hashes or {}
     added = tuple(unit for key, unit in after.items() if key not in before)
     removed = tuple(unit for key, unit in before.items() if key not in after)
     changed = tuple(
         unit
         for key, unit in after.items()
-        if key in before and before[key].exact_hash != unit.exact_hash
+        if key in before and former.get(id(before[key]), before[key].exact_hash) != unit.exact_hash
     )
     return UnitDiff(added, changed, removed)
 
@@ -216,34 +241,6 @@ def _header(data: bytes, node: Node) -> str:
     return line.decode("utf-8", errors="replace").rstrip("\r")
 
 
-def _make_unit(
-    grammar: str,
-    node: Node,
-    kind: UnitKind,
-    name: str,
-    parent: Scope | None,
-    data: bytes,
-    lines: LineIndex,
-) -> Unit:
-    raw = data[node.start_byte : node.end_byte]
-    qualified = f"{parent.qualified_name}.{name}" if parent else name
-    return Unit(
-        language=grammar,
-        kind=kind,
-        name=name,
-        qualified_name=qualified,
-        start_byte=node.start_byte,
-        end_byte=node.end_byte,
-        start_line=lines.line_of(node.start_byte),
-        end_line=lines.line_of(max(node.end_byte - 1, node.start_byte)),
-        text=raw.decode("utf-8", errors="replace"),
-        exact_hash=exact_hash(raw),
-        normalized_hash=normalized_hash(node, data, grammar),
-        node_type=node.type,
-        parent=parent,
-    )
-
-
 def _definitions(query: Query, node: Node) -> list[tuple[Node, Node, UnitKind]]:
     """(definition, name, kind) for every match inside ``node``, outermost first."""
     from tree_sitter import QueryCursor
@@ -271,32 +268,76 @@ def _definitions(query: Query, node: Node) -> list[tuple[Node, Node, UnitKind]]:
     return unique
 
 
+def _line_windows(start: int, end: int, lines: LineIndex, size: int) -> list[tuple[int, int]]:
+    first, last = lines.line_of(start), lines.line_of(max(end - 1, start))
+    windows = []
+    for line in range(first, last + 1, size):
+        window_start = max(lines.line_start(line), start)
+        stop_line = line + size
+        window_end = lines.line_start(stop_line) if stop_line < lines.line_count else end
+        windows.append((window_start, min(window_end, end)))
+    return windows
+
+
+def _new_unit(
+    grammar: str,
+    node: Node,
+    kind: UnitKind,
+    name: str,
+    container: Unit | None,
+    data: bytes,
+    lines: LineIndex,
+) -> Unit:
+    raw = data[node.start_byte : node.end_byte]
+    return Unit(
+        language=grammar,
+        kind=kind,
+        name=name,
+        qualified_name=f"{container.qualified_name}.{name}" if container else name,
+        start_byte=node.start_byte,
+        end_byte=node.end_byte,
+        text=raw.decode("utf-8", errors="replace"),
+        exact_hash=exact_hash(raw),
+        normalized_hash=normalized_hash(node, data, grammar),
+        lines=lines,
+        node_type=node.type,
+        container=container,
+    )
+
+
+def _renew(unit: Unit, node: Node, data: bytes) -> None:
+    """Give a unit the text and hashes of its node in the new tree."""
+    raw = data[node.start_byte : node.end_byte]
+    unit.start_byte, unit.end_byte = node.start_byte, node.end_byte
+    unit.text = raw.decode("utf-8", errors="replace")
+    unit.exact_hash = exact_hash(raw)
+    unit.normalized_hash = normalized_hash(node, data, unit.language)
+
+
 def extract_units(
     grammar: str,
     node: Node,
     data: bytes,
     lines: LineIndex,
-    parent: Scope | None = None,
+    container: Unit | None = None,
 ) -> list[Unit]:
     """Units defined inside ``node`` (``node`` itself included), outermost first."""
     query = units_query(grammar)
     if query is None:
         return []
     units: list[Unit] = []
-    stack: list[tuple[int, Scope]] = []
+    stack: list[Unit] = []
     for definition, name_node, base_kind in _definitions(query, node):
-        while stack and stack[-1][0] <= definition.start_byte:
+        while stack and stack[-1].end_byte <= definition.start_byte:
             stack.pop()
-        scope = stack[-1][1] if stack else parent
+        outer = stack[-1] if stack else container
         kind = base_kind
-        if kind is UnitKind.FUNCTION and scope is not None and scope.kind is UnitKind.CLASS:
+        if kind is UnitKind.FUNCTION and outer is not None and outer.kind is UnitKind.CLASS:
             kind = UnitKind.METHOD
         name = data[name_node.start_byte : name_node.end_byte].decode("utf-8", "replace")
-        unit = _make_unit(grammar, definition, kind, name, scope, data, lines)
+        unit = _new_unit(grammar, definition, kind, name, outer, data, lines)
         units.append(unit)
-        stack.append(
-            (definition.end_byte, Scope(unit.qualified_name, kind, _header(data, definition)))
-        )
+        stack.append(unit)
     return units
 
 
@@ -345,167 +386,264 @@ def chunk_units(
                 qualified_name=f"<chunk {digest[:8]}>",
                 start_byte=start,
                 end_byte=end,
-                start_line=lines.line_of(start),
-                end_line=lines.line_of(max(end - 1, start)),
                 text=raw.decode("utf-8", errors="replace"),
                 exact_hash=digest,
                 normalized_hash=normalized_text_hash(raw),
+                lines=lines,
             )
         )
     return units
 
 
-def _line_windows(start: int, end: int, lines: LineIndex, size: int) -> list[tuple[int, int]]:
-    first, last = lines.line_of(start), lines.line_of(max(end - 1, start))
-    windows = []
-    for line in range(first, last + 1, size):
-        window_start = max(lines.line_start(line), start)
-        stop_line = line + size
-        window_end = lines.line_start(stop_line) if stop_line < lines.line_count else end
-        windows.append((window_start, min(window_end, end)))
-    return windows
+@dataclass(slots=True)
+class _Region:
+    """Where units are extracted again: a byte range, its nodes, and who encloses it."""
+
+    start: int
+    end: int
+    nodes: list[Node]
+    container: Unit | None = None
+    ancestors: list[tuple[Unit, Node]] = field(default_factory=list)
 
 
-def _find_node(root: Node, start: int, end: int, node_type: str) -> Node | None:
-    node: Node | None = root.descendant_for_byte_range(start, end)
-    while node is not None and node.start_byte == start and node.end_byte == end:
-        if node.type == node_type:
-            return node
-        node = node.parent
-    return None
+def merge_ranges(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping ranges covering the given ones."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(ranges):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _start_of(unit: Unit) -> int:
+    return unit.start_byte
 
 
 class UnitIndex:
-    """The units of one document, updated incrementally after each edit."""
+    """The units of one document in document order, updated incrementally after each edit."""
 
     def __init__(self, grammar: str, max_chunk_lines: int = DEFAULT_CHUNK_LINES) -> None:
         self.grammar = grammar
         self.max_chunk_lines = max_chunk_lines
         self.units: list[Unit] = []
         self._chunked = True
+        self._names: Counter[tuple[UnitKind, str]] = Counter()
+        self._removed: list[Unit] = []
+        self._renewed: dict[int, tuple[Unit, str]] = {}
+        self._inserted: list[Unit] = []
+        self._cut: list[Unit] = []
 
-    def rebuild(self, tree: Tree | None, data: bytes, lines: LineIndex) -> list[Unit]:
-        """Extract every unit from scratch."""
+    # -- whole document -------------------------------------------------------------------
+
+    def rebuild(self, tree: Tree | None, data: bytes, lines: LineIndex) -> UnitDiff:
+        """Extract every unit from scratch; the diff is against the previous units."""
+        before = self.units
         root = tree.root_node if tree is not None else None
         units = extract_units(self.grammar, root, data, lines) if root is not None else []
         self._chunked = not units
         if self._chunked:
             units = chunk_units(self.grammar, data, lines, root, self.max_chunk_lines)
         self.units = units
-        return units
+        self._names = Counter((u.kind, u.qualified_name) for u in units)
+        self._forget_edits()
+        return diff_units(before, units)
 
-    def shift(self, start: int, old_end: int, new_end: int, lines: LineIndex) -> None:
-        """Move units to where one text edit left them (before reparsing).
+    def innermost(self, start: int, end: int) -> Unit | None:
+        """The smallest unit containing the byte range, if any."""
+        index = bisect_right(self.units, start, key=_start_of) - 1
+        unit = self.units[index] if index >= 0 else None
+        while unit is not None and not unit.contains(start, end):
+            unit = unit.container
+        return unit
 
-        Units after the edit move by its length; units around it grow or shrink; a unit
-        the edit cut into is stretched over it and will be extracted again.
+    def _forget_edits(self) -> None:
+        self._removed, self._renewed, self._inserted, self._cut = [], {}, [], []
+
+    # -- one text edit, before the reparse --------------------------------------------------
+
+    def shift(self, start: int, old_end: int, new_end: int) -> None:
+        """Move units to where one text edit left them.
+
+        Units after the edit move by its length; units around it stretch; units inside it
+        are gone; a unit the edit cut into is stretched over it and extracted again later.
         """
+        units = self.units
         delta = new_end - old_end
-        moved: list[Unit] = []
-        for unit in self.units:
-            if unit.end_byte <= start:
-                moved.append(unit)
-            elif start <= unit.start_byte and unit.end_byte <= old_end:
-                continue  # deleted with the text
-            elif unit.start_byte >= old_end:
-                moved.append(unit.moved(unit.start_byte + delta, unit.end_byte + delta, lines))
+        low = bisect_left(units, start, key=_start_of)
+        high = bisect_left(units, old_end, key=_start_of) if old_end > start else low
+        if delta:
+            for unit in units[high:]:
+                unit.start_byte += delta
+                unit.end_byte += delta
+        kept: list[Unit] = []
+        for unit in units[low:high]:
+            if unit.end_byte <= old_end:
+                self._remove(unit)
             else:
-                new_start = min(unit.start_byte, start)
-                new_stop = max(unit.end_byte + delta, new_end)
-                moved.append(unit.moved(new_start, new_stop, lines))
-        self.units = moved
+                unit.start_byte, unit.end_byte = start, unit.end_byte + delta
+                kept.append(unit)
+                self._cut.append(unit)
+        if high > low:
+            units[low:high] = kept
+        outer = units[low - 1] if low else None
+        while outer is not None:  # the units around the edit's start, innermost first
+            if outer.end_byte > start:
+                outer.end_byte = outer.end_byte + delta if outer.end_byte >= old_end else new_end
+            outer = outer.container
+
+    def _remove(self, unit: Unit) -> None:
+        self._names[(unit.kind, unit.qualified_name)] -= 1
+        for index, inserted in enumerate(self._inserted):
+            if inserted is unit:  # extracted earlier in this same edit: never existed before
+                del self._inserted[index]
+                return
+        self._removed.append(unit)
+
+    # -- after the reparse ------------------------------------------------------------------
 
     def update(
         self, tree: Tree, data: bytes, lines: LineIndex, dirty: Sequence[tuple[int, int]]
-    ) -> list[Unit]:
-        """Re-extract the units around each dirty byte range of the new tree."""
+    ) -> UnitDiff:
+        """Extract again the units around each dirty byte range of the new tree."""
         if self._chunked or units_query(self.grammar) is None:
-            return self.rebuild(tree, data, lines)
-        root = tree.root_node
-        for start, end in dirty:
-            self._refresh(root, data, lines, start, end)
+            return self._rebuild_after_edit(tree, data, lines)
+        # A unit the edit cut into must be extracted again over all of its old extent.
+        cut = [(unit.start_byte, unit.end_byte) for unit in self._cut]
+        for start, end in merge_ranges([*dirty, *cut]):
+            self._refresh(tree.root_node, data, lines, start, end)
         if not self.units:
-            return self.rebuild(tree, data, lines)
-        return self.units
+            return self._rebuild_after_edit(tree, data, lines)
+        return self._local_diff()
+
+    def _rebuild_after_edit(self, tree: Tree, data: bytes, lines: LineIndex) -> UnitDiff:
+        previous, former = self._previous_units()
+        self.rebuild(tree, data, lines)
+        return diff_units(previous, self.units, former)
+
+    def _previous_units(self) -> tuple[list[Unit], dict[int, str]]:
+        """The units as they were before this edit (in order), and former hashes by id."""
+        inserted = {id(unit) for unit in self._inserted}
+        previous = [unit for unit in self.units if id(unit) not in inserted] + self._removed
+        previous.sort(key=lambda unit: (unit.start_byte, -unit.end_byte))
+        former = {key: old for key, (_, old) in self._renewed.items()}
+        self._forget_edits()
+        return previous, former
 
     def _refresh(self, root: Node, data: bytes, lines: LineIndex, start: int, end: int) -> None:
-        container, ancestors = self._container(root, start, end)
-        if container is not None:
-            unit, node = container
-            region_start, region_end = node.start_byte, node.end_byte
-            fresh = extract_units(self.grammar, node, data, lines, unit.parent)
-        else:
-            nodes = [
-                child
-                for child in root.children
-                if child.start_byte <= end and child.end_byte >= start
-            ]
-            if not nodes:
-                self.units = [u for u in self.units if not (start <= u.start_byte < end)]
-                return
-            region_start, region_end = nodes[0].start_byte, nodes[-1].end_byte
-            fresh = [
-                unit for child in nodes for unit in extract_units(self.grammar, child, data, lines)
-            ]
-            ancestors = []
-        renewed = {
-            id(old): _make_unit(self.grammar, node, old.kind, old.name, old.parent, data, lines)
-            for old, node in ancestors
-        }
-        kept = [
-            renewed.get(id(u), u)
-            for u in self.units
-            if id(u) in renewed or u.end_byte <= region_start or u.start_byte >= region_end
+        region = self._region(root, start, end)
+        units = self.units
+        low = bisect_left(units, region.start, key=_start_of)
+        high = bisect_left(units, region.end, key=_start_of)
+        if region.container is None:
+            # Top level: a unit starting before the region cannot reach into it.
+            while low and units[low - 1].end_byte > region.start:
+                low -= 1
+        ancestors = {id(unit) for unit, _ in region.ancestors}
+        while low < high and id(units[low]) in ancestors:
+            low += 1  # an enclosing unit that starts where the region starts stays
+        for unit, node in region.ancestors:
+            if id(unit) not in self._renewed:
+                self._renewed[id(unit)] = (unit, unit.exact_hash)
+            _renew(unit, node, data)
+        outer = region.ancestors[0][0] if region.ancestors else None
+        fresh = [
+            unit
+            for node in region.nodes
+            for unit in extract_units(self.grammar, node, data, lines, outer)
         ]
-        merged = kept + fresh
-        merged.sort(key=lambda u: (u.start_byte, -u.end_byte))
-        self.units = merged
+        for unit in units[low:high]:
+            self._remove(unit)
+        for unit in fresh:
+            self._names[(unit.kind, unit.qualified_name)] += 1
+        self._inserted.extend(fresh)
+        units[low:high] = fresh
 
-    def _container(
-        self, root: Node, start: int, end: int
-    ) -> tuple[tuple[Unit, Node] | None, list[tuple[Unit, Node]]]:
-        """The innermost unit around a range that the new tree still nests the same way.
-
-        A candidate qualifies when its node and the nodes of every unit around it still
-        exist, and no other definition now encloses it; it comes with those outer units.
-        """
-        candidates = sorted(
-            (u for u in self.units if u.contains(start, end)),
-            key=lambda u: u.end_byte - u.start_byte,
-        )
-        around: list[Unit] = []
-        for unit in candidates:  # keep one nesting chain; neighbours can touch the range
-            if not around or unit.contains(around[-1].start_byte, around[-1].end_byte):
-                around.append(unit)
-        nodes = [_find_node(root, u.start_byte, u.end_byte, u.node_type) for u in around]
-        for index, (unit, node) in enumerate(zip(around, nodes, strict=True)):
-            outer = list(zip(around[index + 1 :], nodes[index + 1 :], strict=True))
-            if node is None or any(n is None for _, n in outer):
-                continue
-            parent_name = outer[0][0].qualified_name if outer else None
-            if (unit.parent.qualified_name if unit.parent else None) != parent_name:
-                continue  # its recorded scope is gone
-            if self._nested_as_before(
-                node, {(u.start_byte, u.end_byte, u.node_type) for u, _ in outer}
-            ):
-                return (unit, node), [(u, n) for u, n in outer if n is not None]
-        return None, []
-
-    def _nested_as_before(self, node: Node, expected: set[tuple[int, int, str]]) -> bool:
-        """Whether the definitions enclosing ``node`` are exactly the expected units."""
+    def _region(self, root: Node, start: int, end: int) -> _Region:
+        """The innermost definition around a range that is a unit nested as before."""
         definition_types = definition_node_types(self.grammar)
-        remaining = set(expected)
-        parent = node.parent
-        while parent is not None:
-            key = (parent.start_byte, parent.end_byte, parent.type)
-            if key in remaining:
-                remaining.discard(key)
-            elif parent.type in definition_types:
-                wrapper = parent.parent
-                wrapped = wrapper is not None and (
-                    (wrapper.start_byte, wrapper.end_byte, wrapper.type) in expected
+        node: Node | None = root.descendant_for_byte_range(start, end)
+        chain: list[tuple[Node, Unit | None]] = []
+        while node is not None:
+            if node.type in definition_types:
+                chain.append((node, self._unit_at(node)))
+            node = node.parent
+        for index, (candidate, unit) in enumerate(chain):
+            if unit is None:
+                continue
+            ancestors = self._matching_ancestors(unit, chain[index + 1 :])
+            if ancestors is not None:
+                return _Region(
+                    candidate.start_byte, candidate.end_byte, [candidate], unit, ancestors
                 )
-                if not wrapped:
-                    return False  # a definition that was not there before now encloses it
-            parent = parent.parent
-        return not remaining
+        nodes = [c for c in root.children if c.start_byte <= end and c.end_byte >= start]
+        low = min([start, *(n.start_byte for n in nodes)])
+        high = max([end, *(n.end_byte for n in nodes)])
+        return _Region(low, high, nodes)
+
+    @staticmethod
+    def _matching_ancestors(
+        unit: Unit, outer: list[tuple[Node, Unit | None]]
+    ) -> list[tuple[Unit, Node]] | None:
+        """The unit's containers paired with their new nodes, or None if nesting changed.
+
+        A definition node without a unit of its own is allowed only right inside a node
+        that has one (the function inside a decorated definition).
+        """
+        ancestors: list[tuple[Unit, Node]] = []
+        expected = unit.container
+        for index, (node, match) in enumerate(outer):
+            if match is None:
+                wrapper = outer[index + 1][1] if index + 1 < len(outer) else None
+                parent = node.parent
+                if not (
+                    wrapper is not None
+                    and parent is not None
+                    and parent.start_byte == wrapper.start_byte
+                    and parent.end_byte == wrapper.end_byte
+                ):
+                    return None
+                continue
+            if match is not expected:
+                return None
+            ancestors.append((match, node))
+            expected = match.container
+        return ancestors if expected is None else None
+
+    def _unit_at(self, node: Node) -> Unit | None:
+        units = self.units
+        index = bisect_left(units, node.start_byte, key=_start_of)
+        while index < len(units) and units[index].start_byte == node.start_byte:
+            unit = units[index]
+            if unit.end_byte == node.end_byte and unit.node_type == node.type:
+                return unit
+            index += 1
+        return None
+
+    def _local_diff(self) -> UnitDiff:
+        """The diff over the replaced units only, unless the rank of a shared name moved.
+
+        Units are known by (kind, qualified name, rank among namesakes). When an edit adds
+        or removes a unit whose name other units share, their ranks move: then, and only
+        then, the whole document is compared.
+        """
+        removed, inserted = self._removed, self._inserted
+        before = Counter((u.kind, u.qualified_name) for u in removed)
+        after = Counter((u.kind, u.qualified_name) for u in inserted)
+        if any(
+            before[name] != after[name] and self._names[name] > after[name]
+            for name in before.keys() | after.keys()
+        ):
+            previous, former = self._previous_units()
+            return diff_units(previous, self.units, former)
+        gone = {id(unit) for unit in removed}
+        renewed = [
+            unit
+            for unit, old in self._renewed.values()
+            if unit.exact_hash != old and id(unit) not in gone
+        ]
+        former = {key: old for key, (_, old) in self._renewed.items()}
+        self._forget_edits()
+        local = diff_units(removed, inserted, former)
+        return UnitDiff(local.added, (*local.changed, *renewed), local.removed)

@@ -665,10 +665,6 @@ def test_string_contents_are_not_normalized() -> None:
     assert base.normalized_hash != other.normalized_hash
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="normalize.py cuts a whole-line comment out but keeps its line break and indent",
-)
 def test_python_comment_on_its_own_line_keeps_the_normalized_hash() -> None:
     base = only_unit("x.py", PY_TOTAL, "python")
     commented = only_unit("x.py", PY_TOTAL_COMMENT_LINE, "python")

@@ -1,0 +1,1 @@
+"""`peer check`: the headless front door (walk, analyse, report, exit code)."""

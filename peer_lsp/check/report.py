@@ -1,0 +1,166 @@
+"""Rendering for `peer check`: located findings → readable text lines or one JSON document.
+
+A `Located` finding carries what a terminal or a CI tool shows: the file as the user
+spells it and 1-based lines and columns, columns counted in code points (as terminals and
+editors' "go to line:column" count them). Ends are exclusive, like the byte spans they come
+from. Everything here is a pure function of its arguments.
+
+JSON output (``--format json``), version 1::
+
+    {"version": 1,
+     "findings": [{"path", "line", "column", "endLine", "endColumn", "severity",
+                   "category", "rule", "message", "source", "confidence", "fingerprint"}],
+     "summary": {"files", "skipped", "findings", "bySeverity": {"error", "warning", ...}}}
+"""
+
+from __future__ import annotations
+
+import json
+import typing
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from peer_lsp.analysis.findings import Severity
+from peer_lsp.documents.positions import column_in_code_points
+
+if typing.TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from peer_lsp.analysis.findings import Finding
+    from peer_lsp.documents.lines import LineIndex
+
+JSON_VERSION = 1
+
+_RESET = "\x1b[0m"
+_BOLD = "\x1b[1m"
+_DIM = "\x1b[2m"
+_GREEN = "\x1b[32m"
+_SEVERITY_COLORS = {
+    Severity.ERROR: "\x1b[1;31m",
+    Severity.WARNING: "\x1b[1;33m",
+    Severity.INFO: "\x1b[1;34m",
+    Severity.HINT: "\x1b[2m",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """A finding with the file it is in and 1-based, code-point positions."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    finding: Finding
+
+
+@dataclass(slots=True)
+class Summary:
+    """What one run looked at and found."""
+
+    files: int = 0
+    """Files analysed."""
+
+    skipped: int = 0
+    """Files found but not analysed: binary, too large, not UTF-8, unreadable, no grammar."""
+
+    by_severity: Counter[Severity] = field(default_factory=Counter)
+
+    @property
+    def findings(self) -> int:
+        return sum(self.by_severity.values())
+
+    def add(self, located: Iterable[Located]) -> None:
+        self.by_severity.update(item.finding.severity for item in located)
+
+
+def locate(path: str, data: bytes, lines: LineIndex, finding: Finding) -> Located:
+    """Where ``finding`` is in the file ``path`` whose bytes are ``data``."""
+    span = finding.span
+    return Located(
+        path=path,
+        line=span.start_line + 1,
+        column=column_in_code_points(data, lines, span.start_byte) + 1,
+        end_line=span.end_line + 1,
+        end_column=column_in_code_points(data, lines, span.end_byte) + 1,
+        finding=finding,
+    )
+
+
+def _paint(text: str, style: str, color: bool) -> str:
+    return f"{style}{text}{_RESET}" if color else text
+
+
+def format_finding(item: Located, color: bool = False) -> str:
+    """``path:line:column: severity[rule] message``, in colour when asked."""
+    finding = item.finding
+    where = _paint(f"{item.path}:{item.line}:{item.column}:", _BOLD, color)
+    severity = _paint(finding.severity.label, _SEVERITY_COLORS[finding.severity], color)
+    rule = _paint(f"[{finding.rule_id}]", _DIM, color)
+    return f"{where} {severity}{rule} {finding.message}"
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def format_summary(summary: Summary, color: bool = False) -> str:
+    """One line, e.g. ``3 findings (2 errors, 1 warning) in 12 files, 1 skipped``."""
+    files = _plural(summary.files, "file")
+    if summary.findings:
+        counts = ", ".join(
+            _plural(summary.by_severity[severity], severity.label)
+            for severity in sorted(Severity, reverse=True)
+            if summary.by_severity[severity]
+        )
+        worst = max(summary.by_severity)
+        head = _paint(_plural(summary.findings, "finding"), _SEVERITY_COLORS[worst], color)
+        line = f"{head} ({counts}) in {files}"
+    else:
+        line = f"{_paint('No findings', _GREEN, color)} in {files}"
+    if summary.skipped:
+        line += f", {summary.skipped} skipped"
+    return line
+
+
+def finding_json(item: Located) -> dict[str, object]:
+    """One finding as it appears in the JSON output."""
+    finding = item.finding
+    return {
+        "path": PurePath(item.path).as_posix(),
+        "line": item.line,
+        "column": item.column,
+        "endLine": item.end_line,
+        "endColumn": item.end_column,
+        "severity": finding.severity.label,
+        "category": finding.category.value,
+        "rule": finding.rule_id,
+        "message": finding.message,
+        "source": finding.source,
+        "confidence": finding.confidence,
+        "fingerprint": finding.fingerprint,
+    }
+
+
+def summary_json(summary: Summary) -> dict[str, object]:
+    return {
+        "files": summary.files,
+        "skipped": summary.skipped,
+        "findings": summary.findings,
+        "bySeverity": {
+            severity.label: summary.by_severity[severity]
+            for severity in sorted(Severity, reverse=True)
+        },
+    }
+
+
+def render_json(located: Sequence[Located], summary: Summary) -> str:
+    """The whole JSON document (version 1), indented for people, stable for tools."""
+    document = {
+        "version": JSON_VERSION,
+        "findings": [finding_json(item) for item in located],
+        "summary": summary_json(summary),
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False)
