@@ -1,17 +1,14 @@
-"""Syntax errors as findings: tree-sitter's ERROR and MISSING nodes, in readable words.
-
-Only subtrees that contain an error are visited (``has_error``), so a clean file costs one
-check of the root however large it is.
-"""
+"""Syntax errors as findings: tree-sitter's ERROR and MISSING nodes, in readable words."""
 
 from __future__ import annotations
 
 import typing
 
 from peer_lsp.analysis.findings import Category, Finding, Severity, Span, fingerprint
+from peer_lsp.syntax.errors import error_nodes
 
 if typing.TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Sequence
 
     from tree_sitter import Node
 
@@ -20,19 +17,6 @@ if typing.TYPE_CHECKING:
 RULE_ID = "syntax-error"
 MAX_SYNTAX_FINDINGS = 50
 _MAX_TOKEN = 24
-
-
-def _error_nodes(node: Node) -> Iterator[Node]:
-    """Innermost ERROR nodes and MISSING nodes, in document order."""
-    if node.is_missing:
-        yield node
-        return
-    nested = [c for c in node.children if c.has_error or c.is_missing or c.is_error]
-    if node.is_error and not nested:
-        yield node
-        return
-    for child in nested:
-        yield from _error_nodes(child)
 
 
 def _leaves(node: Node, limit: int = 256) -> list[Node]:
@@ -96,7 +80,7 @@ def syntax_findings(document: Document) -> list[Finding]:
         return []
     data = document.data
     findings: list[Finding] = []
-    for node in _error_nodes(tree.root_node):
+    for node in error_nodes(tree.root_node):
         message, start, end = describe(node, data)
         unit = document.unit_index.innermost(start, end)
         unit_name = unit.qualified_name if unit else ""

@@ -21,7 +21,9 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from importlib import resources
+from itertools import islice
 
+from peer_lsp.syntax.errors import error_nodes
 from peer_lsp.syntax.languages import get_language
 from peer_lsp.syntax.normalize import exact_hash, normalized_hash, normalized_text_hash
 
@@ -417,6 +419,11 @@ def merge_ranges(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
+def _in_order(units: Iterable[Unit]) -> list[Unit]:
+    """Units in document order (stable, so equal positions keep their given order)."""
+    return sorted(units, key=lambda unit: (unit.start_byte, -unit.end_byte))
+
+
 def _start_of(unit: Unit) -> int:
     return unit.start_byte
 
@@ -480,6 +487,7 @@ class UnitIndex:
         kept: list[Unit] = []
         for unit in units[low:high]:
             if unit.end_byte <= old_end:
+                unit.start_byte = unit.end_byte = start  # keeps its place in document order
                 self._remove(unit)
             else:
                 unit.start_byte, unit.end_byte = start, unit.end_byte + delta
@@ -495,6 +503,9 @@ class UnitIndex:
 
     def _remove(self, unit: Unit) -> None:
         self._names[(unit.kind, unit.qualified_name)] -= 1
+        renewed = self._renewed.pop(id(unit), None)
+        if renewed is not None:  # renewed earlier in this edit: it leaves as it was
+            unit.exact_hash = renewed[1]
         for index, inserted in enumerate(self._inserted):
             if inserted is unit:  # extracted earlier in this same edit: never existed before
                 del self._inserted[index]
@@ -511,7 +522,11 @@ class UnitIndex:
             return self._rebuild_after_edit(tree, data, lines)
         # A unit the edit cut into must be extracted again over all of its old extent.
         cut = [(unit.start_byte, unit.end_byte) for unit in self._cut]
-        for start, end in merge_ranges([*dirty, *cut]):
+        # Error recovery can rename or reshape the definition around a syntax error without
+        # tree-sitter reporting a changed range there, so the units around errors are
+        # extracted again while the errors last.
+        errors = [(n.start_byte, n.end_byte) for n in islice(error_nodes(tree.root_node), 16)]
+        for start, end in merge_ranges([*dirty, *cut, *errors]):
             self._refresh(tree.root_node, data, lines, start, end)
         if not self.units:
             return self._rebuild_after_edit(tree, data, lines)
@@ -526,7 +541,7 @@ class UnitIndex:
         """The units as they were before this edit (in order), and former hashes by id."""
         inserted = {id(unit) for unit in self._inserted}
         previous = [unit for unit in self.units if id(unit) not in inserted] + self._removed
-        previous.sort(key=lambda unit: (unit.start_byte, -unit.end_byte))
+        previous = _in_order(previous)
         former = {key: old for key, (_, old) in self._renewed.items()}
         self._forget_edits()
         return previous, former
@@ -645,5 +660,5 @@ class UnitIndex:
         ]
         former = {key: old for key, (_, old) in self._renewed.items()}
         self._forget_edits()
-        local = diff_units(removed, inserted, former)
+        local = diff_units(_in_order(removed), _in_order(inserted), former)
         return UnitDiff(local.added, (*local.changed, *renewed), local.removed)
