@@ -52,6 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="exit 1 when a finding is at or above this severity (default: setting failOn)",
     )
     check.add_argument(
+        "--exit-zero",
+        action="store_true",
+        help="exit 0 even when findings are reported (usage errors still exit 2)",
+    )
+    check.add_argument(
         "--exclude", action="append", default=[], metavar="GLOB", help="also skip these files"
     )
     check.add_argument("--config", default=None, help="settings file (.peer.toml or pyproject)")

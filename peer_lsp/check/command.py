@@ -246,7 +246,7 @@ def _run(args: argparse.Namespace) -> int:
             print(format_finding(item, color), file=out)
         print(format_summary(summary, color), file=out)
     failed = any(severity >= fail_on for severity in summary.by_severity)
-    return EXIT_FINDINGS if failed else EXIT_OK
+    return EXIT_FINDINGS if failed and not args.exit_zero else EXIT_OK
 
 
 def _excludes(settings: Settings, base: Path, extra: list[str], cwd: Path) -> list[Excludes]:

@@ -286,3 +286,14 @@ def test_colour_only_on_a_terminal_without_no_color(monkeypatch: pytest.MonkeyPa
     assert not command.use_color(io.StringIO())
     monkeypatch.setenv("NO_COLOR", "1")
     assert not command.use_color(_Terminal())
+
+
+def test_exit_zero_reports_findings_but_exits_0(
+    in_repo: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "examples", "--exit-zero")
+    assert code == 0
+    assert "error[syntax-error]" in out
+    code, _, err = run(capsys, "no-such-folder", "--exit-zero")
+    assert code == 2
+    assert "no such file or directory: no-such-folder" in err
