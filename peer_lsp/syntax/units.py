@@ -497,8 +497,13 @@ class UnitIndex:
             units[low:high] = kept
         outer = units[low - 1] if low else None
         while outer is not None:  # the units around the edit's start, innermost first
-            if outer.end_byte > start:
-                outer.end_byte = outer.end_byte + delta if outer.end_byte >= old_end else new_end
+            if outer.end_byte <= start:
+                pass  # ends before the edit
+            elif outer.end_byte >= old_end:
+                outer.end_byte += delta
+            else:  # the edit cut off its end
+                outer.end_byte = new_end
+                self._cut.append(outer)
             outer = outer.container
 
     def _remove(self, unit: Unit) -> None:
