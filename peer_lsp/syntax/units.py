@@ -441,6 +441,8 @@ class UnitIndex:
         self._renewed: dict[int, tuple[Unit, str]] = {}
         self._inserted: list[Unit] = []
         self._cut: list[Unit] = []
+        self._edits: list[tuple[int, int, int]] = []
+        self._origins: dict[int, int] = {}
 
     # -- whole document -------------------------------------------------------------------
 
@@ -467,6 +469,7 @@ class UnitIndex:
 
     def _forget_edits(self) -> None:
         self._removed, self._renewed, self._inserted, self._cut = [], {}, [], []
+        self._edits, self._origins = [], {}
 
     # -- one text edit, before the reparse --------------------------------------------------
 
@@ -487,9 +490,9 @@ class UnitIndex:
         kept: list[Unit] = []
         for unit in units[low:high]:
             if unit.end_byte <= old_end:
-                unit.start_byte = unit.end_byte = start  # keeps its place in document order
                 self._remove(unit)
             else:
+                self._origins.setdefault(id(unit), self._origin(unit.start_byte))
                 unit.start_byte, unit.end_byte = start, unit.end_byte + delta
                 kept.append(unit)
                 self._cut.append(unit)
@@ -505,8 +508,26 @@ class UnitIndex:
                 outer.end_byte = new_end
                 self._cut.append(outer)
             outer = outer.container
+        self._edits.append((start, old_end, new_end))
+
+    def _order_before_edit(self, unit: Unit) -> tuple[int, int]:
+        """Sort key placing a unit where it was before this batch of edits."""
+        origin = self._origins.get(id(unit))
+        if origin is None:
+            origin = self._origin(unit.start_byte)
+        return origin, -unit.end_byte
+
+    def _origin(self, offset: int) -> int:
+        """Where an offset of the current text was before this batch of edits."""
+        for start, old_end, new_end in reversed(self._edits):
+            if offset >= new_end:
+                offset -= new_end - old_end
+            elif offset > start:
+                offset = start
+        return offset
 
     def _remove(self, unit: Unit) -> None:
+        self._origins.setdefault(id(unit), self._origin(unit.start_byte))
         self._names[(unit.kind, unit.qualified_name)] -= 1
         renewed = self._renewed.pop(id(unit), None)
         if renewed is not None:  # renewed earlier in this edit: it leaves as it was
@@ -546,7 +567,7 @@ class UnitIndex:
         """The units as they were before this edit (in order), and former hashes by id."""
         inserted = {id(unit) for unit in self._inserted}
         previous = [unit for unit in self.units if id(unit) not in inserted] + self._removed
-        previous = _in_order(previous)
+        previous.sort(key=self._order_before_edit)
         former = {key: old for key, (_, old) in self._renewed.items()}
         self._forget_edits()
         return previous, former
@@ -664,6 +685,7 @@ class UnitIndex:
             if unit.exact_hash != old and id(unit) not in gone
         ]
         former = {key: old for key, (_, old) in self._renewed.items()}
+        removed.sort(key=self._order_before_edit)
         self._forget_edits()
-        local = diff_units(_in_order(removed), _in_order(inserted), former)
+        local = diff_units(removed, _in_order(inserted), former)
         return UnitDiff(local.added, (*local.changed, *renewed), local.removed)
