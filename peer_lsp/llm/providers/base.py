@@ -1,0 +1,295 @@
+"""What every provider adapter shares: one HTTP exchange, timed and classified.
+
+An adapter says how to build its vendor's request, how to read a whole response or a stream,
+and how to classify an error body. This module does the rest the same way for all: the key
+from the environment, the three timeouts (connect, first byte, idle between chunks), closing
+the connection when the caller is cancelled, mapping transport failures to `LLMError`s,
+reading retry hints, and keeping the key out of every message.
+"""
+
+from __future__ import annotations
+
+import abc
+import asyncio
+import email.utils
+import json
+import os
+import time
+import typing
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+
+from peer_lsp.llm import errors
+from peer_lsp.llm.types import Finish, LLMRequest, LLMResponse, Timeouts, Usage
+
+if typing.TYPE_CHECKING:
+    import httpx
+
+    from peer_lsp.llm.config import ProviderConfig
+
+JSON_ONLY = (
+    "Answer only with one JSON value that matches this JSON schema, with no prose and no "
+    "code fence:\n{schema}"
+)
+"""Instruction appended to the system prompt when a vendor has no structured output."""
+
+MAX_RETRY_HINT = 600.0
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """What an adapter read from a response, before timing is added."""
+
+    text: str
+    finish: Finish
+    usage: Usage
+    model: str = ""
+    request_id: str | None = None
+
+
+def parse_retry_after(headers: Mapping[str, str]) -> float | None:
+    """Seconds to wait from ``retry-after-ms`` or ``retry-after`` (seconds or HTTP date)."""
+    lowered = {k.lower(): v for k, v in headers.items()}
+    if (ms := lowered.get("retry-after-ms")) is not None:
+        try:
+            return max(float(ms) / 1000.0, 0.0)
+        except ValueError:
+            pass
+    value = lowered.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(when.timestamp() - time.time(), 0.0)
+
+
+def should_retry(headers: Mapping[str, str]) -> bool | None:
+    """The server's own verdict from ``x-should-retry``, if it gave one."""
+    value = {k.lower(): v for k, v in headers.items()}.get("x-should-retry")
+    if value == "true":
+        return True
+    if value == "false":
+        return False
+    return None
+
+
+def json_or_none(text: str) -> typing.Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def status_error(
+    status: int, message: str, provider: str, retry_after: float | None = None
+) -> errors.LLMError:
+    """The generic classification of an HTTP status, for bodies no rule recognised."""
+    kind = {
+        400: errors.InvalidRequest,
+        401: errors.AuthError,
+        402: errors.QuotaExhausted,
+        403: errors.AuthError,
+        404: errors.ModelNotFound,
+        408: errors.ProviderTimeout,
+        409: errors.ServerError,
+        413: errors.ContextOverflow,
+        422: errors.InvalidRequest,
+        429: errors.RateLimited,
+        503: errors.Overloaded,
+        529: errors.Overloaded,
+    }.get(status)
+    if kind is None:
+        kind = errors.ServerError if status >= 500 else errors.InvalidRequest
+    return kind(message, provider=provider, status=status, retry_after=retry_after)
+
+
+class Provider(abc.ABC):
+    """One configured model endpoint; `send` is the only call the router makes."""
+
+    def __init__(
+        self,
+        config: ProviderConfig,
+        client: httpx.AsyncClient | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
+        self.config = config
+        self._client = client
+        self._owns_client = client is None
+        self._environ = os.environ if environ is None else environ
+
+    @property
+    def id(self) -> str:
+        return self.config.id
+
+    # -- what each vendor says ---------------------------------------------------------------
+
+    @abc.abstractmethod
+    def url(self, request: LLMRequest, stream: bool) -> str:
+        """The endpoint for this request."""
+
+    @abc.abstractmethod
+    def headers(self, key: str | None) -> dict[str, str]:
+        """Request headers, authentication included."""
+
+    @abc.abstractmethod
+    def body(self, request: LLMRequest, stream: bool) -> dict[str, typing.Any]:
+        """The JSON body."""
+
+    @abc.abstractmethod
+    def parse(self, payload: typing.Any) -> Parsed:
+        """A complete (non-streamed) response body."""
+
+    @abc.abstractmethod
+    async def parse_stream(self, chunks: AsyncIterator[str]) -> Parsed:
+        """A streamed response; raises `Truncated` when the stream ends without its end mark."""
+
+    @abc.abstractmethod
+    def classify(self, status: int, headers: Mapping[str, str], text: str) -> errors.LLMError:
+        """An error response as the most specific `LLMError`."""
+
+    # -- shared ------------------------------------------------------------------------------
+
+    def api_key(self) -> str | None:
+        """The key from the configured environment variable; a clear error when unset."""
+        name = self.config.api_key_env
+        if not name:
+            return None
+        key = self._environ.get(name, "").strip()
+        if not key:
+            raise errors.ConfigurationError(
+                f"the environment variable {name} is not set (needed by provider "
+                f"{self.config.id!r})",
+                provider=self.config.id,
+            )
+        return key
+
+    def structured_system(self, request: LLMRequest) -> str:
+        """The system prompt, with the JSON-only instruction when the vendor cannot enforce it."""
+        if request.json_schema is None or self.config.structured == "schema":
+            return request.system
+        schema = json.dumps(request.json_schema, separators=(",", ":"))
+        return f"{request.system}\n\n{JSON_ONLY.format(schema=schema)}"
+
+    def client(self) -> httpx.AsyncClient:
+        if self._client is None:
+            import httpx
+
+            self._client = httpx.AsyncClient(
+                transport=httpx.AsyncHTTPTransport(retries=1),  # connect errors only
+                limits=httpx.Limits(max_connections=max(self.config.max_concurrency, 1) * 2),
+            )
+        return self._client
+
+    async def aclose(self) -> None:
+        if self._client is not None and self._owns_client:
+            await self._client.aclose()
+            self._client = None
+
+    async def send(self, request: LLMRequest, timeouts: Timeouts | None = None) -> LLMResponse:
+        """One attempt: send, read (streamed or whole), and return or raise an `LLMError`."""
+        import httpx
+
+        limits = timeouts or self.config.timeouts
+        key = self.api_key()
+        stream = request.stream and self.config.stream
+        headers = {**self.headers(key), **self.config.headers}
+        client = self.client()
+        http_request = client.build_request(
+            "POST",
+            self.url(request, stream),
+            headers=headers,
+            json=self.body(request, stream),
+            # httpx's read timeout is only a backstop: first byte and idle are timed here.
+            timeout=httpx.Timeout(max(limits.first_byte, limits.idle) + 1, connect=limits.connect),
+        )
+        started = time.perf_counter()
+        try:
+            async with asyncio.timeout(limits.first_byte):
+                response = await client.send(http_request, stream=True)
+        except TimeoutError:
+            raise errors.ProviderTimeout(
+                f"no response within the first-byte timeout ({limits.first_byte:g} s)",
+                provider=self.id,
+            ) from None
+        except httpx.TimeoutException as error:
+            kind = errors.ConnectFailed if isinstance(error, httpx.ConnectTimeout) else None
+            raise (kind or errors.ProviderTimeout)(
+                "no response before the first-byte timeout"
+                if kind is None
+                else "could not connect in time",
+                provider=self.id,
+            ) from None
+        except httpx.TransportError as error:
+            raise errors.ConnectFailed(
+                self._scrub(f"cannot reach {self.config.base_url}: {type(error).__name__}", key),
+                provider=self.id,
+            ) from None
+        first_byte = (time.perf_counter() - started) * 1000
+        try:
+            chunks = self._chunks(response, limits.idle)
+            if response.status_code >= 400:
+                text = "".join([chunk async for chunk in chunks])
+                failure = self.classify(response.status_code, response.headers, text)
+                failure.message = self._scrub(failure.message, key)
+                failure.args = (failure.message,)
+                if failure.retry is None:
+                    failure.retry = should_retry(response.headers)
+                raise failure
+            if stream:
+                parsed = await self.parse_stream(chunks)
+            else:
+                text = "".join([chunk async for chunk in chunks])
+                payload = json_or_none(text)
+                if payload is None:
+                    raise errors.ServerError("malformed JSON in the response", provider=self.id)
+                parsed = self.parse(payload)
+        except errors.LLMError as error:
+            error.provider = error.provider or self.id
+            raise
+        finally:
+            await response.aclose()
+        return LLMResponse(
+            text=parsed.text,
+            finish=parsed.finish,
+            usage=parsed.usage,
+            provider=self.id,
+            model=parsed.model or self.config.model,
+            latency_ms=(time.perf_counter() - started) * 1000,
+            first_byte_ms=first_byte,
+            request_id=parsed.request_id,
+            headers=dict(response.headers),
+        )
+
+    async def _chunks(self, response: httpx.Response, idle: float) -> AsyncIterator[str]:
+        """Decoded text chunks; `ProviderTimeout` after ``idle`` seconds of silence."""
+        import httpx
+
+        iterator = response.aiter_text().__aiter__()
+        while True:
+            try:
+                async with asyncio.timeout(idle):
+                    chunk = await iterator.__anext__()
+            except StopAsyncIteration:
+                return
+            except TimeoutError:
+                raise errors.ProviderTimeout(
+                    f"the stream went silent for {idle:g} s", provider=self.id
+                ) from None
+            except httpx.TransportError as error:
+                raise errors.Truncated(
+                    f"the connection broke mid-response ({type(error).__name__})",
+                    provider=self.id,
+                ) from None
+            yield chunk
+
+    @staticmethod
+    def _scrub(message: str, key: str | None) -> str:
+        if key and key in message:
+            message = message.replace(key, "***")
+        return message

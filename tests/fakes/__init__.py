@@ -1,0 +1,1 @@
+"""Local HTTP servers that speak each language-model vendor's wire format."""
