@@ -31,6 +31,21 @@ DEFAULT_EXCLUDE = (
     "**/*.min.js",
 )
 
+DEFAULT_SEND_EXCLUDE = (
+    "**/.env",
+    "**/.env.*",
+    "**/*.pem",
+    "**/*.key",
+    "**/*.p12",
+    "**/*.pfx",
+    "**/id_rsa*",
+    "**/id_ed25519*",
+    "**/secrets/**",
+    "**/.secrets/**",
+    "**/credentials*",
+    "**/*.kdbx",
+)
+
 PROJECT_FILES = (".peer.toml", "pyproject.toml")
 
 
@@ -58,6 +73,36 @@ class Settings:
 
     max_file_bytes: int = 2_000_000
     """Larger files are not analysed (they still open; they get no diagnostics)."""
+
+    providers: tuple[Mapping[str, Any], ...] = ()
+    """Language-model providers, each a table: preset (openai, groq, openrouter, deepseek, together, mistral, vllm, llamacpp, lmstudio, anthropic, gemini, ollama), model, and optional id, baseUrl, apiKeyEnv, structured, maxConcurrency, requestsPerMinute, contextWindow, maxOutputTokens, priceInputPerMtok, priceOutputPerMtok, timeouts. Keys are read from the environment variable named by apiKeyEnv, never from settings."""
+
+    routes: tuple[Mapping[str, Any], ...] = ()
+    """Ordered routes, each a table: providers (ids, tried in order) and optional name, tasks, languages, categories, maxUnitTokens, minComplexity, deadline. Without routes every provider is tried in declared order."""
+
+    cache_dir: str = ""
+    """Folder of the model-answer cache (empty: the user cache directory)."""
+
+    cache_max_mb: int = 512
+    """Size bound of the disk cache, in megabytes; the least recently used answers go first."""
+
+    cache_ttl_days: float = 30.0
+    """Cached answers older than this are not used."""
+
+    redis_url: str = ""
+    """A redis:// URL to share cached answers with a team instead of the disk cache."""
+
+    send_exclude: tuple[str, ...] = DEFAULT_SEND_EXCLUDE
+    """Files matching these globs are never sent to a model (secrets, keys, environment files)."""
+
+    max_request_tokens: int = 16_000
+    """Largest prompt sent to a model, in estimated tokens; larger units are not sent."""
+
+    audit_log: str = ""
+    """JSON-lines record of every request sent (no code, no secrets); empty: the user state directory."""
+
+    ollama_autodetect: bool = True
+    """With no provider configured, use a local Ollama if one answers on 127.0.0.1:11434."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +137,9 @@ _BOUNDS: dict[str, tuple[float, float]] = {
     "preferred_confidence": (0.0, 1.0),
     "max_chunk_lines": (5, 10_000),
     "max_file_bytes": (1_000, 1_000_000_000),
+    "cache_max_mb": (1, 1_000_000),
+    "cache_ttl_days": (0.0, 3650.0),
+    "max_request_tokens": (256, 2_000_000),
 }
 _CHOICES: dict[str, tuple[str, ...]] = {"log_level": LOG_LEVELS, "fail_on": SEVERITIES}
 _KINDS: dict[str, type] = {
@@ -102,6 +150,16 @@ _KINDS: dict[str, type] = {
     "preferred_confidence": float,
     "max_chunk_lines": int,
     "max_file_bytes": int,
+    "providers": list,
+    "routes": list,
+    "cache_dir": str,
+    "cache_max_mb": int,
+    "cache_ttl_days": float,
+    "redis_url": str,
+    "send_exclude": tuple,
+    "max_request_tokens": int,
+    "audit_log": str,
+    "ollama_autodetect": bool,
 }
 
 SPECS: tuple[_Spec, ...] = tuple(
@@ -126,6 +184,10 @@ def _expected(spec: _Spec) -> str:
         return "one of " + ", ".join(spec.choices)
     if spec.kind is tuple:
         return "a list of glob strings"
+    if spec.kind is list:
+        return "a list of tables"
+    if spec.kind is str and not spec.choices:
+        return "a string"
     if spec.kind is bool:
         return "true or false"
     noun = "a whole number" if spec.kind is int else "a number"
@@ -144,12 +206,20 @@ def _convert(spec: _Spec, value: object) -> object:
         if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
             return tuple(value)
         raise ValueError
+    if spec.kind is list:
+        if isinstance(value, list | tuple) and all(isinstance(v, Mapping) for v in value):
+            return tuple(value)
+        raise ValueError
     if spec.kind is bool:
         if isinstance(value, bool):
             return value
         raise ValueError
     if spec.kind is str:
-        if isinstance(value, str) and (not spec.choices or value.lower() in spec.choices):
+        if not isinstance(value, str):
+            raise ValueError
+        if not spec.choices:
+            return value
+        if value.lower() in spec.choices:
             return value.lower()
         raise ValueError
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -292,7 +362,7 @@ def reference_table() -> str:
     rows = ["| key | type | default | meaning |", "|---|---|---|---|"]
     for spec in SPECS:
         default = getattr(defaults, spec.attr)
-        if isinstance(default, tuple):
+        if isinstance(default, tuple) and all(isinstance(item, str) for item in default):
             shown = "[" + ", ".join(f'"{item}"' for item in default) + "]"
         elif isinstance(default, str):
             shown = f'"{default}"'
