@@ -75,10 +75,18 @@ class Settings:
     """Larger files are not analysed (they still open; they get no diagnostics)."""
 
     providers: tuple[Mapping[str, Any], ...] = ()
-    """Language-model providers, each a table: preset (openai, groq, openrouter, deepseek, together, mistral, vllm, llamacpp, lmstudio, anthropic, gemini, ollama), model, and optional id, baseUrl, apiKeyEnv, structured, maxConcurrency, requestsPerMinute, contextWindow, maxOutputTokens, priceInputPerMtok, priceOutputPerMtok, timeouts. Keys are read from the environment variable named by apiKeyEnv, never from settings."""
+    """Language-model providers, each a table: preset (openai, groq, openrouter, deepseek,
+    together, mistral, vllm, llamacpp, lmstudio, anthropic, gemini, ollama), model, and optional
+    id, baseUrl, apiKeyEnv, structured, maxConcurrency, requestsPerMinute, contextWindow,
+    maxOutputTokens, priceInputPerMtok, priceOutputPerMtok, timeouts. Keys are read from the
+    environment variable named by apiKeyEnv, never from settings.
+    """
 
     routes: tuple[Mapping[str, Any], ...] = ()
-    """Ordered routes, each a table: providers (ids, tried in order) and optional name, tasks, languages, categories, maxUnitTokens, minComplexity, deadline. Without routes every provider is tried in declared order."""
+    """Ordered routes, each a table: providers (ids, tried in order) and optional name, tasks,
+    languages, categories, maxUnitTokens, minComplexity, deadline. Without routes every provider
+    is tried in declared order.
+    """
 
     cache_dir: str = ""
     """Folder of the model-answer cache (empty: the user cache directory)."""
@@ -99,7 +107,9 @@ class Settings:
     """Largest prompt sent to a model, in estimated tokens; larger units are not sent."""
 
     audit_log: str = ""
-    """JSON-lines record of every request sent (no code, no secrets); empty: the user state directory."""
+    """JSON-lines record of every request sent (no code, no secrets); empty: the user state
+    directory.
+    """
 
     ollama_autodetect: bool = True
     """With no provider configured, use a local Ollama if one answers on 127.0.0.1:11434."""
