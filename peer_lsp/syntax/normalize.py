@@ -20,11 +20,12 @@ import typing
 from peer_lsp.syntax.languages import get_language
 
 if typing.TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from tree_sitter import Node, Query
 
 _WHITESPACE = re.compile(rb"\s+")
 _INDENTED = re.compile(rb"[\r\n]+([ \t]*)")
-_BRACKETS = {ord("("): 1, ord("["): 1, ord("{"): 1, ord(")"): -1, ord("]"): -1, ord("}"): -1}
 
 # Languages where indentation is syntax.
 INDENTATION_SENSITIVE = frozenset({"python", "yaml", "nim", "haskell", "fsharp", "elm"})
@@ -61,29 +62,44 @@ def _special_query(grammar: str) -> Query | None:
     return Query(language, "\n".join(patterns))
 
 
-def normalized_hash(node: Node, data: bytes, grammar: str) -> str:
-    """Hash of ``node``'s text that ignores whitespace and comments."""
+Span = tuple[int, int, bool]
+"""A comment (False) or string literal (True), as a byte range."""
+
+
+def special_spans(node: Node, grammar: str) -> list[Span]:
+    """The comments and string literals inside ``node``, in document order."""
     from tree_sitter import QueryCursor
 
-    start, end = node.start_byte, node.end_byte
-    spans: list[tuple[int, int, bool]] = []
     query = _special_query(grammar)
-    if query is not None:
-        captures = QueryCursor(query).captures(node)
-        spans.extend((n.start_byte, n.end_byte, False) for n in captures.get("comment", ()))
-        spans.extend((n.start_byte, n.end_byte, True) for n in captures.get("string", ()))
-        spans.sort()
+    if query is None:
+        return []
+    captures = QueryCursor(query).captures(node)
+    spans = [(n.start_byte, n.end_byte, False) for n in captures.get("comment", ())]
+    spans.extend((n.start_byte, n.end_byte, True) for n in captures.get("string", ()))
+    spans.sort()
+    return spans
+
+
+def normalized_hash_of(text: bytes, spans: Sequence[Span], grammar: str) -> str:
+    """Hash of ``text`` ignoring whitespace and comments; ``spans`` are relative to it."""
     squeeze = _Squeezer(grammar in INDENTATION_SENSITIVE)
-    cursor = start
+    cursor = 0
     for span_start, span_end, is_string in spans:
-        if span_start < cursor or span_start >= end:
-            continue  # nested inside a span already handled, or outside the node
-        squeeze.code(data[cursor:span_start])
+        if span_start < cursor or span_start >= len(text):
+            continue  # nested inside a span already handled, or outside the text
+        squeeze.code(text[cursor:span_start])
         if is_string:
-            squeeze.literal(b"\x01" + data[span_start:span_end] + b"\x01")
+            squeeze.literal(b"\x01" + text[span_start:span_end] + b"\x01")
         cursor = span_end
-    squeeze.code(data[cursor:end])
+    squeeze.code(text[cursor:])
     return hashlib.blake2b(squeeze.result(), digest_size=16).hexdigest()
+
+
+def normalized_hash(node: Node, data: bytes, grammar: str) -> str:
+    """Hash of ``node``'s text that ignores whitespace and comments."""
+    start = node.start_byte
+    spans = [(a - start, b - start, kind) for a, b, kind in special_spans(node, grammar)]
+    return normalized_hash_of(data[start : node.end_byte], spans, grammar)
 
 
 class _Squeezer:
@@ -119,8 +135,9 @@ class _Squeezer:
         return b"".join(self.out)
 
     def _tokens(self, segment: bytes) -> None:
-        for byte in segment:
-            self.depth = max(self.depth + _BRACKETS.get(byte, 0), 0)
+        opened = segment.count(b"(") + segment.count(b"[") + segment.count(b"{")
+        closed = segment.count(b")") + segment.count(b"]") + segment.count(b"}")
+        self.depth = max(self.depth + opened - closed, 0)
         text = _WHITESPACE.sub(b"", segment)
         if text:
             self._flush()

@@ -25,7 +25,13 @@ from itertools import islice
 
 from peer_lsp.syntax.errors import error_nodes
 from peer_lsp.syntax.languages import get_language
-from peer_lsp.syntax.normalize import exact_hash, normalized_hash, normalized_text_hash
+from peer_lsp.syntax.normalize import (
+    Span,
+    exact_hash,
+    normalized_hash_of,
+    normalized_text_hash,
+    special_spans,
+)
 
 if typing.TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -71,10 +77,21 @@ class Unit:
     end_byte: int
     text: str
     exact_hash: str
-    normalized_hash: str
     lines: LineIndex = field(repr=False)
     node_type: str = ""
     container: Unit | None = field(default=None, repr=False)
+    spans: tuple[Span, ...] = field(default=(), repr=False)
+    """Comments and string literals, relative to the unit's start (for normalization)."""
+    normalized: str | None = field(default=None, repr=False)
+
+    @property
+    def normalized_hash(self) -> str:
+        """Hash ignoring whitespace and comments; computed on first use, then kept."""
+        if self.normalized is None:
+            self.normalized = normalized_hash_of(
+                self.text.encode("utf-8"), self.spans, self.language
+            )
+        return self.normalized
 
     @property
     def start_line(self) -> int:
@@ -281,6 +298,14 @@ def _line_windows(start: int, end: int, lines: LineIndex, size: int) -> list[tup
     return windows
 
 
+def _relative_spans(spans: Sequence[Span], starts: Sequence[int], node: Node) -> tuple[Span, ...]:
+    """The spans inside ``node``, relative to its start (``starts``: the spans' starts)."""
+    low = bisect_left(starts, node.start_byte)
+    high = bisect_left(starts, node.end_byte)
+    base = node.start_byte
+    return tuple((a - base, b - base, kind) for a, b, kind in spans[low:high])
+
+
 def _new_unit(
     grammar: str,
     node: Node,
@@ -289,6 +314,7 @@ def _new_unit(
     container: Unit | None,
     data: bytes,
     lines: LineIndex,
+    spans: tuple[Span, ...],
 ) -> Unit:
     raw = data[node.start_byte : node.end_byte]
     return Unit(
@@ -300,20 +326,22 @@ def _new_unit(
         end_byte=node.end_byte,
         text=raw.decode("utf-8", errors="replace"),
         exact_hash=exact_hash(raw),
-        normalized_hash=normalized_hash(node, data, grammar),
         lines=lines,
         node_type=node.type,
         container=container,
+        spans=spans,
     )
 
 
 def _renew(unit: Unit, node: Node, data: bytes) -> None:
     """Give a unit the text and hashes of its node in the new tree."""
     raw = data[node.start_byte : node.end_byte]
+    spans = special_spans(node, unit.language)
     unit.start_byte, unit.end_byte = node.start_byte, node.end_byte
     unit.text = raw.decode("utf-8", errors="replace")
     unit.exact_hash = exact_hash(raw)
-    unit.normalized_hash = normalized_hash(node, data, unit.language)
+    unit.spans = _relative_spans(spans, [a for a, _, _ in spans], node)
+    unit.normalized = None
 
 
 def extract_units(
@@ -329,6 +357,8 @@ def extract_units(
         return []
     units: list[Unit] = []
     stack: list[Unit] = []
+    spans = special_spans(node, grammar)
+    starts = [start for start, _, _ in spans]
     for definition, name_node, base_kind in _definitions(query, node):
         while stack and stack[-1].end_byte <= definition.start_byte:
             stack.pop()
@@ -337,7 +367,8 @@ def extract_units(
         if kind is UnitKind.FUNCTION and outer is not None and outer.kind is UnitKind.CLASS:
             kind = UnitKind.METHOD
         name = data[name_node.start_byte : name_node.end_byte].decode("utf-8", "replace")
-        unit = _new_unit(grammar, definition, kind, name, outer, data, lines)
+        own_spans = _relative_spans(spans, starts, definition)
+        unit = _new_unit(grammar, definition, kind, name, outer, data, lines, own_spans)
         units.append(unit)
         stack.append(unit)
     return units
@@ -390,8 +421,8 @@ def chunk_units(
                 end_byte=end,
                 text=raw.decode("utf-8", errors="replace"),
                 exact_hash=digest,
-                normalized_hash=normalized_text_hash(raw),
                 lines=lines,
+                normalized=normalized_text_hash(raw),
             )
         )
     return units
