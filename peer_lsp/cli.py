@@ -62,7 +62,31 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--config", default=None, help="settings file (.peer.toml or pyproject)")
     check.add_argument("--no-progress", action="store_true", help="never show a progress bar")
     _add_logging(check)
+    _add_cache(commands)
+    providers = commands.add_parser("providers", help="list providers and routes; --check them")
+    providers.add_argument(
+        "--check", action="store_true", help="send one tiny request to each provider"
+    )
+    providers.add_argument("--config", default=None, help="settings file or project folder")
     return parser
+
+
+def _add_cache(commands: argparse._SubParsersAction[_Parser]) -> None:
+    cache = commands.add_parser("cache", help="show or empty the model-answer cache")
+    actions = cache.add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=_Parser
+    )
+    where = _Parser(add_help=False)
+    where.add_argument(
+        "--cache-dir",
+        default=None,
+        metavar="DIR",
+        help="the disk cache in DIR (default: the cache the settings name)",
+    )
+    stats = actions.add_parser("stats", parents=[where], help="entries, size, hits and misses")
+    stats.add_argument("--format", choices=("text", "json"), default="text")
+    clear = actions.add_parser("clear", parents=[where], help="delete every cached answer")
+    clear.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
 
 def serve(log_level: str | None = None, log_file: str | None = None) -> int:
@@ -90,6 +114,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         from peer_lsp.check.command import run_check
 
         return run_check(args)
+    if args.command == "cache":
+        from peer_lsp.llm.cache_command import run_cache
+
+        return run_cache(args)
+    if args.command == "providers":
+        from peer_lsp.llm.providers_command import run_providers
+
+        return run_providers(args)
     parser.print_help(sys.stderr)
     return EXIT_USAGE
 

@@ -236,8 +236,6 @@ class Provider(abc.ABC):
             if response.status_code >= 400:
                 text = "".join([chunk async for chunk in chunks])
                 failure = self.classify(response.status_code, response.headers, text)
-                failure.message = self._scrub(failure.message, key)
-                failure.args = (failure.message,)
                 if failure.retry is None:
                     failure.retry = should_retry(response.headers)
                 raise failure
@@ -251,6 +249,8 @@ class Provider(abc.ABC):
                 parsed = self.parse(payload)
         except errors.LLMError as error:
             error.provider = error.provider or self.id
+            error.message = self._scrub(error.message, key)  # vendors echo keys back
+            error.args = (error.message,)
             raise
         finally:
             await response.aclose()

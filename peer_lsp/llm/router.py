@@ -1,0 +1,482 @@
+"""The router: one request in, one complete answer out, from the first provider that gives it.
+
+Layered like httpx's ``send``, one concern per layer:
+
+``complete`` — cache lookup, then in-flight de-duplication (identical requests share one
+call; the call is cancelled only when every caller has gone), then
+``_with_deadline`` — the route's total deadline over everything below, then
+``_with_fallback`` — the route's providers in order, skipping open breakers; context
+overflow gets one smaller prompt from the caller, then
+``_with_retries`` — retries on one provider with full-jitter backoff or the server's hint,
+within one attempt budget per request, then
+``_attempt`` — guard (redact, refuse, audit), concurrency and rate limits, one HTTP call,
+and the check that the answer is complete.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import random
+import time
+import typing
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from peer_lsp.llm import errors
+from peer_lsp.llm.cache import AnswerCache, cache_key, store_response
+from peer_lsp.llm.resilience import (
+    BreakerState,
+    CircuitBreaker,
+    Clock,
+    Sleep,
+    TokenBucket,
+    full_jitter,
+)
+from peer_lsp.llm.types import Finish, LLMRequest, LLMResponse, Usage
+
+if typing.TYPE_CHECKING:
+    from peer_lsp.llm.config import LLMConfig, ProviderConfig, RouteConfig
+    from peer_lsp.llm.providers.base import Provider
+
+log = logging.getLogger(__name__)
+
+RETRIES_PER_PROVIDER = 2
+MAX_RETRY_HINT = 20.0
+"""A server asking to wait longer than this is skipped in favour of the next provider."""
+
+Shrink = Callable[[LLMRequest], LLMRequest | None]
+Validate = Callable[[str], bool]
+
+
+class RequestGuard(typing.Protocol):
+    """What the router needs from the guard (peer_lsp.llm.guard.Guard)."""
+
+    def prepare(self, request: LLMRequest, provider: str, model: str) -> LLMRequest: ...
+
+    def audit(
+        self,
+        request: LLMRequest,
+        provider: str,
+        model: str,
+        outcome: str,
+        usage: Usage | None = None,
+        latency_ms: float | None = None,
+    ) -> None: ...
+
+
+@dataclass
+class ProviderStats:
+    """What one provider did: calls, outcomes, tokens, money and latency."""
+
+    calls: int = 0
+    successes: int = 0
+    failures: dict[str, int] = field(default_factory=dict)
+    usage: Usage = field(default_factory=Usage)
+    cost: float = 0.0
+    last_latency_ms: float = 0.0
+    ewma_latency_ms: float = 0.0
+
+    @property
+    def success_rate(self) -> float:
+        return self.successes / self.calls if self.calls else 1.0
+
+
+@dataclass
+class _Lane:
+    """A provider with its breaker, limits and statistics."""
+
+    provider: Provider
+    breaker: CircuitBreaker
+    slots: asyncio.Semaphore
+    bucket: TokenBucket | None
+    stats: ProviderStats = field(default_factory=ProviderStats)
+    in_flight: int = 0
+    max_in_flight: int = 0
+
+
+@dataclass
+class _Shared:
+    task: asyncio.Task[LLMResponse]
+    callers: int = 0
+
+
+@dataclass
+class _Budget:
+    attempts_left: int
+    shrunk: bool = False
+
+
+def request_key(request: LLMRequest, scope: str, normalized_code: str = "") -> str:
+    """Identity of a request for de-duplication: everything that changes the answer."""
+    payload = {
+        "scope": scope,
+        "system": request.system,
+        "user": request.user,
+        "code": normalized_code,
+        "schema": request.json_schema,
+        "temperature": request.temperature,
+        "max_tokens": request.max_tokens,
+        "prompt_version": request.prompt_version,
+        "context": request.context_key,
+        "language": request.language,
+        "task": request.task.value,
+    }
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class Router:
+    """Routes requests over configured providers. See the module docstring for the layers."""
+
+    def __init__(
+        self,
+        config: LLMConfig,
+        providers: Mapping[str, Provider],
+        *,
+        cache: AnswerCache | None = None,
+        guard: RequestGuard | None = None,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.config = config
+        self._cache = cache
+        self._guard = guard
+        self._clock = clock
+        self._sleep = sleep
+        self._rng = rng or random.Random()
+        self._lanes = {
+            pid: self._lane(provider.config, provider, clock, sleep)
+            for pid, provider in providers.items()
+        }
+        self._in_flight: dict[str, _Shared] = {}
+        self.deduplicated = 0
+        self.cache_hits = 0
+        self.cache_misses = 0
+
+    @staticmethod
+    def _lane(config: ProviderConfig, provider: Provider, clock: Clock, sleep: Sleep) -> _Lane:
+        bucket = (
+            TokenBucket(config.requests_per_minute, clock=clock, sleep=sleep)
+            if config.requests_per_minute > 0
+            else None
+        )
+        return _Lane(
+            provider,
+            CircuitBreaker(clock=clock),
+            asyncio.Semaphore(max(config.max_concurrency, 1)),
+            bucket,
+        )
+
+    async def aclose(self) -> None:
+        for lane in self._lanes.values():
+            await lane.provider.aclose()
+
+    # -- routing -----------------------------------------------------------------------------
+
+    def route_for(self, request: LLMRequest) -> RouteConfig:
+        """The first route whose conditions the request meets."""
+        for route in self.config.routes:
+            if route.tasks and request.task not in route.tasks:
+                continue
+            if route.languages and request.language not in route.languages:
+                continue
+            if route.categories and request.category not in route.categories:
+                continue
+            if route.max_unit_tokens and request.unit_tokens > route.max_unit_tokens:
+                continue
+            if route.min_complexity and request.complexity < route.min_complexity:
+                continue
+            return route
+        raise errors.ConfigurationError(
+            f"no route takes {request.task.value} requests"
+            + (f" for {request.language}" if request.language else "")
+        )
+
+    # -- layer 1: cache and de-duplication ---------------------------------------------------
+
+    async def complete(
+        self,
+        request: LLMRequest,
+        *,
+        normalized_code: str = "",
+        bypass_cache: bool = False,
+        shrink: Shrink | None = None,
+        validate: Validate | None = None,
+    ) -> LLMResponse:
+        """A complete answer for ``request``, from the cache or the route's providers.
+
+        ``normalized_code`` names the code under review for the cache key (whitespace and
+        comments do not matter); ``bypass_cache`` skips the lookup (a re-review) but still
+        stores the fresh answer; ``shrink`` returns a smaller request after a context
+        overflow; ``validate`` rejects answers that must not be cached or returned.
+        """
+        route = self.route_for(request)
+        if not bypass_cache:
+            cached = await self._cached(request, route, normalized_code)
+            if cached is not None:
+                return cached
+        key = request_key(request, f"{route.name}:{bypass_cache}", normalized_code)
+        shared = self._in_flight.get(key)
+        if shared is None:
+            task = asyncio.ensure_future(
+                self._fresh(request, route, normalized_code, shrink, validate)
+            )
+            shared = _Shared(task)
+            self._in_flight[key] = shared
+            task.add_done_callback(lambda _t: self._forget(key, shared))
+        else:
+            self.deduplicated += 1
+        shared.callers += 1
+        try:
+            return await asyncio.shield(shared.task)
+        finally:
+            shared.callers -= 1
+            if shared.callers == 0 and not shared.task.done():
+                shared.task.cancel()  # every caller is gone: hang up on the provider
+
+    def _forget(self, key: str, shared: _Shared) -> None:
+        if self._in_flight.get(key) is shared:
+            del self._in_flight[key]
+        if not shared.task.cancelled() and shared.task.exception() is not None:
+            shared.task.exception()  # retrieved: no "exception never retrieved" warnings
+
+    async def _cached(
+        self, request: LLMRequest, route: RouteConfig, normalized_code: str
+    ) -> LLMResponse | None:
+        if self._cache is None:
+            return None
+        for provider_id in route.providers:
+            lane = self._lanes.get(provider_id)
+            if lane is None:
+                continue
+            model = f"{provider_id}/{lane.provider.config.model}"
+            hit = await self._cache.get(cache_key(request, model, normalized_code))
+            if hit is not None:
+                self.cache_hits += 1
+                if self._guard is not None:
+                    self._guard.audit(request, provider_id, lane.provider.config.model, "cached")
+                return hit.to_response()
+        self.cache_misses += 1
+        return None
+
+    async def _fresh(
+        self,
+        request: LLMRequest,
+        route: RouteConfig,
+        normalized_code: str,
+        shrink: Shrink | None,
+        validate: Validate | None,
+    ) -> LLMResponse:
+        response = await self._with_deadline(request, route, shrink, validate)
+        if self._cache is not None:
+            model = f"{response.provider}/{self._lanes[response.provider].provider.config.model}"
+            await store_response(self._cache, cache_key(request, model, normalized_code), response)
+        return response
+
+    # -- layer 2: deadline -------------------------------------------------------------------
+
+    async def _with_deadline(
+        self,
+        request: LLMRequest,
+        route: RouteConfig,
+        shrink: Shrink | None,
+        validate: Validate | None,
+    ) -> LLMResponse:
+        try:
+            async with asyncio.timeout(route.deadline):
+                return await self._with_fallback(request, route, shrink, validate)
+        except TimeoutError:
+            raise errors.DeadlineExceeded(
+                f"no answer within the route's {route.deadline:g} s deadline"
+            ) from None
+
+    # -- layer 3: fallback over the route's providers ----------------------------------------
+
+    async def _with_fallback(
+        self,
+        request: LLMRequest,
+        route: RouteConfig,
+        shrink: Shrink | None,
+        validate: Validate | None,
+    ) -> LLMResponse:
+        budget = _Budget(self.config.max_attempts)
+        failures: list[errors.LLMError] = []
+        for provider_id in route.providers:
+            lane = self._lanes.get(provider_id)
+            if lane is None:
+                continue
+            if not lane.breaker.allow():
+                failures.append(
+                    errors.Overloaded(
+                        f"skipped: circuit open for {lane.breaker.seconds_left():.0f} s more",
+                        provider=provider_id,
+                    )
+                )
+                continue
+            try:
+                return await self._with_retries(lane, request, budget, shrink, validate)
+            except errors.LLMError as error:
+                failures.append(error)
+                if not error.falls_through or budget.attempts_left <= 0:
+                    raise
+                log.info("falling through from %s: %s", provider_id, error)
+        if failures:
+            raise failures[-1]
+        raise errors.ConfigurationError(f"route {route.name!r} has no usable provider")
+
+    # -- layer 4: retries on one provider ----------------------------------------------------
+
+    async def _with_retries(
+        self,
+        lane: _Lane,
+        request: LLMRequest,
+        budget: _Budget,
+        shrink: Shrink | None,
+        validate: Validate | None,
+    ) -> LLMResponse:
+        retries = 0
+        while True:
+            budget.attempts_left -= 1
+            try:
+                response = await self._attempt(lane, request, validate)
+            except errors.ContextOverflow:
+                smaller = shrink(request) if shrink is not None and not budget.shrunk else None
+                if smaller is None or budget.attempts_left <= 0:
+                    raise
+                budget.shrunk = True
+                request = smaller
+                continue
+            except errors.LLMError as error:
+                if not error.retryable or retries >= RETRIES_PER_PROVIDER:
+                    raise
+                if budget.attempts_left <= 0:
+                    raise
+                delay = self._delay(error, retries)
+                if delay is None:
+                    raise
+                retries += 1
+                await self._sleep(delay)
+                continue
+            lane.breaker.record_success()
+            return response
+
+    def _delay(self, error: errors.LLMError, retries: int) -> float | None:
+        """Seconds before the next try; None when the server's hint is too long to wait."""
+        if error.retry_after is not None:
+            return error.retry_after if error.retry_after <= MAX_RETRY_HINT else None
+        return full_jitter(retries, self._rng)
+
+    # -- layer 5: one attempt ----------------------------------------------------------------
+
+    async def _attempt(
+        self, lane: _Lane, request: LLMRequest, validate: Validate | None
+    ) -> LLMResponse:
+        provider = lane.provider
+        model = provider.config.model
+        sent = self._guard.prepare(request, provider.id, model) if self._guard else request
+        async with lane.slots:
+            if lane.bucket is not None:
+                await lane.bucket.acquire()
+            lane.in_flight += 1
+            lane.max_in_flight = max(lane.max_in_flight, lane.in_flight)
+            lane.stats.calls += 1
+            try:
+                response = await provider.send(sent)
+                _check_complete(response)
+                if validate is not None and not validate(response.text):
+                    raise errors.ServerError(
+                        "the answer is not valid for this request",
+                        provider=provider.id,
+                        retry=False,
+                    )
+            except errors.LLMError as error:
+                self._failed(lane, error)
+                if self._guard is not None:
+                    self._guard.audit(sent, provider.id, model, f"error:{error.kind.value}")
+                raise
+            except asyncio.CancelledError:
+                if self._guard is not None:
+                    self._guard.audit(sent, provider.id, model, "cancelled")
+                raise
+            finally:
+                lane.in_flight -= 1
+        self._succeeded(lane, response)
+        if self._guard is not None:
+            self._guard.audit(sent, provider.id, model, "sent", response.usage, response.latency_ms)
+        return response
+
+    def _failed(self, lane: _Lane, error: errors.LLMError) -> None:
+        failures = lane.stats.failures
+        failures[error.kind.value] = failures.get(error.kind.value, 0) + 1
+        if error.kind not in (errors.ErrorKind.INVALID, errors.ErrorKind.REFUSED):
+            lane.breaker.record_failure(error.kind)
+
+    def _succeeded(self, lane: _Lane, response: LLMResponse) -> None:
+        stats = lane.stats
+        config = lane.provider.config
+        stats.successes += 1
+        stats.usage = stats.usage + response.usage
+        stats.cost += (
+            response.usage.input_tokens * config.price_input_per_mtok
+            + response.usage.output_tokens * config.price_output_per_mtok
+        ) / 1_000_000
+        stats.last_latency_ms = response.latency_ms
+        stats.ewma_latency_ms = (
+            response.latency_ms
+            if stats.successes == 1
+            else 0.8 * stats.ewma_latency_ms + 0.2 * response.latency_ms
+        )
+
+    # -- stats -------------------------------------------------------------------------------
+
+    def stats(self) -> dict[str, typing.Any]:
+        """Per-provider breaker state, calls, failures, tokens, cost and latency; cache and
+        de-duplication counts. Plain data, ready for JSON."""
+        providers = {}
+        for pid, lane in self._lanes.items():
+            s = lane.stats
+            providers[pid] = {
+                "model": lane.provider.config.model,
+                "breaker": lane.breaker.state.value,
+                "breakerSecondsLeft": round(lane.breaker.seconds_left(), 1),
+                "calls": s.calls,
+                "successes": s.successes,
+                "successRate": round(s.success_rate, 3),
+                "failures": dict(s.failures),
+                "inputTokens": s.usage.input_tokens,
+                "outputTokens": s.usage.output_tokens,
+                "cost": round(s.cost, 6),
+                "lastLatencyMs": round(s.last_latency_ms, 1),
+                "latencyMs": round(s.ewma_latency_ms, 1),
+                "inFlight": lane.in_flight,
+                "maxInFlight": lane.max_in_flight,
+            }
+        return {
+            "providers": providers,
+            "cacheHits": self.cache_hits,
+            "cacheMisses": self.cache_misses,
+            "deduplicated": self.deduplicated,
+            "inFlight": len(self._in_flight),
+        }
+
+    def breaker(self, provider_id: str) -> CircuitBreaker:
+        return self._lanes[provider_id].breaker
+
+    def open_providers(self) -> list[str]:
+        return [p for p, lane in self._lanes.items() if lane.breaker.state is BreakerState.OPEN]
+
+
+def _check_complete(response: LLMResponse) -> None:
+    """Only a finished answer counts: a cut-off or refused one is an error."""
+    if response.finish is Finish.LENGTH:
+        raise errors.Truncated(
+            "the answer hit the output token limit", provider=response.provider, retry=False
+        )
+    if response.finish in (Finish.REFUSAL, Finish.CONTENT_FILTER):
+        raise errors.Refused("the model declined to answer", provider=response.provider)
+    if not response.text.strip():
+        raise errors.ServerError("the answer is empty", provider=response.provider)

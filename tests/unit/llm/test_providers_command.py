@@ -1,0 +1,145 @@
+"""`peer providers [--check]` and building a router from settings (Ollama autodetection)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from fakes import ollama as ol
+from fakes import openai as oa
+from fakes.server import FakeServer, Received
+
+from peer_lsp.cli import main
+from peer_lsp.llm.factory import build_router, pick_ollama_model
+from peer_lsp.settings import Settings, resolve
+
+SECRET = "sk-test-0123456789abcdefSECRET"
+
+
+def write_config(folder: Path, fake: FakeServer) -> None:
+    (folder / ".peer.toml").write_text(
+        f"""
+[[providers]]
+preset = "vllm"
+id = "local"
+model = "coder-7b"
+baseUrl = "{fake.url}/v1"
+
+[[providers]]
+preset = "groq"
+id = "groq"
+model = "llama-3.3-70b"
+baseUrl = "{fake.url}/v1"
+
+[[routes]]
+name = "review"
+providers = ["local", "groq"]
+tasks = ["review"]
+"""
+    )
+
+
+def test_without_providers_says_it_works_locally(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["providers"]) == 0
+    assert "No provider is configured" in capsys.readouterr().out
+
+
+def test_lists_providers_and_routes_without_keys(
+    tmp_path: Path,
+    fake: FakeServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    write_config(tmp_path, fake)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GROQ_API_KEY", SECRET)
+    assert main(["providers"]) == 0
+    out = capsys.readouterr().out
+    assert "local" in out
+    assert "coder-7b" in out
+    assert "GROQ_API_KEY (set)" in out
+    assert "local -> groq" in out
+    assert SECRET not in out
+    assert fake.requests == []  # listing sends nothing
+
+
+def test_check_reports_each_provider(
+    tmp_path: Path,
+    fake: FakeServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    write_config(tmp_path, fake)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GROQ_API_KEY", raising=False)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    fake.respond_with(oa.ok("OK"))
+    assert main(["providers", "--check"]) == 1
+    out = capsys.readouterr().out
+    check = out.split("Check", 1)[1]
+    assert re.search(r"^local\s+ok\s+\d+ ms$", check, re.MULTILINE)
+    assert "the environment variable GROQ_API_KEY is not set" in check
+    assert [r.json["model"] for r in fake.requests] == ["coder-7b"]
+
+
+def test_check_passes_when_all_answer(
+    tmp_path: Path,
+    fake: FakeServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    write_config(tmp_path, fake)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GROQ_API_KEY", SECRET)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    fake.respond_with(oa.ok("OK"))
+    assert main(["providers", "--check"]) == 0
+    assert SECRET not in capsys.readouterr().out
+    groq: list[Received] = [r for r in fake.requests if r.json["model"] == "llama-3.3-70b"]
+    assert groq[0].headers["authorization"] == f"Bearer {SECRET}"
+
+
+def test_invalid_provider_entry_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / ".peer.toml").write_text('[[providers]]\npreset = "skynet"\nmodel = "x"\n')
+    monkeypatch.chdir(tmp_path)
+    assert main(["providers"]) == 2
+    assert "unknown preset 'skynet'" in capsys.readouterr().err
+
+
+def test_ollama_model_choice_prefers_code_models() -> None:
+    assert pick_ollama_model(["llama3:8b", "qwen2.5-coder:7b"]) == "qwen2.5-coder:7b"
+    assert pick_ollama_model(["phi3"]) == "phi3"
+    assert pick_ollama_model([]) is None
+
+
+async def test_router_uses_a_local_ollama_when_nothing_is_configured(
+    fake: FakeServer, tmp_path: Path
+) -> None:
+    fake.script(ol.tags(["llama3:8b", "qwen2.5-coder:7b"]))
+    fake.script(ol.ok("looks fine"))
+    settings, _ = resolve({"cacheDir": str(tmp_path / "cache"), "auditLog": str(tmp_path / "a")})
+    setup = await build_router(settings, ollama_url=fake.url, environ={})
+    assert setup.router is not None
+    assert setup.autodetected == "qwen2.5-coder:7b"
+    from peer_lsp.llm.types import LLMRequest
+
+    response = await setup.router.complete(LLMRequest("sys", "user", stream=False))
+    await setup.router.aclose()
+    assert response.text == "looks fine"
+    assert [r.path for r in fake.requests] == ["/api/tags", "/api/chat"]
+    assert fake.requests[1].json["options"]["num_ctx"] > 0
+
+
+async def test_no_router_without_providers_or_ollama(fake: FakeServer) -> None:
+    fake.respond_with(oa.error(404, "not_found_error"))
+    setup = await build_router(Settings(), ollama_url=fake.url, environ={})
+    assert setup.router is None
+    off, _ = resolve({"ollamaAutodetect": False})
+    assert (await build_router(off, ollama_url=fake.url, environ={})).router is None
+    assert len(fake.requests) == 1  # autodetection off: not even asked
