@@ -13,8 +13,9 @@ For each server and each file size:
 5. peak RSS of the server process tree (VmHWM from /proc, and psutil samples), then
    ``shutdown`` / ``exit``.
 
-Start-up is noisy, so each server is also started bare (initialize, shutdown) a few more
-times and the median is reported.
+Start-up is noisy, so each server is also started bare a few more times (initialize, then
+at once initialized and didOpen of a 200-line file, its first diagnostics, shutdown) and
+the medians of spawn -> initialize response and spawn -> first diagnostics are reported.
 
 The LSP client is written here on asyncio pipes (Content-Length framing, JSON), with no
 dependency, so that its overhead is small and the same for every server. It answers
@@ -743,6 +744,9 @@ class Result:
     sanity_line_ok: bool = False
     init_bare_ms: list[float] = field(default_factory=list)
     init_median_ms: float = 0.0
+    start_diag_bare_ms: list[float] = field(default_factory=list)
+    """Bare start-ups: spawn -> first diagnostics of a file opened once initialize is answered."""
+    start_diag_median_ms: float = 0.0
     other_cpu_cores: float = 0.0
     """CPU used by other processes during the edit replay, in cores (0 = quiet machine)."""
     steal_cores: float = 0.0
@@ -766,24 +770,33 @@ async def warm_up(name: str, workdir: Path) -> None:
     await run_editor(name, workdir, source, plan_edits(source, 2, 1, "insert"), None)
 
 
-async def measure_init(name: str, workdir: Path, runs: int) -> list[float]:
-    """Bare start-ups: spawn -> initialize response, then shutdown."""
-    times = []
+async def measure_init(name: str, workdir: Path, runs: int) -> tuple[list[float], list[float]]:
+    """Bare start-ups, each: spawn -> initialize response, then at once ``initialized`` and
+    ``didOpen`` of a small file (an editor opening its first file) -> its first
+    publishDiagnostics, then shutdown. Returns both series of times from spawn, in ms."""
+    path = workdir / "startup.py"
+    path.write_text(generate_python(200, DEFAULT_SEED).text)
+    opened = {"uri": path.as_uri(), "languageId": "python", "version": 1, "text": path.read_text()}
+    init_times, diag_times = [], []
     for i in range(runs):
         argv = server_command(name, workdir)
         client = LspClient(name, argv, workdir, workdir / f"{name}-init-{i}.stderr")
+        client.watch_uri = opened["uri"]
         await client.start()
         try:
             _, received = await client.request(
                 "initialize", initialize_params(workdir, os.getpid()), INIT_TIMEOUT_S
             )
-            times.append((received - client.spawned_at) * 1000)
+            init_times.append((received - client.spawned_at) * 1000)
             await client.notify("initialized", {})
+            await client.notify("textDocument/didOpen", {"textDocument": opened})
+            first = await client.wait_publish(None, OPEN_TIMEOUT_S, "didOpen at start-up")
+            diag_times.append((first.received - client.spawned_at) * 1000)
             await client.shutdown()
         except BaseException:
             await client.kill()
             raise
-    return times
+    return init_times, diag_times
 
 
 async def run_editor(
@@ -940,7 +953,7 @@ def machine_info() -> dict[str, Any]:
 
 def format_table(results: list[Result]) -> str:
     head = (
-        "server", "lines", "init ms", "init med", "1st diag ms",
+        "server", "lines", "init ms", "init med", "start diag med", "1st diag ms",
         "p50 ms", "p95 ms", "max ms", "peak RSS MB", "bg cores",
     )  # fmt: skip
     rows = [head]
@@ -951,6 +964,7 @@ def format_table(results: list[Result]) -> str:
                 f"{r.lines:,}",
                 f"{r.init_ms:.0f}",
                 f"{r.init_median_ms:.0f}" if r.init_bare_ms else "-",
+                f"{r.start_diag_median_ms:.0f}" if r.start_diag_bare_ms else "-",
                 f"{r.first_diag_ms:.1f}",
                 f"{r.p50_ms:.2f}",
                 f"{r.p95_ms:.2f}",
@@ -1050,6 +1064,26 @@ def describe(r: Result) -> str:
 # --------------------------------------------------------------------------------------
 
 
+async def measure_inits(
+    args: argparse.Namespace, workdir: Path
+) -> dict[str, tuple[list[float], list[float]]]:
+    """``measure_init`` for each server, each after waiting for a quiet machine."""
+    init_runs: dict[str, tuple[list[float], list[float]]] = {}
+    if not args.init_runs:
+        return init_runs
+    for name in args.servers:
+        if args.wait_idle:
+            await wait_idle(args.wait_idle)
+        init_runs[name] = await measure_init(name, workdir, args.init_runs)
+        print(
+            f"{name}: bare start -> initialize (ms): "
+            + ", ".join(f"{t:.0f}" for t in init_runs[name][0])
+            + "; spawn -> first diagnostics (ms): "
+            + ", ".join(f"{t:.0f}" for t in init_runs[name][1])
+        )
+    return init_runs
+
+
 async def main_async(args: argparse.Namespace) -> int:
     if psutil is None:
         print("psutil is missing: pip install -e '.[bench]'", file=sys.stderr)
@@ -1068,16 +1102,7 @@ async def main_async(args: argparse.Namespace) -> int:
         _SERVER_ENV["env"] = server_env(workdir, args.as_is_env, peer_src)
         for name in args.servers:
             await warm_up(name, workdir)
-        init_runs: dict[str, list[float]] = {}
-        if args.init_runs:
-            for name in args.servers:
-                if args.wait_idle:
-                    await wait_idle(args.wait_idle)
-                init_runs[name] = await measure_init(name, workdir, args.init_runs)
-                print(
-                    f"{name}: bare start -> initialize (ms): "
-                    + ", ".join(f"{t:.0f}" for t in init_runs[name])
-                )
+        init_runs = await measure_inits(args, workdir)
         for n in args.lines:
             source = generate_python(n, args.seed)
             edits = plan_edits(source, args.edits, args.seed, args.edit_mode)
@@ -1090,8 +1115,9 @@ async def main_async(args: argparse.Namespace) -> int:
                 result = await run_editor(name, workdir, source, edits, profile)
                 result.idle_before_cores = idle
                 if name in init_runs:
-                    result.init_bare_ms = init_runs[name]
-                    result.init_median_ms = statistics.median(init_runs[name])
+                    result.init_bare_ms, result.start_diag_bare_ms = init_runs[name]
+                    result.init_median_ms = statistics.median(result.init_bare_ms)
+                    result.start_diag_median_ms = statistics.median(result.start_diag_bare_ms)
                 results.append(result)
                 print(describe(result), flush=True)
                 if args.keep_logs and name == "peer":
@@ -1103,7 +1129,9 @@ async def main_async(args: argparse.Namespace) -> int:
     print()
     print(
         "init ms: spawn -> initialize response in the measured run; init med: median of "
-        f"{args.init_runs} bare start-ups. 1st diag: didOpen -> first publishDiagnostics. "
+        f"{args.init_runs} bare start-ups; start diag med: their median spawn -> first "
+        "diagnostics of a 200-line file opened as soon as initialize is answered. "
+        "1st diag: didOpen (0.5 s after initialized) -> first publishDiagnostics. "
         f"p50/p95/max over {args.edits} didChange -> publishDiagnostics(version) round trips. "
         "Peak RSS: VmHWM of the server process tree. bg cores: CPU used by other processes "
         "during the replay (0 = quiet machine)."

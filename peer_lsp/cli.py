@@ -14,6 +14,9 @@ from collections.abc import Sequence
 from peer_lsp import __version__
 from peer_lsp.settings import LOG_LEVELS, SEVERITIES
 
+if typing.TYPE_CHECKING:
+    from peer_lsp.server import PeerLanguageServer
+
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
@@ -90,19 +93,31 @@ def _add_cache(commands: argparse._SubParsersAction[_Parser]) -> None:
 
 
 def serve(log_level: str | None = None, log_file: str | None = None) -> int:
-    """Run the language server on stdin/stdout until the client says exit."""
+    """Run the language server on stdin/stdout until the client says exit.
+
+    ``initialize`` is answered while pygls is still being imported (peer_lsp.lsp.fast_start,
+    docs/decisions/0002); PEER_FAST_START=0 lets pygls answer it itself, after loading.
+    """
     from peer_lsp import log
 
     log.configure(log_level or "info", log_file)
-    from peer_lsp.server import create_server
+    from peer_lsp.lsp import fast_start
 
-    server = create_server()
+    handoff = fast_start.start(_create_server)
+    server = handoff.server
     import logging
 
     logging.getLogger(log.LOGGER_NAME).addHandler(server.client_log_handler())
-    server.start_io()
+    server.start_io(handoff.stdin, handoff.stdout)
     # The LSP asks for exit code 1 when the client says exit without shutdown first.
     return EXIT_OK if server.protocol._shutdown else EXIT_FINDINGS
+
+
+def _create_server() -> PeerLanguageServer:
+    """Import the server (and with it pygls: most of the start-up time) and build it."""
+    from peer_lsp.server import create_server
+
+    return create_server()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
