@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import threading
 import time
@@ -59,8 +60,10 @@ class Received:
     """The client closed the connection before the reply was complete."""
     completed: bool = False
     """The whole reply was written."""
+    finished: float = 0.0
+    """When the whole reply was written (``time.time()``), for service-time figures."""
 
-    @property
+    @functools.cached_property
     def json(self) -> Any:
         return json.loads(self.body) if self.body else None
 
@@ -268,6 +271,7 @@ class FakeServer:
                 writer.write(b"0\r\n\r\n")
                 await writer.drain()
             received.completed = True
+            received.finished = time.time()
             self._notify()
             return True
         except ConnectionError:

@@ -242,7 +242,7 @@ class Provider(abc.ABC):
             if stream:
                 parsed = await self.parse_stream(chunks)
             else:
-                text = "".join([chunk async for chunk in chunks])
+                text = await self._body(response, limits.idle)
                 payload = json_or_none(text)
                 if payload is None:
                     raise errors.ServerError("malformed JSON in the response", provider=self.id)
@@ -265,6 +265,23 @@ class Provider(abc.ABC):
             request_id=parsed.request_id,
             headers=dict(response.headers),
         )
+
+    async def _body(self, response: httpx.Response, idle: float) -> str:
+        """A whole (non-streamed) body, read under one idle timeout."""
+        import httpx
+
+        try:
+            async with asyncio.timeout(idle):
+                await response.aread()
+        except TimeoutError:
+            raise errors.ProviderTimeout(
+                f"the response body stalled for {idle:g} s", provider=self.id
+            ) from None
+        except httpx.TransportError as error:
+            raise errors.Truncated(
+                f"the connection broke mid-response ({type(error).__name__})", provider=self.id
+            ) from None
+        return response.text
 
     async def _chunks(self, response: httpx.Response, idle: float) -> AsyncIterator[str]:
         """Decoded text chunks; `ProviderTimeout` after ``idle`` seconds of silence."""
