@@ -14,10 +14,12 @@ import asyncio
 import email.utils
 import json
 import os
+import re
 import time
 import typing
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from peer_lsp.llm import errors
 from peer_lsp.llm.types import Finish, LLMRequest, LLMResponse, Timeouts, Usage
@@ -65,6 +67,51 @@ def parse_retry_after(headers: Mapping[str, str]) -> float | None:
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
+        return None
+    return max(when.timestamp() - time.time(), 0.0)
+
+
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|h|m|s)")
+_UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+def parse_duration(value: str) -> float | None:
+    """Seconds in a reset duration such as ``120ms``, ``1s``, ``6m0s`` or ``1h2m3.5s``."""
+    parts = _DURATION.findall(value.strip())
+    if not parts or "".join(n + u for n, u in parts) != value.strip():
+        return None
+    return sum(float(number) * _UNIT_SECONDS[unit] for number, unit in parts)
+
+
+def rate_limit_wait(headers: Mapping[str, str]) -> float | None:
+    """Seconds until an exhausted rate limit resets, from the vendors' rate-limit headers.
+
+    OpenAI-style ``x-ratelimit-remaining-{requests,tokens}`` with ``x-ratelimit-reset-*``
+    durations; Anthropic-style ``anthropic-ratelimit-*-remaining`` with RFC 3339 ``-reset``
+    times. Only limits whose remaining count is 0 count; the longest wait wins.
+    """
+    lowered = {k.lower(): v for k, v in headers.items()}
+    waits: list[float] = []
+    for name, value in lowered.items():
+        if value.strip() != "0":
+            continue
+        if name.startswith("x-ratelimit-remaining-"):
+            reset = lowered.get(name.replace("-remaining-", "-reset-"), "")
+            seconds = parse_duration(reset) if reset else None
+        elif name.startswith("anthropic-ratelimit-") and name.endswith("-remaining"):
+            reset = lowered.get(name.removesuffix("-remaining") + "-reset", "")
+            seconds = _seconds_until(reset) if reset else None
+        else:
+            continue
+        if seconds is not None:
+            waits.append(seconds)
+    return max(waits) if waits else None
+
+
+def _seconds_until(timestamp: str) -> float | None:
+    try:
+        when = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
+    except ValueError:
         return None
     return max(when.timestamp() - time.time(), 0.0)
 
@@ -236,6 +283,8 @@ class Provider(abc.ABC):
             if response.status_code >= 400:
                 text = "".join([chunk async for chunk in chunks])
                 failure = self.classify(response.status_code, response.headers, text)
+                if isinstance(failure, errors.RateLimited) and failure.retry_after is None:
+                    failure.retry_after = rate_limit_wait(response.headers)
                 if failure.retry is None:
                     failure.retry = should_retry(response.headers)
                 raise failure
