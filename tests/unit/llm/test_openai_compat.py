@@ -336,7 +336,16 @@ ERRORS = [
         1.5,
         id="429-retry-after-ms-first",
     ),
-    pytest.param(vendor.rate_limited(None), errors.RateLimited, True, None, id="429-no-hint"),
+    pytest.param(
+        vendor.rate_limited(None), errors.RateLimited, True, 2.0, id="429-hint-from-reset-header"
+    ),
+    pytest.param(
+        vendor.error(429, "requests", "rate_limit_exceeded", "Slow down."),
+        errors.RateLimited,
+        True,
+        None,
+        id="429-no-hint",
+    ),
     pytest.param(
         vendor.error(
             429,
