@@ -1,0 +1,199 @@
+"""When units get reviewed: debounce, cancel what went stale, and keep within limits.
+
+Triggers (settings): when a document opens, when it is saved, after an idle pause following
+an edit, or only when asked. A unit edited again while its review is in flight cancels that
+review. A result is handed on only if the unit still has the hash the review was made for.
+At most ``per_file`` reviews run for one document and ``in_flight`` overall; the others wait
+their turn. Every task is kept and its failure logged (no fire-and-forget).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+
+from peer_lsp.syntax.units import Unit
+
+log = logging.getLogger(__name__)
+
+
+class Trigger(enum.StrEnum):
+    OPEN = "open"
+    SAVE = "save"
+    IDLE = "idle"
+    MANUAL = "manual"
+
+
+Review = Callable[[str, Unit], Awaitable[object]]
+"""Reviews one unit of a document (by URI); what it returns goes to the result callback."""
+
+OnResult = Callable[[str, Unit, str, object], None]
+"""Called with (uri, unit, the hash reviewed, result) when a review finishes and still fits."""
+
+
+@dataclass
+class _Job:
+    unit: Unit
+    unit_hash: str
+    task: asyncio.Task[None] | None = None
+
+
+@dataclass
+class _DocumentState:
+    jobs: dict[int, _Job] = field(default_factory=dict)
+    timer: asyncio.TimerHandle | None = None
+    pending: dict[int, Unit] = field(default_factory=dict)
+    slots: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(2))
+
+
+class ReviewScheduler:
+    """Decides when each unit is reviewed; knows nothing of models or LSP."""
+
+    def __init__(
+        self,
+        review: Review,
+        on_result: OnResult,
+        *,
+        triggers: Iterable[Trigger] = (Trigger.OPEN, Trigger.SAVE, Trigger.IDLE),
+        debounce: float = 1.5,
+        per_file: int = 2,
+        in_flight: int = 4,
+        on_busy: Callable[[int], None] | None = None,
+    ) -> None:
+        self._review = review
+        self._on_result = on_result
+        self.triggers = frozenset(triggers)
+        self.debounce = debounce
+        self.per_file = per_file
+        self._global = asyncio.Semaphore(in_flight)
+        self._documents: dict[str, _DocumentState] = {}
+        self._on_busy = on_busy
+        self.running = 0
+
+    # -- events ------------------------------------------------------------------------------
+
+    def opened(self, uri: str, units: Iterable[Unit]) -> None:
+        if Trigger.OPEN in self.triggers:
+            self._start(uri, units)
+
+    def saved(self, uri: str, units: Iterable[Unit]) -> None:
+        if Trigger.SAVE in self.triggers:
+            state = self._state(uri)
+            pending = list(state.pending.values())
+            state.pending.clear()
+            self._start(uri, [*pending, *units] if pending else units)
+
+    def changed(self, uri: str, touched: Iterable[Unit], removed: Iterable[Unit] = ()) -> None:
+        """Units whose text changed: cancel their reviews; review them after a pause."""
+        state = self._state(uri)
+        for unit in (*touched, *removed):
+            self._cancel(state, unit)
+        for unit in touched:
+            state.pending[id(unit)] = unit
+        if Trigger.IDLE in self.triggers:
+            self._arm(uri, state)
+
+    def now(self, uri: str, units: Iterable[Unit]) -> None:
+        """Review these units now, whatever the triggers ("review this function now")."""
+        self._start(uri, units)
+
+    def closed(self, uri: str) -> None:
+        state = self._documents.pop(uri, None)
+        if state is None:
+            return
+        if state.timer is not None:
+            state.timer.cancel()
+        for job in state.jobs.values():
+            if job.task is not None:
+                job.task.cancel()
+
+    def in_flight(self, uri: str | None = None) -> int:
+        states = [self._documents[uri]] if uri in self._documents else []
+        if uri is None:
+            states = list(self._documents.values())
+        return sum(1 for s in states for job in s.jobs.values() if job.task and not job.task.done())
+
+    async def idle(self) -> None:
+        """Wait until no review runs (for `peer check` and tests)."""
+        while True:
+            tasks = [
+                job.task
+                for state in self._documents.values()
+                for job in state.jobs.values()
+                if job.task is not None and not job.task.done()
+            ]
+            if not tasks:
+                return
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _state(self, uri: str) -> _DocumentState:
+        state = self._documents.get(uri)
+        if state is None:
+            state = _DocumentState(slots=asyncio.Semaphore(self.per_file))
+            self._documents[uri] = state
+        return state
+
+    def _arm(self, uri: str, state: _DocumentState) -> None:
+        if state.timer is not None:
+            state.timer.cancel()
+        loop = asyncio.get_running_loop()
+        state.timer = loop.call_later(self.debounce, self._fire, uri)
+
+    def _fire(self, uri: str) -> None:
+        state = self._documents.get(uri)
+        if state is None:
+            return
+        state.timer = None
+        units = list(state.pending.values())
+        state.pending.clear()
+        self._start(uri, units)
+
+    def _cancel(self, state: _DocumentState, unit: Unit) -> None:
+        job = state.jobs.pop(id(unit), None)
+        if job is not None and job.task is not None and not job.task.done():
+            log.debug("review of %s cancelled: the unit changed", unit.qualified_name)
+            job.task.cancel()
+
+    def _start(self, uri: str, units: Iterable[Unit]) -> None:
+        state = self._state(uri)
+        for unit in units:
+            self._cancel(state, unit)
+            job = _Job(unit, unit.exact_hash)
+            job.task = asyncio.ensure_future(self._run(uri, state, job))
+            job.task.add_done_callback(self._finished)
+            state.jobs[id(unit)] = job
+
+    async def _run(self, uri: str, state: _DocumentState, job: _Job) -> None:
+        async with state.slots, self._global:
+            if job.unit.exact_hash != job.unit_hash:
+                return  # changed while waiting for a slot
+            self._busy(+1)
+            try:
+                result = await self._review(uri, job.unit)
+            finally:
+                self._busy(-1)
+        if state.jobs.get(id(job.unit)) is not job:
+            return  # superseded
+        if job.unit.exact_hash != job.unit_hash:
+            log.debug("review of %s discarded: the unit changed", job.unit.qualified_name)
+            return
+        del state.jobs[id(job.unit)]
+        self._on_result(uri, job.unit, job.unit_hash, result)
+
+    def _busy(self, delta: int) -> None:
+        self.running += delta
+        if self._on_busy is not None:
+            self._on_busy(self.running)
+
+    @staticmethod
+    def _finished(task: asyncio.Task[None]) -> None:
+        if task.cancelled():
+            return
+        error = task.exception()
+        if error is not None:
+            log.error("a review failed: %s", error, exc_info=error)

@@ -1,0 +1,1 @@
+"""Model review of units: prompts, parsing, locating, fix verification and confidence."""

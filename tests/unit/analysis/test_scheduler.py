@@ -1,0 +1,144 @@
+"""The review scheduler: debounce, cancellation, stale results, limits, triggers."""
+
+from __future__ import annotations
+
+import asyncio
+
+from peer_lsp.analysis.scheduler import ReviewScheduler, Trigger
+from peer_lsp.documents.store import Document
+from peer_lsp.syntax.units import Unit
+
+SOURCE = "def a():\n    return 1\n\n\ndef b():\n    return 2\n\n\ndef c():\n    return 3\n"
+TIMEOUT = 5.0
+
+
+def units() -> list[Unit]:
+    return Document.open("file:///m.py", SOURCE, "python").units
+
+
+class Reviews:
+    """A review function the test controls: each call waits until released."""
+
+    def __init__(self) -> None:
+        self.started: list[str] = []
+        self.cancelled: list[str] = []
+        self.release = asyncio.Event()
+        self.progress = asyncio.Event()
+        self.running = 0
+        self.max_running = 0
+        self.results: list[tuple[str, str]] = []
+
+    async def __call__(self, uri: str, unit: Unit) -> str:
+        self.started.append(unit.name)
+        self.running += 1
+        self.max_running = max(self.max_running, self.running)
+        self.progress.set()
+        try:
+            await self.release.wait()
+        except asyncio.CancelledError:
+            self.cancelled.append(unit.name)
+            self.progress.set()
+            raise
+        finally:
+            self.running -= 1
+        return f"reviewed {unit.name}"
+
+    def on_result(self, uri: str, unit: Unit, unit_hash: str, result: object) -> None:
+        self.results.append((unit.name, str(result)))
+        self.progress.set()
+
+    async def wait_for(self, condition: object) -> None:
+        async with asyncio.timeout(TIMEOUT):
+            while not condition():  # type: ignore[operator]
+                self.progress.clear()
+                await self.progress.wait()
+
+
+async def test_edits_are_debounced_into_one_review() -> None:
+    reviews = Reviews()
+    reviews.release.set()
+    scheduler = ReviewScheduler(reviews, reviews.on_result, debounce=0.05)
+    a, _, _ = units()
+    scheduler.changed("file:///m.py", [a])
+    scheduler.changed("file:///m.py", [a])
+    await reviews.wait_for(lambda: reviews.results)
+    await scheduler.idle()
+    assert reviews.started == ["a"]
+    assert reviews.results == [("a", "reviewed a")]
+
+
+async def test_an_edit_cancels_the_review_in_flight() -> None:
+    reviews = Reviews()
+    scheduler = ReviewScheduler(reviews, reviews.on_result, debounce=60)
+    a, _, _ = units()
+    scheduler.now("file:///m.py", [a])
+    await reviews.wait_for(lambda: reviews.started)
+    scheduler.changed("file:///m.py", [a])
+    await reviews.wait_for(lambda: reviews.cancelled)
+    assert reviews.cancelled == ["a"]
+    assert reviews.results == []
+    scheduler.closed("file:///m.py")
+
+
+async def test_a_result_for_changed_text_is_discarded() -> None:
+    reviews = Reviews()
+    scheduler = ReviewScheduler(reviews, reviews.on_result)
+    a, b, _ = units()
+    scheduler.now("file:///m.py", [a, b])
+    await reviews.wait_for(lambda: len(reviews.started) == 2)
+    a.exact_hash = "edited since"  # the unit moved on while the model was thinking
+    reviews.release.set()
+    await scheduler.idle()
+    assert reviews.results == [("b", "reviewed b")]
+
+
+async def test_limits_per_file_and_overall() -> None:
+    reviews = Reviews()
+    scheduler = ReviewScheduler(reviews, reviews.on_result, per_file=2, in_flight=3)
+    first, second = units(), Document.open("file:///n.py", SOURCE, "python").units
+    scheduler.now("file:///m.py", first)
+    scheduler.now("file:///n.py", second)
+    await reviews.wait_for(lambda: len(reviews.started) == 3)
+    assert scheduler.running == 3
+    reviews.release.set()
+    await scheduler.idle()
+    assert reviews.max_running == 3
+    assert len(reviews.results) == 6
+
+
+async def test_manual_trigger_reviews_only_when_asked() -> None:
+    reviews = Reviews()
+    reviews.release.set()
+    scheduler = ReviewScheduler(
+        reviews, reviews.on_result, triggers=[Trigger.MANUAL], debounce=0.01
+    )
+    a, b, c = units()
+    scheduler.opened("file:///m.py", [a, b, c])
+    scheduler.changed("file:///m.py", [a])
+    scheduler.saved("file:///m.py", [a])
+    await scheduler.idle()
+    assert reviews.started == []
+    scheduler.now("file:///m.py", [b])
+    await scheduler.idle()
+    assert reviews.results == [("b", "reviewed b")]
+
+
+async def test_save_reviews_what_changed_before() -> None:
+    reviews = Reviews()
+    reviews.release.set()
+    scheduler = ReviewScheduler(reviews, reviews.on_result, triggers=[Trigger.SAVE])
+    a, b, _ = units()
+    scheduler.changed("file:///m.py", [a])
+    scheduler.saved("file:///m.py", [b])
+    await scheduler.idle()
+    assert sorted(name for name, _ in reviews.results) == ["a", "b"]
+
+
+async def test_closing_cancels_everything() -> None:
+    reviews = Reviews()
+    scheduler = ReviewScheduler(reviews, reviews.on_result)
+    scheduler.now("file:///m.py", units())
+    await reviews.wait_for(lambda: len(reviews.started) == 2)
+    scheduler.closed("file:///m.py")
+    await reviews.wait_for(lambda: len(reviews.cancelled) == 2)
+    assert scheduler.in_flight() == 0
