@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import typing
 
+from peer_lsp.analysis.reviews import ReviewStore
 from peer_lsp.analysis.syntax_findings import syntax_findings
 from peer_lsp.documents.positions import Encoding
 from peer_lsp.documents.store import Document, DocumentStore, EditResult, TextChange
@@ -24,6 +25,7 @@ if typing.TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SYNTAX = "syntax"
+MODEL = "model"
 
 
 def merge(by_producer: dict[str, list[Finding]]) -> list[Finding]:
@@ -45,6 +47,9 @@ class Engine:
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
         self.documents = DocumentStore()
+        self.reviews = ReviewStore()
+        self.dismissed: set[str] = set()
+        """Fingerprints of findings the user dismissed: not raised again for the same code."""
         self._findings: dict[str, dict[str, list[Finding]]] = {}
 
     def open(
@@ -94,10 +99,22 @@ class Engine:
     def close(self, uri: str) -> None:
         self.documents.close(uri)
         self._findings.pop(uri, None)
+        self.reviews.forget(uri)
 
     def findings(self, uri: str) -> list[Finding]:
-        """Current findings of an open document, merged across producers."""
-        return merge(self._findings.get(uri, {}))
+        """Current findings of an open document: every producer's, plus the model reviews
+        that still fit their units, without dismissed or unlikely ones."""
+        producers = dict(self._findings.get(uri, {}))
+        document = self.documents.get(uri)
+        if document is not None:
+            floor = self.settings.min_confidence
+            producers[MODEL] = [
+                f for f in self.reviews.findings(document) if f.confidence >= floor
+            ]
+        merged = merge(producers)
+        if self.dismissed:
+            merged = [f for f in merged if f.fingerprint not in self.dismissed]
+        return merged
 
     def reanalyse_all(self) -> None:
         """Run every producer again on every open document (after a settings change)."""

@@ -83,6 +83,8 @@ class Unit:
     spans: tuple[Span, ...] = field(default=(), repr=False)
     """Comments and string literals, relative to the unit's start (for normalization)."""
     normalized: str | None = field(default=None, repr=False)
+    alive: bool = field(default=True, repr=False)
+    """False once the unit left its document (deleted, or replaced by a fresh extraction)."""
 
     @property
     def normalized_hash(self) -> str:
@@ -480,6 +482,8 @@ class UnitIndex:
     def rebuild(self, tree: Tree | None, data: bytes, lines: LineIndex) -> UnitDiff:
         """Extract every unit from scratch; the diff is against the previous units."""
         before = self.units
+        for unit in before:
+            unit.alive = False
         root = tree.root_node if tree is not None else None
         units = extract_units(self.grammar, root, data, lines) if root is not None else []
         self._chunked = not units
@@ -558,6 +562,7 @@ class UnitIndex:
         return offset
 
     def _remove(self, unit: Unit) -> None:
+        unit.alive = False
         self._origins.setdefault(id(unit), self._origin(unit.start_byte))
         self._names[(unit.kind, unit.qualified_name)] -= 1
         renewed = self._renewed.pop(id(unit), None)
