@@ -114,6 +114,20 @@ class Settings:
     ollama_autodetect: bool = True
     """With no provider configured, use a local Ollama if one answers on 127.0.0.1:11434."""
 
+    review_on: tuple[str, ...] = ("open", "save", "idle")
+    """When units are sent for review: any of open, save, idle (after a pause in typing); an
+    empty list (or "manual") means only when asked."""
+
+    review_debounce_ms: int = 1500
+    """The pause after the last edit before changed units are reviewed (trigger idle)."""
+
+    max_reviews_per_file: int = 2
+    """Reviews in flight for one document at a time."""
+
+    max_reviews_in_flight: int = 4
+    """Reviews in flight across all documents at a time."""
+
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -150,8 +164,15 @@ _BOUNDS: dict[str, tuple[float, float]] = {
     "cache_max_mb": (1, 1_000_000),
     "cache_ttl_days": (0.0, 3650.0),
     "max_request_tokens": (256, 2_000_000),
+    "review_debounce_ms": (0, 600_000),
+    "max_reviews_per_file": (1, 64),
+    "max_reviews_in_flight": (1, 256),
 }
-_CHOICES: dict[str, tuple[str, ...]] = {"log_level": LOG_LEVELS, "fail_on": SEVERITIES}
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "log_level": LOG_LEVELS,
+    "fail_on": SEVERITIES,
+    "review_on": ("open", "save", "idle", "manual"),
+}
 _KINDS: dict[str, type] = {
     "log_level": str,
     "exclude": tuple,
@@ -170,6 +191,10 @@ _KINDS: dict[str, type] = {
     "max_request_tokens": int,
     "audit_log": str,
     "ollama_autodetect": bool,
+    "review_on": tuple,
+    "review_debounce_ms": int,
+    "max_reviews_per_file": int,
+    "max_reviews_in_flight": int,
 }
 
 SPECS: tuple[_Spec, ...] = tuple(
@@ -192,6 +217,8 @@ def _loose(key: str) -> str:
 def _expected(spec: _Spec) -> str:
     if spec.choices:
         return "one of " + ", ".join(spec.choices)
+    if spec.kind is tuple and spec.choices:
+        return "a list of: " + ", ".join(spec.choices)
     if spec.kind is tuple:
         return "a list of glob strings"
     if spec.kind is list:
@@ -211,11 +238,12 @@ def _expected(spec: _Spec) -> str:
 def _convert(spec: _Spec, value: object) -> object:
     """The typed value, or raise ValueError."""
     if spec.kind is tuple:
-        if isinstance(value, str):
-            return (value,)
-        if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
-            return tuple(value)
-        raise ValueError
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, list | tuple) or not all(isinstance(v, str) for v in items):
+            raise ValueError
+        if spec.choices and any(v.lower() not in spec.choices for v in items):
+            raise ValueError
+        return tuple(v.lower() for v in items) if spec.choices else tuple(items)
     if spec.kind is list:
         if isinstance(value, list | tuple) and all(isinstance(v, Mapping) for v in value):
             return tuple(value)
