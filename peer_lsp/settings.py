@@ -128,7 +128,6 @@ class Settings:
     """Reviews in flight across all documents at a time."""
 
 
-
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One rejected setting: where it came from, its key, and why."""

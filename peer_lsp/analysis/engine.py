@@ -108,9 +108,7 @@ class Engine:
         document = self.documents.get(uri)
         if document is not None:
             floor = self.settings.min_confidence
-            producers[MODEL] = [
-                f for f in self.reviews.findings(document) if f.confidence >= floor
-            ]
+            producers[MODEL] = [f for f in self.reviews.findings(document) if f.confidence >= floor]
         merged = merge(producers)
         if self.dismissed:
             merged = [f for f in merged if f.fingerprint not in self.dismissed]

@@ -28,9 +28,7 @@ class _Entry:
 def _shift_fix(fix: Fix | None, delta: int) -> Fix | None:
     if fix is None:
         return None
-    edits = tuple(
-        TextEdit(e.start_byte + delta, e.end_byte + delta, e.new_text) for e in fix.edits
-    )
+    edits = tuple(TextEdit(e.start_byte + delta, e.end_byte + delta, e.new_text) for e in fix.edits)
     return dataclasses.replace(fix, edits=edits)
 
 
