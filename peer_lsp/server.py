@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -40,6 +41,12 @@ class PeerLanguageServer(LanguageServer):
         """Setting problems found at initialize, shown once the client is ready."""
         self.reported_failures: set[str] = set()
         """Handlers whose failure the user has already been told about."""
+        self.workspace_root: Path | None = None
+        """The first workspace folder, for project settings and relative paths."""
+        from peer_lsp.lsp.reviews import Reviewing
+
+        self.reviewing = Reviewing(self)
+        """Model reviews: router, scheduler, status."""
 
     @property
     def settings(self) -> Settings:
@@ -61,9 +68,9 @@ class PeerLanguageServer(LanguageServer):
 
 def create_server() -> PeerLanguageServer:
     """A fresh server with every feature registered."""
-    from peer_lsp.lsp import diagnostics, lifecycle, sync
+    from peer_lsp.lsp import code_actions, diagnostics, lifecycle, reviews, sync
 
     server = PeerLanguageServer()
-    for feature in (lifecycle, sync, diagnostics):
+    for feature in (lifecycle, sync, diagnostics, reviews, code_actions):
         feature.register(server)
     return server

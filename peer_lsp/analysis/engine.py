@@ -11,6 +11,7 @@ import logging
 import typing
 
 from peer_lsp.analysis.reviews import ReviewStore
+from peer_lsp.analysis.suppress import is_suppressed, suppressions
 from peer_lsp.analysis.syntax_findings import syntax_findings
 from peer_lsp.documents.positions import Encoding
 from peer_lsp.documents.store import Document, DocumentStore, EditResult, TextChange
@@ -112,6 +113,10 @@ class Engine:
         merged = merge(producers)
         if self.dismissed:
             merged = [f for f in merged if f.fingerprint not in self.dismissed]
+        if document is not None and merged:
+            found = suppressions(document)
+            if found:
+                merged = [f for f in merged if not is_suppressed(f, found, document)]
         return merged
 
     def reanalyse_all(self) -> None:

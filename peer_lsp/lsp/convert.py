@@ -26,18 +26,38 @@ def to_lsp_range(document: Document, start: int, end: int) -> types.Range:
     return types.Range(types.Position(start_line, start_char), types.Position(end_line, end_char))
 
 
+def is_model_finding(finding: Finding) -> bool:
+    """Model findings carry the model's name as source; local ones say syntax or rule:ID."""
+    return finding.source != "syntax" and not finding.source.startswith("rule:")
+
+
+def diagnostic_message(finding: Finding) -> str:
+    """The message, ending with the confidence for model findings ("… (82% confident)")."""
+    if is_model_finding(finding):
+        return f"{finding.message} ({round(finding.confidence * 100)}% confident)"
+    return finding.message
+
+
+def diagnostic_data(finding: Finding) -> dict[str, object]:
+    """What a code action needs later, without asking any model again (see code_actions)."""
+    return {
+        "peer": 1,
+        "fingerprint": finding.fingerprint,
+        "confidence": finding.confidence,
+        "source": finding.source,
+        "model": finding.source if is_model_finding(finding) else None,
+        "hasFix": finding.fix is not None and finding.fix.verified,
+    }
+
+
 def to_diagnostic(document: Document, finding: Finding) -> types.Diagnostic:
     return types.Diagnostic(
         range=to_lsp_range(document, finding.span.start_byte, finding.span.end_byte),
-        message=finding.message,
+        message=diagnostic_message(finding),
         severity=_SEVERITY[finding.severity],
         code=finding.rule_id,
         source=DIAGNOSTIC_SOURCE,
-        data={
-            "fingerprint": finding.fingerprint,
-            "confidence": finding.confidence,
-            "source": finding.source,
-        },
+        data=diagnostic_data(finding),
     )
 
 

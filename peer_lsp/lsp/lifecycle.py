@@ -50,15 +50,32 @@ def apply_settings(ls: PeerLanguageServer, raw: object, base: Settings) -> None:
     settings, problems = resolve(raw, base, source="editor settings")
     _report(ls, problems)
     if settings != ls.engine.settings:
+        review_settings_changed = _review_settings(settings) != _review_settings(ls.settings)
         ls.engine.settings = settings
         peer_log.set_level(settings.log_level)
         ls.engine.reanalyse_all()
         diagnostics.refresh(ls)
+        if review_settings_changed and ls.reviewing.state != "starting":
+            ls.reviewing.restart()
+
+
+def _review_settings(settings: Settings) -> tuple[object, ...]:
+    return (
+        settings.providers,
+        settings.routes,
+        settings.review_on,
+        settings.review_debounce_ms,
+        settings.max_reviews_per_file,
+        settings.max_reviews_in_flight,
+        settings.redis_url,
+        settings.cache_dir,
+    )
 
 
 def initialize(ls: PeerLanguageServer, params: types.InitializeParams) -> None:
     ls.client = ClientFeatures.from_capabilities(params.capabilities)
     root = _workspace_root(params)
+    ls.workspace_root = root
     base, problems = load_settings(root) if root else (Settings(), [])
     ls.project_settings = base
     settings, more = resolve(params.initialization_options, base, source="initializationOptions")
@@ -78,6 +95,11 @@ async def initialized(ls: PeerLanguageServer, params: types.InitializedParams) -
     _report(ls, ls.pending_problems)
     ls.pending_problems = []
     await _pull_configuration(ls)
+    await ls.reviewing.start()
+
+
+async def shutdown(ls: PeerLanguageServer, params: None) -> None:
+    await ls.reviewing.stop()
 
 
 async def _pull_configuration(ls: PeerLanguageServer) -> None:
@@ -112,3 +134,4 @@ def register(server: PeerLanguageServer) -> None:
     server.feature(types.INITIALIZE)(initialize)
     server.feature(types.INITIALIZED)(initialized)
     server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)(did_change_configuration)
+    server.feature(types.SHUTDOWN)(shutdown)

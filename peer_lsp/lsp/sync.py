@@ -20,26 +20,40 @@ log = logging.getLogger(__name__)
 @survive(None)
 def did_open(ls: PeerLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
     item = params.text_document
-    ls.engine.open(item.uri, item.text, item.language_id, item.version, ls.client.position_encoding)
+    document = ls.engine.open(
+        item.uri, item.text, item.language_id, item.version, ls.client.position_encoding
+    )
     diagnostics.publish(ls, item.uri)
+    ls.reviewing.opened(document)
 
 
 @survive(None)
 def did_change(ls: PeerLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
     uri = params.text_document.uri
     changes = [from_content_change(change) for change in params.content_changes]
-    if ls.engine.change(uri, changes, params.text_document.version) is not None:
+    result = ls.engine.change(uri, changes, params.text_document.version)
+    if result is not None:
         diagnostics.publish(ls, uri)
+        ls.reviewing.changed(uri, result.units)
 
 
 @survive(None)
 def did_close(ls: PeerLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
     uri = params.text_document.uri
+    ls.reviewing.closed(uri)
     ls.engine.close(uri)
     diagnostics.clear(ls, uri)
+
+
+@survive(None)
+def did_save(ls: PeerLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
+    document = ls.engine.documents.get(params.text_document.uri)
+    if document is not None:
+        ls.reviewing.saved(document)
 
 
 def register(server: PeerLanguageServer) -> None:
     server.feature(types.TEXT_DOCUMENT_DID_OPEN)(did_open)
     server.feature(types.TEXT_DOCUMENT_DID_CHANGE)(did_change)
     server.feature(types.TEXT_DOCUMENT_DID_CLOSE)(did_close)
+    server.feature(types.TEXT_DOCUMENT_DID_SAVE)(did_save)

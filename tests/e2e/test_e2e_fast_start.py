@@ -96,15 +96,15 @@ def test_fast_answer_equals_pygls_answer(client: str, tmp_path: Path) -> None:
 
 
 def test_a_newly_registered_feature_is_caught_until_the_template_is_regenerated() -> None:
-    def with_hover() -> PeerLanguageServer:
+    def with_definition() -> PeerLanguageServer:
         server = create_server()
-        server.feature(types.TEXT_DOCUMENT_HOVER)(lambda ls, params: None)
+        server.feature(types.TEXT_DOCUMENT_DEFINITION)(lambda ls, params: None)
         return server
 
-    wrong = fast_start.mismatches(fast_start.load_template(), with_hover, _clients())
+    wrong = fast_start.mismatches(fast_start.load_template(), with_definition, _clients())
 
     assert wrong
-    assert all("capabilities.hoverProvider: got (absent), expected true" in w for w in wrong)
+    assert all("capabilities.definitionProvider: got (absent), expected true" in w for w in wrong)
 
 
 def _server_using_every_switch() -> PeerLanguageServer:

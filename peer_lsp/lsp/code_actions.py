@@ -1,0 +1,253 @@
+"""Code actions and hover for peer's findings.
+
+Quick fixes come from the verified fix stored with the finding; the edit is computed only
+when the client resolves the action, and never costs a model call. Incoming diagnostic
+``data`` is validated: diagnostics of other servers reach this handler too.
+"""
+
+from __future__ import annotations
+
+import typing
+
+from lsprotocol import types
+
+from peer_lsp.analysis.findings import Finding
+from peer_lsp.analysis.suppress import comment_prefixes, suppression_comment
+from peer_lsp.lsp.convert import DIAGNOSTIC_SOURCE, is_model_finding, to_lsp_range
+
+if typing.TYPE_CHECKING:
+    from peer_lsp.documents.store import Document
+    from peer_lsp.server import PeerLanguageServer
+
+FIX_ALL = "source.fixAll.peer"
+EXPLAIN = "peer.explain"
+IGNORE = "ignore"
+
+
+def _fingerprint(diagnostic: types.Diagnostic) -> str | None:
+    data = diagnostic.data
+    if diagnostic.source != DIAGNOSTIC_SOURCE or not isinstance(data, dict):
+        return None
+    value = data.get("fingerprint")
+    return value if isinstance(value, str) and data.get("peer") == 1 else None
+
+
+def _findings_by_fingerprint(ls: PeerLanguageServer, uri: str) -> dict[str, Finding]:
+    return {f.fingerprint: f for f in ls.engine.findings(uri)}
+
+
+def _edit(document: Document, finding: Finding) -> list[types.TextEdit]:
+    assert finding.fix is not None
+    return [
+        types.TextEdit(to_lsp_range(document, e.start_byte, e.end_byte), e.new_text)
+        for e in finding.fix.edits
+    ]
+
+
+def _ignore_edit(document: Document, finding: Finding) -> types.TextEdit:
+    """Insert ``peer: ignore[rule]`` as a comment on its own line above the finding."""
+    lines = document.lines
+    line = finding.span.start_line
+    start = lines.line_start(line)
+    text = document.data[start : lines.line_end(line, document.data)].decode("utf-8", "replace")
+    indent = text[: len(text) - len(text.lstrip())]
+    end = lines.line_end(line, document.data)
+    terminator = (
+        document.data[end : end + 2].decode() if document.data[end : end + 2] == b"\r\n" else "\n"
+    )
+    comment = suppression_comment(document.grammar, finding.rule_id, indent)
+    position = types.Position(line, 0)
+    return types.TextEdit(types.Range(position, position), comment + terminator)
+
+
+def code_actions(
+    ls: PeerLanguageServer, params: types.CodeActionParams
+) -> list[types.CodeAction] | None:
+    uri = params.text_document.uri
+    document = ls.engine.documents.get(uri)
+    if document is None:
+        return None
+    findings = _findings_by_fingerprint(ls, uri)
+    only = params.context.only
+    actions: list[types.CodeAction] = []
+    if not only or any(kind.startswith("quickfix") for kind in only):
+        for diagnostic in params.context.diagnostics:
+            finding = findings.get(_fingerprint(diagnostic) or "")
+            if finding is not None:
+                actions.extend(_actions_for(ls, uri, document, diagnostic, finding))
+    if not only or any(FIX_ALL.startswith(kind) or kind == FIX_ALL for kind in only):
+        fix_all = _fix_all(ls, uri, document, findings.values())
+        if fix_all is not None:
+            actions.append(fix_all)
+    return actions
+
+
+def _actions_for(
+    ls: PeerLanguageServer,
+    uri: str,
+    document: Document,
+    diagnostic: types.Diagnostic,
+    finding: Finding,
+) -> list[types.CodeAction]:
+    actions = []
+    if finding.fix is not None and finding.fix.verified:
+        actions.append(
+            types.CodeAction(
+                title=finding.fix.title,
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=[diagnostic],
+                is_preferred=finding.confidence >= ls.settings.preferred_confidence,
+                data={"peer": 1, "uri": uri, "fingerprint": finding.fingerprint, "do": "fix"},
+            )
+        )
+    if comment_prefixes(document.grammar):
+        actions.append(
+            types.CodeAction(
+                title=f"Ignore this finding ({finding.rule_id})",
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=[diagnostic],
+                data={"peer": 1, "uri": uri, "fingerprint": finding.fingerprint, "do": IGNORE},
+            )
+        )
+    if is_model_finding(finding) or finding.explanation:
+        actions.append(
+            types.CodeAction(
+                title="Explain this finding",
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=[diagnostic],
+                command=types.Command("Explain", EXPLAIN, arguments=[uri, finding.fingerprint]),
+            )
+        )
+    line = finding.span.start_line
+    actions.append(
+        types.CodeAction(
+            title="Review this function now",
+            kind=types.CodeActionKind.QuickFix,
+            diagnostics=[diagnostic],
+            command=types.Command("Review now", "peer.reviewNow", arguments=[uri, line]),
+        )
+    )
+    return actions
+
+
+def _fix_all(
+    ls: PeerLanguageServer, uri: str, document: Document, findings: typing.Iterable[Finding]
+) -> types.CodeAction | None:
+    floor = ls.settings.preferred_confidence
+    chosen = [f for f in findings if f.fix is not None and f.fix.verified and f.confidence >= floor]
+    if not chosen:
+        return None
+    return types.CodeAction(
+        title=f"Apply {len(chosen)} verified peer fix{'es' if len(chosen) != 1 else ''}",
+        kind=FIX_ALL,
+        data={"peer": 1, "uri": uri, "do": "fixAll"},
+    )
+
+
+def resolve(ls: PeerLanguageServer, action: types.CodeAction) -> types.CodeAction:
+    """Compute the edit of a quick fix, "ignore" or fix-all action when the client asks."""
+    data = action.data if isinstance(action.data, dict) else {}
+    uri = data.get("uri")
+    document = ls.engine.documents.get(uri) if isinstance(uri, str) else None
+    if document is None or data.get("peer") != 1:
+        return action
+    findings = _findings_by_fingerprint(ls, document.uri)
+    edits: list[types.TextEdit] = []
+    if data.get("do") == "fixAll":
+        floor = ls.settings.preferred_confidence
+        chosen = [
+            f
+            for f in findings.values()
+            if f.fix is not None and f.fix.verified and f.confidence >= floor
+        ]
+        edits = _non_overlapping(document, chosen)
+    else:
+        finding = findings.get(str(data.get("fingerprint")))
+        if finding is None:
+            return action  # the finding went away meanwhile: nothing to apply
+        if data.get("do") == IGNORE:
+            edits = [_ignore_edit(document, finding)]
+        elif finding.fix is not None:
+            edits = _edit(document, finding)
+    action.edit = types.WorkspaceEdit(
+        document_changes=[
+            types.TextDocumentEdit(
+                types.OptionalVersionedTextDocumentIdentifier(document.uri, document.version),
+                list(edits),
+            )
+        ]
+    )
+    return action
+
+
+def _non_overlapping(document: Document, findings: list[Finding]) -> list[types.TextEdit]:
+    taken: list[tuple[int, int]] = []
+    edits: list[types.TextEdit] = []
+    for finding in sorted(findings, key=lambda f: -f.confidence):
+        assert finding.fix is not None
+        spans = [(e.start_byte, e.end_byte) for e in finding.fix.edits]
+        if any(s < te and ts < e for s, e in spans for ts, te in taken):
+            continue
+        taken.extend(spans)
+        edits.extend(_edit(document, finding))
+    return edits
+
+
+def explain(ls: PeerLanguageServer, arguments: list[typing.Any] | None = None) -> str:
+    """`peer.explain [uri, fingerprint]`: the finding's explanation, shown as a message."""
+    args = list(arguments or [])
+    if len(args) < 2:
+        return ""
+    finding = _findings_by_fingerprint(ls, str(args[0])).get(str(args[1]))
+    if finding is None:
+        return ""
+    text = hover_text(finding)
+    ls.show(types.MessageType.Info, text)
+    return text
+
+
+def meter(confidence: float, width: int = 10) -> str:
+    """``████████░░ 80%``"""
+    filled = round(confidence * width)
+    return f"{'█' * filled}{'░' * (width - filled)} {round(confidence * 100)}%"
+
+
+def hover_text(finding: Finding) -> str:
+    parts = [f"**{finding.message}** ({finding.category.value}, `{finding.rule_id}`)"]
+    if finding.explanation:
+        parts.append(finding.explanation)
+    parts.append(f"Confidence: `{meter(finding.confidence)}`")
+    if is_model_finding(finding):
+        parts.append(f"Model: {finding.source}")
+    if finding.fix is not None:
+        state = "verified (reparses cleanly)" if finding.fix.verified else "not verified"
+        parts.append(f"Fix: {state}")
+    return "\n\n".join(parts)
+
+
+def hover(ls: PeerLanguageServer, params: types.HoverParams) -> types.Hover | None:
+    document = ls.engine.documents.get(params.text_document.uri)
+    if document is None:
+        return None
+    offset = document.offset_at(params.position.line, params.position.character)
+    here = [
+        f
+        for f in ls.engine.findings(document.uri)
+        if f.span.start_byte <= offset <= max(f.span.end_byte, f.span.start_byte + 1)
+    ]
+    if not here:
+        return None
+    value = "\n\n---\n\n".join(hover_text(f) for f in here)
+    return types.Hover(types.MarkupContent(types.MarkupKind.Markdown, value))
+
+
+def register(server: PeerLanguageServer) -> None:
+    server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(
+            code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL], resolve_provider=True
+        ),
+    )(code_actions)
+    server.feature(types.CODE_ACTION_RESOLVE)(resolve)
+    server.feature(types.TEXT_DOCUMENT_HOVER)(hover)
+    server.command(EXPLAIN)(explain)

@@ -1,0 +1,266 @@
+"""Model reviews in the editor: when to review (scheduler), where results go, what the user sees
+of the work (progress and the `peer/status` notification), and the review commands.
+
+The router is built after `initialized`, off the start-up path, from the resolved settings;
+with no provider configured (and no local Ollama) the server stays local-only and says so once
+in the status. A failing provider never blocks local diagnostics: they are published first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import typing
+import uuid
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.uris import to_fs_path
+
+from peer_lsp.analysis.scheduler import ReviewScheduler, Trigger
+from peer_lsp.llm import errors as llm_errors
+from peer_lsp.lsp import diagnostics
+
+if typing.TYPE_CHECKING:
+    from peer_lsp.documents.store import Document
+    from peer_lsp.llm.router import Router
+    from peer_lsp.server import PeerLanguageServer
+    from peer_lsp.syntax.units import Unit, UnitDiff
+
+log = logging.getLogger(__name__)
+
+STATUS = "peer/status"
+REVIEW_NOW = "peer.reviewNow"
+HEALTH = "peer.health"
+
+
+class Reviewing:
+    """The server's reviewer: a router (or none), a scheduler and the status it reports."""
+
+    def __init__(self, server: PeerLanguageServer) -> None:
+        self.server = server
+        self.router: Router | None = None
+        self.scheduler: ReviewScheduler | None = None
+        self.state = "starting"
+        self.detail = ""
+        self.last_latency_ms = 0.0
+        self.last_provider = ""
+        self.last_model = ""
+        self.tasks: set[asyncio.Task[None]] = set()
+        self._progress_token: str | None = None
+        self._progress_begun = False
+
+    # -- set-up ------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Build the router and scheduler from the current settings."""
+        from peer_lsp.llm.factory import build_router
+
+        await self.stop()
+        settings = self.server.settings
+        root = self.server.workspace_root
+        setup = await build_router(settings, root=root)
+        for problem in setup.problems:
+            log.warning("provider settings: %s", problem)
+        self.router = setup.router
+        if self.router is None:
+            self._set_state("local", "no provider configured: syntax and local rules only")
+            return
+        triggers = [Trigger(t) for t in settings.review_on if t != "manual"] or [Trigger.MANUAL]
+        self.scheduler = ReviewScheduler(
+            self._review,
+            self._reviewed,
+            triggers=triggers,
+            debounce=settings.review_debounce_ms / 1000,
+            per_file=settings.max_reviews_per_file,
+            in_flight=settings.max_reviews_in_flight,
+            on_busy=self._busy,
+        )
+        self._set_state("idle", setup.autodetected or "")
+        for document in self.server.engine.documents:
+            self.opened(document)
+
+    def restart(self) -> None:
+        """Start again with the current settings (after they changed)."""
+        self._keep(self.start())
+
+    async def stop(self) -> None:
+        if self.scheduler is not None:
+            for document in self.server.engine.documents:
+                self.scheduler.closed(document.uri)
+        if self.router is not None:
+            await self.router.aclose()
+        self.router = None
+        self.scheduler = None
+
+    # -- document events ---------------------------------------------------------------------
+
+    def opened(self, document: Document) -> None:
+        if self.scheduler is not None:
+            self.scheduler.opened(document.uri, self._unreviewed(document))
+
+    def changed(self, uri: str, diff: UnitDiff) -> None:
+        if self.scheduler is not None and diff:
+            self.scheduler.changed(uri, diff.touched, diff.removed)
+
+    def saved(self, document: Document) -> None:
+        if self.scheduler is not None:
+            self.scheduler.saved(document.uri, [])
+
+    def closed(self, uri: str) -> None:
+        if self.scheduler is not None:
+            self.scheduler.closed(uri)
+
+    def review_now(self, uri: str, line: int | None) -> int:
+        """Review the unit at ``line`` (or every unit) of a document now; the count queued."""
+        document = self.server.engine.documents.get(uri)
+        if document is None or self.scheduler is None:
+            return 0
+        units = document.units
+        if line is not None:
+            around = [u for u in units if u.start_line <= line <= u.end_line]
+            units = [min(around, key=lambda u: u.end_byte - u.start_byte)] if around else []
+        self.scheduler.now(uri, units)
+        return len(units)
+
+    def _unreviewed(self, document: Document) -> list[Unit]:
+        reviews = self.server.engine.reviews
+        return [u for u in document.units if not reviews.reviewed(document.uri, u)]
+
+    # -- one review --------------------------------------------------------------------------
+
+    async def _review(self, uri: str, unit: Unit) -> object:
+        from peer_lsp.review.pipeline import review_unit
+
+        document = self.server.engine.documents.get(uri)
+        if document is None or self.router is None:
+            return None
+        known = [
+            f
+            for f in self.server.engine.findings(uri)
+            if unit.start_byte <= f.span.start_byte < unit.end_byte
+        ]
+        try:
+            outcome = await review_unit(
+                self.router, document, unit, path=self._path(uri), known=known
+            )
+        except llm_errors.LLMError as error:
+            self._set_state("error", str(error))
+            log.warning("review of %s failed: %s", unit.qualified_name, error)
+            return None
+        self.last_latency_ms = outcome.latency_ms
+        self.last_provider, self.last_model = outcome.provider, outcome.model
+        if self.state != "reviewing":
+            self._set_state("idle")
+        return outcome
+
+    def _reviewed(self, uri: str, unit: Unit, unit_hash: str, outcome: object) -> None:
+        from peer_lsp.review.pipeline import ReviewOutcome
+
+        if not isinstance(outcome, ReviewOutcome):
+            return
+        self.server.engine.reviews.put(uri, unit, unit_hash, outcome.findings)
+        diagnostics.publish(self.server, uri)
+        if self.server.client.pull_diagnostics and self.server.client.diagnostic_refresh:
+            self.server.workspace_diagnostic_refresh(None)
+
+    def _path(self, uri: str) -> str:
+        path = to_fs_path(uri) or uri
+        root = self.server.workspace_root
+        if root is not None:
+            try:
+                return str(Path(path).relative_to(root))
+            except ValueError:
+                pass
+        return path
+
+    # -- status and progress -----------------------------------------------------------------
+
+    def _busy(self, running: int) -> None:
+        if running > 0:
+            self._set_state("reviewing")
+            self._progress(running)
+        else:
+            self._set_state("error" if self.state == "error" else "idle", self.detail)
+            self._progress(0)
+
+    def _set_state(self, state: str, detail: str = "") -> None:
+        self.state = state
+        self.detail = detail
+        self.server.protocol.notify(STATUS, self.status())
+
+    def status(self) -> dict[str, object]:
+        """What a status bar shows: provider, model, reviews in flight, cache hit rate."""
+        stats = self.router.stats() if self.router is not None else {}
+        hits, misses = stats.get("cacheHits", 0), stats.get("cacheMisses", 0)
+        first = next(iter(self.router.config.providers), None) if self.router else None
+        return {
+            "state": self.state,
+            "detail": self.detail,
+            "provider": self.last_provider or (first.id if first else None),
+            "model": self.last_model or (first.model if first else None),
+            "inFlight": self.scheduler.running if self.scheduler else 0,
+            "cacheHitRate": round(hits / (hits + misses), 3) if hits + misses else None,
+            "lastLatencyMs": round(self.last_latency_ms, 1) if self.last_latency_ms else None,
+        }
+
+    def health(self) -> dict[str, object]:
+        """`peer.health`: the status plus per-provider latency, success rate and breakers."""
+        report = self.status()
+        report["providers"] = self.router.stats()["providers"] if self.router else {}
+        return report
+
+    def _progress(self, running: int) -> None:
+        """$/progress while reviews run: begun once the client made the token, ended after."""
+        if not self.server.client.work_done_progress:
+            return
+        if running and self._progress_token is None:
+            token = self._progress_token = f"peer-review-{uuid.uuid4().hex[:8]}"
+            self._progress_begun = False
+            self._keep(self._begin_progress(token, running))
+        elif not running and self._progress_token is not None:
+            if self._progress_begun:
+                self.server.work_done_progress.end(
+                    self._progress_token, types.WorkDoneProgressEnd()
+                )
+            self._progress_token = None
+
+    async def _begin_progress(self, token: str, running: int) -> None:
+        progress = self.server.work_done_progress
+        try:
+            await progress.create_async(token)
+        except Exception:  # the client may refuse: progress is optional
+            self._progress_token = None if self._progress_token == token else self._progress_token
+            return
+        model = self.status().get("model") or "the model"
+        title = f"reviewing {running} unit{'s' if running != 1 else ''} with {model}"
+        progress.begin(token, types.WorkDoneProgressBegin(title=title))
+        if self._progress_token == token:
+            self._progress_begun = True
+        else:  # the reviews finished while the client was creating the token
+            progress.end(token, types.WorkDoneProgressEnd())
+
+    def _keep(self, coroutine: typing.Coroutine[typing.Any, typing.Any, None]) -> None:
+        task = asyncio.ensure_future(coroutine)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+
+def review_now(ls: PeerLanguageServer, arguments: list[typing.Any] | None = None) -> dict[str, int]:
+    """`peer.reviewNow [uri, line?]`: review the function at a line, or the whole file."""
+    args = list(arguments or [])
+    uri = args[0] if args and isinstance(args[0], str) else None
+    line = args[1] if len(args) > 1 and isinstance(args[1], int) else None
+    if uri is None:
+        return {"queued": 0}
+    return {"queued": ls.reviewing.review_now(uri, line)}
+
+
+def health(ls: PeerLanguageServer, arguments: list[typing.Any] | None = None) -> dict[str, object]:
+    """`peer.health`: status, and per provider latency, success rate and breaker state."""
+    return ls.reviewing.health()
+
+
+def register(server: PeerLanguageServer) -> None:
+    server.command(REVIEW_NOW)(review_now)
+    server.command(HEALTH)(health)

@@ -1,0 +1,343 @@
+"""Candidate findings → byte ranges of the document, found by the code they quote.
+
+Models are poor at line numbers, so a finding is placed where its quoted excerpt occurs inside
+the reviewed unit, never elsewhere in the document; the model's line only chooses between
+several occurrences (the one whose first line is nearest wins, the earlier on a tie). The
+excerpt is searched in the unit's bytes in four passes, stopping at the first that matches:
+
+1. verbatim (leading and trailing whitespace trimmed; ``\\n`` also tried as ``\\r\\n``);
+2. whitespace runs collapsed to one space on both sides, which also forgives re-indented
+   lines, tabs for spaces and CRLF for LF;
+3. whitespace ignored altogether (``f(a,b)`` for ``f(a, b)``);
+4. passes 1-3 again with line numbers removed, when every line of the excerpt starts with a
+   consecutive number as in the prompt's listing (``12 | code``).
+
+Only pass 1 is ``exact``. Whitespace is ASCII whitespace, so a match found in the collapsed
+view maps back to whole UTF-8 characters of the document. Excerpts with fewer than three
+non-blank characters, or three ASCII punctuation marks (``"}"``, ``"});"``), are too ambiguous.
+
+A proposed fix names unit lines; `to_fix_edit` turns them into one `TextEdit` over those whole
+lines, keeping the last line's terminator, re-indenting a replacement the model gave without
+indentation, and writing the document's line endings. The edit never leaves the unit: lines
+outside it, or text on the unit's first or last line that lies outside the unit and that the
+replacement does not keep unchanged, refuse the fix; so do fix lines that do not touch the
+quoted code, since the line numbers that placed them are the part of the answer we trust
+least. A fix without lines replaces the located excerpt. Whether the fix parses is checked
+later, by verification.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import re
+import string
+import textwrap
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
+
+from peer_lsp.analysis.findings import Span, TextEdit
+from peer_lsp.review.candidates import Candidate, Dropped, ProposedFix
+from peer_lsp.review.parse import count_reasons
+
+if TYPE_CHECKING:
+    from peer_lsp.documents.lines import LineIndex
+    from peer_lsp.documents.store import Document
+    from peer_lsp.syntax.units import Unit
+
+log = logging.getLogger("peer_lsp.review")
+
+NOT_FOUND = "excerpt not found in the unit"
+TOO_SHORT = "excerpt too short to locate"
+DUPLICATE = "duplicate of a finding at the same range"
+FIX_OUTSIDE = "fix lines fall outside the unit"
+FIX_INVERTED = "fix ends before it starts"
+FIX_UNANCHORED = "fix has no lines and no located excerpt"
+FIX_MISPLACED = "fix lines do not touch the quoted code"
+FIX_CROSSES = "fix would change text outside the unit"
+
+MAX_MATCHES = 1000
+_PUNCTUATION = frozenset(string.punctuation)
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """A candidate placed at ``[start_byte, end_byte)`` of the document.
+
+    ``exact`` is True when the excerpt was found verbatim, False when only ignoring
+    whitespace or the prompt's line numbers.
+    """
+
+    candidate: Candidate
+    start_byte: int
+    end_byte: int
+    exact: bool
+
+    def span(self, document: Document) -> Span:
+        """The range with its 0-based first and last lines (the line of its last byte)."""
+        lines = document.lines
+        last = lines.line_of(max(self.end_byte - 1, self.start_byte))
+        return Span(self.start_byte, self.end_byte, lines.line_of(self.start_byte), last)
+
+
+class LocateResult(NamedTuple):
+    """The located candidates of one unit, in the model's order, and the dropped ones."""
+
+    located: list[Located]
+    dropped: list[Dropped]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Dropped candidates by reason."""
+        return count_reasons(self.dropped)
+
+
+def locate(candidate: Candidate, unit: Unit, document: Document) -> Located | Dropped:
+    """Where in ``unit`` the candidate's excerpt is, or why it cannot be placed."""
+    excerpt = candidate.excerpt.strip()
+    if _trivial(excerpt):
+        return _drop(TOO_SHORT, candidate.title, repr(excerpt))
+    start, end = _unit_bounds(unit, document)
+    haystack = document.data[start:end]
+    hint = None if candidate.line is None else unit.start_line + candidate.line - 1
+    for numbered, needle in enumerate(_needles(excerpt)):
+        for exact, matches in _passes(haystack, needle):
+            if matches:
+                lines = document.lines
+                first, last = _closest([(a + start, b + start) for a, b in matches], hint, lines)
+                return Located(candidate, first, last, exact and not numbered)
+    return _drop(NOT_FOUND, candidate.title, repr(excerpt[:60]))
+
+
+def locate_all(candidates: Iterable[Candidate], unit: Unit, document: Document) -> LocateResult:
+    """Locate every candidate, keeping one per (range, category): the most confident."""
+    located: list[Located] = []
+    dropped: list[Dropped] = []
+    kept: dict[tuple[int, int, str], int] = {}
+    for candidate in candidates:
+        outcome = locate(candidate, unit, document)
+        if isinstance(outcome, Dropped):
+            dropped.append(outcome)
+            continue
+        key = (outcome.start_byte, outcome.end_byte, candidate.category)
+        if key not in kept:
+            kept[key] = len(located)
+            located.append(outcome)
+            continue
+        index = kept[key]
+        weaker = outcome
+        if candidate.confidence > located[index].candidate.confidence:
+            weaker, located[index] = located[index], outcome
+        dropped.append(_drop(DUPLICATE, weaker.candidate.title, ""))
+    return LocateResult(located, dropped)
+
+
+def _drop(reason: str, title: str, detail: str, what: str = "finding") -> Dropped:
+    log.debug("dropped model %s %r: %s %s", what, title, reason, detail)
+    return Dropped(reason, title)
+
+
+def _trivial(excerpt: str) -> bool:
+    visible = "".join(excerpt.split())
+    return len(visible) < 3 or (len(visible) == 3 and all(c in _PUNCTUATION for c in visible))
+
+
+def _unit_bounds(unit: Unit, document: Document) -> tuple[int, int]:
+    size = len(document.data)
+    return min(unit.start_byte, size), min(unit.end_byte, size)
+
+
+# --- matching ---------------------------------------------------------------------------
+
+_WHITESPACE = re.compile(rb"\s+")
+_NUMBERED = re.compile(r"^[ \t]*(\d+)[ \t]*[|:][ \t]?", re.MULTILINE)
+
+
+def _needles(excerpt: str) -> list[bytes]:
+    """The excerpt as UTF-8, then without the prompt's line numbers if it carries them."""
+    needles = [excerpt.encode("utf-8", "replace")]
+    unnumbered = _without_line_numbers(excerpt)
+    if unnumbered is not None and not _trivial(unnumbered):
+        needles.append(unnumbered.strip().encode("utf-8", "replace"))
+    return needles
+
+
+def _without_line_numbers(excerpt: str) -> str | None:
+    """The excerpt without ``12 | `` prefixes, if every non-blank line has consecutive ones."""
+    lines = [line for line in excerpt.splitlines() if line.strip()]
+    numbers = [_NUMBERED.match(line) for line in lines]
+    if not lines or any(match is None for match in numbers):
+        return None
+    values = [int(match.group(1)) for match in numbers if match is not None]
+    if any(b != a + 1 for a, b in itertools.pairwise(values)):
+        return None
+    return _NUMBERED.sub("", excerpt)
+
+
+def _passes(haystack: bytes, needle: bytes) -> Iterable[tuple[bool, list[tuple[int, int]]]]:
+    """(exact, matches) for each pass, lazily: later views are built only when needed."""
+    yield True, _find_all(haystack, needle)
+    crlf = needle.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    if crlf != needle:
+        yield True, _find_all(haystack, crlf)
+    for drop in (False, True):
+        view, origin = _view(haystack, drop)
+        pattern = _view(needle, drop)[0].strip()
+        if pattern:
+            found = _find_all(view, pattern)
+            yield False, [(origin[a], origin[b - 1] + 1) for a, b in found]
+
+
+def _find_all(haystack: bytes, needle: bytes) -> list[tuple[int, int]]:
+    matches: list[tuple[int, int]] = []
+    index = haystack.find(needle)
+    while index >= 0 and len(matches) < MAX_MATCHES:
+        matches.append((index, index + len(needle)))
+        index = haystack.find(needle, index + 1)
+    return matches
+
+
+def _view(data: bytes, drop: bool) -> tuple[bytes, list[int]]:
+    """``data`` with whitespace runs collapsed to one space (or dropped), and the offset in
+    ``data`` of every byte of the result.
+    """
+    out = bytearray()
+    origin: list[int] = []
+    position = 0
+    for run in _WHITESPACE.finditer(data):
+        out += data[position : run.start()]
+        origin.extend(range(position, run.start()))
+        if not drop:
+            out.append(0x20)
+            origin.append(run.start())
+        position = run.end()
+    out += data[position:]
+    origin.extend(range(position, len(data)))
+    return bytes(out), origin
+
+
+def _closest(
+    matches: Sequence[tuple[int, int]], hint: int | None, lines: LineIndex
+) -> tuple[int, int]:
+    """The match whose first line is nearest the hinted line; the first one without a hint."""
+    if hint is None:
+        return matches[0]
+    return min(matches, key=lambda match: abs(lines.line_of(match[0]) - hint))
+
+
+# --- fixes ------------------------------------------------------------------------------
+
+
+def to_fix_edit(
+    fix: ProposedFix, unit: Unit, document: Document, anchor: Located | None = None
+) -> TextEdit | Dropped:
+    """The document edit for a proposed fix, or why it is refused (module docstring).
+
+    ``anchor`` is the located finding the fix belongs to: it places a fix without lines and
+    is the code that a fix with lines must touch.
+    """
+    title = anchor.candidate.title if anchor else ""
+    if fix.start_line is None:
+        if anchor is None:
+            return _drop(FIX_UNANCHORED, title, "", "fix")
+        return _anchored_edit(fix.replacement, anchor, document)
+    start = fix.start_line
+    end = fix.end_line if fix.end_line is not None else start
+    if end < start:
+        return _drop(FIX_INVERTED, title, f"lines {start}-{end}", "fix")
+    count = unit.end_line - unit.start_line + 1
+    if start < 1 or end > count:
+        return _drop(FIX_OUTSIDE, title, f"lines {start}-{end} of {count}", "fix")
+    first, last = unit.start_line + start - 1, unit.start_line + end - 1
+    if anchor is not None and not _touches(anchor.span(document), first, last):
+        return _drop(FIX_MISPLACED, title, f"lines {start}-{end}", "fix")
+    edit = _line_edit(fix.replacement, first, last, unit, document)
+    return _drop(FIX_CROSSES, title, f"lines {start}-{end}", "fix") if edit is None else edit
+
+
+def _touches(span: Span, first: int, last: int) -> bool:
+    return first <= span.end_line and span.start_line <= last
+
+
+def _line_edit(
+    replacement: str, first: int, last: int, unit: Unit, document: Document
+) -> TextEdit | None:
+    """Replace lines ``first..last`` (document, 0-based), clipped to the unit; None when the
+    clipped text is not kept by the replacement.
+    """
+    data, lines = document.data, document.lines
+    begin, finish = lines.line_start(first), lines.line_end(last, data)
+    text = _reindent(_plain(replacement), _indent(data, begin))
+    if not text and unit.start_line < first and last < unit.end_line:
+        return TextEdit(begin, lines.line_start(last + 1), "")  # delete the lines entirely
+    unit_start, unit_end = _unit_bounds(unit, document)
+    if begin < unit_start:
+        kept = _keep_prefix(text, data[begin:unit_start].decode("utf-8", "replace"))
+        if kept is None:
+            return None
+        text, begin = kept, unit_start
+    if finish > unit_end:
+        kept = _keep_suffix(text, data[unit_end:finish].decode("utf-8", "replace"))
+        if kept is None:
+            return None
+        text, finish = kept, unit_end
+    return TextEdit(begin, finish, text.replace("\n", _newline(data, unit_start)))
+
+
+def _anchored_edit(replacement: str, anchor: Located, document: Document) -> TextEdit:
+    """Replace the located excerpt; continuation lines take the indentation of its line."""
+    data = document.data
+    line_start = document.lines.line_start(document.lines.line_of(anchor.start_byte))
+    indent = _indent(data, line_start)
+    text = textwrap.dedent(_plain(replacement)).strip()
+    first, *rest = text.split("\n")
+    text = "\n".join([first, *(indent + line if line.strip() else line for line in rest)])
+    newline = _newline(data, anchor.start_byte)
+    return TextEdit(anchor.start_byte, anchor.end_byte, text.replace("\n", newline))
+
+
+def _plain(replacement: str) -> str:
+    """LF line endings and no final line break (the replaced lines keep theirs)."""
+    text = replacement.replace("\r\n", "\n").replace("\r", "\n")
+    return text.removesuffix("\n")
+
+
+def _indent(data: bytes, line_start: int) -> str:
+    match = re.match(rb"[ \t]*", data[line_start : line_start + 256])
+    return match.group().decode("ascii") if match else ""
+
+
+def _reindent(text: str, indent: str) -> str:
+    """Give a replacement written flush left the indentation of the first replaced line."""
+    lines = text.split("\n")
+    first = next((line for line in lines if line.strip()), "")
+    if not indent or first[:1] in (" ", "\t"):
+        return text
+    return "\n".join(indent + line if line.strip() else line for line in lines)
+
+
+def _keep_prefix(text: str, prefix: str) -> str | None:
+    """The replacement after the text that precedes the unit on its first line."""
+    if text.startswith(prefix):
+        return text[len(prefix) :]
+    if not prefix.strip():
+        return text.lstrip(" \t")
+    return None
+
+
+def _keep_suffix(text: str, suffix: str) -> str | None:
+    """The replacement before the text that follows the unit on its last line."""
+    if text.endswith(suffix):
+        return text[: len(text) - len(suffix)]
+    if not suffix.strip():
+        return text.rstrip(" \t")
+    return None
+
+
+def _newline(data: bytes, near: int) -> str:
+    """The line terminator used from ``near`` on (else anywhere in the document)."""
+    index = data.find(b"\n", near)
+    if index < 0:
+        index = data.find(b"\n")
+    return "\r\n" if index > 0 and data[index - 1] == 0x0D else "\n"

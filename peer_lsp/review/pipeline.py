@@ -1,0 +1,163 @@
+"""One unit reviewed: prompt → router → parse → locate → verify fixes → calibrate → findings.
+
+Pure engine code: it takes a router and a document, and returns findings at the document's
+current byte offsets (the caller stores them relative to the unit). Everything a model said
+that cannot be checked is dropped, counted and logged, never shown.
+"""
+
+from __future__ import annotations
+
+import logging
+import typing
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from peer_lsp.analysis.findings import Category, Finding, Fix, Severity, Span, TextEdit, fingerprint
+from peer_lsp.review.candidates import Dropped
+from peer_lsp.review.confidence import Evidence, FixCheck, calibrate, severity_for
+from peer_lsp.review.locate import Located, locate_all, to_fix_edit
+from peer_lsp.review.parse import parse_answer
+from peer_lsp.review.prompts import PromptBudgetError, build_review_request, shrink
+from peer_lsp.review.verify import verify_fix
+
+if typing.TYPE_CHECKING:
+    from peer_lsp.documents.store import Document
+    from peer_lsp.llm.router import Router
+    from peer_lsp.llm.types import LLMResponse
+    from peer_lsp.syntax.units import Unit
+
+log = logging.getLogger("peer_lsp.review")
+
+_CATEGORIES = {c.value: c for c in Category}
+_SEVERITIES = {s.label: s for s in Severity}
+
+
+@dataclass
+class ReviewOutcome:
+    """The findings of one review, what was dropped, and who answered."""
+
+    findings: list[Finding] = field(default_factory=list)
+    dropped: list[Dropped] = field(default_factory=list)
+    provider: str = ""
+    model: str = ""
+    cached: bool = False
+    latency_ms: float = 0.0
+    input_tokens: int = 0
+    output_tokens: int = 0
+
+
+def _is_answer(text: str) -> bool:
+    """Whether an answer is worth keeping: it parses into a findings list (maybe empty)."""
+    return parse_answer(text).valid
+
+
+async def review_unit(
+    router: Router,
+    document: Document,
+    unit: Unit,
+    *,
+    path: str,
+    known: Sequence[Finding] = (),
+    bypass_cache: bool = False,
+) -> ReviewOutcome:
+    """Review ``unit`` of ``document`` with the router's model for the unit's language."""
+    try:
+        request = build_review_request(unit, document, path=path, known_findings=known)
+    except PromptBudgetError:
+        log.info("%s not reviewed: too large for the prompt budget", unit.qualified_name)
+        return ReviewOutcome(dropped=[Dropped("the unit is too large to review")])
+    response = await router.complete(
+        request,
+        normalized_code=unit.normalized_hash,
+        bypass_cache=bypass_cache,
+        shrink=shrink,
+        validate=_is_answer,
+    )
+    return findings_from_answer(response, document, unit)
+
+
+def findings_from_answer(response: LLMResponse, document: Document, unit: Unit) -> ReviewOutcome:
+    """Turn a model's answer about ``unit`` into checked findings."""
+    outcome = ReviewOutcome(
+        provider=response.provider,
+        model=response.model,
+        cached=response.cached,
+        latency_ms=response.latency_ms,
+        input_tokens=response.usage.input_tokens,
+        output_tokens=response.usage.output_tokens,
+    )
+    parsed = parse_answer(response.text)
+    outcome.dropped.extend(parsed.dropped)
+    located, dropped = locate_all(parsed.candidates, unit, document)
+    outcome.dropped.extend(dropped)
+    for item in located:
+        outcome.findings.append(_finding(item, document, unit, response.model))
+    if outcome.dropped:
+        log.info(
+            "%s: %d of %d findings dropped (%s)",
+            unit.qualified_name,
+            len(outcome.dropped),
+            len(outcome.dropped) + len(outcome.findings),
+            "; ".join(sorted({d.reason for d in outcome.dropped})),
+        )
+    return outcome
+
+
+def _finding(item: Located, document: Document, unit: Unit, model: str) -> Finding:
+    candidate = item.candidate
+    fix, fix_check = _checked_fix(item, document, unit)
+    confidence = calibrate(
+        Evidence(
+            model_rating=candidate.confidence,
+            excerpt_exact=item.exact,
+            excerpt_fuzzy=not item.exact,
+            fix=fix_check,
+        )
+    )
+    category = _CATEGORIES.get(candidate.category, Category.BUG)
+    severity = severity_for(category, confidence, _SEVERITIES.get(candidate.severity))
+    rule = candidate.rule or f"model:{category.value}"
+    excerpt = document.data[item.start_byte : item.end_byte].decode("utf-8", "replace")
+    lines = document.lines
+    return Finding(
+        span=Span(
+            item.start_byte,
+            item.end_byte,
+            lines.line_of(item.start_byte),
+            lines.line_of(item.end_byte),
+        ),
+        severity=severity,
+        category=category,
+        rule_id=rule,
+        message=candidate.title or candidate.message,
+        source=model,
+        fingerprint=fingerprint(f"{rule}:{candidate.title}", unit.qualified_name, excerpt),
+        explanation=_explanation(candidate.message, candidate.explanation),
+        confidence=confidence,
+        fix=fix,
+        unit_hash=unit.exact_hash,
+        unit_name=unit.qualified_name,
+    )
+
+
+def _explanation(message: str, explanation: str) -> str:
+    if explanation and message and message not in explanation:
+        return f"{message}\n\n{explanation}"
+    return explanation or message
+
+
+def _checked_fix(
+    item: Located, document: Document, unit: Unit
+) -> tuple[Fix | None, FixCheck | None]:
+    proposed = item.candidate.fix
+    if proposed is None:
+        return None, None
+    edit = to_fix_edit(proposed, unit, document, item)
+    if not isinstance(edit, TextEdit):
+        return None, "rejected"
+    verdict = verify_fix(document, unit, [edit])
+    if not verdict.ok:
+        log.debug("fix for %r rejected: %s", item.candidate.title, verdict.reason)
+        return None, "rejected"
+    title = f"Fix: {item.candidate.title}" if item.candidate.title else "Apply the fix"
+    return Fix(title, (edit,), verified=True), "verified"

@@ -1,0 +1,3 @@
+; Imports of C: `#include` directives.
+
+(preproc_include) @import

@@ -1,0 +1,3 @@
+; Imports of Go: single and grouped import declarations.
+
+(import_declaration) @import

@@ -1,0 +1,3 @@
+; Imports of Java: single-type, on-demand and static imports.
+
+(import_declaration) @import

@@ -1,0 +1,293 @@
+"""Unit context: imports per grammar, called names, sibling signatures and the context hash."""
+
+from __future__ import annotations
+
+import pytest
+
+from peer_lsp.documents.store import Document
+from peer_lsp.syntax.context import (
+    CALL_FIELDS,
+    called_names,
+    context_hash,
+    file_imports,
+    imports_query,
+    sibling_signatures,
+    signature_of,
+    simple_name,
+)
+from peer_lsp.syntax.units import Unit
+
+IMPORTS: dict[str, tuple[str, str, list[str]]] = {
+    "python": (
+        "a.py",
+        "from __future__ import annotations\n"
+        "import os\n"
+        "from typing import (\n    Any,\n)\n"
+        "if TYPE_CHECKING:\n    from pathlib import Path\n"
+        "def f():\n    import json\n",
+        [
+            "from __future__ import annotations",
+            "import os",
+            "from typing import (\n    Any,\n)",
+            "from pathlib import Path",
+        ],
+    ),
+    "javascript": (
+        "a.js",
+        "import x from 'y';\nconst fs = require('fs');\nrequire('side');\n"
+        "export { q } from './q';\nconst n = compute('fs');\n"
+        "function f() { const z = require('z'); }\n",
+        [
+            "import x from 'y';",
+            "const fs = require('fs');",
+            "require('side');",
+            "export { q } from './q';",
+        ],
+    ),
+    "typescript": (
+        "a.ts",
+        "import type { A } from './a';\nimport x = require('y');\nvar z = require('z');\n",
+        ["import type { A } from './a';", "import x = require('y');", "var z = require('z');"],
+    ),
+    "tsx": (
+        "a.tsx",
+        "import React from 'react';\nconst el = <div />;\n",
+        ["import React from 'react';"],
+    ),
+    "go": (
+        "a.go",
+        'package main\n\nimport "fmt"\nimport (\n\t"os"\n\tstr "strings"\n)\n',
+        ['import "fmt"', 'import (\n\t"os"\n\tstr "strings"\n)'],
+    ),
+    "rust": (
+        "a.rs",
+        "use std::io;\nuse crate::{a, b::c};\nextern crate foo;\nmod m;\nmod inline { }\n"
+        "fn f() { use x::y; }\n",
+        ["use std::io;", "use crate::{a, b::c};", "extern crate foo;", "mod m;"],
+    ),
+    "java": (
+        "A.java",
+        "package a;\nimport java.util.List;\nimport static java.lang.Math.*;\nclass A {}\n",
+        ["import java.util.List;", "import static java.lang.Math.*;"],
+    ),
+    "c": (
+        "a.c",
+        '#include <stdio.h>\n#include "x.h"\n#define N 1\nint main(void) { return 0; }\n',
+        ["#include <stdio.h>", '#include "x.h"'],
+    ),
+    "cpp": (
+        "a.cpp",
+        "#include <vector>\nusing namespace std;\nusing std::string;\n"
+        "int main() { using std::size_t; return 0; }\n",
+        ["#include <vector>", "using namespace std;", "using std::string;"],
+    ),
+    "csharp": (
+        "a.cs",
+        "using System;\nusing static System.Math;\nusing X = A.B;\n"
+        "class C { void M() { using (var r = F()) { } } }\n",
+        ["using System;", "using static System.Math;", "using X = A.B;"],
+    ),
+    "ruby": (
+        "a.rb",
+        "require 'json'\nrequire_relative \"helper\"\nload 'x.rb'\n"
+        "class A\n  include Comparable\n  def f\n    require 'lazy'\n  end\nend\n",
+        ["require 'json'", 'require_relative "helper"'],
+    ),
+    "php": (
+        "a.php",
+        "<?php\nnamespace App;\nuse A\\B;\nuse function C\\d;\n"
+        "require 'a.php';\ninclude_once __DIR__ . '/b.php';\n"
+        "class K { use T; }\n",
+        ["use A\\B;", "use function C\\d;", "require 'a.php';", "include_once __DIR__ . '/b.php';"],
+    ),
+}
+
+PYTHON = """\
+import os
+
+
+class Repo(Base):
+    def load(
+        self, key: str,
+    ) -> bytes:
+        data = self.read(key)
+        return parse(data) + helpers.fmt(key)
+
+    def read(self, key: str) -> bytes:
+        return self.load(key)
+
+    def unused(self) -> None:
+        pass
+
+
+@functools.cache
+def parse(data: bytes) -> list[int]:
+    def inner() -> None:
+        pass
+
+    return [inner()]
+
+
+def unrelated(x):
+    return os.path.join(x)
+"""
+
+GO = """\
+package main
+
+type Store struct {
+\titems map[string]int
+}
+
+func (s *Store) Load(key string) int {
+\treturn s.read(key) + helper(key) + fmt.Sprint(key)
+}
+
+func (s *Store) read(key string) int {
+\treturn s.items[key]
+}
+
+func helper(key string) int {
+\treturn len(key)
+}
+
+func unused() {}
+"""
+
+JAVASCRIPT = """\
+class Store {
+  load(key) {
+    return this.read(key) + helper({ key }) + new Entry(key);
+  }
+
+  read(key) {
+    return 0;
+  }
+}
+
+function helper({ key }) {
+  return key.length;
+}
+
+const Entry = class {};
+
+const unused = () => 1;
+"""
+
+
+def _doc(path: str, text: str) -> Document:
+    return Document.open(f"file:///work/{path}", text)
+
+
+def _unit(doc: Document, qualified_name: str) -> Unit:
+    return next(unit for unit in doc.units if unit.qualified_name == qualified_name)
+
+
+@pytest.mark.parametrize("grammar", sorted(IMPORTS))
+def test_imports_per_grammar(grammar: str) -> None:
+    path, text, expected = IMPORTS[grammar]
+    doc = _doc(path, text)
+    assert doc.grammar == grammar
+    assert imports_query(grammar) is not None
+    assert file_imports(doc) == expected
+
+
+def test_every_grammar_with_units_has_imports_and_calls() -> None:
+    for grammar in IMPORTS:
+        assert imports_query(grammar) is not None
+        assert grammar in CALL_FIELDS
+
+
+def test_imports_are_bounded_in_lines() -> None:
+    text = "".join(f"import m{i}\n" for i in range(10)) + "from x import (\n a,\n b,\n)\n"
+    doc = _doc("a.py", text)
+    assert file_imports(doc, limit_lines=3) == ["import m0", "import m1", "import m2"]
+    cut = file_imports(doc, limit_lines=12)
+    assert cut[-1] == "from x import (\n a,"
+    assert sum(len(item.splitlines()) for item in cut) == 12
+
+
+def test_no_imports_without_a_grammar_or_query() -> None:
+    assert file_imports(_doc("notes.txt", "import os\n")) == []
+    assert file_imports(_doc("a.lua", "local x = require('x')\n")) == []
+
+
+def test_called_names_python() -> None:
+    doc = _doc("a.py", PYTHON)
+    assert called_names(_unit(doc, "Repo.load"), doc) == {"read", "parse", "fmt"}
+    assert called_names(_unit(doc, "Repo.unused"), doc) == set()
+
+
+def test_called_names_in_brace_languages() -> None:
+    go = _doc("a.go", GO)
+    assert called_names(_unit(go, "Load"), go) == {"read", "helper", "Sprint"}
+    js = _doc("a.js", JAVASCRIPT)
+    assert called_names(_unit(js, "Store.load"), js) == {"read", "helper", "Entry"}
+
+
+def test_called_names_java_and_rust() -> None:
+    java = _doc(
+        "A.java",
+        "class A {\n"
+        "  int load(String k) { return read(k) + Util.helper(k) + new B<String>().x(); }\n"
+        "  int read(String k) { return 0; }\n}\n",
+    )
+    assert called_names(_unit(java, "A.load"), java) == {"read", "helper", "B", "x"}
+    rust = _doc("a.rs", "fn load() -> i32 { self.read() + helper::<i32>() + S::make() }\n")
+    assert called_names(_unit(rust, "load"), rust) == {"read", "helper", "make"}
+
+
+def test_called_names_fall_back_to_text() -> None:
+    doc = _doc("a.lua", "local function go()\n  return fetch(1) + parse (2)\nend\n")
+    assert doc.grammar == "lua"
+    assert doc.grammar not in CALL_FIELDS
+    assert {"fetch", "parse"} <= called_names(doc.units[0], doc)
+
+
+def test_sibling_signatures_python() -> None:
+    doc = _doc("a.py", PYTHON)
+    load = _unit(doc, "Repo.load")
+    assert sibling_signatures(load, doc) == [
+        "def read(self, key: str) -> bytes:",
+        "def parse(data: bytes) -> list[int]:",
+    ]
+    # A unit does not list itself, its containers, or units nested inside it.
+    assert sibling_signatures(_unit(doc, "Repo.read"), doc) == [
+        "def load( self, key: str, ) -> bytes:"
+    ]
+    assert sibling_signatures(_unit(doc, "parse"), doc) == []
+    assert sibling_signatures(load, doc, limit=1) == ["def read(self, key: str) -> bytes:"]
+
+
+def test_sibling_signatures_go_and_javascript() -> None:
+    go = _doc("a.go", GO)
+    assert sibling_signatures(_unit(go, "Load"), go) == [
+        "func (s *Store) read(key string) int",
+        "func helper(key string) int",
+    ]
+    js = _doc("a.js", JAVASCRIPT)
+    assert sibling_signatures(_unit(js, "Store.load"), js) == [
+        "read(key)",
+        "function helper({ key })",
+        "const Entry = class",
+    ]
+
+
+def test_signature_without_a_body_reads_up_to_the_brace() -> None:
+    go = _doc("a.go", GO)
+    assert signature_of(_unit(go, "Store"), go) == "type Store struct"
+
+
+@pytest.mark.parametrize(
+    ("name", "simple"),
+    [("Outer::Inner", "Inner"), ("ns::f<T>", "f"), ("App\\Models\\User", "User"), ("x", "x")],
+)
+def test_simple_name(name: str, simple: str) -> None:
+    assert simple_name(name) == simple
+
+
+def test_context_hash_is_stable_and_unambiguous() -> None:
+    assert context_hash(["a", "b"]) == context_hash(["a", "b"])
+    assert context_hash(["ab", "c"]) != context_hash(["a", "bc"])
+    assert context_hash(["a", "b"]) != context_hash(["b", "a"])
+    assert context_hash([]) != context_hash([""])
