@@ -15,9 +15,9 @@ import functools
 import hashlib
 import re
 import typing
-from importlib import resources
 
 from peer_lsp.syntax.languages import get_language
+from peer_lsp.syntax.queries import query_source
 from peer_lsp.syntax.units import UnitKind
 
 if typing.TYPE_CHECKING:
@@ -68,10 +68,8 @@ def imports_query(grammar: str) -> Query | None:
     """The compiled imports query of a grammar, or None when it has none."""
     from tree_sitter import Query
 
-    path = resources.files("peer_lsp.syntax") / "queries" / grammar / "imports.scm"
-    if not path.is_file():
-        return None
-    return Query(get_language(grammar), path.read_text(encoding="utf-8"))
+    source = query_source(grammar, "imports")
+    return None if source is None else Query(get_language(grammar), source)
 
 
 def file_imports(document: Document, limit_lines: int = 40) -> list[str]:

@@ -20,7 +20,6 @@ import typing
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
-from importlib import resources
 from itertools import islice
 
 from peer_lsp.syntax.errors import error_nodes
@@ -32,6 +31,7 @@ from peer_lsp.syntax.normalize import (
     normalized_text_hash,
     special_spans,
 )
+from peer_lsp.syntax.queries import query_source
 
 if typing.TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -195,10 +195,8 @@ def units_query(grammar: str) -> Query | None:
     """The compiled units query of a grammar, or None when it has none."""
     from tree_sitter import Query
 
-    path = resources.files("peer_lsp.syntax") / "queries" / grammar / "units.scm"
-    if not path.is_file():
-        return None
-    return Query(get_language(grammar), path.read_text(encoding="utf-8"))
+    source = query_source(grammar, "units")
+    return None if source is None else Query(get_language(grammar), source)
 
 
 def has_units_query(grammar: str) -> bool:
@@ -212,10 +210,8 @@ def definition_node_types(grammar: str) -> frozenset[str]:
     Read from the query source: the outermost node of each top-level pattern whose capture
     is ``@definition.*`` (a bracketed alternation contributes each of its nodes).
     """
-    path = resources.files("peer_lsp.syntax") / "queries" / grammar / "units.scm"
-    if not path.is_file():
-        return frozenset()
-    return frozenset(_definition_types(path.read_text(encoding="utf-8")))
+    source = query_source(grammar, "units")
+    return frozenset(_definition_types(source)) if source is not None else frozenset()
 
 
 def _definition_types(source: str) -> set[str]:
