@@ -15,6 +15,7 @@ import functools
 import hashlib
 import re
 import typing
+import weakref
 
 from peer_lsp.syntax.languages import get_language
 from peer_lsp.syntax.queries import query_source
@@ -72,12 +73,27 @@ def imports_query(grammar: str) -> Query | None:
     return None if source is None else Query(get_language(grammar), source)
 
 
+_IMPORTS_SEEN: weakref.WeakKeyDictionary[Document, tuple[bytes, int, list[str]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def file_imports(document: Document, limit_lines: int = 40) -> list[str]:
     """The text of the document's import statements, in order, at most ``limit_lines`` lines.
 
     Imports inside a function belong to that function's own text and are left out. A
     statement that does not fit whole is cut at a line boundary, and nothing follows it.
+    Computed once per text of the document: every unit reviewed after an edit shares it.
     """
+    seen = _IMPORTS_SEEN.get(document)
+    if seen is not None and seen[0] is document.data and seen[1] == limit_lines:
+        return list(seen[2])
+    found = _file_imports(document, limit_lines)
+    _IMPORTS_SEEN[document] = (document.data, limit_lines, found)
+    return list(found)
+
+
+def _file_imports(document: Document, limit_lines: int) -> list[str]:
     found: list[str] = []
     room = limit_lines
     for node in _import_nodes(document):
