@@ -43,6 +43,8 @@ class PeerLanguageServer(LanguageServer):
         """Handlers whose failure the user has already been told about."""
         self.workspace_root: Path | None = None
         """The first workspace folder, for project settings and relative paths."""
+        self.dismissed_file: Path | None = None
+        """Where the workspace's dismissed findings are kept (none without a workspace)."""
         from peer_lsp.lsp.reviews import Reviewing
 
         self.reviewing = Reviewing(self)

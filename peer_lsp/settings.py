@@ -127,6 +127,11 @@ class Settings:
     max_reviews_in_flight: int = 4
     """Reviews in flight across all documents at a time."""
 
+    verify_medium_confidence: bool = False
+    """After a review, ask the route for verify requests (a route with tasks = ["verify"]) for
+    a second opinion on findings between minConfidence and preferredConfidence; it moves their
+    confidence up or down. Nothing is asked when that route is the review route."""
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -194,6 +199,7 @@ _KINDS: dict[str, type] = {
     "review_debounce_ms": int,
     "max_reviews_per_file": int,
     "max_reviews_in_flight": int,
+    "verify_medium_confidence": bool,
 }
 
 SPECS: tuple[_Spec, ...] = tuple(

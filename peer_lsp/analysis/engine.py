@@ -7,9 +7,12 @@ and model reviews join later) and the merged list is what the editor sees.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import typing
+from dataclasses import dataclass, field
 
+from peer_lsp.analysis.findings import Category
 from peer_lsp.analysis.reviews import ReviewStore
 from peer_lsp.analysis.suppress import is_suppressed, suppressions
 from peer_lsp.analysis.syntax_findings import syntax_findings
@@ -30,16 +33,56 @@ MODEL = "model"
 
 
 def merge(by_producer: dict[str, list[Finding]]) -> list[Finding]:
-    """All producers' findings in document order, each fingerprint once."""
+    """All producers' findings in document order, each problem once.
+
+    Equal fingerprints are one finding (the first seen). Findings of different producers with
+    the same span and category are one problem reported twice: the most confident is kept
+    (on a tie, one with a verified fix), and when it has no verified fix while another has,
+    it takes the most confident of those fixes. Findings of one producer are never collapsed
+    with each other: a model may well report two problems on one line.
+    """
     seen: set[str] = set()
-    merged: list[Finding] = []
-    for findings in by_producer.values():
+    groups: list[_Group] = []
+    by_place: dict[tuple[int, int, Category], list[_Group]] = {}
+    for producer, findings in by_producer.items():
         for finding in findings:
-            if finding.fingerprint not in seen:
-                seen.add(finding.fingerprint)
-                merged.append(finding)
+            if finding.fingerprint in seen:
+                continue
+            seen.add(finding.fingerprint)
+            place = (finding.span.start_byte, finding.span.end_byte, finding.category)
+            same_place = by_place.setdefault(place, [])
+            group = next((g for g in same_place if producer not in g.producers), None)
+            if group is None:
+                group = _Group()
+                same_place.append(group)
+                groups.append(group)
+            group.producers.add(producer)
+            group.members.append(finding)
+    merged = [_one_of(group.members) for group in groups]
     merged.sort(key=lambda f: (f.span.start_byte, f.span.end_byte, f.rule_id))
     return merged
+
+
+@dataclass
+class _Group:
+    """Findings of different producers about one problem (same span, same category)."""
+
+    members: list[Finding] = field(default_factory=list)
+    producers: set[str] = field(default_factory=set)
+
+
+def _has_verified_fix(finding: Finding) -> bool:
+    return finding.fix is not None and finding.fix.verified
+
+
+def _one_of(members: list[Finding]) -> Finding:
+    best = max(members, key=lambda f: (f.confidence, _has_verified_fix(f)))
+    if len(members) == 1 or _has_verified_fix(best):
+        return best
+    fixed = [f for f in members if _has_verified_fix(f)]
+    if not fixed:
+        return best
+    return dataclasses.replace(best, fix=max(fixed, key=lambda f: f.confidence).fix)
 
 
 class Engine:

@@ -9,12 +9,16 @@ the document, its findings are no longer shown (a new review replaces them).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+import typing
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 
-from peer_lsp.analysis.findings import Finding, Fix, Span, TextEdit
+from peer_lsp.analysis.findings import Finding, Fix, Severity, Span, TextEdit
 from peer_lsp.documents.store import Document
 from peer_lsp.syntax.units import Unit
+
+if typing.TYPE_CHECKING:
+    from peer_lsp.review.confidence import Assessment
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +27,17 @@ class _Entry:
     unit_hash: str
     findings: tuple[Finding, ...]
     """Spans and fix edits relative to the unit's start."""
+    assessments: Mapping[str, Assessment] = field(default_factory=dict)
+    """How each finding's confidence was reached, by fingerprint (see review.confidence)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reviewed:
+    """Where a stored model finding came from: its unit, the hash reviewed, its assessment."""
+
+    unit: Unit
+    unit_hash: str
+    assessment: Assessment | None
 
 
 def _shift_fix(fix: Fix | None, delta: int) -> Fix | None:
@@ -50,10 +65,58 @@ class ReviewStore:
     def __init__(self) -> None:
         self._entries: dict[str, dict[int, _Entry]] = {}
 
-    def put(self, uri: str, unit: Unit, unit_hash: str, findings: Iterable[Finding]) -> None:
-        """Keep the findings of a review of ``unit`` (document-absolute, as reviewed now)."""
+    def put(
+        self,
+        uri: str,
+        unit: Unit,
+        unit_hash: str,
+        findings: Iterable[Finding],
+        assessments: Mapping[str, Assessment] | None = None,
+    ) -> None:
+        """Keep the findings of a review of ``unit`` (document-absolute, as reviewed now),
+        with how their confidence was reached, by fingerprint, when known."""
         relative = tuple(_shift(f, -unit.start_byte, None) for f in findings)
-        self._entries.setdefault(uri, {})[id(unit)] = _Entry(unit, unit_hash, relative)
+        entry = _Entry(unit, unit_hash, relative, dict(assessments or {}))
+        self._entries.setdefault(uri, {})[id(unit)] = entry
+
+    def source_of(self, uri: str, fingerprint: str) -> Reviewed | None:
+        """The unit a shown finding was reviewed in, if the unit still has that text."""
+        for entry in self._entries.get(uri, {}).values():
+            if not entry.unit.alive or entry.unit.exact_hash != entry.unit_hash:
+                continue
+            if any(f.fingerprint == fingerprint for f in entry.findings):
+                return Reviewed(entry.unit, entry.unit_hash, entry.assessments.get(fingerprint))
+        return None
+
+    def update(
+        self,
+        uri: str,
+        fingerprint: str,
+        *,
+        confidence: float,
+        severity: Severity,
+        assessment: Assessment | None = None,
+    ) -> bool:
+        """Give one finding a new confidence and severity (after new evidence, with the
+        assessment that led to them); False when no current review holds the finding."""
+        entries = self._entries.get(uri, {})
+        for key, entry in entries.items():
+            if not entry.unit.alive or entry.unit.exact_hash != entry.unit_hash:
+                continue
+            if not any(f.fingerprint == fingerprint for f in entry.findings):
+                continue
+            findings = tuple(
+                dataclasses.replace(f, confidence=confidence, severity=severity)
+                if f.fingerprint == fingerprint
+                else f
+                for f in entry.findings
+            )
+            assessments = dict(entry.assessments)
+            if assessment is not None:
+                assessments[fingerprint] = assessment
+            entries[key] = dataclasses.replace(entry, findings=findings, assessments=assessments)
+            return True
+        return False
 
     def findings(self, document: Document) -> Iterator[Finding]:
         """Findings of units still in the document with the text they were reviewed for."""

@@ -2,7 +2,10 @@
 
 Triggers (settings): when a document opens, when it is saved, after an idle pause following
 an edit, or only when asked. A unit edited again while its review is in flight cancels that
-review. A result is handed on only if the unit still has the hash the review was made for.
+review. A result is handed on only if the unit is still in the document (``alive``) with the
+hash the review was made for. An edit inside a top-level unit replaces its `Unit` object (the
+diff names the new one as changed), so on every change the reviews and pending reviews of
+units no longer alive are dropped too, not only those of the units named.
 At most ``per_file`` reviews run for one document and ``in_flight`` overall; the others wait
 their turn. Every task is kept and its failure logged (no fire-and-forget).
 """
@@ -91,6 +94,7 @@ class ReviewScheduler:
         state = self._state(uri)
         for unit in (*touched, *removed):
             self._cancel(state, unit)
+        self._drop_replaced(state)
         for unit in touched:
             state.pending[id(unit)] = unit
         if Trigger.IDLE in self.triggers:
@@ -153,6 +157,15 @@ class ReviewScheduler:
         state.pending.clear()
         self._start(uri, units)
 
+    def _drop_replaced(self, state: _DocumentState) -> None:
+        """Forget the units that left the document: cancel their reviews, unqueue them."""
+        for job in list(state.jobs.values()):
+            if not job.unit.alive:
+                self._cancel(state, job.unit)
+        for key, unit in list(state.pending.items()):
+            if not unit.alive:
+                del state.pending[key]
+
     def _cancel(self, state: _DocumentState, unit: Unit) -> None:
         job = state.jobs.pop(id(unit), None)
         if job is not None and job.task is not None and not job.task.done():
@@ -163,6 +176,8 @@ class ReviewScheduler:
         state = self._state(uri)
         for unit in units:
             self._cancel(state, unit)
+            if not unit.alive:
+                continue
             job = _Job(unit, unit.exact_hash)
             job.task = asyncio.ensure_future(self._run(uri, state, job))
             job.task.add_done_callback(self._finished)
@@ -170,7 +185,7 @@ class ReviewScheduler:
 
     async def _run(self, uri: str, state: _DocumentState, job: _Job) -> None:
         async with state.slots, self._global:
-            if job.unit.exact_hash != job.unit_hash:
+            if not self._current(job):
                 return  # changed while waiting for a slot
             self._busy(+1)
             try:
@@ -179,11 +194,16 @@ class ReviewScheduler:
                 self._busy(-1)
         if state.jobs.get(id(job.unit)) is not job:
             return  # superseded
-        if job.unit.exact_hash != job.unit_hash:
+        del state.jobs[id(job.unit)]
+        if not self._current(job):
             log.debug("review of %s discarded: the unit changed", job.unit.qualified_name)
             return
-        del state.jobs[id(job.unit)]
         self._on_result(uri, job.unit, job.unit_hash, result)
+
+    @staticmethod
+    def _current(job: _Job) -> bool:
+        """Whether the job's unit is still in the document with the text it was queued with."""
+        return job.unit.alive and job.unit.exact_hash == job.unit_hash
 
     def _busy(self, delta: int) -> None:
         self.running += delta

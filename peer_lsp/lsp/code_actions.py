@@ -7,20 +7,27 @@ when the client resolves the action, and never costs a model call. Incoming diag
 
 from __future__ import annotations
 
+import logging
 import typing
 
 from lsprotocol import types
 
+from peer_lsp.analysis.dismissed import save_dismissed
 from peer_lsp.analysis.findings import Finding
 from peer_lsp.analysis.suppress import comment_prefixes, suppression_comment
+from peer_lsp.lsp import diagnostics
 from peer_lsp.lsp.convert import DIAGNOSTIC_SOURCE, is_model_finding, to_lsp_range
+from peer_lsp.lsp.reviews import ASK_ANOTHER_MODEL
+from peer_lsp.server import PeerLanguageServer  # at run time: pygls resolves annotations
 
 if typing.TYPE_CHECKING:
     from peer_lsp.documents.store import Document
-    from peer_lsp.server import PeerLanguageServer
+
+log = logging.getLogger(__name__)
 
 FIX_ALL = "source.fixAll.peer"
 EXPLAIN = "peer.explain"
+DISMISS = "peer.dismiss"
 IGNORE = "ignore"
 
 
@@ -118,6 +125,26 @@ def _actions_for(
                 command=types.Command("Explain", EXPLAIN, arguments=[uri, finding.fingerprint]),
             )
         )
+    if is_model_finding(finding) and ls.reviewing.router is not None:
+        actions.append(
+            types.CodeAction(
+                title="Ask another model",
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=[diagnostic],
+                command=types.Command(
+                    "Ask another model", ASK_ANOTHER_MODEL, arguments=[uri, finding.fingerprint]
+                ),
+            )
+        )
+    if finding.source != "syntax":
+        actions.append(
+            types.CodeAction(
+                title="Dismiss (don't show again)",
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=[diagnostic],
+                command=types.Command("Dismiss", DISMISS, arguments=[uri, finding.fingerprint]),
+            )
+        )
     line = finding.span.start_line
     actions.append(
         types.CodeAction(
@@ -193,9 +220,9 @@ def _non_overlapping(document: Document, findings: list[Finding]) -> list[types.
     return edits
 
 
-def explain(ls: PeerLanguageServer, arguments: list[typing.Any] | None = None) -> str:
+def explain(ls: PeerLanguageServer, *arguments: typing.Any) -> str:
     """`peer.explain [uri, fingerprint]`: the finding's explanation, shown as a message."""
-    args = list(arguments or [])
+    args = list(arguments)
     if len(args) < 2:
         return ""
     finding = _findings_by_fingerprint(ls, str(args[0])).get(str(args[1]))
@@ -204,6 +231,30 @@ def explain(ls: PeerLanguageServer, arguments: list[typing.Any] | None = None) -
     text = hover_text(finding)
     ls.show(types.MessageType.Info, text)
     return text
+
+
+def dismiss(ls: PeerLanguageServer, *arguments: typing.Any) -> dict[str, object]:
+    """`peer.dismiss [uri, fingerprint]`: stop showing a finding, in this and later sessions.
+
+    The fingerprint names the finding's rule, unit and code, so it comes back when that code
+    changes. Kept in the user state directory per workspace (analysis.dismissed).
+    """
+    args = list(arguments)
+    if len(args) < 2 or not isinstance(args[1], str) or not args[1]:
+        return {"dismissed": False}
+    fingerprint = args[1]
+    ls.engine.dismissed.add(fingerprint)
+    saved = False
+    if ls.dismissed_file is not None:
+        try:
+            ls.engine.dismissed |= save_dismissed(
+                ls.dismissed_file, [fingerprint], ls.workspace_root
+            )
+            saved = True
+        except OSError as error:
+            log.warning("dismissed finding not saved to %s: %s", ls.dismissed_file, error)
+    diagnostics.refresh(ls)  # the same code may be open in more than one document
+    return {"dismissed": True, "saved": saved}
 
 
 def meter(confidence: float, width: int = 10) -> str:
@@ -251,3 +302,4 @@ def register(server: PeerLanguageServer) -> None:
     server.feature(types.CODE_ACTION_RESOLVE)(resolve)
     server.feature(types.TEXT_DOCUMENT_HOVER)(hover)
     server.command(EXPLAIN)(explain)
+    server.command(DISMISS)(dismiss)

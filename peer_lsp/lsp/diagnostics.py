@@ -29,6 +29,14 @@ def publish(ls: PeerLanguageServer, uri: str) -> None:
     )
 
 
+def republish(ls: PeerLanguageServer, uri: str) -> None:
+    """After the findings of one document changed outside an edit (a review, a dismissal):
+    push them, or ask a pulling client that allows it to pull again."""
+    publish(ls, uri)
+    if ls.client.pull_diagnostics and ls.client.diagnostic_refresh:
+        ls.workspace_diagnostic_refresh(None)
+
+
 def clear(ls: PeerLanguageServer, uri: str) -> None:
     """Remove a closed document's diagnostics from the editor."""
     ls.diagnostic_results.pop(uri, None)

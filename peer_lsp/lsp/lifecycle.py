@@ -10,6 +10,7 @@ from lsprotocol import types
 from pygls.uris import to_fs_path
 
 from peer_lsp import log as peer_log
+from peer_lsp.analysis.dismissed import dismissed_path, load_dismissed
 from peer_lsp.lsp import diagnostics
 from peer_lsp.lsp.capabilities import ClientFeatures
 from peer_lsp.settings import Problem, Settings, load_settings, resolve
@@ -82,6 +83,9 @@ def initialize(ls: PeerLanguageServer, params: types.InitializeParams) -> None:
     ls.engine.settings = settings
     peer_log.set_level(settings.log_level)
     ls.init_options = params.initialization_options
+    if root is not None:
+        ls.dismissed_file = dismissed_path(root)
+        ls.engine.dismissed |= load_dismissed(ls.dismissed_file)
     log.info(
         "initialize: client %s, encoding %s, diagnostics %s",
         params.client_info.name if params.client_info else "unknown",

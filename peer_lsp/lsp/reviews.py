@@ -20,11 +20,15 @@ from pygls.uris import to_fs_path
 from peer_lsp.analysis.scheduler import ReviewScheduler, Trigger
 from peer_lsp.llm import errors as llm_errors
 from peer_lsp.lsp import diagnostics
+from peer_lsp.lsp.convert import is_model_finding
+from peer_lsp.server import PeerLanguageServer  # at run time: pygls resolves annotations
 
 if typing.TYPE_CHECKING:
+    from collections.abc import Collection
+
+    from peer_lsp.analysis.findings import Finding
     from peer_lsp.documents.store import Document
     from peer_lsp.llm.router import Router
-    from peer_lsp.server import PeerLanguageServer
     from peer_lsp.syntax.units import Unit, UnitDiff
 
 log = logging.getLogger(__name__)
@@ -32,6 +36,7 @@ log = logging.getLogger(__name__)
 STATUS = "peer/status"
 REVIEW_NOW = "peer.reviewNow"
 HEALTH = "peer.health"
+ASK_ANOTHER_MODEL = "peer.askAnotherModel"
 
 
 class Reviewing:
@@ -47,6 +52,8 @@ class Reviewing:
         self.last_provider = ""
         self.last_model = ""
         self.tasks: set[asyncio.Task[None]] = set()
+        self._verifying: dict[tuple[str, int], tuple[Unit, asyncio.Task[None]]] = {}
+        """Automatic second opinions in flight, by document and unit: cancelled on edits."""
         self._progress_token: str | None = None
         self._progress_begun = False
 
@@ -88,6 +95,9 @@ class Reviewing:
         if self.scheduler is not None:
             for document in self.server.engine.documents:
                 self.scheduler.closed(document.uri)
+        for _, task in self._verifying.values():
+            task.cancel()
+        self._verifying.clear()
         if self.router is not None:
             await self.router.aclose()
         self.router = None
@@ -102,6 +112,11 @@ class Reviewing:
     def changed(self, uri: str, diff: UnitDiff) -> None:
         if self.scheduler is not None and diff:
             self.scheduler.changed(uri, diff.touched, diff.removed)
+        # an edit inside a unit may replace its object: cancel what is not in the document
+        for key, (unit, task) in list(self._verifying.items()):
+            if key[0] == uri and (not unit.alive or any(unit is u for u in diff.touched)):
+                del self._verifying[key]
+                task.cancel()
 
     def saved(self, document: Document) -> None:
         if self.scheduler is not None:
@@ -110,6 +125,8 @@ class Reviewing:
     def closed(self, uri: str) -> None:
         if self.scheduler is not None:
             self.scheduler.closed(uri)
+        for key in [key for key in self._verifying if key[0] == uri]:
+            self._verifying.pop(key)[1].cancel()
 
     def review_now(self, uri: str, line: int | None) -> int:
         """Review the unit at ``line`` (or every unit) of a document now; the count queued."""
@@ -135,11 +152,7 @@ class Reviewing:
         document = self.server.engine.documents.get(uri)
         if document is None or self.router is None:
             return None
-        known = [
-            f
-            for f in self.server.engine.findings(uri)
-            if unit.start_byte <= f.span.start_byte < unit.end_byte
-        ]
+        known = self._known(uri, unit)
         try:
             outcome = await review_unit(
                 self.router, document, unit, path=self._path(uri), known=known
@@ -159,10 +172,127 @@ class Reviewing:
 
         if not isinstance(outcome, ReviewOutcome):
             return
-        self.server.engine.reviews.put(uri, unit, unit_hash, outcome.findings)
-        diagnostics.publish(self.server, uri)
-        if self.server.client.pull_diagnostics and self.server.client.diagnostic_refresh:
-            self.server.workspace_diagnostic_refresh(None)
+        self.server.engine.reviews.put(uri, unit, unit_hash, outcome.findings, outcome.assessments)
+        diagnostics.republish(self.server, uri)
+        settings = self.server.settings
+        if settings.verify_medium_confidence and outcome.model:
+            low, high = settings.min_confidence, settings.preferred_confidence
+            medium = [f.fingerprint for f in outcome.findings if low <= f.confidence < high]
+            if medium:
+                self._verify_later(uri, unit, medium)
+
+    def _known(self, uri: str, unit: Unit) -> list[Finding]:
+        """What local checks found in ``unit``, for the prompt's "already reported" list.
+
+        Not the unit's model findings: told they are known, the model leaves them out of its
+        answer, and that answer then replaces them (a re-review would erase them).
+        """
+        return [
+            f
+            for f in self.server.engine.findings(uri)
+            if unit.start_byte <= f.span.start_byte < unit.end_byte and not is_model_finding(f)
+        ]
+
+    # -- second opinions ----------------------------------------------------------------------
+
+    async def second_opinion(self, uri: str, fingerprints: Collection[str]) -> dict[str, object]:
+        """Review the unit of these model findings again on the verify route, and recompute
+        their confidence with the answer (agree: up, disagree: down). The findings must be
+        of one unit; the result says what happened, for the command and for tests.
+        """
+        from peer_lsp.review.second_opinion import ask_another_model
+
+        engine = self.server.engine
+        document = engine.documents.get(uri)
+        if document is None or self.router is None:
+            return {"opinion": None, "reason": "no model is configured"}
+        current = {f.fingerprint: f for f in engine.reviews.findings(document)}
+        asked = [current[f] for f in dict.fromkeys(fingerprints) if f in current]
+        source = engine.reviews.source_of(uri, asked[0].fingerprint) if asked else None
+        if source is None:
+            return {"opinion": None, "reason": "not a current model finding"}
+        unit, unit_hash = source.unit, source.unit_hash
+        asked = [f for f in asked if self._unit_of(uri, f.fingerprint) is unit]
+        try:
+            second = await ask_another_model(
+                self.router,
+                document,
+                unit,
+                asked,
+                path=self._path(uri),
+                known=self._known(uri, unit),
+            )
+        except llm_errors.LLMError as error:
+            log.warning("second opinion on %s failed: %s", unit.qualified_name, error)
+            return {"opinion": None, "reason": str(error)}
+        if not unit.alive or unit.exact_hash != unit_hash:
+            return {"opinion": None, "reason": "the code changed while the model answered"}
+        if not second.model:
+            return {"opinion": None, "reason": "the unit is too large to review"}
+        if not second.opinions:
+            return {
+                "opinion": None,
+                "model": second.model,
+                "reason": f"the model that made the finding ({second.model}) answered again; "
+                'add a route with tasks = ["verify"] to ask another one',
+            }
+        changed: dict[str, dict[str, object]] = {}
+        for fingerprint, opinion in second.opinions.items():
+            now = engine.reviews.source_of(uri, fingerprint)  # a re-review may have replaced it
+            if now is None or now.assessment is None:
+                continue
+            assessment = now.assessment.with_opinion(opinion)
+            engine.reviews.update(
+                uri,
+                fingerprint,
+                confidence=assessment.confidence,
+                severity=assessment.severity,
+                assessment=assessment,
+            )
+            changed[fingerprint] = {
+                "opinion": opinion,
+                "previous": current[fingerprint].confidence,
+                "confidence": assessment.confidence,
+            }
+        if changed:
+            diagnostics.republish(self.server, uri)
+        first = changed.get(asked[0].fingerprint) or {"opinion": None, "reason": "it went away"}
+        return {**first, "model": second.model, "findings": changed}
+
+    def _unit_of(self, uri: str, fingerprint: str) -> Unit | None:
+        source = self.server.engine.reviews.source_of(uri, fingerprint)
+        return source.unit if source is not None else None
+
+    def _verify_later(self, uri: str, unit: Unit, fingerprints: list[str]) -> None:
+        key = (uri, id(unit))
+        earlier = self._verifying.pop(key, None)
+        if earlier is not None:
+            earlier[1].cancel()
+        task = asyncio.ensure_future(self._verify_quietly(uri, fingerprints))
+        self._verifying[key] = (unit, task)
+
+        def done(finished: asyncio.Task[None]) -> None:
+            if self._verifying.get(key, (None, None))[1] is finished:
+                del self._verifying[key]
+            if not finished.cancelled() and finished.exception() is not None:
+                error = finished.exception()
+                log.error("a second opinion failed: %s", error, exc_info=error)
+
+        task.add_done_callback(done)
+
+    async def _verify_quietly(self, uri: str, fingerprints: list[str]) -> None:
+        """Setting ``verifyMediumConfidence``: a second opinion on medium-confidence findings,
+        only where a route other than the review route takes verify requests."""
+        from peer_lsp.review.second_opinion import verify_route_differs
+
+        document = self.server.engine.documents.get(uri)
+        source = self.server.engine.reviews.source_of(uri, fingerprints[0])
+        if document is None or source is None or self.router is None:
+            return
+        if not verify_route_differs(self.router, document, source.unit, path=self._path(uri)):
+            return
+        result = await self.second_opinion(uri, fingerprints)
+        log.info("second opinion on %s: %s", source.unit.qualified_name, result)
 
     def _path(self, uri: str) -> str:
         path = to_fs_path(uri) or uri
@@ -246,9 +376,14 @@ class Reviewing:
         task.add_done_callback(self.tasks.discard)
 
 
-def review_now(ls: PeerLanguageServer, arguments: list[typing.Any] | None = None) -> dict[str, int]:
+# Command handlers: pygls passes a command's arguments one by one, converted to each
+# parameter's annotation, which it resolves at run time (so PeerLanguageServer is imported
+# for real above); ``*arguments`` takes them as sent, whatever their number.
+
+
+def review_now(ls: PeerLanguageServer, *arguments: typing.Any) -> dict[str, int]:
     """`peer.reviewNow [uri, line?]`: review the function at a line, or the whole file."""
-    args = list(arguments or [])
+    args = list(arguments)
     uri = args[0] if args and isinstance(args[0], str) else None
     line = args[1] if len(args) > 1 and isinstance(args[1], int) else None
     if uri is None:
@@ -256,11 +391,33 @@ def review_now(ls: PeerLanguageServer, arguments: list[typing.Any] | None = None
     return {"queued": ls.reviewing.review_now(uri, line)}
 
 
-def health(ls: PeerLanguageServer, arguments: list[typing.Any] | None = None) -> dict[str, object]:
+def health(ls: PeerLanguageServer, *arguments: typing.Any) -> dict[str, object]:
     """`peer.health`: status, and per provider latency, success rate and breaker state."""
     return ls.reviewing.health()
+
+
+async def ask_another_model(ls: PeerLanguageServer, *arguments: typing.Any) -> dict[str, object]:
+    """`peer.askAnotherModel [uri, fingerprint]`: a second model's opinion on a finding."""
+    args = list(arguments)
+    if len(args) < 2 or not isinstance(args[0], str) or not isinstance(args[1], str):
+        return {"opinion": None, "reason": "expected [uri, fingerprint]"}
+    result = await ls.reviewing.second_opinion(args[0], [args[1]])
+    ls.show(types.MessageType.Info, _opinion_message(result))
+    return result
+
+
+def _opinion_message(result: dict[str, object]) -> str:
+    opinion, model = result.get("opinion"), result.get("model")
+    if opinion is None:
+        return f"peer: no second opinion: {result.get('reason', 'the finding went away')}"
+    previous, confidence = result.get("previous"), result.get("confidence")
+    if not isinstance(previous, float) or not isinstance(confidence, float):
+        return f"peer: {model} answered"
+    verb = "agrees" if opinion == "agree" else "disagrees"
+    return f"peer: {model} {verb}: confidence {previous:.0%} → {confidence:.0%}"
 
 
 def register(server: PeerLanguageServer) -> None:
     server.command(REVIEW_NOW)(review_now)
     server.command(HEALTH)(health)
+    server.command(ASK_ANOTHER_MODEL)(ask_another_model)

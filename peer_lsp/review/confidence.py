@@ -12,6 +12,7 @@ Everything here is a pure function: no state, no I/O, cheap enough to call per f
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import typing
 from dataclasses import dataclass
@@ -138,6 +139,30 @@ def severity_for(
     if model_severity is None:
         return ceiling
     return min(ceiling, model_severity)
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """How a model finding's confidence and severity were reached: kept with the finding, so
+    that new evidence (a second opinion) can redo both instead of nudging the shown number."""
+
+    evidence: Evidence
+    category: Category
+    model_severity: Severity | None = None
+    """The severity the model gave, which may only make the finding quieter."""
+
+    @property
+    def confidence(self) -> float:
+        return calibrate(self.evidence)
+
+    @property
+    def severity(self) -> Severity:
+        return severity_for(self.category, self.confidence, self.model_severity)
+
+    def with_opinion(self, opinion: Opinion | None) -> Assessment:
+        """The same assessment with a second model's opinion (replacing any earlier one)."""
+        evidence = dataclasses.replace(self.evidence, second_opinion=opinion)
+        return dataclasses.replace(self, evidence=evidence)
 
 
 def visible(confidence: float, settings: Settings) -> bool:

@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from peer_lsp.analysis.findings import Category, Finding, Fix, Severity, Span, TextEdit, fingerprint
+from peer_lsp.llm.types import Task
 from peer_lsp.review.candidates import Dropped
-from peer_lsp.review.confidence import Evidence, FixCheck, calibrate, severity_for
+from peer_lsp.review.confidence import Assessment, Evidence, FixCheck
 from peer_lsp.review.locate import Located, locate_all, to_fix_edit
 from peer_lsp.review.parse import parse_answer
 from peer_lsp.review.prompts import PromptBudgetError, build_review_request, shrink
@@ -38,6 +39,8 @@ class ReviewOutcome:
 
     findings: list[Finding] = field(default_factory=list)
     dropped: list[Dropped] = field(default_factory=list)
+    assessments: dict[str, Assessment] = field(default_factory=dict)
+    """How each finding's confidence was reached, by fingerprint (to add evidence later)."""
     provider: str = ""
     model: str = ""
     cached: bool = False
@@ -59,10 +62,14 @@ async def review_unit(
     path: str,
     known: Sequence[Finding] = (),
     bypass_cache: bool = False,
+    task: Task = Task.REVIEW,
 ) -> ReviewOutcome:
-    """Review ``unit`` of ``document`` with the router's model for the unit's language."""
+    """Review ``unit`` of ``document`` with the router's model for the unit's language.
+
+    ``task`` picks the route: `Task.VERIFY` asks the route meant for second opinions.
+    """
     try:
-        request = build_review_request(unit, document, path=path, known_findings=known)
+        request = build_review_request(unit, document, path=path, known_findings=known, task=task)
     except PromptBudgetError:
         log.info("%s not reviewed: too large for the prompt budget", unit.qualified_name)
         return ReviewOutcome(dropped=[Dropped("the unit is too large to review")])
@@ -91,7 +98,9 @@ def findings_from_answer(response: LLMResponse, document: Document, unit: Unit) 
     located, dropped = locate_all(parsed.candidates, unit, document)
     outcome.dropped.extend(dropped)
     for item in located:
-        outcome.findings.append(_finding(item, document, unit, response.model))
+        finding, assessment = _finding(item, document, unit, response.model)
+        outcome.findings.append(finding)
+        outcome.assessments[finding.fingerprint] = assessment
     if outcome.dropped:
         log.info(
             "%s: %d of %d findings dropped (%s)",
@@ -103,23 +112,24 @@ def findings_from_answer(response: LLMResponse, document: Document, unit: Unit) 
     return outcome
 
 
-def _finding(item: Located, document: Document, unit: Unit, model: str) -> Finding:
+def _finding(
+    item: Located, document: Document, unit: Unit, model: str
+) -> tuple[Finding, Assessment]:
     candidate = item.candidate
     fix, fix_check = _checked_fix(item, document, unit)
-    confidence = calibrate(
-        Evidence(
-            model_rating=candidate.confidence,
-            excerpt_exact=item.exact,
-            excerpt_fuzzy=not item.exact,
-            fix=fix_check,
-        )
+    evidence = Evidence(
+        model_rating=candidate.confidence,
+        excerpt_exact=item.exact,
+        excerpt_fuzzy=not item.exact,
+        fix=fix_check,
     )
     category = _CATEGORIES.get(candidate.category, Category.BUG)
-    severity = severity_for(category, confidence, _SEVERITIES.get(candidate.severity))
+    assessment = Assessment(evidence, category, _SEVERITIES.get(candidate.severity))
+    confidence, severity = assessment.confidence, assessment.severity
     rule = candidate.rule or f"model:{category.value}"
     excerpt = document.data[item.start_byte : item.end_byte].decode("utf-8", "replace")
     lines = document.lines
-    return Finding(
+    finding = Finding(
         span=Span(
             item.start_byte,
             item.end_byte,
@@ -138,6 +148,7 @@ def _finding(item: Located, document: Document, unit: Unit, model: str) -> Findi
         unit_hash=unit.exact_hash,
         unit_name=unit.qualified_name,
     )
+    return finding, assessment
 
 
 def _explanation(message: str, explanation: str) -> str:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
+from peer_lsp.analysis.engine import Engine
 from peer_lsp.analysis.scheduler import ReviewScheduler, Trigger
-from peer_lsp.documents.store import Document
+from peer_lsp.documents.store import Document, TextChange
 from peer_lsp.syntax.units import Unit
 
 SOURCE = "def a():\n    return 1\n\n\ndef b():\n    return 2\n\n\ndef c():\n    return 3\n"
@@ -142,3 +143,48 @@ async def test_closing_cancels_everything() -> None:
     scheduler.closed("file:///m.py")
     await reviews.wait_for(lambda: len(reviews.cancelled) == 2)
     assert scheduler.in_flight() == 0
+
+
+async def test_an_edit_inside_a_unit_cancels_its_review_though_the_unit_is_replaced() -> None:
+    """Editing a top-level function gives it a new `Unit` object: the diff names the new one,
+    and the review in flight for the old one must still be cancelled, not delivered."""
+    engine = Engine()
+    document = engine.open("file:///m.py", SOURCE, "python", 1)
+    reviews = Reviews()
+    scheduler = ReviewScheduler(reviews, reviews.on_result, debounce=0.01)
+    old = document.units[0]
+    scheduler.now("file:///m.py", [old])
+    await reviews.wait_for(lambda: reviews.started)
+    result = engine.change("file:///m.py", [TextChange("10", (1, 11, 1, 12))], 2)
+    assert result is not None
+    assert old not in result.units.changed  # the diff names the unit that replaced it
+    scheduler.changed("file:///m.py", result.units.touched, result.units.removed)
+    await reviews.wait_for(lambda: reviews.cancelled)
+    assert reviews.cancelled == ["a"]
+    reviews.release.set()
+    await reviews.wait_for(lambda: reviews.results)
+    await scheduler.idle()
+    assert reviews.results == [("a", "reviewed a")]
+    assert len(reviews.started) == 2
+
+
+async def test_quick_edits_review_only_the_last_text() -> None:
+    engine = Engine()
+    engine.open("file:///m.py", SOURCE, "python", 1)
+    reviews = Reviews()
+    reviews.release.set()
+    texts: list[str] = []
+
+    async def review(uri: str, unit: Unit) -> str:
+        texts.append(unit.text)
+        return await reviews(uri, unit)
+
+    scheduler = ReviewScheduler(review, reviews.on_result, debounce=0.05)
+    for version, digit in enumerate("789", start=2):
+        result = engine.change("file:///m.py", [TextChange(digit, (1, 11, 1, 12))], version)
+        assert result is not None
+        scheduler.changed("file:///m.py", result.units.touched, result.units.removed)
+    await reviews.wait_for(lambda: reviews.results)
+    await scheduler.idle()
+    assert texts == ["def a():\n    return 9"]
+    assert reviews.results == [("a", "reviewed a")]

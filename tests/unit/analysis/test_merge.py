@@ -1,0 +1,98 @@
+"""Merging producers' findings: each fingerprint once, and one problem reported by several
+producers (same span, same category) shown once."""
+
+from __future__ import annotations
+
+from peer_lsp.analysis.engine import merge
+from peer_lsp.analysis.findings import Category, Finding, Fix, Severity, Span, TextEdit
+
+
+def finding(
+    fingerprint: str,
+    start: int = 10,
+    end: int = 20,
+    *,
+    category: Category = Category.BUG,
+    confidence: float = 0.7,
+    fix: bool | None = None,
+    source: str = "model-a",
+) -> Finding:
+    """A finding; ``fix`` True gives a verified fix, False an unverified one."""
+    return Finding(
+        span=Span(start, end, 1, 1),
+        severity=Severity.WARNING,
+        category=category,
+        rule_id=f"rule:{fingerprint}",
+        message=f"message {fingerprint}",
+        source=source,
+        fingerprint=fingerprint,
+        confidence=confidence,
+        fix=None if fix is None else Fix(f"fix {fingerprint}", (TextEdit(start, end, "x"),), fix),
+    )
+
+
+def test_equal_fingerprints_are_one_finding() -> None:
+    first = finding("same", confidence=0.6)
+    merged = merge({"syntax": [first], "model": [finding("same", confidence=0.9)]})
+    assert merged == [first]
+
+
+def test_findings_come_in_document_order() -> None:
+    late, early = finding("late", 30, 40), finding("early", 0, 5)
+    assert merge({"a": [late], "b": [early]}) == [early, late]
+
+
+def test_the_same_problem_from_two_producers_is_shown_once_most_confident_first() -> None:
+    rule = finding("rule", confidence=1.0, source="rule:eval")
+    model = finding("model", confidence=0.8)
+    assert merge({"rules": [rule], "model": [model]}) == [rule]
+    assert merge({"model": [model], "rules": [rule]}) == [rule]
+
+
+def test_a_verified_fix_wins_a_tie() -> None:
+    plain = finding("plain", confidence=0.8, source="rule:x")
+    fixed = finding("fixed", confidence=0.8, fix=True)
+    assert merge({"rules": [plain], "model": [fixed]}) == [fixed]
+
+
+def test_the_most_confident_takes_the_verified_fix_of_a_less_confident_one() -> None:
+    sure = finding("sure", confidence=0.95, source="rule:x")
+    unsure = finding("unsure", confidence=0.6, fix=True)
+    (kept,) = merge({"rules": [sure], "model": [unsure]})
+    assert kept.fingerprint == "sure"
+    assert kept.confidence == 0.95
+    assert kept.fix == unsure.fix
+
+
+def test_an_unverified_fix_is_not_taken_over() -> None:
+    sure = finding("sure", confidence=0.95, source="rule:x")
+    unsure = finding("unsure", confidence=0.6, fix=False)
+    assert merge({"rules": [sure], "model": [unsure]}) == [sure]
+
+
+def test_a_different_category_or_span_is_a_different_problem() -> None:
+    bug = finding("bug")
+    style = finding("style", category=Category.STYLE, source="rule:x")
+    wider = finding("wider", 10, 21, source="rule:y")
+    assert merge({"model": [bug], "rules": [style, wider]}) == [bug, style, wider]
+
+
+def test_one_producer_may_report_two_problems_on_one_span() -> None:
+    one, two = finding("one", confidence=0.9), finding("two", confidence=0.6)
+    assert merge({"model": [one, two]}) == [one, two]
+
+
+def test_each_finding_of_a_producer_absorbs_at_most_one_of_another() -> None:
+    one, two = finding("one", confidence=0.9), finding("two", confidence=0.6)
+    rule = finding("rule", confidence=1.0, source="rule:x")
+    merged = merge({"model": [one, two], "rules": [rule]})
+    assert [f.fingerprint for f in merged] == ["rule", "two"]
+
+
+def test_three_producers_collapse_into_one() -> None:
+    a = finding("a", confidence=0.6, source="syntax")
+    b = finding("b", confidence=0.7, fix=True)
+    c = finding("c", confidence=0.9, source="rule:x")
+    (kept,) = merge({"syntax": [a], "model": [b], "rules": [c]})
+    assert kept.fingerprint == "c"
+    assert kept.fix == b.fix
