@@ -47,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="check files and folders, as in CI")
     check.add_argument("paths", nargs="*", default=["."], metavar="PATH")
-    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     check.add_argument(
         "--fail-on",
         choices=SEVERITIES,
@@ -62,9 +62,16 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--exclude", action="append", default=[], metavar="GLOB", help="also skip these files"
     )
-    check.add_argument("--config", default=None, help="settings file (.peer.toml or pyproject)")
     check.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    check.add_argument(
+        "--diff",
+        default=None,
+        metavar="REV",
+        help="send only the units changed since the git revision REV to the model",
+    )
+    _add_model_flags(check)
     _add_logging(check)
+    _add_fix_and_explain(commands)
     _add_cache(commands)
     providers = commands.add_parser("providers", help="list providers and routes; --check them")
     providers.add_argument(
@@ -72,6 +79,47 @@ def build_parser() -> argparse.ArgumentParser:
     )
     providers.add_argument("--config", default=None, help="settings file or project folder")
     return parser
+
+
+def _add_model_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", default=None, help="settings file (.peer.toml or pyproject)")
+    parser.add_argument(
+        "--no-model", action="store_true", help="local findings only: send nothing to a model"
+    )
+
+
+def _confidence(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to 1, got {text!r}")
+    return value
+
+
+def _add_fix_and_explain(commands: argparse._SubParsersAction[_Parser]) -> None:
+    fix = commands.add_parser("fix", help="apply the model's verified fixes to files")
+    fix.add_argument("paths", nargs="*", default=["."], metavar="PATH")
+    fix.add_argument(
+        "--min-confidence",
+        type=_confidence,
+        default=None,
+        metavar="X",
+        help="apply fixes of findings at or above this confidence (default: preferredConfidence)",
+    )
+    fix.add_argument(
+        "--dry-run", action="store_true", help="print the changes as a diff; write nothing"
+    )
+    fix.add_argument(
+        "--exclude", action="append", default=[], metavar="GLOB", help="also skip these files"
+    )
+    _add_model_flags(fix)
+    _add_logging(fix)
+    explain = commands.add_parser("explain", help="review one line and explain its findings")
+    explain.add_argument("target", metavar="FILE:LINE", help="a file and a 1-based line")
+    _add_model_flags(explain)
+    _add_logging(explain)
 
 
 def _add_cache(commands: argparse._SubParsersAction[_Parser]) -> None:
@@ -129,6 +177,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         from peer_lsp.check.command import run_check
 
         return run_check(args)
+    if args.command == "fix":
+        from peer_lsp.check.fix_command import run_fix
+
+        return run_fix(args)
+    if args.command == "explain":
+        from peer_lsp.check.explain_command import run_explain
+
+        return run_explain(args)
     if args.command == "cache":
         from peer_lsp.llm.cache_command import run_cache
 

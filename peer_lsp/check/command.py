@@ -18,23 +18,36 @@ not grow with the size of the files. A file is skipped (and counted as such in t
 when no grammar knows its language, when it is larger than ``maxFileBytes``, binary (a NUL
 byte in its first 8 KB), not UTF-8 or unreadable. Findings below ``minConfidence`` are not
 shown, as in the editor.
+
+With a provider configured, each file's units are also reviewed by the model, and model
+findings are reported with the local ones (`peer_lsp.check.review`); without one the run is
+local-only and says so once on stderr; ``--no-model`` forces local-only. ``--diff REV`` sends
+only the units changed since the git revision ``REV`` (`peer_lsp.check.git_diff`) and reports
+the findings of those units plus the syntax findings of every file checked: a file that does
+not parse is worth failing on whatever changed. Git missing, a path outside a repository or an
+unknown revision is a usage error (2). ``--format sarif`` writes SARIF 2.1.0 for GitHub code
+scanning (`peer_lsp.check.sarif`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import sys
 import tomllib
 import typing
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from peer_lsp.analysis.engine import analyse_text
 from peer_lsp.analysis.findings import Severity
+from peer_lsp.check.git_diff import GitDiff, GitError, changed_units
 from peer_lsp.check.report import Summary, format_finding, format_summary, locate, render_json
-from peer_lsp.check.walk import Excludes, InvalidPatternError, walk
+from peer_lsp.check.review import HeadlessReviewer, ProviderSetupError, model_path
+from peer_lsp.check.walk import Excludes, InvalidPatternError, find_repository_root, walk
 from peer_lsp.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from peer_lsp.settings import Settings, find_project_config, load_settings, resolve
 from peer_lsp.syntax.languages import language_for_path
@@ -44,7 +57,12 @@ if typing.TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
     from typing import TextIO
 
+    from peer_lsp.analysis.findings import Finding
     from peer_lsp.check.report import Located
+    from peer_lsp.documents.store import Document
+
+    Analyse = Callable[[str, str], tuple[Document, list[Finding]]]
+    """(uri, text) → the document and its findings."""
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +118,7 @@ def load_check_settings(config: str | None, first_path: Path) -> tuple[Settings,
     return settings, base
 
 
-def _shown(path: Path, cwd: Path) -> str:
+def shown_path(path: Path, cwd: Path) -> str:
     """The path relative to the current folder when it is inside it, else as given."""
     try:
         return str(Path(os.path.abspath(path)).relative_to(cwd))
@@ -108,8 +126,8 @@ def _shown(path: Path, cwd: Path) -> str:
         return str(path)
 
 
-def check_file(path: Path, shown: str, settings: Settings) -> list[Located] | None:
-    """The findings of one file, or None when it is skipped (see the module docstring)."""
+def read_source(path: Path, shown: str, settings: Settings, prog: str = PROG) -> str | None:
+    """The text of one file, or None when it is skipped (see the module docstring)."""
     if language_for_path(path.as_posix()) is None:
         log.info("skipped %s: no grammar for this kind of file", shown)
         return None
@@ -119,23 +137,57 @@ def check_file(path: Path, shown: str, settings: Settings) -> list[Located] | No
             return None
         data = path.read_bytes()
     except OSError as error:
-        print(f"{PROG}: cannot read {shown}: {error.strerror or error}", file=sys.stderr)
+        print(f"{prog}: cannot read {shown}: {error.strerror or error}", file=sys.stderr)
         return None
     if b"\0" in data[:BINARY_SNIFF_BYTES]:
         log.info("skipped %s: binary", shown)
         return None
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         log.info("skipped %s: not UTF-8", shown)
         return None
-    del data
-    document, findings = analyse_text(Path(os.path.abspath(path)).as_posix(), text, settings)
+
+
+def file_uri(path: Path) -> str:
+    """The name a file is opened under in the engine: its absolute path."""
+    return Path(os.path.abspath(path)).as_posix()
+
+
+def check_file(
+    path: Path, shown: str, settings: Settings, analyse: Analyse | None = None
+) -> list[Located] | None:
+    """The findings of one file, or None when it is skipped (see the module docstring).
+
+    ``analyse`` replaces the local analysis (`analyse_text`), e.g. with a model review.
+    """
+    text = read_source(path, shown, settings)
+    if text is None:
+        return None
+    if analyse is None:
+        analyse = functools.partial(analyse_text, settings=settings)
+    document, findings = analyse(file_uri(path), text)
     return [
         locate(shown, document.data, document.lines, finding)
         for finding in findings
         if finding.confidence >= settings.min_confidence
     ]
+
+
+def reviewing(reviewer: HeadlessReviewer, path: Path, diff: GitDiff | None) -> Analyse | None:
+    """How one file is analysed: None (local, whole file) unless a model reviews or ``--diff``
+    narrows the units."""
+    if not reviewer.uses_model and diff is None:
+        return None
+
+    def analyse(uri: str, text: str) -> tuple[Document, list[Finding]]:
+        select = None
+        if diff is not None:
+            select = functools.partial(changed_units, changes=diff.changes(path))
+        analysis = reviewer.analyse(uri, text, model_path(path, reviewer.root), select)
+        return analysis.document, analysis.findings
+
+    return analyse
 
 
 def use_color(stream: TextIO) -> bool:
@@ -173,7 +225,7 @@ def _progress_bar(total: int) -> Iterator[Callable[[], None]]:
         yield lambda: progress.advance(task)
 
 
-def _configure_logging(args: argparse.Namespace) -> None:
+def configure_logging(args: argparse.Namespace) -> None:
     if args.log_level or args.log_file:
         from peer_lsp import log as peer_log
 
@@ -182,8 +234,13 @@ def _configure_logging(args: argparse.Namespace) -> None:
 
 def run_check(args: argparse.Namespace) -> int:
     """Run `peer check` for parsed arguments; return the exit code."""
+    return quiet_broken_pipe(functools.partial(_run, args))
+
+
+def quiet_broken_pipe(run: Callable[[], int]) -> int:
+    """``run()``, or 141 without a traceback when the reader of stdout went away."""
     try:
-        return _run(args)
+        return run()
     except BrokenPipeError:
         # The reader left (`peer check | head`): stop quietly, with the status of SIGPIPE.
         with contextlib.suppress(OSError, ValueError):
@@ -191,27 +248,66 @@ def run_check(args: argparse.Namespace) -> int:
         return EXIT_BROKEN_PIPE
 
 
-def _run(args: argparse.Namespace) -> int:
-    out, err = sys.stdout, sys.stderr
+@dataclass(frozen=True, slots=True)
+class Run:
+    """What a command over paths starts from: the paths, the settings, the folder the
+    settings are relative to (the project root) and the exclude globs."""
+
+    paths: list[Path]
+    settings: Settings
+    base: Path
+    excludes: list[Excludes]
+
+    def files(self) -> Iterator[Path]:
+        return walk(self.paths, self.excludes)
+
+
+def prepare(args: argparse.Namespace) -> Run:
+    """Check the paths, configure logging, read the settings; `UsageError` when any fails."""
     given: list[str] = list(args.paths) or ["."]
     missing = [name for name in given if not os.path.lexists(name)]
-    for name in missing:
-        print(f"{PROG}: no such file or directory: {name}", file=err)
     if missing:
-        return EXIT_USAGE
-    _configure_logging(args)
-    cwd = Path.cwd()
+        raise UsageError(f"no such file or directory: {name}" for name in missing)
+    configure_logging(args)
     paths = [Path(name) for name in given]
-    try:
-        settings, base = load_check_settings(args.config, paths[0])
-        excludes = _excludes(settings, base, args.exclude, cwd)
-    except UsageError as error:
-        for message in error.messages:
-            print(f"{PROG}: {message}", file=err)
-        return EXIT_USAGE
-    fail_on = Severity.parse(args.fail_on or settings.fail_on)
+    settings, base = load_check_settings(args.config, paths[0])
+    excludes = build_excludes(settings, base, args.exclude, Path.cwd())
+    return Run(paths, settings, base, excludes)
 
-    files: Iterable[Path] = walk(paths, excludes)
+
+def _run(args: argparse.Namespace) -> int:
+    try:
+        run = prepare(args)
+        diff = GitDiff(args.diff) if args.diff else None
+        if diff is not None:
+            diff.check(run.paths)
+        use_model = not args.no_model
+        with HeadlessReviewer(run.settings, root=run.base, prog=PROG, use_model=use_model) as rv:
+            return _check(args, run.settings, run.files(), rv, diff)
+    except (UsageError, ProviderSetupError) as error:
+        return usage_error(error.messages)
+    except GitError as error:
+        return usage_error([str(error)])
+
+
+def usage_error(messages: Iterable[str], prog: str = PROG) -> int:
+    """Report usage errors on stderr, one per line; the exit code for them."""
+    for message in messages:
+        print(f"{prog}: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _check(
+    args: argparse.Namespace,
+    settings: Settings,
+    files: Iterable[Path],
+    reviewer: HeadlessReviewer,
+    diff: GitDiff | None,
+) -> int:
+    """Check ``files``, print the report, and return the exit code."""
+    out, err = sys.stdout, sys.stderr
+    cwd = Path.cwd()
+    fail_on = Severity.parse(args.fail_on or settings.fail_on)
     progress: contextlib.AbstractContextManager[Callable[[], None]]
     progress = contextlib.nullcontext(lambda: None)
     if not args.no_progress and err.isatty():
@@ -219,14 +315,15 @@ def _run(args: argparse.Namespace) -> int:
         if len(files) > PROGRESS_MIN_FILES:
             progress = _progress_bar(len(files))
 
-    as_json = args.format == "json"
-    color = not as_json and use_color(out)
-    streaming = not as_json and isinstance(progress, contextlib.nullcontext)
+    text = args.format == "text"
+    color = text and use_color(out)
+    streaming = text and isinstance(progress, contextlib.nullcontext)
     kept: list[Located] = []
     summary = Summary()
     with progress as advance:
         for path in files:
-            located = check_file(path, _shown(path, cwd), settings)
+            analyse = reviewing(reviewer, path, diff)
+            located = check_file(path, shown_path(path, cwd), settings, analyse)
             advance()
             if located is None:
                 summary.skipped += 1
@@ -238,18 +335,26 @@ def _run(args: argparse.Namespace) -> int:
                     print(format_finding(item, color), file=out)
             else:
                 kept.extend(located)
-
-    if as_json:
-        print(render_json(kept, summary), file=out)
-    else:
-        for item in kept:
-            print(format_finding(item, color), file=out)
-        print(format_summary(summary, color), file=out)
+    _report(args.format, kept, summary, color, cwd)
     failed = any(severity >= fail_on for severity in summary.by_severity)
     return EXIT_FINDINGS if failed and not args.exit_zero else EXIT_OK
 
 
-def _excludes(settings: Settings, base: Path, extra: list[str], cwd: Path) -> list[Excludes]:
+def _report(form: str, kept: list[Located], summary: Summary, color: bool, cwd: Path) -> None:
+    out = sys.stdout
+    if form == "json":
+        print(render_json(kept, summary), file=out)
+    elif form == "sarif":
+        from peer_lsp.check.sarif import render_sarif
+
+        print(render_sarif(kept, find_repository_root(cwd) or cwd), file=out)
+    else:
+        for item in kept:
+            print(format_finding(item, color), file=out)
+        print(format_summary(summary, color), file=out)
+
+
+def build_excludes(settings: Settings, base: Path, extra: list[str], cwd: Path) -> list[Excludes]:
     excludes = []
     for patterns, where, source in (
         (settings.exclude, base, "the 'exclude' setting"),

@@ -2,8 +2,10 @@
 
 A `Located` finding carries what a terminal or a CI tool shows: the file as the user
 spells it and 1-based lines and columns, columns counted in code points (as terminals and
-editors' "go to line:column" count them). Ends are exclusive, like the byte spans they come
-from. Everything here is a pure function of its arguments.
+editors' "go to line:column" count them), plus the same columns in UTF-16 code units for
+SARIF (`peer_lsp.check.sarif`). Ends are exclusive, like the byte spans they come from. Model
+findings end their text line with the confidence, as in the editor ("… (82% confident)").
+Everything here is a pure function of its arguments.
 
 JSON output (``--format json``), version 1::
 
@@ -22,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from peer_lsp.analysis.findings import Severity
-from peer_lsp.documents.positions import column_in_code_points
+from peer_lsp.documents.positions import Encoding, column_in_code_points, position_at
 
 if typing.TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -54,6 +56,14 @@ class Located:
     end_line: int
     end_column: int
     finding: Finding
+    utf16_columns: tuple[int, int] | None = None
+    """Start and end column in UTF-16 code units (1-based); None: the same as ``column`` and
+    ``end_column`` (nothing beyond the Basic Multilingual Plane before them)."""
+
+    @property
+    def utf16_span(self) -> tuple[int, int]:
+        """``(column, end_column)`` in UTF-16 code units, as SARIF and GitHub count them."""
+        return self.utf16_columns or (self.column, self.end_column)
 
 
 @dataclass(slots=True)
@@ -79,14 +89,33 @@ class Summary:
 def locate(path: str, data: bytes, lines: LineIndex, finding: Finding) -> Located:
     """Where ``finding`` is in the file ``path`` whose bytes are ``data``."""
     span = finding.span
+    column = column_in_code_points(data, lines, span.start_byte) + 1
+    end_column = column_in_code_points(data, lines, span.end_byte) + 1
+    utf16 = (
+        position_at(data, lines, span.start_byte, Encoding.UTF16)[1] + 1,
+        position_at(data, lines, span.end_byte, Encoding.UTF16)[1] + 1,
+    )
     return Located(
         path=path,
         line=span.start_line + 1,
-        column=column_in_code_points(data, lines, span.start_byte) + 1,
+        column=column,
         end_line=span.end_line + 1,
-        end_column=column_in_code_points(data, lines, span.end_byte) + 1,
+        end_column=end_column,
         finding=finding,
+        utf16_columns=None if utf16 == (column, end_column) else utf16,
     )
+
+
+def is_model_finding(finding: Finding) -> bool:
+    """Model findings carry the model's name as source; local ones say syntax or rule:ID."""
+    return finding.source != "syntax" and not finding.source.startswith("rule:")
+
+
+def finding_message(finding: Finding) -> str:
+    """The message, ending with the confidence for model findings ("… (82% confident)")."""
+    if is_model_finding(finding):
+        return f"{finding.message} ({round(finding.confidence * 100)}% confident)"
+    return finding.message
 
 
 def _paint(text: str, style: str, color: bool) -> str:
@@ -99,7 +128,7 @@ def format_finding(item: Located, color: bool = False) -> str:
     where = _paint(f"{item.path}:{item.line}:{item.column}:", _BOLD, color)
     severity = _paint(finding.severity.label, _SEVERITY_COLORS[finding.severity], color)
     rule = _paint(f"[{finding.rule_id}]", _DIM, color)
-    return f"{where} {severity}{rule} {finding.message}"
+    return f"{where} {severity}{rule} {finding_message(finding)}"
 
 
 def _plural(count: int, noun: str) -> str:

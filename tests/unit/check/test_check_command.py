@@ -16,6 +16,7 @@ import pytest
 from peer_lsp.analysis.engine import analyse_text
 from peer_lsp.analysis.findings import Finding, Severity
 from peer_lsp.check import command
+from peer_lsp.check.review import LOCAL_ONLY
 from peer_lsp.cli import main
 from peer_lsp.documents.store import Document
 
@@ -27,6 +28,7 @@ EXPECTED_EXAMPLES = {
     ("examples/python/broken_parser.py", 35, 45, "syntax-error"),
 }
 EXAMPLE_FILES = 8  # seven sources and README.md
+LOCAL_ONLY_LINE = f"peer check: {LOCAL_ONLY}\n"  # no provider configured in these tests
 JSON_FIELDS = {
     "path",
     "line",
@@ -83,7 +85,7 @@ def test_examples_text(in_repo: None, capsys: pytest.CaptureFixture[str]) -> Non
     assert summary == f"3 findings (3 errors) in {EXAMPLE_FILES} files"
     assert "missing ';'" in out
     assert "'(' was never closed" in out
-    assert (code, err) == (1, "")
+    assert (code, err) == (1, LOCAL_ONLY_LINE)
 
 
 def test_examples_json(in_repo: None, capsys: pytest.CaptureFixture[str]) -> None:
@@ -207,7 +209,7 @@ def test_config_flag(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, "--config", str(config), "clean.py", "src") == (
         0,
         "No findings in 1 file\n",
-        "",
+        LOCAL_ONLY_LINE,
     )
     other = write(project / "ci" / "peer-ci.toml", 'failOn = "error"\nexclude = []\n')
     assert run(capsys, "--config", str(other), "src")[0] == 1
@@ -250,7 +252,7 @@ def test_no_colour_or_progress_when_piped(tmp_path: Path) -> None:
         timeout=120,
     )
     assert result.returncode == 1
-    assert result.stderr == ""
+    assert result.stderr == LOCAL_ONLY_LINE
     assert "\x1b" not in result.stdout
     lines = result.stdout.splitlines()
     assert lines[0] == "m00.py:1:8: error[syntax-error] missing ')'"
@@ -267,7 +269,7 @@ def test_json_through_a_subprocess(in_repo: None) -> None:
         timeout=120,
     )
     assert result.returncode == 1
-    assert result.stderr == ""
+    assert result.stderr == LOCAL_ONLY_LINE
     document = json.loads(result.stdout)
     assert {
         (f["path"], f["line"], f["column"], f["rule"]) for f in document["findings"]

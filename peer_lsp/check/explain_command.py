@@ -1,0 +1,181 @@
+"""`peer explain FILE:LINE`: the findings on one line, explained, as readable text.
+
+The unit at the line (the smallest function, method or class holding it, as the editor's
+"review now" picks it) is reviewed as `peer check` would review it; an answer already in the
+model-answer cache (from the editor or an earlier `peer check`) is used as is, so asking
+costs nothing when the code did not change. Then every finding on that line is printed: the
+`peer check` line, its category, confidence and source, the model's explanation, and the
+verified fix as removed and added lines. Without a provider only local findings are shown
+(and the run says so once, as `peer check` does).
+
+``FILE:LINE:COLUMN`` is accepted too (the column is ignored), so a line of `peer check`
+output can be pasted. Exit codes: 0 when the line was explained, findings or not; 2 when the
+target is not ``FILE:LINE``, the file does not exist or cannot be analysed, the line is past
+its end, or the settings are rejected.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import sys
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+
+from peer_lsp.check.command import (
+    UsageError,
+    configure_logging,
+    file_uri,
+    load_check_settings,
+    quiet_broken_pipe,
+    read_source,
+    shown_path,
+    usage_error,
+    use_color,
+)
+from peer_lsp.check.fix_command import apply_edits
+from peer_lsp.check.report import format_finding, locate
+from peer_lsp.check.review import HeadlessReviewer, ProviderSetupError, model_path
+from peer_lsp.cli import EXIT_OK
+from peer_lsp.documents.lines import LineIndex
+
+if typing.TYPE_CHECKING:
+    import argparse
+    from collections.abc import Iterator, Sequence
+
+    from peer_lsp.analysis.findings import Finding
+    from peer_lsp.check.review import Analysis
+    from peer_lsp.documents.store import Document
+    from peer_lsp.syntax.units import Unit
+
+PROG = "peer explain"
+INDENT = "    "
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A file and a 1-based line in it."""
+
+    path: Path
+    line: int
+
+
+def parse_target(text: str) -> Target:
+    """``FILE:LINE`` (or ``FILE:LINE:COLUMN``) → the target; `UsageError` otherwise."""
+    head, colon, last = text.rpartition(":")
+    if not colon or not head or not last.isdigit() or int(last) < 1:
+        raise UsageError([f"expected FILE:LINE with a line from 1, got {text!r}"])
+    file, colon, middle = head.rpartition(":")
+    if colon and file and middle.isdigit() and not Path(head).exists() and Path(file).exists():
+        head, last = file, middle  # FILE:LINE:COLUMN
+        if int(last) < 1:
+            raise UsageError([f"expected FILE:LINE with a line from 1, got {text!r}"])
+    return Target(Path(head), int(last))
+
+
+def line_count(text: str) -> int:
+    """Lines of ``text`` as an editor numbers them (a final line break opens no new line)."""
+    index = LineIndex(text.encode("utf-8"))
+    ends_with_break = text.endswith(("\n", "\r"))
+    return max(index.line_count - (1 if ends_with_break else 0), 1)
+
+
+def unit_at(document: Document, line: int) -> list[Unit]:
+    """The smallest unit holding the 0-based ``line``, as a list (empty when none does)."""
+    around = [u for u in document.units if u.start_line <= line <= u.end_line]
+    return [min(around, key=lambda u: u.end_byte - u.start_byte)] if around else []
+
+
+def on_line(finding: Finding, line: int, document: Document) -> bool:
+    """Whether ``finding`` covers the 0-based ``line`` (an end at a line's start does not)."""
+    span = finding.span
+    if not span.start_line <= line <= span.end_line:
+        return False
+    at_start = span.end_byte == document.lines.line_start(line)
+    return line == span.start_line or not at_start
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    """Run `peer explain` for parsed arguments; return the exit code."""
+    return quiet_broken_pipe(functools.partial(_run, args))
+
+
+def _run(args: argparse.Namespace) -> int:
+    try:
+        target = parse_target(args.target)
+        if not target.path.is_file():
+            raise UsageError([f"no such file: {target.path}"])
+        configure_logging(args)
+        settings, base = load_check_settings(args.config, target.path)
+        shown = shown_path(target.path, Path.cwd())
+        text = read_source(target.path, shown, settings, PROG)
+        if text is None:
+            raise UsageError([f"{shown} cannot be analysed (binary, not UTF-8, too large?)"])
+        if target.line > line_count(text):
+            raise UsageError([f"{shown} has {line_count(text)} lines, not {target.line}"])
+        use_model = not args.no_model
+        with HeadlessReviewer(settings, root=base, prog=PROG, use_model=use_model) as rv:
+            select = functools.partial(unit_at, line=target.line - 1)
+            path = model_path(target.path, rv.root)
+            analysis = rv.analyse(file_uri(target.path), text, path, select)
+            _explain(analysis, shown, target.line - 1, rv.uses_model)
+    except (UsageError, ProviderSetupError) as error:
+        return usage_error(error.messages, PROG)
+    return EXIT_OK
+
+
+def _explain(analysis: Analysis, shown: str, line: int, reviewing: bool) -> None:
+    out = sys.stdout
+    document = analysis.document
+    found = [f for f in analysis.findings if on_line(f, line, document)]
+    if not found:
+        print(f"{shown}:{line + 1}: no findings on this line ({_what(analysis, reviewing)})")
+        return
+    color = use_color(out)
+    for number, finding in enumerate(found):
+        if number:
+            print(file=out)
+        item = locate(shown, document.data, document.lines, finding)
+        print(format_finding(item, color), file=out)
+        for text in _details(finding, document):
+            print(f"{INDENT}{text}" if text else "", file=out)
+
+
+def _what(analysis: Analysis, reviewing: bool) -> str:
+    """What was looked at, for the "no findings" line."""
+    if not reviewing:
+        return "local findings only"
+    if not analysis.reviewed:
+        return "no reviewable unit here, or its review failed"
+    names = ", ".join(unit.qualified_name for unit in analysis.reviewed)
+    models = ", ".join(sorted(analysis.models)) or "the model"
+    return f"{names} reviewed by {models}"
+
+
+def _details(finding: Finding, document: Document) -> Iterator[str]:
+    """The lines under the finding: facts, explanation, fix."""
+    facts = [finding.category.value, f"confidence {finding.confidence:.2f}"]
+    facts.append(f"source {finding.source}")
+    if finding.unit_name:
+        facts.append(f"in {finding.unit_name}")
+    yield " · ".join(facts)
+    explanation = finding.explanation.strip()
+    if explanation and explanation != finding.message:
+        yield ""
+        yield from explanation.splitlines()
+    if finding.fix is not None and finding.fix.verified:
+        yield ""
+        yield f"{finding.fix.title} (verified):"
+        yield from _fix_lines(finding, document)
+
+
+def _fix_lines(finding: Finding, document: Document) -> Sequence[str]:
+    """The lines the fix removes and adds, ``-``/``+`` prefixed."""
+    before = document.text.splitlines()
+    after = apply_edits(document.data, [finding]).decode("utf-8", "replace").splitlines()
+    return [
+        line
+        for line in difflib.unified_diff(before, after, n=0, lineterm="")
+        if line.startswith(("-", "+")) and not line.startswith(("---", "+++"))
+    ]

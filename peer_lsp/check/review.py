@@ -1,0 +1,230 @@
+"""Model review on the command line: the editor's review, headless, one file at a time.
+
+`peer check`, `peer fix` and `peer explain` share one `HeadlessReviewer` per run. It builds the
+router once (`build_router`, from the same settings as the editor: providers, routes, cache,
+guard), keeps one event loop for the whole run (the router's HTTP clients belong to it), and
+for each file opens a `Document` in an `Engine`, reviews its units with `review_unit` (at most
+``maxReviewsInFlight`` at a time), and stores the outcomes in ``engine.reviews``. The findings
+are then ``engine.findings``: syntax and model findings merged, below ``minConfidence`` or
+under a ``peer: ignore`` comment hidden, exactly as the server shows them. The file is closed
+in the engine afterwards, so memory does not grow with the number of files.
+
+Without a provider (and no local Ollama found) the run is local-only, and says so once on
+stderr; ``--no-model`` makes it local-only without asking for any provider, silently. A unit
+whose review fails keeps its local findings: the first failure of each kind is reported on
+stderr, with a count at the end; it does not change the exit code. A unit the guard will not
+send (``sendExclude``, ``maxRequestTokens``) is only logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from peer_lsp.analysis.engine import Engine
+from peer_lsp.analysis.findings import Category
+
+if typing.TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Sequence
+    from types import TracebackType
+    from typing import TextIO
+
+    from peer_lsp.analysis.findings import Finding
+    from peer_lsp.documents.store import Document
+    from peer_lsp.llm.router import Router
+    from peer_lsp.review.pipeline import ReviewOutcome
+    from peer_lsp.settings import Settings
+    from peer_lsp.syntax.units import Unit
+
+    Select = Callable[[Document], Sequence[Unit]]
+
+log = logging.getLogger(__name__)
+
+LOCAL_ONLY = "no provider configured: local findings only (syntax, local rules)"
+
+
+class ProviderSetupError(Exception):
+    """The provider settings were rejected; one message per problem (a usage error)."""
+
+    def __init__(self, messages: Iterable[str]) -> None:
+        self.messages = list(messages)
+        super().__init__("\n".join(self.messages))
+
+
+@dataclass
+class Analysis:
+    """One file analysed: its document, the findings the editor would show, and what the
+    model reviewed (``reviewed``: units; ``models``: who answered)."""
+
+    document: Document
+    findings: list[Finding]
+    reviewed: list[Unit] = field(default_factory=list)
+    models: set[str] = field(default_factory=set)
+
+
+def model_path(path: Path, root: Path) -> str:
+    """The file as the model and the guard see it: relative to the project when inside it."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(root).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
+def in_units(finding: Finding, units: Sequence[Unit]) -> bool:
+    """Whether ``finding`` starts inside one of ``units``."""
+    start = finding.span.start_byte
+    return any(unit.start_byte <= start < unit.end_byte for unit in units)
+
+
+class HeadlessReviewer:
+    """The engine and (when configured) the router of one command-line run.
+
+    Use as a context manager: entering builds the router, leaving closes it.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        root: Path,
+        prog: str,
+        use_model: bool = True,
+        err: TextIO | None = None,
+    ) -> None:
+        self.settings = settings
+        self.root = Path(os.path.abspath(root))
+        self.prog = prog
+        self.use_model = use_model
+        self.err = err or sys.stderr
+        self.engine = Engine(settings)
+        self.router: Router | None = None
+        self.failures = 0
+        self._said: set[str] = set()
+        self._runner: asyncio.Runner | None = None
+
+    # -- the run -----------------------------------------------------------------------------
+
+    def __enter__(self) -> HeadlessReviewer:
+        if not self.use_model:
+            return self
+        from peer_lsp.llm.factory import build_router
+
+        self._runner = asyncio.Runner()
+        try:
+            setup = self._runner.run(build_router(self.settings, root=self.root))
+        except BaseException:
+            self._close_runner()
+            raise
+        if setup.problems:
+            self._close_runner()
+            raise ProviderSetupError(setup.problems)
+        self.router = setup.router
+        if self.router is None:
+            self._say(LOCAL_ONLY)
+        elif setup.autodetected:
+            self._say(f"no provider configured: using the local Ollama model {setup.autodetected}")
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self.router is not None and self._runner is not None:
+            self._runner.run(self.router.aclose())
+        self._close_runner()
+        if self.failures:
+            plural = "unit was" if self.failures == 1 else "units were"
+            self._say(f"{self.failures} {plural} not reviewed (model errors): local findings only")
+
+    @property
+    def uses_model(self) -> bool:
+        """Whether units are sent to a model in this run."""
+        return self.router is not None
+
+    def _close_runner(self) -> None:
+        if self._runner is not None:
+            self._runner.close()
+            self._runner = None
+
+    def _say(self, message: str) -> None:
+        print(f"{self.prog}: {message}", file=self.err)
+
+    # -- one file ----------------------------------------------------------------------------
+
+    def analyse(self, uri: str, text: str, path: str, select: Select | None = None) -> Analysis:
+        """Analyse one file: local findings, and a model review of its units.
+
+        ``select`` picks the units to review (default: all of them); when given, only the
+        findings inside those units are kept, plus the file's syntax findings.
+        """
+        document = self.engine.open(uri, text)
+        try:
+            units = list(document.units if select is None else select(document))
+            analysis = Analysis(document, [])
+            if self.router is not None and self._runner is not None and units:
+                outcomes = self._runner.run(self._review_all(document, units, path))
+                self._keep(document, outcomes, analysis)
+            findings = self.engine.findings(uri)
+            if select is not None:
+                findings = [
+                    f for f in findings if f.category is Category.SYNTAX or in_units(f, units)
+                ]
+            analysis.findings = findings
+            return analysis
+        finally:
+            self.engine.close(uri)
+
+    def _keep(
+        self,
+        document: Document,
+        outcomes: list[tuple[Unit, ReviewOutcome | None]],
+        analysis: Analysis,
+    ) -> None:
+        for unit, outcome in outcomes:
+            if outcome is None:
+                continue
+            self.engine.reviews.put(document.uri, unit, unit.exact_hash, outcome.findings)
+            analysis.reviewed.append(unit)
+            if outcome.model:
+                analysis.models.add(outcome.model)
+
+    async def _review_all(
+        self, document: Document, units: Sequence[Unit], path: str
+    ) -> list[tuple[Unit, ReviewOutcome | None]]:
+        limit = asyncio.Semaphore(max(1, self.settings.max_reviews_in_flight))
+        local = self.engine.findings(document.uri)
+
+        async def one(unit: Unit) -> tuple[Unit, ReviewOutcome | None]:
+            known = [f for f in local if in_units(f, [unit])]
+            async with limit:
+                return unit, await self._review_one(document, unit, path, known)
+
+        return list(await asyncio.gather(*(one(unit) for unit in units)))
+
+    async def _review_one(
+        self, document: Document, unit: Unit, path: str, known: Sequence[Finding]
+    ) -> ReviewOutcome | None:
+        from peer_lsp.llm.errors import LLMError
+        from peer_lsp.llm.guard import GuardRefusal
+        from peer_lsp.review.pipeline import review_unit
+
+        assert self.router is not None
+        try:
+            return await review_unit(self.router, document, unit, path=path, known=known)
+        except GuardRefusal as refusal:
+            log.info("%s %s not reviewed: %s", path, unit.qualified_name, refusal)
+        except LLMError as error:
+            self.failures += 1
+            message = str(error)
+            if message not in self._said:
+                self._said.add(message)
+                self._say(f"review of {path} ({unit.qualified_name}) failed: {message}")
+        return None

@@ -1,0 +1,100 @@
+"""What the command-line model tests share: a project configured for the fake vendor, and
+a fake that finds `eval` in the unit that calls it.
+
+The fake is the real local HTTP server of tests/fakes, playing an OpenAI-compatible vendor
+(preset ``vllm``); the settings go through a ``.peer.toml`` in the test's folder, with the
+cache and the audit log there too, and no Ollama autodetection.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fakes import openai as oa
+from fakes.server import FakeServer, Received, Reply
+
+from peer_lsp.cli import main
+
+SOURCE = (
+    "import os\n\n\ndef risky(expr):\n    return eval(expr)\n\n\ndef safe(x):\n    return x + 1\n"
+)
+EVAL_LINE = 5
+FIXED = SOURCE.replace("return eval(expr)", "return ast.literal_eval(expr)")
+EVAL_FINDING: dict[str, Any] = {
+    "severity": "error",
+    "category": "security",
+    "title": "eval on caller input",
+    "message": "eval executes arbitrary code from expr.",
+    "explanation": "Use `ast.literal_eval` for literals.",
+    "excerpt": "return eval(expr)",
+    "line": 2,
+    "end_line": 2,
+    "confidence": 0.9,
+    "fix": {"replacement": "    return ast.literal_eval(expr)", "start_line": 2, "end_line": 2},
+}
+_NAME = re.compile(r"^Name: (\S+)$", re.MULTILINE)
+
+
+def reply(received: Received, findings: list[dict[str, Any]]) -> Reply:
+    """An answer holding ``findings``, streamed when the request asks for a stream."""
+    text = json.dumps({"findings": findings})
+    if received.json.get("stream"):
+        return oa.stream([text[: len(text) // 2], text[len(text) // 2 :]])
+    return oa.ok(text)
+
+
+def user_prompt(received: Received) -> str:
+    content: str = received.json["messages"][-1]["content"]
+    return content
+
+
+def answer_with(finding: dict[str, Any]) -> Any:
+    """A responder: ``finding`` for the unit that calls eval, nothing for the others."""
+
+    def answer(received: Received) -> Reply:
+        found = "eval(expr)" in user_prompt(received)
+        return reply(received, [finding] if found else [])
+
+    return answer
+
+
+def units_sent(fake: FakeServer) -> list[str]:
+    """The names of the units the fake was asked to review, in order."""
+    names = []
+    for received in fake.requests:
+        match = _NAME.search(user_prompt(received))
+        names.append(match.group(1) if match else "?")
+    return names
+
+
+def configure(folder: Path, fake: FakeServer | None, **extra: object) -> Path:
+    """A ``.peer.toml`` in ``folder`` using ``fake`` (no provider when None)."""
+    settings: dict[str, object] = {
+        "cacheDir": str(folder / "cache"),
+        "auditLog": str(folder / "audit.jsonl"),
+        "ollamaAutodetect": False,
+        **extra,
+    }
+    lines = [f"{key} = {json.dumps(value)}" for key, value in settings.items()]
+    if fake is not None:
+        lines += [
+            "[[providers]]",
+            'preset = "vllm"',
+            'id = "fake"',
+            'model = "m"',
+            f"baseUrl = {json.dumps(fake.url + '/v1')}",
+        ]
+    path = folder / ".peer.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """``peer ARGV`` in this process: exit code, stdout, stderr."""
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
