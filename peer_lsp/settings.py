@@ -341,25 +341,33 @@ class ProjectConfig:
     error: str | None = None
 
 
+def read_project_file(path: Path) -> ProjectConfig | None:
+    """The peer settings in one TOML file: its ``[tool.peer]`` table, else (for any file but
+    ``pyproject.toml``) the whole document; None for a ``pyproject.toml`` without the table.
+    An unreadable file is a `ProjectConfig` with ``error`` set."""
+    import tomllib  # compiling its regexes costs ~40 ms: only when there is a file
+
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        return ProjectConfig({}, path, f"{path}: cannot read settings: {error}")
+    tool = document.get("tool")
+    section = tool.get("peer") if isinstance(tool, Mapping) else None
+    if isinstance(section, Mapping):
+        return ProjectConfig(section, path)
+    if path.name == "pyproject.toml":
+        return None
+    return ProjectConfig(document, path)
+
+
 def find_project_config(start: Path) -> ProjectConfig:
     """The nearest ``.peer.toml`` or ``pyproject.toml`` with ``[tool.peer]``, walking up."""
     folder = start if start.is_dir() else start.parent
     for directory in (folder, *folder.parents):
         for name in PROJECT_FILES:
             path = directory / name
-            if not path.is_file():
-                continue
-            import tomllib  # compiling its regexes costs ~40 ms: only when there is a file
-
-            try:
-                document = tomllib.loads(path.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-                return ProjectConfig({}, path, f"{path}: cannot read settings: {error}")
-            if name == ".peer.toml":
-                return ProjectConfig(document, path)
-            section = document.get("tool", {}).get("peer")
-            if isinstance(section, Mapping):
-                return ProjectConfig(section, path)
+            if path.is_file() and (config := read_project_file(path)) is not None:
+                return config
     return ProjectConfig()
 
 

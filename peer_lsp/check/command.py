@@ -36,9 +36,7 @@ import functools
 import logging
 import os
 import sys
-import tomllib
 import typing
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,7 +47,13 @@ from peer_lsp.check.report import Summary, format_finding, format_summary, locat
 from peer_lsp.check.review import HeadlessReviewer, ProviderSetupError, model_path
 from peer_lsp.check.walk import Excludes, InvalidPatternError, find_repository_root, walk
 from peer_lsp.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
-from peer_lsp.settings import Settings, find_project_config, load_settings, resolve
+from peer_lsp.settings import (
+    Settings,
+    find_project_config,
+    load_settings,
+    read_project_file,
+    resolve,
+)
 from peer_lsp.syntax.languages import language_for_path
 
 if typing.TYPE_CHECKING:
@@ -85,19 +89,12 @@ def _read_config_file(path: Path) -> tuple[Settings, list[str]]:
     """Settings from the file given with ``--config``, and the rejected settings."""
     if not path.is_file():
         raise UsageError([f"no such settings file: {path}"])
-    try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise UsageError([f"{path}: cannot read settings: {error}"]) from None
-    tool = document.get("tool")
-    section = tool.get("peer") if isinstance(tool, Mapping) else None
-    if isinstance(section, Mapping):
-        raw: Mapping[str, object] = section
-    elif path.name == "pyproject.toml":
+    config = read_project_file(path)
+    if config is None:
         raise UsageError([f"{path}: no [tool.peer] table"])
-    else:
-        raw = document
-    settings, problems = resolve(raw, source=str(path))
+    if config.error:
+        raise UsageError([config.error])
+    settings, problems = resolve(config.raw, source=str(path))
     return settings, [str(problem) for problem in problems]
 
 
