@@ -95,13 +95,6 @@ def normalized_hash_of(text: bytes, spans: Sequence[Span], grammar: str) -> str:
     return hashlib.blake2b(squeeze.result(), digest_size=16).hexdigest()
 
 
-def normalized_hash(node: Node, data: bytes, grammar: str) -> str:
-    """Hash of ``node``'s text that ignores whitespace and comments."""
-    start = node.start_byte
-    spans = [(a - start, b - start, kind) for a, b, kind in special_spans(node, grammar)]
-    return normalized_hash_of(data[start : node.end_byte], spans, grammar)
-
-
 class _Squeezer:
     """Collects code without whitespace; optionally with the indentation of logical lines.
 

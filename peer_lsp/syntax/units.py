@@ -199,10 +199,6 @@ def units_query(grammar: str) -> Query | None:
     return None if source is None else Query(get_language(grammar), source)
 
 
-def has_units_query(grammar: str) -> bool:
-    return units_query(grammar) is not None
-
-
 @functools.cache
 def definition_node_types(grammar: str) -> frozenset[str]:
     """Node types that a grammar's units query captures as definitions.
