@@ -1,0 +1,208 @@
+"""The VS Code extension's settings schema, derived from the server's settings model.
+
+``contributes.configuration`` in editors/vscode/package.json declares every setting the
+extension shows in the Settings editor. The server's settings (peer_lsp.settings) are the
+truth: this module builds their JSON-schema properties from `Settings` (type, default, bounds,
+fixed choices, and the description from each field's docstring) and either writes them into
+package.json or checks that package.json still says exactly that.
+
+    python -m peer_lsp.editor_schema --write    rewrite the server's settings in package.json
+    python -m peer_lsp.editor_schema --check    exit 1 and name each difference, if any
+
+The extension's own settings (how to start the server, tracing) live under the prefixes in
+`CLIENT_PREFIXES`, in a configuration section of their own; they are left as they are, and
+the extension never sends them to the server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from peer_lsp.settings import SPECS, Settings, field_docs
+
+SECTION = "peer"
+"""The settings prefix in VS Code, and the section the server asks for."""
+
+SERVER_SECTION_ID = "peer"
+"""The ``id`` of the ``contributes.configuration`` entry that holds the server's settings."""
+
+CLIENT_PREFIXES = (f"{SECTION}.server.", f"{SECTION}.trace.")
+"""Settings of the extension itself: the server command, and vscode-languageclient's
+``peer.trace.server``. Never generated, never sent to the server."""
+
+PACKAGE_JSON = Path(__file__).resolve().parent.parent / "editors" / "vscode" / "package.json"
+"""package.json in a checkout of the repository (the default for ``--package``)."""
+
+EXIT_OK = 0
+EXIT_DRIFT = 1
+EXIT_USAGE = 2
+
+Schema = dict[str, Any]
+
+_JSON_TYPES: dict[type, str] = {
+    str: "string",
+    int: "integer",
+    float: "number",
+    bool: "boolean",
+    tuple: "array",
+    list: "array",
+}
+
+
+def is_client_setting(name: str) -> bool:
+    """Whether a package.json property belongs to the extension rather than the server."""
+    return name.startswith(CLIENT_PREFIXES)
+
+
+def _json_default(value: object) -> object:
+    """A default as JSON holds it: tuples become lists."""
+    if isinstance(value, tuple):
+        return [_json_default(item) for item in value]
+    return value
+
+
+def server_properties() -> dict[str, Schema]:
+    """One JSON-schema property per server setting, in the order of `Settings`."""
+    docs = field_docs()
+    defaults = Settings()
+    properties: dict[str, Schema] = {}
+    for order, spec in enumerate(SPECS):
+        schema: Schema = {"type": _JSON_TYPES[spec.kind]}
+        if spec.kind is tuple:
+            items: Schema = {"type": "string"}
+            if spec.choices:
+                items["enum"] = list(spec.choices)
+            schema["items"] = items
+        elif spec.kind is list:
+            schema["items"] = {"type": "object"}
+        elif spec.choices:
+            schema["enum"] = list(spec.choices)
+        if spec.minimum is not None:
+            schema["minimum"] = int(spec.minimum) if spec.kind is int else spec.minimum
+        if spec.maximum is not None:
+            schema["maximum"] = int(spec.maximum) if spec.kind is int else spec.maximum
+        schema["default"] = _json_default(getattr(defaults, spec.attr))
+        schema["description"] = docs[spec.attr]
+        schema["order"] = order
+        properties[f"{SECTION}.{spec.key}"] = schema
+    return properties
+
+
+def _sections(package: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The ``contributes.configuration`` entries (VS Code accepts one object or a list)."""
+    configuration = package.get("contributes", {}).get("configuration", [])
+    sections = [configuration] if isinstance(configuration, dict) else list(configuration)
+    return [section for section in sections if isinstance(section, dict)]
+
+
+def declared_properties(package: Mapping[str, Any]) -> dict[str, Schema]:
+    """Every property package.json declares, from all configuration sections."""
+    properties: dict[str, Schema] = {}
+    for section in _sections(package):
+        properties.update(section.get("properties", {}))
+    return properties
+
+
+def drift(package: Mapping[str, Any]) -> list[str]:
+    """What package.json says differently from the server's settings, one line each; empty
+    when they agree. Both ways: a server setting missing or different in package.json, and a
+    property in package.json that is neither a server setting nor the extension's own."""
+    expected = server_properties()
+    problems: list[str] = []
+    server_section = [s for s in _sections(package) if s.get("id") == SERVER_SECTION_ID]
+    if len(server_section) != 1:
+        problems.append(f'no single configuration section with "id": "{SERVER_SECTION_ID}"')
+    for section in _sections(package):
+        for name in section.get("properties", {}):
+            if is_client_setting(name) == (section.get("id") == SERVER_SECTION_ID):
+                where = section.get("id")
+                problems.append(f"{name}: in the wrong configuration section ({where!r})")
+    declared = {n: s for n, s in declared_properties(package).items() if not is_client_setting(n)}
+    for name, schema in expected.items():
+        if name not in declared:
+            problems.append(f"{name}: a server setting missing from package.json")
+            continue
+        for key in sorted(schema.keys() | declared[name].keys()):
+            want, have = schema.get(key), declared[name].get(key)
+            if want != have or type(want) is not type(have):
+                problems.append(f"{name}: {key} is {have!r} in package.json, {want!r} in Settings")
+    problems.extend(
+        f"{name}: in package.json but not a server setting (nor under {', '.join(CLIENT_PREFIXES)})"
+        for name in declared
+        if name not in expected
+    )
+    return problems
+
+
+def updated(package: Mapping[str, Any]) -> dict[str, Any]:
+    """``package`` with the server's settings regenerated in their section (created if
+    missing, first); the extension's own sections and everything else kept as they are."""
+    result = json.loads(json.dumps(package))  # a deep copy that keeps key order
+    contributes = result.setdefault("contributes", {})
+    sections = _sections(result)
+    server = next((s for s in sections if s.get("id") == SERVER_SECTION_ID), None)
+    if server is None:
+        server = {"id": SERVER_SECTION_ID, "title": "peer"}
+        sections.insert(0, server)
+    for section in sections:
+        if section is not server:
+            section["properties"] = {
+                n: s for n, s in section.get("properties", {}).items() if is_client_setting(n)
+            }
+    server["properties"] = server_properties()
+    contributes["configuration"] = sections
+    return dict(result)
+
+
+def render(package: Mapping[str, Any]) -> str:
+    """package.json as the repository keeps it: two-space indents, a final newline."""
+    return json.dumps(package, indent=2, ensure_ascii=False) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m peer_lsp.editor_schema",
+        description="Keep the VS Code extension's settings schema equal to the server's.",
+    )
+    action = parser.add_mutually_exclusive_group(required=True)
+    action.add_argument("--write", action="store_true", help="rewrite the server's settings")
+    action.add_argument("--check", action="store_true", help="exit 1 if package.json drifted")
+    parser.add_argument(
+        "--package", type=Path, default=PACKAGE_JSON, help=f"default: {PACKAGE_JSON}"
+    )
+    args = parser.parse_args(argv)
+    path: Path = args.package
+    try:
+        package = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        print(f"{parser.prog}: cannot read {path}: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.write:
+        path.write_text(render(updated(package)), encoding="utf-8")
+        print(f"wrote {len(SPECS)} server settings to {path}")
+        return EXIT_OK
+    problems = drift(package)
+    for problem in problems:
+        print(f"{path}: {problem}", file=sys.stderr)
+    if problems:
+        print(f"regenerate with: {parser.prog} --write", file=sys.stderr)
+        return EXIT_DRIFT
+    return EXIT_OK
+
+
+__all__ = [
+    "CLIENT_PREFIXES",
+    "drift",
+    "is_client_setting",
+    "main",
+    "server_properties",
+    "updated",
+]
+
+if __name__ == "__main__":
+    raise SystemExit(main())

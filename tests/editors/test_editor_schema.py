@@ -1,0 +1,132 @@
+"""The VS Code extension declares exactly the server's settings: same keys, types, defaults.
+
+The first test reads package.json against `Settings` directly, without the generator, so a
+mistake in the generator cannot hide drift; the others show that ``--check`` catches drift in
+either direction and that ``--write`` repairs it without touching the extension's own settings.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from peer_lsp import editor_schema
+from peer_lsp.settings import SPECS, Settings
+
+PACKAGE_JSON = Path(__file__).resolve().parents[2] / "editors" / "vscode" / "package.json"
+
+JSON_TYPES = {str: "string", int: "integer", float: "number", bool: "boolean"}
+
+
+def package() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(PACKAGE_JSON.read_text(encoding="utf-8"))
+    return loaded
+
+
+def server_declared(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        name: schema
+        for name, schema in editor_schema.declared_properties(manifest).items()
+        if not name.startswith(("peer.server.", "peer.trace."))
+    }
+
+
+def as_json(value: object) -> object:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def test_every_server_setting_is_declared_with_its_type_and_default() -> None:
+    declared = server_declared(package())
+    defaults = Settings()
+    for spec in SPECS:
+        schema = declared.get(f"peer.{spec.key}")
+        assert schema is not None, f"peer.{spec.key} is missing from package.json"
+        default = getattr(defaults, spec.attr)
+        if spec.kind in (tuple, list):
+            assert schema["type"] == "array", spec.key
+            assert schema["items"]["type"] == ("string" if spec.kind is tuple else "object")
+        else:
+            assert schema["type"] == JSON_TYPES[spec.kind], spec.key
+        assert schema["default"] == as_json(default), spec.key
+        assert type(schema["default"]) is type(as_json(default)), spec.key
+        choices = schema.get("enum") or schema.get("items", {}).get("enum") or []
+        assert tuple(choices) == spec.choices, spec.key
+
+
+def test_every_declared_setting_is_a_server_setting_or_the_clients_own() -> None:
+    declared = set(server_declared(package()))
+    assert declared == {f"peer.{spec.key}" for spec in SPECS}
+
+
+def test_restricted_settings_in_untrusted_workspaces_exist() -> None:
+    manifest = package()
+    restricted = manifest["capabilities"]["untrustedWorkspaces"]["restrictedConfigurations"]
+    declared = editor_schema.declared_properties(manifest)
+    assert {"peer.providers", "peer.server.command"} <= set(restricted)
+    assert set(restricted) <= set(declared)
+
+
+def test_check_passes_on_the_committed_package_json() -> None:
+    assert editor_schema.drift(package()) == []
+    assert editor_schema.main(["--check", "--package", str(PACKAGE_JSON)]) == 0
+
+
+def mutated(change: str) -> dict[str, Any]:
+    manifest = copy.deepcopy(package())
+    server = next(s for s in manifest["contributes"]["configuration"] if s["id"] == "peer")
+    properties = server["properties"]
+    if change == "missing":
+        del properties["peer.minConfidence"]
+    elif change == "extra":
+        properties["peer.notASetting"] = {"type": "string", "default": ""}
+    elif change == "default":
+        properties["peer.maxChunkLines"]["default"] = 81
+    elif change == "type":
+        properties["peer.minConfidence"]["type"] = "string"
+    elif change == "int-for-float":
+        properties["peer.cacheTtlDays"]["default"] = 30
+    elif change == "enum":
+        properties["peer.failOn"]["enum"] = ["warning", "error"]
+    elif change == "description":
+        properties["peer.exclude"]["description"] = "Something else."
+    elif change == "misplaced":
+        client = next(s for s in manifest["contributes"]["configuration"] if s["id"] != "peer")
+        client["properties"]["peer.logLevel"] = properties.pop("peer.logLevel")
+    return manifest
+
+
+CHANGES = ["missing", "extra", "default", "type", "int-for-float", "enum", "description"]
+
+
+@pytest.mark.parametrize("change", [*CHANGES, "misplaced"])
+def test_check_fails_on_drift_either_way(change: str, tmp_path: Path) -> None:
+    manifest = mutated(change)
+    assert editor_schema.drift(manifest) != []
+    path = tmp_path / "package.json"
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+    assert editor_schema.main(["--check", "--package", str(path)]) == 1
+
+
+@pytest.mark.parametrize("change", [*CHANGES, "misplaced"])
+def test_write_repairs_drift_and_keeps_the_clients_settings(change: str, tmp_path: Path) -> None:
+    path = tmp_path / "package.json"
+    path.write_text(json.dumps(mutated(change)), encoding="utf-8")
+    assert editor_schema.main(["--write", "--package", str(path)]) == 0
+    assert path.read_text(encoding="utf-8") == PACKAGE_JSON.read_text(encoding="utf-8")
+
+
+def test_write_creates_the_server_section_in_a_bare_manifest(tmp_path: Path) -> None:
+    path = tmp_path / "package.json"
+    path.write_text(json.dumps({"name": "x"}), encoding="utf-8")
+    assert editor_schema.main(["--write", "--package", str(path)]) == 0
+    written = json.loads(path.read_text(encoding="utf-8"))
+    assert editor_schema.drift(written) == []
+    assert written["name"] == "x"
+
+
+def test_check_reports_an_unreadable_package(tmp_path: Path) -> None:
+    assert editor_schema.main(["--check", "--package", str(tmp_path / "none.json")]) == 2
