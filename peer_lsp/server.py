@@ -70,9 +70,9 @@ class PeerLanguageServer(LanguageServer):
 
 def create_server() -> PeerLanguageServer:
     """A fresh server with every feature registered."""
-    from peer_lsp.lsp import code_actions, diagnostics, lifecycle, reviews, sync
+    from peer_lsp.lsp import code_actions, diagnostics, editor_commands, lifecycle, reviews, sync
 
     server = PeerLanguageServer()
-    for feature in (lifecycle, sync, diagnostics, reviews, code_actions):
+    for feature in (lifecycle, sync, diagnostics, reviews, code_actions, editor_commands):
         feature.register(server)
     return server
