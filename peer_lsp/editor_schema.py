@@ -51,6 +51,7 @@ _JSON_TYPES: dict[type, str] = {
     bool: "boolean",
     tuple: "array",
     list: "array",
+    dict: "object",
 }
 
 
@@ -59,11 +60,34 @@ def is_client_setting(name: str) -> bool:
     return name.startswith(CLIENT_PREFIXES)
 
 
-def _json_default(value: object) -> object:
-    """A default as JSON holds it: tuples become lists."""
-    if isinstance(value, tuple):
-        return [_json_default(item) for item in value]
+def _plain(value: object) -> object:
+    """A value as package.json holds it once JavaScript tools (npm) have rewritten the file:
+    tuples become lists, and whole floats lose their ``.0`` (JSON has one number type)."""
+    if isinstance(value, tuple | list):
+        return [_plain(item) for item in value]
+    if isinstance(value, Mapping):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     return value
+
+
+def _same(want: object, have: object) -> bool:
+    """Equal as JSON values: numbers by value, but a boolean is never a number."""
+    if isinstance(want, bool) or isinstance(have, bool):
+        return type(want) is type(have) and want == have
+    if isinstance(want, int | float) and isinstance(have, int | float):
+        return want == have
+    if isinstance(want, list) and isinstance(have, list):
+        return len(want) == len(have) and all(map(_same, want, have))
+    if isinstance(want, dict) and isinstance(have, dict):
+        return want.keys() == have.keys() and all(_same(want[k], have[k]) for k in want)
+    return type(want) is type(have) and want == have
+
+
+def _strings(choices: tuple[str, ...]) -> Schema:
+    """The schema of a string, one of ``choices`` if there are any."""
+    return {"type": "string", "enum": list(choices)} if choices else {"type": "string"}
 
 
 def server_properties() -> dict[str, Schema]:
@@ -72,21 +96,22 @@ def server_properties() -> dict[str, Schema]:
     defaults = Settings()
     properties: dict[str, Schema] = {}
     for order, spec in enumerate(SPECS):
+        if spec.kind not in _JSON_TYPES:
+            raise TypeError(f"{spec.key}: no JSON type for {spec.kind}; teach {__name__}")
         schema: Schema = {"type": _JSON_TYPES[spec.kind]}
         if spec.kind is tuple:
-            items: Schema = {"type": "string"}
-            if spec.choices:
-                items["enum"] = list(spec.choices)
-            schema["items"] = items
+            schema["items"] = _strings(spec.choices)
         elif spec.kind is list:
             schema["items"] = {"type": "object"}
+        elif spec.kind is dict:
+            schema["additionalProperties"] = _strings(spec.choices)
         elif spec.choices:
             schema["enum"] = list(spec.choices)
         if spec.minimum is not None:
-            schema["minimum"] = int(spec.minimum) if spec.kind is int else spec.minimum
+            schema["minimum"] = _plain(spec.minimum)
         if spec.maximum is not None:
-            schema["maximum"] = int(spec.maximum) if spec.kind is int else spec.maximum
-        schema["default"] = _json_default(getattr(defaults, spec.attr))
+            schema["maximum"] = _plain(spec.maximum)
+        schema["default"] = _plain(getattr(defaults, spec.attr))
         schema["description"] = docs[spec.attr]
         schema["order"] = order
         properties[f"{SECTION}.{spec.key}"] = schema
@@ -129,7 +154,7 @@ def drift(package: Mapping[str, Any]) -> list[str]:
             continue
         for key in sorted(schema.keys() | declared[name].keys()):
             want, have = schema.get(key), declared[name].get(key)
-            if want != have or type(want) is not type(have):
+            if not _same(want, have):
                 problems.append(f"{name}: {key} is {have!r} in package.json, {want!r} in Settings")
     problems.extend(
         f"{name}: in package.json but not a server setting (nor under {', '.join(CLIENT_PREFIXES)})"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,14 @@ def server_declared(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def as_json(value: object) -> object:
-    return list(value) if isinstance(value, tuple) else value
+    if isinstance(value, tuple):
+        return list(value)
+    return dict(value) if isinstance(value, Mapping) else value
+
+
+def same_json(a: object, b: object) -> bool:
+    """Equal as JSON values: 30 and 30.0 are one number, but True is not 1."""
+    return a == b and isinstance(a, bool) == isinstance(b, bool)
 
 
 def test_every_server_setting_is_declared_with_its_type_and_default() -> None:
@@ -49,11 +57,13 @@ def test_every_server_setting_is_declared_with_its_type_and_default() -> None:
         if spec.kind in (tuple, list):
             assert schema["type"] == "array", spec.key
             assert schema["items"]["type"] == ("string" if spec.kind is tuple else "object")
+        elif spec.kind is dict:
+            assert schema["type"] == "object", spec.key
         else:
             assert schema["type"] == JSON_TYPES[spec.kind], spec.key
-        assert schema["default"] == as_json(default), spec.key
-        assert type(schema["default"]) is type(as_json(default)), spec.key
-        choices = schema.get("enum") or schema.get("items", {}).get("enum") or []
+        assert same_json(schema["default"], as_json(default)), spec.key
+        values = schema.get("items") or schema.get("additionalProperties") or schema
+        choices = values.get("enum", [])
         assert tuple(choices) == spec.choices, spec.key
 
 
@@ -87,8 +97,10 @@ def mutated(change: str) -> dict[str, Any]:
         properties["peer.maxChunkLines"]["default"] = 81
     elif change == "type":
         properties["peer.minConfidence"]["type"] = "string"
-    elif change == "int-for-float":
-        properties["peer.cacheTtlDays"]["default"] = 30
+    elif change == "bool-as-number":
+        properties["peer.ollamaAutodetect"]["default"] = 1
+    elif change == "bound":
+        properties["peer.cacheTtlDays"]["maximum"] = 3650.5
     elif change == "enum":
         properties["peer.failOn"]["enum"] = ["warning", "error"]
     elif change == "description":
@@ -99,7 +111,7 @@ def mutated(change: str) -> dict[str, Any]:
     return manifest
 
 
-CHANGES = ["missing", "extra", "default", "type", "int-for-float", "enum", "description"]
+CHANGES = ["missing", "extra", "default", "type", "bool-as-number", "bound", "enum", "description"]
 
 
 @pytest.mark.parametrize("change", [*CHANGES, "misplaced"])

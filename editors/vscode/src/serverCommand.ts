@@ -1,0 +1,151 @@
+/**
+ * How the language server is started, and what to tell the user when it cannot be.
+ *
+ * In order of preference: the command in `peer.server.command`; else the Python interpreter
+ * in `peer.server.pythonPath` with `-m peer_lsp serve`; else `peer-lsp` found on `PATH`.
+ * Nothing here imports `vscode`; the file system is reached through `isExecutable`, so the
+ * choice is unit-tested under plain Node.
+ */
+
+import * as path from "node:path";
+
+/** The extension's own settings (`peer.server.*`). */
+export interface ServerSettings {
+  readonly command: readonly string[];
+  readonly pythonPath: string;
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/** Where the command came from: the user's setting, the interpreter, or `PATH`. */
+export type Origin = "command" | "python" | "path";
+
+/** A way to start the server that was found. */
+export interface Launch {
+  readonly found: true;
+  readonly origin: Origin;
+  readonly command: string;
+  readonly args: string[];
+  readonly env: Record<string, string>;
+}
+
+/** No way to start the server: what was looked for, and the exact command that fixes it. */
+export interface Missing {
+  readonly found: false;
+  readonly origin: Origin;
+  readonly looked: string;
+  readonly message: string;
+  readonly fix: string;
+}
+
+/** The console script the Python package installs. */
+export const SERVER_SCRIPT = "peer-lsp";
+
+/** The package on PyPI. */
+export const PACKAGE = "peer-lsp";
+
+/** `PEER_LOG_STDERR=1` copies the server's log to stderr, which VS Code shows in the output channel. */
+export const LOG_TO_STDERR: Readonly<Record<string, string>> = { PEER_LOG_STDERR: "1" };
+
+/** The system facts the choice depends on. */
+export interface System {
+  readonly platform: NodeJS.Platform;
+  readonly pathVariable: string;
+  readonly pathExt?: string;
+  isExecutable(file: string): boolean;
+}
+
+/** The first executable `program` on `PATH` (with `PATHEXT` on Windows), or undefined. */
+export function findOnPath(program: string, system: System): string | undefined {
+  const windows = system.platform === "win32";
+  const separator = windows ? ";" : ":";
+  const extensions = windows ? ["", ...(system.pathExt ?? ".EXE;.CMD;.BAT").split(";")] : [""];
+  for (const folder of system.pathVariable.split(separator)) {
+    if (!folder) {
+      continue;
+    }
+    for (const extension of extensions) {
+      const candidate = (windows ? path.win32 : path.posix).join(folder, program + extension);
+      if (system.isExecutable(candidate)) {
+        return candidate;
+      }
+    }
+  }
+  return undefined;
+}
+
+function resolveProgram(program: string, system: System): string | undefined {
+  if (program.includes("/") || program.includes("\\")) {
+    return system.isExecutable(program) ? program : undefined;
+  }
+  return findOnPath(program, system);
+}
+
+/** The way to start the server that the settings and the system allow. */
+export function chooseLaunch(settings: ServerSettings, system: System): Launch | Missing {
+  const env = { ...LOG_TO_STDERR, ...settings.env };
+  const [program, ...programArgs] = settings.command;
+  if (program !== undefined && program !== "") {
+    const command = resolveProgram(program, system);
+    if (command === undefined) {
+      return {
+        found: false,
+        origin: "command",
+        looked: program,
+        message: `The server command "${program}" (setting peer.server.command) was not found.`,
+        fix: `Install the server with "pipx install ${PACKAGE}", or correct peer.server.command.`,
+      };
+    }
+    return { found: true, origin: "command", command, args: [...programArgs, ...settings.args], env };
+  }
+  if (settings.pythonPath !== "") {
+    const python = resolveProgram(settings.pythonPath, system);
+    if (python === undefined) {
+      return {
+        found: false,
+        origin: "python",
+        looked: settings.pythonPath,
+        message: `The Python interpreter "${settings.pythonPath}" (setting peer.server.pythonPath) was not found.`,
+        fix: "Correct peer.server.pythonPath, or clear it to use peer-lsp from PATH.",
+      };
+    }
+    return {
+      found: true,
+      origin: "python",
+      command: python,
+      args: ["-m", "peer_lsp", "serve", ...settings.args],
+      env,
+    };
+  }
+  const script = findOnPath(SERVER_SCRIPT, system);
+  if (script === undefined) {
+    return {
+      found: false,
+      origin: "path",
+      looked: SERVER_SCRIPT,
+      message: `The peer language server is not installed: "${SERVER_SCRIPT}" is not on PATH.`,
+      fix: `pipx install ${PACKAGE}`,
+    };
+  }
+  return { found: true, origin: "path", command: script, args: [...settings.args], env };
+}
+
+/**
+ * The command that installs the server where the launch expects it, for when the program
+ * was found but the server did not start (e.g. the interpreter lacks the package).
+ */
+export function installCommand(launch: Launch): string {
+  if (launch.origin === "python") {
+    return `${quote(launch.command)} -m pip install ${PACKAGE}`;
+  }
+  return `pipx install ${PACKAGE}`;
+}
+
+/** `launch` as one line a user could paste into a shell. */
+export function commandLine(launch: Launch): string {
+  return [launch.command, ...launch.args].map(quote).join(" ");
+}
+
+function quote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}

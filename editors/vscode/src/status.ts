@@ -1,0 +1,174 @@
+/**
+ * What the user sees of the server's state: the status bar item (fed by the `peer/status`
+ * notification) and the health report (the `peer.health` command), rendered as plain data so
+ * that they are unit-tested without VS Code.
+ */
+
+/** The `peer/status` notification's parameters (peer_lsp/lsp/reviews.py `Reviewing.status`). */
+export interface PeerStatus {
+  readonly state: string;
+  readonly detail: string;
+  readonly provider: string | null;
+  readonly model: string | null;
+  readonly inFlight: number;
+  readonly cacheHitRate: number | null;
+  readonly lastLatencyMs: number | null;
+}
+
+/** The status bar item: its text (with codicons), tooltip (markdown), and look. */
+export interface StatusView {
+  readonly text: string;
+  readonly tooltip: string;
+  /** A provider is failing: the item takes the warning colours. */
+  readonly warning: boolean;
+  /** Reviews are running: the icon spins. */
+  readonly busy: boolean;
+}
+
+/** The status the item shows before the first notification. */
+export const STARTING: PeerStatus = {
+  state: "starting",
+  detail: "",
+  provider: null,
+  model: null,
+  inFlight: 0,
+  cacheHitRate: null,
+  lastLatencyMs: null,
+};
+
+function text(value: unknown): string | null {
+  return typeof value === "string" && value !== "" ? value : null;
+}
+
+function count(value: unknown): number | null {
+  return typeof value === "number" && Number.isFinite(value) ? value : null;
+}
+
+/** The notification's parameters, checked; undefined if they are not a status. */
+export function parseStatus(raw: unknown): PeerStatus | undefined {
+  if (typeof raw !== "object" || raw === null) {
+    return undefined;
+  }
+  const fields = raw as Record<string, unknown>;
+  const state = text(fields.state);
+  if (state === null) {
+    return undefined;
+  }
+  return {
+    state,
+    detail: text(fields.detail) ?? "",
+    provider: text(fields.provider),
+    model: text(fields.model),
+    inFlight: Math.max(0, count(fields.inFlight) ?? 0),
+    cacheHitRate: count(fields.cacheHitRate),
+    lastLatencyMs: count(fields.lastLatencyMs),
+  };
+}
+
+function percent(rate: number): string {
+  return `${Math.round(rate * 100)}%`;
+}
+
+/** The status bar item for a status. */
+export function renderStatus(status: PeerStatus): StatusView {
+  const model = status.model ?? status.provider;
+  const busy = status.inFlight > 0 || status.state === "reviewing";
+  const warning = status.state === "error";
+  const lines = ["**peer**"];
+  if (model !== null) {
+    lines.push(`Model: ${status.model ?? "?"}${status.provider ? ` (${status.provider})` : ""}`);
+  }
+  lines.push(`Reviews in flight: ${status.inFlight}`);
+  if (status.cacheHitRate !== null) {
+    lines.push(`Cache hit rate: ${percent(status.cacheHitRate)}`);
+  }
+  if (status.lastLatencyMs !== null) {
+    lines.push(`Last review: ${Math.round(status.lastLatencyMs)} ms`);
+  }
+  if (status.detail) {
+    lines.push(warning ? `Failing: ${status.detail}` : status.detail);
+  }
+  lines.push("Click for the health report.");
+  const tooltip = lines.join("\n\n");
+
+  let label: string;
+  if (warning) {
+    label = `$(warning) peer: ${model ?? "provider"} failing`;
+  } else if (busy) {
+    const reviews = status.inFlight === 1 ? "1 review" : `${status.inFlight} reviews`;
+    label = `$(sync~spin) peer: ${status.inFlight > 0 ? reviews : "reviewing"}`;
+  } else if (status.state === "starting") {
+    label = "$(loading~spin) peer";
+  } else if (status.state === "local" || model === null) {
+    label = "$(shield) peer: local";
+  } else {
+    label = `$(check) peer: ${model}`;
+  }
+  if (!warning && !busy && status.cacheHitRate !== null && model !== null) {
+    label += ` · ${percent(status.cacheHitRate)} cached`;
+  }
+  return { text: label, tooltip, warning, busy };
+}
+
+/** The status bar item when the server is not running. */
+export function stoppedView(reason: string): StatusView {
+  return {
+    text: "$(error) peer: not running",
+    tooltip: `**peer** is not running: ${reason}\n\nClick to see the server log.`,
+    warning: true,
+    busy: false,
+  };
+}
+
+function cell(value: unknown): string {
+  if (value === null || value === undefined || value === "") {
+    return "–";
+  }
+  if (typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>);
+    return entries.length === 0 ? "none" : entries.map(([k, v]) => `${k}: ${cell(v)}`).join(", ");
+  }
+  const shown = typeof value === "string" ? value : JSON.stringify(value);
+  return shown.replace(/\|/g, "\\|");
+}
+
+/** The `peer.health` report as a markdown document. */
+export function renderHealth(report: unknown): string {
+  const status = parseStatus(report) ?? STARTING;
+  const lines = [
+    "# peer: health",
+    "",
+    `- state: **${status.state}**${status.detail ? ` (${status.detail})` : ""}`,
+    `- model: ${status.model ?? "none"}${status.provider ? ` (provider ${status.provider})` : ""}`,
+    `- reviews in flight: ${status.inFlight}`,
+    `- cache hit rate: ${status.cacheHitRate === null ? "no lookups yet" : percent(status.cacheHitRate)}`,
+    `- last review: ${status.lastLatencyMs === null ? "none yet" : `${Math.round(status.lastLatencyMs)} ms`}`,
+    "",
+    "## Providers",
+    "",
+  ];
+  const providers =
+    typeof report === "object" && report !== null
+      ? (report as Record<string, unknown>).providers
+      : undefined;
+  const rows = typeof providers === "object" && providers !== null ? Object.entries(providers) : [];
+  if (rows.length === 0) {
+    lines.push("No provider is configured: peer reports syntax errors and local rules only.");
+    return lines.join("\n") + "\n";
+  }
+  lines.push(
+    "| provider | model | breaker | calls | success rate | latency (ms) | failures | tokens in / out | cost |",
+    "|---|---|---|---|---|---|---|---|---|",
+  );
+  for (const [id, raw] of rows) {
+    const p = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
+    const rate = count(p.successRate);
+    const cost = count(p.cost);
+    lines.push(
+      `| ${cell(id)} | ${cell(p.model)} | ${cell(p.breaker)} | ${cell(p.calls)} | ` +
+        `${rate === null ? "–" : percent(rate)} | ${cell(p.latencyMs)} | ${cell(p.failures)} | ` +
+        `${cell(p.inputTokens)} / ${cell(p.outputTokens)} | ${cost === null ? "–" : `$${cost.toFixed(4)}`} |`,
+    );
+  }
+  return lines.join("\n") + "\n";
+}
