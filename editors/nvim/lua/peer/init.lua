@@ -1,0 +1,403 @@
+--- peer: the Neovim client of peer-lsp, an AI code reviewer. See `:help peer`.
+---
+--- Two ways to start the server:
+---   * Neovim 0.11+: `vim.lsp.enable('peer')`, configured by lsp/peer.lua;
+---   * any Neovim from 0.9: `require('peer').setup(opts)`, which calls vim.lsp.start.
+--- Either way the commands, the statusline and the health report below work the same.
+
+local M = {}
+
+--- The client name, and the name the server reports in serverInfo.
+local NAME = 'peer'
+local SERVER_NAME = 'peer-lsp'
+local FIX_ALL_KIND = 'source.fixAll.peer'
+
+local levels = vim.log.levels
+
+--- The last `peer/status` notification of each client, by client id.
+---@type table<integer, table>
+local statuses = {}
+
+local function notify(message, level)
+  vim.notify('peer: ' .. message, level or levels.INFO, { title = 'peer' })
+end
+
+--- The default configuration of the client, shared by lsp/peer.lua and setup().
+---@return table
+function M.defaults()
+  return {
+    cmd = { 'peer-lsp' },
+    root_markers = { '.peer.toml', 'pyproject.toml', '.git' },
+    filetypes = nil, -- every filetype
+    settings = {},
+    capabilities = M.capabilities(),
+    handlers = M.handlers(),
+    before_init = M.before_init,
+  }
+end
+
+--- Whether this Neovim answers workspace/diagnostic/refresh itself.
+local function refreshes_diagnostics()
+  return vim.lsp.handlers['workspace/diagnostic/refresh'] ~= nil
+end
+
+--- Capabilities added to Neovim's own. Neovim 0.10 and 0.11 pull diagnostics but cannot be
+--- told to pull again (workspace/diagnostic/refresh), so findings that arrive after a model
+--- review would stay hidden until the next edit; where Neovim lacks it, this client declares
+--- refresh support and answers it (`on_diagnostic_refresh`).
+---@return table
+function M.capabilities()
+  if refreshes_diagnostics() then
+    return {}
+  end
+  return { workspace = { diagnostics = { refreshSupport = true } } }
+end
+
+--- Handlers for the peer client only: workspace/diagnostic/refresh where Neovim lacks it.
+---@return table
+function M.handlers()
+  if refreshes_diagnostics() then
+    return {}
+  end
+  return {
+    ['workspace/diagnostic/refresh'] = function(err, result, ctx)
+      return M.on_diagnostic_refresh(err, result, ctx)
+    end,
+  }
+end
+
+--- Sends `settings.peer` as initializationOptions too, unless init_options were given, so the
+--- server has the settings before it first asks for them (workspace/configuration).
+function M.before_init(params, config)
+  local peer = type(config.settings) == 'table' and config.settings.peer or nil
+  if params.initializationOptions == nil and type(peer) == 'table' and next(peer) ~= nil then
+    params.initializationOptions = peer
+  end
+end
+
+-- -- clients -------------------------------------------------------------------------------
+
+local function is_peer(client)
+  return client.name == NAME or (client.server_info ~= nil and client.server_info.name == SERVER_NAME)
+end
+
+--- The peer clients attached to a buffer (all peer clients when `bufnr` is nil).
+---@param bufnr integer|nil
+---@return table[]
+function M.clients(bufnr)
+  local get = vim.lsp.get_clients or vim.lsp.get_active_clients -- 0.10+ / 0.9
+  return vim.tbl_filter(is_peer, get({ bufnr = bufnr }))
+end
+
+--- `client:request` on 0.11+, `client.request` before.
+local function request(client, method, params, handler, bufnr)
+  if vim.fn.has('nvim-0.11') == 1 then
+    return client:request(method, params, handler, bufnr)
+  end
+  return client.request(method, params, handler, bufnr)
+end
+
+--- Runs a server command for the current buffer and calls `on_result(result)`.
+local function execute(command, arguments, on_result)
+  local bufnr = vim.api.nvim_get_current_buf()
+  local client = M.clients(bufnr)[1]
+  if client == nil then
+    notify('the server is not attached to this buffer (see :checkhealth peer)', levels.WARN)
+    return
+  end
+  local params = { command = command, arguments = arguments }
+  request(client, 'workspace/executeCommand', params, function(err, result)
+    if err ~= nil then
+      notify(command .. ' failed: ' .. (err.message or vim.inspect(err)), levels.ERROR)
+      return
+    end
+    on_result(result, client)
+  end, bufnr)
+end
+
+--- Answers workspace/diagnostic/refresh: pull the diagnostics of every buffer the client is
+--- attached to again, handled by Neovim's own textDocument/diagnostic handler.
+function M.on_diagnostic_refresh(_, _, ctx)
+  local client = vim.lsp.get_client_by_id(ctx.client_id)
+  if client ~= nil then
+    for bufnr in pairs(client.attached_buffers) do
+      if vim.api.nvim_buf_is_loaded(bufnr) then
+        local params = { textDocument = { uri = vim.uri_from_bufnr(bufnr) } }
+        request(client, 'textDocument/diagnostic', params, nil, bufnr)
+      end
+    end
+  end
+  return vim.NIL
+end
+
+-- -- setup() for Neovim 0.9 and later ------------------------------------------------------
+
+local function find_root(path, markers)
+  local found = vim.fs.find(markers, { upward = true, path = vim.fs.dirname(path) })[1]
+  return found and vim.fs.dirname(found) or nil
+end
+
+--- Starts (or reuses) the peer client for one buffer.
+---@param bufnr integer
+---@param config table the result of setup's merge
+function M.start(bufnr, config)
+  local path = vim.api.nvim_buf_get_name(bufnr)
+  if vim.bo[bufnr].buftype ~= '' or path == '' then
+    return
+  end
+  local client_config = vim.tbl_extend('force', config, {
+    name = NAME,
+    root_dir = find_root(path, config.root_markers or {}),
+  })
+  client_config.root_markers = nil
+  client_config.filetypes = nil
+  vim.lsp.start(client_config, { bufnr = bufnr })
+end
+
+--- Starts peer-lsp for matching buffers, now and when they open, with vim.lsp.start.
+--- Options are those of lsp/peer.lua (cmd, filetypes, root_markers, settings, init_options,
+--- capabilities, on_attach, ...); `cmd` and lists replace the defaults rather than merge.
+---@param opts table|nil
+function M.setup(opts)
+  opts = opts or {}
+  local config = vim.tbl_deep_extend('force', M.defaults(), opts)
+  for _, key in ipairs({ 'cmd', 'filetypes', 'root_markers' }) do
+    if opts[key] ~= nil then
+      config[key] = opts[key] -- a list given replaces the default, index by index merge would mix them
+    end
+  end
+  local group = vim.api.nvim_create_augroup('peer_setup', { clear = true })
+  vim.api.nvim_create_autocmd('FileType', {
+    group = group,
+    pattern = config.filetypes or '*',
+    callback = function(args)
+      M.start(args.buf, config)
+    end,
+  })
+  for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
+    local filetype = vim.bo[bufnr].filetype
+    local wanted = config.filetypes == nil or vim.tbl_contains(config.filetypes, filetype)
+    if vim.api.nvim_buf_is_loaded(bufnr) and filetype ~= '' and wanted then
+      M.start(bufnr, config)
+    end
+  end
+end
+
+-- -- status --------------------------------------------------------------------------------
+
+--- Handler of the `peer/status` notification (registered by plugin/peer.lua).
+function M.on_status(_, result, ctx)
+  if type(result) ~= 'table' then
+    return
+  end
+  statuses[ctx.client_id] = result
+  vim.api.nvim_exec_autocmds('User', {
+    pattern = 'PeerStatus',
+    modeline = false,
+    data = { client_id = ctx.client_id, status = result },
+  })
+  vim.cmd('redrawstatus')
+end
+
+local function text(value)
+  return type(value) == 'string' and value ~= '' and value or nil
+end
+
+--- The last status the server reported for a buffer's peer client (nil if none).
+---@param bufnr integer|nil default: the current buffer
+---@return table|nil { state, detail, provider, model, inFlight, cacheHitRate, lastLatencyMs }
+function M.status(bufnr)
+  for _, client in ipairs(M.clients(bufnr or vim.api.nvim_get_current_buf())) do
+    if statuses[client.id] ~= nil then
+      return statuses[client.id]
+    end
+  end
+  return nil
+end
+
+--- A short statusline text: "peer: gpt-4o-mini 73% cached", "peer: reviewing (2)",
+--- "peer: gpt-4o-mini failing", "peer: local"; "" where peer is not attached.
+---@param opts table|nil { escape = true } doubles '%' for statusline expressions that are
+---                      evaluated again (`%!`, lualine); not needed with `%{...}`
+---@return string
+function M.statusline(opts)
+  local bufnr = vim.api.nvim_get_current_buf()
+  if #M.clients(bufnr) == 0 then
+    return ''
+  end
+  local status = M.status(bufnr)
+  local line
+  if status == nil or status.state == 'starting' then
+    line = 'peer: starting'
+  else
+    local model = text(status.model) or text(status.provider)
+    local in_flight = tonumber(status.inFlight) or 0
+    if status.state == 'error' then
+      line = ('peer: %s failing'):format(model or 'provider')
+    elseif in_flight > 0 or status.state == 'reviewing' then
+      line = in_flight > 0 and ('peer: reviewing (%d)'):format(in_flight) or 'peer: reviewing'
+    elseif status.state == 'local' or model == nil then
+      line = 'peer: local'
+    else
+      line = 'peer: ' .. model
+      local rate = tonumber(status.cacheHitRate)
+      if rate ~= nil then
+        line = line .. (' %d%% cached'):format(math.floor(rate * 100 + 0.5))
+      end
+    end
+  end
+  if opts and opts.escape then
+    line = line:gsub('%%', '%%%%')
+  end
+  return line
+end
+
+--- `:PeerStatus`: the status in full, as a message.
+function M.show_status()
+  local status = M.status()
+  if status == nil then
+    notify(#M.clients(0) == 0 and 'not attached to this buffer' or 'no status yet')
+    return
+  end
+  local lines = { M.statusline() }
+  local function add(label, value)
+    if value ~= nil and value ~= vim.NIL and value ~= '' then
+      table.insert(lines, ('  %s: %s'):format(label, tostring(value)))
+    end
+  end
+  add('state', status.state)
+  add('model', status.model)
+  add('provider', status.provider)
+  add('reviews in flight', status.inFlight)
+  if tonumber(status.cacheHitRate) then
+    add('cache hit rate', ('%d%%'):format(math.floor(status.cacheHitRate * 100 + 0.5)))
+  end
+  if tonumber(status.lastLatencyMs) then
+    add('last review', ('%d ms'):format(math.floor(status.lastLatencyMs + 0.5)))
+  end
+  add('detail', status.detail)
+  vim.notify(table.concat(lines, '\n'), levels.INFO, { title = 'peer' })
+end
+
+-- -- commands ------------------------------------------------------------------------------
+
+--- `:PeerReview`: review the current file now, or with `opts.line` (0-based) the function
+--- around that line.
+---@param opts table|nil { line = integer|nil }
+function M.review(opts)
+  local line = opts and opts.line or nil
+  local arguments = { vim.uri_from_bufnr(vim.api.nvim_get_current_buf()), line }
+  execute('peer.reviewNow', arguments, function(result)
+    local queued = type(result) == 'table' and tonumber(result.queued) or 0
+    if queued == 0 then
+      notify('nothing to review: no model is configured, or no reviewable code here')
+    else
+      notify(('reviewing %d unit%s'):format(queued, queued == 1 and '' or 's'))
+    end
+  end)
+end
+
+--- `:PeerFixAll`: the server's `source.fixAll.peer` action, applied without asking: every
+--- verified fix at or above `preferredConfidence`, in one edit.
+function M.fix_all()
+  vim.lsp.buf.code_action({
+    context = { only = { FIX_ALL_KIND }, diagnostics = {} },
+    filter = function(action)
+      return action.kind == FIX_ALL_KIND
+    end,
+    apply = true,
+  })
+end
+
+local function percent(value)
+  return tonumber(value) and ('%d%%'):format(math.floor(value * 100 + 0.5)) or '-'
+end
+
+local function cell(value)
+  if value == nil or value == vim.NIL or value == '' then
+    return '-'
+  end
+  if type(value) == 'table' then
+    local parts = {}
+    for key, count in pairs(value) do
+      table.insert(parts, ('%s: %s'):format(key, tostring(count)))
+    end
+    table.sort(parts)
+    return #parts == 0 and 'none' or table.concat(parts, ', ')
+  end
+  return (tostring(value):gsub('|', '\\|'))
+end
+
+--- The `peer.health` report as markdown lines.
+---@param report table
+---@return string[]
+function M.health_lines(report)
+  local lines = {
+    '# peer: health',
+    '',
+    ('- state: **%s**%s'):format(cell(report.state), text(report.detail) and (' (' .. report.detail .. ')') or ''),
+    ('- model: %s'):format(text(report.model) or 'none'),
+    ('- reviews in flight: %s'):format(cell(report.inFlight)),
+    ('- cache hit rate: %s'):format(tonumber(report.cacheHitRate) and percent(report.cacheHitRate) or 'no lookups yet'),
+    '',
+    '## Providers',
+    '',
+  }
+  local providers = type(report.providers) == 'table' and report.providers or {}
+  local ids = vim.tbl_keys(providers)
+  table.sort(ids)
+  if #ids == 0 then
+    table.insert(lines, 'No provider is configured: syntax errors and local rules only.')
+    return lines
+  end
+  table.insert(lines, '| provider | model | breaker | calls | success | latency ms | failures |')
+  table.insert(lines, '|---|---|---|---|---|---|---|')
+  for _, id in ipairs(ids) do
+    local p = providers[id]
+    table.insert(
+      lines,
+      ('| %s | %s | %s | %s | %s | %s | %s |'):format(
+        cell(id),
+        cell(p.model),
+        cell(p.breaker),
+        cell(p.calls),
+        percent(p.successRate),
+        cell(p.latencyMs),
+        cell(p.failures)
+      )
+    )
+  end
+  return lines
+end
+
+local HEALTH_BUFFER = 'peer://health'
+
+--- `:PeerHealth`: the health report in a scratch buffer (`q` closes it).
+function M.show_health()
+  execute('peer.health', {}, function(report)
+    local lines = M.health_lines(type(report) == 'table' and report or {})
+    local bufnr = vim.fn.bufnr(HEALTH_BUFFER)
+    if bufnr == -1 then
+      vim.cmd('botright new')
+      bufnr = vim.api.nvim_get_current_buf()
+      vim.api.nvim_buf_set_name(bufnr, HEALTH_BUFFER)
+      vim.bo[bufnr].buftype = 'nofile'
+      vim.bo[bufnr].bufhidden = 'wipe'
+      vim.bo[bufnr].swapfile = false
+      vim.bo[bufnr].filetype = 'markdown'
+      vim.keymap.set('n', 'q', '<cmd>close<cr>', { buffer = bufnr, nowait = true })
+    else
+      local window = vim.fn.bufwinid(bufnr)
+      if window == -1 then
+        vim.cmd('botright sbuffer ' .. bufnr)
+      else
+        vim.api.nvim_set_current_win(window)
+      end
+    end
+    vim.bo[bufnr].modifiable = true
+    vim.api.nvim_buf_set_lines(bufnr, 0, -1, false, lines)
+    vim.bo[bufnr].modifiable = false
+  end)
+end
+
+return M

@@ -1,0 +1,218 @@
+-- Drives a real headless Neovim through the peer plugin, for tests/editors/test_nvim_e2e.py.
+--
+-- Started as `nvim --headless -u nvim_driver.lua` with PEER_TEST_CONFIG naming a JSON file:
+-- the plugin folder, how to start the client ("config": vim.lsp.config/enable of Neovim 0.11+,
+-- "setup": require('peer').setup, as on 0.9/0.10), the server command and settings, the file
+-- to open, what to wait for, and where to write the results. Every step waits on a condition
+-- with vim.wait and a deadline (no sleeps); what was seen is written as JSON for the Python
+-- test to assert on. A step that times out ends the run with `timeout` naming it.
+
+local globals_before = {}
+for name in pairs(_G) do
+  globals_before[name] = true
+end
+
+local config = vim.json.decode(table.concat(vim.fn.readfile(os.getenv('PEER_TEST_CONFIG')), '\n'))
+local results = { steps = {}, notifications = {}, progress = {} }
+local TIMEOUT = config.timeout_ms
+
+vim.opt.runtimepath:prepend(config.plugin)
+vim.opt.swapfile = false
+vim.opt.shortmess:append('F')
+
+-- Messages the plugin shows (vim.notify), and peer's $/progress as Neovim reports it.
+local notify = vim.notify
+vim.notify = function(message, level, opts)
+  table.insert(results.notifications, message)
+  return notify(message, level, opts)
+end
+
+local function finish()
+  local new_globals = {}
+  for name in pairs(_G) do
+    if not globals_before[name] then
+      table.insert(new_globals, name)
+    end
+  end
+  table.sort(new_globals)
+  results.new_globals = new_globals
+  vim.fn.writefile({ vim.json.encode(results) }, config.results)
+  vim.cmd('qa!')
+end
+
+--- Waits for `condition`; records a timeout for `step` and stops the run if it never holds.
+local function wait(step, condition)
+  if not vim.wait(TIMEOUT, condition, 20) then
+    error({ timeout = step })
+  end
+end
+
+local function buffer_text(bufnr)
+  return table.concat(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), '\n') .. '\n'
+end
+
+local function diagnostics(bufnr)
+  local seen = {}
+  for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+    table.insert(seen, { message = d.message, code = d.code, source = d.source, lnum = d.lnum, severity = d.severity })
+  end
+  table.sort(seen, function(a, b)
+    return a.lnum < b.lnum or (a.lnum == b.lnum and a.message < b.message)
+  end)
+  return seen
+end
+
+local function has_message(bufnr, prefix)
+  for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+    if vim.startswith(d.message, prefix) then
+      return true
+    end
+  end
+  return false
+end
+
+local function has_code(bufnr, code)
+  for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+    if d.code == code then
+      return true
+    end
+  end
+  return false
+end
+
+local function contains(bufnr, needle)
+  return buffer_text(bufnr):find(needle, 1, true) ~= nil
+end
+
+local function idle(peer, bufnr)
+  local status = peer.status(bufnr)
+  return status ~= nil and status.state == 'idle' and status.inFlight == 0
+end
+
+local function run()
+  local peer = require('peer')
+  local reviewing = 0 -- `peer/status` notifications saying reviews are running
+  vim.api.nvim_create_autocmd('User', {
+    pattern = 'PeerStatus',
+    callback = function(event)
+      if event.data.status.state == 'reviewing' then
+        reviewing = reviewing + 1
+      end
+    end,
+  })
+  vim.api.nvim_create_autocmd('LspProgress', {
+    callback = function(event)
+      local client = vim.lsp.get_client_by_id(event.data.client_id)
+      local value = event.data.params.value
+      if client ~= nil and client.name == 'peer' and type(value) == 'table' then
+        table.insert(results.progress, { kind = value.kind, title = value.title })
+      end
+    end,
+  })
+
+  if config.mode == 'config' then
+    vim.lsp.config('peer', { cmd = config.cmd, settings = { peer = config.settings } })
+    vim.lsp.enable('peer')
+  else
+    peer.setup({ cmd = config.cmd, settings = { peer = config.settings } })
+  end
+
+  vim.cmd.edit(vim.fn.fnameescape(config.file))
+  local bufnr = vim.api.nvim_get_current_buf()
+  results.statusline_before = peer.statusline()
+
+  -- 1. peer's diagnostics: the local ones and the fake model's findings
+  wait('attach', function()
+    return #peer.clients(bufnr) > 0
+  end)
+  local client = peer.clients(bufnr)[1]
+  results.client = { name = client.name, root_dir = client.config.root_dir }
+  wait('diagnostics', function()
+    for _, code in ipairs(config.local_codes) do
+      if not has_code(bufnr, code) then
+        return false
+      end
+    end
+    for _, title in ipairs(config.model_titles) do
+      if not has_message(bufnr, title .. ' (') then
+        return false
+      end
+    end
+    return true
+  end)
+  table.insert(results.steps, { step = 'diagnostics', diagnostics = diagnostics(bufnr) })
+  wait('idle after the reviews', function()
+    return idle(peer, bufnr)
+  end)
+  results.statusline = peer.statusline()
+
+  -- 2. quick fixes through vim.lsp.buf.code_action, resolved by the server (codeAction/resolve)
+  for _, fix in ipairs(config.quick_fixes) do
+    vim.api.nvim_win_set_cursor(0, { fix.line + 1, fix.column })
+    vim.lsp.buf.code_action({
+      filter = function(action)
+        return action.title == fix.title
+      end,
+      apply = true,
+    })
+    wait('quick fix ' .. fix.title, function()
+      return contains(bufnr, fix.expect)
+    end)
+    wait('the fixed finding goes: ' .. fix.finding, function()
+      return not has_message(bufnr, fix.finding .. ' (') and not has_code(bufnr, fix.finding)
+    end)
+    table.insert(results.steps, { step = 'quick fix', title = fix.title, text = buffer_text(bufnr) })
+  end
+
+  -- 3. :PeerFixAll applies every remaining verified, high-confidence fix
+  vim.cmd('PeerFixAll')
+  wait(':PeerFixAll', function()
+    return contains(bufnr, config.fix_all_expect)
+  end)
+  table.insert(results.steps, { step = 'fix all', text = buffer_text(bufnr) })
+
+  -- 4. :PeerReview reviews the file again; the status goes back to idle
+  local before, reviewed = #results.notifications, reviewing
+  vim.cmd('PeerReview')
+  wait(':PeerReview', function()
+    return #results.notifications > before
+  end)
+  wait('reviews after :PeerReview, then idle', function()
+    return reviewing > reviewed and idle(peer, bufnr)
+  end)
+  table.insert(results.steps, { step = 'review', message = results.notifications[before + 1] })
+
+  -- 5. :PeerStatus, :PeerHealth and :checkhealth peer
+  before = #results.notifications
+  vim.cmd('PeerStatus')
+  table.insert(results.steps, { step = 'status', message = results.notifications[before + 1] })
+  vim.cmd('PeerHealth')
+  wait(':PeerHealth', function()
+    return vim.fn.bufnr('peer://health') ~= -1
+  end)
+  local health = vim.fn.bufnr('peer://health')
+  table.insert(results.steps, { step = 'health', lines = vim.api.nvim_buf_get_lines(health, 0, -1, false) })
+  vim.cmd('checkhealth peer')
+  table.insert(results.steps, { step = 'checkhealth', text = buffer_text(vim.api.nvim_get_current_buf()) })
+
+  -- 6. the help file has valid tags
+  vim.cmd('helptags ' .. vim.fn.fnameescape(config.doc_copy))
+end
+
+vim.api.nvim_create_autocmd('VimEnter', {
+  once = true,
+  callback = function()
+    vim.schedule(function()
+      local ok, problem = xpcall(run, function(err)
+        return type(err) == 'table' and err or { error = tostring(err) .. '\n' .. debug.traceback() }
+      end)
+      if not ok then
+        results.failure = problem
+        local current = vim.api.nvim_get_current_buf()
+        results.failure.diagnostics = diagnostics(current)
+        results.failure.text = buffer_text(current)
+      end
+      finish()
+    end)
+  end,
+})

