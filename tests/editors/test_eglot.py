@@ -1,0 +1,125 @@
+"""The Emacs configuration in docs/editors.md works: eglot connects and shows peer's findings.
+
+Emacs runs in batch mode (tests/editors/eglot_driver.el) with the documentation's elisp block
+loaded as it is; the test adds a workspace configuration naming the fake model, so a model
+finding arriving through Flymake also shows that eglot passes the `peer` settings. CI installs
+Debian's emacs-nox and elpa-eglot (.ci/editors); elsewhere the test is skipped without Emacs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fakes import openai as oa
+from fakes.server import FakeServer, Received, Reply
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCS = ROOT / "docs" / "editors.md"
+DRIVER = Path(__file__).with_name("eglot_driver.el")
+
+SOURCE = (
+    "def first_word(text):\n    words = text.split()\n    return words[1]\n\n\nprint('unclosed'\n"
+)
+INDEX = {
+    "severity": "warning",
+    "category": "bug",
+    "title": "the first word is at index 0",
+    "message": "words[1] is the second word.",
+    "excerpt": "return words[1]",
+    "line": 3,
+    "end_line": 3,
+    "confidence": 0.85,
+}
+
+
+def documented_config() -> str:
+    """The first elisp block of the Emacs section of docs/editors.md."""
+    text = DOCS.read_text(encoding="utf-8")
+    section = text[text.index("## Emacs") :]
+    match = re.search(r"```elisp\n(.*?)```", section, re.DOTALL)
+    assert match is not None, "docs/editors.md has no elisp block under ## Emacs"
+    return match.group(1)
+
+
+def review(received: Received) -> Reply:
+    user: str = received.json["messages"][-1]["content"]
+    findings = [INDEX] if "return words[1]" in user else []
+    text = json.dumps({"findings": findings})
+    return oa.stream([text]) if received.json.get("stream") else oa.ok(text)
+
+
+@pytest.mark.e2e
+def test_documented_eglot_configuration_connects_and_shows_findings(
+    tmp_path: Path, fake: FakeServer
+) -> None:
+    emacs = shutil.which("emacs")
+    if emacs is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI installs emacs-nox and elpa-eglot (.ci/editors); emacs is missing")
+        pytest.skip("Emacs is not installed (apt-get install emacs-nox elpa-eglot)")
+    fake.respond_with(review)
+    workspace = tmp_path / "workspace"
+    workspace.mkdir()
+    (workspace / ".git").mkdir()  # a project root for eglot
+    path = workspace / "app.py"
+    path.write_text(SOURCE, encoding="utf-8")
+    config_el = tmp_path / "config.el"
+    config_el.write_text(documented_config(), encoding="utf-8")
+    settings = {
+        "providers": [{"preset": "vllm", "id": "fake", "model": "m", "baseUrl": f"{fake.url}/v1"}],
+        "cacheDir": str(tmp_path / "cache"),
+        "auditLog": str(tmp_path / "audit.jsonl"),
+        "reviewOn": ["open"],
+        "ollamaAutodetect": False,
+    }
+    config = {
+        "config": str(config_el),
+        "settings": settings,
+        "file": str(path),
+        "expect": ["'(' was never closed", f"{INDEX['title']} ("],
+        "results": str(tmp_path / "results.json"),
+        "timeout": 20,
+    }
+    config_file = tmp_path / "config.json"
+    config_file.write_text(json.dumps(config), encoding="utf-8")
+    home = tmp_path / "home"
+    env = {
+        **os.environ,
+        "PEER_TEST_CONFIG": str(config_file),
+        # `peer-lsp`, as the documentation names it, from this interpreter's environment
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        "HOME": str(home),
+        "XDG_STATE_HOME": str(home / "state"),
+        "XDG_CACHE_HOME": str(home / "cache"),
+    }
+    done = subprocess.run(
+        [emacs, "--batch", "-l", str(DRIVER)],
+        env=env,
+        cwd=workspace,
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
+    )
+    results_file = tmp_path / "results.json"
+    assert results_file.exists(), f"Emacs wrote no results ({done.returncode}):\n{done.stderr}"
+    results: dict[str, Any] = json.loads(results_file.read_text(encoding="utf-8"))
+
+    assert results["failure"] is None, f"{results}\n{done.stderr[-3000:]}"
+    assert results["server"] == "peer-lsp"
+    assert results["command"] == ["peer-lsp"]
+    found = sorted((d["line"], d["text"]) for d in results["diagnostics"])
+    assert [line for line, _ in found] == [2, 5]
+    # eglot shows "source [code]: message"
+    assert re.fullmatch(
+        r"peer \[model:bug\]: the first word is at index 0 \(\d+% confident\)", found[0][1]
+    )
+    assert found[1][1] == "peer [syntax-error]: '(' was never closed"
