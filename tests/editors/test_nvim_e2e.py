@@ -237,9 +237,10 @@ def test_review_fix_and_fix_all_in_neovim(tmp_path: Path, fake: FakeServer, mode
     health = step(results, "health")["lines"]
     assert health[0] == "# peer: health"
     assert any(line.startswith("| fake | m | closed | 4 | 100% |") for line in health), health
-    checkhealth = step(results, "checkhealth")["text"]
-    assert "client" in checkhealth
-    assert "running" in checkhealth
+    checkhealth = step(results, "checkhealth")["text"].splitlines()
+    client = r"- (✅ )?OK client \d+"
+    assert any(re.match(rf"{client} running: .* -m peer_lsp serve", line) for line in checkhealth)
+    assert any(re.match(rf"{client}: peer: m 0% cached$", line) for line in checkhealth)
 
     assert results["new_globals"] == []
     tags = (tmp_path / "doc" / "tags").read_text(encoding="utf-8")

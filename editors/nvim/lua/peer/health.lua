@@ -39,14 +39,16 @@ function M.check()
   for _, client in ipairs(clients) do
     local command = type(client.config.cmd) == 'table' and table.concat(client.config.cmd, ' ') or '(function)'
     ok(('client %d running: %s'):format(client.id, command))
-  end
-  local status = peer.status(nil)
-  if status == nil then
-    info('no status reported yet')
-  elseif status.state == 'error' then
-    warn('a provider is failing: ' .. tostring(status.detail), { 'Run :PeerHealth for each provider' })
-  else
-    ok('status: ' .. peer.statusline())
+    local status = peer.client_status(client.id)
+    if status == nil then
+      info(('client %d: no status reported yet'):format(client.id))
+    elseif status.state == 'error' then
+      warn(('client %d: a provider is failing: %s'):format(client.id, tostring(status.detail)), {
+        'Run :PeerHealth for each provider',
+      })
+    else
+      ok(('client %d: %s'):format(client.id, peer.describe(status)))
+    end
   end
 end
 

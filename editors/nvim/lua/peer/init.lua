@@ -215,6 +215,13 @@ function M.status(bufnr)
   return nil
 end
 
+--- The last status one client reported (nil if none yet).
+---@param client_id integer
+---@return table|nil
+function M.client_status(client_id)
+  return statuses[client_id]
+end
+
 --- A short statusline text: "peer: gpt-4o-mini 73% cached", "peer: reviewing (2)",
 --- "peer: gpt-4o-mini failing", "peer: local"; "" where peer is not attached.
 ---@param opts table|nil { escape = true } doubles '%' for statusline expressions that are
@@ -225,7 +232,17 @@ function M.statusline(opts)
   if #M.clients(bufnr) == 0 then
     return ''
   end
-  local status = M.status(bufnr)
+  local line = M.describe(M.status(bufnr))
+  if opts and opts.escape then
+    line = line:gsub('%%', '%%%%')
+  end
+  return line
+end
+
+--- The statusline text of a status (nil: not reported yet).
+---@param status table|nil
+---@return string
+function M.describe(status)
   local line
   if status == nil or status.state == 'starting' then
     line = 'peer: starting'
@@ -245,9 +262,6 @@ function M.statusline(opts)
         line = line .. (' %d%% cached'):format(math.floor(rate * 100 + 0.5))
       end
     end
-  end
-  if opts and opts.escape then
-    line = line:gsub('%%', '%%%%')
   end
   return line
 end
