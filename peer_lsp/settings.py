@@ -132,6 +132,21 @@ class Settings:
     a second opinion on findings between minConfidence and preferredConfidence; it moves their
     confidence up or down. Nothing is asked when that route is the review route."""
 
+    disable_rules: tuple[str, ...] = ()
+    """Local rules turned off: rule ids (py-eval), categories (security, bug, performance,
+    maintainability) or all. See docs/rules.md."""
+
+    enable_rules: tuple[str, ...] = ()
+    """Local rules turned on, by id or category, also those off by default; an id here wins
+    over its category in disableRules."""
+
+    rule_severity: Mapping[str, str] = field(default_factory=dict)
+    """Severity per rule id or category, e.g. {"py-eval": "error", "maintainability": "hint"};
+    an id wins over its category."""
+
+    complexity_threshold: int = 15
+    """Functions whose cyclomatic complexity is above this get a complexity finding."""
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -171,11 +186,13 @@ _BOUNDS: dict[str, tuple[float, float]] = {
     "review_debounce_ms": (0, 600_000),
     "max_reviews_per_file": (1, 64),
     "max_reviews_in_flight": (1, 256),
+    "complexity_threshold": (1, 1000),
 }
 _CHOICES: dict[str, tuple[str, ...]] = {
     "log_level": LOG_LEVELS,
     "fail_on": SEVERITIES,
     "review_on": ("open", "save", "idle", "manual"),
+    "rule_severity": SEVERITIES,
 }
 _KINDS: dict[str, type] = {
     "log_level": str,
@@ -200,7 +217,13 @@ _KINDS: dict[str, type] = {
     "max_reviews_per_file": int,
     "max_reviews_in_flight": int,
     "verify_medium_confidence": bool,
+    "disable_rules": tuple,
+    "enable_rules": tuple,
+    "rule_severity": dict,
+    "complexity_threshold": int,
 }
+_RULE_SELECTORS = frozenset({"disable_rules", "enable_rules", "rule_severity"})
+"""Settings whose names must be rule ids, rule categories or "all" (docs/rules.md)."""
 
 SPECS: tuple[_Spec, ...] = tuple(
     _Spec(
@@ -220,6 +243,10 @@ def _loose(key: str) -> str:
 
 
 def _expected(spec: _Spec) -> str:
+    if spec.kind is dict:
+        return "a table of rule id or category to " + ", ".join(spec.choices)
+    if spec.attr in _RULE_SELECTORS:
+        return "a list of rule ids or categories (see `peer rules`)"
     if spec.choices:
         return "one of " + ", ".join(spec.choices)
     if spec.kind is tuple and spec.choices:
@@ -240,8 +267,25 @@ def _expected(spec: _Spec) -> str:
     return noun
 
 
+def _known_selectors(names: list[object]) -> bool:
+    """Whether every name is a rule id, a rule category or "all" (case-insensitive)."""
+    from peer_lsp.rules.catalog import is_selector  # the catalog only when rules are named
+
+    return all(isinstance(name, str) and is_selector(name) for name in names)
+
+
 def _convert(spec: _Spec, value: object) -> object:
     """The typed value, or raise ValueError."""
+    if spec.attr in _RULE_SELECTORS:
+        names = list(value) if isinstance(value, list | tuple | Mapping) else [value]
+        if not _known_selectors(names):
+            raise ValueError
+    if spec.kind is dict:
+        if not isinstance(value, Mapping) or not all(
+            isinstance(v, str) and v.lower() in SEVERITIES for v in value.values()
+        ):
+            raise ValueError
+        return {str(k).lower(): str(v).lower() for k, v in value.items()}
     if spec.kind is tuple:
         items = [value] if isinstance(value, str) else value
         if not isinstance(items, list | tuple) or not all(isinstance(v, str) for v in items):
@@ -413,7 +457,9 @@ def reference_table() -> str:
     rows = ["| key | type | default | meaning |", "|---|---|---|---|"]
     for spec in SPECS:
         default = getattr(defaults, spec.attr)
-        if isinstance(default, tuple) and all(isinstance(item, str) for item in default):
+        if isinstance(default, Mapping):
+            shown = "{}" if not default else str(dict(default))
+        elif isinstance(default, tuple) and all(isinstance(item, str) for item in default):
             shown = "[" + ", ".join(f'"{item}"' for item in default) + "]"
         elif isinstance(default, str):
             shown = f'"{default}"'

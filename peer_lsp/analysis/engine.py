@@ -1,8 +1,8 @@
 """The engine both front doors share: documents in, findings out.
 
 The server feeds it editor events; `peer check` feeds it files. Findings are kept per
-document and per producer, so each producer replaces only its own (syntax now; local rules
-and model reviews join later) and the merged list is what the editor sees.
+document and per producer, so each producer replaces only its own (syntax, local rules; model
+findings live with their units in `ReviewStore`) and the merged list is what the editor sees.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from peer_lsp.analysis.syntax_findings import syntax_findings
 from peer_lsp.documents.positions import Encoding
 from peer_lsp.documents.store import Document, DocumentStore, EditResult, TextChange
 from peer_lsp.log import log_context
+from peer_lsp.rules.producer import RuleProducer
 from peer_lsp.settings import Settings
 
 if typing.TYPE_CHECKING:
@@ -29,6 +30,7 @@ if typing.TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SYNTAX = "syntax"
+RULES = "rules"
 MODEL = "model"
 
 
@@ -92,6 +94,8 @@ class Engine:
         self.settings = settings or Settings()
         self.documents = DocumentStore()
         self.reviews = ReviewStore()
+        self.rules = RuleProducer()
+        """Local rule findings, cached per unit: only changed units run the queries again."""
         self.dismissed: set[str] = set()
         """Fingerprints of findings the user dismissed: not raised again for the same code."""
         self._findings: dict[str, dict[str, list[Finding]]] = {}
@@ -144,6 +148,7 @@ class Engine:
         self.documents.close(uri)
         self._findings.pop(uri, None)
         self.reviews.forget(uri)
+        self.rules.forget(uri)
 
     def findings(self, uri: str) -> list[Finding]:
         """Current findings of an open document: every producer's, plus the model reviews
@@ -178,6 +183,7 @@ class Engine:
             producers.clear()
             return
         producers[SYNTAX] = syntax_findings(document)
+        producers[RULES] = self.rules.findings(document, self.settings)
 
 
 def analyse_text(

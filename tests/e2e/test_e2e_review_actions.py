@@ -216,6 +216,7 @@ async def start(
         "reviewOn": ["open", "idle"],
         "reviewDebounceMs": 50,
         "ollamaAutodetect": False,
+        "disableRules": ["all"],  # model findings only: local rules are tested on their own
         **extra,
     }
     params = initialize_params(capabilities("visual_studio_code"), root)

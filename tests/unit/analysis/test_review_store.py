@@ -5,6 +5,7 @@ from __future__ import annotations
 from peer_lsp.analysis.engine import Engine
 from peer_lsp.analysis.findings import Category, Finding, Fix, Severity, Span, TextEdit
 from peer_lsp.documents.store import TextChange
+from peer_lsp.settings import Settings
 
 URI = "file:///m.py"
 SOURCE = "def a():\n    return 1\n\n\ndef b():\n    return eval(x)\n"
@@ -30,7 +31,7 @@ def model_finding(engine: Engine, excerpt: str, confidence: float = 0.9) -> Find
 
 
 def open_engine() -> Engine:
-    engine = Engine()
+    engine = Engine(Settings(disable_rules=("all",)))  # model findings only
     engine.open(URI, SOURCE, "python", 1)
     return engine
 

@@ -3,7 +3,8 @@ a fake that finds `eval` in the unit that calls it.
 
 The fake is the real local HTTP server of tests/fakes, playing an OpenAI-compatible vendor
 (preset ``vllm``); the settings go through a ``.peer.toml`` in the test's folder, with the
-cache and the audit log there too, and no Ollama autodetection.
+cache and the audit log there too, no Ollama autodetection, and the local rules off (the
+`eval` the fake finds is also what ``py-eval`` reports; tests/unit/rules tests the rules).
 """
 
 from __future__ import annotations
@@ -77,6 +78,7 @@ def configure(folder: Path, fake: FakeServer | None, **extra: object) -> Path:
         "cacheDir": str(folder / "cache"),
         "auditLog": str(folder / "audit.jsonl"),
         "ollamaAutodetect": False,
+        "disableRules": ["all"],  # model and syntax findings only: rules have their own tests
         **extra,
     }
     lines = [f"{key} = {json.dumps(value)}" for key, value in settings.items()]

@@ -26,6 +26,17 @@ EXPECTED_EXAMPLES = {
     ("examples/java/Account.java", 22, 40, "syntax-error"),
     ("examples/javascript/cart.js", 33, 25, "syntax-error"),
     ("examples/python/broken_parser.py", 35, 45, "syntax-error"),
+    ("examples/python/reports.py", 14, 25, "py-sql-format"),
+    ("examples/python/reports.py", 17, 24, "py-mutable-default"),
+    ("examples/python/reports.py", 25, 8, "py-none-comparison"),
+    ("examples/python/reports.py", 35, 5, "py-bare-except"),
+}
+EXPECTED_SEVERITIES = {
+    "syntax-error": "error",
+    "py-sql-format": "error",
+    "py-mutable-default": "warning",
+    "py-none-comparison": "warning",
+    "py-bare-except": "warning",
 }
 EXAMPLE_FILES = 8  # seven sources and README.md
 LOCAL_ONLY_LINE = f"peer check: {LOCAL_ONLY}\n"  # no provider configured in these tests
@@ -78,11 +89,12 @@ def test_examples_text(in_repo: None, capsys: pytest.CaptureFixture[str]) -> Non
     for line in lines:
         where, rest = line.split(": ", 1)
         path, row, column = where.rsplit(":", 2)
-        assert rest.startswith("error[syntax-error] ")
-        parsed.add((Path(path).as_posix(), int(row), int(column), "syntax-error"))
+        severity, rule = rest.split("] ", 1)[0].split("[")
+        assert EXPECTED_SEVERITIES[rule] == severity
+        parsed.add((Path(path).as_posix(), int(row), int(column), rule))
     assert parsed == EXPECTED_EXAMPLES
     assert len(lines) == len(EXPECTED_EXAMPLES)
-    assert summary == f"3 findings (3 errors) in {EXAMPLE_FILES} files"
+    assert summary == f"7 findings (4 errors, 3 warnings) in {EXAMPLE_FILES} files"
     assert "missing ';'" in out
     assert "'(' was never closed" in out
     assert (code, err) == (1, LOCAL_ONLY_LINE)
@@ -98,16 +110,19 @@ def test_examples_json(in_repo: None, capsys: pytest.CaptureFixture[str]) -> Non
     } == EXPECTED_EXAMPLES
     for finding in document["findings"]:
         assert set(finding) == JSON_FIELDS
-        assert finding["severity"] == "error"
-        assert finding["category"] == "syntax"
-        assert finding["source"] == "syntax"
+        assert finding["severity"] == EXPECTED_SEVERITIES[finding["rule"]]
+        if finding["rule"] == "syntax-error":
+            assert (finding["category"], finding["source"]) == ("syntax", "syntax")
+        else:
+            assert finding["source"] == f"rule:{finding['rule']}"
+            assert finding["category"] in ("security", "bug")
         assert finding["endLine"] >= finding["line"]
         assert 0.0 <= finding["confidence"] <= 1.0
     assert document["summary"] == {
         "files": EXAMPLE_FILES,
         "skipped": 0,
-        "findings": 3,
-        "bySeverity": {"error": 3, "warning": 0, "info": 0, "hint": 0},
+        "findings": 7,
+        "bySeverity": {"error": 4, "warning": 3, "info": 0, "hint": 0},
     }
 
 

@@ -16,6 +16,7 @@ from peer_lsp.llm.types import Finish, LLMRequest, LLMResponse, Task, Usage
 from peer_lsp.review.confidence import Assessment, Evidence, calibrate
 from peer_lsp.review.pipeline import findings_from_answer
 from peer_lsp.review.second_opinion import ask_another_model, opinion_of
+from peer_lsp.settings import Settings
 
 if typing.TYPE_CHECKING:
     from peer_lsp.llm.router import Router
@@ -59,7 +60,7 @@ class StubRouter:
 
 def reviewed() -> tuple[Engine, Finding]:
     """An engine whose unit ``b`` was reviewed by model "first", with one finding."""
-    engine = Engine()
+    engine = Engine(Settings(disable_rules=("all",)))  # model findings only
     document = engine.open(URI, SOURCE, "python", 1)
     unit = document.units[1]
     outcome = findings_from_answer(answer(EVAL), document, unit)

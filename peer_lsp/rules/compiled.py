@@ -1,0 +1,96 @@
+"""The rules of one grammar as one compiled query, built on first use and kept.
+
+Every rule's patterns for a grammar are joined into a single query, so a range of a document
+is walked once whatever the number of rules; each pattern remembers the rule it came from.
+Compiling is the expensive step (milliseconds per grammar), so it happens once per grammar
+per process, when the first document of that grammar is analysed.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import typing
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from peer_lsp.rules.catalog import rules_for
+from peer_lsp.rules.model import REPORT
+from peer_lsp.rules.predicates import CUSTOM_PREDICATES
+from peer_lsp.rules.queries import rule_source
+from peer_lsp.syntax.languages import get_language
+
+if typing.TYPE_CHECKING:
+    from tree_sitter import Query
+
+    from peer_lsp.rules.model import Rule
+
+_BUILTIN_PREDICATES = frozenset(
+    {"eq?", "not-eq?", "any-eq?", "any-not-eq?", "match?", "not-match?", "any-match?"}
+    | {"any-not-match?", "any-of?", "not-any-of?", "is?", "is-not?", "set!"}
+)
+_PREDICATE = re.compile(r"\(#([\w?!-]+)")
+
+
+class RuleQueryError(ValueError):
+    """A rule's patterns do not compile for a grammar it declares (a bug in the rule)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRules:
+    """One grammar's query and, for each pattern index, the rule that owns it."""
+
+    grammar: str
+    query: Query
+    owners: tuple[Rule, ...]
+
+
+def _check_source(rule: Rule, grammar: str, source: str) -> None:
+    for name in _PREDICATE.findall(source):
+        if name not in _BUILTIN_PREDICATES and name not in CUSTOM_PREDICATES:
+            raise RuleQueryError(f"{rule.id} ({grammar}): unknown predicate #{name}")
+    if f"@{REPORT}" not in source:
+        raise RuleQueryError(f"{rule.id} ({grammar}): no @{REPORT} capture")
+
+
+def _compile(grammar: str, rule: Rule, source: str) -> Query:
+    from tree_sitter import Query
+
+    try:
+        return Query(get_language(grammar), source)
+    except Exception as error:  # tree-sitter raises QueryError and friends
+        raise RuleQueryError(f"{rule.id} ({grammar}): {error}") from None
+
+
+@functools.cache
+def compiled_rules(grammar: str) -> CompiledRules | None:
+    """The compiled query of every query rule of ``grammar``; None when it has none."""
+    from tree_sitter import Query
+
+    rules = [rule for rule in rules_for(grammar) if rule.uses_query]
+    chunks: list[str] = []
+    starts: list[int] = []
+    offset = 0
+    for rule in rules:
+        source = rule_source(grammar, rule.id)
+        if source is None:
+            raise RuleQueryError(f"{rule.id}: no queries/{grammar}/{rule.id}.scm")
+        _check_source(rule, grammar, source)
+        starts.append(offset)
+        chunk = source if source.endswith("\n") else source + "\n"
+        chunks.append(chunk)
+        offset += len(chunk.encode("utf-8"))
+    if not rules:
+        return None
+    joined = "".join(chunks)
+    try:
+        query = Query(get_language(grammar), joined)
+    except Exception:
+        for rule, chunk in zip(rules, chunks, strict=True):
+            _compile(grammar, rule, chunk)  # raises naming the rule at fault
+        raise
+    owners = tuple(
+        rules[bisect_right(starts, query.start_byte_for_pattern(index)) - 1]
+        for index in range(query.pattern_count)
+    )
+    return CompiledRules(grammar, query, owners)

@@ -1,0 +1,260 @@
+"""The local rules for Java. Patterns: ``queries/java/<rule-id>.scm``."""
+
+from __future__ import annotations
+
+import itertools
+import typing
+
+from peer_lsp.analysis.findings import Category, Severity
+from peer_lsp.rules.model import Edit, Match, Rule
+from peer_lsp.rules.predicates import (
+    arguments_of,
+    enclosing_scope,
+    is_built_string,
+    mentions_password,
+    name_of_target,
+    string_value,
+    text,
+)
+from peer_lsp.rules.python_rules import is_token_name
+
+if typing.TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from tree_sitter import Node
+
+JAVA = ("java",)
+_S, _B = Category.SECURITY, Category.BUG
+_ERROR, _WARNING = Severity.ERROR, Severity.WARNING
+
+_COMMENTS = ("line_comment", "block_comment")
+
+
+def _trusts_everything(match: Match) -> bool:
+    """A trust check with an empty body, or a ``verify`` whose body is ``return true;``."""
+    body = match.node("body")
+    if body is None:
+        return True
+    statements = [child for child in body.named_children if child.type not in _COMMENTS]
+    if match.text(match.report) == "verify":
+        return len(statements) == 1 and statements[0].type == "return_statement"
+    return not statements
+
+
+def _equals_literal(match: Match) -> Sequence[Edit]:
+    """``x == "a"`` → ``"a".equals(x)``; ``x != "a"`` → ``!"a".equals(x)``."""
+    literal, other = match.node("literal"), match.node("other")
+    assert literal is not None
+    assert other is not None
+    negated = match.text("op") == "!="
+    call = f"{'!' if negated else ''}{match.text(literal)}.equals({match.text(other)})"
+    report = match.report
+    return [Edit(report.start_byte, report.end_byte, call)]
+
+
+_SHELLS = frozenset({"sh", "bash", "/bin/sh", "/bin/bash", "zsh", "cmd", "cmd.exe"})
+
+
+def _shell_with_built_command(match: Match) -> bool:
+    """``new ProcessBuilder("sh", "-c", cmd)`` with ``cmd`` built at run time."""
+    args = arguments_of(match.report)
+    if len(args) < 3 or args[0].type != "string_literal":
+        return False
+    if string_value(args[0], match.data) not in _SHELLS:
+        return False
+    for flag, command in itertools.pairwise(args[1:]):
+        if string_value(flag, match.data) in ("-c", "/c", "/C"):
+            return is_built_string(command, match.grammar, match.data)
+    return False
+
+
+def _shell_check(match: Match) -> bool:
+    if match.report.type == "object_creation_expression":
+        return _shell_with_built_command(match)
+    return True
+
+
+def _about_passwords(match: Match) -> bool:
+    """The method that picks the digest handles a password."""
+    return mentions_password(enclosing_scope(match.report, match.grammar), match.data)
+
+
+_TARGETS = frozenset({"variable_declarator", "assignment_expression", "return_statement"})
+_STOP = frozenset({"block", "method_declaration", "lambda_expression", "class_body"})
+
+
+def _random_for_secret(match: Match) -> bool:
+    node: Node | None = match.report
+    while node is not None and node.type not in _TARGETS:
+        if node.type in _STOP:
+            return False
+        node = node.parent
+    if node is None:
+        return False
+    if node.type == "return_statement":
+        name = enclosing_scope(node, match.grammar).child_by_field_name("name")
+        return name is not None and is_token_name(text(name, match.data))
+    target = node.child_by_field_name("name") or node.child_by_field_name("left")
+    return target is not None and is_token_name(name_of_target(target, match.data))
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        id="java-sql-format",
+        languages=JAVA,
+        category=_S,
+        severity=_ERROR,
+        confidence=0.8,
+        title="SQL built by string concatenation",
+        message="SQL built by concatenation is passed to `{method}`: use a PreparedStatement"
+        " with `?` parameters",
+        explanation=(
+            "The query text is concatenated (or `String.format`ted) from values, so a quote in"
+            " them changes the statement (SQL injection).\n\n"
+            '**Fix:** `PreparedStatement ps = conn.prepareStatement("SELECT * FROM t WHERE id'
+            ' = ?"); ps.setLong(1, id);` (JPA: named parameters, `setParameter`).\n\n'
+            "Reference: CWE-89 (SQL Injection)."
+        ),
+        references=("CWE-89",),
+    ),
+    Rule(
+        id="java-deserialization",
+        languages=JAVA,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.65,
+        title="Java deserialization of a stream",
+        message="`{type}` can instantiate any class on the classpath from the stream: never"
+        " read untrusted data with it",
+        explanation=(
+            "`ObjectInputStream.readObject()` and `XMLDecoder.readObject()` build whatever"
+            " object graph the stream describes, running constructors and `readObject`"
+            ' methods of library classes ("gadget chains") on the way: untrusted bytes mean'
+            " remote code execution.\n\n"
+            "**Fix:** exchange data as JSON or Protocol Buffers; if Java serialization is"
+            " unavoidable, set an allow-list with `ObjectInputFilter` (Java 9+) before"
+            " reading.\n\n"
+            "Reference: CWE-502 (Deserialization of Untrusted Data)."
+        ),
+        references=("CWE-502",),
+    ),
+    Rule(
+        id="java-shell-injection",
+        languages=JAVA,
+        category=_S,
+        severity=_ERROR,
+        confidence=0.8,
+        title="Command built from interpolated input",
+        message="A command line built at run time is run: a space, `;` or `$(...)` in the"
+        " values changes what runs",
+        explanation=(
+            "`Runtime.exec(String)` splits the string on spaces, and `sh -c` hands it to a"
+            " shell: values concatenated into the command can add arguments or, through the"
+            " shell, whole commands.\n\n"
+            '**Fix:** `new ProcessBuilder("git", "log", branch)` with one argument per'
+            " value and no shell.\n\n"
+            "Reference: CWE-78 (OS Command Injection)."
+        ),
+        references=("CWE-78",),
+        check=_shell_check,
+    ),
+    Rule(
+        id="java-tls-trust-all",
+        languages=JAVA,
+        category=_S,
+        severity=_ERROR,
+        confidence=0.85,
+        title="TLS trust manager or hostname verifier that accepts everything",
+        message="This accepts every certificate or host name: anyone on the network path can"
+        " impersonate the server",
+        explanation=(
+            "An `X509TrustManager` whose `checkServerTrusted` does nothing, or a"
+            " `HostnameVerifier` that returns `true` (`NoopHostnameVerifier`,"
+            " `ALLOW_ALL_HOSTNAME_VERIFIER`), turns TLS into encryption with a stranger: a"
+            " man in the middle presents any certificate and is believed.\n\n"
+            "**Fix:** use the default trust manager and verifier; for a private CA, load it"
+            " into a `KeyStore` and build the `TrustManagerFactory` from it.\n\n"
+            "Reference: CWE-295 (Improper Certificate Validation)."
+        ),
+        references=("CWE-295",),
+        check=_trusts_everything,
+    ),
+    Rule(
+        id="java-string-reference-equality",
+        languages=JAVA,
+        category=_B,
+        severity=_ERROR,
+        confidence=0.9,
+        title="String compared with == or !=",
+        message="`{op}` compares String references, not contents: use `.equals()`",
+        explanation=(
+            "`==` on objects tests whether both sides are the same object. Two equal strings"
+            " built at run time (read from input, concatenated, substringed) are different"
+            ' objects, so `name == "admin"` is usually false even when the text matches.\n\n'
+            '**Fix:** `"admin".equals(name)` (literal first, so a null `name` is simply not'
+            " equal), or `Objects.equals(a, b)`.\n\n"
+            "Reference: CWE-597 (Use of Wrong Operator in String Comparison)."
+        ),
+        references=("CWE-597",),
+        fix=_equals_literal,
+        fix_title="Use `{new}`",
+    ),
+    Rule(
+        id="java-hardcoded-secret",
+        languages=JAVA,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.7,
+        title="Hard-coded credential",
+        message="A credential is written in the code (`{name}`): read it from the environment"
+        " or a secret store",
+        explanation=(
+            "A password or key in the source is readable by everyone with the repository, its"
+            " history or the jar (`javap -constants` prints it), and cannot be rotated without"
+            " a release.\n\n"
+            '**Fix:** `System.getenv("DB_PASSWORD")`, a vault, or an externalized'
+            " configuration property; rotate the value that was committed.\n\n"
+            "Reference: CWE-798 (Use of Hard-coded Credentials)."
+        ),
+        references=("CWE-798",),
+    ),
+    Rule(
+        id="java-weak-password-hash",
+        languages=JAVA,
+        category=_S,
+        severity=_ERROR,
+        confidence=0.75,
+        title="Fast hash used for a password",
+        message="`MessageDigest` {algorithm} is a fast hash: passwords need a slow, salted"
+        " password hash",
+        explanation=(
+            "A method that handles a password picks MD5, SHA-1 or a plain SHA-2 digest. These"
+            " are built for speed, so leaked hashes are brute-forced quickly.\n\n"
+            '**Fix:** PBKDF2 (`SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")` with a'
+            " random salt and 600,000 iterations), or bcrypt/argon2 (Spring Security's"
+            " `PasswordEncoder`).\n\n"
+            "Reference: CWE-916 (Password Hash With Insufficient Computational Effort)."
+        ),
+        references=("CWE-916", "CWE-328"),
+        check=_about_passwords,
+    ),
+    Rule(
+        id="java-random-secret",
+        languages=JAVA,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.75,
+        title="java.util.Random used for a secret",
+        message="`{report}` is predictable: use `SecureRandom` for tokens, passwords and keys",
+        explanation=(
+            "`java.util.Random` and `Math.random()` are linear congruential generators: two"
+            " outputs reveal the seed and every later value. Tokens or passwords made with"
+            " them can be predicted.\n\n"
+            "**Fix:** `SecureRandom` (`new SecureRandom().nextBytes(buf)`), then encode with"
+            " `Base64.getUrlEncoder()`.\n\n"
+            "Reference: CWE-338 (Use of Cryptographically Weak PRNG)."
+        ),
+        references=("CWE-338",),
+        check=_random_for_secret,
+    ),
+)

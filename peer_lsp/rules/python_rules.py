@@ -1,0 +1,719 @@
+"""The local rules for Python: declarations, with the checks and fixes queries cannot express.
+
+Patterns: ``queries/python/<rule-id>.scm``.
+"""
+
+from __future__ import annotations
+
+import re
+import typing
+
+from peer_lsp.analysis.findings import Category, Severity
+from peer_lsp.rules.model import Edit, Match, Rule
+from peer_lsp.rules.predicates import (
+    arguments_of,
+    enclosing_scope,
+    identifier_words,
+    mentions_password,
+    name_of_target,
+    text,
+)
+
+if typing.TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from tree_sitter import Node
+
+PY = ("python",)
+_S, _B = Category.SECURITY, Category.BUG
+_ERROR, _WARNING, _INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+
+# -- checks and fixes ------------------------------------------------------------------------
+
+
+def _none_beside_operator(match: Match) -> bool:
+    """The ``==``/``!=`` is right next to the ``None`` (in a chain, only that link counts)."""
+    op, none = match.node("op"), match.node("none")
+    if op is None or none is None:
+        return False
+    return none in (op.next_sibling, op.prev_sibling)
+
+
+def _identity_test(match: Match) -> Sequence[Edit]:
+    op = match.node("op")
+    assert op is not None
+    return [Edit(op.start_byte, op.end_byte, "is" if match.text(op) == "==" else "is not")]
+
+
+def _equality_test(match: Match) -> Sequence[Edit]:
+    op = match.node("op")
+    assert op is not None
+    return [Edit(op.start_byte, op.end_byte, "==" if match.text(op) == "is" else "!=")]
+
+
+def _literal_beside_operator(match: Match) -> bool:
+    op, literal = match.node("op"), match.node("literal")
+    if op is None or literal is None:
+        return False
+    return literal in (op.next_sibling, op.prev_sibling)
+
+
+def _unwrap_tuple(match: Match) -> Sequence[Edit]:
+    """``assert (x, "m")`` → ``assert x, "m"``: the parentheses go."""
+    report = match.report
+    items = [item for item in report.named_children if item.type != "comment"]
+    if not items:
+        return []
+    inner = match.data[items[0].start_byte : items[-1].end_byte].decode("utf-8", "replace")
+    if "\n" in inner:
+        return []  # a multi-line tuple would need a continuation; leave it to the reader
+    return [Edit(report.start_byte, report.end_byte, inner)]
+
+
+def _swallows(match: Match) -> bool:
+    """The handler does not re-raise (a ``raise`` anywhere in it, outside nested functions),
+    no earlier handler of the same ``try`` lets KeyboardInterrupt and SystemExit through,
+    and an explicit ``except BaseException`` does nothing but ``pass``."""
+    handler = match.node("handler")
+    clause = match.report.parent
+    if handler is None or clause is None:
+        return False
+    if match.text(match.report) == "BaseException" and not _only_pass(handler):
+        return False  # catching everything on purpose, and doing something about it
+    sibling = clause.prev_named_sibling
+    while sibling is not None and sibling.type == "except_clause":
+        header = match.data[sibling.start_byte : sibling.end_byte].split(b":", 1)[0]
+        if b"KeyboardInterrupt" in header or b"SystemExit" in header:
+            return False
+        sibling = sibling.prev_named_sibling
+    stack = list(handler.named_children)
+    while stack:
+        node = stack.pop()
+        if node.type == "raise_statement":
+            return False
+        if node.type in ("function_definition", "class_definition", "lambda"):
+            continue
+        stack.extend(node.named_children)
+    return True
+
+
+def _only_pass(block: Node) -> bool:
+    statements = [n for n in block.named_children if n.type != "comment"]
+    return all(
+        n.type in ("pass_statement", "continue_statement")
+        or (n.type == "expression_statement" and n.named_children[0].type == "ellipsis")
+        for n in statements
+    )
+
+
+_MUTATORS = frozenset(
+    {"append", "extend", "insert", "add", "update", "setdefault", "pop", "popitem", "remove"}
+    | {"discard", "clear", "sort", "reverse", "appendleft", "extendleft", "__setitem__"}
+)
+
+
+_CACHE_NAMES = re.compile(r"cache|memo|seen|registry", re.IGNORECASE)
+
+
+def _default_is_shared(match: Match) -> bool:
+    """The function changes the default, keeps it (``self.x = items``) or returns it.
+
+    Parameters named with a leading underscore or as a cache (``_state=[0]``, ``cache={}``,
+    ``seen=set()``) are taken to be shared on purpose, and read-only defaults are harmless, so
+    neither is reported.
+    """
+    parameter = match.report.parent
+    if parameter is None:
+        return False
+    name_node = parameter.child_by_field_name("name")
+    if name_node is None:
+        return False
+    name = match.text(name_node)
+    if name.startswith("_") or _CACHE_NAMES.search(name):
+        return False
+    function = parameter.parent.parent if parameter.parent is not None else None
+    body = function.child_by_field_name("body") if function is not None else None
+    return body is not None and _shares(body, name, match.data)
+
+
+def _shares(body: Node, name: str, data: bytes) -> bool:
+    raw = name.encode("utf-8")
+    stack = [body]
+    while stack:
+        node = stack.pop()
+        kind = node.type
+        if kind in ("function_definition", "class_definition", "lambda"):
+            continue
+        if kind == "call":
+            function = node.child_by_field_name("function")
+            if function is not None and function.type == "attribute":
+                obj = function.child_by_field_name("object")
+                attribute = function.child_by_field_name("attribute")
+                if (
+                    obj is not None
+                    and attribute is not None
+                    and text(obj, data) == name
+                    and text(attribute, data) in _MUTATORS
+                ):
+                    return True
+        elif kind in ("assignment", "augmented_assignment"):
+            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            if left is not None and left.type == "subscript":
+                value = left.child_by_field_name("value")
+                if value is not None and data[value.start_byte : value.end_byte] == raw:
+                    return True
+            if kind == "augmented_assignment" and left is not None and text(left, data) == name:
+                return True
+            if (
+                kind == "assignment"
+                and left is not None
+                and left.type == "attribute"
+                and right is not None
+                and data[right.start_byte : right.end_byte] == raw
+            ):
+                return True
+        elif kind in ("return_statement", "yield"):
+            value = node.named_children[0] if node.named_child_count else None
+            if value is not None and data[value.start_byte : value.end_byte] == raw:
+                return True
+        elif kind == "delete_statement" and raw + b"[" in data[node.start_byte : node.end_byte]:
+            return True
+        stack.extend(node.named_children)
+    return False
+
+
+def _catch_exception(match: Match) -> Sequence[Edit]:
+    """``except:`` → ``except Exception:``; ``except BaseException`` → ``except Exception``."""
+    report = match.report
+    if match.text(report) == "except":
+        return [Edit(report.end_byte, report.end_byte, " Exception")]
+    return [Edit(report.start_byte, report.end_byte, "Exception")]
+
+
+_UNSAFE_LOADERS = re.compile(r"(^|\.)C?(Unsafe|Full)?Loader$")
+
+
+def _yaml_unsafe(match: Match) -> bool:
+    fn = match.text("fn")
+    if fn in ("unsafe_load", "unsafe_load_all", "full_load", "full_load_all"):
+        return True
+    args = arguments_of(match.report)
+    loader: Node | None = None
+    for arg in args:
+        if (
+            arg.type == "keyword_argument"
+            and match.text(arg.child_by_field_name("name")) == "Loader"
+        ):
+            loader = arg.child_by_field_name("value")
+    positional = [a for a in args if a.type not in ("keyword_argument", "comment")]
+    if loader is None and len(positional) > 1:
+        loader = positional[1]
+    if any(a.type in ("dictionary_splat", "list_splat") for a in args):
+        return False  # the loader may come in **kwargs
+    if loader is None:
+        return True
+    return _UNSAFE_LOADERS.search("".join(match.text(loader).split())) is not None
+
+
+def _yaml_safe_fix(match: Match) -> Sequence[Edit] | None:
+    """``yaml.load(s)`` → ``yaml.safe_load(s)`` when no loader is given at all."""
+    fn = match.node("fn")
+    assert fn is not None
+    args = arguments_of(match.report)
+    if match.text(fn) not in ("load", "load_all") or len(args) != 1:
+        return None
+    if args[0].type in ("keyword_argument", "list_splat", "dictionary_splat"):
+        return None
+    return [Edit(fn.start_byte, fn.end_byte, "safe_" + match.text(fn))]
+
+
+def _weak_hash_of_password(match: Match) -> bool:
+    fn = match.text("fn")
+    args = arguments_of(match.report)
+    if fn == "new":
+        if not args:
+            return False
+        name = match.text(args[0]).strip("\"'").lower().replace("-", "").replace("_", "")
+        if name not in _FAST_HASHES:
+            return False
+        args = args[1:]
+    if any(a.type == "keyword_argument" and match.text(a) == "usedforsecurity=False" for a in args):
+        return False
+    return any(mentions_password(a, match.data) for a in args if a.type != "keyword_argument")
+
+
+_FAST_HASHES = frozenset(
+    {"md5", "sha1", "sha224", "sha256", "sha384", "sha512", "blake2b", "blake2s"}
+    | {"sha3224", "sha3256", "sha3384", "sha3512"}
+)
+
+_TOKEN_WORDS = re.compile(
+    r"(?:^|_)(?:token|secret|password|passwd|pwd|nonce|salt|otp|csrf|session_?id|api_?key"
+    r"|apikey|auth_?code|reset_?code|verification_?code|activation_?code|invite_?code)(?:_|$)"
+)
+
+
+def is_token_name(name: str) -> bool:
+    """Whether a variable or function name says it holds a secret token (shared with JS)."""
+    return _TOKEN_WORDS.search(identifier_words(name)) is not None
+
+
+_STATEMENTS = frozenset(
+    {"assignment", "augmented_assignment", "return_statement", "expression_statement"}
+)
+
+
+def _random_for_secret(match: Match) -> bool:
+    """The random value ends up in a token-like name, or is returned by a token-like function."""
+    node: Node | None = match.report
+    while node is not None and node.type not in _STATEMENTS:
+        if node.type in ("function_definition", "lambda", "module", "block"):
+            return False
+        node = node.parent
+    if node is None:
+        return False
+    if node.type == "expression_statement" and node.named_child_count:
+        node = node.named_children[0]
+    if node.type in ("assignment", "augmented_assignment"):
+        target = node.child_by_field_name("left")
+        return target is not None and is_token_name(name_of_target(target, match.data))
+    if node.type == "return_statement":
+        scope = enclosing_scope(node, match.grammar)
+        name = scope.child_by_field_name("name")
+        return name is not None and is_token_name(text(name, match.data))
+    return False
+
+
+def _world_writable(match: Match) -> bool:
+    try:
+        mode = int(match.text("report").replace("_", ""), 0)
+    except ValueError:
+        return False
+    return bool(mode & 0o002)
+
+
+def _no_timeout(match: Match) -> bool:
+    for arg in arguments_of(match.report):
+        if arg.type == "dictionary_splat":
+            return False
+        if arg.type == "keyword_argument" and match.text(arg.child_by_field_name("name")) == (
+            "timeout"
+        ):
+            return False
+    return True
+
+
+# -- declarations ----------------------------------------------------------------------------
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        id="py-sql-format",
+        languages=PY,
+        category=_S,
+        severity=_ERROR,
+        confidence=0.8,
+        title="SQL built by string formatting",
+        message="SQL built by string formatting is passed to `{method}`: pass the values as"
+        " query parameters",
+        explanation=(
+            "The SQL text is built with `%`, `+`, `.format()` or an f-string from values that"
+            " are not constants, then executed. If any of those values comes from a user, a"
+            " request or a file, it can change the statement itself (SQL injection): read other"
+            " rows, bypass a login, drop a table.\n\n"
+            "**Fix:** keep the SQL constant and pass the values as parameters, which the driver"
+            ' sends separately: `cur.execute("SELECT * FROM t WHERE name = ?", (name,))`'
+            " (`%s` placeholders for psycopg and MySQL drivers). Table and column names cannot"
+            " be parameters: check them against a fixed list.\n\n"
+            "Reference: CWE-89, OWASP SQL Injection Prevention Cheat Sheet."
+        ),
+        references=("CWE-89",),
+    ),
+    Rule(
+        id="py-eval",
+        languages=PY,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.7,
+        title="eval/exec of a non-literal",
+        message="`{fn}` runs code that is not a literal: if it can come from outside, it runs"
+        " an attacker's code",
+        explanation=(
+            "`eval()` and `exec()` run any Python code they are given, with the program's"
+            " rights. When the argument is built at run time, whoever controls it controls the"
+            " program.\n\n"
+            "**Fix:** parse data instead of running it: `ast.literal_eval()` for Python"
+            " literals, `json.loads()` for JSON, a dictionary of allowed functions for dispatch,"
+            " `getattr()` with a checked name for attribute access.\n\n"
+            "Reference: CWE-95 (Eval Injection)."
+        ),
+        references=("CWE-95",),
+    ),
+    Rule(
+        id="py-shell-injection",
+        languages=PY,
+        category=_S,
+        severity=_ERROR,
+        confidence=0.8,
+        title="Shell command built from interpolated input",
+        message="A shell command is built from interpolated values: a `;` or `$(...)` in them"
+        " runs other commands",
+        explanation=(
+            "The command is a string built at run time and run through a shell"
+            " (`shell=True`, `os.system`, `os.popen`, `subprocess.getoutput`). The shell"
+            " interprets `;`, `|`, `$(...)`, quotes and spaces in the interpolated values, so a"
+            " file name such as `x; rm -rf ~` runs a second command.\n\n"
+            "**Fix:** pass the program and its arguments as a list without a shell:"
+            ' `subprocess.run(["ls", path], check=True)`. If a shell is unavoidable, quote'
+            " each value with `shlex.quote()`.\n\n"
+            "Reference: CWE-78 (OS Command Injection)."
+        ),
+        references=("CWE-78",),
+    ),
+    Rule(
+        id="py-pickle-load",
+        languages=PY,
+        category=_S,
+        severity=_INFO,
+        confidence=0.6,
+        title="Unpickling data",
+        message="Unpickling runs code chosen by whoever wrote the data: never unpickle"
+        " untrusted input",
+        explanation=(
+            "`pickle` (and `dill`, `cPickle`, `_pickle`) can construct any object and call any"
+            " function while loading. Loading a pickle from a network peer, an upload, a cache"
+            " others can write to or a downloaded file runs their code.\n\n"
+            "**Fix:** exchange data in a format that cannot run code (JSON, MessagePack,"
+            " Protocol Buffers). If pickles must cross a trust boundary, sign them (`hmac`) and"
+            " check the signature before loading. Where the data is your own (a local cache"
+            " only this user can write), suppress the finding with a `peer: ignore` comment.\n\n"
+            "Reference: CWE-502 (Deserialization of Untrusted Data)."
+        ),
+        references=("CWE-502",),
+    ),
+    Rule(
+        id="py-yaml-load",
+        languages=PY,
+        category=_S,
+        severity=_ERROR,
+        confidence=0.85,
+        title="yaml.load without a safe loader",
+        message="`yaml.{fn}` without `SafeLoader` can build arbitrary Python objects from the"
+        " document",
+        explanation=(
+            "PyYAML's default, full and unsafe loaders turn tags such as"
+            " `!!python/object/apply:os.system` into function calls, so loading an untrusted"
+            " YAML document runs its code.\n\n"
+            "**Fix:** `yaml.safe_load(text)` (or `Loader=yaml.SafeLoader`), which builds only"
+            " plain data: dicts, lists, strings, numbers. Reported when no loader is given or"
+            " the loader is `Loader`, `FullLoader`, `UnsafeLoader` or their C versions.\n\n"
+            "Reference: CWE-502 (Deserialization of Untrusted Data)."
+        ),
+        references=("CWE-502",),
+        check=_yaml_unsafe,
+        fix=_yaml_safe_fix,
+        fix_title="Use `yaml.{new}`",
+    ),
+    Rule(
+        id="py-tls-unverified",
+        languages=PY,
+        category=_S,
+        severity=_ERROR,
+        confidence=0.85,
+        title="TLS certificate verification disabled",
+        message="TLS certificate verification is turned off: anyone on the network path can"
+        " read and change this traffic",
+        explanation=(
+            "`verify=False`, `ssl._create_unverified_context()` and `verify_mode = CERT_NONE`"
+            " accept any certificate, so a man in the middle can"
+            " impersonate the server, read credentials and alter responses.\n\n"
+            "**Fix:** keep verification on. For a private CA, point to its bundle:"
+            ' `verify="/path/ca.pem"` or `ssl.create_default_context(cafile=...)`.\n\n'
+            "Reference: CWE-295 (Improper Certificate Validation)."
+        ),
+        references=("CWE-295",),
+    ),
+    Rule(
+        id="py-hardcoded-secret",
+        languages=PY,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.7,
+        title="Hard-coded credential",
+        message="A credential is written in the code (`{name}`): read it from the environment"
+        " or a secret store",
+        explanation=(
+            "A password, API key or token in the source is readable by everyone with access to"
+            " the repository, its history, backups and built artefacts, and cannot be rotated"
+            " without a release.\n\n"
+            '**Fix:** read it at run time: `os.environ["DB_PASSWORD"]`, a secrets manager, or'
+            " a configuration file kept out of version control. Rotate the value that was"
+            " committed.\n\n"
+            "Reference: CWE-798 (Use of Hard-coded Credentials)."
+        ),
+        references=("CWE-798",),
+    ),
+    Rule(
+        id="py-weak-password-hash",
+        languages=PY,
+        category=_S,
+        severity=_ERROR,
+        confidence=0.8,
+        title="Fast hash used for a password",
+        message="`hashlib.{fn}` is a fast hash: a leaked password hash is cracked in seconds",
+        explanation=(
+            "MD5, SHA-1 and even SHA-256 are designed to be fast, so an attacker who gets the"
+            " hashes tries billions of passwords per second; without a salt, identical"
+            " passwords also share a hash.\n\n"
+            "**Fix:** use a slow, salted password hash: `hashlib.scrypt()`,"
+            ' `hashlib.pbkdf2_hmac("sha256", pw, salt, 600_000)`, or argon2/bcrypt'
+            " (`argon2-cffi`, `bcrypt`).\n\n"
+            "Reference: CWE-916 (Password Hash With Insufficient Computational Effort),"
+            " CWE-328."
+        ),
+        references=("CWE-916", "CWE-328"),
+        check=_weak_hash_of_password,
+    ),
+    Rule(
+        id="py-insecure-tempfile",
+        languages=PY,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.9,
+        title="Insecure temporary file name",
+        message="`{fn}` returns a name another process can take first: use"
+        " `tempfile.mkstemp` or `NamedTemporaryFile`",
+        explanation=(
+            "`tempfile.mktemp()` only returns a name; between that call and opening the file,"
+            " another process can create a file or symlink there (a race, CWE-377), and the"
+            " program then writes to a file the attacker controls.\n\n"
+            "**Fix:** create and open atomically: `fd, path = tempfile.mkstemp()`,"
+            " `tempfile.NamedTemporaryFile()`, or `tempfile.TemporaryDirectory()`.\n\n"
+            "Reference: CWE-377 (Insecure Temporary File)."
+        ),
+        references=("CWE-377",),
+    ),
+    Rule(
+        id="py-random-secret",
+        languages=PY,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.75,
+        title="random used for a secret",
+        message="`random` is predictable: use `secrets` for tokens, passwords and keys",
+        explanation=(
+            "The `random` module is a Mersenne Twister: after 624 outputs its whole future is"
+            " known, and it is seeded predictably. Tokens, passwords, salts or reset codes made"
+            " with it can be guessed.\n\n"
+            "**Fix:** `secrets.token_urlsafe()`, `secrets.token_hex()`, `secrets.choice()`, or"
+            " `random.SystemRandom()`.\n\n"
+            "Reference: CWE-338 (Use of Cryptographically Weak PRNG)."
+        ),
+        references=("CWE-338",),
+        check=_random_for_secret,
+    ),
+    Rule(
+        id="py-jwt-unverified",
+        languages=PY,
+        category=_S,
+        severity=_ERROR,
+        confidence=0.9,
+        title="JWT decoded without verifying its signature",
+        message="The token's signature is not verified: anyone can forge its claims",
+        explanation=(
+            '`jwt.decode(..., options={"verify_signature": False})` (or `verify=False` in old'
+            " PyJWT) returns whatever claims the token holds, signed or not, so a user can make"
+            " themselves admin.\n\n"
+            "**Fix:** verify with the key and the algorithms you expect:"
+            ' `jwt.decode(token, key, algorithms=["RS256"])`. To read a header before'
+            " verifying (to pick a key), use `jwt.get_unverified_header()` and verify after.\n\n"
+            "Reference: CWE-347 (Improper Verification of Cryptographic Signature)."
+        ),
+        references=("CWE-347",),
+    ),
+    Rule(
+        id="py-chmod-world-writable",
+        languages=PY,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.85,
+        title="File made world-writable",
+        message="Mode `{report}` lets every user of the machine change this file",
+        explanation=(
+            "A mode with the write bit for others (`0o777`, `0o666`, `0o002`) lets any local"
+            " user or compromised service rewrite the file: replace a script, a config, or"
+            " data other code trusts.\n\n"
+            "**Fix:** grant only what is needed: `0o644` for files others read, `0o600` for"
+            " private ones, `0o755` for programs and folders.\n\n"
+            "Reference: CWE-732 (Incorrect Permission Assignment for Critical Resource)."
+        ),
+        references=("CWE-732",),
+        check=_world_writable,
+    ),
+    Rule(
+        id="py-debug-server",
+        languages=PY,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.75,
+        title="Web app run with the debugger on",
+        message="`debug=True` exposes an interactive debugger that runs code sent to it",
+        explanation=(
+            "Flask's (Werkzeug's) debug mode serves an in-browser console on errors: whoever"
+            " reaches the server can run Python on it. It also reloads code and leaks"
+            " tracebacks.\n\n"
+            "**Fix:** never enable it where others can connect: drive it from the environment"
+            " (`FLASK_DEBUG=1` on a developer machine only) and serve production with a WSGI"
+            " server (gunicorn, uWSGI).\n\n"
+            "Reference: CWE-489 (Active Debug Code), CWE-94."
+        ),
+        references=("CWE-489", "CWE-94"),
+    ),
+    Rule(
+        id="py-mutable-default",
+        languages=PY,
+        category=_B,
+        severity=_WARNING,
+        confidence=0.9,
+        title="Mutable default argument",
+        message="Mutable default `{report}` is created once and shared by every call, and this"
+        " function changes or keeps it",
+        explanation=(
+            "A default value is evaluated once, when the function is defined. A list, dict or"
+            " set default is the same object in every call, so what one call appends the next"
+            " call sees. Reported when the function changes the value, stores it or returns"
+            " it; a default that is only read is harmless, and a parameter named with a leading"
+            " underscore or as a cache (`_state=[0]`, `cache={}`, `seen=set()`) is taken to be"
+            " shared on purpose.\n\n"
+            "**Fix:** default to `None` and create the value inside:"
+            " `def add(item, items=None):` then `if items is None: items = []`.\n\n"
+            'Reference: Python FAQ "Why are default values shared between objects?";'
+            " flake8-bugbear B006."
+        ),
+        references=(
+            "https://docs.python.org/3/faq/programming.html#why-are-default-values-shared-between-objects",
+        ),
+        check=_default_is_shared,
+    ),
+    Rule(
+        id="py-none-comparison",
+        languages=PY,
+        category=_B,
+        severity=_WARNING,
+        confidence=0.85,
+        title="Comparison to None with == or !=",
+        message="Compare to `None` with `is` / `is not`, not `{op}`",
+        explanation=(
+            "`None` is a singleton, so the test is identity. `==` calls the object's `__eq__`,"
+            " which classes may override: NumPy arrays compare element-wise, ORM columns build"
+            " SQL, proxies answer what they like. `x is None` always means what it says and is"
+            " faster.\n\n"
+            "**Fix:** `x is None` / `x is not None`. (If `== None` is meant to build an SQL"
+            " expression, as in SQLAlchemy, use `column.is_(None)` instead.)\n\n"
+            "Reference: PEP 8 (Programming Recommendations); pycodestyle E711."
+        ),
+        references=("https://peps.python.org/pep-0008/#programming-recommendations",),
+        check=_none_beside_operator,
+        fix=_identity_test,
+        fix_title="Replace `{op}` with `{new}`",
+    ),
+    Rule(
+        id="py-is-literal",
+        languages=PY,
+        category=_B,
+        severity=_WARNING,
+        confidence=0.9,
+        title="Identity comparison with a literal",
+        message="`{op}` compares identity with a literal: use `==` / `!=`",
+        explanation=(
+            "Whether two equal strings or numbers are the same object is an accident of the"
+            ' interpreter (interning, small-integer caching), so `x is "abc"` may be true in'
+            " one run and false in another. Python warns about it (SyntaxWarning).\n\n"
+            "**Fix:** compare values with `==` and `!=`. Keep `is` for `None`, `True`,"
+            " `False` and sentinels.\n\n"
+            "Reference: Python 3.8 release notes (SyntaxWarning for `is` with a literal)."
+        ),
+        references=("https://docs.python.org/3/whatsnew/3.8.html#changes-in-python-behavior",),
+        check=_literal_beside_operator,
+        fix=_equality_test,
+        fix_title="Replace `{op}` with `{new}`",
+    ),
+    Rule(
+        id="py-assert-tuple",
+        languages=PY,
+        category=_B,
+        severity=_ERROR,
+        confidence=0.95,
+        title="assert on a tuple",
+        message="This assert tests a non-empty tuple, which is always true: it never fails",
+        explanation=(
+            '`assert (condition, "message")` asserts the tuple itself, and a non-empty tuple'
+            " is true, so the check never fails. Python warns about it (SyntaxWarning).\n\n"
+            '**Fix:** drop the parentheses: `assert condition, "message"`.\n\n'
+            "Reference: pyflakes F631."
+        ),
+        references=("https://docs.python.org/3/reference/simple_stmts.html#the-assert-statement",),
+        fix=_unwrap_tuple,
+        fix_title="Remove the parentheses",
+    ),
+    Rule(
+        id="py-bare-except",
+        languages=PY,
+        category=_B,
+        severity=_WARNING,
+        confidence=0.8,
+        title="Bare except that swallows every exception",
+        message="This handler catches every exception, KeyboardInterrupt and SystemExit"
+        " included, and does not re-raise",
+        explanation=(
+            "A bare `except:` (or `except BaseException:`) catches everything, including"
+            " Ctrl-C (`KeyboardInterrupt`), `sys.exit()` (`SystemExit`) and"
+            " `GeneratorExit`; when the handler does not re-raise, the program cannot be"
+            " stopped there and real bugs disappear silently.\n\n"
+            "**Fix:** catch the exceptions you expect (`except (OSError, ValueError):`), or at"
+            " least `except Exception:`, and log what was caught.\n\n"
+            "Reference: PEP 8; CWE-396 (Declaration of Catch for Generic Exception)."
+        ),
+        references=("CWE-396",),
+        check=_swallows,
+        fix=_catch_exception,
+        fix_title="Catch `Exception` instead",
+    ),
+    Rule(
+        id="py-return-in-finally",
+        languages=PY,
+        category=_B,
+        severity=_WARNING,
+        confidence=0.85,
+        title="return/break/continue in finally",
+        message="`{report}` in `finally` discards any exception raised in the `try`",
+        explanation=(
+            "Leaving a `finally` block with `return`, `break` or `continue` silently drops the"
+            " exception that was propagating, and overrides the `try` block's own return"
+            " value. Python 3.14 warns about it (PEP 765).\n\n"
+            "**Fix:** move the statement after the `try` statement, or return from the `try`"
+            " and `except` blocks.\n\n"
+            "Reference: PEP 765; CWE-584 (Return Inside Finally Block)."
+        ),
+        references=("CWE-584",),
+    ),
+    Rule(
+        id="py-requests-no-timeout",
+        languages=PY,
+        category=_B,
+        severity=_WARNING,
+        confidence=0.75,
+        title="HTTP request without a timeout",
+        message="`requests.{fn}` without `timeout=` can wait forever for a server that does not"
+        " answer",
+        explanation=(
+            "requests has no default timeout: a peer that accepts the connection and never"
+            " answers blocks the call, and the thread or worker behind it, forever.\n\n"
+            "**Fix:** always pass `timeout=` (connect and read seconds, e.g."
+            " `timeout=(3.05, 30)`), or use a session adapter that sets one.\n\n"
+            'Reference: CWE-400; requests docs, "Timeouts".'
+        ),
+        references=("CWE-400",),
+        check=_no_timeout,
+    ),
+)

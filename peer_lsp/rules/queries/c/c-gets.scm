@@ -1,0 +1,4 @@
+; gets(buf)
+(call_expression
+  function: (identifier) @fn
+  (#eq? @fn "gets")) @report

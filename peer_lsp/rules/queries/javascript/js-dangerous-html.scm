@@ -1,0 +1,11 @@
+; <div dangerouslySetInnerHTML={{ __html: value }} />, value not a literal.
+(jsx_attribute
+  (property_identifier) @attribute
+  (jsx_expression
+    (object
+      (pair
+        key: [(property_identifier) (string)] @key
+        value: (_) @value @report)))
+  (#eq? @attribute "dangerouslySetInnerHTML")
+  (#match? @key "^[\"']?__html[\"']?$")
+  (#not-literal? @value))

@@ -1,0 +1,2 @@
+; debugger;
+(debugger_statement) @report

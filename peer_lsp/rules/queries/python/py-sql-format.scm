@@ -1,0 +1,7 @@
+; SQL text built by formatting, passed to an execute-like method (directly or via a local).
+(call
+  function: (attribute attribute: (identifier) @method)
+  arguments: (argument_list . (_) @report)
+  (#any-of? @method "execute" "executemany" "executescript" "raw" "mogrify" "read_sql" "read_sql_query")
+  (#interpolated? @report)
+  (#sql? @report))

@@ -1,0 +1,110 @@
+"""Run the rules of a grammar over byte ranges of a syntax tree: matches become hits.
+
+A hit is a rule finding before it is placed in a document: its range and its fix are relative
+to the start of the segment it was found in (a unit, or a piece of top-level code), so that
+the segment's hits can be kept while the segment moves (`peer_lsp.rules.producer`).
+
+The ranges a segment owns are searched with the query cursor limited to each of them, and a
+match counts only where its ``@report`` node starts inside one: a match is reported by exactly
+one segment, even when its pattern spans a class and a method nested in it.
+"""
+
+from __future__ import annotations
+
+import logging
+import typing
+from dataclasses import dataclass
+
+from peer_lsp.rules.compiled import compiled_rules
+from peer_lsp.rules.fixes import verified
+from peer_lsp.rules.model import REPORT, Edit, Match
+from peer_lsp.rules.predicates import query_predicate
+
+if typing.TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from tree_sitter import Node
+
+    from peer_lsp.rules.config import RuleConfig
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One rule finding relative to its segment: ``[start, end)`` and fix edits shifted by
+    the segment's start. ``fix`` is empty when the rule has none or it did not verify."""
+
+    rule_id: str
+    start: int
+    end: int
+    message: str
+    excerpt: str
+    fix: tuple[Edit, ...] = ()
+    fix_title: str = ""
+
+
+def _shift(edits: Sequence[Edit], delta: int) -> tuple[Edit, ...]:
+    return tuple(Edit(e.start + delta, e.end + delta, e.text) for e in edits)
+
+
+def run_rules(
+    root: Node,
+    data: bytes,
+    grammar: str,
+    pieces: Sequence[tuple[int, int]],
+    base: int,
+    config: RuleConfig,
+    segment: tuple[int, int] | None = None,
+) -> list[Hit]:
+    """The hits of the enabled rules whose report starts inside ``pieces``, relative to
+    ``base``. Fixes are verified on ``segment`` (default: from the first piece's start to the
+    last piece's end)."""
+    compiled = compiled_rules(grammar)
+    if compiled is None or not pieces or not config.enabled:
+        return []
+    from tree_sitter import QueryCursor
+
+    cursor = QueryCursor(compiled.query)
+    predicate = query_predicate(data, grammar)
+    owners = compiled.owners
+    hits: list[Hit] = []
+    seen: set[tuple[str, int, int]] = set()
+    for start, end in pieces:
+        cursor.set_byte_range(start, end)
+        # The stubs of tree-sitter 0.26 do not list ``predicate`` (custom predicates).
+        for index, captures in cursor.matches(root, predicate=predicate):  # type: ignore[call-arg]
+            rule = owners[index]
+            if rule.id not in config.enabled:
+                continue
+            reported = captures.get(REPORT)
+            if not reported or not start <= reported[0].start_byte < end:
+                continue
+            node = reported[0]
+            key = (rule.id, node.start_byte, node.end_byte)
+            if key in seen:
+                continue
+            match = Match(captures, data, grammar)
+            if rule.check is not None and not rule.check(match):
+                continue
+            seen.add(key)
+            edits: tuple[Edit, ...] = ()
+            if rule.fix is not None:
+                edits = tuple(rule.fix(match) or ())
+                span = segment or (pieces[0][0], pieces[-1][1])
+                if edits and not verified(grammar, data[span[0] : span[1]], edits, span[0]):
+                    log.debug("%s: fix at %d did not verify", rule.id, node.start_byte)
+                    edits = ()
+            hits.append(
+                Hit(
+                    rule.id,
+                    node.start_byte - base,
+                    node.end_byte - base,
+                    rule.message_for(match),
+                    match.text(node),
+                    _shift(edits, -base),
+                    rule.fix_title_for(match, edits) if edits else "",
+                )
+            )
+    hits.sort(key=lambda h: (h.start, h.end, h.rule_id))
+    return hits
