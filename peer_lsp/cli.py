@@ -64,6 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--no-progress", action="store_true", help="never show a progress bar")
     check.add_argument(
+        "--security",
+        action="store_true",
+        help="only the local security rules: no syntax findings, no other rules, no model",
+    )
+    check.add_argument(
         "--diff",
         default=None,
         metavar="REV",
@@ -78,7 +83,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--check", action="store_true", help="send one tiny request to each provider"
     )
     providers.add_argument("--config", default=None, help="settings file or project folder")
+    _add_rules(commands)
     return parser
+
+
+def _add_rules(commands: argparse._SubParsersAction[_Parser]) -> None:
+    rules = commands.add_parser("rules", help="list the local rules, or explain one")
+    rules.add_argument("rule", nargs="?", default=None, metavar="ID", help="explain this rule")
+    rules.add_argument("--language", default=None, help="only the rules for this language")
+    rules.add_argument(
+        "--category",
+        choices=("security", "bug", "performance", "maintainability"),
+        default=None,
+        help="only the rules of this category",
+    )
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+    rules.add_argument(
+        "--config", default=None, help="settings file: show which rules it turns on or off"
+    )
 
 
 def _add_model_flags(parser: argparse.ArgumentParser) -> None:
@@ -193,6 +215,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from peer_lsp.llm.providers_command import run_providers
 
         return run_providers(args)
+    if args.command == "rules":
+        from peer_lsp.rules.command import run_rules
+
+        return run_rules(args)
     parser.print_help(sys.stderr)
     return EXIT_USAGE
 

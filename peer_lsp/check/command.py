@@ -26,12 +26,14 @@ only the units changed since the git revision ``REV`` (`peer_lsp.check.git_diff`
 the findings of those units plus the syntax findings of every file checked: a file that does
 not parse is worth failing on whatever changed. Git missing, a path outside a repository or an
 unknown revision is a usage error (2). ``--format sarif`` writes SARIF 2.1.0 for GitHub code
-scanning (`peer_lsp.check.sarif`).
+scanning (`peer_lsp.check.sarif`). ``--security`` runs only the local security rules
+(docs/rules.md): no syntax findings, no other rules, no model.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import logging
 import os
@@ -41,7 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from peer_lsp.analysis.engine import analyse_text
-from peer_lsp.analysis.findings import Severity
+from peer_lsp.analysis.findings import Category, Severity
 from peer_lsp.check.git_diff import GitDiff, GitError, changed_units
 from peer_lsp.check.report import Summary, format_finding, format_summary, locate, render_json
 from peer_lsp.check.review import HeadlessReviewer, ProviderSetupError, model_path
@@ -278,13 +280,28 @@ def _run(args: argparse.Namespace) -> int:
         diff = GitDiff(args.diff) if args.diff else None
         if diff is not None:
             diff.check(run.paths)
-        use_model = not args.no_model
-        with HeadlessReviewer(run.settings, root=run.base, prog=PROG, use_model=use_model) as rv:
-            return _check(args, run.settings, run.files(), rv, diff)
+        settings = security_settings(run.settings) if args.security else run.settings
+        use_model = not (args.no_model or args.security)
+        with HeadlessReviewer(settings, root=run.base, prog=PROG, use_model=use_model) as rv:
+            return _check(args, settings, run.files(), rv, diff)
     except (UsageError, ProviderSetupError) as error:
         return usage_error(error.messages)
     except GitError as error:
         return usage_error([str(error)])
+
+
+NON_SECURITY = tuple(c.value for c in Category if c is not Category.SECURITY)
+
+
+def security_settings(settings: Settings) -> Settings:
+    """The settings of ``--security``: every rule category but security turned off."""
+    disabled = (*settings.disable_rules, *NON_SECURITY)
+    return dataclasses.replace(settings, disable_rules=disabled)
+
+
+def is_security_rule_finding(finding: Finding) -> bool:
+    """What ``--security`` reports: findings of local security rules, nothing else."""
+    return finding.category is Category.SECURITY and finding.source.startswith("rule:")
 
 
 def usage_error(messages: Iterable[str], prog: str = PROG) -> int:
@@ -325,6 +342,8 @@ def _check(
             if located is None:
                 summary.skipped += 1
                 continue
+            if args.security:
+                located = [item for item in located if is_security_rule_finding(item.finding)]
             summary.files += 1
             summary.add(located)
             if streaming:

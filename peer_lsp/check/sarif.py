@@ -20,6 +20,9 @@ per finding. What GitHub reads, and how it is filled:
 - ``properties``: ``confidence`` (0 to 1), ``source`` (``syntax``, ``rule:ID`` or the model),
   ``category``. Rules carry ``properties.tags`` (the category; ``security`` marks security
   alerts on GitHub) and, for security rules, ``security-severity`` on GitHub's 0-10 scale.
+- Local rules (docs/rules.md) are described from their declarations: title, explanation
+  (``help.markdown``), ``helpUri`` to their section of docs/rules.md, default level, CWE tags
+  (``external/cwe/cwe-89``) and ``precision`` from their fixed confidence.
 """
 
 from __future__ import annotations
@@ -33,12 +36,14 @@ from urllib.parse import quote
 from peer_lsp import __version__
 from peer_lsp.analysis.findings import Category, Severity
 from peer_lsp.check.report import is_model_finding
+from peer_lsp.rules.catalog import doc_url, get
 
 if typing.TYPE_CHECKING:
     from collections.abc import Sequence
 
     from peer_lsp.analysis.findings import Finding
     from peer_lsp.check.report import Located
+    from peer_lsp.rules.model import Rule
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = (
@@ -86,10 +91,55 @@ def _short_description(rule_id: str, finding: Finding) -> str:
     return f"{rule_id} ({finding.category.value})"
 
 
+def _local_rule(rule: Rule, worst: Severity) -> dict[str, object]:
+    """A local rule's SARIF description, from its declaration (docs/rules.md)."""
+    tags = [rule.category.value, *(f"external/cwe/{cwe.lower()}" for cwe in rule.cwe)]
+    properties: dict[str, object] = {
+        "tags": tags,
+        "category": rule.category.value,
+        "precision": _precision(rule.confidence),
+        "languages": list(rule.languages),
+    }
+    if rule.category is Category.SECURITY:
+        properties["security-severity"] = SECURITY_SEVERITY[worst]
+    url = doc_url(rule.id)
+    return {
+        "id": rule.id,
+        "name": rule.id,
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": _plain(rule.explanation.split("\n\n", 1)[0])},
+        "help": {"text": _plain(rule.explanation), "markdown": rule.explanation},
+        "helpUri": url,
+        "defaultConfiguration": {"level": LEVELS[rule.severity]},
+        "properties": properties,
+    }
+
+
+def _precision(confidence: float) -> str:
+    """GitHub's ``precision`` (very-high, high, medium, low) for a rule's fixed confidence."""
+    if confidence >= 0.9:
+        return "very-high"
+    if confidence >= 0.8:
+        return "high"
+    if confidence >= 0.6:
+        return "medium"
+    return "low"
+
+
+def _plain(markdown: str) -> str:
+    """Markdown as plain text: emphasis and code marks removed, links kept as text."""
+    return markdown.replace("**", "").replace("`", "")
+
+
 def _rule(rule_id: str, findings: Sequence[Finding]) -> dict[str, object]:
-    """The driver's rule for ``rule_id``, described by the first of its findings."""
+    """The driver's rule for ``rule_id``: a local rule's declaration, else a description
+    made from the first of its findings."""
     first = findings[0]
     worst = max(f.severity for f in findings)
+    if first.source == f"rule:{rule_id}":
+        declared = get(rule_id)
+        if declared is not None:
+            return _local_rule(declared, worst)
     full = _CATEGORY_TEXT[first.category] + (_MODEL_NOTE if is_model_finding(first) else "")
     properties: dict[str, object] = {
         "tags": [first.category.value],
