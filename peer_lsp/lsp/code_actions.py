@@ -16,7 +16,7 @@ from peer_lsp.analysis.dismissed import save_dismissed
 from peer_lsp.analysis.findings import Finding
 from peer_lsp.analysis.suppress import comment_prefixes, suppression_comment
 from peer_lsp.lsp import diagnostics
-from peer_lsp.lsp.convert import DIAGNOSTIC_SOURCE, is_model_finding, to_lsp_range
+from peer_lsp.lsp.convert import DIAGNOSTIC_SOURCE, is_model_finding, rule_doc, to_lsp_range
 from peer_lsp.lsp.reviews import ASK_ANOTHER_MODEL
 from peer_lsp.server import PeerLanguageServer  # at run time: pygls resolves annotations
 
@@ -273,6 +273,12 @@ def hover_text(finding: Finding) -> str:
     if finding.fix is not None:
         state = "verified (reparses cleanly)" if finding.fix.verified else "not verified"
         parts.append(f"Fix: {state}")
+    link = rule_doc(finding)
+    if link is not None:
+        parts.append(
+            f"Local rule [`{finding.rule_id}`]({link.href}); hide it here with"
+            f" `peer: ignore[{finding.rule_id}]`"
+        )
     return "\n\n".join(parts)
 
 

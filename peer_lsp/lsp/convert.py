@@ -7,6 +7,7 @@ from lsprotocol import types
 from peer_lsp.analysis.findings import Finding, Severity
 from peer_lsp.documents.positions import position_at
 from peer_lsp.documents.store import Document, TextChange
+from peer_lsp.rules.catalog import doc_url
 
 DIAGNOSTIC_SOURCE = "peer"
 
@@ -50,12 +51,20 @@ def diagnostic_data(finding: Finding) -> dict[str, object]:
     }
 
 
+def rule_doc(finding: Finding) -> types.CodeDescription | None:
+    """The link to a local rule's documentation (docs/rules.md#<rule-id>), for its code."""
+    if not finding.source.startswith("rule:"):
+        return None
+    return types.CodeDescription(href=doc_url(finding.rule_id))
+
+
 def to_diagnostic(document: Document, finding: Finding) -> types.Diagnostic:
     return types.Diagnostic(
         range=to_lsp_range(document, finding.span.start_byte, finding.span.end_byte),
         message=diagnostic_message(finding),
         severity=_SEVERITY[finding.severity],
         code=finding.rule_id,
+        code_description=rule_doc(finding),
         source=DIAGNOSTIC_SOURCE,
         data=diagnostic_data(finding),
     )
