@@ -7,6 +7,7 @@ that cannot be checked is dropped, counted and logged, never shown.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import typing
 from collections.abc import Sequence
@@ -20,6 +21,8 @@ from peer_lsp.review.locate import Located, locate_all, to_fix_edit
 from peer_lsp.review.parse import parse_answer
 from peer_lsp.review.prompts import PromptBudgetError, build_review_request, shrink
 from peer_lsp.review.verify import verify_fix
+from peer_lsp.rules.complexity import unit_complexity
+from peer_lsp.rules.evidence import RulePlace, rule_agrees, rule_places
 
 if typing.TYPE_CHECKING:
     from peer_lsp.documents.store import Document
@@ -70,6 +73,7 @@ async def review_unit(
     """
     try:
         request = build_review_request(unit, document, path=path, known_findings=known, task=task)
+        request = dataclasses.replace(request, complexity=unit_complexity(document, unit))
     except PromptBudgetError:
         log.info("%s not reviewed: too large for the prompt budget", unit.qualified_name)
         return ReviewOutcome(dropped=[Dropped("the unit is too large to review")])
@@ -80,11 +84,14 @@ async def review_unit(
         shrink=shrink,
         validate=_is_answer,
     )
-    return findings_from_answer(response, document, unit)
+    return findings_from_answer(response, document, unit, known)
 
 
-def findings_from_answer(response: LLMResponse, document: Document, unit: Unit) -> ReviewOutcome:
-    """Turn a model's answer about ``unit`` into checked findings."""
+def findings_from_answer(
+    response: LLMResponse, document: Document, unit: Unit, known: Sequence[Finding] = ()
+) -> ReviewOutcome:
+    """Turn a model's answer about ``unit`` into checked findings (``known``: the local
+    findings the review was told about; a rule among them that agrees raises confidence)."""
     outcome = ReviewOutcome(
         provider=response.provider,
         model=response.model,
@@ -97,8 +104,9 @@ def findings_from_answer(response: LLMResponse, document: Document, unit: Unit) 
     outcome.dropped.extend(parsed.dropped)
     located, dropped = locate_all(parsed.candidates, unit, document)
     outcome.dropped.extend(dropped)
+    places = rule_places(known)
     for item in located:
-        finding, assessment = _finding(item, document, unit, response.model)
+        finding, assessment = _finding(item, document, unit, response.model, places)
         outcome.findings.append(finding)
         outcome.assessments[finding.fingerprint] = assessment
     if outcome.dropped:
@@ -113,17 +121,18 @@ def findings_from_answer(response: LLMResponse, document: Document, unit: Unit) 
 
 
 def _finding(
-    item: Located, document: Document, unit: Unit, model: str
+    item: Located, document: Document, unit: Unit, model: str, places: Sequence[RulePlace] = ()
 ) -> tuple[Finding, Assessment]:
     candidate = item.candidate
     fix, fix_check = _checked_fix(item, document, unit)
+    category = _CATEGORIES.get(candidate.category, Category.BUG)
     evidence = Evidence(
         model_rating=candidate.confidence,
         excerpt_exact=item.exact,
         excerpt_fuzzy=not item.exact,
         fix=fix_check,
+        rule_agrees=rule_agrees(places, item.start_byte, item.end_byte, category),
     )
-    category = _CATEGORIES.get(candidate.category, Category.BUG)
     assessment = Assessment(evidence, category, _SEVERITIES.get(candidate.severity))
     confidence, severity = assessment.confidence, assessment.severity
     rule = candidate.rule or f"model:{category.value}"

@@ -24,6 +24,7 @@ from peer_lsp.llm.errors import ConfigurationError
 from peer_lsp.llm.types import Task
 from peer_lsp.review.pipeline import ReviewOutcome, review_unit
 from peer_lsp.review.prompts import PromptBudgetError, build_review_request
+from peer_lsp.rules.complexity import unit_complexity
 
 if typing.TYPE_CHECKING:
     from peer_lsp.analysis.findings import Finding
@@ -97,6 +98,7 @@ def verify_route_differs(router: Router, document: Document, unit: Unit, *, path
     """Whether verify requests for ``unit`` go to other providers than its reviews."""
     try:
         request = build_review_request(unit, document, path=path, task=Task.VERIFY)
+        request = dataclasses.replace(request, complexity=unit_complexity(document, unit))
         verify = router.route_for(request)
         review = router.route_for(dataclasses.replace(request, task=Task.REVIEW))
     except (PromptBudgetError, ConfigurationError):
