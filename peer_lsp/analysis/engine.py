@@ -141,7 +141,7 @@ class Engine:
                     len(result.units.removed),
                     result.parse_ms,
                 )
-            self._analyse(document)
+            self._analyse(document, result.dirty)
             return result
 
     def close(self, uri: str) -> None:
@@ -172,7 +172,10 @@ class Engine:
         for document in self.documents:
             self._analyse(document)
 
-    def _analyse(self, document: Document) -> None:
+    def _analyse(
+        self, document: Document, changed: Sequence[tuple[int, int]] | None = None
+    ) -> None:
+        """Run the producers; ``changed``: the byte ranges an edit changed (None: all)."""
         producers = self._findings.setdefault(document.uri, {})
         if len(document.data) > self.settings.max_file_bytes:
             log.info(
@@ -183,7 +186,7 @@ class Engine:
             producers.clear()
             return
         producers[SYNTAX] = syntax_findings(document)
-        producers[RULES] = self.rules.findings(document, self.settings)
+        producers[RULES] = self.rules.findings(document, self.settings, changed)
 
 
 def analyse_text(

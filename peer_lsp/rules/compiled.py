@@ -4,6 +4,10 @@ Every rule's patterns for a grammar are joined into a single query, so a range o
 is walked once whatever the number of rules; each pattern remembers the rule it came from.
 Compiling is the expensive step (milliseconds per grammar), so it happens once per grammar
 per process, when the first document of that grammar is analysed.
+
+The custom predicates of `peer_lsp.rules.predicates` (``(#not-literal? @arg)``) are blanked
+out of the text tree-sitter compiles (same length, so every offset stays) and kept per
+pattern, for the runner to check on each match.
 """
 
 from __future__ import annotations
@@ -30,19 +34,40 @@ _BUILTIN_PREDICATES = frozenset(
     | {"any-not-match?", "any-of?", "not-any-of?", "is?", "is-not?", "set!"}
 )
 _PREDICATE = re.compile(r"\(#([\w?!-]+)")
+_CUSTOM = re.compile(r"\(#([\w-]+\?)\s+@([\w.]+)\s*\)")
 
 
 class RuleQueryError(ValueError):
     """A rule's patterns do not compile for a grammar it declares (a bug in the rule)."""
 
 
+Check = tuple[str, str]
+"""A custom predicate left to check on a match: its name and the capture it tests."""
+
+
 @dataclass(frozen=True, slots=True)
 class CompiledRules:
-    """One grammar's query and, for each pattern index, the rule that owns it."""
+    """One grammar's query and, for each pattern index, the rule that owns it and the custom
+    predicates its matches must pass."""
 
     grammar: str
     query: Query
     owners: tuple[Rule, ...]
+    checks: tuple[tuple[Check, ...], ...]
+
+
+def _blank_custom(source: str) -> tuple[str, list[tuple[int, str, str]]]:
+    """``source`` with custom predicates replaced by spaces, and (offset, name, capture) of
+    each one removed."""
+    found: list[tuple[int, str, str]] = []
+
+    def blank(match: re.Match[str]) -> str:
+        if match.group(1) not in CUSTOM_PREDICATES:
+            return match.group(0)
+        found.append((match.start(), match.group(1), match.group(2)))
+        return " " * len(match.group(0))
+
+    return _CUSTOM.sub(blank, source), found
 
 
 def _check_source(rule: Rule, grammar: str, source: str) -> None:
@@ -82,15 +107,25 @@ def compiled_rules(grammar: str) -> CompiledRules | None:
         offset += len(chunk.encode("utf-8"))
     if not rules:
         return None
-    joined = "".join(chunks)
+    joined, custom = _blank_custom("".join(chunks))
+    if not joined.isascii():
+        raise RuleQueryError(f"{grammar}: rule queries must be ASCII (offsets are bytes)")
     try:
         query = Query(get_language(grammar), joined)
     except Exception:
         for rule, chunk in zip(rules, chunks, strict=True):
-            _compile(grammar, rule, chunk)  # raises naming the rule at fault
+            _compile(grammar, rule, _blank_custom(chunk)[0])  # raises naming the rule at fault
         raise
     owners = tuple(
         rules[bisect_right(starts, query.start_byte_for_pattern(index)) - 1]
         for index in range(query.pattern_count)
     )
-    return CompiledRules(grammar, query, owners)
+    checks = tuple(
+        tuple(
+            (name, capture)
+            for offset, name, capture in custom
+            if query.start_byte_for_pattern(index) <= offset < query.end_byte_for_pattern(index)
+        )
+        for index in range(query.pattern_count)
+    )
+    return CompiledRules(grammar, query, owners, checks)

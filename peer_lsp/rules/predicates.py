@@ -3,7 +3,7 @@
 Queries match shapes; these functions judge contents, in the words of each grammar: is this
 expression a constant, is this string built from something that is not, does this text read
 like SQL, does this name hold a secret. A rule uses them two ways: in its ``.scm`` file as a
-custom predicate on a capture, ``(#not-literal? @arg)``, answered by `query_predicate`; or
+custom predicate on a capture, ``(#not-literal? @arg)``, answered by `holds`; or
 in its Python ``check`` function.
 
 Custom predicates (each takes one capture, every node captured under it must pass):
@@ -18,6 +18,10 @@ Custom predicates (each takes one capture, every node captured under it must pas
   like an SQL statement (``SELECT … FROM``, ``INSERT INTO``, ``DELETE FROM``…).
 - ``#secret-name?``: an identifier (or string key) naming a password, secret or API key.
 - ``#secret-value?``: a string literal that looks like a real credential, not a placeholder.
+
+They are not handed to tree-sitter: `peer_lsp.rules.compiled` takes them out of the query
+text and `peer_lsp.rules.runner` checks them on each match with `holds` (py-tree-sitter 0.26
+leaks memory on every call of a predicate callback, a few kilobytes a match).
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ import re
 import typing
 
 if typing.TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping, Sequence
+    from collections.abc import Iterator
 
     from tree_sitter import Node
 
@@ -372,47 +376,28 @@ def arguments_of(call: Node) -> list[Node]:
     return [a for a in (arguments.named_children if arguments else []) if a.type != "comment"]
 
 
-def query_predicate(
-    data: bytes, grammar: str
-) -> typing.Callable[[str, Sequence[tuple[str, str]], int, Mapping[str, Sequence[Node]]], bool]:
-    """The callback that answers the custom predicates of the rules' queries."""
-
-    def tests(name: str, node: Node) -> bool:
-        if name == "not-literal?":
-            return not is_literal(node, grammar)
-        if name == "literal?":
-            return is_literal(node, grammar)
-        if name == "interpolated?":
-            return is_built_string(node, grammar, data)
-        if name == "sql?":
-            value = assigned_value(unwrap(node), grammar, data) or node
-            return looks_like_sql(string_parts(value, grammar, data))
-        if name == "secret-name?":
-            return is_secret_name(text(node, data))
-        if name == "secret-value?":
-            return is_string(node, grammar) and is_secret_value(string_value(node, data))
-        raise ValueError(f"unknown query predicate #{name}")
-
-    def predicate(
-        name: str,
-        args: Sequence[tuple[str, str]],
-        pattern_index: int,
-        captures: Mapping[str, Sequence[Node]],
-    ) -> bool:
-        for value, kind in args:
-            if kind != "capture":
-                continue
-            if not all(tests(name, node) for node in captures.get(value, ())):
-                return False
-        return True
-
-    return predicate
+def holds(name: str, node: Node, grammar: str, data: bytes) -> bool:
+    """Whether custom predicate ``name`` (``not-literal?``...) holds for ``node``."""
+    if name == "not-literal?":
+        return not is_literal(node, grammar)
+    if name == "literal?":
+        return is_literal(node, grammar)
+    if name == "interpolated?":
+        return is_built_string(node, grammar, data)
+    if name == "sql?":
+        value = assigned_value(unwrap(node), grammar, data) or node
+        return looks_like_sql(string_parts(value, grammar, data))
+    if name == "secret-name?":
+        return is_secret_name(text(node, data))
+    if name == "secret-value?":
+        return is_string(node, grammar) and is_secret_value(string_value(node, data))
+    raise ValueError(f"unknown query predicate #{name}")
 
 
 CUSTOM_PREDICATES = frozenset(
     {"not-literal?", "literal?", "interpolated?", "sql?", "secret-name?", "secret-value?"}
 )
-"""The names `query_predicate` answers (checked when the queries are compiled)."""
+"""The names `holds` answers (checked when the queries are compiled)."""
 
 
 _SCOPES: dict[str, frozenset[str]] = {

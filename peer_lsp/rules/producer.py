@@ -11,14 +11,19 @@ A document is cut into segments, each owned by exactly one place:
   chunks' boundaries move with every inserted line, these pieces' do not.
 
 Each segment's hits are cached under what they depend on: a unit's exact hash, qualified name
-and kind; a piece's bytes. Hits are relative to the segment's start, so a unit that moves
-keeps its hits and only the segments an edit changed run the query again: the cost of an edit
-follows the edit. The per-document caches are rebuilt from what the current text uses on
-every analysis, so they never outgrow the document; the gap between two units is looked up as
-a whole before it is cut into pieces, so unchanged top-level code costs one dictionary lookup.
+and kind; a piece's bytes (a segment with a syntax error in it is not cached: error recovery
+makes its parse depend on its surroundings). Hits are relative to the segment's start, so a
+unit that moves keeps its hits.
 
-Findings are materialized at their current absolute offsets on every analysis, with the rule's
-severity (after ``ruleSeverity``), category, explanation and fixed confidence.
+After an edit, only the top-level units and stretches of top-level code around the changed
+byte ranges are looked at again (`RuleProducer`), and of those only the segments whose text
+changed run the query: the cost of an edit follows the edit, not the size of the file. The
+caches are rebuilt from what the text uses whenever every unit is visited (on open, after a
+settings change, or when they grow past twice the document's units).
+
+Findings are materialized at their current absolute offsets on every analysis (the cost is
+the number of findings), with the rule's severity (after ``ruleSeverity``), category,
+explanation and fixed confidence.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from __future__ import annotations
 import re
 import typing
 import zlib
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -65,15 +71,26 @@ _FUNCTIONS = (UnitKind.FUNCTION, UnitKind.METHOD)
 
 UnitKey = tuple[str, str, UnitKind]
 
+_FILE_START = 0
+"""Key of the top-level code before the first top-level unit (other gaps: id of the unit
+they follow)."""
+
 
 @dataclass(slots=True)
 class _State:
-    """The cached hits of one document, valid for one rule configuration."""
+    """The cached and the placed hits of one document, valid for one rule configuration."""
 
     config: RuleConfig
-    units: dict[UnitKey, tuple[Hit, ...]] = field(default_factory=dict)
-    gaps: dict[bytes, tuple[Hit, ...]] = field(default_factory=dict)
+    by_unit: dict[UnitKey, tuple[Hit, ...]] = field(default_factory=dict)
+    """Hits of each unit identity seen, relative to the unit."""
+    by_gap: dict[bytes, tuple[Hit, ...]] = field(default_factory=dict)
+    """Hits of each stretch of top-level code between two units, relative to its start."""
     pieces: dict[bytes, tuple[Hit, ...]] = field(default_factory=dict)
+    units: dict[int, tuple[Unit, tuple[Hit, ...]]] = field(default_factory=dict)
+    """The units of the document that have hits, by id."""
+    gaps: dict[int, tuple[Unit | None, int, tuple[Hit, ...]]] = field(default_factory=dict)
+    """Top-level code that has hits, by the id of the unit it follows (`_FILE_START`): that
+    unit, where the code starts after the unit's end, and the hits."""
 
 
 def _own_pieces(units: Sequence[Unit], index: int, data: bytes) -> list[tuple[int, int]]:
@@ -122,8 +139,77 @@ def _top_level_pieces(
     return pieces
 
 
+def _broken_unit(root: Node, start: int, end: int) -> bool:
+    """Whether the unit at ``[start, end)`` holds a syntax error. Its parse then depends on the
+    code around it (error recovery), not on its own text alone: it is not cached by its text."""
+    if not root.has_error:
+        return False
+    node: Node | None = root.descendant_for_byte_range(start, max(start, end - 1))
+    while node is not None and not (node.start_byte <= start and end <= node.end_byte):
+        node = node.parent
+    return node is not None and node.has_error
+
+
+def _broken_code(root: Node, start: int, end: int) -> bool:
+    """Whether a top-level statement overlapping ``[start, end)`` holds a syntax error."""
+    if not root.has_error:
+        return False
+    node = root.first_child_for_byte(start)
+    while node is not None and node.start_byte < end:
+        if node.has_error and node.end_byte > start:
+            return True
+        node = node.next_sibling
+    return False
+
+
+def _segment_units(document: Document) -> Sequence[Unit]:
+    """The units that own segments: none in a file cut into line chunks (no functions or
+    classes), which is top-level code as a whole, since chunk boundaries move with every new
+    line."""
+    units = document.units
+    return () if units and units[0].kind is UnitKind.CHUNK else units
+
+
+def _start(unit: Unit) -> int:
+    return unit.start_byte
+
+
+def _top(unit: Unit) -> Unit:
+    while unit.container is not None:
+        unit = unit.container
+    return unit
+
+
+def _top_at(units: Sequence[Unit], offset: int) -> Unit | None:
+    """The last top-level unit starting at or before ``offset``, or None."""
+    index = bisect_right(units, offset, key=_start) - 1
+    return _top(units[index]) if index >= 0 else None
+
+
+def _region(units: Sequence[Unit], start: int, end: int, size: int) -> tuple[int, int]:
+    """``[start, end)`` widened to whole top-level units and whole stretches of top-level code
+    between them: from the end of a top-level unit (or 0) to the start of one (or ``size``)."""
+    before = _top_at(units, start)
+    if before is not None and before.end_byte > start:  # inside a top-level unit
+        before = _top_at(units, before.start_byte - 1) if before.start_byte else None
+    low = before.end_byte if before is not None else 0
+    around = _top_at(units, end)
+    if around is not None and around.end_byte > end:
+        end = around.end_byte
+    following = bisect_left(units, end, key=_start)
+    high = units[following].start_byte if following < len(units) else size
+    return min(low, start), max(high, end)
+
+
 class RuleProducer:
-    """Rule findings per open document (the engine's ``rules`` producer)."""
+    """Rule findings per open document (the engine's ``rules`` producer).
+
+    The first analysis of a document visits every unit; after an edit only the top-level
+    units and stretches of top-level code around the changed byte ranges are looked at again,
+    and of those only the ones whose text changed run the queries. A unit that left the
+    document outside those regions (error recovery elsewhere can re-extract units) makes the
+    analysis visit every unit again, looking each up by its hash.
+    """
 
     def __init__(self) -> None:
         self._states: dict[str, _State] = {}
@@ -139,8 +225,14 @@ class RuleProducer:
     def forget(self, uri: str) -> None:
         self._states.pop(uri, None)
 
-    def findings(self, document: Document, settings: Settings) -> list[Finding]:
-        """The current rule findings of ``document``."""
+    def findings(
+        self,
+        document: Document,
+        settings: Settings,
+        changed: Sequence[tuple[int, int]] | None = None,
+    ) -> list[Finding]:
+        """The current rule findings of ``document``; ``changed``: the byte ranges an edit
+        changed since the last call (None: look at everything)."""
         grammar, tree = document.grammar, document.tree
         if grammar is None or tree is None:
             return []
@@ -150,49 +242,124 @@ class RuleProducer:
         state = self._states.get(document.uri)
         if state is None or state.config != config:
             state = self._states[document.uri] = _State(config)
-        root, data = tree.root_node, document.data
-        units = document.units
+            changed = None
+        if changed is None or not self._update(document, state, changed):
+            self._visit_all(document, state)
+        return self._materialize(document, state)
+
+    # -- which segments to look at ----------------------------------------------------------
+
+    def _visit_all(self, document: Document, state: _State) -> None:
+        """Look up every unit and all top-level code; keep only what the text still uses."""
         fresh_units: dict[UnitKey, tuple[Hit, ...]] = {}
-        placed: list[tuple[Hit, int, Unit | None]] = []
-        gaps: list[tuple[int, int]] = []
-        covered = 0
-        for index, unit in enumerate(units):
-            if unit.kind is UnitKind.CHUNK:
-                continue  # line-bounded chunks move with every new line: top-level code
-            key = (unit.exact_hash, unit.qualified_name, unit.kind)
-            hits = fresh_units.get(key)
-            if hits is None:
-                hits = state.units.get(key)
-            if hits is None:
-                hits = self._unit_hits(root, data, grammar, units, index, config)
-            fresh_units[key] = hits
-            placed.extend((hit, unit.start_byte, unit) for hit in hits)
-            if unit.container is None:
-                if unit.start_byte > covered:
-                    gaps.append((covered, unit.start_byte))
-                covered = max(covered, unit.end_byte)
-        if covered < len(data):
-            gaps.append((covered, len(data)))
-        state.units = fresh_units
         fresh_gaps: dict[bytes, tuple[Hit, ...]] = {}
-        fresh_pieces: dict[bytes, tuple[Hit, ...]] = {}
-        for start, end in gaps:
-            raw = data[start:end]
-            if not raw.strip():
-                continue
-            hits = fresh_gaps.get(raw)
-            if hits is None:
-                hits = state.gaps.get(raw)
-            if hits is None:
-                hits = self._gap_hits(document, state, fresh_pieces, start, end, config)
-            fresh_gaps[raw] = hits
-            placed.extend((hit, start, None) for hit in hits)
-        state.gaps = fresh_gaps
-        if len(state.pieces) + len(fresh_pieces) > MAX_PIECES:
-            state.pieces = fresh_pieces
+        state.units, state.gaps = {}, {}
+        units = _segment_units(document)
+        self._visit(
+            document, state, 0, len(units), None, 0, len(document.data), fresh_units, fresh_gaps
+        )
+        state.by_unit, state.by_gap = fresh_units, fresh_gaps
+
+    def _update(
+        self, document: Document, state: _State, changed: Sequence[tuple[int, int]]
+    ) -> bool:
+        """Look again at the regions around ``changed`` only; False when that is not enough."""
+        units, size = _segment_units(document), len(document.data)
+        regions: list[tuple[int, int]] = []
+        for start, end in sorted(_region(units, a, b, size) for a, b in changed):
+            if regions and start <= regions[-1][1]:
+                regions[-1] = (regions[-1][0], max(regions[-1][1], end))
+            else:
+                regions.append((start, end))
+
+        def inside(start: int, end: int) -> bool:
+            return any(a <= start and end <= b for a, b in regions)
+
+        for key, (unit, _) in list(state.units.items()):
+            if not unit.alive:
+                if not inside(unit.start_byte, unit.end_byte):
+                    return False
+                del state.units[key]
+        for key, (anchor, _, _) in list(state.gaps.items()):
+            if anchor is not None and not anchor.alive:
+                if not inside(anchor.end_byte, anchor.end_byte):
+                    return False
+                del state.gaps[key]
+        for start, end in regions:
+            low = bisect_left(units, start, key=_start)
+            high = bisect_left(units, end, key=_start)
+            anchor = _top_at(units, start - 1) if start else None
+            self._visit(document, state, low, high, anchor, start, end, state.by_unit, state.by_gap)
+        return (
+            len(state.by_unit) <= 2 * len(units) + 256 and len(state.by_gap) <= 2 * len(units) + 256
+        )
+
+    def _visit(
+        self,
+        document: Document,
+        state: _State,
+        low: int,
+        high: int,
+        anchor: Unit | None,
+        start: int,
+        end: int,
+        by_unit: dict[UnitKey, tuple[Hit, ...]],
+        by_gap: dict[bytes, tuple[Hit, ...]],
+    ) -> None:
+        """Place the hits of ``units[low:high]`` and of the top-level code between them, from
+        ``start`` (where the code after ``anchor`` begins) to ``end``; found hits go to the
+        ``by_unit`` and ``by_gap`` caches."""
+        assert document.tree is not None
+        assert document.grammar is not None
+        root, data, grammar = document.tree.root_node, document.data, document.grammar
+        units = _segment_units(document)
+        covered = start
+        for index in range(low, high):
+            unit = units[index]
+            key = (unit.exact_hash, unit.qualified_name, unit.kind)
+            if _broken_unit(root, unit.start_byte, unit.end_byte):
+                hits = self._unit_hits(root, data, grammar, units, index, state.config)
+            else:
+                hits = by_unit.get(key) or state.by_unit.get(key)  # type: ignore[assignment]
+                if hits is None:
+                    hits = self._unit_hits(root, data, grammar, units, index, state.config)
+                by_unit[key] = hits
+            if hits:
+                state.units[id(unit)] = (unit, hits)
+            else:
+                state.units.pop(id(unit), None)
+            if unit.container is None:
+                self._place_gap(document, state, anchor, covered, unit.start_byte, by_gap)
+                anchor, covered = unit, max(covered, unit.end_byte)
+        self._place_gap(document, state, anchor, covered, end, by_gap)
+
+    def _place_gap(
+        self,
+        document: Document,
+        state: _State,
+        anchor: Unit | None,
+        start: int,
+        end: int,
+        by_gap: dict[bytes, tuple[Hit, ...]],
+    ) -> None:
+        key = id(anchor) if anchor is not None else _FILE_START
+        raw = document.data[start:end] if end > start else b""
+        if not raw.strip():
+            state.gaps.pop(key, None)
+            return
+        assert document.tree is not None
+        if _broken_code(document.tree.root_node, start, end):
+            hits = self._gap_hits(document, state, start, end)
         else:
-            state.pieces.update(fresh_pieces)
-        return self._materialize(document, placed, config)
+            hits = by_gap.get(raw) or state.by_gap.get(raw)  # type: ignore[assignment]
+            if hits is None:
+                hits = self._gap_hits(document, state, start, end)
+            by_gap[raw] = hits
+        if hits:
+            offset = start - (anchor.end_byte if anchor is not None else 0)
+            state.gaps[key] = (anchor, offset, hits)
+        else:
+            state.gaps.pop(key, None)
 
     # -- computing hits ---------------------------------------------------------------------
 
@@ -215,37 +382,39 @@ class RuleProducer:
                 hits.append(_complexity_hit(unit, score, config.complexity_threshold))
         return tuple(hits)
 
-    def _gap_hits(
-        self,
-        document: Document,
-        state: _State,
-        fresh: dict[bytes, tuple[Hit, ...]],
-        start: int,
-        end: int,
-        config: RuleConfig,
-    ) -> tuple[Hit, ...]:
+    def _gap_hits(self, document: Document, state: _State, start: int, end: int) -> tuple[Hit, ...]:
+        """Hits of the top-level code in ``[start, end)``, piece by piece (pieces cached)."""
         assert document.tree is not None
         assert document.grammar is not None
         root, data = document.tree.root_node, document.data
+        if len(state.pieces) > MAX_PIECES:
+            state.pieces = {}
         hits: list[Hit] = []
         for a, b in _top_level_pieces(root, data, start, end, document.lines):
             raw = data[a:b]
             if not raw.strip():
                 continue
-            found = fresh.get(raw)
+            broken = _broken_code(root, a, b)
+            found = None if broken else state.pieces.get(raw)
             if found is None:
-                found = state.pieces.get(raw)
-            if found is None:
-                found = tuple(run_rules(root, data, document.grammar, [(a, b)], a, config))
-            fresh[raw] = found
+                found = tuple(run_rules(root, data, document.grammar, [(a, b)], a, state.config))
+                if not broken:
+                    state.pieces[raw] = found
             hits.extend(_moved(hit, a - start) for hit in found)
         return tuple(hits)
 
     # -- placing hits -----------------------------------------------------------------------
 
-    def _materialize(
-        self, document: Document, placed: list[tuple[Hit, int, Unit | None]], config: RuleConfig
-    ) -> list[Finding]:
+    def _materialize(self, document: Document, state: _State) -> list[Finding]:
+        config = state.config
+        placed: list[tuple[Hit, int, Unit | None]] = [
+            (hit, unit.start_byte, unit) for unit, hits in state.units.values() for hit in hits
+        ]
+        for anchor, offset, hits in state.gaps.values():
+            base = offset + (anchor.end_byte if anchor is not None else 0)
+            placed.extend((hit, base, None) for hit in hits)
+        # Document order, so that the n-th of identical findings in a unit is always the same.
+        placed.sort(key=lambda item: (item[1] + item[0].start, item[1] + item[0].end))
         lines = document.lines
         ordinals: Counter[tuple[str, str, str]] = Counter()
         findings: list[Finding] = []

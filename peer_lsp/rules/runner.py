@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from peer_lsp.rules.compiled import compiled_rules
 from peer_lsp.rules.fixes import verified
 from peer_lsp.rules.model import REPORT, Edit, Match
-from peer_lsp.rules.predicates import query_predicate
+from peer_lsp.rules.predicates import holds
 
 if typing.TYPE_CHECKING:
     from collections.abc import Sequence
@@ -66,19 +66,23 @@ def run_rules(
     from tree_sitter import QueryCursor
 
     cursor = QueryCursor(compiled.query)
-    predicate = query_predicate(data, grammar)
-    owners = compiled.owners
+    owners, checks = compiled.owners, compiled.checks
     hits: list[Hit] = []
     seen: set[tuple[str, int, int]] = set()
     for start, end in pieces:
         cursor.set_byte_range(start, end)
-        # The stubs of tree-sitter 0.26 do not list ``predicate`` (custom predicates).
-        for index, captures in cursor.matches(root, predicate=predicate):  # type: ignore[call-arg]
+        for index, captures in cursor.matches(root):
             rule = owners[index]
             if rule.id not in config.enabled:
                 continue
             reported = captures.get(REPORT)
             if not reported or not start <= reported[0].start_byte < end:
+                continue
+            if not all(
+                holds(name, node, grammar, data)
+                for name, capture in checks[index]
+                for node in captures.get(capture, ())
+            ):
                 continue
             node = reported[0]
             key = (rule.id, node.start_byte, node.end_byte)

@@ -96,3 +96,17 @@ def test_settings_reject_unknown_rules_and_severities() -> None:
     )
     assert [p.key for p in problems] == ["disableRules", "ruleSeverity", "enableRules"]
     assert "peer rules" in problems[0].message
+
+
+def test_custom_predicates_are_checked_in_python_not_by_tree_sitter() -> None:
+    """py-tree-sitter leaks memory on every predicate callback, so none reaches it."""
+    compiled = compiled_rules("python")
+    assert compiled is not None
+    checks = {
+        (rule.id, check)
+        for rule, found in zip(compiled.owners, compiled.checks, strict=True)
+        for check in found
+    }
+    assert ("py-eval", ("not-literal?", "code")) in checks
+    assert ("py-sql-format", ("sql?", "report")) in checks
+    assert all(name.endswith("?") for _, (name, _) in checks)
