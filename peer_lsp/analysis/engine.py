@@ -158,6 +158,16 @@ class Engine:
         if document is not None:
             floor = self.settings.min_confidence
             producers[MODEL] = [f for f in self.reviews.findings(document) if f.confidence >= floor]
+        return self._shown(document, producers)
+
+    def local_findings(self, uri: str) -> list[Finding]:
+        """Current findings of every producer but the model: what a review prompt lists as
+        already known."""
+        return self._shown(self.documents.get(uri), dict(self._findings.get(uri, {})))
+
+    def _shown(
+        self, document: Document | None, producers: dict[str, list[Finding]]
+    ) -> list[Finding]:
         merged = merge(producers)
         if self.dismissed:
             merged = [f for f in merged if f.fingerprint not in self.dismissed]

@@ -9,7 +9,9 @@ the document, its findings are no longer shown (a new review replaces them).
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import typing
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -59,11 +61,27 @@ def _shift(finding: Finding, delta: int, document: Document | None) -> Finding:
     )
 
 
-class ReviewStore:
-    """The latest model findings of each unit of each open document."""
+@dataclass(frozen=True, slots=True)
+class _Closed:
+    """The reviews of a closed document, for when the same text is opened again."""
 
-    def __init__(self) -> None:
+    text_hash: bytes
+    entries: dict[tuple[str, str], _Entry]
+    """By the unit's qualified name and exact hash."""
+
+
+def _text_hash(document: Document) -> bytes:
+    return hashlib.blake2b(document.data, digest_size=16).digest()
+
+
+class ReviewStore:
+    """The latest model findings of each unit of each open document, and of the few
+    documents closed last (a reopen of the same text shows them without asking anyone)."""
+
+    def __init__(self, keep_closed: int = 32) -> None:
         self._entries: dict[str, dict[int, _Entry]] = {}
+        self._closed: OrderedDict[str, _Closed] = OrderedDict()
+        self._keep_closed = keep_closed
 
     def put(
         self,
@@ -136,3 +154,35 @@ class ReviewStore:
 
     def forget(self, uri: str) -> None:
         self._entries.pop(uri, None)
+
+    def keep_closed(self, document: Document) -> None:
+        """Remember the current reviews of a document that is being closed."""
+        entries = {
+            (e.unit.qualified_name, e.unit_hash): e
+            for e in self._entries.get(document.uri, {}).values()
+            if e.unit.alive and e.unit.exact_hash == e.unit_hash
+        }
+        self._closed.pop(document.uri, None)
+        if not entries:
+            return
+        self._closed[document.uri] = _Closed(_text_hash(document), entries)
+        while len(self._closed) > self._keep_closed:
+            self._closed.popitem(last=False)
+
+    def restore(self, document: Document) -> int:
+        """Give a reopened document the reviews it had when closed, if its text is the same
+        (the same unit with other imports around it may deserve another review); the count
+        of units restored."""
+        closed = self._closed.pop(document.uri, None)
+        if closed is None or closed.text_hash != _text_hash(document):
+            return 0
+        restored = self._entries.setdefault(document.uri, {})
+        for unit in document.units:
+            entry = closed.entries.get((unit.qualified_name, unit.exact_hash))
+            if entry is not None:
+                restored[id(unit)] = dataclasses.replace(entry, unit=unit)
+        return len(restored)
+
+    def clear_closed(self) -> None:
+        """Forget closed documents' reviews (the model or the prompts changed)."""
+        self._closed.clear()

@@ -75,6 +75,9 @@ class ReviewScheduler:
         self._documents: dict[str, _DocumentState] = {}
         self._on_busy = on_busy
         self.running = 0
+        """Reviews running now (holding a slot)."""
+        self.outstanding = 0
+        """Reviews started and not finished: running, or waiting for a slot."""
 
     # -- events ------------------------------------------------------------------------------
 
@@ -174,6 +177,7 @@ class ReviewScheduler:
 
     def _start(self, uri: str, units: Iterable[Unit]) -> None:
         state = self._state(uri)
+        started = 0
         for unit in units:
             self._cancel(state, unit)
             if not unit.alive:
@@ -182,16 +186,19 @@ class ReviewScheduler:
             job.task = asyncio.ensure_future(self._run(uri, state, job))
             job.task.add_done_callback(self._finished)
             state.jobs[id(unit)] = job
+            started += 1
+        if started:
+            self._busy(started)
 
     async def _run(self, uri: str, state: _DocumentState, job: _Job) -> None:
         async with state.slots, self._global:
             if not self._current(job):
                 return  # changed while waiting for a slot
-            self._busy(+1)
+            self.running += 1
             try:
                 result = await self._review(uri, job.unit)
             finally:
-                self._busy(-1)
+                self.running -= 1
         if state.jobs.get(id(job.unit)) is not job:
             return  # superseded
         del state.jobs[id(job.unit)]
@@ -206,12 +213,14 @@ class ReviewScheduler:
         return job.unit.alive and job.unit.exact_hash == job.unit_hash
 
     def _busy(self, delta: int) -> None:
-        self.running += delta
+        """Count reviews started or finished; the callback hears the reviews outstanding
+        (once per batch started, so a batch served from the cache reads as one piece of work)."""
+        self.outstanding += delta
         if self._on_busy is not None:
-            self._on_busy(self.running)
+            self._on_busy(self.outstanding)
 
-    @staticmethod
-    def _finished(task: asyncio.Task[None]) -> None:
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._busy(-1)  # here, not in _run: a task cancelled before it began never runs
         if task.cancelled():
             return
         error = task.exception()

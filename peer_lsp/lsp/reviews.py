@@ -20,7 +20,6 @@ from pygls.uris import to_fs_path
 from peer_lsp.analysis.scheduler import ReviewScheduler, Trigger
 from peer_lsp.llm import errors as llm_errors
 from peer_lsp.lsp import diagnostics
-from peer_lsp.lsp.convert import is_model_finding
 from peer_lsp.server import PeerLanguageServer  # at run time: pygls resolves annotations
 
 if typing.TYPE_CHECKING:
@@ -37,6 +36,8 @@ STATUS = "peer/status"
 REVIEW_NOW = "peer.reviewNow"
 HEALTH = "peer.health"
 ASK_ANOTHER_MODEL = "peer.askAnotherModel"
+PUBLISH_EVERY = 0.1
+"""Seconds between publishes while a document's reviews keep landing (the last publishes now)."""
 
 
 class Reviewing:
@@ -56,6 +57,9 @@ class Reviewing:
         """Automatic second opinions in flight, by document and unit: cancelled on edits."""
         self._progress_token: str | None = None
         self._progress_begun = False
+        self._unpublished: set[str] = set()
+        self._publish_timer: asyncio.TimerHandle | None = None
+        self._status_timer: asyncio.TimerHandle | None = None
 
     # -- set-up ------------------------------------------------------------------------------
 
@@ -83,6 +87,7 @@ class Reviewing:
             in_flight=settings.max_reviews_in_flight,
             on_busy=self._busy,
         )
+        self.server.engine.reviews.clear_closed()  # made with other settings
         self._set_state("idle", setup.autodetected or "")
         for document in self.server.engine.documents:
             self.opened(document)
@@ -98,6 +103,11 @@ class Reviewing:
         for _, task in self._verifying.values():
             task.cancel()
         self._verifying.clear()
+        for timer in (self._publish_timer, self._status_timer):
+            if timer is not None:
+                timer.cancel()
+        self._publish_timer = self._status_timer = None
+        self._unpublished.clear()
         if self.router is not None:
             await self.router.aclose()
         self.router = None
@@ -125,6 +135,7 @@ class Reviewing:
     def closed(self, uri: str) -> None:
         if self.scheduler is not None:
             self.scheduler.closed(uri)
+        self._unpublished.discard(uri)
         for key in [key for key in self._verifying if key[0] == uri]:
             self._verifying.pop(key)[1].cancel()
 
@@ -173,7 +184,7 @@ class Reviewing:
         if not isinstance(outcome, ReviewOutcome):
             return
         self.server.engine.reviews.put(uri, unit, unit_hash, outcome.findings, outcome.assessments)
-        diagnostics.republish(self.server, uri)
+        self._publish_soon(uri)
         settings = self.server.settings
         if settings.verify_medium_confidence and outcome.model:
             low, high = settings.min_confidence, settings.preferred_confidence
@@ -189,9 +200,29 @@ class Reviewing:
         """
         return [
             f
-            for f in self.server.engine.findings(uri)
-            if unit.start_byte <= f.span.start_byte < unit.end_byte and not is_model_finding(f)
+            for f in self.server.engine.local_findings(uri)
+            if unit.start_byte <= f.span.start_byte < unit.end_byte
         ]
+
+    def _publish_soon(self, uri: str) -> None:
+        """Publish a document's findings after a review: at once when it was the document's
+        last one in flight, otherwise with the next few (once per `PUBLISH_EVERY`), since
+        each publish sends every finding of the document again."""
+        self._unpublished.add(uri)
+        if self.scheduler is None or self.scheduler.in_flight(uri) == 0:
+            self._publish_now()
+        elif self._publish_timer is None:
+            loop = asyncio.get_running_loop()
+            self._publish_timer = loop.call_later(PUBLISH_EVERY, self._publish_now)
+
+    def _publish_now(self) -> None:
+        if self._publish_timer is not None:
+            self._publish_timer.cancel()
+            self._publish_timer = None
+        uris, self._unpublished = self._unpublished, set()
+        for uri in uris:
+            if self.server.engine.documents.get(uri) is not None:
+                diagnostics.republish(self.server, uri)
 
     # -- second opinions ----------------------------------------------------------------------
 
@@ -315,8 +346,21 @@ class Reviewing:
             self._progress(0)
 
     def _set_state(self, state: str, detail: str = "") -> None:
+        """Tell the client at once when the state changes; when only the numbers moved,
+        at most once per `PUBLISH_EVERY` (a batch from the cache moves them 200 times)."""
+        changed = (state, detail) != (self.state, self.detail)
         self.state = state
         self.detail = detail
+        if changed:
+            self._notify_status()
+        elif self._status_timer is None:
+            loop = asyncio.get_running_loop()
+            self._status_timer = loop.call_later(PUBLISH_EVERY, self._notify_status)
+
+    def _notify_status(self) -> None:
+        if self._status_timer is not None:
+            self._status_timer.cancel()
+            self._status_timer = None
         self.server.protocol.notify(STATUS, self.status())
 
     def status(self) -> dict[str, object]:
@@ -329,7 +373,7 @@ class Reviewing:
             "detail": self.detail,
             "provider": self.last_provider or (first.id if first else None),
             "model": self.last_model or (first.model if first else None),
-            "inFlight": self.scheduler.running if self.scheduler else 0,
+            "inFlight": self.scheduler.outstanding if self.scheduler else 0,
             "cacheHitRate": round(hits / (hits + misses), 3) if hits + misses else None,
             "lastLatencyMs": round(self.last_latency_ms, 1) if self.last_latency_ms else None,
         }
@@ -337,7 +381,9 @@ class Reviewing:
     def health(self) -> dict[str, object]:
         """`peer.health`: the status plus per-provider latency, success rate and breakers."""
         report = self.status()
-        report["providers"] = self.router.stats()["providers"] if self.router else {}
+        stats = self.router.stats() if self.router else {}
+        report["providers"] = stats.get("providers", {})
+        report["cache"] = {"hits": stats.get("cacheHits", 0), "misses": stats.get("cacheMisses", 0)}
         return report
 
     def _progress(self, running: int) -> None:

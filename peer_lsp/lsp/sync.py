@@ -23,6 +23,7 @@ def did_open(ls: PeerLanguageServer, params: types.DidOpenTextDocumentParams) ->
     document = ls.engine.open(
         item.uri, item.text, item.language_id, item.version, ls.client.position_encoding
     )
+    ls.engine.reviews.restore(document)
     diagnostics.publish(ls, item.uri)
     ls.reviewing.opened(document)
 
@@ -41,6 +42,9 @@ def did_change(ls: PeerLanguageServer, params: types.DidChangeTextDocumentParams
 def did_close(ls: PeerLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
     uri = params.text_document.uri
     ls.reviewing.closed(uri)
+    document = ls.engine.documents.get(uri)
+    if document is not None:
+        ls.engine.reviews.keep_closed(document)
     ls.engine.close(uri)
     diagnostics.clear(ls, uri)
 

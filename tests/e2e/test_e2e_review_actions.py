@@ -260,6 +260,17 @@ async def publications_where(
             await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
 
 
+async def reviews_done(client: PeerClient, cache_hits: int) -> None:
+    """Wait until no review is in flight and the cache answered ``cache_hits`` times."""
+    health = types.Command("health", "peer.health")
+    async with asyncio.timeout(TIMEOUT):
+        while True:
+            report = await run(client, health)
+            if report["inFlight"] == 0 and report["cache"]["hits"] >= cache_hits:
+                return
+            await client.wait_for_notification("peer/status")
+
+
 def model_diagnostics(diagnostics: list[types.Diagnostic]) -> list[types.Diagnostic]:
     return [d for d in diagnostics if "% confident)" in d.message]
 
@@ -565,8 +576,8 @@ async def test_a_dismissed_finding_stays_dismissed_after_a_restart(
     try:
         await start(second, reviewing_fake, root)
         open_document(second, path)
-        # published: once when opened, then once per reviewed unit (from the cache now)
-        await publications_where(second, lambda published: len(published) >= 3)
+        # both units are reviewed again, from the cache, before anything is checked
+        await reviews_done(second, cache_hits=2)
         shown = await diagnostics_where(second, uri, lambda d: len(model_diagnostics(d)) == 1)
         assert [d.range.start.line for d in model_diagnostics(shown)] == [10]
         for published in second.published:
