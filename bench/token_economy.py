@@ -55,6 +55,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -68,6 +69,7 @@ from peer_lsp.review.prompts import (
     PROMPT_VERSION,
     PromptBudgetError,
     build_review_request,
+    code_key,
     load_template,
     render_template,
 )
@@ -109,6 +111,39 @@ def file_history(repo: Path, path: str) -> list[tuple[str, str]]:
             sha = ""
     versions.reverse()
     return versions
+
+
+PYPI_CACHE = Path.home() / ".cache" / "peer-bench" / "pypi"
+
+
+def pypi_history(package: str, path: str, count: int) -> list[tuple[str, str]]:
+    """(version, text) of ``path`` in the last ``count`` releases of a PyPI package, oldest
+    first: a package's own recorded history, one release per save. Wheels are downloaded
+    once (pip, from the configured index) and kept in ``PYPI_CACHE``."""
+    listing = subprocess.run(
+        [sys.executable, "-m", "pip", "index", "versions", package],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    line = next(ln for ln in listing.splitlines() if ln.startswith("Available versions:"))
+    versions = [v.strip() for v in line.split(":", 1)[1].split(",")][:count]
+    history: list[tuple[str, str]] = []
+    for version in reversed(versions):
+        folder = PYPI_CACHE / package / version
+        if not any(folder.glob("*.whl")):
+            subprocess.run(
+                [
+                    *(sys.executable, "-m", "pip", "download", "--quiet", "--no-deps"),
+                    *("--only-binary=:all:", f"{package}=={version}", "-d", str(folder)),
+                ],
+                capture_output=True,
+                check=True,
+            )
+        with zipfile.ZipFile(next(folder.glob("*.whl"))) as wheel:
+            if path in wheel.namelist():
+                history.append((version, wheel.read(path).decode("utf-8", "replace")))
+    return history
 
 
 def top_files(repo: Path, count: int) -> list[str]:
@@ -251,9 +286,15 @@ def _fresh(uri: str, text: str) -> Document:
     return Document.open(uri, text, "python", None)
 
 
-def replay(repo: Path, path: str, granularity: str, cache: AnswerCache, system: str) -> FileReport:
-    """Replay ``path``'s history into one document and count both reviewers' tokens."""
-    history = file_history(repo, path)
+def replay(
+    history: Sequence[tuple[str, str]],
+    uri: str,
+    path: str,
+    granularity: str,
+    cache: AnswerCache,
+    system: str,
+) -> FileReport:
+    """Replay the versions of a file into one document and count both reviewers' tokens."""
     report = FileReport(path, len(history))
     saves: list[tuple[str, str]] = []
     previous = None
@@ -268,7 +309,6 @@ def replay(repo: Path, path: str, granularity: str, cache: AnswerCache, system: 
         previous = text
     if not saves:
         return report
-    uri = (repo / path).as_uri()
     document: Document | None = None
     before_text = ""
     for n, (sha, text) in enumerate(saves):
@@ -283,8 +323,8 @@ def replay(repo: Path, path: str, granularity: str, cache: AnswerCache, system: 
             removed_keys = {
                 before_keys[id(u)] for u in result.units.removed if id(u) in before_keys
             }
-        save = _account(report, document, touched, path, sha, text, cache, system)
-        _check(report, document, touched, removed_keys, before_text, text, n, cache)
+        save, answered = _account(report, document, touched, path, sha, text, cache, system)
+        _check(report, document, touched, removed_keys, before_text, text, n, answered)
         report.saves_detail.append(save)
         if n == 0:
             report.open_whole_file_tokens = save.whole_file_tokens
@@ -306,24 +346,28 @@ def _account(
     text: str,
     cache: AnswerCache,
     system: str,
-) -> Save:
-    """Count one save's tokens for both reviewers, and fill the cache."""
+) -> tuple[Save, set[int]]:
+    """Count one save's tokens for both reviewers, and fill the cache; also the ids of the
+    units that have an answer now (sent, or from the cache)."""
     save = Save(
         commit=sha[:10],
         lines=text.count("\n"),
         whole_file_tokens=estimate_tokens(system + text),
         reviewed=len(touched),
     )
+    answered: set[int] = set()
     for unit in touched:
         try:
             request = build_review_request(unit, document, path=path)
         except PromptBudgetError:
             save.too_large += 1  # the server skips it too
             continue
+        answered.add(id(unit))
         tokens = estimate_tokens(request.system + request.user)
-        key = cache_key(request, MODEL, unit.normalized_hash)
-        if unit.normalized_hash not in cache.normalized:
-            cache.normalized.add(unit.normalized_hash)
+        code = code_key(request, unit.normalized_hash)  # a class: its skeleton
+        key = cache_key(request, MODEL, code)
+        if code not in cache.normalized:
+            cache.normalized.add(code)
             save.sent_norm += 1
             save.peer_tokens_norm += tokens
             save.system_tokens_norm += estimate_tokens(request.system)
@@ -341,7 +385,7 @@ def _account(
     report.units_reviewed += save.reviewed
     report.units_sent_norm += save.sent_norm
     report.units_sent_key += save.sent_key
-    return save
+    return save, answered
 
 
 def _check(
@@ -352,7 +396,7 @@ def _check(
     before_text: str,
     text: str,
     n: int,
-    cache: AnswerCache,
+    answered: set[int],
 ) -> None:
     """Compare one save with units extracted from scratch before and after it."""
     where = f"save {n + 1}"
@@ -385,9 +429,7 @@ def _check(
             f"{sorted(map(str, removed_keys ^ fresh_removed))}"
         )
     missed = normalized_changed - reviewed
-    unanswered = {
-        k for k in normalized_changed if after_units[k].normalized_hash not in cache.normalized
-    }
+    unanswered = normalized_changed - {by_id[i] for i in answered if i in by_id}
     if missed or unanswered:
         report.every_normalized_change_reviewed = False
         report.problems.append(
@@ -521,11 +563,19 @@ def repo_state(repo: Path) -> dict[str, Any]:
 
 def iter_reports(args: argparse.Namespace, system: str) -> Iterator[FileReport]:
     """Replay each chosen file, in order, sharing one answer cache."""
+    cache = AnswerCache()
+    if args.pypi:
+        for spec in args.pypi:
+            package, path = spec.split(":", 1)
+            history = pypi_history(package, path, args.releases)
+            uri = f"file:///pypi/{package}/{path}"
+            yield replay(history, uri, f"{package}:{path}", args.granularity, cache, system)
+        return
     repo = args.repo.resolve()
     paths = args.paths or top_files(repo, args.files)
-    cache = AnswerCache()
     for path in paths:
-        yield replay(repo, path, args.granularity, cache, system)
+        history = file_history(repo, path)
+        yield replay(history, (repo / path).as_uri(), path, args.granularity, cache, system)
 
 
 SNAPSHOT_ENV = "PEER_BENCH_SNAPSHOT"
@@ -560,6 +610,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--files", type=int, default=3, help="how many files (most versions first)")
     parser.add_argument("--paths", nargs="+", default=None, help="these files instead")
+    parser.add_argument(
+        "--pypi",
+        nargs="+",
+        default=None,
+        metavar="PACKAGE:PATH",
+        help="replay a file across a package's releases on PyPI instead of a git history",
+    )
+    parser.add_argument(
+        "--releases", type=int, default=30, help="with --pypi: how many releases (latest)"
+    )
     parser.add_argument("--granularity", choices=("commit", "hunk"), default="commit")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     parser.add_argument("--target", type=float, default=20.0, help="the ratio to reach")

@@ -19,7 +19,7 @@ from peer_lsp.review.candidates import Dropped
 from peer_lsp.review.confidence import Assessment, Evidence, FixCheck
 from peer_lsp.review.locate import Located, locate_all, to_fix_edit
 from peer_lsp.review.parse import parse_answer
-from peer_lsp.review.prompts import PromptBudgetError, build_review_request, shrink
+from peer_lsp.review.prompts import PromptBudgetError, build_review_request, code_key, shrink
 from peer_lsp.review.verify import verify_fix
 from peer_lsp.rules.complexity import unit_complexity
 from peer_lsp.rules.evidence import RulePlace, rule_agrees, rule_places
@@ -79,7 +79,7 @@ async def review_unit(
         return ReviewOutcome(dropped=[Dropped("the unit is too large to review")])
     response = await router.complete(
         request,
-        normalized_code=unit.normalized_hash,
+        normalized_code=code_key(request, unit.normalized_hash),
         bypass_cache=bypass_cache,
         shrink=shrink,
         validate=_is_answer,

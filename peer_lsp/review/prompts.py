@@ -43,7 +43,14 @@ from urllib.parse import unquote, urlparse
 
 from peer_lsp.llm.tokens import estimate_tokens
 from peer_lsp.llm.types import LLMRequest, Task
-from peer_lsp.syntax.context import context_hash, file_imports, sibling_signatures
+from peer_lsp.syntax.context import (
+    ELIDED,
+    context_hash,
+    file_imports,
+    imports_used,
+    sibling_signatures,
+    skeleton,
+)
 from peer_lsp.syntax.units import UnitKind
 
 if typing.TYPE_CHECKING:
@@ -53,7 +60,7 @@ if typing.TYPE_CHECKING:
     from peer_lsp.documents.store import Document
     from peer_lsp.syntax.units import Unit
 
-PROMPT_VERSION = "review-v1"
+PROMPT_VERSION = "review-v2"
 EXPLAIN_PROMPT_VERSION = "review-explain-v1"
 DEFAULT_BUDGET_TOKENS = 6000
 MAX_KNOWN_FINDINGS = 10
@@ -160,8 +167,11 @@ _KIND_WORDS = {
 class UnitContext:
     """What a prompt shows about a unit, copied when it is built (units change in place).
 
-    ``lines`` are the unit's lines, the first one with its indentation; ``known`` pairs the
-    unit line of each known finding with its one-line description.
+    ``lines`` are the unit's lines as shown, the first one with its indentation, and
+    ``numbers`` their unit line numbers (`ELIDED` for the placeholder of a method body that
+    a class skeleton leaves out; empty: 1 to n). ``known`` pairs the unit line of each known
+    finding with its one-line description. ``code_key`` names the code as shown, for the
+    answer cache: the unit's normalized hash, or for a skeleton a hash of what it shows.
     """
 
     language: str
@@ -169,6 +179,8 @@ class UnitContext:
     kind: str
     name: str
     lines: tuple[str, ...]
+    numbers: tuple[int, ...] = ()
+    code_key: str = ""
     imports: tuple[str, ...] = ()
     class_header: str = ""
     siblings: tuple[str, ...] = ()
@@ -184,18 +196,39 @@ class UnitContext:
         path: str = "",
         known_findings: Sequence[Finding] = (),
     ) -> UnitContext:
+        whole = _unit_lines(unit, document)
+        shown = skeleton(unit, document, whole)
+        lines = tuple(line for _, line in shown)
+        text = "\n".join(lines)
+        code_key, folded = unit.normalized_hash, len(shown) != len(whole)
+        if folded:
+            code_key = context_hash(["skeleton", *(_key_line(n, line) for n, line in shown)])
         return cls(
             language=unit.language,
             path=path or _file_name(document.uri),
             kind=_KIND_WORDS[unit.kind],
             name="" if unit.kind is UnitKind.CHUNK else unit.qualified_name,
-            lines=_unit_lines(unit, document),
-            imports=tuple(file_imports(document, IMPORT_LINES)),
+            lines=lines,
+            numbers=tuple(number for number, _ in shown),
+            code_key=code_key,
+            imports=tuple(imports_used(file_imports(document, IMPORT_LINES), text)),
             class_header=unit.enclosing_class_header or "",
-            siblings=tuple(sibling_signatures(unit, document, SIBLING_LIMIT)),
+            siblings=tuple(
+                sibling_signatures(unit, document, SIBLING_LIMIT, text if folded else None)
+            ),
             known=_known(unit, known_findings),
             unit_tokens=estimate_tokens(unit.text),
         )
+
+
+_FOLDED_RANGE = re.compile(r"… lines \d+-\d+: ")
+
+
+def _key_line(number: int, line: str) -> str:
+    """A skeleton line as the cache sees it: without blanks, and a placeholder without its
+    line range, which moves whenever a method grows."""
+    flat = " ".join(line.split())
+    return _FOLDED_RANGE.sub("… ", flat) if number == ELIDED else flat
 
 
 def _file_name(uri: str) -> str:
@@ -368,10 +401,11 @@ class ReviewPrompt:
 
     def _values(self, cut: _Cut) -> dict[str, str]:
         context = self.context
-        total = len(context.lines)
-        shown = total if cut.lines is None else cut.lines
-        known = [text for line, text in context.known if line <= shown][: cut.known]
-        truncated = shown < total
+        numbers = context.numbers or tuple(range(1, len(context.lines) + 1))
+        shown = len(context.lines) if cut.lines is None else cut.lines
+        total, last = max(numbers), max(numbers[:shown], default=0)
+        known = [text for line, text in context.known if line <= last][: cut.known]
+        truncated = shown < len(context.lines)
         return {
             "kind": context.kind,
             "language": context.language,
@@ -382,9 +416,9 @@ class ReviewPrompt:
             "siblings": "\n".join(context.siblings) if cut.siblings else "",
             "known_findings": "\n".join(f"- {text}" for text in known),
             "finding": self.focus,
-            "code": _numbered(context.lines[:shown], total),
+            "code": _numbered(context.lines[:shown], numbers[:shown], total),
             "truncated": (
-                f"(unit truncated) Only lines 1-{shown} of {total} are shown; do not report "
+                f"(unit truncated) Only lines 1-{last} of {total} are shown; do not report "
                 "problems in lines you cannot see."
                 if truncated
                 else ""
@@ -398,12 +432,13 @@ class ReviewPrompt:
         return context_hash([*(f"{name}={values[name]}" for name in parts), f"shown={shown}"])
 
 
-def _numbered(lines: Sequence[str], total: int) -> str:
-    """Lines as ``  12 | code`` inside a fence longer than any backtick run in the code."""
-    width = max(4, len(str(total)))
+def _numbered(lines: Sequence[str], numbers: Sequence[int], total: int) -> str:
+    """Lines as ``  12 | code`` inside a fence longer than any backtick run in the code; a
+    placeholder for elided lines gets no number."""
+    width = len(str(total))
     body = "\n".join(
-        f"{number:>{width}} | {line}" if line else f"{number:>{width}} |"
-        for number, line in enumerate(lines, start=1)
+        f"{'' if number == ELIDED else number:>{width}} |{' ' + line if line else ''}"
+        for number, line in zip(numbers, lines, strict=True)
     )
     longest = max((len(run) for run in re.findall(r"`+", body)), default=0)
     fence = "`" * max(3, longest + 1)
@@ -469,6 +504,13 @@ def build_explain_request(
     focus = _focus(finding, unit)
     prompt = ReviewPrompt(context, budget_tokens, EXPLAIN_TEMPLATE, Task.EXPLAIN, focus)
     return _issued.remember(prompt)
+
+
+def code_key(request: LLMRequest, default: str) -> str:
+    """What names the code a request built here shows, for the answer cache (a class
+    skeleton is not its unit's full text); ``default`` for a request unknown here."""
+    prompt = _issued.prompt_of(request)
+    return prompt.context.code_key or default if prompt is not None else default
 
 
 def shrink(request: LLMRequest) -> LLMRequest | None:

@@ -22,7 +22,7 @@ from peer_lsp.syntax.queries import query_source
 from peer_lsp.syntax.units import UnitKind
 
 if typing.TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
     from tree_sitter import Node, Query
 
@@ -132,6 +132,92 @@ def _import_nodes(document: Document) -> list[Node]:
     return nodes
 
 
+_BINDING_NOISE = frozenset(
+    (
+        *("import", "from", "as", "use", "using", "require", "include", "const", "let"),
+        *("var", "static", "pub", "crate", "self", "super", "type", "typeof", "export"),
+        *("default", "extern", "mod", "namespace", "package"),
+    )
+)
+
+
+def imports_used(imports: Iterable[str], text: str) -> list[str]:
+    """The import statements that bind a name ``text`` mentions, in order.
+
+    A unit needs to see the imports it uses; the rest of them cost tokens in every prompt
+    and, in the cache key, make an unrelated import edit look like a change to every unit.
+    A statement's words are its candidate names (``from a.b import c as d`` gives a, b, c
+    and d), so the match is generous. C and C++ ``#include`` lines bind no name and are kept.
+    """
+    used = set(_WORD.findall(text))
+    return [
+        statement
+        for statement in imports
+        if statement.lstrip().startswith("#")
+        or any(w in used for w in _WORD.findall(statement) if w not in _BINDING_NOISE)
+    ]
+
+
+# -- class skeletons -------------------------------------------------------------------------
+
+
+ELIDED = 0
+"""The line number of a placeholder line in a skeleton: it stands for elided lines."""
+MAX_ELIDED_NAMES = 12
+
+
+def skeleton(unit: Unit, document: Document, lines: Sequence[str]) -> list[tuple[int, str]]:
+    """The unit's ``lines`` numbered from 1; for a class, its members that are units of their
+    own (methods, nested classes) folded into placeholder lines.
+
+    A class is reviewed for what belongs to it alone: its header, docstring, fields and the
+    statements in its body. Each method is a unit of its own, reviewed on its own, so a run
+    of members becomes one placeholder line (number `ELIDED`) naming them, and an edit inside
+    a method, even to its signature, leaves the class's prompt and its cached review as they
+    were. Other units come back whole.
+    """
+    numbered = list(enumerate(lines, start=1))
+    if unit.kind is not UnitKind.CLASS:
+        return numbered
+    first = unit.start_line
+    runs: list[tuple[int, int, list[str]]] = []
+    for child in document.units:
+        if child.container is not unit:
+            continue
+        start, end = child.start_line - first + 1, child.end_line - first + 1
+        if runs and _only_blank(lines, runs[-1][1], start):
+            runs[-1] = (runs[-1][0], end, [*runs[-1][2], child.name])
+        else:
+            runs.append((start, end, [child.name]))
+    if not runs:
+        return numbered
+    shown: list[tuple[int, str]] = []
+    by_start = {start: (end, names) for start, end, names in runs}
+    skip_to = 0
+    for number, line in numbered:
+        if number <= skip_to:
+            continue
+        if number in by_start:
+            skip_to, names = by_start[number]
+            indent = line[: len(line) - len(line.lstrip())]
+            shown.append((ELIDED, f"{indent}… lines {number}-{skip_to}: {_names(names)}"))
+        else:
+            shown.append((number, line))
+    return shown
+
+
+def _only_blank(lines: Sequence[str], after: int, before: int) -> bool:
+    """Whether unit lines strictly between ``after`` and ``before`` (1-based) are all blank."""
+    return all(not line.strip() for line in lines[after : before - 1])
+
+
+def _names(names: list[str]) -> str:
+    listed = ", ".join(names[:MAX_ELIDED_NAMES])
+    more = len(names) - MAX_ELIDED_NAMES
+    listed += f" and {more} more" if more > 0 else ""
+    return f"{listed}, reviewed on {'its' if len(names) == 1 else 'their'} own"
+
+
 # -- calls ---------------------------------------------------------------------------------
 
 
@@ -190,13 +276,16 @@ def simple_name(name: str) -> str:
 # -- sibling signatures --------------------------------------------------------------------
 
 
-def sibling_signatures(unit: Unit, document: Document, limit: int = 8) -> list[str]:
+def sibling_signatures(
+    unit: Unit, document: Document, limit: int = 8, shown: str | None = None
+) -> list[str]:
     """Headers of the other units of the document that ``unit`` calls, in document order.
 
     The unit's own containers and the units nested inside it are left out: the prompt
-    shows the enclosing class header and the unit's text already.
+    shows the enclosing class header and the unit's text already. ``shown``: only the calls
+    in this text count (a class skeleton shows none of its methods' calls).
     """
-    called = called_names(unit, document)
+    called = called_names(unit, document) if shown is None else set(_CALL_TEXT.findall(shown))
     if not called:
         return []
     ancestors = _ancestors(unit)

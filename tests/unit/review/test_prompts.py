@@ -24,6 +24,7 @@ from peer_lsp.review.prompts import (
     UnitContext,
     build_explain_request,
     build_review_request,
+    code_key,
     load_template,
     render_template,
     shrink,
@@ -102,12 +103,13 @@ def test_render_template_drops_empty_lines_and_paragraphs() -> None:
 def test_prompt_shows_numbered_unit_with_its_context() -> None:
     doc = _doc(SOURCE)
     request = build_review_request(_unit(doc, "Repo.load"), doc, path="pkg/repo.py")
-    assert "   1 |     def load(self, key: str) -> Any:" in request.user
-    assert "   2 |         data = self.read(key)" in request.user
-    assert "   3 |         return parse(data)" in request.user
-    assert "   4 |" not in request.user
+    assert "1 |     def load(self, key: str) -> Any:" in request.user
+    assert "2 |         data = self.read(key)" in request.user
+    assert "3 |         return parse(data)" in request.user
+    assert "4 |" not in request.user
     assert "class Repo(Base):" in request.user
-    assert "import os\nfrom typing import Any" in request.user
+    assert "Imports it uses:\nfrom typing import Any\n" in request.user  # not os: unused here
+    assert "import os" not in request.user
     assert "def read(self, key: str) -> bytes:" in request.user
     assert "def parse(data: bytes) -> list[int]:" in request.user
     assert "def unused" not in request.user
@@ -142,14 +144,14 @@ def test_function_without_class_has_no_member_line() -> None:
     request = build_review_request(_unit(doc, "parse"), doc, path="a.py")
     assert "member of" not in request.user
     assert "Signatures" not in request.user
-    assert "   1 | def parse(data: bytes) -> list[int]:" in request.user
+    assert "1 | def parse(data: bytes) -> list[int]:" in request.user
 
 
 def test_code_with_braces_dollars_and_percents_renders_intact() -> None:
     doc = _doc(BRACES)
     request = build_review_request(_unit(doc, "render"), doc, path="b.py")
     for number, line in enumerate(BRACES.splitlines(), start=1):
-        assert f"{number:>4} | {line}" in request.user
+        assert f"{number} | {line}" in request.user
     assert "````\n" in request.user  # the fence is longer than the code's backtick run
 
 
@@ -211,7 +213,9 @@ def test_truncated_unit_is_cut_at_a_line_boundary() -> None:
     request = ReviewPrompt(context, budget_tokens=_tokens(full) // 2).render()
     assert "(unit truncated)" in request.user
     shown = [line for line in request.user.splitlines() if " | " in line]
-    assert shown == [f"{i + 1:>4} | {context.lines[i]}" for i in range(len(shown))]
+    assert shown == [
+        f"{i + 1:>{len(str(len(context.lines)))}} | {context.lines[i]}" for i in range(len(shown))
+    ]
     assert 0 < len(shown) < len(context.lines)
 
 
@@ -225,11 +229,14 @@ def test_context_key_follows_context_not_unit_body() -> None:
     base = build_review_request(_unit(doc, "Repo.load"), doc, path="a.py").context_key
     body = _doc(SOURCE.replace("return parse(data)", "return parse(data) or []"))
     same = build_review_request(_unit(body, "Repo.load"), body, path="a.py").context_key
-    imports = _doc(SOURCE.replace("import os", "import sys"))
+    imports = _doc(SOURCE.replace("from typing import Any", "from typing_extensions import Any"))
     other = build_review_request(_unit(imports, "Repo.load"), imports, path="a.py").context_key
+    unused = _doc(SOURCE.replace("import os", "import sys"))
+    unrelated = build_review_request(_unit(unused, "Repo.load"), unused, path="a.py")
     moved = build_review_request(_unit(doc, "Repo.load"), doc, path="other/place.py")
     assert same == base
     assert other != base
+    assert unrelated.context_key == base  # an import that load() does not use
     assert moved.context_key == base
 
 
@@ -385,8 +392,57 @@ def test_explain_request() -> None:
     assert request.prompt_version == EXPLAIN_PROMPT_VERSION
     assert "[unused-result] warning, bug, line 3: The result of parse" in request.user
     assert "It **really** does." in request.user
-    assert "   3 |         return parse(data)" in request.user
+    assert "3 |         return parse(data)" in request.user
     assert "markdown" in request.system
     other = build_explain_request(_finding(6, "x"), unit, doc, path="pkg/repo.py")
     assert other.context_key != request.context_key
     assert shrink(request) is None or _tokens(shrink(request) or request) < _tokens(request)
+
+
+STORE = """\
+import json
+
+
+class Store:
+    limit = 10
+
+    def load(self, raw):
+        data = json.loads(raw)
+        return data[: self.limit]
+"""
+
+
+def test_a_class_is_sent_as_a_skeleton_and_a_method_edit_keeps_its_cache_key() -> None:
+    doc = _doc(STORE)
+    request = build_review_request(_unit(doc, "Store"), doc, path="a.py")
+    assert "3 |\n  |     … lines 4-6: load, reviewed on its own\n```" in request.user
+    assert "json.loads" not in request.user
+    assert "import json" not in request.user  # only the method's body uses it
+    key = code_key(request, "unknown")
+    assert key not in ("unknown", _unit(doc, "Store").normalized_hash)
+
+    edited = _doc(STORE.replace("data[: self.limit]", "data[: self.limit * 2]"))
+    again = build_review_request(_unit(edited, "Store"), edited, path="a.py")
+    assert code_key(again, "unknown") == key
+    assert again.user == request.user
+
+    renamed = _doc(STORE.replace("def load(self, raw)", "def load(self, raw, strict=False)"))
+    signature = build_review_request(_unit(renamed, "Store"), renamed, path="a.py")
+    assert code_key(signature, "unknown") == key
+
+    longer = _doc(STORE.replace("return data", "data = data or []\n        return data"))
+    moved = build_review_request(_unit(longer, "Store"), longer, path="a.py")
+    assert "… lines 4-7: load" in moved.user
+    assert code_key(moved, "unknown") == key
+
+    grown = _doc(STORE.replace("limit = 10", "limit = 10\n    strict = True"))
+    other = build_review_request(_unit(grown, "Store"), grown, path="a.py")
+    assert code_key(other, "unknown") != key
+
+
+def test_a_function_is_keyed_by_its_normalized_hash() -> None:
+    doc = _doc(STORE)
+    method = _unit(doc, "Store.load")
+    request = build_review_request(method, doc, path="a.py")
+    assert code_key(request, "unknown") == method.normalized_hash
+    assert "import json" in request.user

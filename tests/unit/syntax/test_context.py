@@ -7,13 +7,16 @@ import pytest
 from peer_lsp.documents.store import Document
 from peer_lsp.syntax.context import (
     CALL_FIELDS,
+    ELIDED,
     called_names,
     context_hash,
     file_imports,
     imports_query,
+    imports_used,
     sibling_signatures,
     signature_of,
     simple_name,
+    skeleton,
 )
 from peer_lsp.syntax.units import Unit
 
@@ -291,3 +294,85 @@ def test_context_hash_is_stable_and_unambiguous() -> None:
     assert context_hash(["ab", "c"]) != context_hash(["a", "bc"])
     assert context_hash(["a", "b"]) != context_hash(["b", "a"])
     assert context_hash([]) != context_hash([""])
+
+
+@pytest.mark.parametrize(
+    ("imports", "text", "kept"),
+    [
+        (["import os", "from typing import Any, cast"], "def f(x: Any): return x", [1]),
+        (["import os.path as osp", "import json"], "osp.join(a, b)", [0]),
+        (["import { readFile } from 'fs'", "import React from 'react'"], "readFile(p)", [0]),
+        (['import (\n\t"fmt"\n\t"net/http"\n)'], "http.Get(url)", [0]),
+        (['import "fmt"'], "os.Exit(1)", []),
+        (["#include <stdio.h>", '#include "util.h"'], "puts(s);", [0, 1]),
+        (["use std::collections::HashMap;"], "let m: HashMap<u8, u8>", [0]),
+        (["import java.util.List;"], "String s;", []),
+    ],
+)
+def test_imports_used_keeps_what_the_unit_mentions(
+    imports: list[str], text: str, kept: list[int]
+) -> None:
+    assert imports_used(imports, text) == [imports[i] for i in kept]
+
+
+CLASS = """\
+class Store(Base):
+    limit = 10
+
+    @cached
+    def get(self, key):
+        value = self.data[key]
+        return value
+
+    def put(self, key, value): self.data[key] = value
+
+    def size(
+        self,
+    ) -> int:
+        return len(self.data)
+"""
+
+
+def _skeleton_of(text: str, grammar: str, name: str) -> list[tuple[int, str]]:
+    document = Document.open(f"file:///s.{grammar}", text, grammar)
+    unit = next(u for u in document.units if u.name == name)
+    lines = unit.text.split("\n")[:-1] if unit.text.endswith("\n") else unit.text.split("\n")
+    return skeleton(unit, document, lines)
+
+
+def test_a_class_skeleton_folds_its_members_and_keeps_line_numbers() -> None:
+    shown = _skeleton_of(CLASS, "python", "Store")
+    assert shown == [
+        (1, "class Store(Base):"),
+        (2, "    limit = 10"),
+        (3, ""),
+        (ELIDED, "    … lines 4-14: get, put, size, reviewed on their own"),
+    ]
+
+
+def test_statements_between_members_split_the_placeholders() -> None:
+    text = CLASS.replace("\n    def put", "\n    count = 0\n\n    def put")
+    shown = _skeleton_of(text, "python", "Store")
+    assert shown[3:] == [
+        (ELIDED, "    … lines 4-7: get, reviewed on its own"),
+        (8, ""),
+        (9, "    count = 0"),
+        (10, ""),
+        (ELIDED, "    … lines 11-16: put, size, reviewed on their own"),
+    ]
+
+
+def test_a_skeleton_in_a_brace_language() -> None:
+    java = "class A {\n  int n;\n  int twice() {\n    int m = n * 2;\n    return m;\n  }\n}\n"
+    shown = _skeleton_of(java, "java", "A")
+    assert shown == [
+        (1, "class A {"),
+        (2, "  int n;"),
+        (ELIDED, "  … lines 3-6: twice, reviewed on its own"),
+        (7, "}"),
+    ]
+
+
+def test_functions_are_shown_whole() -> None:
+    shown = _skeleton_of("def f():\n    a = 1\n    return a\n", "python", "f")
+    assert shown == [(1, "def f():"), (2, "    a = 1"), (3, "    return a")]
