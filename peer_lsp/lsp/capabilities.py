@@ -15,7 +15,10 @@ class ClientFeatures:
     """Client capabilities peer-lsp acts on."""
 
     pull_diagnostics: bool = False
-    """The client asks for diagnostics (textDocument/diagnostic): never push to it."""
+    """The client asks for diagnostics (textDocument/diagnostic) and can be told to ask
+    again (workspace/diagnostic/refresh): never push to it. A client that pulls but cannot
+    be told to pull again would not see a review's findings until the next edit, so it is
+    pushed to, and its pulls get empty reports (nothing shown twice)."""
 
     diagnostic_refresh: bool = False
     """The client honours workspace/diagnostic/refresh."""
@@ -31,11 +34,12 @@ class ClientFeatures:
         text = capabilities.text_document
         workspace = capabilities.workspace
         window = capabilities.window
+        refresh = bool(
+            workspace and workspace.diagnostics and workspace.diagnostics.refresh_support
+        )
         return cls(
-            pull_diagnostics=bool(text and text.diagnostic is not None),
-            diagnostic_refresh=bool(
-                workspace and workspace.diagnostics and workspace.diagnostics.refresh_support
-            ),
+            pull_diagnostics=bool(text and text.diagnostic is not None) and refresh,
+            diagnostic_refresh=refresh,
             configuration=bool(workspace and workspace.configuration),
             work_done_progress=bool(window and window.work_done_progress),
             position_encoding=choose_encoding(capabilities),

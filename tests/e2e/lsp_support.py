@@ -54,10 +54,15 @@ def make_client() -> PeerClient:
 
 
 def capabilities(
-    editor: str, *, encodings: Sequence[str] | None = None, pull: bool = False
+    editor: str,
+    *,
+    encodings: Sequence[str] | None = None,
+    pull: bool = False,
+    refresh: bool | None = None,
 ) -> types.ClientCapabilities:
     """A recorded editor's capabilities, optionally offering other position ``encodings`` or
-    declaring pull diagnostics (textDocument.diagnostic) even if the editor does not."""
+    declaring pull diagnostics (textDocument.diagnostic, with workspace/diagnostic/refresh
+    unless ``refresh`` is False) even if the editor does not."""
     recorded = client_capabilities(editor)
     if encodings is not None:
         general = recorded.general or types.GeneralClientCapabilities()
@@ -68,6 +73,12 @@ def capabilities(
         text = recorded.text_document or types.TextDocumentClientCapabilities()
         diagnostic = text.diagnostic or types.DiagnosticClientCapabilities()
         recorded = attrs.evolve(recorded, text_document=attrs.evolve(text, diagnostic=diagnostic))
+    if pull or refresh is not None:
+        workspace = recorded.workspace or types.WorkspaceClientCapabilities()
+        supported = True if refresh is None else refresh
+        diagnostics = types.DiagnosticWorkspaceClientCapabilities(refresh_support=supported)
+        workspace = attrs.evolve(workspace, diagnostics=diagnostics)
+        recorded = attrs.evolve(recorded, workspace=workspace)
     return recorded
 
 
@@ -83,9 +94,13 @@ def initialize_params(
 
 
 def pulls(client: LanguageClient) -> bool:
-    """Whether the client declared textDocument.diagnostic, i.e. pulls its diagnostics."""
+    """Whether the server lets the client pull its diagnostics: it declared
+    textDocument.diagnostic and workspace/diagnostic/refresh (else it is pushed to)."""
     caps = client.capabilities
-    return bool(caps and caps.text_document and caps.text_document.diagnostic is not None)
+    declared = bool(caps and caps.text_document and caps.text_document.diagnostic is not None)
+    workspace = caps.workspace if caps else None
+    refresh = bool(workspace and workspace.diagnostics and workspace.diagnostics.refresh_support)
+    return declared and refresh
 
 
 def document(

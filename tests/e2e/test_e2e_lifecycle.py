@@ -8,7 +8,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from lsp_support import SERVER_COMMAND, TIMEOUT, PeerClient, capabilities, initialize_params
+from lsp_support import (
+    SERVER_COMMAND,
+    TIMEOUT,
+    UNCLOSED,
+    PeerClient,
+    capabilities,
+    document,
+    initialize_params,
+    open_document,
+    pull,
+    syntax_error,
+    without_data,
+)
 from lsprotocol import types
 
 from peer_lsp import __version__
@@ -100,3 +112,19 @@ def test_exit_without_shutdown_ends_the_process_with_code_1(tmp_path: Path) -> N
     code, _ = _run_session(tmp_path / "server.log", shutdown=False)
 
     assert code == 1  # LSP: "exit ... with error code 1" when no shutdown came first
+
+
+async def test_a_client_that_pulls_but_cannot_be_told_to_pull_again_is_pushed_to(
+    fresh_client: PeerClient, tmp_path: Path
+) -> None:
+    """Model findings arrive after the edit that prompted them: such a client would not see
+    them until its next pull, so it gets pushed diagnostics, and empty pull reports."""
+    caps = capabilities(fresh_client.editor, pull=True, refresh=False)
+    await fresh_client.initialize_session(initialize_params(caps, tmp_path))
+    item = document(tmp_path / "broken.py", "x = 1\nprint((x)\n")
+
+    pushed = await open_document(fresh_client, item)
+    assert without_data(pushed) == [syntax_error((1, 5), (1, 6), UNCLOSED)]
+    report = await pull(fresh_client, item.uri)
+    assert isinstance(report, types.RelatedFullDocumentDiagnosticReport)
+    assert list(report.items) == []
