@@ -423,12 +423,35 @@ def load_settings(
     problems: list[Problem] = []
     if config.error:
         problems.append(Problem(str(config.path), "", config.error))
-    settings, found = resolve(config.raw, source=str(config.path or "defaults"))
+    raw, refused = _without_untrusted_keys(config.raw)
+    problems.extend(Problem(str(config.path), key, message) for key, message in refused)
+    settings, found = resolve(raw, source=str(config.path or "defaults"))
     problems.extend(found)
     if overrides:
         settings, found = resolve(overrides, settings, source="command line")
         problems.extend(found)
     return settings, problems
+
+
+def _without_untrusted_keys(
+    raw: Mapping[str, Any],
+) -> tuple[Mapping[str, Any], list[tuple[str, str]]]:
+    """A project file's settings without the providers that name a key variable a project
+    may not choose (see `project_key_problem`), and why each was left out."""
+    from peer_lsp.llm.config import project_key_problem
+
+    providers = raw.get("providers")
+    if not isinstance(providers, list):
+        return raw, []
+    kept, refused = [], []
+    for index, entry in enumerate(providers):
+        problem = project_key_problem(entry)
+        if problem is None:
+            kept.append(entry)
+        else:
+            key = f"providers[{index}]"
+            refused.append((key, f"{key}: {problem}; this provider is ignored"))
+    return ({**raw, "providers": kept} if refused else raw), refused
 
 
 def field_docs() -> dict[str, str]:

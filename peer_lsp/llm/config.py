@@ -46,6 +46,46 @@ PRESETS: dict[str, Preset] = {
 }  # fmt: skip
 
 
+KEY_HOMES: dict[str, str] = {
+    preset.api_key_env: preset.base_url for preset in PRESETS.values() if preset.api_key_env
+}
+"""Each known provider's key variable and the endpoint it belongs to."""
+
+PROJECT_KEY_PREFIX = "PEER_"
+"""Besides the known providers' variables, the only key variables a project file may name."""
+
+
+def project_key_problem(raw: object) -> str | None:
+    """Why a provider entry read from a project file may not be used, or None.
+
+    A repository's settings file is not the user's, and may come with a pull request: it
+    must not choose which of the user's environment variables is sent, nor where. It may
+    send a known provider's key to that provider only, and name other variables only when
+    they start with `PROJECT_KEY_PREFIX` (ones the user set for peer). The editor's settings
+    and a file passed with ``--config`` are the user's own and may do either.
+    """
+    if not isinstance(raw, Mapping):
+        return None
+    preset = PRESETS.get(str(raw.get("preset") or raw.get("kind") or ""))
+    variable = raw.get("apiKeyEnv", raw.get("api_key_env", preset.api_key_env if preset else None))
+    url = raw.get("baseUrl", raw.get("base_url", preset.base_url if preset else ""))
+    if variable is None:
+        return None
+    home = KEY_HOMES.get(str(variable))
+    if home is not None and str(url).rstrip("/") != home:
+        return (
+            f"a project file may send {variable} only to {home}, not to {url}; declare this "
+            "provider in your editor settings or a file passed with --config instead"
+        )
+    if home is None and not str(variable).startswith(PROJECT_KEY_PREFIX):
+        return (
+            f"a project file may name only the known providers' key variables or ones "
+            f"starting with {PROJECT_KEY_PREFIX}, not {variable!r}; declare this provider in "
+            "your editor settings or a file passed with --config instead"
+        )
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class ProviderConfig:
     """One model at one endpoint."""

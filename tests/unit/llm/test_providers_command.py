@@ -31,6 +31,7 @@ preset = "groq"
 id = "groq"
 model = "llama-3.3-70b"
 baseUrl = "{fake.url}/v1"
+apiKeyEnv = "PEER_GROQ_KEY"
 
 [[routes]]
 name = "review"
@@ -56,12 +57,12 @@ def test_lists_providers_and_routes_without_keys(
 ) -> None:
     write_config(tmp_path, fake)
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("GROQ_API_KEY", SECRET)
+    monkeypatch.setenv("PEER_GROQ_KEY", SECRET)
     assert main(["providers"]) == 0
     out = capsys.readouterr().out
     assert "local" in out
     assert "coder-7b" in out
-    assert "GROQ_API_KEY (set)" in out
+    assert "PEER_GROQ_KEY (set)" in out
     assert "local -> groq" in out
     assert SECRET not in out
     assert fake.requests == []  # listing sends nothing
@@ -75,14 +76,14 @@ def test_check_reports_each_provider(
 ) -> None:
     write_config(tmp_path, fake)
     monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("GROQ_API_KEY", raising=False)
+    monkeypatch.delenv("PEER_GROQ_KEY", raising=False)
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     fake.respond_with(oa.ok("OK"))
     assert main(["providers", "--check"]) == 1
     out = capsys.readouterr().out
     check = out.split("Check", 1)[1]
     assert re.search(r"^local\s+ok\s+\d+ ms$", check, re.MULTILINE)
-    assert "the environment variable GROQ_API_KEY is not set" in check
+    assert "the environment variable PEER_GROQ_KEY is not set" in check
     assert [r.json["model"] for r in fake.requests] == ["coder-7b"]
 
 
@@ -94,7 +95,7 @@ def test_check_passes_when_all_answer(
 ) -> None:
     write_config(tmp_path, fake)
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("GROQ_API_KEY", SECRET)
+    monkeypatch.setenv("PEER_GROQ_KEY", SECRET)
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     fake.respond_with(oa.ok("OK"))
     assert main(["providers", "--check"]) == 0
