@@ -72,6 +72,19 @@ A comment `peer: ignore[rule-id]` on the finding's line, or alone on the line ab
 syntax (`# peer: ignore[py-eval]`, `// peer: ignore[js-eval]`, `/* peer: ignore[c-gets] */`).
 The editor and `peer check` honour the same comments.
 
+## Adding a rule
+
+A rule is a declaration in `peer_lsp/rules/<language>_rules.py` (id, languages, category,
+severity, confidence, title, message, explanation with a **Fix:** paragraph and a reference,
+and optionally a `check` and a `fix` written in Python) and its tree-sitter patterns in
+`peer_lsp/rules/queries/<grammar>/<rule-id>.scm`, each capturing the reported node as
+`@report`. Checks that patterns cannot express are custom predicates such as
+`(#not-literal? @arg)`, `(#interpolated? @arg)` and `(#sql? @arg)`
+(`peer_lsp/rules/predicates.py`). Every rule needs fixtures in
+`tests/unit/rules/fixtures/<rule-id>/`: `bad.<ext>`, where caret comments mark each expected
+finding, and `good.<ext>`, look-alike code where it must stay silent. Then regenerate this
+file with `python -m peer_lsp.rules.docs --write`.
+
 ## Rules
 
 | rule | languages | category | severity | confidence | fix |
