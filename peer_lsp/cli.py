@@ -121,7 +121,7 @@ def _confidence(text: str) -> float:
 
 
 def _add_fix_and_explain(commands: argparse._SubParsersAction[_Parser]) -> None:
-    fix = commands.add_parser("fix", help="apply the model's verified fixes to files")
+    fix = commands.add_parser("fix", help="apply verified fixes (local rules, model) to files")
     fix.add_argument("paths", nargs="*", default=["."], metavar="PATH")
     fix.add_argument(
         "--min-confidence",

@@ -1,4 +1,5 @@
-"""`peer fix`: review files as `peer check` does, then apply the model's verified fixes.
+"""`peer fix`: review files as `peer check` does, then apply the verified fixes of the model's
+findings and of the local rules' (docs/rules.md; ``--no-model`` for those alone).
 
 A fix is applied only when all of these hold: its finding is shown (at or above
 ``minConfidence``, not dismissed by a ``peer: ignore`` comment), it was verified (it stays in

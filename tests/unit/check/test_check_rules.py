@@ -121,3 +121,13 @@ def test_sarif_describes_local_rules_from_their_declarations(
     assert shell["properties"]["security-severity"] == "8.0"
     assert shell["defaultConfiguration"] == {"level": "error"}
     assert rules["py-none-comparison"]["properties"]["tags"] == ["bug"]
+
+
+def test_fix_applies_verified_rule_fixes(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "clean.py").write_text("def f(x):\n    return x == None\n", encoding="utf-8")
+    code, out, _ = run(capsys, "fix", "--no-model", "clean.py")
+    assert code == 0
+    assert "1 fix applied" in out
+    assert (project / "clean.py").read_text(encoding="utf-8") == (
+        "def f(x):\n    return x is None\n"
+    )
