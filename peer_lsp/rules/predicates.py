@@ -51,9 +51,16 @@ _CONSTANT_TYPES: dict[str, frozenset[str]] = {
     "python": frozenset({"integer", "float", "true", "false", "none"}),
     "javascript": frozenset({"number", "true", "false", "null", "undefined"}),
     "go": frozenset(
-        {"int_literal", "float_literal", "imaginary_literal", "rune_literal", "true", "false"}
-    )
-    | {"nil"},
+        {
+            "int_literal",
+            "float_literal",
+            "imaginary_literal",
+            "rune_literal",
+            "true",
+            "false",
+            "nil",
+        }
+    ),
     "java": frozenset(
         {
             "decimal_integer_literal",
@@ -81,10 +88,6 @@ def family(grammar: str) -> str:
     if grammar in _C:
         return "c"
     return grammar
-
-
-def _children(node: Node) -> Iterator[Node]:
-    yield from node.named_children
 
 
 def unwrap(node: Node) -> Node:
@@ -494,15 +497,3 @@ def is_built_string(node: Node, grammar: str, data: bytes) -> bool:
         return True
     value = assigned_value(unwrap(node), grammar, data)
     return value is not None and is_interpolated(value, grammar, data)
-
-
-def built_sql(node: Node, grammar: str, data: bytes) -> bool:
-    """Whether ``node`` (or the local variable it names) is SQL built from a non-constant."""
-    if is_interpolated(node, grammar, data):
-        return looks_like_sql(string_parts(node, grammar, data))
-    value = assigned_value(unwrap(node), grammar, data)
-    return (
-        value is not None
-        and is_interpolated(value, grammar, data)
-        and looks_like_sql(string_parts(value, grammar, data))
-    )
