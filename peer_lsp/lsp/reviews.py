@@ -57,6 +57,8 @@ class Reviewing:
         """Automatic second opinions in flight, by document and unit: cancelled on edits."""
         self._progress_token: str | None = None
         self._progress_begun = False
+        self._fresh: set[int] = set()
+        """Units asked for by "review now": answered by the model, not the cache."""
         self._unpublished: set[str] = set()
         self._publish_timer: asyncio.TimerHandle | None = None
         self._status_timer: asyncio.TimerHandle | None = None
@@ -148,6 +150,7 @@ class Reviewing:
         if line is not None:
             around = [u for u in units if u.start_line <= line <= u.end_line]
             units = [min(around, key=lambda u: u.end_byte - u.start_byte)] if around else []
+        self._fresh.update(id(unit) for unit in units)
         self.scheduler.now(uri, units)
         return len(units)
 
@@ -164,9 +167,11 @@ class Reviewing:
         if document is None or self.router is None:
             return None
         known = self._known(uri, unit)
+        fresh = id(unit) in self._fresh
+        self._fresh.discard(id(unit))
         try:
             outcome = await review_unit(
-                self.router, document, unit, path=self._path(uri), known=known
+                self.router, document, unit, path=self._path(uri), known=known, bypass_cache=fresh
             )
         except llm_errors.LLMError as error:
             self._set_state("error", str(error))

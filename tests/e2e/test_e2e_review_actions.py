@@ -431,9 +431,10 @@ async def test_reviewing_again_keeps_the_findings_and_tells_the_model_only_local
     }
     await publications_where(client, lambda published: len(published) > before)
     assert len(model_diagnostics(list(client.published[-1].diagnostics))) == 2
-    for received in reviewing_fake.requests:
-        assert "already reported" not in user_message(received)
-    assert len(reviewing_fake.requests) == 2  # the same prompt: answered from the cache
+    first, again = requests_for(reviewing_fake, "risky")  # "review now" asks the model
+    assert user_message(again) == user_message(first)
+    assert str(EVAL["title"]) not in user_message(again)
+    assert len(reviewing_fake.requests) == 3
 
 
 async def test_explain_gets_its_arguments(
