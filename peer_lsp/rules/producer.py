@@ -19,7 +19,8 @@ After an edit, only the top-level units and stretches of top-level code around t
 byte ranges are looked at again (`RuleProducer`), and of those only the segments whose text
 changed run the query: the cost of an edit follows the edit, not the size of the file. The
 caches are rebuilt from what the text uses whenever every unit is visited (on open, after a
-settings change, or when they grow past twice the document's units).
+settings change, or when they grow past twice the document's units). A closed document's
+caches are kept a while (`KEEP_CLOSED`): reopening it runs no query for the code unchanged.
 
 Findings are materialized at their current absolute offsets on every analysis (the cost is
 the number of findings), with the rule's severity (after ``ruleSeverity``), category,
@@ -32,7 +33,7 @@ import re
 import typing
 import zlib
 from bisect import bisect_left, bisect_right
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 
 from peer_lsp.analysis.findings import Finding, Fix, Span, TextEdit, fingerprint
@@ -66,6 +67,9 @@ CUT_EVERY = 16
 
 MAX_PIECES = 2048
 """Cached pieces of top-level code kept per document before the cache starts afresh."""
+
+KEEP_CLOSED = 32
+"""Closed documents whose caches are kept, so that reopening one runs no query."""
 
 _FUNCTIONS = (UnitKind.FUNCTION, UnitKind.METHOD)
 
@@ -213,6 +217,7 @@ class RuleProducer:
 
     def __init__(self) -> None:
         self._states: dict[str, _State] = {}
+        self._closed: OrderedDict[str, _State] = OrderedDict()
         self._settings: Settings | None = None
         self._config: RuleConfig | None = None
 
@@ -223,7 +228,15 @@ class RuleProducer:
         return self._config
 
     def forget(self, uri: str) -> None:
-        self._states.pop(uri, None)
+        """The document closed: keep its caches a while (they hold hits by text, not by
+        place), for when it is opened again."""
+        state = self._states.pop(uri, None)
+        if state is None:
+            return
+        self._closed[uri] = state
+        self._closed.move_to_end(uri)
+        while len(self._closed) > KEEP_CLOSED:
+            self._closed.popitem(last=False)
 
     def findings(
         self,
@@ -241,11 +254,19 @@ class RuleProducer:
         config = self.config(settings)
         state = self._states.get(document.uri)
         if state is None or state.config != config:
-            state = self._states[document.uri] = _State(config)
+            state = self._states[document.uri] = self._new_state(document.uri, config)
             changed = None
         if changed is None or not self._update(document, state, changed):
             self._visit_all(document, state)
         return self._materialize(document, state)
+
+    def _new_state(self, uri: str, config: RuleConfig) -> _State:
+        """A document's state, with the caches it had when closed under the same rules."""
+        state = _State(config)
+        closed = self._closed.pop(uri, None)
+        if closed is not None and closed.config == config:
+            state.by_unit, state.by_gap, state.pieces = closed.by_unit, closed.by_gap, closed.pieces
+        return state
 
     # -- which segments to look at ----------------------------------------------------------
 

@@ -176,3 +176,29 @@ def test_closing_a_document_forgets_its_cache() -> None:
     engine.open(URI, "value = eval(source)\n")
     engine.close(URI)
     assert URI not in engine.rules._states
+
+
+def test_reopening_a_closed_document_runs_no_query(runs: list[tuple[int, int]]) -> None:
+    engine = Engine()
+    text = functions(20) + "value = eval(source)\n"
+    engine.open(URI, text)
+    before = rule_findings(engine)
+    engine.close(URI)
+    runs.clear()
+    engine.open(URI, text)
+    assert runs == []
+    assert rule_findings(engine) == before
+    engine.close(URI)
+    engine.open(URI, text.replace("x + 3", "x + 33"))
+    assert len(runs) == 1  # only the edited function
+
+
+def test_a_reopen_under_other_rules_starts_afresh(runs: list[tuple[int, int]]) -> None:
+    engine = Engine()
+    engine.open(URI, "value = eval(source)\n")
+    engine.close(URI)
+    engine.settings = Settings(disable_rules=("py-eval",))
+    runs.clear()
+    engine.open(URI, "value = eval(source)\n")
+    assert runs
+    assert rule_findings(engine) == []
