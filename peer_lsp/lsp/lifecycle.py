@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import typing
 from pathlib import Path
@@ -100,6 +101,9 @@ async def initialized(ls: PeerLanguageServer, params: types.InitializedParams) -
     ls.pending_problems = []
     await _pull_configuration(ls)
     await ls.reviewing.start()
+    # What start-up built (lsprotocol's classes, grammars, the router) lives as long as the
+    # server: out of the collector's sight, a full collection no longer walks it (~50 ms).
+    gc.freeze()
 
 
 async def shutdown(ls: PeerLanguageServer, params: None) -> None:
