@@ -37,23 +37,26 @@ MODEL = "model"
 def merge(by_producer: dict[str, list[Finding]]) -> list[Finding]:
     """All producers' findings in document order, each problem once.
 
-    Equal fingerprints are one finding (the first seen). Findings of different producers with
-    the same span and category are one problem reported twice: the most confident is kept
-    (on a tie, one with a verified fix), and when it has no verified fix while another has,
-    it takes the most confident of those fixes. Findings of one producer are never collapsed
-    with each other: a model may well report two problems on one line.
+    Equal fingerprints are one finding (the first seen). Findings of different producers of
+    the same category that start on the same line and overlap are one problem reported twice
+    (a rule flags ``eval(value)``, a model quotes ``return eval(value)``): the most confident
+    is kept (on a tie, one with a verified fix), and when it has no verified fix while
+    another has, it takes the most confident of those fixes. Findings of one producer are
+    never collapsed with each other: a model may well report two problems on one line.
     """
     seen: set[str] = set()
     groups: list[_Group] = []
-    by_place: dict[tuple[int, int, Category], list[_Group]] = {}
+    by_place: dict[tuple[int, Category], list[_Group]] = {}
     for producer, findings in by_producer.items():
         for finding in findings:
             if finding.fingerprint in seen:
                 continue
             seen.add(finding.fingerprint)
-            place = (finding.span.start_byte, finding.span.end_byte, finding.category)
-            same_place = by_place.setdefault(place, [])
-            group = next((g for g in same_place if producer not in g.producers), None)
+            same_place = by_place.setdefault((finding.span.start_line, finding.category), [])
+            group = next(
+                (g for g in same_place if producer not in g.producers and g.overlaps(finding)),
+                None,
+            )
             if group is None:
                 group = _Group()
                 same_place.append(group)
@@ -67,10 +70,18 @@ def merge(by_producer: dict[str, list[Finding]]) -> list[Finding]:
 
 @dataclass
 class _Group:
-    """Findings of different producers about one problem (same span, same category)."""
+    """Findings of different producers about one problem (same category, same first line,
+    overlapping)."""
 
     members: list[Finding] = field(default_factory=list)
     producers: set[str] = field(default_factory=set)
+
+    def overlaps(self, finding: Finding) -> bool:
+        first = self.members[0].span
+        span = finding.span
+        if span.start_byte == span.end_byte or first.start_byte == first.end_byte:
+            return span.start_byte == first.start_byte  # empty spans: the same point
+        return span.start_byte < first.end_byte and first.start_byte < span.end_byte
 
 
 def _has_verified_fix(finding: Finding) -> bool:

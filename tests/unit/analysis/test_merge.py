@@ -1,7 +1,9 @@
 """Merging producers' findings: each fingerprint once, and one problem reported by several
-producers (same span, same category) shown once."""
+producers (same category, same line, overlapping) shown once."""
 
 from __future__ import annotations
+
+import dataclasses
 
 from peer_lsp.analysis.engine import merge
 from peer_lsp.analysis.findings import Category, Finding, Fix, Severity, Span, TextEdit
@@ -70,11 +72,19 @@ def test_an_unverified_fix_is_not_taken_over() -> None:
     assert merge({"rules": [sure], "model": [unsure]}) == [sure]
 
 
-def test_a_different_category_or_span_is_a_different_problem() -> None:
+def test_a_different_category_or_place_is_a_different_problem() -> None:
     bug = finding("bug")
     style = finding("style", category=Category.STYLE, source="rule:x")
-    wider = finding("wider", 10, 21, source="rule:y")
-    assert merge({"model": [bug], "rules": [style, wider]}) == [bug, style, wider]
+    apart = finding("apart", 20, 30, source="rule:y")
+    assert merge({"model": [bug], "rules": [style, apart]}) == [bug, style, apart]
+
+
+def test_overlapping_spans_on_one_line_are_one_problem() -> None:
+    statement = finding("statement", 10, 30, confidence=0.8)  # return eval(value)
+    call = finding("call", 17, 28, confidence=0.9, source="rule:eval")  # eval(value)
+    assert merge({"model": [statement], "rules": [call]}) == [call]
+    elsewhere = dataclasses.replace(call, span=Span(17, 28, 2, 2), fingerprint="elsewhere")
+    assert merge({"model": [statement], "rules": [elsewhere]}) == [statement, elsewhere]
 
 
 def test_one_producer_may_report_two_problems_on_one_span() -> None:
