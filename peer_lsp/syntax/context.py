@@ -147,15 +147,41 @@ def imports_used(imports: Iterable[str], text: str) -> list[str]:
     A unit needs to see the imports it uses; the rest of them cost tokens in every prompt
     and, in the cache key, make an unrelated import edit look like a change to every unit.
     A statement's words are its candidate names (``from a.b import c as d`` gives a, b, c
-    and d), so the match is generous. C and C++ ``#include`` lines bind no name and are kept.
+    and d), so the match is generous. C and C++ ``#include`` lines and star imports may bind
+    anything and are kept. A statement importing several names shows only the used ones.
     """
     used = set(_WORD.findall(text))
     return [
-        statement
+        _only_used_names(statement, used)
         for statement in imports
         if statement.lstrip().startswith("#")
+        or statement.rstrip().endswith("*")  # ``from m import *`` may bind anything
         or any(w in used for w in _WORD.findall(statement) if w not in _BINDING_NOISE)
     ]
+
+
+_PYTHON_FROM = re.compile(r"(\s*from\s+[\w.]+\s+import\s+)\(?([^()*]*?)\)?\s*", re.DOTALL)
+_JS_NAMED = re.compile(r"(\s*import\s+(?:[\w$]+\s*,\s*)?)\{([^{}]*)\}(\s*from\s.*)", re.DOTALL)
+_LINE_COMMENT = re.compile(r"(?:#|//)[^\n]*")
+
+
+def _only_used_names(statement: str, used: set[str]) -> str:
+    """A Python ``from m import a, b`` or a JavaScript ``import {a, b} from "m"`` cut down to
+    the names ``used`` (by the name they bind: ``a as b`` is kept for ``b``); any other
+    statement, or one whose names are all used, as it is."""
+    for pattern in (_PYTHON_FROM, _JS_NAMED):
+        match = pattern.fullmatch(statement)
+        if match is None:
+            continue
+        names = [n.strip() for n in _LINE_COMMENT.sub("", match.group(2)).split(",")]
+        names = [n for n in names if n]
+        kept = [n for n in names if n.split(" as ")[-1].strip() in used]
+        if not kept or len(kept) == len(names):
+            return statement
+        if pattern is _PYTHON_FROM:
+            return f"{match.group(1)}{', '.join(kept)}"
+        return f"{match.group(1)}{{ {', '.join(kept)} }}{match.group(3)}"
+    return statement
 
 
 # -- class skeletons -------------------------------------------------------------------------

@@ -299,7 +299,7 @@ def test_context_hash_is_stable_and_unambiguous() -> None:
 @pytest.mark.parametrize(
     ("imports", "text", "kept"),
     [
-        (["import os", "from typing import Any, cast"], "def f(x: Any): return x", [1]),
+        (["import os", "from typing import Any"], "def f(x: Any): return x", [1]),
         (["import os.path as osp", "import json"], "osp.join(a, b)", [0]),
         (["import { readFile } from 'fs'", "import React from 'react'"], "readFile(p)", [0]),
         (['import (\n\t"fmt"\n\t"net/http"\n)'], "http.Get(url)", [0]),
@@ -307,6 +307,7 @@ def test_context_hash_is_stable_and_unambiguous() -> None:
         (["#include <stdio.h>", '#include "util.h"'], "puts(s);", [0, 1]),
         (["use std::collections::HashMap;"], "let m: HashMap<u8, u8>", [0]),
         (["import java.util.List;"], "String s;", []),
+        (["from os import *"], "getcwd()", [0]),
     ],
 )
 def test_imports_used_keeps_what_the_unit_mentions(
@@ -376,3 +377,27 @@ def test_a_skeleton_in_a_brace_language() -> None:
 def test_functions_are_shown_whole() -> None:
     shown = _skeleton_of("def f():\n    a = 1\n    return a\n", "python", "f")
     assert shown == [(1, "def f():"), (2, "    a = 1"), (3, "    return a")]
+
+
+@pytest.mark.parametrize(
+    ("statement", "text", "shown"),
+    [
+        (
+            "from ._types import (\n    AuthTypes,\n    CertTypes,  # certs\n    HeaderTypes,\n)",
+            "def send(auth: AuthTypes, headers: HeaderTypes): ...",
+            "from ._types import AuthTypes, HeaderTypes",
+        ),
+        ("from os import path as p, sep", "p.join(a, b)", "from os import path as p"),
+        ("from x import a, b", "a(b)", "from x import a, b"),
+        (
+            "import React, { useState, useEffect } from 'react'",
+            "useState(0)",
+            "import React, { useState } from 'react'",
+        ),
+        ("import { a as b, c } from './m'", "b()", "import { a as b } from './m'"),
+    ],
+)
+def test_a_statement_of_several_names_shows_the_used_ones(
+    statement: str, text: str, shown: str
+) -> None:
+    assert imports_used([statement], text) == [shown]
