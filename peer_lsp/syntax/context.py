@@ -198,9 +198,10 @@ def skeleton(unit: Unit, document: Document, lines: Sequence[str]) -> list[tuple
 
     A class is reviewed for what belongs to it alone: its header, docstring, fields and the
     statements in its body. Each method is a unit of its own, reviewed on its own, so a run
-    of members becomes one placeholder line (number `ELIDED`) naming them, and an edit inside
-    a method, even to its signature, leaves the class's prompt and its cached review as they
-    were. Other units come back whole.
+    of members becomes one placeholder line (number `ELIDED`) naming those that make the
+    class's protocol, and an edit inside a method, even to its signature, or one more
+    ordinary method leaves the class's prompt and its cached review as they were. Other
+    units come back whole.
     """
     numbered = list(enumerate(lines, start=1))
     if unit.kind is not UnitKind.CLASS:
@@ -237,11 +238,20 @@ def _only_blank(lines: Sequence[str], after: int, before: int) -> bool:
     return all(not line.strip() for line in lines[after : before - 1])
 
 
+_PROTOCOL = frozenset(
+    {"constructor", "equals", "hashCode", "compareTo", "clone", "close", "finalize", "toString"}
+    | {"Equals", "GetHashCode", "Dispose", "drop", "fmt", "eq", "hash"}
+)
+"""Member names that say how a class behaves as a whole, besides Python's ``__dunder__``s."""
+
+
 def _names(names: list[str]) -> str:
-    listed = ", ".join(names[:MAX_ELIDED_NAMES])
-    more = len(names) - MAX_ELIDED_NAMES
-    listed += f" and {more} more" if more > 0 else ""
-    return f"{listed}, reviewed on {'its' if len(names) == 1 else 'their'} own"
+    """What a placeholder says of the members it folds: the ones that make the class's
+    protocol (``__eq__`` without ``__hash__`` is a class-level bug), not the others, whose
+    coming and going would otherwise send the class again with every new method."""
+    protocol = [n for n in names if n in _PROTOCOL or (n.startswith("__") and n.endswith("__"))]
+    listed = ", ".join(dict.fromkeys(protocol[:MAX_ELIDED_NAMES]))
+    return "members, reviewed on their own" + (f" (among them {listed})" if listed else "")
 
 
 # -- calls ---------------------------------------------------------------------------------

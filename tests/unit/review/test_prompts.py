@@ -415,7 +415,7 @@ class Store:
 def test_a_class_is_sent_as_a_skeleton_and_a_method_edit_keeps_its_cache_key() -> None:
     doc = _doc(STORE)
     request = build_review_request(_unit(doc, "Store"), doc, path="a.py")
-    assert "3 |\n  |     … lines 4-6: load, reviewed on its own\n```" in request.user
+    assert "3 |\n  |     … lines 4-6: members, reviewed on their own\n```" in request.user
     assert "json.loads" not in request.user
     assert "import json" not in request.user  # only the method's body uses it
     key = code_key(request, "unknown")
@@ -432,8 +432,12 @@ def test_a_class_is_sent_as_a_skeleton_and_a_method_edit_keeps_its_cache_key() -
 
     longer = _doc(STORE.replace("return data", "data = data or []\n        return data"))
     moved = build_review_request(_unit(longer, "Store"), longer, path="a.py")
-    assert "… lines 4-7: load" in moved.user
+    assert "… lines 4-7: members" in moved.user
     assert code_key(moved, "unknown") == key
+
+    method = "\n    def save(self):\n        pass\n"
+    more = _doc(STORE + method)
+    assert code_key(build_review_request(_unit(more, "Store"), more, path="a.py"), "") == key
 
     grown = _doc(STORE.replace("limit = 10", "limit = 10\n    strict = True"))
     other = build_review_request(_unit(grown, "Store"), grown, path="a.py")

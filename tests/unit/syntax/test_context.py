@@ -347,7 +347,7 @@ def test_a_class_skeleton_folds_its_members_and_keeps_line_numbers() -> None:
         (1, "class Store(Base):"),
         (2, "    limit = 10"),
         (3, ""),
-        (ELIDED, "    … lines 4-14: get, put, size, reviewed on their own"),
+        (ELIDED, "    … lines 4-14: members, reviewed on their own"),
     ]
 
 
@@ -355,11 +355,11 @@ def test_statements_between_members_split_the_placeholders() -> None:
     text = CLASS.replace("\n    def put", "\n    count = 0\n\n    def put")
     shown = _skeleton_of(text, "python", "Store")
     assert shown[3:] == [
-        (ELIDED, "    … lines 4-7: get, reviewed on its own"),
+        (ELIDED, "    … lines 4-7: members, reviewed on their own"),
         (8, ""),
         (9, "    count = 0"),
         (10, ""),
-        (ELIDED, "    … lines 11-16: put, size, reviewed on their own"),
+        (ELIDED, "    … lines 11-16: members, reviewed on their own"),
     ]
 
 
@@ -369,7 +369,7 @@ def test_a_skeleton_in_a_brace_language() -> None:
     assert shown == [
         (1, "class A {"),
         (2, "  int n;"),
-        (ELIDED, "  … lines 3-6: twice, reviewed on its own"),
+        (ELIDED, "  … lines 3-6: members, reviewed on their own"),
         (7, "}"),
     ]
 
@@ -401,3 +401,16 @@ def test_a_statement_of_several_names_shows_the_used_ones(
     statement: str, text: str, shown: str
 ) -> None:
     assert imports_used([statement], text) == [shown]
+
+
+def test_a_skeleton_names_the_members_that_make_the_protocol() -> None:
+    text = (
+        "class Key:\n"
+        "    def __eq__(self, other):\n        return True\n\n"
+        "    def name(self):\n        return 'k'\n"
+    )
+    (_, placeholder) = _skeleton_of(text, "python", "Key")
+    assert placeholder == (
+        ELIDED,
+        "    … lines 2-6: members, reviewed on their own (among them __eq__)",
+    )
