@@ -30,8 +30,9 @@ class Trigger(enum.StrEnum):
     MANUAL = "manual"
 
 
-Review = Callable[[str, Unit], Awaitable[object]]
-"""Reviews one unit of a document (by URI); what it returns goes to the result callback."""
+Review = Callable[[str, Unit, bool], Awaitable[object]]
+"""Reviews one unit of a document (by URI), past the cache when the flag says so ("review
+now"); what it returns goes to the result callback."""
 
 OnResult = Callable[[str, Unit, str, object], None]
 """Called with (uri, unit, the hash reviewed, result) when a review finishes and still fits."""
@@ -41,6 +42,7 @@ OnResult = Callable[[str, Unit, str, object], None]
 class _Job:
     unit: Unit
     unit_hash: str
+    fresh: bool = False
     task: asyncio.Task[None] | None = None
 
 
@@ -103,9 +105,10 @@ class ReviewScheduler:
         if Trigger.IDLE in self.triggers:
             self._arm(uri, state)
 
-    def now(self, uri: str, units: Iterable[Unit]) -> None:
-        """Review these units now, whatever the triggers ("review this function now")."""
-        self._start(uri, units)
+    def now(self, uri: str, units: Iterable[Unit], *, fresh: bool = False) -> None:
+        """Review these units now, whatever the triggers ("review this function now");
+        ``fresh``: ask the model again rather than the cache."""
+        self._start(uri, units, fresh=fresh)
 
     def closed(self, uri: str) -> None:
         state = self._documents.pop(uri, None)
@@ -175,14 +178,14 @@ class ReviewScheduler:
             log.debug("review of %s cancelled: the unit changed", unit.qualified_name)
             job.task.cancel()
 
-    def _start(self, uri: str, units: Iterable[Unit]) -> None:
+    def _start(self, uri: str, units: Iterable[Unit], *, fresh: bool = False) -> None:
         state = self._state(uri)
         started = 0
         for unit in units:
             self._cancel(state, unit)
             if not unit.alive:
                 continue
-            job = _Job(unit, unit.exact_hash)
+            job = _Job(unit, unit.exact_hash, fresh)
             job.task = asyncio.ensure_future(self._run(uri, state, job))
             job.task.add_done_callback(self._finished)
             state.jobs[id(unit)] = job
@@ -196,7 +199,7 @@ class ReviewScheduler:
                 return  # changed while waiting for a slot
             self.running += 1
             try:
-                result = await self._review(uri, job.unit)
+                result = await self._review(uri, job.unit, job.fresh)
             finally:
                 self.running -= 1
         if state.jobs.get(id(job.unit)) is not job:

@@ -37,7 +37,29 @@ REVIEW_NOW = "peer.reviewNow"
 HEALTH = "peer.health"
 ASK_ANOTHER_MODEL = "peer.askAnotherModel"
 PUBLISH_EVERY = 0.1
-"""Seconds between publishes while a document's reviews keep landing (the last publishes now)."""
+"""Seconds between publishes (and status notifications) while results keep landing."""
+
+
+class Throttle:
+    """Runs ``action`` now, or once ``delay`` seconds later however often it is asked to."""
+
+    def __init__(self, delay: float, action: typing.Callable[[], None]) -> None:
+        self._delay = delay
+        self._action = action
+        self._timer: asyncio.TimerHandle | None = None
+
+    def now(self) -> None:
+        self.cancel()
+        self._action()
+
+    def soon(self) -> None:
+        if self._timer is None:
+            self._timer = asyncio.get_running_loop().call_later(self._delay, self.now)
+
+    def cancel(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
 
 
 class Reviewing:
@@ -57,11 +79,9 @@ class Reviewing:
         """Automatic second opinions in flight, by document and unit: cancelled on edits."""
         self._progress_token: str | None = None
         self._progress_begun = False
-        self._fresh: set[int] = set()
-        """Units asked for by "review now": answered by the model, not the cache."""
         self._unpublished: set[str] = set()
-        self._publish_timer: asyncio.TimerHandle | None = None
-        self._status_timer: asyncio.TimerHandle | None = None
+        self._publishing = Throttle(PUBLISH_EVERY, self._publish_unpublished)
+        self._status = Throttle(PUBLISH_EVERY, self._notify_status)
 
     # -- set-up ------------------------------------------------------------------------------
 
@@ -105,10 +125,8 @@ class Reviewing:
         for _, task in self._verifying.values():
             task.cancel()
         self._verifying.clear()
-        for timer in (self._publish_timer, self._status_timer):
-            if timer is not None:
-                timer.cancel()
-        self._publish_timer = self._status_timer = None
+        self._publishing.cancel()
+        self._status.cancel()
         self._unpublished.clear()
         if self.router is not None:
             await self.router.aclose()
@@ -150,8 +168,7 @@ class Reviewing:
         if line is not None:
             around = [u for u in units if u.start_line <= line <= u.end_line]
             units = [min(around, key=lambda u: u.end_byte - u.start_byte)] if around else []
-        self._fresh.update(id(unit) for unit in units)
-        self.scheduler.now(uri, units)
+        self.scheduler.now(uri, units, fresh=True)
         return len(units)
 
     def _unreviewed(self, document: Document) -> list[Unit]:
@@ -160,15 +177,13 @@ class Reviewing:
 
     # -- one review --------------------------------------------------------------------------
 
-    async def _review(self, uri: str, unit: Unit) -> object:
+    async def _review(self, uri: str, unit: Unit, fresh: bool) -> object:
         from peer_lsp.review.pipeline import review_unit
 
         document = self.server.engine.documents.get(uri)
         if document is None or self.router is None:
             return None
         known = self._known(uri, unit)
-        fresh = id(unit) in self._fresh
-        self._fresh.discard(id(unit))
         try:
             outcome = await review_unit(
                 self.router, document, unit, path=self._path(uri), known=known, bypass_cache=fresh
@@ -215,15 +230,11 @@ class Reviewing:
         each publish sends every finding of the document again."""
         self._unpublished.add(uri)
         if self.scheduler is None or self.scheduler.in_flight(uri) == 0:
-            self._publish_now()
-        elif self._publish_timer is None:
-            loop = asyncio.get_running_loop()
-            self._publish_timer = loop.call_later(PUBLISH_EVERY, self._publish_now)
+            self._publishing.now()
+        else:
+            self._publishing.soon()
 
-    def _publish_now(self) -> None:
-        if self._publish_timer is not None:
-            self._publish_timer.cancel()
-            self._publish_timer = None
+    def _publish_unpublished(self) -> None:
         uris, self._unpublished = self._unpublished, set()
         for uri in uris:
             if self.server.engine.documents.get(uri) is not None:
@@ -357,15 +368,11 @@ class Reviewing:
         self.state = state
         self.detail = detail
         if changed:
-            self._notify_status()
-        elif self._status_timer is None:
-            loop = asyncio.get_running_loop()
-            self._status_timer = loop.call_later(PUBLISH_EVERY, self._notify_status)
+            self._status.now()
+        else:
+            self._status.soon()
 
     def _notify_status(self) -> None:
-        if self._status_timer is not None:
-            self._status_timer.cancel()
-            self._status_timer = None
         self.server.protocol.notify(STATUS, self.status())
 
     def status(self) -> dict[str, object]:

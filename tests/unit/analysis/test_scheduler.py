@@ -29,7 +29,7 @@ class Reviews:
         self.max_running = 0
         self.results: list[tuple[str, str]] = []
 
-    async def __call__(self, uri: str, unit: Unit) -> str:
+    async def __call__(self, uri: str, unit: Unit, fresh: bool = False) -> str:
         self.started.append(unit.name)
         self.running += 1
         self.max_running = max(self.max_running, self.running)
@@ -175,7 +175,7 @@ async def test_quick_edits_review_only_the_last_text() -> None:
     reviews.release.set()
     texts: list[str] = []
 
-    async def review(uri: str, unit: Unit) -> str:
+    async def review(uri: str, unit: Unit, fresh: bool = False) -> str:
         texts.append(unit.text)
         return await reviews(uri, unit)
 
