@@ -445,7 +445,7 @@ def _without_untrusted_keys(
         return raw, []
     kept, refused = [], []
     for index, entry in enumerate(providers):
-        problem = project_key_problem(entry)
+        problem = project_key_problem(entry, index)
         if problem is None:
             kept.append(entry)
         else:

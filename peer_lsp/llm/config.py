@@ -55,37 +55,6 @@ PROJECT_KEY_PREFIX = "PEER_"
 """Besides the known providers' variables, the only key variables a project file may name."""
 
 
-def project_key_problem(raw: object) -> str | None:
-    """Why a provider entry read from a project file may not be used, or None.
-
-    A repository's settings file is not the user's, and may come with a pull request: it
-    must not choose which of the user's environment variables is sent, nor where. It may
-    send a known provider's key to that provider only, and name other variables only when
-    they start with `PROJECT_KEY_PREFIX` (ones the user set for peer). The editor's settings
-    and a file passed with ``--config`` are the user's own and may do either.
-    """
-    if not isinstance(raw, Mapping):
-        return None
-    preset = PRESETS.get(str(raw.get("preset") or raw.get("kind") or ""))
-    variable = raw.get("apiKeyEnv", raw.get("api_key_env", preset.api_key_env if preset else None))
-    url = raw.get("baseUrl", raw.get("base_url", preset.base_url if preset else ""))
-    if variable is None:
-        return None
-    home = KEY_HOMES.get(str(variable))
-    if home is not None and str(url).rstrip("/") != home:
-        return (
-            f"a project file may send {variable} only to {home}, not to {url}; declare this "
-            "provider in your editor settings or a file passed with --config instead"
-        )
-    if home is None and not str(variable).startswith(PROJECT_KEY_PREFIX):
-        return (
-            f"a project file may name only the known providers' key variables or ones "
-            f"starting with {PROJECT_KEY_PREFIX}, not {variable!r}; declare this provider in "
-            "your editor settings or a file passed with --config instead"
-        )
-    return None
-
-
 @dataclass(frozen=True, slots=True)
 class ProviderConfig:
     """One model at one endpoint."""
@@ -190,6 +159,37 @@ def parse_provider(raw: Mapping[str, Any], index: int) -> ProviderConfig:
         values["timeouts"] = Timeouts(**{str(k): float(v) for k, v in timeouts.items()})
     values["base_url"] = str(values["base_url"]).rstrip("/")
     return ProviderConfig(**values)
+
+
+def project_key_problem(raw: object, index: int = 0) -> str | None:
+    """Why a provider entry read from a project file may not be used, or None.
+
+    A repository's settings file is not the user's, and may come with a pull request: it
+    must not choose which of the user's environment variables is sent, nor where. It may
+    send a known provider's key to that provider only, and name other variables only when
+    they start with `PROJECT_KEY_PREFIX` (ones the user set for peer). The editor's settings
+    and a file passed with ``--config`` are the user's own and may do either.
+    """
+    try:
+        provider = parse_provider(raw, index)  # type: ignore[arg-type]
+    except (ConfigProblem, TypeError, ValueError):
+        return None  # not a usable provider at all: reported when the settings are parsed
+    variable, url = provider.api_key_env, provider.base_url
+    if variable is None:
+        return None
+    home = KEY_HOMES.get(variable)
+    if home is not None and url != home:
+        return (
+            f"a project file may send {variable} only to {home}, not to {url}; declare this "
+            "provider in your editor settings or a file passed with --config instead"
+        )
+    if home is None and not variable.startswith(PROJECT_KEY_PREFIX):
+        return (
+            f"a project file may name only the known providers' key variables or ones "
+            f"starting with {PROJECT_KEY_PREFIX}, not {variable!r}; declare this provider in "
+            "your editor settings or a file passed with --config instead"
+        )
+    return None
 
 
 def parse_route(raw: Mapping[str, Any], index: int, known: Sequence[str]) -> RouteConfig:

@@ -69,9 +69,8 @@ def pull(
 ) -> types.DocumentDiagnosticReport:
     """textDocument/diagnostic: the full report, or "unchanged" when the client has it."""
     uri = params.text_document.uri
-    document = ls.engine.documents.get(uri)
-    if not ls.client.pull_diagnostics:  # pushed to instead (see ClientFeatures)
-        document = None
+    # a client that cannot be told to pull again is pushed to instead (see ClientFeatures)
+    document = ls.engine.documents.get(uri) if ls.client.pull_diagnostics else None
     diagnostics = to_diagnostics(document, ls.engine.findings(uri)) if document else []
     result_id = _result_id(diagnostics, None)
     ls.diagnostic_results[uri] = result_id
