@@ -13,6 +13,7 @@ from peer_lsp.rules.predicates import (
     is_built_string,
     mentions_password,
     name_of_target,
+    statement_of,
     string_value,
     text,
 )
@@ -70,11 +71,11 @@ def _math_rand_for_secret(match: Match) -> bool:
     """math/rand output ends up in a token-like name (crypto/rand is not imported as rand)."""
     if b'"math/rand' not in match.data or b'"crypto/rand"' in match.data:
         return False
-    node: Node | None = match.report
-    while node is not None and node.type not in _GO_STATEMENTS:
-        if node.type in ("block", "func_literal", "function_declaration", "source_file"):
-            return False
-        node = node.parent
+    node = statement_of(
+        match.report,
+        _GO_STATEMENTS,
+        ("block", "func_literal", "function_declaration", "source_file"),
+    )
     if node is None:
         return False
     if node.type == "return_statement":

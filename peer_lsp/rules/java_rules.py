@@ -13,6 +13,7 @@ from peer_lsp.rules.predicates import (
     is_built_string,
     mentions_password,
     name_of_target,
+    statement_of,
     string_value,
     text,
 )
@@ -21,7 +22,6 @@ from peer_lsp.rules.python_rules import is_token_name
 if typing.TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from tree_sitter import Node
 
 JAVA = ("java",)
 _S, _B = Category.SECURITY, Category.BUG
@@ -84,11 +84,7 @@ _STOP = frozenset({"block", "method_declaration", "lambda_expression", "class_bo
 
 
 def _random_for_secret(match: Match) -> bool:
-    node: Node | None = match.report
-    while node is not None and node.type not in _TARGETS:
-        if node.type in _STOP:
-            return False
-        node = node.parent
+    node = statement_of(match.report, _TARGETS, _STOP)
     if node is None:
         return False
     if node.type == "return_statement":

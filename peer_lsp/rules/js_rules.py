@@ -16,6 +16,7 @@ from peer_lsp.rules.predicates import (
     is_built_string,
     mentions_password,
     name_of_target,
+    statement_of,
     text,
 )
 from peer_lsp.rules.python_rules import is_token_name
@@ -23,7 +24,6 @@ from peer_lsp.rules.python_rules import is_token_name
 if typing.TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from tree_sitter import Node
 
 JS = ("javascript", "typescript", "tsx")
 JSX = ("javascript", "tsx")
@@ -95,11 +95,7 @@ _STOP = frozenset(
 
 def _random_for_secret(match: Match) -> bool:
     """``Math.random()`` ends up in a token-like name, or a token-like function returns it."""
-    node: Node | None = match.report
-    while node is not None and node.type not in _TARGETS:
-        if node.type in _STOP:
-            return False
-        node = node.parent
+    node = statement_of(match.report, _TARGETS, _STOP)
     if node is None:
         return False
     if node.type == "return_statement":

@@ -30,7 +30,7 @@ import re
 import typing
 
 if typing.TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Collection, Iterator
 
     from tree_sitter import Node
 
@@ -342,6 +342,17 @@ def name_of_target(node: Node, data: bytes) -> str:
         if child is not None:
             return text(child, data)
     return text(node, data)
+
+
+def statement_of(node: Node, statements: Collection[str], stops: Collection[str]) -> Node | None:
+    """The nearest of ``node`` and its ancestors whose type is in ``statements``; None when
+    one whose type is in ``stops`` (a block, a function, the file) comes first."""
+    current: Node | None = node
+    while current is not None and current.type not in statements:
+        if current.type in stops:
+            return None
+        current = current.parent
+    return current
 
 
 def ancestors(node: Node) -> Iterator[Node]:

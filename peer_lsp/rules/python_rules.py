@@ -16,6 +16,7 @@ from peer_lsp.rules.predicates import (
     identifier_words,
     mentions_password,
     name_of_target,
+    statement_of,
     text,
 )
 
@@ -266,11 +267,9 @@ _STATEMENTS = frozenset(
 
 def _random_for_secret(match: Match) -> bool:
     """The random value ends up in a token-like name, or is returned by a token-like function."""
-    node: Node | None = match.report
-    while node is not None and node.type not in _STATEMENTS:
-        if node.type in ("function_definition", "lambda", "module", "block"):
-            return False
-        node = node.parent
+    node = statement_of(
+        match.report, _STATEMENTS, ("function_definition", "lambda", "module", "block")
+    )
     if node is None:
         return False
     if node.type == "expression_statement" and node.named_child_count:
