@@ -57,8 +57,6 @@ _OVERFLOW = re.compile(r"prompt is too long|prompt: length|exceed context limit"
 """An ``invalid_request_error`` that is really a context overflow: the prompt alone is too long,
 or (older models) input plus ``max_tokens`` exceeds the window."""
 
-_MAX_MESSAGE = 300
-
 
 class AnthropicProvider(Provider):
     """Claude through the Messages API: one user turn, never an assistant prefill."""
@@ -149,14 +147,6 @@ class AnthropicProvider(Provider):
     def _embedded_error(self, data: Mapping[str, Any]) -> errors.LLMError:
         """An error inside a 200: a whole-body error object, or an ``error`` event."""
         return self._error(_object(data.get("error")), None, data.get("request_id"))
-
-    def _clean(self, text: str) -> str:
-        """Vendor text without the key, cut short; scrubbed first, since a cut key survives."""
-        try:
-            key = self.api_key()
-        except errors.ConfigurationError:
-            key = None
-        return self._scrub(text, key)[:_MAX_MESSAGE]
 
 
 @dataclass

@@ -37,6 +37,9 @@ JSON_ONLY = (
 
 MAX_RETRY_HINT = 600.0
 
+MAX_VENDOR_MESSAGE = 300
+"""Characters of a vendor's error text kept in an error message."""
+
 
 @dataclass(frozen=True, slots=True)
 class Parsed:
@@ -215,6 +218,15 @@ class Provider(abc.ABC):
                 provider=self.config.id,
             )
         return key
+
+    def _clean(self, text: str) -> str:
+        """Vendor text for an error message: without the key, cut short (scrubbed first,
+        since a key cut in half would survive the scrubbing)."""
+        try:
+            key = self.api_key()
+        except errors.ConfigurationError:
+            key = None
+        return self._scrub(text, key)[:MAX_VENDOR_MESSAGE]
 
     def structured_system(self, request: LLMRequest) -> str:
         """The system prompt, with the JSON-only instruction when the vendor cannot enforce it."""

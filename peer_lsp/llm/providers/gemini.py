@@ -47,7 +47,6 @@ _DURATION = re.compile(r"^\s*(\d+(?:\.\d*)?)s\s*$")
 """A protobuf ``Duration`` in its JSON form: ``"34s"``, ``"1.5s"``."""
 
 _RPC = "type.googleapis.com/google.rpc."
-_MAX_MESSAGE = 300
 
 
 class GeminiProvider(Provider):
@@ -136,14 +135,6 @@ class GeminiProvider(Provider):
         if cls is None:
             return status_error(status, message, self.id, retry_after)
         return cls(message, provider=self.id, status=status, retry_after=retry_after)
-
-    def _clean(self, text: str) -> str:
-        """Vendor text without the key, cut short; scrubbed first, since a cut key survives."""
-        try:
-            key = self.api_key()
-        except errors.ConfigurationError:
-            key = None
-        return self._scrub(text, key)[:_MAX_MESSAGE]
 
 
 @dataclass
