@@ -49,7 +49,7 @@ def main() -> None:
         reply.first_byte_delay = args.latency
         return reply
 
-    with FakeServer() as fake:
+    with FakeServer(precise_timers=True) as fake:
         fake.respond_with(answer)
         print(fake.url, flush=True)
         sys.stdin.read()

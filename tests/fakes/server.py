@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import functools
 import json
+import selectors
 import threading
 import time
 from collections.abc import Callable
@@ -63,6 +64,9 @@ class Received:
     finished: float = 0.0
     """When the whole reply was written (``time.time()``), for service-time figures."""
 
+    arrived: float = 0.0
+    """When the whole request had been read (the event loop's clock): delays count from here."""
+
     @functools.cached_property
     def json(self) -> Any:
         return json.loads(self.body) if self.body else None
@@ -81,7 +85,12 @@ class _Script:
 class FakeServer:
     """See the module docstring. Use as a context manager or call start()/stop()."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, precise_timers: bool = False) -> None:
+        """``precise_timers`` runs the fake's loop on ``select()``, whose timeout has
+        microsecond resolution, for benchmarks: asyncio's default epoll rounds every wait up
+        to the next whole millisecond, so a 50 ms reply took up to 51 ms. ``select()``
+        cannot watch descriptors above 1023, so tests keep the default."""
+        self.precise_timers = precise_timers
         self.requests: list[Received] = []
         self._scripts: list[_Script] = []
         self._default: Responder | None = None
@@ -104,7 +113,11 @@ class FakeServer:
         ready = threading.Event()
 
         def run() -> None:
-            loop = asyncio.new_event_loop()
+            loop = (
+                asyncio.SelectorEventLoop(selectors.SelectSelector())
+                if self.precise_timers
+                else asyncio.new_event_loop()
+            )
             self._loop = loop
             asyncio.set_event_loop(loop)
             self._stopping = asyncio.Event()
@@ -238,7 +251,9 @@ class FakeServer:
                 headers[name.strip().lower()] = value.strip()
         body = await reader.readexactly(int(headers.get("content-length", "0") or 0))
         parts = urlsplit(target)
-        return Received(method, parts.path, parse_qs(parts.query), headers, body, time.time())
+        received = Received(method, parts.path, parse_qs(parts.query), headers, body, time.time())
+        received.arrived = asyncio.get_running_loop().time()
+        return received
 
     async def _answer(
         self, received: Received, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
@@ -251,17 +266,21 @@ class FakeServer:
                 await hung_up
                 self._mark_disconnected(received)
                 return False
-            if not await self._pause(reply.first_byte_delay, hung_up, received):
+            whole = self._whole(reply) if reply.chunks is None else b""
+            first_byte_at = received.arrived + reply.first_byte_delay
+            if not await self._pause_until(first_byte_at, hung_up, received):
                 return False
             if reply.chunks is None:
-                writer.write(self._whole(reply))
+                writer.write(whole)
                 await writer.drain()
             else:
                 writer.write(self._head(reply, {"transfer-encoding": "chunked"}))
                 for count, chunk in enumerate(reply.chunks):
                     if reply.cut_after is not None and count >= reply.cut_after:
                         return False  # close without the chunked terminator
-                    if count and not await self._pause(reply.chunk_delay, hung_up, received):
+                    if count and not await self._pause_until(
+                        asyncio.get_running_loop().time() + reply.chunk_delay, hung_up, received
+                    ):
                         return False
                     data = chunk.encode() if isinstance(chunk, str) else chunk
                     writer.write(b"%x\r\n%s\r\n" % (len(data), data))
@@ -283,17 +302,16 @@ class FakeServer:
                 with contextlib.suppress(asyncio.CancelledError):
                     await hung_up
 
-    async def _pause(
-        self, seconds: float, hung_up: asyncio.Future[bytes], received: Received
+    async def _pause_until(
+        self, deadline: float, hung_up: asyncio.Future[bytes], received: Received
     ) -> bool:
-        """Wait, noticing a client that hangs up meanwhile; False if it did."""
-        if seconds <= 0:
-            if hung_up.done():
-                self._mark_disconnected(received)
-                return False
-            return True
-        done, _ = await asyncio.wait({hung_up}, timeout=seconds)
-        if done:
+        """Wait until ``deadline`` (loop clock), noticing a client that hangs up meanwhile;
+        False if it did. A deadline rather than a duration, so that the fake's own work does
+        not lengthen the latency it was told to play."""
+        seconds = deadline - asyncio.get_running_loop().time()
+        if seconds > 0:
+            await asyncio.wait({hung_up}, timeout=seconds)
+        if hung_up.done():
             self._mark_disconnected(received)
             return False
         return True
