@@ -324,7 +324,7 @@ class Provider(abc.ABC):
             latency_ms=(time.perf_counter() - started) * 1000,
             first_byte_ms=first_byte,
             request_id=parsed.request_id,
-            headers=dict(response.headers),
+            headers=dict(response.headers.items()),
         )
 
     async def _body(self, response: httpx.Response, idle: float) -> str:
