@@ -199,6 +199,21 @@ async def test_identical_concurrent_calls_share_one_request(fake: FakeServer) ->
     assert router.stats()["deduplicated"] == 99
 
 
+async def test_every_caller_of_a_shared_call_gets_its_error(fake: FakeServer) -> None:
+    reply = oa.error(400, "invalid_request_error", message="bad field")
+    reply.first_byte_delay = 0.2
+    fake.respond_with(reply)
+    router = make_router(fake, models=("a",))
+    outcomes = await asyncio.gather(
+        *(router.complete(request()) for _ in range(10)), return_exceptions=True
+    )
+    assert all(isinstance(o, errors.InvalidRequest) for o in outcomes), outcomes
+    assert len(fake.requests) == 1
+    assert router.stats()["inFlight"] == 0
+    fake.respond_with(oa.ok("afterwards"))
+    assert (await router.complete(request())).text == "afterwards"
+
+
 async def test_cancelling_the_only_caller_hangs_up_upstream(fake: FakeServer) -> None:
     fake.respond_with(Reply(hang=True))
     router = make_router(fake)
