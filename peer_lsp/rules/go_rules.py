@@ -11,13 +11,13 @@ from peer_lsp.rules.predicates import (
     arguments_of,
     enclosing_scope,
     is_built_string,
+    is_token_name,
     mentions_password,
     name_of_target,
     statement_of,
     string_value,
     text,
 )
-from peer_lsp.rules.python_rules import is_token_name
 
 if typing.TYPE_CHECKING:
     from tree_sitter import Node

@@ -14,12 +14,12 @@ from peer_lsp.rules.model import Edit, Match, Rule
 from peer_lsp.rules.predicates import (
     enclosing_scope,
     is_built_string,
+    is_token_name,
     mentions_password,
     name_of_target,
     statement_of,
     text,
 )
-from peer_lsp.rules.python_rules import is_token_name
 
 if typing.TYPE_CHECKING:
     from collections.abc import Sequence

@@ -277,6 +277,17 @@ def identifier_words(name: str) -> str:
     return _CAMEL.sub("_", name).replace("-", "_").replace(".", "_").lower()
 
 
+_TOKEN_WORDS = re.compile(
+    r"(?:^|_)(?:token|secret|password|passwd|pwd|nonce|salt|otp|csrf|session_?id|api_?key"
+    r"|apikey|auth_?code|reset_?code|verification_?code|activation_?code|invite_?code)(?:_|$)"
+)
+
+
+def is_token_name(name: str) -> bool:
+    """Whether a variable or function name says it holds a secret token."""
+    return _TOKEN_WORDS.search(identifier_words(name)) is not None
+
+
 _NAME_LIKE = re.compile(r"[A-Za-z_$][\w$.-]*")
 
 

@@ -13,7 +13,7 @@ from peer_lsp.rules.model import Edit, Match, Rule
 from peer_lsp.rules.predicates import (
     arguments_of,
     enclosing_scope,
-    identifier_words,
+    is_token_name,
     mentions_password,
     name_of_target,
     statement_of,
@@ -248,17 +248,6 @@ _FAST_HASHES = frozenset(
     {"md5", "sha1", "sha224", "sha256", "sha384", "sha512", "blake2b", "blake2s"}
     | {"sha3224", "sha3256", "sha3384", "sha3512"}
 )
-
-_TOKEN_WORDS = re.compile(
-    r"(?:^|_)(?:token|secret|password|passwd|pwd|nonce|salt|otp|csrf|session_?id|api_?key"
-    r"|apikey|auth_?code|reset_?code|verification_?code|activation_?code|invite_?code)(?:_|$)"
-)
-
-
-def is_token_name(name: str) -> bool:
-    """Whether a variable or function name says it holds a secret token (shared with JS)."""
-    return _TOKEN_WORDS.search(identifier_words(name)) is not None
-
 
 _STATEMENTS = frozenset(
     {"assignment", "augmented_assignment", "return_statement", "expression_statement"}
