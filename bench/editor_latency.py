@@ -484,8 +484,7 @@ class LspClient:
                 if length < 0:
                     raise LspError(f"{self.name}: message without Content-Length")
                 body = await stdout.readexactly(length)
-                received = time.perf_counter()
-                await self._dispatch(json.loads(body), received)
+                await self._received(body, time.perf_counter())
         except (asyncio.IncompleteReadError, ConnectionError):
             return
         finally:
@@ -494,6 +493,10 @@ class LspClient:
                     future.set_exception(
                         LspError(f"{self.name}: server closed its output\n{self.stderr_tail()}")
                     )
+
+    async def _received(self, body: bytes, received: float) -> None:
+        """One message off the wire; a subclass may look at the raw bytes first."""
+        await self._dispatch(json.loads(body), received)
 
     async def _dispatch(self, message: dict[str, Any], received: float) -> None:
         method = message.get("method")

@@ -175,47 +175,16 @@ class ModelPublish(el.Publish):
 class Client(el.LspClient):
     """editor_latency's client; the watched file's publishes are counted, never parsed."""
 
-    async def _read_loop(self) -> None:
-        assert self.proc is not None
-        assert self.proc.stdout is not None
-        stdout = self.proc.stdout
-        watched = b""
-        try:
-            while True:
-                length = -1
-                while True:
-                    header = await stdout.readline()
-                    if not header:
-                        return
-                    header = header.strip()
-                    if not header:
-                        break
-                    name, _, value = header.partition(b":")
-                    if name.strip().lower() == b"content-length":
-                        length = int(value)
-                if length < 0:
-                    raise el.LspError(f"{self.name}: message without Content-Length")
-                body = await stdout.readexactly(length)
-                received = time.perf_counter()
-                if self.watch_uri and not watched:
-                    watched = json.dumps(self.watch_uri).encode()
-                if watched and PUBLISH in body and watched in body:
-                    key = "textDocument/publishDiagnostics"
-                    self.notifications[key] = self.notifications.get(key, 0) + 1
-                    empty = EMPTY.search(body) is not None
-                    model = body.count(CONFIDENT)
-                    publish = ModelPublish(received, None, -1, [], model, length, empty)
-                    self.publishes.put_nowait(publish)
-                    continue
-                await self._dispatch(json.loads(body), received)
-        except (asyncio.IncompleteReadError, ConnectionError):
+    async def _received(self, body: bytes, received: float) -> None:
+        watched = json.dumps(self.watch_uri).encode() if self.watch_uri else b""
+        if watched and PUBLISH in body and watched in body:
+            key = "textDocument/publishDiagnostics"
+            self.notifications[key] = self.notifications.get(key, 0) + 1
+            empty = EMPTY.search(body) is not None
+            model = body.count(CONFIDENT)
+            self.publishes.put_nowait(ModelPublish(received, None, -1, [], model, len(body), empty))
             return
-        finally:
-            for future in self._pending.values():
-                if not future.done():
-                    future.set_exception(
-                        el.LspError(f"{self.name}: server closed its output\n{self.stderr_tail()}")
-                    )
+        await super()._received(body, received)
 
     async def until_model(
         self, expected: int, timeout: float, what: str, empty: bool = False
