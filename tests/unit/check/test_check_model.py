@@ -20,20 +20,6 @@ EVAL_LINE_TEXT = "app.py:5:5: error[model:security] eval on caller input (85% co
 LOCAL_ONLY_LINE = f"peer check: {LOCAL_ONLY}\n"
 
 
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "app.py").write_text(SOURCE, encoding="utf-8")
-    return tmp_path
-
-
-@pytest.fixture
-def reviewing(fake: FakeServer, project: Path) -> FakeServer:
-    fake.respond_with(answer_with(EVAL_FINDING))
-    configure(project, fake)
-    return fake
-
-
 def test_model_findings_in_text(reviewing: FakeServer, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "check", "app.py")
     assert out.splitlines() == [EVAL_LINE_TEXT, "1 finding (1 error) in 1 file"]

@@ -7,24 +7,10 @@ from pathlib import Path
 
 import pytest
 from fakes.server import FakeServer
-from model_support import EVAL_FINDING, EVAL_LINE, SOURCE, answer_with, configure, run, units_sent
+from model_support import EVAL_LINE, SOURCE, configure, run, units_sent
 
 from peer_lsp.check.explain_command import Target, parse_target
 from peer_lsp.check.review import LOCAL_ONLY
-
-
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "app.py").write_text(SOURCE, encoding="utf-8")
-    return tmp_path
-
-
-@pytest.fixture
-def reviewing(fake: FakeServer, project: Path) -> FakeServer:
-    fake.respond_with(answer_with(EVAL_FINDING))
-    configure(project, fake)
-    return fake
 
 
 def test_explains_the_finding_on_a_line(

@@ -18,20 +18,6 @@ from peer_lsp.check.fix_command import choose
 from peer_lsp.documents.store import Document
 
 
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "app.py").write_text(SOURCE, encoding="utf-8")
-    return tmp_path
-
-
-@pytest.fixture
-def reviewing(fake: FakeServer, project: Path) -> FakeServer:
-    fake.respond_with(answer_with(EVAL_FINDING))
-    configure(project, fake)
-    return fake
-
-
 def test_dry_run_prints_a_diff_and_changes_nothing(
     reviewing: FakeServer, project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
