@@ -279,6 +279,15 @@ def titled(title: str) -> Callable[[list[types.Diagnostic]], bool]:
     return lambda found: any(d.message.startswith(f"{title} (") for d in found)
 
 
+async def risky_after_open(client: PeerClient, path: Path) -> tuple[str, types.Diagnostic]:
+    """Open ``path``, wait for the model's two findings, and return the one on ``risky``."""
+    uri = path.as_uri()
+    open_document(client, path)
+    found = await diagnostics_where(client, uri, lambda d: len(model_diagnostics(d)) == 2)
+    (risky,) = [d for d in found if d.range.start.line == RISKY_LINE]
+    return uri, risky
+
+
 def data(diagnostic: types.Diagnostic) -> dict[str, Any]:
     assert isinstance(diagnostic.data, dict)
     return diagnostic.data
@@ -442,10 +451,7 @@ async def test_explain_gets_its_arguments(
 ) -> None:
     """A command's arguments reach its handler (pygls passes them one by one)."""
     path = await start(client, reviewing_fake, tmp_path)
-    uri = path.as_uri()
-    open_document(client, path)
-    found = await diagnostics_where(client, uri, lambda d: len(model_diagnostics(d)) == 2)
-    (risky,) = [d for d in found if d.range.start.line == RISKY_LINE]
+    uri, risky = await risky_after_open(client, path)
     actions = await code_actions(client, uri, risky)
     (explain,) = [a for a in actions if a.title == "Explain this finding"]
     assert explain.command is not None
@@ -463,10 +469,7 @@ async def test_another_model_moves_the_confidence(
 ) -> None:
     fake.respond_with(reviewer(verifier_agrees=agrees))
     path = await start(client, fake, tmp_path, verifier=True)
-    uri = path.as_uri()
-    open_document(client, path)
-    found = await diagnostics_where(client, uri, lambda d: len(model_diagnostics(d)) == 2)
-    (risky,) = [d for d in found if d.range.start.line == RISKY_LINE]
+    uri, risky = await risky_after_open(client, path)
     before = data(risky)["confidence"]
     assert data(risky)["model"] == "m"
     assert not requests_for(fake, "risky", model="v")  # no second opinion unless asked
@@ -499,10 +502,7 @@ async def test_without_a_verify_route_the_same_model_is_no_second_opinion(
     client: RecordingClient, reviewing_fake: FakeServer, tmp_path: Path
 ) -> None:
     path = await start(client, reviewing_fake, tmp_path)
-    uri = path.as_uri()
-    open_document(client, path)
-    found = await diagnostics_where(client, uri, lambda d: len(model_diagnostics(d)) == 2)
-    (risky,) = [d for d in found if d.range.start.line == RISKY_LINE]
+    uri, risky = await risky_after_open(client, path)
 
     command = types.Command("", "peer.askAnotherModel", arguments=[uri, data(risky)["fingerprint"]])
     result = await run(client, command)
@@ -557,9 +557,7 @@ async def test_a_dismissed_finding_stays_dismissed_after_a_restart(
     assert isinstance(first, RecordingClient)
     try:
         path = await start(first, reviewing_fake, root)
-        open_document(first, path)
-        found = await diagnostics_where(first, uri, lambda d: len(model_diagnostics(d)) == 2)
-        (risky,) = [d for d in found if d.range.start.line == RISKY_LINE]
+        _, risky = await risky_after_open(first, path)
         actions = await code_actions(first, uri, risky)
         (dismiss,) = [a for a in actions if a.title == "Dismiss (don't show again)"]
         assert dismiss.command is not None
