@@ -161,7 +161,7 @@ async def _through_router(url: str, count: int, latency: float, burst: bool) -> 
     return {"elapsed": elapsed, "answers": answers, "cold_start": cold_start}
 
 
-async def _through_httpx(url: str, count: int, latency: float) -> dict[str, Any]:
+async def _through_httpx(url: str, count: int) -> dict[str, Any]:
     """The floor: the same requests with plain ``httpx.AsyncClient.post``, eight at a time."""
     import httpx
 
@@ -193,7 +193,7 @@ async def bench_throughput(count: int, latency: float, runs: int) -> dict[str, A
         f"router, all {count} at once (provider maxConcurrency 8)": lambda url: _through_router(
             url, count, latency, burst=True
         ),
-        "plain httpx, 8 in flight (the floor)": lambda url: _through_httpx(url, count, latency),
+        "plain httpx, 8 in flight (the floor)": lambda url: _through_httpx(url, count),
     }
     ideal = count / 8 * latency
     samples: dict[str, list[dict[str, Any]]] = {way: [] for way in ways}
