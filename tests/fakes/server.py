@@ -251,9 +251,9 @@ class FakeServer:
                 headers[name.strip().lower()] = value.strip()
         body = await reader.readexactly(int(headers.get("content-length", "0") or 0))
         parts = urlsplit(target)
-        received = Received(method, parts.path, parse_qs(parts.query), headers, body, time.time())
-        received.arrived = asyncio.get_running_loop().time()
-        return received
+        query = parse_qs(parts.query)
+        arrived = asyncio.get_running_loop().time()
+        return Received(method, parts.path, query, headers, body, time.time(), arrived=arrived)
 
     async def _answer(
         self, received: Received, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
