@@ -26,6 +26,7 @@ def did_open(ls: PeerLanguageServer, params: types.DidOpenTextDocumentParams) ->
     ls.engine.reviews.restore(document)
     diagnostics.publish(ls, item.uri)
     ls.reviewing.opened(document)
+    _tell_if_oversized(ls, item.uri)
 
 
 @survive(None)
@@ -36,6 +37,14 @@ def did_change(ls: PeerLanguageServer, params: types.DidChangeTextDocumentParams
     if result is not None:
         diagnostics.publish(ls, uri)
         ls.reviewing.changed(uri, result.units)
+        _tell_if_oversized(ls, uri)
+
+
+def _tell_if_oversized(ls: PeerLanguageServer, uri: str) -> None:
+    """Say once per document that it is too large to analyse (it has no diagnostics)."""
+    notice = ls.engine.oversized_notice(uri)
+    if notice is not None:
+        ls.show(types.MessageType.Info, notice)
 
 
 @survive(None)

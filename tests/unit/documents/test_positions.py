@@ -99,9 +99,7 @@ _edit = st.tuples(
 
 @settings(max_examples=200, deadline=None)
 @given(
-    text=st.lists(st.sampled_from([b"ab", b"\n", b"\r", b"\r\n", b"c"]), max_size=30).map(
-        b"".join
-    ),
+    text=st.lists(st.sampled_from([b"ab", b"\n", b"\r", b"\r\n", b"c"]), max_size=30).map(b"".join),
     edits=st.lists(_edit, min_size=1, max_size=15),
 )
 def test_line_index_after_many_edits_matches_rebuild(
