@@ -1,11 +1,12 @@
 """Line starts of a UTF-8 buffer, kept up to date edit by edit.
 
 Lines end at ``\\r\\n``, ``\\r`` or ``\\n``, as the LSP specification says. The index is
-updated around each edit instead of being rebuilt. The offsets after an edit are not
-rewritten one by one: lines from a *pivot* on are stored without a pending shift, which is
-added when they are read. Typing in one place only moves that shift; an edit elsewhere moves
-the pivot there, rewriting just the lines in between. So a keystroke costs a rescan of the
-lines it touched, not a pass over every line of a large file.
+updated around each edit instead of being rebuilt: only the edited bytes are scanned again,
+and the offsets after the edit are not rewritten one by one. Lines from a *pivot* on are
+stored without a pending shift, which is added when they are read; typing in one place only
+moves that shift, and an edit elsewhere moves the pivot there, rewriting just the lines in
+between. So a keystroke costs a scan of what it typed, not a pass over every line (or over a
+long line) of a large file.
 """
 
 from __future__ import annotations
@@ -72,20 +73,22 @@ class LineIndex:
     def apply_edit(self, start: int, old_end: int, new_end: int, data: bytes) -> None:
         """Update the index after ``data[start:old_end]`` became ``data[start:new_end]``.
 
-        ``data`` is the buffer after the edit. The line before the edit is rescanned too,
-        because an inserted ``\\n`` can join a ``\\r`` that ended it into one terminator.
+        ``data`` is the buffer after the edit. Only the edit and a byte either side are
+        scanned again (so a long line costs no more than a short one): a CR just before the
+        edit can join an inserted LF into one terminator, and a CR the edit ends with can
+        join the LF after it.
         """
-        first = max(self.line_of(start) - 1, 0)
-        after = self.line_of(old_end) + 1  # the first line starting beyond the old edit
-        self._move_pivot(after)
-        starts = self._starts
+        low = max(start - 1, 0)
+        high = min(new_end + 1, len(data))
+        if 0 < high < len(data) and data[high - 1] == 0x0D and data[high] == 0x0A:
+            high += 1  # the CRLF that the scan would otherwise cut in two
         delta = new_end - old_end
-        scan_end = self.line_start(after) + delta if after < len(starts) else len(data)
-        rescanned = _line_starts(data, starts[first], scan_end)
-        if after < len(starts) and rescanned and rescanned[-1] == scan_end:
-            rescanned.pop()  # that start is the shifted first line below
-        starts[first + 1 : after] = rescanned
-        self._pivot = first + 1 + len(rescanned)
+        first = self.line_of(low) + 1  # the first line starting beyond ``low``
+        after = self.line_of(high - delta) + 1  # the first line starting beyond the scan
+        self._move_pivot(after)
+        rescanned = _line_starts(data, low, high)
+        self._starts[first:after] = rescanned
+        self._pivot = first + len(rescanned)
         self._shift += delta
 
     def _move_pivot(self, pivot: int) -> None:

@@ -10,7 +10,7 @@ room the surrogate takes in the editor in every encoding: one UTF-16 code unit, 
 point, and three UTF-8 bytes (a surrogate's WTF-8 form is three bytes too). So positions stay
 in step with the editor, and the text stays valid UTF-8 for tree-sitter and for models. When
 an edit's position falls between the two halves of a surrogate pair, the character is first
-stored as two U+FFFD, one per half (see `pair_split_at`), for the same reason.
+stored as two U+FFFD, one per half (see `locate`), for the same reason.
 """
 
 from __future__ import annotations
@@ -69,12 +69,13 @@ def offset_at(data: bytes, lines: LineIndex, line: int, character: int, encoding
     return _locate(data, lines, line, character, encoding)[0]
 
 
-def pair_split_at(
+def locate(
     data: bytes, lines: LineIndex, line: int, character: int, encoding: Encoding
-) -> int | None:
-    """The byte offset of the character whose surrogate pair a UTF-16 position splits."""
+) -> tuple[int, bool]:
+    """``offset_at``, and whether the position falls between the two halves of a UTF-16
+    surrogate pair (the offset is then that of the character the pair encodes)."""
     offset, inside = _locate(data, lines, line, character, encoding)
-    return offset if inside and encoding is Encoding.UTF16 else None
+    return offset, inside and encoding is Encoding.UTF16
 
 
 def _locate(
@@ -86,10 +87,14 @@ def _locate(
     if line >= lines.line_count:
         return len(data), False
     start = lines.line_start(line)
-    end = lines.line_end(line, data)
-    segment = data[start:end]
+    character = max(character, 0)
+    # Only the start of the line up to the position is read (a minified file's one line
+    # may be megabytes long): a UTF-16 unit or code point takes at most 3 bytes, and the
+    # character there at most 4.
+    read = character + 1 if encoding is Encoding.UTF8 else 3 * character + 4
+    segment = data[start : min(lines.line_end(line, data), start + read)]
     if encoding is Encoding.UTF8 or segment.isascii():
-        column = min(max(character, 0), len(segment))
+        column = min(character, len(segment))
         inside = False
         while 0 < column < len(segment) and (segment[column] & 0xC0) == 0x80:
             column -= 1  # never split a UTF-8 sequence

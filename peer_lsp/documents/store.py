@@ -22,8 +22,8 @@ from peer_lsp.documents.lines import LineIndex
 from peer_lsp.documents.positions import (
     REPLACEMENT,
     Encoding,
+    locate,
     offset_at,
-    pair_split_at,
     to_utf8,
 )
 from peer_lsp.syntax.languages import new_parser, resolve_language
@@ -45,6 +45,8 @@ _LONE_CR = re.compile(rb"\r(?!\n)")
 _SPLIT_PAIR = (REPLACEMENT * 2).encode("utf-8")
 """A character outside the BMP whose surrogate pair an edit splits: one U+FFFD per half."""
 _MAX_UTF8_PER_CHAR = 4
+_ASTRAL_BYTES = 4
+"""UTF-8 bytes of a character outside the BMP (a surrogate pair in UTF-16)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,15 +229,19 @@ class Document:
         """Replace an editor range with ``new``; record the dirty byte ranges.
 
         Positions past a line's end or the document's end are clamped to them; an end
-        before the start is taken as the start (as VS Code orders a range's ends).
+        before the start is swapped with it (as VS Code orders a range's ends). A surrogate
+        pair the range splits is first stored as two U+FFFD, one per UTF-16 unit.
         """
         start_line, start_char, end_line, end_char = editor_range
-        for line, character in ((start_line, start_char), (end_line, end_char)):
-            split = pair_split_at(self.data, self.lines, line, character, self.encoding)
-            if split is not None:
-                self._edit(split, split + _MAX_UTF8_PER_CHAR, _SPLIT_PAIR, dirty, track=track)
-        start = self.offset_at(start_line, start_char)
-        end = self.offset_at(end_line, end_char)
+        start, split_start = locate(self.data, self.lines, start_line, start_char, self.encoding)
+        end, split_end = locate(self.data, self.lines, end_line, end_char, self.encoding)
+        if split_start or split_end:
+            for line, character in ((start_line, start_char), (end_line, end_char)):
+                at, inside = locate(self.data, self.lines, line, character, self.encoding)
+                if inside:
+                    self._edit(at, at + _ASTRAL_BYTES, _SPLIT_PAIR, dirty, track=track)
+            start = self.offset_at(start_line, start_char)
+            end = self.offset_at(end_line, end_char)
         start, end = min(start, end), max(start, end)
         self._edit(start, end, new, dirty, track=track)
 
