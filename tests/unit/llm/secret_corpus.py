@@ -72,9 +72,7 @@ def _jwt(rng: random.Random) -> str:
 
 def _pem(rng: random.Random) -> str:
     body = [_word(rng, 64, ALNUM + "+/") for _ in range(5)] + [_word(rng, 22) + "=="]
-    return "\n".join(
-        ["-----BEGIN RSA PRIVATE KEY-----", *body, "-----END RSA PRIVATE KEY-----"]
-    )
+    return "\n".join(["-----BEGIN RSA PRIVATE KEY-----", *body, "-----END RSA PRIVATE KEY-----"])
 
 
 GENERATORS: dict[str, Callable[[random.Random], str]] = {
