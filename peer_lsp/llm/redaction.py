@@ -246,6 +246,11 @@ def _after_space(text: str, start: int) -> bool:
     return bool(start) and text[start - 1] in " \t"
 
 
+def _word_starts(text: str, start: int) -> bool:
+    """No letter, digit or ``_`` right before ``start``: ``auth(`` but not ``oauth(``."""
+    return not start or not (text[start - 1].isalnum() or text[start - 1] == "_")
+
+
 def _cases(*words: str) -> tuple[str, ...]:
     """Each word as written, capitalized and upper-cased: hints for code's naming styles."""
     return tuple(v for w in words for v in dict.fromkeys((w, w.capitalize(), w.upper())))
@@ -381,6 +386,23 @@ DETECTORS: tuple[Detector, ...] = (
         )
         for opening in (r"auth[ \t]*=[ \t]*\(", r"BasicAuth\(")  # one literal each: fast
     ),
+    *(
+        _detector(
+            "password",  # auth("user", "..."), login("user", "..."): a call's second string
+            opening
+            + r"""\([ \t]*(?P<q1>["'])[^"'\n]*(?P=q1)[ \t]*,
+                  [ \t]*(?P<q2>["'])(?P<secret>[^"'\n]+)(?P=q2)""",
+            check=_literal_password,
+            flags=re.VERBOSE,
+            before=_word_starts,
+        )
+        for opening in ("auth", "Auth", "login", "Login")
+    ),
+    _detector(
+        "token",  # .npmrc: //registry.npmjs.org/:_authToken=...
+        r"""(?::_authToken|:_auth|:_password)=(?P<secret>[^\s"'`]+)""",
+        check=_literal_password,
+    ),
     _detector(
         "password",  # curl -u user:...
         r"""curl(?:[ \t][^\n]*?)?[ \t](?:-u|--user)[ \t=]+["']?[^\s:"']*:(?P<secret>[^\s"']+)""",
@@ -424,21 +446,26 @@ def name_kind(name: str) -> tuple[str, str] | None:
 _TAIL = re.compile(
     r"""
     (?P<close>["'`]?\]?)                                   # closing quote, subscript
-    (?P<annotation>[ \t]*:[ \t]*[&*]?[A-Za-z_][\w.\[\], |]*?(?=[ \t]*=[^=>]))?  # x: str = ...
+    (?P<array>\[\w*\])?                                     # C: char secret[] = "..."
+    (?P<annotation>[ \t]*:[ \t]*[&*]?[A-Za-z_][\w.]*(?:\[[^=\n]*\])?      # x: str = ...
+       (?:[ \t]*\|[ \t]*[A-Za-z_][\w.]*(?:\[[^=\n]*\])?)*(?=[ \t]*=[^=>]))?   # x: T | None = ...
     (?P<before>[ \t]*)
     (?P<op>:=|=>|===?|!==?|<-|=|:|,|\(|(?<=[ \t])(?=["']))
     (?P<after>[ \t]*)
     (?:[rbuRBUf]{1,2}(?=["'])|@(?=")|\$(?=["']))?         # string prefixes
-    (?: "(?P<dq>[^"\\\n]*(?:\\.[^"\\\n]*)*)"
+    (?: "{3}(?P<tdq>(?:[^"\\]|\\.|"(?!""))*)"{3}         # triple-quoted, maybe on many lines
+      | '{3}(?P<tsq>(?:[^'\\]|\\.|'(?!''))*)'{3}
+      | "(?P<dq>[^"\\\n]*(?:\\.[^"\\\n]*)*)"
       | '(?P<sq>[^'\\\n]*(?:\\.[^'\\\n]*)*)'
-      | `(?P<bq>[^`\\\n]*)`
+      | `(?P<bq>[^`\\]*)`                                  # a template or raw string: lines too
       | (?P<bare>[^\s'"`;,&]+) )
     """,
     re.ASCII | re.VERBOSE,
 )
+_VALUE_GROUPS = ("tdq", "tsq", "dq", "sq", "bq", "bare")
 _XML_VALUE = re.compile(r">(?P<value>[^<\n]+)</")
 _ENV_LEAD = re.compile(
-    r"[ \t]*(?P<prefix>(?:export|set|ENV|ARG|declare(?:[ \t]+-\w+)?|local|readonly)[ \t]+"
+    r"[ \t]*(?P<prefix>(?:export|set|env|ENV|ARG|declare(?:[ \t]+-\w+)?|local|readonly)[ \t]+"
     r"|-[ \t]+)?"
 )
 _YAML_LEAD = re.compile(r"[ \t]*(?:-[ \t]+)?")
@@ -454,35 +481,103 @@ _EXAMPLE_WORDS = re.compile(r"password|secret|token|example|xxxx", re.IGNORECASE
 """In a value that should look generated, these words betray an example or a label."""
 
 
-def _bare_is_literal(
+def _bare_end(
     text: str, start: int, name: str, flag: bool, quoted: bool, tail: re.Match[str]
-) -> bool:
-    """Whether an unquoted value is a literal (config, shell, flags) rather than code."""
-    value = tail["bare"]
-    op = tail["op"]
+) -> int | None:
+    """Where an unquoted value ends when it is a literal (config, shell, flags); None when it
+    is code (a variable, a call)."""
+    value, op, end = tail["bare"], tail["op"], tail.end("bare")
     if value.lower() in _KEYWORDS or value[0] in "!&*|>" or any(c in "()[]{}" for c in value):
-        return False
+        return None
     if value.isdigit():
-        return op in ("=", ":", "==", "===")
+        return end if op in ("=", ":", "==", "===") else None
     previous = text[start - 1] if start else "\n"
-    line_start = text.rfind("\n", 0, start) + 1
-    lead = text[line_start:start]
-    ends_line = bool(_LINE_REST.match(text, tail.end()))
+    lead = text[text.rfind("\n", 0, start) + 1 : start]
+    ends_line = bool(_LINE_REST.match(text, end))
     if op == "=" and not tail["before"] and not tail["after"]:
         if flag or previous in "?&;":
-            return True
+            return end
         env = _ENV_LEAD.fullmatch(lead)
-        return bool(env and ends_line and (env["prefix"] or not lead or name.isupper()))
+        if env is None:
+            return None
+        if ends_line:
+            return end if env["prefix"] or not lead or name.isupper() else None
+        # `PGPASSWORD=... psql`: a variable set for one command
+        return end if name.isupper() and text.startswith((" ", "\t"), end) else None
     if op == "=" and ends_line and not lead.strip():
         # INI style, `key = value` alone on a line: a literal unless it reads as a name
-        return not _IDENTIFIER.fullmatch(value)
+        return end if not _IDENTIFIER.fullmatch(value) or _random_looking(value) else None
+    if op != ":" or quoted or not _YAML_LEAD.fullmatch(lead) or _TYPE_NAME.fullmatch(value):
+        return None
+    if ends_line:
+        return end
+    rest = _YAML_REST.match(text, end)  # `password: two words`, up to a comment
+    return rest.end() if rest and not set(rest.group()) & _CODE_IN_VALUE else None
+
+
+def _random_looking(value: str) -> bool:
+    """Upper and lower case and digits, changing kind often: ``P3kzMWqkJc``, not ``DbUser2``."""
     return (
-        op == ":"
-        and not quoted
-        and ends_line
-        and bool(_YAML_LEAD.fullmatch(lead))
-        and not _TYPE_NAME.fullmatch(value)
+        len(value) >= 8
+        and any(c.isupper() for c in value)
+        and any(c.islower() for c in value)
+        and any(c.isdigit() for c in value)
+        and _case_changes(value) >= 0.4
     )
+
+
+_YAML_REST = re.compile(r"[^\n]*?(?=[ \t]+\#|[ \t]*(?:\n|$))")
+_CODE_IN_VALUE = frozenset("()[]{},;|&\"'`#")
+_BLOCK_HEADER = re.compile(r"[|>][-+0-9]{0,2}[ \t]*(?:\#[^\n]*)?(?=\n)")
+_VALUE_LINE = re.compile(
+    r"""["']?[ \t]*(?:,|\n)[ \t]*(?:-[ \t]+)?["']?value["']?[ \t]*:[ \t]*
+        (?: "(?P<dq>[^"\n]*)" | '(?P<sq>[^'\n]*)'
+          | (?P<bare>[^\s\#"'{\[][^\n]*?)(?=[ \t]+\#|[ \t]*(?:\n|$)) )""",
+    re.VERBOSE,
+)
+"""The value next to a name given as ``name: NAME`` (Kubernetes ``env``, ECS, compose)."""
+_NAME_FIELD = re.compile(r"""["']?name["']?[ \t]*:[ \t]*["']?$""")
+_DOCKER_ENV = re.compile(r"[ \t]*ENV[ \t]+")
+_SPACED_VALUE = re.compile(r"[ \t]+(?P<value>[^\s=\"'][^\n]*?)[ \t]*(?:\n|$)")
+_DSL_LEADS = ("", "ENV", "#define")
+"""What may come before ``NAME "value"`` on its line: nothing, a Dockerfile ``ENV``, a C macro."""
+
+
+def _block_scalar(text: str, key_line: int, header_end: int) -> tuple[int, int] | None:
+    """The span of a YAML block scalar (``key: |``): the lines after its header that are
+    indented deeper than the key's line, from the first character to the last."""
+    key_indent = len(text[key_line:header_end]) - len(text[key_line:header_end].lstrip(" \t-"))
+    position = header_end + 1
+    first = last = -1
+    while position <= len(text):
+        newline = text.find("\n", position)
+        line_end = len(text) if newline == -1 else newline
+        line = text[position:line_end]
+        if line.strip():
+            if len(line) - len(line.lstrip(" \t")) <= key_indent:
+                break
+            first = first if first != -1 else position + len(line) - len(line.lstrip(" \t"))
+            last = line_end
+        if newline == -1:
+            break
+        position = newline + 1
+    return (first, last) if first != -1 else None
+
+
+def _unpaired_value(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The value of a name that no operator follows: ``- name: DB_PASSWORD`` with
+    ``value: ...`` on the next line, or a Dockerfile's ``ENV NAME value``."""
+    lead = text[text.rfind("\n", 0, start) + 1 : start].rstrip("\"'")
+    if _NAME_FIELD.search(lead):
+        found = _VALUE_LINE.match(text, end)
+        if found:
+            group = next(g for g in ("dq", "sq", "bare") if found[g] is not None)
+            return found.start(group), found.end(group)
+    elif _DOCKER_ENV.fullmatch(lead):
+        found = _SPACED_VALUE.match(text, end)
+        if found:
+            return found.start("value"), found.end("value")
+    return None
 
 
 def _accepts(policy: str, value: str, name: str) -> bool:
@@ -538,10 +633,6 @@ def _find_assignments(text: str, lowered: str) -> Iterator[tuple[int, int, str]]
         end = done = rest.end() if rest else anchor
         while end > anchor and text[end - 1] in ".-":
             end -= 1
-        tail = _TAIL.match(text, end)
-        xml = tail is None and text.startswith(">", end)
-        if tail is None and not xml:
-            continue
         start = anchor
         while start and text[start - 1] in _NAME_CHARS:
             start -= 1
@@ -552,29 +643,66 @@ def _find_assignments(text: str, lowered: str) -> Iterator[tuple[int, int, str]]
         found = name_kind(name)
         if found is None or text.endswith(_PLACEHOLDER_START, 0, start):
             continue
-        kind, policy = found
-        before = text[start - 1] if start else ""
-        if xml or tail is None:
-            value = _XML_VALUE.match(text, end) if before == "<" else None
-            if value and _accepts(policy, value["value"], name):
-                yield value.start("value"), value.end("value"), kind
+        span = _value_span(text, start, end, name, flag)
+        if span is not None and _accepts(found[1], text[span[0] : span[1]], name):
+            yield span[0], span[1], found[0]
+
+
+def _value_span(text: str, start: int, end: int, name: str, flag: bool) -> tuple[int, int] | None:
+    """Where the literal bound to the name at ``start:end`` lies, if one is."""
+    tail = _TAIL.match(text, end)
+    before = text[start - 1] if start else ""
+    if tail is None:
+        if before == "<":
+            value = _XML_VALUE.match(text, end)
+            return value.span("value") if value else None
+        return _unpaired_value(text, start, end)
+    quote = before if before and before in _QUOTES else ""
+    close = tail["close"]
+    if not (close.startswith(quote) if quote else close in ("", "]")):
+        return None  # a quoted name is closed by its own quote
+    group = next(g for g in _VALUE_GROUPS if tail[g] is not None)
+    op = tail["op"]
+    if op == "," and not (quote and group != "bare" and _opens_call(text, start - 1)):
+        return None
+    line_start = text.rfind("\n", 0, start) + 1
+    if op == "" and text[line_start:start].strip() not in _DSL_LEADS:
+        return None  # `password "..."` (a DSL) only at the start of a line
+    if group != "bare":
+        return tail.span(group)
+    if op == ":" and not quote:
+        header = _BLOCK_HEADER.match(text, tail.start("bare"))
+        if header and _YAML_LEAD.fullmatch(text[line_start:start]):
+            return _block_scalar(text, line_start, header.end())
+    if op in ("", "("):
+        return None
+    value_end = _bare_end(text, start, name, flag, bool(quote), tail)
+    return (tail.start("bare"), value_end) if value_end is not None else None
+
+
+_HEREDOC = re.compile(r"<<-?[ \t]*(?P<quote>['\"]?)(?P<tag>[A-Za-z_]\w*)(?P=quote)")
+_WORD = re.compile(r"[A-Za-z_][\w-]*")
+
+
+def _find_heredocs(text: str) -> Iterator[tuple[int, int, str]]:
+    """Shell here-documents that a secret-like name on their first line is given:
+    ``DB_PASSWORD=$(cat <<EOF`` or ``... --from-file=password=/dev/stdin <<EOF``."""
+    if "<<" not in text:
+        return
+    for heredoc in _HEREDOC.finditer(text):
+        head = text[text.rfind("\n", 0, heredoc.start()) + 1 : heredoc.start()]
+        named = [(word, secret_name(word)) for word in _WORD.findall(head)]
+        kinds = [(w, n.kind) for w, n in named if n and n.decisive and n.kind != WEAK]
+        body = text.find("\n", heredoc.end()) + 1
+        if not kinds or not body:
             continue
-        quote = before if before and before in _QUOTES else ""
-        close = tail["close"]
-        if not (close.startswith(quote) if quote else close in ("", "]")):
-            continue  # a quoted name is closed by its own quote
-        group = next(g for g in ("dq", "sq", "bq", "bare") if tail[g] is not None)
-        op = tail["op"]
-        if op == "," and not (quote and group != "bare" and _opens_call(text, start - 1)):
-            continue
-        if group == "bare" and (
-            op in ("", "(") or not _bare_is_literal(text, start, name, flag, bool(quote), tail)
-        ):
-            continue
-        if op == "" and text[text.rfind("\n", 0, start) + 1 : start].strip():
-            continue  # `password "..."` (a DSL) only at the start of a line
-        if _accepts(policy, tail[group], name):
-            yield tail.start(group), tail.end(group), kind
+        name, kind = kinds[-1]
+        closing = re.compile(rf"^[ \t]*{heredoc['tag']}[ \t]*$", re.MULTILINE).search(text, body)
+        value = text[body : closing.start() if closing else len(text)]
+        stripped = value.strip()
+        if stripped and _accepts(_POLICY[kind], stripped, name):
+            first = body + value.index(stripped)
+            yield first, first + len(stripped), kind
 
 
 def _replace(text: str, spans: Iterable[tuple[int, int, str]], kinds: Counter[str]) -> str:
@@ -617,6 +745,9 @@ def redact(text: str, known: Iterable[str] = ()) -> Redaction:
         if spans:
             text = _replace(text, spans, kinds)
     spans = list(_find_assignments(text, _lower(text)))
+    if spans:
+        text = _replace(text, spans, kinds)
+    spans = list(_find_heredocs(text))
     if spans:
         text = _replace(text, spans, kinds)
     return Redaction(text, sum(kinds.values()), kinds)

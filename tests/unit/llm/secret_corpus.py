@@ -14,7 +14,10 @@ double- or single-quoted strings; ``sp`` words with spaces and ``=`` for unquote
 shapes of AWS, GitHub, Slack tokens, JWTs and PEM private keys (``pemi``: indented four
 spaces, ``pemn``: with ``\\n`` escapes, for a one-line string). A digit after a kind makes a
 second value of that kind (``tok2``).
+
+One sample a line where it fits, so that the files read as a table: no line-length check.
 """
+# ruff: noqa: E501
 
 from __future__ import annotations
 
@@ -28,7 +31,8 @@ from dataclasses import dataclass
 
 LETTERS = string.ascii_letters
 ALNUM = string.ascii_letters + string.digits
-SYMBOLS = "!%^*-_+"
+SYMBOLS = "!^*-_+"
+"""No ``%``: ``%s`` in a value reads as a format string, and is left alone."""
 _MARKER = re.compile(r"@@(\w+)@@")
 
 
