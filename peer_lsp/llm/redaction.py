@@ -59,8 +59,8 @@ import re
 import secrets
 import string
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 
 from peer_lsp.secret_names import (
     API_KEY,
@@ -82,11 +82,16 @@ _SESSION_KEY = secrets.token_bytes(32)
 
 @dataclass(frozen=True, slots=True)
 class Redaction:
-    """Text with its secrets replaced, how many were replaced, and of which kinds."""
+    """Text with its secrets replaced, how many were replaced, and of which kinds.
+
+    ``found`` maps each secret replaced to its kind, for redacting the same values where no
+    detector would see them (a message quoting one); kept in memory only, never printed.
+    """
 
     text: str
     count: int
     kinds: Counter[str]
+    found: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
 
 def placeholder(kind: str, secret: str) -> str:
@@ -620,11 +625,9 @@ def _anchors(lowered: str) -> list[int]:
     return found
 
 
-def _find_assignments(text: str, lowered: str) -> Iterator[tuple[int, int, str]]:
-    """Literal values bound to secret-like names, in the syntaxes of code and configuration.
-
-    ``lowered``: ``text`` in lower case, of the same length.
-    """
+def _find_assignments(text: str) -> Iterator[tuple[int, int, str]]:
+    """Literal values bound to secret-like names, in the syntaxes of code and configuration."""
+    lowered = _lower(text)
     done = 0
     for anchor in _anchors(lowered):
         if anchor < done:
@@ -705,7 +708,9 @@ def _find_heredocs(text: str) -> Iterator[tuple[int, int, str]]:
             yield first, first + len(stripped), kind
 
 
-def _replace(text: str, spans: Iterable[tuple[int, int, str]], kinds: Counter[str]) -> str:
+def _replace(
+    text: str, spans: Iterable[tuple[int, int, str]], kinds: Counter[str], found: dict[str, str]
+) -> str:
     parts: list[str] = []
     position = 0
     for start, end, kind in sorted(spans):
@@ -715,6 +720,7 @@ def _replace(text: str, spans: Iterable[tuple[int, int, str]], kinds: Counter[st
         secret = text[start:end]
         parts.append(placeholder(kind, secret) + "\n" * secret.count("\n"))
         kinds[kind] += 1
+        found[secret] = kind
         position = end
     parts.append(text[position:])
     return "".join(parts)
@@ -728,29 +734,31 @@ def _lower(text: str) -> str:
     return "".join(c.lower() if c.isascii() else c for c in text)
 
 
-def redact(text: str, known: Iterable[str] = ()) -> Redaction:
+def redact(text: str, known: Iterable[str] | Mapping[str, str] = ()) -> Redaction:
     """``text`` with every secret replaced by its `placeholder`, line breaks kept.
 
-    ``known``: exact values that are secrets whatever they look like (the API keys of the
-    configured providers); values shorter than 8 characters are ignored. A secret that
-    spans lines leaves its line breaks after its placeholder, so code keeps its line numbers.
+    ``known``: exact values that are secrets whatever they look like: the API keys of the
+    configured providers (kind ``configured-key``), or a mapping of values to their kinds
+    (`Redaction.found` of the code a text is about); values shorter than 8 characters are
+    ignored. A secret that spans lines leaves its line breaks after its placeholder, so code
+    keeps its line numbers.
     """
     kinds: Counter[str] = Counter()
-    for secret in known:
+    found: dict[str, str] = {}
+    pairs = known.items() if isinstance(known, Mapping) else ((k, "configured-key") for k in known)
+    for secret, kind in pairs:
         if len(secret) >= 8 and secret in text:
-            kinds["configured-key"] += text.count(secret)
-            text = text.replace(secret, placeholder("configured-key", secret))
+            kinds[kind] += text.count(secret)
+            text = text.replace(secret, placeholder(kind, secret) + "\n" * secret.count("\n"))
     for detector in DETECTORS:
         spans = list(detector.spans(text))
         if spans:
-            text = _replace(text, spans, kinds)
-    spans = list(_find_assignments(text, _lower(text)))
-    if spans:
-        text = _replace(text, spans, kinds)
-    spans = list(_find_heredocs(text))
-    if spans:
-        text = _replace(text, spans, kinds)
-    return Redaction(text, sum(kinds.values()), kinds)
+            text = _replace(text, spans, kinds, found)
+    for find in (_find_assignments, _find_heredocs):
+        spans = list(find(text))
+        if spans:
+            text = _replace(text, spans, kinds, found)
+    return Redaction(text, sum(kinds.values()), kinds, found)
 
 
 _NUMBERED = re.compile(r"(?P<prefix> *\d* \|)(?: (?P<code>.*))?")
