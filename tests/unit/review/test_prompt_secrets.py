@@ -33,7 +33,8 @@ def test_yaml_code_is_redacted_before_numbering_and_keeps_its_lines() -> None:
     (unit,) = document.units
     request = build_review_request(unit, document, path="app.yaml")
     assert secret not in request.user
-    assert "2 | " in request.user and "<redacted:password:" in request.user
+    assert "2 | " in request.user
+    assert "<redacted:password:" in request.user
     assert "9 | port: 5432" in request.user  # the block scalar's lines are still lines
 
 
@@ -85,5 +86,6 @@ def test_context_and_known_findings_are_redacted() -> None:
     review = build_review_request(unit, document, path="client.py", known_findings=[finding])
     explain = build_explain_request(finding, unit, document, path="client.py")
     for request in (review, explain):
-        assert secret not in request.user and other not in request.user
+        assert secret not in request.user
+        assert other not in request.user
         assert "<redacted:" in request.user
