@@ -517,7 +517,10 @@ def _bare_end(
     if ends_line:
         return end
     rest = _YAML_REST.match(text, end)  # `password: two words`, up to a comment
-    return rest.end() if rest and not set(rest.group()) & _CODE_IN_VALUE else None
+    if rest is None or set(rest.group()) & _CODE_IN_VALUE:
+        return None
+    words = text[tail.start("bare") : rest.end()]
+    return rest.end() if any(not (c.isalpha() or c.isspace()) for c in words) else None
 
 
 def _random_looking(value: str) -> bool:
@@ -606,6 +609,15 @@ def _accepts(policy: str, value: str, name: str) -> bool:
     return _high_entropy(value)
 
 
+_LABEL = re.compile(r"[A-Za-z][A-Za-z_.\-]*")
+
+
+def _is_label(value: str) -> bool:
+    """A name that names a secret (``"userPassword"``, ``"id-it-revPassphrase"``): what a C
+    macro holds is an OID's or a field's name, not a secret."""
+    return bool(_LABEL.fullmatch(value)) and secret_name(value) is not None
+
+
 def _opens_call(text: str, quote_at: int) -> bool:
     """Whether the quoted name at ``quote_at`` is a call's first argument: ``f("NAME", ...``."""
     while quote_at and text[quote_at - 1] in " \t":
@@ -671,6 +683,8 @@ def _value_span(text: str, start: int, end: int, name: str, flag: bool) -> tuple
     line_start = text.rfind("\n", 0, start) + 1
     if op == "" and text[line_start:start].strip() not in _DSL_LEADS:
         return None  # `password "..."` (a DSL) only at the start of a line
+    if op == "" and group != "bare" and _is_label(tail[group]):
+        return None
     if group != "bare":
         return tail.span(group)
     if op == ":" and not quote:

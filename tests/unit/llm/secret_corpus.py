@@ -321,4 +321,7 @@ NEGATIVES: tuple[Sample, ...] = (
     ),
     S("neg/go-code", "neg/auth.go", 'package auth\n\nfunc Login(password string) error {\n\tif password == "" {\n\t\treturn ErrEmpty\n\t}\n\treturn nil\n}\n'),
     S("neg/dockerfile", "neg/Dockerfile", "FROM python:3.12\nARG NPM_TOKEN\nENV API_TOKEN=${API_TOKEN}\n"),
+    S("neg/nsswitch", "neg/nsswitch.yaml", "passwd:         files systemd\ngroup:          files systemd\n"),
+    S("neg/c-oid-names", "neg/obj_mac.h", '#define LN_userPassword         "userPassword"\n#define SN_id_it_revPassphrase "id-it-revPassphrase"\n'),
+    S("neg/shell-code", "neg/build.sh", '#!/bin/sh\nTOKEN_FILE=$HOME/.token make build\nfor password in "$@"; do check "$password"; done\n'),
 )  # fmt: skip
