@@ -101,6 +101,13 @@ def placeholder(kind: str, secret: str) -> str:
 
 
 _PLACEHOLDER_START = "<redacted:"
+
+
+def holds_placeholder(text: str) -> bool:
+    """Whether ``text`` carries a redaction placeholder, as a model may copy one into a fix."""
+    return _PLACEHOLDER_START in text
+
+
 _MASK_CHARS = frozenset("*xX•.#-_?")
 _DUMMY_VALUES = frozenset(
     (

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from peer_lsp.analysis.findings import Category, Finding, Fix, Severity, Span, TextEdit, fingerprint
+from peer_lsp.llm.redaction import holds_placeholder
 from peer_lsp.llm.types import Task
 from peer_lsp.review.candidates import Dropped
 from peer_lsp.review.confidence import Assessment, Evidence, FixCheck
@@ -174,6 +175,10 @@ def _checked_fix(
         return None, None
     edit = to_fix_edit(proposed, unit, document, item)
     if not isinstance(edit, TextEdit):
+        return None, "rejected"
+    if holds_placeholder(edit.new_text) and not holds_placeholder(document.text):
+        # The model saw redacted code; applying this would write the placeholder into the file.
+        log.info("fix for %r rejected: it keeps a redaction placeholder", item.candidate.title)
         return None, "rejected"
     verdict = verify_fix(document, unit, [edit])
     if not verdict.ok:
