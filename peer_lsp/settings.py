@@ -227,6 +227,8 @@ _KINDS: dict[str, type] = {
 }
 _URL_SCHEMES: dict[str, tuple[str, ...]] = {"redis_url": ("redis://", "rediss://", "unix://")}
 """Settings that are URLs: the schemes they may start with (or empty: not set)."""
+_GLOBS = frozenset({"exclude", "send_exclude"})
+"""Settings that are lists of gitignore-style globs."""
 _RULE_SELECTORS = frozenset({"disable_rules", "enable_rules", "rule_severity"})
 """Settings whose names must be rule ids, rule categories or "all" (docs/rules.md)."""
 
@@ -281,6 +283,31 @@ def _known_selectors(names: list[object]) -> bool:
     return all(isinstance(name, str) and is_selector(name) for name in names)
 
 
+def _compiles(glob: str) -> bool:
+    """Whether a gitignore-style glob compiles (as the walk and the guard will compile it)."""
+    import re
+
+    from pathspec import GitIgnoreSpec  # only when globs are set
+
+    try:
+        GitIgnoreSpec.from_lines([glob])
+    except (ValueError, re.error):
+        return False
+    return True
+
+
+def _parses(url: str) -> bool:
+    """Whether a URL's host and port can be read."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        _ = parts.hostname, parts.port
+    except ValueError:
+        return False
+    return True
+
+
 def _convert(spec: _Spec, value: object) -> object:
     """The typed value, or raise ValueError."""
     if spec.attr in _RULE_SELECTORS:
@@ -299,6 +326,8 @@ def _convert(spec: _Spec, value: object) -> object:
             raise ValueError
         if spec.choices and any(v.lower() not in spec.choices for v in items):
             raise ValueError
+        if spec.attr in _GLOBS and not all(_compiles(glob) for glob in items):
+            raise ValueError
         return tuple(v.lower() for v in items) if spec.choices else tuple(items)
     if spec.kind is list:
         if isinstance(value, list | tuple):
@@ -312,7 +341,7 @@ def _convert(spec: _Spec, value: object) -> object:
         if not isinstance(value, str):
             raise ValueError
         schemes = _URL_SCHEMES.get(spec.attr)
-        if schemes and value and not value.startswith(schemes):
+        if schemes and value and not (value.startswith(schemes) and _parses(value)):
             raise ValueError
         if not spec.choices:
             return value

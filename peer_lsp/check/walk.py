@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import typing
 from dataclasses import dataclass
@@ -76,12 +77,12 @@ def _spec(lines: Iterable[str]) -> GitIgnoreSpec:
     lines = list(lines)
     try:
         return GitIgnoreSpec.from_lines(lines)
-    except ValueError:
+    except (ValueError, re.error):
         good = []
         for line in lines:
             try:
                 GitIgnoreSpec.from_lines([line])
-            except ValueError:
+            except (ValueError, re.error):
                 continue
             good.append(line)
         return GitIgnoreSpec.from_lines(good)
@@ -104,7 +105,7 @@ class Excludes:
         self.origin = origin
         try:
             self._spec = GitIgnoreSpec.from_lines(self.patterns)
-        except ValueError as error:
+        except (ValueError, re.error) as error:  # re.error: a bracket range such as [z-a]
             raise InvalidPatternError(str(error)) from None
 
     def __bool__(self) -> bool:

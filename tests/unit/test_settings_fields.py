@@ -348,3 +348,25 @@ def test_check_with_an_unreadable_settings_file_is_a_usage_error(
     assert line.startswith("peer check: ")
     assert line.count(".peer.toml") == 1
     assert "cannot read settings" in line
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {"sendExclude": ["**/*.pem", "[z-a]"]},
+        {"exclude": ["[z-a]"]},
+        {"redisUrl": "redis://[bad"},
+        {"redisUrl": "redis://cache:port/0"},
+        {"redisUrl": "http://cache:6379"},
+    ],
+    ids=["sendExclude-range", "exclude-range", "redis-ipv6", "redis-port", "redis-scheme"],
+)
+def test_values_of_the_right_type_that_cannot_work_are_problems(raw: dict[str, object]) -> None:
+    """A glob that does not compile and a URL that does not parse would fail where they are
+    used (the guard, the cache): they are refused here, and the default stays."""
+    settings, problems = resolve(raw)
+    ((key, value),) = raw.items()
+    assert [p.key for p in problems] == [key]
+    assert repr(value) in problems[0].message
+    spec = next(s for s in SPECS if s.key == key)
+    assert getattr(settings, spec.attr) == getattr(Settings(), spec.attr)
