@@ -227,8 +227,10 @@ _KINDS: dict[str, type] = {
 }
 _URL_SCHEMES: dict[str, tuple[str, ...]] = {"redis_url": ("redis://", "rediss://", "unix://")}
 """Settings that are URLs: the schemes they may start with (or empty: not set)."""
-_GLOBS = frozenset({"exclude", "send_exclude"})
-"""Settings that are lists of gitignore-style globs."""
+_GLOBS = frozenset({"send_exclude"})
+"""Glob settings compiled here, as the guard compiles them when the reviewer starts (``exclude``
+is compiled only by `peer check`, which reports a bad glob itself: checking it here would
+cost every start-up of the server the compiling of globs it never uses)."""
 _RULE_SELECTORS = frozenset({"disable_rules", "enable_rules", "rule_severity"})
 """Settings whose names must be rule ids, rule categories or "all" (docs/rules.md)."""
 

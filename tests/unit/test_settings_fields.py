@@ -354,12 +354,11 @@ def test_check_with_an_unreadable_settings_file_is_a_usage_error(
     "raw",
     [
         {"sendExclude": ["**/*.pem", "[z-a]"]},
-        {"exclude": ["[z-a]"]},
         {"redisUrl": "redis://[bad"},
         {"redisUrl": "redis://cache:port/0"},
         {"redisUrl": "http://cache:6379"},
     ],
-    ids=["sendExclude-range", "exclude-range", "redis-ipv6", "redis-port", "redis-scheme"],
+    ids=["sendExclude-range", "redis-ipv6", "redis-port", "redis-scheme"],
 )
 def test_values_of_the_right_type_that_cannot_work_are_problems(raw: dict[str, object]) -> None:
     """A glob that does not compile and a URL that does not parse would fail where they are
@@ -370,3 +369,14 @@ def test_values_of_the_right_type_that_cannot_work_are_problems(raw: dict[str, o
     assert repr(value) in problems[0].message
     spec = next(s for s in SPECS if s.key == key)
     assert getattr(settings, spec.attr) == getattr(Settings(), spec.attr)
+
+
+def test_check_refuses_an_exclude_glob_that_does_not_compile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ok.py").write_text("x = 1\n", encoding="utf-8")
+    (tmp_path / ".peer.toml").write_text('exclude = ["[z-a]"]\n', encoding="utf-8")
+    assert main(["check", "ok.py"]) == EXIT_USAGE
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("peer check: invalid glob in the 'exclude' setting")
