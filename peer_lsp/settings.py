@@ -10,6 +10,7 @@ the key and what is accepted, and its default stays in force.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 import logging
 import math
@@ -285,6 +286,7 @@ def _known_selectors(names: list[object]) -> bool:
     return all(isinstance(name, str) and is_selector(name) for name in names)
 
 
+@functools.lru_cache(maxsize=1024)
 def _compiles(glob: str) -> bool:
     """Whether a gitignore-style glob compiles (as the walk and the guard will compile it)."""
     import re
