@@ -10,8 +10,10 @@ the key and what is accepted, and its default stays in force.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 import logging
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -157,6 +159,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        if self.message.startswith(f"{self.source}: "):
+            return self.message  # a whole-file problem names its file already
         return f"{self.source}: {self.message}"
 
 
@@ -222,6 +226,12 @@ _KINDS: dict[str, type] = {
     "rule_severity": dict,
     "complexity_threshold": int,
 }
+_URL_SCHEMES: dict[str, tuple[str, ...]] = {"redis_url": ("redis://", "rediss://", "unix://")}
+"""Settings that are URLs: the schemes they may start with (or empty: not set)."""
+_GLOBS = frozenset({"send_exclude"})
+"""Glob settings compiled here, as the guard compiles them when the reviewer starts (``exclude``
+is compiled only by `peer check`, which reports a bad glob itself: checking it here would
+cost every start-up of the server the compiling of globs it never uses)."""
 _RULE_SELECTORS = frozenset({"disable_rules", "enable_rules", "rule_severity"})
 """Settings whose names must be rule ids, rule categories or "all" (docs/rules.md)."""
 
@@ -255,6 +265,8 @@ def _expected(spec: _Spec) -> str:
         return "a list of glob strings"
     if spec.kind is list:
         return "a list of tables"
+    if spec.attr in _URL_SCHEMES:
+        return "a URL starting with " + " or ".join(_URL_SCHEMES[spec.attr]) + ', or ""'
     if spec.kind is str and not spec.choices:
         return "a string"
     if spec.kind is bool:
@@ -272,6 +284,32 @@ def _known_selectors(names: list[object]) -> bool:
     from peer_lsp.rules.catalog import is_selector  # the catalog only when rules are named
 
     return all(isinstance(name, str) and is_selector(name) for name in names)
+
+
+@functools.lru_cache(maxsize=1024)
+def _compiles(glob: str) -> bool:
+    """Whether a gitignore-style glob compiles (as the walk and the guard will compile it)."""
+    import re
+
+    from pathspec import GitIgnoreSpec  # only when globs are set
+
+    try:
+        GitIgnoreSpec.from_lines([glob])
+    except (ValueError, re.error):
+        return False
+    return True
+
+
+def _parses(url: str) -> bool:
+    """Whether a URL's host and port can be read."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        _ = parts.hostname, parts.port
+    except ValueError:
+        return False
+    return True
 
 
 def _convert(spec: _Spec, value: object) -> object:
@@ -292,10 +330,12 @@ def _convert(spec: _Spec, value: object) -> object:
             raise ValueError
         if spec.choices and any(v.lower() not in spec.choices for v in items):
             raise ValueError
+        if spec.attr in _GLOBS and not all(_compiles(glob) for glob in items):
+            raise ValueError
         return tuple(v.lower() for v in items) if spec.choices else tuple(items)
     if spec.kind is list:
-        if isinstance(value, list | tuple) and all(isinstance(v, Mapping) for v in value):
-            return tuple(value)
+        if isinstance(value, list | tuple):
+            return tuple(value)  # each entry is checked by _check_providers
         raise ValueError
     if spec.kind is bool:
         if isinstance(value, bool):
@@ -304,12 +344,15 @@ def _convert(spec: _Spec, value: object) -> object:
     if spec.kind is str:
         if not isinstance(value, str):
             raise ValueError
+        schemes = _URL_SCHEMES.get(spec.attr)
+        if schemes and value and not (value.startswith(schemes) and _parses(value)):
+            raise ValueError
         if not spec.choices:
             return value
         if value.lower() in spec.choices:
             return value.lower()
         raise ValueError
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise ValueError
     if spec.kind is int and (isinstance(value, float) and not value.is_integer()):
         raise ValueError
@@ -330,9 +373,14 @@ def _unwrap(raw: Mapping[str, Any]) -> Mapping[str, Any]:
 
 
 def resolve(
-    raw: object, base: Settings | None = None, source: str = "settings"
+    raw: object, base: Settings | None = None, source: str = "settings", *, trusted: bool = True
 ) -> tuple[Settings, list[Problem]]:
-    """Apply raw options on top of ``base``; return the result and what was rejected."""
+    """Apply raw options on top of ``base``; return the result and what was rejected.
+
+    Providers and routes are checked field by field (`peer_lsp.llm.config.check_entries`):
+    the result holds only usable entries, without their unreadable fields. Options not
+    ``trusted`` (a project file's) may not point the user's keys elsewhere.
+    """
     settings = base or Settings()
     if raw is None:
         return settings, []
@@ -360,6 +408,8 @@ def resolve(
                     f"invalid value for {spec.key!r}: {value!r}; expected {_expected(spec)}",
                 )
             )
+    if "providers" in changes or "routes" in changes:
+        problems.extend(_check_providers(changes, settings, source, trusted))
     if (
         changes.get("min_confidence", settings.min_confidence)  # type: ignore[operator]
         > changes.get("preferred_confidence", settings.preferred_confidence)
@@ -374,6 +424,21 @@ def resolve(
         changes.pop("min_confidence", None)
         changes.pop("preferred_confidence", None)
     return dataclasses.replace(settings, **changes), problems  # type: ignore[arg-type]
+
+
+def _check_providers(
+    changes: dict[str, object], base: Settings, source: str, trusted: bool
+) -> list[Problem]:
+    """Keep the usable provider and route entries in ``changes``; a problem for the rest."""
+    from peer_lsp.llm.config import check_entries
+
+    providers = changes.get("providers", base.providers)
+    routes = changes.get("routes", base.routes)
+    assert isinstance(providers, tuple)
+    assert isinstance(routes, tuple)
+    kept, kept_routes, issues = check_entries(providers, routes, trusted=trusted)
+    changes["providers"], changes["routes"] = kept, kept_routes
+    return [Problem(source, issue.key, issue.message) for issue in issues]
 
 
 @dataclass(frozen=True, slots=True)
@@ -423,35 +488,12 @@ def load_settings(
     problems: list[Problem] = []
     if config.error:
         problems.append(Problem(str(config.path), "", config.error))
-    raw, refused = _without_untrusted_keys(config.raw)
-    problems.extend(Problem(str(config.path), key, message) for key, message in refused)
-    settings, found = resolve(raw, source=str(config.path or "defaults"))
+    settings, found = resolve(config.raw, source=str(config.path or "defaults"), trusted=False)
     problems.extend(found)
     if overrides:
         settings, found = resolve(overrides, settings, source="command line")
         problems.extend(found)
     return settings, problems
-
-
-def _without_untrusted_keys(
-    raw: Mapping[str, Any],
-) -> tuple[Mapping[str, Any], list[tuple[str, str]]]:
-    """A project file's settings without the providers that name a key variable a project
-    may not choose (see `project_key_problem`), and why each was left out."""
-    from peer_lsp.llm.config import project_key_problem
-
-    providers = raw.get("providers")
-    if not isinstance(providers, list):
-        return raw, []
-    kept, refused = [], []
-    for index, entry in enumerate(providers):
-        problem = project_key_problem(entry, index)
-        if problem is None:
-            kept.append(entry)
-        else:
-            key = f"providers[{index}]"
-            refused.append((key, f"{key}: {problem}; this provider is ignored"))
-    return ({**raw, "providers": kept} if refused else raw), refused
 
 
 def field_docs() -> dict[str, str]:

@@ -38,21 +38,24 @@ MODEL = "model"
 def merge(by_producer: dict[str, list[Finding]]) -> list[Finding]:
     """All producers' findings in document order, each problem once.
 
-    Equal fingerprints are one finding (the first seen). Findings of different producers of
-    the same category that start on the same line and overlap are one problem reported twice
-    (a rule flags ``eval(value)``, a model quotes ``return eval(value)``): the most confident
-    is kept (on a tie, one with a verified fix), and when it has no verified fix while
-    another has, it takes the most confident of those fixes. Findings of one producer are
-    never collapsed with each other: a model may well report two problems on one line.
+    Equal fingerprints at the same place are one finding (the first seen); at another place
+    they are two (a fingerprint names a finding, it is no reason to lose one). Findings of
+    different producers of the same category that start on the same line and overlap are one
+    problem reported twice (a rule flags ``eval(value)``, a model quotes ``return
+    eval(value)``): the most confident is kept (on a tie, one with a verified fix), and when
+    it has no verified fix while another has, it takes the most confident of those fixes.
+    Findings of one producer are never collapsed with each other: a model may well report
+    two problems on one line.
     """
-    seen: set[str] = set()
+    seen: set[tuple[str, int, int]] = set()
     groups: list[_Group] = []
     by_place: dict[tuple[int, Category], list[_Group]] = {}
     for producer, findings in by_producer.items():
         for finding in findings:
-            if finding.fingerprint in seen:
+            key = (finding.fingerprint, finding.span.start_byte, finding.span.end_byte)
+            if key in seen:
                 continue
-            seen.add(finding.fingerprint)
+            seen.add(key)
             same_place = by_place.setdefault((finding.span.start_line, finding.category), [])
             group = next(
                 (g for g in same_place if producer not in g.producers and g.overlaps(finding)),

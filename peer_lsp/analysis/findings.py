@@ -2,8 +2,9 @@
 
 A finding is located by byte offsets in its document (the engine's unit of position); the
 editor layer converts them to the client's position encoding. Its fingerprint names the
-rule, the unit and the normalized excerpt, never a line number, so the same problem keeps
-its identity while the lines above it move.
+rule, the unit, the normalized excerpt and, among identical findings of one unit, which one
+in document order — never a line number, so the same problem keeps its identity while the
+lines above it move, and two equal problems at two places stay two.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 
@@ -75,11 +77,30 @@ class Fix:
 _SPACES = re.compile(r"\s+")
 
 
-def fingerprint(rule_id: str, unit_name: str, excerpt: str) -> str:
-    """Stable identity of a finding: rule, unit and whitespace-normalized excerpt."""
+def fingerprint(rule_id: str, unit_name: str, excerpt: str, occurrence: int = 0) -> str:
+    """Stable identity of a finding: rule, unit, whitespace-normalized excerpt, and which of
+    the identical findings in the unit it is (0: the first, whose fingerprint is the same as
+    before occurrences were counted, so stored fingerprints keep matching)."""
+    if occurrence:
+        rule_id = f"{rule_id}#{occurrence}"
     normalized = _SPACES.sub(" ", excerpt).strip()
     payload = "\0".join((rule_id, unit_name, normalized)).encode("utf-8")
     return hashlib.blake2b(payload, digest_size=12).hexdigest()
+
+
+class Occurrences:
+    """Numbers identical findings of one document; fed in document order, the n-th of a
+    unit stays the n-th whatever moves outside the unit."""
+
+    def __init__(self) -> None:
+        self._seen: Counter[tuple[str, str, str]] = Counter()
+
+    def next(self, rule_id: str, unit_name: str, excerpt: str) -> int:
+        """How many identical findings came before this one."""
+        key = (rule_id, unit_name, _SPACES.sub(" ", excerpt).strip())
+        count = self._seen[key]
+        self._seen[key] = count + 1
+        return count
 
 
 @dataclass(frozen=True, slots=True)

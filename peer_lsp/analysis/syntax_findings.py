@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typing
 
-from peer_lsp.analysis.findings import Category, Finding, Severity, Span, fingerprint
+from peer_lsp.analysis.findings import Category, Finding, Occurrences, Severity, Span, fingerprint
 from peer_lsp.syntax.errors import error_nodes
 
 if typing.TYPE_CHECKING:
@@ -74,17 +74,20 @@ def describe(node: Node, data: bytes) -> tuple[str, int, int]:
 
 
 def syntax_findings(document: Document) -> list[Finding]:
-    """Findings for every syntax error in the document (at most ``MAX_SYNTAX_FINDINGS``)."""
+    """Findings for every syntax error in the document (at most ``MAX_SYNTAX_FINDINGS``);
+    the same error twice in one unit is two findings with two fingerprints."""
     tree = document.tree
     if tree is None or not tree.root_node.has_error:
         return []
     data = document.data
     findings: list[Finding] = []
+    occurrences = Occurrences()
     for node in error_nodes(tree.root_node):
         message, start, end = describe(node, data)
         unit = document.unit_index.innermost(start, end)
         unit_name = unit.qualified_name if unit else ""
-        excerpt = data[node.start_byte : node.end_byte].decode("utf-8", "replace")
+        excerpt = f"{message}\0" + data[node.start_byte : node.end_byte].decode("utf-8", "replace")
+        occurrence = occurrences.next(RULE_ID, unit_name, excerpt)
         findings.append(
             Finding(
                 span=Span(start, end, document.lines.line_of(start), document.lines.line_of(end)),
@@ -93,7 +96,7 @@ def syntax_findings(document: Document) -> list[Finding]:
                 rule_id=RULE_ID,
                 message=message,
                 source="syntax",
-                fingerprint=fingerprint(RULE_ID, unit_name, f"{message}\0{excerpt}"),
+                fingerprint=fingerprint(RULE_ID, unit_name, excerpt, occurrence),
                 unit_hash=unit.exact_hash if unit else "",
                 unit_name=unit_name,
             )

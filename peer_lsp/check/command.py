@@ -10,8 +10,10 @@ Settings come from ``--config FILE`` (a ``.peer.toml``, or a ``pyproject.toml`` 
 ``[tool.peer]`` table holds them) or else from the project file found from the first path
 upwards (`load_settings`). The ``exclude`` setting is matched relative to the folder of the
 settings file (the current folder when there is none), ``--exclude`` relative to the current
-folder. Which files are walked, and why a named file is checked even when ``.gitignore``
-ignores it, is explained in `peer_lsp.check.walk`.
+folder. Which files are walked, why a named path is checked even when ``.gitignore`` or the
+built-in excludes would skip it, and why a named FIFO or device is never opened, is explained
+in `peer_lsp.check.walk`; each named path not checked is named on stderr with the reason
+and counted as skipped.
 
 Files are read and analysed one at a time and only their findings are kept, so memory does
 not grow with the size of the files. A file is skipped (and counted as such in the summary)
@@ -47,9 +49,16 @@ from peer_lsp.analysis.findings import Category, Severity
 from peer_lsp.check.git_diff import GitDiff, GitError, changed_units
 from peer_lsp.check.report import Summary, format_finding, format_summary, locate, render_json
 from peer_lsp.check.review import HeadlessReviewer, ProviderSetupError, model_path
-from peer_lsp.check.walk import Excludes, InvalidPatternError, find_repository_root, walk
+from peer_lsp.check.walk import (
+    Excludes,
+    InvalidPatternError,
+    find_repository_root,
+    not_regular,
+    walk,
+)
 from peer_lsp.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from peer_lsp.settings import (
+    DEFAULT_EXCLUDE,
     Settings,
     find_project_config,
     load_settings,
@@ -102,19 +111,27 @@ def _read_config_file(path: Path) -> tuple[Settings, list[str]]:
 
 def load_check_settings(config: str | None, first_path: Path) -> tuple[Settings, Path]:
     """The settings of this run and the folder the ``exclude`` setting is relative to."""
+    settings, base, _ = _check_settings(config, first_path)
+    return settings, base
+
+
+def _check_settings(config: str | None, first_path: Path) -> tuple[Settings, Path, Path | None]:
+    """The settings of this run, the folder the ``exclude`` setting is relative to, and the
+    settings file (None: the defaults)."""
+    settings_file: Path | None
     if config:
-        path = Path(config)
-        settings, problems = _read_config_file(path)
-        base = path.absolute().parent
+        settings_file = Path(config)
+        settings, problems = _read_config_file(settings_file)
+        base = settings_file.absolute().parent
     else:
         start = Path(os.path.abspath(first_path))
         settings, found = load_settings(start)
         problems = [str(problem) for problem in found]
-        project = find_project_config(start).path
-        base = project.parent if project else Path.cwd()
+        settings_file = find_project_config(start).path
+        base = settings_file.parent if settings_file else Path.cwd()
     if problems:
         raise UsageError(problems)
-    return settings, base
+    return settings, base, settings_file
 
 
 def shown_path(path: Path, cwd: Path) -> str:
@@ -131,12 +148,15 @@ def read_source(path: Path, shown: str, settings: Settings, prog: str = PROG) ->
         log.info("skipped %s: no grammar for this kind of file", shown)
         return None
     try:
-        if path.stat().st_size > settings.max_file_bytes:
-            log.info("skipped %s: larger than maxFileBytes (%d)", shown, settings.max_file_bytes)
-            return None
-        data = path.read_bytes()
+        data = _read_regular(path, settings.max_file_bytes)
     except OSError as error:
         print(f"{prog}: cannot read {shown}: {error.strerror or error}", file=sys.stderr)
+        return None
+    except NotRegularError as error:
+        print(f"{prog}: skipped {shown}: {error}", file=sys.stderr)
+        return None
+    if data is None:
+        log.info("skipped %s: larger than maxFileBytes (%d)", shown, settings.max_file_bytes)
         return None
     if b"\0" in data[:BINARY_SNIFF_BYTES]:
         log.info("skipped %s: binary", shown)
@@ -146,6 +166,34 @@ def read_source(path: Path, shown: str, settings: Settings, prog: str = PROG) ->
     except UnicodeDecodeError:
         log.info("skipped %s: not UTF-8", shown)
         return None
+
+
+class NotRegularError(Exception):
+    """A path to be read that is not a regular file; the message names its kind."""
+
+
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+
+
+def _read_regular(path: Path, limit: int) -> bytes | None:
+    """The bytes of a regular file, None when it is larger than ``limit``.
+
+    Only a regular file is opened, and without blocking, so that a FIFO put in its place
+    since it was looked at is refused instead of waited on; nothing past ``limit`` is read.
+    """
+    reason = not_regular(os.stat(path).st_mode)
+    if reason is not None:
+        raise NotRegularError(reason)
+    handle = os.open(path, _OPEN_FLAGS)
+    with os.fdopen(handle, "rb") as file:
+        info = os.fstat(handle)
+        reason = not_regular(info.st_mode)
+        if reason is not None:
+            raise NotRegularError(reason)
+        if info.st_size > limit:
+            return None
+        data = file.read(limit + 1)
+    return None if len(data) > limit else data
 
 
 def file_uri(path: Path) -> str:
@@ -250,15 +298,24 @@ def quiet_broken_pipe(run: Callable[[], int]) -> int:
 @dataclass(frozen=True, slots=True)
 class Run:
     """What a command over paths starts from: the paths, the settings, the folder the
-    settings are relative to (the project root) and the exclude globs."""
+    settings are relative to (the project root), the exclude globs and the command's name."""
 
     paths: list[Path]
     settings: Settings
     base: Path
     excludes: list[Excludes]
+    prog: str = PROG
 
-    def files(self) -> Iterator[Path]:
-        return walk(self.paths, self.excludes)
+    def files(self, on_skip: Callable[[], None] | None = None) -> Iterator[Path]:
+        """The files to check; a named path that is not is reported on stderr (and counted
+        by ``on_skip``)."""
+
+        def skipped(path: Path, why: str) -> None:
+            print(f"{self.prog}: skipped {path}: {why}", file=sys.stderr)
+            if on_skip is not None:
+                on_skip()
+
+        return walk(self.paths, self.excludes, skipped)
 
 
 def prepare(args: argparse.Namespace) -> Run:
@@ -269,9 +326,9 @@ def prepare(args: argparse.Namespace) -> Run:
         raise UsageError(f"no such file or directory: {name}" for name in missing)
     configure_logging(args)
     paths = [Path(name) for name in given]
-    settings, base = load_check_settings(args.config, paths[0])
-    excludes = build_excludes(settings, base, args.exclude, Path.cwd())
-    return Run(paths, settings, base, excludes)
+    settings, base, settings_file = _check_settings(args.config, paths[0])
+    excludes = build_excludes(settings, base, args.exclude, Path.cwd(), settings_file)
+    return Run(paths, settings, base, excludes, f"peer {args.command}")
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -283,7 +340,7 @@ def _run(args: argparse.Namespace) -> int:
         settings = security_settings(run.settings) if args.security else run.settings
         use_model = not (args.no_model or args.security)
         with HeadlessReviewer(settings, root=run.base, prog=PROG, use_model=use_model) as rv:
-            return _check(args, settings, run.files(), rv, diff)
+            return _check(args, settings, run, rv, diff)
     except (UsageError, ProviderSetupError) as error:
         return usage_error(error.messages)
     except GitError as error:
@@ -314,14 +371,20 @@ def usage_error(messages: Iterable[str], prog: str = PROG) -> int:
 def _check(
     args: argparse.Namespace,
     settings: Settings,
-    files: Iterable[Path],
+    run: Run,
     reviewer: HeadlessReviewer,
     diff: GitDiff | None,
 ) -> int:
-    """Check ``files``, print the report, and return the exit code."""
+    """Check the run's files, print the report, and return the exit code."""
     out, err = sys.stdout, sys.stderr
     cwd = Path.cwd()
     fail_on = Severity.parse(args.fail_on or settings.fail_on)
+    summary = Summary()
+
+    def count_skipped() -> None:
+        summary.skipped += 1
+
+    files: Iterable[Path] = run.files(on_skip=count_skipped)
     progress: contextlib.AbstractContextManager[Callable[[], None]]
     progress = contextlib.nullcontext(lambda: None)
     if not args.no_progress and err.isatty():
@@ -333,14 +396,13 @@ def _check(
     color = text and use_color(out)
     streaming = text and isinstance(progress, contextlib.nullcontext)
     kept: list[Located] = []
-    summary = Summary()
     with progress as advance:
         for path in files:
             analyse = reviewing(reviewer, path, diff)
             located = check_file(path, shown_path(path, cwd), settings, analyse)
             advance()
             if located is None:
-                summary.skipped += 1
+                count_skipped()
                 continue
             if args.security:
                 located = [item for item in located if is_security_rule_finding(item.finding)]
@@ -370,14 +432,19 @@ def _report(form: str, kept: list[Located], summary: Summary, color: bool, cwd: 
         print(format_summary(summary, color), file=out)
 
 
-def build_excludes(settings: Settings, base: Path, extra: list[str], cwd: Path) -> list[Excludes]:
+def build_excludes(
+    settings: Settings, base: Path, extra: list[str], cwd: Path, settings_file: Path | None = None
+) -> list[Excludes]:
+    """The exclude globs of a run: the ``exclude`` setting (implicit while it is the built-in
+    default, so that named paths win over it) and ``--exclude``."""
+    setting = "the 'exclude' setting" + (f" in {settings_file}" if settings_file else "")
     excludes = []
-    for patterns, where, source in (
-        (settings.exclude, base, "the 'exclude' setting"),
-        (extra, cwd, "--exclude"),
+    for patterns, where, source, implicit in (
+        (settings.exclude, base, setting, settings.exclude == DEFAULT_EXCLUDE),
+        (extra, cwd, "--exclude", False),
     ):
         try:
-            excludes.append(Excludes(patterns, where))
+            excludes.append(Excludes(patterns, where, implicit=implicit, origin=source))
         except InvalidPatternError as error:
             raise UsageError([f"invalid glob in {source}: {error}"]) from None
     return excludes

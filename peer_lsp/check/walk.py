@@ -11,17 +11,29 @@ repository root down applies (and ``.git/info/exclude``), also when only a subfo
 checked; outside a repository only the ``.gitignore`` files in the named folders and below
 them apply. Global git excludes (``core.excludesFile``) are not read.
 
-The command line wins over ``.gitignore``: a file named on the command line is always
-yielded, whatever its name or language (the caller decides whether it can be checked), and
-a folder named on the command line is walked even when it is itself ignored. Exclude globs
-(the ``exclude`` setting and ``--exclude``) apply to everything, named or found.
+The command line wins over ``.gitignore``: a file named on the command line is yielded
+whatever its name or language (the caller decides whether it can be checked), and a folder
+named on the command line is walked even when it is itself ignored. It wins over the
+built-in excludes too (``implicit`` ones: node_modules, .venv, … are a guess about code
+nobody named): they apply only below a named folder, relative to it. Exclude globs the user
+wrote (the ``exclude`` setting, ``--exclude``) apply to everything, named or found.
+
+A named path is yielded only when it is a regular file (or walked when a folder): a FIFO,
+a device or a socket is never opened (a FIFO waits for a writer forever, /dev/zero never
+ends), and it, a broken symbolic link, a link loop, an unreadable path and a named path an
+exclude glob matches are reported to ``on_skip`` with the reason, never passed over in
+silence. Inside folders only regular files are candidates and symbolic links to folders are
+not followed, so a walk always ends.
 
 Nothing here prints or analyses; it only reads folders and ``.gitignore`` files.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import re
+import stat
 import typing
 from dataclasses import dataclass
 from pathlib import Path, PurePath
@@ -31,7 +43,10 @@ from pathspec import GitIgnoreSpec
 from peer_lsp.syntax.languages import language_for_path
 
 if typing.TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Sequence
+
+    OnSkip = Callable[[Path, str], None]
+    """Told each named path that is not checked (as given) and why."""
 
 GIT_DIR = ".git"
 GITIGNORE = ".gitignore"
@@ -62,12 +77,12 @@ def _spec(lines: Iterable[str]) -> GitIgnoreSpec:
     lines = list(lines)
     try:
         return GitIgnoreSpec.from_lines(lines)
-    except ValueError:
+    except (ValueError, re.error):
         good = []
         for line in lines:
             try:
                 GitIgnoreSpec.from_lines([line])
-            except ValueError:
+            except (ValueError, re.error):
                 continue
             good.append(line)
         return GitIgnoreSpec.from_lines(good)
@@ -77,15 +92,20 @@ class Excludes:
     """Exclude globs (gitignore syntax) matched against paths relative to ``base``.
 
     A path outside ``base`` is matched by its absolute spelling, so ``**/``-patterns
-    still apply to it.
+    still apply to it. ``implicit`` globs are built in, not written by the user: a named
+    path wins over them. ``origin`` says where the globs were set, for messages.
     """
 
-    def __init__(self, patterns: Iterable[str], base: Path) -> None:
+    def __init__(
+        self, patterns: Iterable[str], base: Path, *, implicit: bool = False, origin: str = ""
+    ) -> None:
         self.patterns = tuple(patterns)
         self.base = _absolute(base)
+        self.implicit = implicit
+        self.origin = origin
         try:
             self._spec = GitIgnoreSpec.from_lines(self.patterns)
-        except ValueError as error:
+        except (ValueError, re.error) as error:  # re.error: a bracket range such as [z-a]
             raise InvalidPatternError(str(error)) from None
 
     def __bool__(self) -> bool:
@@ -93,7 +113,20 @@ class Excludes:
 
     def match(self, path: Path, is_dir: bool = False) -> bool:
         """True when ``path`` (absolute) is excluded."""
-        return bool(self.patterns) and self._spec.match_file(_relative(path, self.base, is_dir))
+        return self.pattern_for(path, is_dir) is not None
+
+    def pattern_for(self, path: Path, is_dir: bool = False) -> str | None:
+        """The glob that excludes ``path`` (absolute), or None."""
+        if not self.patterns:
+            return None
+        result = self._spec.check_file(_relative(path, self.base, is_dir))
+        if not result.include or result.index is None:
+            return None
+        return self.patterns[result.index]
+
+    def rebased(self, base: Path) -> Excludes:
+        """The same globs, relative to ``base``."""
+        return Excludes(self.patterns, base, implicit=self.implicit, origin=self.origin)
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,14 +226,20 @@ def _ancestors(relative: PurePath) -> list[PurePath]:
 
 
 def _walk_folder(
-    shown: Path, folder: Path, rules: _IgnoreRules, excludes: Sequence[Excludes]
+    shown: Path,
+    folder: Path,
+    rules: _IgnoreRules,
+    excludes: Sequence[Excludes],
+    on_skip: OnSkip | None = None,
 ) -> Iterator[tuple[Path, Path]]:
     """(shown path, absolute path) of each candidate file below ``folder``."""
     rules = rules.entering(folder)
     try:
         with os.scandir(folder) as scan:
             entries = sorted(scan, key=lambda entry: entry.name)
-    except OSError:
+    except OSError as error:
+        if on_skip is not None:
+            on_skip(shown, f"cannot be read: {error.strerror or error}")
         return
     for entry in entries:
         path = folder / entry.name
@@ -212,7 +251,7 @@ def _walk_folder(
         if is_dir:
             if entry.name == GIT_DIR or _skipped(path, True, rules, excludes):
                 continue
-            yield from _walk_folder(shown / entry.name, path, rules, excludes)
+            yield from _walk_folder(shown / entry.name, path, rules, excludes, on_skip)
         elif (
             is_file
             and language_for_path(entry.name) is not None
@@ -225,23 +264,80 @@ def _skipped(path: Path, is_dir: bool, rules: _IgnoreRules, excludes: Sequence[E
     return rules.ignored(path, is_dir) or any(e.match(path, is_dir) for e in excludes)
 
 
-def walk(paths: Iterable[Path], excludes: Sequence[Excludes] = ()) -> Iterator[Path]:
-    """The files to check under ``paths``, each once, spelled from the path given.
+_KINDS = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
 
-    A path that does not exist is passed over; callers check existence first.
+
+def not_regular(mode: int) -> str | None:
+    """Why a path of this ``st_mode`` is not read, or None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((name for test, name in _KINDS if test(mode)), "neither a file nor a folder")
+    return f"not a regular file ({kind})"
+
+
+def _unusable(path: Path) -> tuple[str | None, bool]:
+    """Why a named path (absolute) cannot be checked, or None; and whether it is a folder.
+
+    Only its metadata is read (following symbolic links): it is never opened here.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return "a symbolic link loop", False
+        if error.errno == errno.ENOENT and os.path.islink(path):
+            return "a broken symbolic link", False
+        return f"cannot be read: {error.strerror or error}", False
+    if stat.S_ISDIR(mode):
+        return None, True
+    return not_regular(mode), False
+
+
+def _excluded_by(path: Path, is_dir: bool, excludes: Sequence[Excludes]) -> str | None:
+    """Why the user's own exclude globs skip a named path, or None."""
+    for exclude in excludes:
+        pattern = None if exclude.implicit else exclude.pattern_for(path, is_dir)
+        if pattern is not None:
+            where = f" ({exclude.origin})" if exclude.origin else ""
+            return f"excluded by {pattern!r}{where}"
+    return None
+
+
+def _named(
+    given: Path, excludes: Sequence[Excludes], on_skip: OnSkip | None
+) -> Iterator[tuple[Path, Path]]:
+    """(shown, absolute) of the files one named path stands for."""
+    absolute = _absolute(given)
+    why, is_dir = _unusable(absolute)
+    if why is None:
+        why = _excluded_by(absolute, is_dir, excludes)
+    if why is not None:
+        if on_skip is not None:
+            on_skip(given, why)
+        return iter(())
+    if not is_dir:
+        return iter([(given, absolute)])
+    below = [e.rebased(absolute) if e.implicit else e for e in excludes]
+    return _walk_folder(given, absolute, _rules_above(absolute), below, on_skip)
+
+
+def walk(
+    paths: Iterable[Path], excludes: Sequence[Excludes] = (), on_skip: OnSkip | None = None
+) -> Iterator[Path]:
+    """The files to check under ``paths``, each once, spelled from the path given; each
+    named path that is not checked goes to ``on_skip`` with the reason (module docstring).
+
+    A path that does not exist is reported like any other; callers check existence first.
     """
     paths = list(paths)
     seen: set[Path] | None = set() if len(paths) > 1 else None  # only overlaps repeat
     for given in paths:
-        absolute = _absolute(given)
-        found: Iterator[tuple[Path, Path]]
-        if absolute.is_dir():
-            found = _walk_folder(given, absolute, _rules_above(absolute), excludes)
-        elif absolute.exists() and not any(e.match(absolute) for e in excludes):
-            found = iter([(given, absolute)])
-        else:
-            continue
-        for shown, path in found:
+        for shown, path in _named(given, excludes, on_skip):
             if seen is not None:
                 if path in seen:
                     continue

@@ -106,3 +106,11 @@ def test_three_producers_collapse_into_one() -> None:
     (kept,) = merge({"syntax": [a], "model": [b], "rules": [c]})
     assert kept.fingerprint == "c"
     assert kept.fix == b.fix
+
+
+def test_equal_fingerprints_of_one_producer_at_two_places_are_both_kept() -> None:
+    """A fingerprint is an identity for dismissing and de-duplicating, never a reason to lose
+    a finding: one producer reporting at two places made two findings."""
+    here, there = finding("same", 10, 20), finding("same", 40, 50)
+    assert merge({"syntax": [here, there]}) == [here, there]
+    assert merge({"syntax": [here, there], "model": [finding("same", 10, 20)]}) == [here, there]

@@ -127,3 +127,13 @@ def test_paths_are_spelled_from_the_path_given(repo: Path, monkeypatch: pytest.M
     assert [str(p) for p in walk([Path(".")])] == ["z.py"]
     assert [p.as_posix() for p in walk([Path("..")])] == ["../a.py", "../b.js", "../src/z.py"]
     assert os.path.samefile(next(walk([Path("..")])), repo / "a.py")
+
+
+def test_a_glob_that_does_not_compile_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(InvalidPatternError):
+        Excludes(["[z-a]"], tmp_path)
+
+
+def test_a_gitignore_line_that_does_not_compile_is_passed_over(repo: Path) -> None:
+    (repo / ".gitignore").write_text("[z-a]\nb.js\n", encoding="utf-8")
+    assert found(repo, base=repo) == ["a.py"]
