@@ -13,7 +13,16 @@ import typing
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from peer_lsp.analysis.findings import Category, Finding, Fix, Severity, Span, TextEdit, fingerprint
+from peer_lsp.analysis.findings import (
+    Category,
+    Finding,
+    Fix,
+    Occurrences,
+    Severity,
+    Span,
+    TextEdit,
+    fingerprint,
+)
 from peer_lsp.llm.redaction import holds_placeholder
 from peer_lsp.llm.types import Task
 from peer_lsp.review.candidates import Dropped
@@ -106,8 +115,9 @@ def findings_from_answer(
     located, dropped = locate_all(parsed.candidates, unit, document)
     outcome.dropped.extend(dropped)
     places = rule_places(known)
-    for item in located:
-        finding, assessment = _finding(item, document, unit, response.model, places)
+    occurrences = _occurrences(located, document, unit)
+    for item, occurrence in zip(located, occurrences, strict=True):
+        finding, assessment = _finding(item, document, unit, response.model, places, occurrence)
         outcome.findings.append(finding)
         outcome.assessments[finding.fingerprint] = assessment
     if outcome.dropped:
@@ -121,8 +131,35 @@ def findings_from_answer(
     return outcome
 
 
+def _occurrences(located: Sequence[Located], document: Document, unit: Unit) -> list[int]:
+    """Which of the identical findings in the unit each one is, counted in document order, so
+    the same finding at two places gets two fingerprints whatever order the model used."""
+    numbers = [0] * len(located)
+    seen = Occurrences()
+    for index in sorted(range(len(located)), key=lambda i: located[i].start_byte):
+        item = located[index]
+        numbers[index] = seen.next(_identity(item), unit.qualified_name, _excerpt(item, document))
+    return numbers
+
+
+def _identity(item: Located) -> str:
+    """The rule and title a model finding's fingerprint starts from."""
+    candidate = item.candidate
+    rule = candidate.rule or f"model:{_CATEGORIES.get(candidate.category, Category.BUG).value}"
+    return f"{rule}:{candidate.title}"
+
+
+def _excerpt(item: Located, document: Document) -> str:
+    return document.data[item.start_byte : item.end_byte].decode("utf-8", "replace")
+
+
 def _finding(
-    item: Located, document: Document, unit: Unit, model: str, places: Sequence[RulePlace] = ()
+    item: Located,
+    document: Document,
+    unit: Unit,
+    model: str,
+    places: Sequence[RulePlace] = (),
+    occurrence: int = 0,
 ) -> tuple[Finding, Assessment]:
     candidate = item.candidate
     fix, fix_check = _checked_fix(item, document, unit)
@@ -137,7 +174,7 @@ def _finding(
     assessment = Assessment(evidence, category, _SEVERITIES.get(candidate.severity))
     confidence, severity = assessment.confidence, assessment.severity
     rule = candidate.rule or f"model:{category.value}"
-    excerpt = document.data[item.start_byte : item.end_byte].decode("utf-8", "replace")
+    excerpt = _excerpt(item, document)
     lines = document.lines
     finding = Finding(
         span=Span(
@@ -151,7 +188,7 @@ def _finding(
         rule_id=rule,
         message=candidate.title or candidate.message,
         source=model,
-        fingerprint=fingerprint(f"{rule}:{candidate.title}", unit.qualified_name, excerpt),
+        fingerprint=fingerprint(_identity(item), unit.qualified_name, excerpt, occurrence),
         explanation=_explanation(candidate.message, candidate.explanation),
         confidence=confidence,
         fix=fix,
