@@ -1,8 +1,10 @@
 """Code actions and hover for peer's findings.
 
-Quick fixes come from the verified fix stored with the finding; the edit is computed only
-when the client resolves the action, and never costs a model call. Incoming diagnostic
-``data`` is validated: diagnostics of other servers reach this handler too.
+Quick fixes come from the verified fix stored with the finding and never cost a model call.
+A client that resolves actions (codeAction/resolve for ``edit``) gets each edit only for the
+action chosen; any other client (eglot 1.9, ALE) gets the edits inside the actions, or
+choosing one would do nothing. Which findings the client's diagnostics stand for is read by
+peer_lsp.lsp.echoed: diagnostics of other servers reach this handler too.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from peer_lsp.analysis.dismissed import save_dismissed
 from peer_lsp.analysis.findings import Finding
 from peer_lsp.analysis.suppress import comment_prefixes, suppression_comment
 from peer_lsp.lsp import diagnostics
-from peer_lsp.lsp.convert import DIAGNOSTIC_SOURCE, is_model_finding, rule_doc, to_lsp_range
+from peer_lsp.lsp.convert import is_model_finding, rule_doc, to_lsp_range
+from peer_lsp.lsp.echoed import findings_meant
 from peer_lsp.lsp.reviews import ASK_ANOTHER_MODEL
 from peer_lsp.server import PeerLanguageServer  # at run time: pygls resolves annotations
 
@@ -29,14 +32,6 @@ FIX_ALL = "source.fixAll.peer"
 EXPLAIN = "peer.explain"
 DISMISS = "peer.dismiss"
 IGNORE = "ignore"
-
-
-def _fingerprint(diagnostic: types.Diagnostic) -> str | None:
-    data = diagnostic.data
-    if diagnostic.source != DIAGNOSTIC_SOURCE or not isinstance(data, dict):
-        return None
-    value = data.get("fingerprint")
-    return value if isinstance(value, str) and data.get("peer") == 1 else None
 
 
 def _findings_by_fingerprint(ls: PeerLanguageServer, uri: str) -> dict[str, Finding]:
@@ -74,19 +69,20 @@ def code_actions(
     document = ls.engine.documents.get(uri)
     if document is None:
         return None
-    findings = _findings_by_fingerprint(ls, uri)
+    findings = ls.engine.findings(uri)
     only = params.context.only
     actions: list[types.CodeAction] = []
     if not only or any(kind.startswith("quickfix") for kind in only):
-        for diagnostic in params.context.diagnostics:
-            finding = findings.get(_fingerprint(diagnostic) or "")
-            if finding is not None:
-                actions.extend(_actions_for(ls, uri, document, diagnostic, finding))
+        meant = findings_meant(document, params.context.diagnostics, findings, params.range)
+        for diagnostic, finding in meant:
+            actions.extend(_actions_for(ls, uri, document, diagnostic, finding))
     if not only or any(FIX_ALL.startswith(kind) or kind == FIX_ALL for kind in only):
-        fix_all = _fix_all(ls, uri, document, findings.values())
+        fix_all = _fix_all(ls, uri, findings)
         if fix_all is not None:
             actions.append(fix_all)
-    return actions
+    if ls.client.resolves_code_action_edits:
+        return actions
+    return [resolve(ls, action) if action.data is not None else action for action in actions]
 
 
 def _actions_for(
@@ -157,11 +153,16 @@ def _actions_for(
     return actions
 
 
-def _fix_all(
-    ls: PeerLanguageServer, uri: str, document: Document, findings: typing.Iterable[Finding]
-) -> types.CodeAction | None:
+def _fixes_for_all(ls: PeerLanguageServer, findings: typing.Iterable[Finding]) -> list[Finding]:
+    """The findings fix-all applies: verified fixes at or above ``preferredConfidence``."""
     floor = ls.settings.preferred_confidence
-    chosen = [f for f in findings if f.fix is not None and f.fix.verified and f.confidence >= floor]
+    return [f for f in findings if f.fix is not None and f.fix.verified and f.confidence >= floor]
+
+
+def _fix_all(
+    ls: PeerLanguageServer, uri: str, findings: typing.Iterable[Finding]
+) -> types.CodeAction | None:
+    chosen = _fixes_for_all(ls, findings)
     if not chosen:
         return None
     return types.CodeAction(
@@ -172,7 +173,8 @@ def _fix_all(
 
 
 def resolve(ls: PeerLanguageServer, action: types.CodeAction) -> types.CodeAction:
-    """Compute the edit of a quick fix, "ignore" or fix-all action when the client asks."""
+    """Compute the edit of a quick fix, "ignore" or fix-all action: when the client asks, or
+    at once for a client that cannot ask."""
     data = action.data if isinstance(action.data, dict) else {}
     uri = data.get("uri")
     document = ls.engine.documents.get(uri) if isinstance(uri, str) else None
@@ -181,13 +183,7 @@ def resolve(ls: PeerLanguageServer, action: types.CodeAction) -> types.CodeActio
     findings = _findings_by_fingerprint(ls, document.uri)
     edits: list[types.TextEdit] = []
     if data.get("do") == "fixAll":
-        floor = ls.settings.preferred_confidence
-        chosen = [
-            f
-            for f in findings.values()
-            if f.fix is not None and f.fix.verified and f.confidence >= floor
-        ]
-        edits = _non_overlapping(document, chosen)
+        edits = _non_overlapping(document, _fixes_for_all(ls, findings.values()))
     else:
         finding = findings.get(str(data.get("fingerprint")))
         if finding is None:
@@ -196,15 +192,19 @@ def resolve(ls: PeerLanguageServer, action: types.CodeAction) -> types.CodeActio
             edits = [_ignore_edit(document, finding)]
         elif finding.fix is not None:
             edits = _edit(document, finding)
-    action.edit = types.WorkspaceEdit(
-        document_changes=[
-            types.TextDocumentEdit(
-                types.OptionalVersionedTextDocumentIdentifier(document.uri, document.version),
-                list(edits),
-            )
-        ]
-    )
+    action.edit = _workspace_edit(ls, document, edits)
     return action
+
+
+def _workspace_edit(
+    ls: PeerLanguageServer, document: Document, edits: list[types.TextEdit]
+) -> types.WorkspaceEdit:
+    """``edits`` for the document's version where the client reads documentChanges, else
+    as plain ``changes``."""
+    if not ls.client.document_changes:
+        return types.WorkspaceEdit(changes={document.uri: edits})
+    identifier = types.OptionalVersionedTextDocumentIdentifier(document.uri, document.version)
+    return types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(identifier, list(edits))])
 
 
 def _non_overlapping(document: Document, findings: list[Finding]) -> list[types.TextEdit]:
