@@ -57,7 +57,9 @@ def make_client() -> PeerClient:
     return client
 
 
-pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
+pytestmark = pytest.mark.e2e
+shared = pytest.mark.asyncio(loop_scope="module")
+"""For the tests on the module's server per editor (its event loop is the module's)."""
 
 CONFIG = ClientServerConfig(server_command=SERVER_COMMAND, client_factory=make_client)
 
@@ -117,12 +119,14 @@ def titled(actions: list[types.CodeAction], title: str) -> types.CodeAction:
     return action
 
 
-def applied(client: PeerClient, uri: str, action: types.CodeAction) -> str:
-    """SOURCE after the action's own edit, read the way the editor reads it: eglot 1.9 takes
-    versioned documentChanges; ALE declares no documentChanges and gets ``changes``."""
+def applied(client: PeerClient, uri: str, action: types.CodeAction, text: str = SOURCE) -> str:
+    """``text`` after the action's own edit, read the way the editor reads it: eglot 1.9
+    takes versioned documentChanges; ALE declares no documentChanges and gets ``changes``."""
     assert action.edit is not None, f"{action.title!r} came without its edit"
     edit = action.edit
-    if client.editor == "ale":
+    caps = client.capabilities
+    workspace_edit = caps.workspace.workspace_edit if caps and caps.workspace else None
+    if not (workspace_edit and workspace_edit.document_changes):
         assert edit.document_changes is None
         assert edit.changes is not None
         (edits,) = edit.changes.values()
@@ -133,9 +137,10 @@ def applied(client: PeerClient, uri: str, action: types.CodeAction) -> str:
         assert isinstance(changed, types.TextDocumentEdit)
         assert (changed.text_document.uri, changed.text_document.version) == (uri, 1)
         edits = [e for e in changed.edits if isinstance(e, types.TextEdit)]
-    return apply_edits(SOURCE, edits)
+    return apply_edits(text, edits)
 
 
+@shared
 async def test_the_quick_fix_carries_its_edit(client: PeerClient, tmp_path: Path) -> None:
     path = tmp_path / "quick_fix.py"
     uri = path.as_uri()
@@ -148,6 +153,7 @@ async def test_the_quick_fix_carries_its_edit(client: PeerClient, tmp_path: Path
     assert applied(client, uri, fix) == FIRST_FIXED
 
 
+@shared
 async def test_ignore_carries_its_edit(client: PeerClient, tmp_path: Path) -> None:
     path = tmp_path / "ignore.py"
     uri = path.as_uri()
@@ -157,6 +163,7 @@ async def test_ignore_carries_its_edit(client: PeerClient, tmp_path: Path) -> No
     assert applied(client, uri, titled(actions, IGNORE)) == IGNORED
 
 
+@shared
 async def test_fix_all_carries_every_fix(client: PeerClient, tmp_path: Path) -> None:
     path = tmp_path / "fix_all.py"
     uri = path.as_uri()
@@ -168,6 +175,7 @@ async def test_fix_all_carries_every_fix(client: PeerClient, tmp_path: Path) -> 
     assert applied(client, uri, fix_all) == FIXED
 
 
+@shared
 async def test_asked_on_a_word_without_diagnostics_the_finding_there_has_its_actions(
     client: PeerClient, tmp_path: Path
 ) -> None:
@@ -188,6 +196,7 @@ async def test_asked_on_a_word_without_diagnostics_the_finding_there_has_its_act
     assert [a.kind for a in elsewhere] == ["source.fixAll.peer"]  # no finding under `is_missing`
 
 
+@shared
 async def test_commands_in_actions_still_run(client: PeerClient, tmp_path: Path) -> None:
     path = tmp_path / "explain.py"
     uri = path.as_uri()
@@ -204,6 +213,7 @@ async def test_commands_in_actions_still_run(client: PeerClient, tmp_path: Path)
     assert "`None` is a singleton" in text
 
 
+@shared
 async def test_another_linters_diagnostic_is_not_taken_for_peers(
     client: PeerClient, tmp_path: Path
 ) -> None:
@@ -224,3 +234,34 @@ async def test_another_linters_diagnostic_is_not_taken_for_peers(
         client, uri, span((0, 0), (0, 3)), [attrs.evolve(flake8, range=span((0, 0), (0, 3)))]
     )
     assert [a.kind for a in beside] == ["source.fixAll.peer"]
+
+
+# -- a server of the test's own ------------------------------------------------------------
+
+
+@pytest_lsp.fixture(config=CONFIG)
+async def fresh_client(lsp_client: PeerClient) -> AsyncIterator[None]:
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_a_client_that_drops_action_data_gets_the_edits_at_once(
+    fresh_client: PeerClient, tmp_path: Path
+) -> None:
+    """Resolving needs the action's ``data`` back: a client without codeAction.dataSupport
+    gets the edits in the actions even if it could resolve them (Neovim's, changed so)."""
+    caps = capabilities("neovim")
+    assert caps.text_document is not None
+    assert caps.text_document.code_action is not None
+    code_action = attrs.evolve(caps.text_document.code_action, data_support=False)
+    caps = attrs.evolve(
+        caps, text_document=attrs.evolve(caps.text_document, code_action=code_action)
+    )
+    options = {"ollamaAutodetect": False}
+    await fresh_client.initialize_session(initialize_params(caps, tmp_path, options))
+    path = tmp_path / "no_data.py"
+    uri = path.as_uri()
+    first, _ = await open_source(fresh_client, path)
+
+    actions = await actions_at(fresh_client, uri, first.range, [first])
+    assert applied(fresh_client, uri, titled(actions, QUICK_FIX)) == FIRST_FIXED
