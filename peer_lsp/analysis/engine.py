@@ -11,6 +11,7 @@ import dataclasses
 import logging
 import typing
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 from peer_lsp.analysis.findings import Category
 from peer_lsp.analysis.reviews import ReviewStore
@@ -110,6 +111,8 @@ class Engine:
         self.dismissed: set[str] = set()
         """Fingerprints of findings the user dismissed: not raised again for the same code."""
         self._findings: dict[str, dict[str, list[Finding]]] = {}
+        self._told_oversized: set[str] = set()
+        """Documents whose user was told they are over maxFileBytes (once per document)."""
 
     def open(
         self,
@@ -119,10 +122,16 @@ class Engine:
         version: int | None = None,
         encoding: Encoding = Encoding.UTF16,
     ) -> Document:
-        """Start tracking a document and analyse all of it."""
+        """Start tracking a document and analyse all of it (unless over maxFileBytes)."""
         with log_context(uri, version):
             document = Document.open(
-                uri, text, language_id, version, encoding, self.settings.max_chunk_lines
+                uri,
+                text,
+                language_id,
+                version,
+                encoding,
+                self.settings.max_chunk_lines,
+                self.settings.max_file_bytes,
             )
             self.documents.open(document)
             log.debug(
@@ -143,6 +152,7 @@ class Engine:
             log.warning("change to %s ignored: the document is not open", uri)
             return None
         with log_context(uri, version):
+            was_oversized = document.oversized
             result = document.apply_changes(changes, version)
             if result.units:
                 log.debug(
@@ -152,14 +162,28 @@ class Engine:
                     len(result.units.removed),
                     result.parse_ms,
                 )
-            self._analyse(document, result.dirty)
+            if document.oversized != was_oversized:
+                self._analyse(document)
+            elif not document.oversized:
+                self._analyse(document, result.dirty)
             return result
 
     def close(self, uri: str) -> None:
         self.documents.close(uri)
         self._findings.pop(uri, None)
+        self._told_oversized.discard(uri)
         self.reviews.forget(uri)
         self.rules.forget(uri)
+
+    def oversized_notice(self, uri: str) -> str | None:
+        """What to tell the user the first time a document is over maxFileBytes; else None."""
+        document = self.documents.get(uri)
+        if document is None or not document.oversized or uri in self._told_oversized:
+            return None
+        self._told_oversized.add(uri)
+        name = unquote(uri.rstrip("/").rsplit("/", 1)[-1])
+        size, limit = _size(len(document.data)), _size(self.settings.max_file_bytes)
+        return f"peer-lsp: {name} is {size}, over maxFileBytes ({limit}): not analysed"
 
     def findings(self, uri: str) -> list[Finding]:
         """Current findings of an open document: every producer's, plus the model reviews
@@ -189,8 +213,11 @@ class Engine:
         return merged
 
     def reanalyse_all(self) -> None:
-        """Run every producer again on every open document (after a settings change)."""
+        """Run every producer again on every open document (after a settings change),
+        parsing again those that maxFileBytes no longer keeps out, or dropping the trees of
+        those it now does."""
         for document in self.documents:
+            document.set_max_bytes(self.settings.max_file_bytes)
             self._analyse(document)
 
     def _analyse(
@@ -198,7 +225,7 @@ class Engine:
     ) -> None:
         """Run the producers; ``changed``: the byte ranges an edit changed (None: all)."""
         producers = self._findings.setdefault(document.uri, {})
-        if len(document.data) > self.settings.max_file_bytes:
+        if document.oversized:
             log.info(
                 "not analysed: %d bytes is over maxFileBytes (%d)",
                 len(document.data),
@@ -208,6 +235,14 @@ class Engine:
             return
         producers[SYNTAX] = syntax_findings(document)
         producers[RULES] = self.rules.findings(document, self.settings, changed)
+
+
+def _size(count: int) -> str:
+    """A byte count as people read it: 10.5 MB, 2 MB, 1.4 kB, 900 bytes."""
+    for unit, scale in (("MB", 1_000_000), ("kB", 1_000)):
+        if count >= scale:
+            return f"{count / scale:.1f}".removesuffix(".0") + f" {unit}"
+    return f"{count} bytes"
 
 
 def analyse_text(

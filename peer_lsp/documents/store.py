@@ -1,9 +1,13 @@
 """Open documents: text, syntax tree, units and version per URI, edited incrementally.
 
-A document keeps its text as UTF-8 bytes, because that is what tree-sitter reads. Each
-editor change is applied to the bytes, to the line index, to the tree (``tree.edit``) and to
-the unit positions; one reparse with the old tree follows, and the units around the changed
-ranges are extracted again. Nothing here knows about LSP: positions arrive as plain ints.
+A document keeps its text as UTF-8 bytes, because that is what tree-sitter reads (lone
+surrogates become U+FFFD: see `positions`). Each editor change is applied to the bytes, to
+the line index, to the tree (``tree.edit``) and to the unit positions; one reparse with the
+old tree follows, and the units around the changed ranges are extracted again. A batch with
+a whole-document change, or one that may take the document over its size limit, is applied
+to the text alone and followed by a fresh parse. A document over its limit (``max_bytes``)
+keeps its text in step with the editor but has no tree and no units. Nothing here knows
+about LSP: positions arrive as plain ints.
 """
 
 from __future__ import annotations
@@ -15,13 +19,20 @@ import typing
 from dataclasses import dataclass, field
 
 from peer_lsp.documents.lines import LineIndex
-from peer_lsp.documents.positions import Encoding, offset_at
+from peer_lsp.documents.positions import (
+    REPLACEMENT,
+    Encoding,
+    locate,
+    offset_at,
+    to_utf8,
+)
 from peer_lsp.syntax.languages import new_parser, resolve_language
 from peer_lsp.syntax.units import (
     DEFAULT_CHUNK_LINES,
     Unit,
     UnitDiff,
     UnitIndex,
+    diff_units,
     merge_ranges,
 )
 
@@ -31,6 +42,11 @@ if typing.TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _LONE_CR = re.compile(rb"\r(?!\n)")
+_SPLIT_PAIR = (REPLACEMENT * 2).encode("utf-8")
+"""A character outside the BMP whose surrogate pair an edit splits: one U+FFFD per half."""
+_MAX_UTF8_PER_CHAR = 4
+_ASTRAL_BYTES = 4
+"""UTF-8 bytes of a character outside the BMP (a surrogate pair in UTF-16)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +83,8 @@ class Document:
     """One open document.
 
     ``grammar`` is None for languages without a grammar: such documents have no tree and
-    are cut into line chunks.
+    are cut into line chunks. ``max_bytes`` (None: no limit) is the size over which the
+    document is neither parsed nor cut into units.
     """
 
     uri: str
@@ -76,6 +93,8 @@ class Document:
     data: bytes
     grammar: str | None
     encoding: Encoding = Encoding.UTF16
+    max_chunk_lines: int = DEFAULT_CHUNK_LINES
+    max_bytes: int | None = None
     lines: LineIndex = field(init=False)
     tree: Tree | None = field(init=False, default=None)
     unit_index: UnitIndex = field(init=False)
@@ -84,12 +103,10 @@ class Document:
 
     def __post_init__(self) -> None:
         self.lines = LineIndex(self.data)
-        self._lone_cr = self._has_lone_cr()
-        self.unit_index = UnitIndex(self.grammar or "text")
+        self.unit_index = UnitIndex(self.grammar or "text", self.max_chunk_lines)
         if self.grammar is not None:
             self._parser = new_parser(self.grammar)
-            self.tree = self._parser.parse(self._parser_view())
-        self.unit_index.rebuild(self.tree, self.data, self.lines)
+        self._reparse_all()
 
     @classmethod
     def open(
@@ -100,13 +117,11 @@ class Document:
         version: int | None = None,
         encoding: Encoding = Encoding.UTF16,
         max_chunk_lines: int = DEFAULT_CHUNK_LINES,
+        max_bytes: int | None = None,
     ) -> Document:
         grammar = resolve_language(language_id, uri)
-        doc = cls(uri, language_id, version, text.encode("utf-8"), grammar, encoding)
-        if max_chunk_lines != DEFAULT_CHUNK_LINES:
-            doc.unit_index.max_chunk_lines = max_chunk_lines
-            doc.unit_index.rebuild(doc.tree, doc.data, doc.lines)
-        return doc
+        data = to_utf8(text)
+        return cls(uri, language_id, version, data, grammar, encoding, max_chunk_lines, max_bytes)
 
     @property
     def text(self) -> str:
@@ -116,63 +131,150 @@ class Document:
     def units(self) -> list[Unit]:
         return self.unit_index.units
 
+    @property
+    def oversized(self) -> bool:
+        """Whether the document is over its size limit: not parsed, no units."""
+        return self.max_bytes is not None and len(self.data) > self.max_bytes
+
     def offset_at(self, line: int, character: int) -> int:
         return offset_at(self.data, self.lines, line, character, self.encoding)
+
+    def set_max_bytes(self, max_bytes: int | None) -> UnitDiff:
+        """Change the size limit; parse the document again, or drop its tree and units,
+        if that moved it across the limit."""
+        was_oversized = self.oversized
+        self.max_bytes = max_bytes
+        if self.oversized == was_oversized:
+            return UnitDiff()
+        return self._reparse_all()
 
     def apply_changes(
         self, changes: typing.Sequence[TextChange], version: int | None
     ) -> EditResult:
         """Apply editor changes in order, reparse once, and report the units they touched."""
-        dirty: list[tuple[int, int]] = []
-        full = False
-        for change in changes:
-            if change.range is None:
-                self._replace_all(change.text)
-                full = True
-                dirty = [(0, len(self.data))]
-                continue
-            start = self.offset_at(change.range[0], change.range[1])
-            end = max(self.offset_at(change.range[2], change.range[3]), start)
-            new_end = self._splice(start, end, change.text.encode("utf-8"))
-            dirty = [
-                (_remap(s, start, end, new_end), _remap(e, start, end, new_end)) for s, e in dirty
-            ]
-            dirty.append((start, new_end))
+        if version is not None and self.version is not None and version <= self.version:
+            log.warning("%s: version %d after %d, applied anyway", self.uri, version, self.version)
         self.version = version
+        if not self._incremental(changes):
+            return self._apply_and_reparse(changes)
+        dirty: list[tuple[int, int]] = []
+        for change in changes:
+            assert change.range is not None  # _incremental checked
+            self._apply_range(change.range, to_utf8(change.text), dirty, track=True)
         began = time.perf_counter()
         if self._parser is not None:
             old_tree = self.tree
-            self.tree = self._parser.parse(self._parser_view(), None if full else old_tree)
-            if old_tree is not None and not full:
+            self.tree = self._parser.parse(self._parser_view(), old_tree)
+            if old_tree is not None:
                 dirty.extend((r.start_byte, r.end_byte) for r in old_tree.changed_ranges(self.tree))
         parse_ms = (time.perf_counter() - began) * 1000
         merged = merge_ranges(dirty)
-        if full or self.tree is None:
+        if self.tree is None:
             diff = self.unit_index.rebuild(self.tree, self.data, self.lines)
         else:
             diff = self.unit_index.update(self.tree, self.data, self.lines, merged)
         return EditResult(diff, tuple(merged), parse_ms)
 
-    def _replace_all(self, text: str) -> None:
-        self.data = text.encode("utf-8")
-        self.lines = LineIndex(self.data)
-        self._lone_cr = self._has_lone_cr()
+    def _incremental(self, changes: typing.Sequence[TextChange]) -> bool:
+        """Whether the batch can edit the tree and units in place: it has only ranged
+        changes, the document is parsed, and it cannot end over the size limit."""
+        if self.oversized or any(change.range is None for change in changes):
+            return False
+        if self.max_bytes is None:
+            return True
+        most = len(self.data) + sum(len(change.text) for change in changes) * _MAX_UTF8_PER_CHAR
+        return most <= self.max_bytes
 
-    def _splice(self, start: int, end: int, new: bytes) -> int:
-        """Replace ``data[start:end]`` and keep lines, tree and unit positions in step."""
+    def _apply_and_reparse(self, changes: typing.Sequence[TextChange]) -> EditResult:
+        """Apply the changes to the text only, then parse afresh (unless oversized)."""
+        for change in changes:
+            if change.range is None:
+                self.data = to_utf8(change.text)
+                self.lines = LineIndex(self.data)
+            else:
+                self._apply_range(change.range, to_utf8(change.text), [], track=False)
+        began = time.perf_counter()
+        diff = self._reparse_all()
+        parse_ms = (time.perf_counter() - began) * 1000
+        dirty = () if self.oversized else ((0, len(self.data)),)
+        return EditResult(diff, dirty, parse_ms)
+
+    def _reparse_all(self) -> UnitDiff:
+        """Parse from scratch and extract every unit; for an oversized document, drop both."""
+        if self.oversized:
+            self.tree = None
+            return self._drop_units()
+        self._lone_cr = self._has_lone_cr()
+        if self._parser is not None:
+            self.tree = self._parser.parse(self._parser_view())
+        return self.unit_index.rebuild(self.tree, self.data, self.lines)
+
+    def _drop_units(self) -> UnitDiff:
+        before = self.unit_index.units
+        if not before:
+            return UnitDiff()
+        for unit in before:
+            unit.alive = False
+        self.unit_index = UnitIndex(self.grammar or "text", self.max_chunk_lines)
+        return diff_units(before, [])
+
+    def _apply_range(
+        self,
+        editor_range: tuple[int, int, int, int],
+        new: bytes,
+        dirty: list[tuple[int, int]],
+        *,
+        track: bool,
+    ) -> None:
+        """Replace an editor range with ``new``; record the dirty byte ranges.
+
+        Positions past a line's end or the document's end are clamped to them; an end
+        before the start is swapped with it (as VS Code orders a range's ends). A surrogate
+        pair the range splits is first stored as two U+FFFD, one per UTF-16 unit.
+        """
+        start_line, start_char, end_line, end_char = editor_range
+        start, split_start = locate(self.data, self.lines, start_line, start_char, self.encoding)
+        end, split_end = locate(self.data, self.lines, end_line, end_char, self.encoding)
+        if split_start or split_end:
+            for line, character in ((start_line, start_char), (end_line, end_char)):
+                at, inside = locate(self.data, self.lines, line, character, self.encoding)
+                if inside:
+                    self._edit(at, at + _ASTRAL_BYTES, _SPLIT_PAIR, dirty, track=track)
+            start = self.offset_at(start_line, start_char)
+            end = self.offset_at(end_line, end_char)
+        start, end = min(start, end), max(start, end)
+        self._edit(start, end, new, dirty, track=track)
+
+    def _edit(
+        self, start: int, end: int, new: bytes, dirty: list[tuple[int, int]], *, track: bool
+    ) -> None:
+        new_end = self._splice(start, end, new, track=track)
+        dirty[:] = [
+            (_remap(s, start, end, new_end), _remap(e, start, end, new_end)) for s, e in dirty
+        ]
+        dirty.append((start, new_end))
+
+    def _splice(self, start: int, end: int, new: bytes, *, track: bool) -> int:
+        """Replace ``data[start:end]``; keep lines, and if ``track`` the tree and unit
+        positions, in step."""
         # A CR just before the edit may turn from lone (an LF to the parser) into half of a
         # CRLF or back, so the parser is told that the edit starts there.
         tree_start = start - 1 if start and self.data[start - 1] == 0x0D else start
-        start_point = self._point(tree_start)
-        old_end_point = self._point(end)
-        self.data = self.data[:start] + new + self.data[end:]
+        tree = self.tree if track else None
+        if tree is not None:
+            start_point, old_end_point = self._point(tree_start), self._point(end)
+        view = memoryview(self.data)
+        self.data = b"".join((view[:start], new, view[end:]))  # a single copy of the buffer
+        view.release()
         new_end = start + len(new)
         self.lines.apply_edit(start, end, new_end, self.data)
+        if not track:
+            return new_end
         if b"\r" in new or self._lone_cr:
             self._lone_cr = self._has_lone_cr()
-        if self.tree is not None:
+        if tree is not None:
             new_end_point = self._point(new_end)
-            self.tree.edit(tree_start, end, new_end, start_point, old_end_point, new_end_point)
+            tree.edit(tree_start, end, new_end, start_point, old_end_point, new_end_point)
         self.unit_index.shift(start, end, new_end)
         return new_end
 

@@ -14,8 +14,16 @@ findings local checks already made. Trimming to the token budget drops known fin
 beyond ten first, then the sibling signatures, then the imports, and last cuts the unit at a
 line boundary with a note; the estimate of system plus user message never exceeds the budget.
 
+Secrets are redacted from the code before it is numbered (`peer_lsp.llm.redaction`), so the
+syntaxes that only count at the start of a line are seen, and every value found there is also
+redacted from the context, the known findings and an explained finding. The guard scans the
+finished prompt again, as a second net.
+
 ``context_key`` hashes the context exactly as it went into the prompt (and whether the unit
-was cut), never the unit text, which the cache key adds in normalized form.
+was cut), never the unit text, which the cache key adds in normalized form. Where a secret
+was redacted, the code key is a hash of the code as shown, with placeholders numbered instead
+of their session hashes: a cache entry never holds a hash of a secret, and stays valid across
+sessions.
 
 Shrinking after a context overflow: the router's callback receives nothing but the request,
 and an ``LLMRequest`` is frozen and slotted, so it cannot carry the inputs needed to rebuild
@@ -41,6 +49,7 @@ from importlib import resources
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlparse
 
+from peer_lsp.llm.redaction import redact, stable_placeholders
 from peer_lsp.llm.tokens import estimate_tokens
 from peer_lsp.llm.types import LLMRequest, Task
 from peer_lsp.syntax.context import (
@@ -186,6 +195,8 @@ class UnitContext:
     siblings: tuple[str, ...] = ()
     known: tuple[tuple[int, str], ...] = ()
     unit_tokens: int = 0
+    secrets: Mapping[str, str] = dataclasses.field(default_factory=dict, repr=False, compare=False)
+    """The secrets redacted from the code, by value: redacted too wherever else they occur."""
 
     @classmethod
     def of(
@@ -198,26 +209,42 @@ class UnitContext:
     ) -> UnitContext:
         whole = _unit_lines(unit, document)
         shown = skeleton(unit, document, whole)
-        lines = tuple(line for _, line in shown)
+        code = redact("\n".join(line for _, line in shown))
+        lines = tuple(code.text.split("\n"))
+        numbers = tuple(number for number, _ in shown)
+        folded = len(shown) != len(whole)
+        code_key = unit.normalized_hash
+        if folded or code.count:
+            # the code as shown, never a hash of a secret; placeholders as in any session
+            tag = "redacted" if code.count else "skeleton"
+            shown_code = zip(numbers, stable_placeholders(code.text).split("\n"), strict=True)
+            code_key = context_hash([tag, *(_key_line(n, line) for n, line in shown_code)])
         text = "\n".join(lines)
-        code_key, folded = unit.normalized_hash, len(shown) != len(whole)
-        if folded:
-            code_key = context_hash(["skeleton", *(_key_line(n, line) for n, line in shown)])
+
+        def scrub(value: str) -> str:
+            return redact(value, code.found).text if value else value
+
         return cls(
             language=unit.language,
             path=path or _file_name(document.uri),
             kind=_KIND_WORDS[unit.kind],
             name="" if unit.kind is UnitKind.CHUNK else unit.qualified_name,
             lines=lines,
-            numbers=tuple(number for number, _ in shown),
+            numbers=numbers,
             code_key=code_key,
-            imports=tuple(imports_used(file_imports(document, IMPORT_LINES), text)),
-            class_header=unit.enclosing_class_header or "",
-            siblings=tuple(
-                sibling_signatures(unit, document, SIBLING_LIMIT, text if folded else None)
+            imports=tuple(
+                scrub(line) for line in imports_used(file_imports(document, IMPORT_LINES), text)
             ),
-            known=_known(unit, known_findings),
+            class_header=scrub(unit.enclosing_class_header or ""),
+            siblings=tuple(
+                scrub(signature)
+                for signature in sibling_signatures(
+                    unit, document, SIBLING_LIMIT, text if folded else None
+                )
+            ),
+            known=tuple((line, scrub(note)) for line, note in _known(unit, known_findings)),
             unit_tokens=estimate_tokens(unit.text),
+            secrets=code.found,
         )
 
 
@@ -429,7 +456,8 @@ class ReviewPrompt:
         values = self._values(cut)
         shown = "" if cut.lines is None else f"{cut.lines}/{len(self.context.lines)}"
         parts = ("imports", "class_header", "siblings", "known_findings", "finding")
-        return context_hash([*(f"{name}={values[name]}" for name in parts), f"shown={shown}"])
+        fields = (f"{name}={stable_placeholders(values[name])}" for name in parts)
+        return context_hash([*fields, f"shown={shown}"])
 
 
 def _numbered(lines: Sequence[str], numbers: Sequence[int], total: int) -> str:
@@ -501,7 +529,7 @@ def build_explain_request(
 ) -> LLMRequest:
     """The request for the "explain" action: a markdown answer about one finding."""
     context = UnitContext.of(unit, document, path=path)
-    focus = _focus(finding, unit)
+    focus = redact(_focus(finding, unit), context.secrets).text
     prompt = ReviewPrompt(context, budget_tokens, EXPLAIN_TEMPLATE, Task.EXPLAIN, focus)
     return _issued.remember(prompt)
 

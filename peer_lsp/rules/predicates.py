@@ -29,6 +29,8 @@ from __future__ import annotations
 import re
 import typing
 
+from peer_lsp.secret_names import PASSWORD, identifier_words, names_stored_secret, secret_name
+
 if typing.TYPE_CHECKING:
     from collections.abc import Collection, Iterator
 
@@ -261,22 +263,6 @@ def string_parts(node: Node, grammar: str, data: bytes) -> str:
     return " ".join(parts)
 
 
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-_SECRET_NAME = re.compile(
-    r"(?:^|_)(?:"
-    r"pass(?:word|wd|phrase)?|pwd|secret|client_?secret|secret_?key|private_?key"
-    r"|api_?key|apikey|access_?key(?:_?id)?|auth_?token|access_?token|api_?token"
-    r"|refresh_?token|bearer_?token|session_?secret|signing_?key|encryption_?key"
-    r")$"
-)
-
-
-def identifier_words(name: str) -> str:
-    """``dbPassword`` / ``DB_PASSWORD`` / ``db-password`` → ``db_password``."""
-    name = name.strip("\"'`").strip()
-    return _CAMEL.sub("_", name).replace("-", "_").replace(".", "_").lower()
-
-
 _TOKEN_WORDS = re.compile(
     r"(?:^|_)(?:token|secret|password|passwd|pwd|nonce|salt|otp|csrf|session_?id|api_?key"
     r"|apikey|auth_?code|reset_?code|verification_?code|activation_?code|invite_?code)(?:_|$)"
@@ -293,16 +279,14 @@ _NAME_LIKE = re.compile(r"[A-Za-z_$][\w$.-]*")
 
 def is_secret_name(name: str) -> bool:
     """Whether an identifier (or a string key) names a password, secret, private key or API
-    key/token.
+    key/token, in the vocabulary the guard uses too (`peer_lsp.secret_names`).
 
     The secret word must end the name: ``password`` and ``db_password`` count,
-    ``password_hash``, ``password_prompt`` and ``token`` do not. A key that is not spelled
-    like a name (``"AWS::Secret"``, ``"the password"``) does not count either.
+    ``password_hash``, ``password_prompt`` and a bare ``token`` do not. A key that is not
+    spelled like a name (``"AWS::Secret"``, ``"the password"``) does not count either.
     """
     bare = name.strip().strip("\"'`")
-    if not _NAME_LIKE.fullmatch(bare):
-        return False
-    return _SECRET_NAME.search(identifier_words(bare)) is not None
+    return bool(_NAME_LIKE.fullmatch(bare)) and names_stored_secret(bare)
 
 
 _PLACEHOLDER = re.compile(
@@ -383,16 +367,13 @@ def identifiers_in(node: Node, data: bytes) -> Iterator[str]:
         stack.extend(current.named_children)
 
 
-_PASSWORD_WORD = re.compile(r"pass(?:word|wd|phrase)?$|pwd$|^pass|password", re.IGNORECASE)
-
-
 def mentions_password(node: Node, data: bytes) -> bool:
     """Whether an identifier under ``node`` names a password (``password``, ``pwd``, …)."""
-    return any(
-        _PASSWORD_WORD.search(identifier_words(name).split("_")[-1] or "")
-        or "password" in name.lower()
-        for name in identifiers_in(node, data)
-    )
+    for name in identifiers_in(node, data):
+        found = secret_name(name)
+        if found is not None and found.kind == PASSWORD:
+            return True
+    return False
 
 
 def arguments_of(call: Node) -> list[Node]:

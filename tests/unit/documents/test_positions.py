@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from peer_lsp.documents.lines import LineIndex
 from peer_lsp.documents.positions import Encoding, offset_at, position_at
@@ -86,3 +88,38 @@ def test_line_index_edit_matches_rebuild(
     assert [lines.line_start(n) for n in range(lines.line_count)] == [
         rebuilt.line_start(n) for n in range(rebuilt.line_count)
     ]
+
+
+_edit = st.tuples(
+    st.floats(min_value=0, max_value=1),
+    st.integers(min_value=0, max_value=8),
+    st.lists(st.sampled_from([b"x", b"\n", b"\r", b"\r\n", b"yz"]), max_size=3).map(b"".join),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.lists(st.sampled_from([b"ab", b"\n", b"\r", b"\r\n", b"c"]), max_size=30).map(b"".join),
+    edits=st.lists(_edit, min_size=1, max_size=15),
+)
+def test_line_index_after_many_edits_matches_rebuild(
+    text: bytes, edits: list[tuple[float, int, bytes]]
+) -> None:
+    """Edits here and there (the pending shift moving up and down) read like a rebuild."""
+    lines = LineIndex(text)
+    for where, length, insert in edits:
+        start = round(where * len(text))
+        end = min(start + length, len(text))
+        text = text[:start] + insert + text[end:]
+        lines.apply_edit(start, end, start + len(insert), text)
+        rebuilt = LineIndex(text)
+        assert lines.line_count == rebuilt.line_count
+        assert [lines.line_start(n) for n in range(lines.line_count)] == [
+            rebuilt.line_start(n) for n in range(rebuilt.line_count)
+        ]
+        assert [lines.line_of(o) for o in range(len(text) + 1)] == [
+            rebuilt.line_of(o) for o in range(len(text) + 1)
+        ]
+        assert [lines.line_end(n, text) for n in range(lines.line_count)] == [
+            rebuilt.line_end(n, text) for n in range(rebuilt.line_count)
+        ]
