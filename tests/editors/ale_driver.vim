@@ -1,8 +1,9 @@
 " Drives Vim with ALE through peer's code actions, for tests/editors/test_ale.py.
 "
 " Started as `vim -N -u ale_driver.vim -i NONE -es` with PEER_TEST_CONFIG naming a JSON file:
-" the server command, the file to open, the code actions to run and where to write the
-" results. ALE runs peer as an LSP linter; each action is asked for as `:ALECodeAction` asks
+" `config', the ALE configuration of docs/editors.md; the file to open; how many diagnostics
+" to wait for; the code actions to run; where to write the results. ALE runs peer as an LSP
+" linter, as the documentation configures it; each action is asked for as `:ALECodeAction` asks
 " (ale#codefix#Execute, which echoes at most the nearest diagnostic, and none when the cursor
 " is inside a word), picked by title from what the server offered, and applied by ALE
 " (ale#codefix#ApplyLSPCodeAction). Every step waits on a condition with a deadline, sleeping
@@ -15,15 +16,7 @@ let s:offered = v:null
 
 packadd ale
 filetype plugin on
-let g:ale_linters = {'python': ['peer']}
-let g:ale_lint_on_text_changed = 'never'
-call ale#linter#Define('python', {
-\   'name': 'peer',
-\   'lsp': 'stdio',
-\   'executable': s:config.cmd[0],
-\   'command': join(map(copy(s:config.cmd), 'ale#Escape(v:val)')),
-\   'project_root': fnamemodify(s:config.file, ':h'),
-\})
+execute 'source ' . fnameescape(s:config.config)
 
 function! s:Wait(step, Condition) abort
   let l:deadline = reltimefloat(reltime()) + s:config.timeout

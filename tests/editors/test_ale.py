@@ -1,17 +1,19 @@
 """peer's code actions in Vim with ALE, which cannot resolve them and echoes diagnostics bare.
 
 Vim runs in Ex mode (tests/editors/ale_driver.vim) with Debian's vim-ale 3.3 registering peer
-as an LSP linter. ALE declares no codeAction/resolve and no documentChanges, echoes only the
-range, code and message of the diagnostic nearest the cursor, and none when the cursor is
-inside a word: the quick fixes and fix-all must come with their edits as ``changes``, and
-peer must know its findings by place. CI installs Debian's vim and vim-ale (.ci/editors);
-elsewhere the test is skipped without them.
+as an LSP linter with the configuration of docs/editors.md, read from it as it is. ALE
+declares no codeAction/resolve and no documentChanges, echoes only the range, code and
+message of the diagnostic nearest the cursor, and none when the cursor is inside a word: the
+quick fixes and fix-all must come with their edits as ``changes``, and peer must know its
+findings by place. CI installs Debian's vim and vim-ale (.ci/editors); elsewhere the test is
+skipped without them.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -20,6 +22,8 @@ from typing import Any
 
 import pytest
 
+ROOT = Path(__file__).resolve().parents[2]
+DOCS = ROOT / "docs" / "editors.md"
 DRIVER = Path(__file__).with_name("ale_driver.vim")
 ALE = Path("/usr/share/vim/vimfiles/pack/dist-bundle/opt/ale")
 """Where Debian's vim-ale puts the plugin (`packadd ale`)."""
@@ -41,7 +45,18 @@ ECHO_FIXED = WORD_FIXED.replace("value != None", "value is not None")
 ALL_FIXED = ECHO_FIXED.replace("value == None", "value is None")
 
 
+def documented_config() -> str:
+    """The vim block of the ALE section of docs/editors.md."""
+    text = DOCS.read_text(encoding="utf-8")
+    section = text[text.index("## Vim (ALE)") :]
+    match = re.search(r"```vim\n(.*?)```", section, re.DOTALL)
+    assert match is not None, "docs/editors.md has no vim block under ## Vim (ALE)"
+    return match.group(1)
+
+
 def run_vim(tmp_path: Path, actions: list[dict[str, Any]]) -> tuple[dict[str, Any], str]:
+    """Vim in Ex mode with ALE, the documented configuration and ale_driver.vim, on SOURCE in
+    a fresh project: what the driver saw, and Vim's output."""
     vim = shutil.which("vim")
     if vim is None or not ALE.is_dir():
         if os.environ.get("CI"):
@@ -51,9 +66,10 @@ def run_vim(tmp_path: Path, actions: list[dict[str, Any]]) -> tuple[dict[str, An
     workspace.mkdir()
     path = workspace / "app.py"
     path.write_text(SOURCE, encoding="utf-8")
-    log_file = tmp_path / "peer.log"
+    config_vim = tmp_path / "config.vim"
+    config_vim.write_text(documented_config(), encoding="utf-8")
     config = {
-        "cmd": [sys.executable, "-m", "peer_lsp", "serve", "--log-file", str(log_file)],
+        "config": str(config_vim),
         "file": str(path),
         "diagnostics": 3,
         "actions": actions,
@@ -66,6 +82,8 @@ def run_vim(tmp_path: Path, actions: list[dict[str, Any]]) -> tuple[dict[str, An
     env = {
         **os.environ,
         "PEER_TEST_CONFIG": str(config_file),
+        # `peer-lsp`, as the documentation names it, from this interpreter's environment
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
         "HOME": str(home),
         "XDG_STATE_HOME": str(home / "state"),
         "XDG_CACHE_HOME": str(home / "cache"),
@@ -83,8 +101,7 @@ def run_vim(tmp_path: Path, actions: list[dict[str, Any]]) -> tuple[dict[str, An
     results_file = tmp_path / "results.json"
     assert results_file.exists(), f"Vim wrote no results ({done.returncode}):\n{done.stdout}"
     results: dict[str, Any] = json.loads(results_file.read_text(encoding="utf-8"))
-    server_log = log_file.read_text(encoding="utf-8") if log_file.exists() else ""
-    return results, server_log
+    return results, done.stdout
 
 
 @pytest.mark.e2e
@@ -112,9 +129,9 @@ def test_quick_fixes_and_fix_all_edit_the_buffer_in_vim_with_ale(tmp_path: Path)
             "expect": "def is_unset(value):\n    return value is None",
         },
     ]
-    results, server_log = run_vim(tmp_path, actions)
+    results, output = run_vim(tmp_path, actions)
 
-    assert results["failure"] is None, f"{results}\n{server_log[-3000:]}"
+    assert results["failure"] is None, f"{results}\n{output[-3000:]}"
     found = [(d["lnum"], d["code"]) for d in results["diagnostics"]]
     assert found == [
         (2, "py-none-comparison"),
