@@ -9,6 +9,7 @@ peer_lsp.lsp.echoed: diagnostics of other servers reach this handler too.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import typing
 
@@ -82,7 +83,8 @@ def code_actions(
             actions.append(fix_all)
     if ls.client.resolves_code_action_edits:
         return actions
-    return [resolve(ls, action) if action.data is not None else action for action in actions]
+    by_fingerprint = {f.fingerprint: f for f in findings}
+    return [_with_edit(ls, document, action, by_fingerprint) for action in actions]
 
 
 def _actions_for(
@@ -178,9 +180,21 @@ def resolve(ls: PeerLanguageServer, action: types.CodeAction) -> types.CodeActio
     data = action.data if isinstance(action.data, dict) else {}
     uri = data.get("uri")
     document = ls.engine.documents.get(uri) if isinstance(uri, str) else None
-    if document is None or data.get("peer") != 1:
+    if document is None:
         return action
-    findings = _findings_by_fingerprint(ls, document.uri)
+    return _with_edit(ls, document, action, _findings_by_fingerprint(ls, document.uri))
+
+
+def _with_edit(
+    ls: PeerLanguageServer,
+    document: Document,
+    action: types.CodeAction,
+    findings: dict[str, Finding],
+) -> types.CodeAction:
+    """``action`` with the edit its ``data`` asks for; unchanged when it asks for none."""
+    data = action.data if isinstance(action.data, dict) else {}
+    if data.get("peer") != 1:
+        return action
     edits: list[types.TextEdit] = []
     if data.get("do") == "fixAll":
         edits = _non_overlapping(document, _fixes_for_all(ls, findings.values()))
@@ -208,16 +222,26 @@ def _workspace_edit(
 
 
 def _non_overlapping(document: Document, findings: list[Finding]) -> list[types.TextEdit]:
-    taken: list[tuple[int, int]] = []
+    """The fixes' edits, most confident first, leaving out a fix that overlaps one taken."""
+    taken: list[tuple[int, int]] = []  # byte spans, sorted and disjoint
     edits: list[types.TextEdit] = []
     for finding in sorted(findings, key=lambda f: -f.confidence):
         assert finding.fix is not None
         spans = [(e.start_byte, e.end_byte) for e in finding.fix.edits]
-        if any(s < te and ts < e for s, e in spans for ts, te in taken):
+        if any(_overlaps(taken, span) for span in spans):
             continue
-        taken.extend(spans)
+        for span in spans:
+            bisect.insort(taken, span)
         edits.extend(_edit(document, finding))
     return edits
+
+
+def _overlaps(taken: list[tuple[int, int]], span: tuple[int, int]) -> bool:
+    """Whether ``span`` overlaps a span of ``taken`` (sorted, disjoint): only the last one
+    starting before ``span`` ends can, as each of the others ends before the next starts."""
+    start, end = span
+    before = bisect.bisect_left(taken, (end,))
+    return before > 0 and start < taken[before - 1][1]
 
 
 def explain(ls: PeerLanguageServer, *arguments: typing.Any) -> str:

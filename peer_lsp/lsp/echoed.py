@@ -66,10 +66,12 @@ def _by_place(
     ``data`` nor another server's ``source``; by message when several share range and code."""
     if diagnostic.data is not None or diagnostic.source not in (None, DIAGNOSTIC_SOURCE):
         return None
+    line = diagnostic.range.start.line
     here = [
         f
         for f in findings
         if f.rule_id == diagnostic.code
+        and f.span.start_line == line  # cheap, before converting the range
         and to_lsp_range(document, f.span.start_byte, f.span.end_byte) == diagnostic.range
     ]
     if len(here) > 1:
