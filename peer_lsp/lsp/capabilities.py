@@ -29,6 +29,15 @@ class ClientFeatures:
     work_done_progress: bool = False
     position_encoding: Encoding = Encoding.UTF16
 
+    resolves_code_action_edits: bool = False
+    """The client asks codeAction/resolve for an action's edit and sends the action's
+    ``data`` back with it: edits are computed only for the action chosen. Other clients
+    (eglot 1.9, ALE) get every edit inside its action, or nothing would happen."""
+
+    document_changes: bool = False
+    """The client reads WorkspaceEdit.documentChanges (edits for a document version); the
+    others (ALE, Neovim) get ``changes``."""
+
     @classmethod
     def from_capabilities(cls, capabilities: types.ClientCapabilities) -> ClientFeatures:
         text = capabilities.text_document
@@ -43,4 +52,16 @@ class ClientFeatures:
             configuration=bool(workspace and workspace.configuration),
             work_done_progress=bool(window and window.work_done_progress),
             position_encoding=choose_encoding(capabilities),
+            resolves_code_action_edits=_resolves_edits(text.code_action if text else None),
+            document_changes=bool(
+                workspace and workspace.workspace_edit and workspace.workspace_edit.document_changes
+            ),
         )
+
+
+def _resolves_edits(code_action: types.CodeActionClientCapabilities | None) -> bool:
+    """Whether the client resolves an action's ``edit`` lazily, keeping its ``data``."""
+    if code_action is None or not code_action.data_support:
+        return False
+    resolve = code_action.resolve_support
+    return resolve is not None and "edit" in resolve.properties

@@ -1,12 +1,15 @@
 """Code actions and hover for peer's findings.
 
-Quick fixes come from the verified fix stored with the finding; the edit is computed only
-when the client resolves the action, and never costs a model call. Incoming diagnostic
-``data`` is validated: diagnostics of other servers reach this handler too.
+Quick fixes come from the verified fix stored with the finding and never cost a model call.
+A client that resolves actions (codeAction/resolve for ``edit``) gets each edit only for the
+action chosen; any other client (eglot 1.9, ALE) gets the edits inside the actions, or
+choosing one would do nothing. Which findings the client's diagnostics stand for is read by
+peer_lsp.lsp.echoed: diagnostics of other servers reach this handler too.
 """
 
 from __future__ import annotations
 
+import bisect
 import logging
 import typing
 
@@ -16,7 +19,8 @@ from peer_lsp.analysis.dismissed import save_dismissed
 from peer_lsp.analysis.findings import Finding
 from peer_lsp.analysis.suppress import comment_prefixes, suppression_comment
 from peer_lsp.lsp import diagnostics
-from peer_lsp.lsp.convert import DIAGNOSTIC_SOURCE, is_model_finding, rule_doc, to_lsp_range
+from peer_lsp.lsp.convert import is_model_finding, rule_doc, to_lsp_range
+from peer_lsp.lsp.echoed import findings_meant
 from peer_lsp.lsp.reviews import ASK_ANOTHER_MODEL
 from peer_lsp.server import PeerLanguageServer  # at run time: pygls resolves annotations
 
@@ -29,14 +33,6 @@ FIX_ALL = "source.fixAll.peer"
 EXPLAIN = "peer.explain"
 DISMISS = "peer.dismiss"
 IGNORE = "ignore"
-
-
-def _fingerprint(diagnostic: types.Diagnostic) -> str | None:
-    data = diagnostic.data
-    if diagnostic.source != DIAGNOSTIC_SOURCE or not isinstance(data, dict):
-        return None
-    value = data.get("fingerprint")
-    return value if isinstance(value, str) and data.get("peer") == 1 else None
 
 
 def _findings_by_fingerprint(ls: PeerLanguageServer, uri: str) -> dict[str, Finding]:
@@ -74,19 +70,21 @@ def code_actions(
     document = ls.engine.documents.get(uri)
     if document is None:
         return None
-    findings = _findings_by_fingerprint(ls, uri)
+    findings = ls.engine.findings(uri)
     only = params.context.only
     actions: list[types.CodeAction] = []
     if not only or any(kind.startswith("quickfix") for kind in only):
-        for diagnostic in params.context.diagnostics:
-            finding = findings.get(_fingerprint(diagnostic) or "")
-            if finding is not None:
-                actions.extend(_actions_for(ls, uri, document, diagnostic, finding))
+        meant = findings_meant(document, params.context.diagnostics, findings, params.range)
+        for diagnostic, finding in meant:
+            actions.extend(_actions_for(ls, uri, document, diagnostic, finding))
     if not only or any(FIX_ALL.startswith(kind) or kind == FIX_ALL for kind in only):
-        fix_all = _fix_all(ls, uri, document, findings.values())
+        fix_all = _fix_all(ls, uri, findings)
         if fix_all is not None:
             actions.append(fix_all)
-    return actions
+    if ls.client.resolves_code_action_edits:
+        return actions
+    by_fingerprint = {f.fingerprint: f for f in findings}
+    return [_with_edit(ls, document, action, by_fingerprint) for action in actions]
 
 
 def _actions_for(
@@ -157,11 +155,16 @@ def _actions_for(
     return actions
 
 
-def _fix_all(
-    ls: PeerLanguageServer, uri: str, document: Document, findings: typing.Iterable[Finding]
-) -> types.CodeAction | None:
+def _fixes_for_all(ls: PeerLanguageServer, findings: typing.Iterable[Finding]) -> list[Finding]:
+    """The findings fix-all applies: verified fixes at or above ``preferredConfidence``."""
     floor = ls.settings.preferred_confidence
-    chosen = [f for f in findings if f.fix is not None and f.fix.verified and f.confidence >= floor]
+    return [f for f in findings if f.fix is not None and f.fix.verified and f.confidence >= floor]
+
+
+def _fix_all(
+    ls: PeerLanguageServer, uri: str, findings: typing.Iterable[Finding]
+) -> types.CodeAction | None:
+    chosen = _fixes_for_all(ls, findings)
     if not chosen:
         return None
     return types.CodeAction(
@@ -172,22 +175,29 @@ def _fix_all(
 
 
 def resolve(ls: PeerLanguageServer, action: types.CodeAction) -> types.CodeAction:
-    """Compute the edit of a quick fix, "ignore" or fix-all action when the client asks."""
+    """Compute the edit of a quick fix, "ignore" or fix-all action: when the client asks, or
+    at once for a client that cannot ask."""
     data = action.data if isinstance(action.data, dict) else {}
     uri = data.get("uri")
     document = ls.engine.documents.get(uri) if isinstance(uri, str) else None
-    if document is None or data.get("peer") != 1:
+    if document is None:
         return action
-    findings = _findings_by_fingerprint(ls, document.uri)
+    return _with_edit(ls, document, action, _findings_by_fingerprint(ls, document.uri))
+
+
+def _with_edit(
+    ls: PeerLanguageServer,
+    document: Document,
+    action: types.CodeAction,
+    findings: dict[str, Finding],
+) -> types.CodeAction:
+    """``action`` with the edit its ``data`` asks for; unchanged when it asks for none."""
+    data = action.data if isinstance(action.data, dict) else {}
+    if data.get("peer") != 1:
+        return action
     edits: list[types.TextEdit] = []
     if data.get("do") == "fixAll":
-        floor = ls.settings.preferred_confidence
-        chosen = [
-            f
-            for f in findings.values()
-            if f.fix is not None and f.fix.verified and f.confidence >= floor
-        ]
-        edits = _non_overlapping(document, chosen)
+        edits = _non_overlapping(document, _fixes_for_all(ls, findings.values()))
     else:
         finding = findings.get(str(data.get("fingerprint")))
         if finding is None:
@@ -196,28 +206,42 @@ def resolve(ls: PeerLanguageServer, action: types.CodeAction) -> types.CodeActio
             edits = [_ignore_edit(document, finding)]
         elif finding.fix is not None:
             edits = _edit(document, finding)
-    action.edit = types.WorkspaceEdit(
-        document_changes=[
-            types.TextDocumentEdit(
-                types.OptionalVersionedTextDocumentIdentifier(document.uri, document.version),
-                list(edits),
-            )
-        ]
-    )
+    action.edit = _workspace_edit(ls, document, edits)
     return action
 
 
+def _workspace_edit(
+    ls: PeerLanguageServer, document: Document, edits: list[types.TextEdit]
+) -> types.WorkspaceEdit:
+    """``edits`` for the document's version where the client reads documentChanges, else
+    as plain ``changes``."""
+    if not ls.client.document_changes:
+        return types.WorkspaceEdit(changes={document.uri: edits})
+    identifier = types.OptionalVersionedTextDocumentIdentifier(document.uri, document.version)
+    return types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(identifier, list(edits))])
+
+
 def _non_overlapping(document: Document, findings: list[Finding]) -> list[types.TextEdit]:
-    taken: list[tuple[int, int]] = []
+    """The fixes' edits, most confident first, leaving out a fix that overlaps one taken."""
+    taken: list[tuple[int, int]] = []  # byte spans, sorted and disjoint
     edits: list[types.TextEdit] = []
     for finding in sorted(findings, key=lambda f: -f.confidence):
         assert finding.fix is not None
         spans = [(e.start_byte, e.end_byte) for e in finding.fix.edits]
-        if any(s < te and ts < e for s, e in spans for ts, te in taken):
+        if any(_overlaps(taken, span) for span in spans):
             continue
-        taken.extend(spans)
+        for span in spans:
+            bisect.insort(taken, span)
         edits.extend(_edit(document, finding))
     return edits
+
+
+def _overlaps(taken: list[tuple[int, int]], span: tuple[int, int]) -> bool:
+    """Whether ``span`` overlaps a span of ``taken`` (sorted, disjoint): only the last one
+    starting before ``span`` ends can, as each of the others ends before the next starts."""
+    start, end = span
+    before = bisect.bisect_left(taken, (end,))
+    return before > 0 and start < taken[before - 1][1]
 
 
 def explain(ls: PeerLanguageServer, *arguments: typing.Any) -> str:

@@ -5,13 +5,16 @@ edits, and getting diagnostics the way the connected client gets them (pushed or
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
 import tempfile
+import typing
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
+from cattrs import Converter
 from lsprotocol import types
 from pygls.protocol import default_converter
 from pytest_lsp import LanguageClient, client_capabilities
@@ -20,6 +23,12 @@ from pytest_lsp.client import register_lsp_features
 EDITORS = ("neovim", "visual_studio_code")
 """Recorded clients shipped with pytest-lsp: neovim 0.11 pulls diagnostics and offers UTF-8,
 VS Code 1.65 is pushed to and speaks UTF-16 only."""
+
+RECORDED = {"eglot": "eglot_v1.9.json", "ale": "ale_v3.3.0.json"}
+"""Clients recorded by this project (tests/e2e/clients, captured from the real editors):
+Emacs 28 with eglot 1.9 and Vim with ALE 3.3 resolve no code actions, and ALE declares neither
+WorkspaceEdit.documentChanges nor workspace/configuration."""
+CLIENTS = Path(__file__).with_name("clients")
 
 LOG_FILE = Path(tempfile.gettempdir()) / "peer-lsp-e2e" / "peer-lsp.log"
 SERVER_COMMAND = [sys.executable, "-m", "peer_lsp", "serve", "--log-file", str(LOG_FILE)]
@@ -47,6 +56,27 @@ class PeerClient(LanguageClient):
         return result
 
 
+def action_converter() -> Converter:
+    """pygls's converter, reading a code action that carries a command as a code action.
+
+    lsprotocol's hook reads any object with a ``command`` key as a `Command`, so a
+    `CodeAction` with a command would arrive as a Command whose command is the repr of a
+    dict; a Command's ``command`` is a string, a CodeAction's an object.
+    """
+    made = default_converter()
+
+    def command_or_action(obj: Any, _: type) -> types.Command | types.CodeAction:
+        if isinstance(obj.get("command"), str):
+            return made.structure(obj, types.Command)
+        return made.structure(obj, types.CodeAction)
+
+    made.register_structure_hook(
+        typing.Union[types.Command, types.CodeAction],  # noqa: UP007 (the key lsprotocol uses)
+        command_or_action,
+    )
+    return made
+
+
 def make_client() -> PeerClient:
     client = PeerClient(converter_factory=default_converter)
     register_lsp_features(client)
@@ -63,7 +93,7 @@ def capabilities(
     """A recorded editor's capabilities, optionally offering other position ``encodings`` or
     declaring pull diagnostics (textDocument.diagnostic, with workspace/diagnostic/refresh
     unless ``refresh`` is False) even if the editor does not."""
-    recorded = client_capabilities(editor)
+    recorded = recorded_capabilities(editor)
     if encodings is not None:
         general = recorded.general or types.GeneralClientCapabilities()
         offered = [types.PositionEncodingKind(encoding) for encoding in encodings]
@@ -80,6 +110,17 @@ def capabilities(
         workspace = attrs.evolve(workspace, diagnostics=diagnostics)
         recorded = attrs.evolve(recorded, workspace=workspace)
     return recorded
+
+
+def recorded_capabilities(editor: str) -> types.ClientCapabilities:
+    """The capabilities of an editor recorded here (`RECORDED`) or shipped with pytest-lsp."""
+    if editor not in RECORDED:
+        return client_capabilities(editor)
+    recorded = json.loads((CLIENTS / RECORDED[editor]).read_text(encoding="utf-8"))
+    caps: types.ClientCapabilities = default_converter().structure(
+        recorded["capabilities"], types.ClientCapabilities
+    )
+    return caps
 
 
 def initialize_params(
@@ -116,6 +157,19 @@ def edit(
 ) -> types.TextDocumentContentChangePartial:
     """An incremental change replacing ``start``..``end`` (line, character) with ``text``."""
     return types.TextDocumentContentChangePartial(range=span(start, end), text=text)
+
+
+def apply_edits(text: str, edits: Sequence[types.TextEdit]) -> str:
+    """``edits`` applied to ``text`` (positions in UTF-16, which ASCII text does not mind)."""
+    lines = text.splitlines(keepends=True)
+
+    def offset(position: types.Position) -> int:
+        return sum(len(line) for line in lines[: position.line]) + position.character
+
+    for text_edit in sorted(edits, key=lambda e: offset(e.range.start), reverse=True):
+        start, end = offset(text_edit.range.start), offset(text_edit.range.end)
+        text = text[:start] + text_edit.new_text + text[end:]
+    return text
 
 
 def span(start: tuple[int, int], end: tuple[int, int]) -> types.Range:

@@ -12,27 +12,26 @@ import asyncio
 import json
 import os
 import sys
-import typing
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import pytest_lsp
-from cattrs import Converter
 from fakes import openai as oa
 from fakes.server import FakeServer, Received, Reply
 from lsp_support import (
     SERVER_COMMAND,
     TIMEOUT,
     PeerClient,
+    action_converter,
+    apply_edits,
     capabilities,
     document,
     edit,
     initialize_params,
 )
 from lsprotocol import types
-from pygls.protocol import default_converter
 from pytest_lsp import ClientServerConfig
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
@@ -149,29 +148,8 @@ def _record(ls: RecordingClient, params: types.PublishDiagnosticsParams) -> None
     ls.published.append(params)
 
 
-def converter() -> Converter:
-    """pygls's converter, reading a code action that carries a command as a code action.
-
-    lsprotocol's hook reads any object with a ``command`` key as a `Command`, so a
-    `CodeAction` with a command would arrive as a Command whose command is the repr of a
-    dict; a Command's ``command`` is a string, a CodeAction's an object.
-    """
-    made = default_converter()
-
-    def command_or_action(obj: Any, _: type) -> types.Command | types.CodeAction:
-        if isinstance(obj.get("command"), str):
-            return made.structure(obj, types.Command)
-        return made.structure(obj, types.CodeAction)
-
-    made.register_structure_hook(
-        typing.Union[types.Command, types.CodeAction],  # noqa: UP007 (the key lsprotocol uses)
-        command_or_action,
-    )
-    return made
-
-
 def make_recording_client() -> RecordingClient:
-    client = RecordingClient(converter_factory=converter)
+    client = RecordingClient(converter_factory=action_converter)
     features = {**DEFAULT_CLIENT_FEATURES, types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: _record}
     register_lsp_features(client, features)
     return client
@@ -320,19 +298,6 @@ async def run(client: PeerClient, command: types.Command) -> Any:
         )
 
 
-def apply(text: str, edits: list[types.TextEdit]) -> str:
-    """``edits`` applied to ``text`` (positions in UTF-16, which ASCII text does not mind)."""
-    lines = text.splitlines(keepends=True)
-
-    def offset(position: types.Position) -> int:
-        return sum(len(line) for line in lines[: position.line]) + position.character
-
-    for text_edit in sorted(edits, key=lambda e: offset(e.range.start), reverse=True):
-        start, end = offset(text_edit.range.start), offset(text_edit.range.end)
-        text = text[:start] + text_edit.new_text + text[end:]
-    return text
-
-
 @pytest.fixture
 def reviewing_fake(fake: FakeServer) -> FakeServer:
     fake.respond_with(reviewer())
@@ -365,7 +330,7 @@ async def test_fix_all_applies_every_verified_fix_in_one_edit(
     assert changed.text_document.version == 1
     edits = [e for e in changed.edits if isinstance(e, types.TextEdit)]
     assert len(edits) == 2
-    assert apply(SOURCE, edits) == FIXED
+    assert apply_edits(SOURCE, edits) == FIXED
 
 
 # -- the code changes under a review --------------------------------------------------------

@@ -2,11 +2,15 @@
 
 ;; Reads a JSON file named by PEER_TEST_CONFIG: `config', the eglot configuration taken from
 ;; docs/editors.md; `settings', the workspace configuration of the test (a fake model); `file',
-;; the file to open; `results', where to write what was seen; `timeout', seconds per step.
+;; the file to open; `results', where to write what was seen; `timeout', seconds per step;
+;; `actions', code actions to run (optional).
 ;; It connects eglot as the documentation says, waits (on process output, with a deadline)
-;; until Flymake has every expected diagnostic, and writes the server name and the
-;; diagnostics as JSON.
+;; until Flymake has every expected diagnostic, runs each action as `M-x eglot-code-actions'
+;; does (the user's pick from the menu is the action's `title'), waits until the buffer holds
+;; its `expect'ed text, and writes the server name, the diagnostics and each step's buffer
+;; text as JSON.
 
+(require 'cl-lib)
 (require 'json)
 (require 'eglot)
 (require 'flymake)
@@ -39,7 +43,29 @@
   (seq-some (lambda (d) (string-match-p (regexp-quote needle) (flymake-diagnostic-text d)))
             (flymake-diagnostics)))
 
-(let ((results (list :failure nil)))
+(defun peer-test--pick (title)
+  "A stand-in for the user choosing TITLE in eglot's action menu (`completing-read')."
+  (lambda (_prompt collection &rest _)
+    (or (car (assoc title collection))
+        (error "action %S not offered: %S" title (mapcar #'car collection)))))
+
+(defun peer-test--run-action (action)
+  "Run ACTION (a plist: line, column, kind, title, expect) with `eglot-code-actions'."
+  (goto-char (point-min))
+  (forward-line (plist-get action :line))
+  (forward-char (plist-get action :column))
+  ;; a keyboard event, so that eglot offers its menu through `completing-read', not a popup
+  (let ((last-nonmenu-event ?\r))
+    (cl-letf (((symbol-function 'completing-read) (peer-test--pick (plist-get action :title))))
+      (eglot-code-actions (point) nil (plist-get action :kind) t)))
+  (peer-test--wait (format "%s: %s" (plist-get action :step) (plist-get action :title))
+                   (lambda () (save-excursion
+                                (goto-char (point-min))
+                                (search-forward (plist-get action :expect) nil t))))
+  (list :step (plist-get action :step)
+        :text (buffer-substring-no-properties (point-min) (point-max))))
+
+(let ((results (list :failure nil :steps [])))
   (condition-case err
       (progn
         (load (peer-test--get :config) nil t)
@@ -56,6 +82,10 @@
         (peer-test--wait "diagnostics"
                          (lambda () (seq-every-p #'peer-test--has (peer-test--get :expect))))
         (setq results (plist-put results :diagnostics (vconcat (peer-test--diagnostics))))
+        (seq-doseq (action (or (peer-test--get :actions) []))
+          (setq results (plist-put results :steps
+                                   (vconcat (plist-get results :steps)
+                                            (list (peer-test--run-action action))))))
         (eglot-shutdown (eglot-current-server)))
     (error (setq results (plist-put results :failure (error-message-string err)))
            (setq results (plist-put results :diagnostics

@@ -2,7 +2,8 @@
 --
 -- Started as `nvim --headless -u nvim_driver.lua` with PEER_TEST_CONFIG naming a JSON file:
 -- the plugin folder, how to start the client ("config": vim.lsp.config/enable of Neovim 0.11+,
--- "setup": require('peer').setup, as on 0.9/0.10), the server command and settings, the file
+-- "setup": require('peer').setup, as on 0.9/0.10, "no-resolve": as "config", declaring no
+-- codeAction/resolve support), the server command and settings, the file
 -- to open, what to wait for, and where to write the results. Every step waits on a condition
 -- with vim.wait and a deadline (no sleeps); what was seen is written as JSON for the Python
 -- test to assert on. A step that times out ends the run with `timeout` naming it.
@@ -110,7 +111,18 @@ local function run()
     end,
   })
 
-  if config.mode == 'config' then
+  if config.mode == 'no-resolve' then
+    -- a client that cannot resolve code actions, as eglot 1.9 and ALE: the server must send
+    -- each edit inside its action
+    local make = vim.lsp.protocol.make_client_capabilities
+    vim.lsp.protocol.make_client_capabilities = function()
+      local capabilities = make()
+      capabilities.textDocument.codeAction.resolveSupport = nil
+      capabilities.textDocument.codeAction.dataSupport = false
+      return capabilities
+    end
+  end
+  if config.mode == 'config' or config.mode == 'no-resolve' then
     vim.lsp.config('peer', { cmd = config.cmd, settings = { peer = config.settings } })
     vim.lsp.enable('peer')
   else
@@ -146,12 +158,18 @@ local function run()
   end)
   results.statusline = peer.statusline()
 
-  -- 2. quick fixes through vim.lsp.buf.code_action, resolved by the server (codeAction/resolve)
+  -- 2. quick fixes through vim.lsp.buf.code_action: the edit comes with the action, or when
+  -- Neovim resolves it (codeAction/resolve)
   for _, fix in ipairs(config.quick_fixes) do
     vim.api.nvim_win_set_cursor(0, { fix.line + 1, fix.column })
+    local offered_with_edit = nil
     vim.lsp.buf.code_action({
       filter = function(action)
-        return action.title == fix.title
+        if action.title ~= fix.title then
+          return false
+        end
+        offered_with_edit = action.edit ~= nil
+        return true
       end,
       apply = true,
     })
@@ -161,7 +179,12 @@ local function run()
     wait('the fixed finding goes: ' .. fix.finding, function()
       return not has_message(bufnr, fix.finding .. ' (') and not has_code(bufnr, fix.finding)
     end)
-    table.insert(results.steps, { step = 'quick fix', title = fix.title, text = buffer_text(bufnr) })
+    table.insert(results.steps, {
+      step = 'quick fix',
+      title = fix.title,
+      text = buffer_text(bufnr),
+      offered_with_edit = offered_with_edit,
+    })
   end
 
   -- 3. :PeerFixAll applies every remaining verified, high-confidence fix

@@ -56,35 +56,38 @@ def review(received: Received) -> Reply:
     return oa.stream([text]) if received.json.get("stream") else oa.ok(text)
 
 
-@pytest.mark.e2e
-def test_documented_eglot_configuration_connects_and_shows_findings(
-    tmp_path: Path, fake: FakeServer
-) -> None:
+def run_emacs(
+    tmp_path: Path,
+    source: str,
+    settings: dict[str, Any],
+    expect: list[str],
+    actions: list[dict[str, Any]] | None = None,
+) -> tuple[dict[str, Any], str]:
+    """Emacs in batch with the documented configuration and eglot_driver.el, on a file of
+    ``source`` in a fresh project: what the driver saw, and Emacs's stderr."""
     emacs = shutil.which("emacs")
     if emacs is None:
         if os.environ.get("CI"):
             pytest.fail("CI installs emacs-nox and elpa-eglot (.ci/editors); emacs is missing")
         pytest.skip("Emacs is not installed (apt-get install emacs-nox elpa-eglot)")
-    fake.respond_with(review)
     workspace = tmp_path / "workspace"
     workspace.mkdir()
     (workspace / ".git").mkdir()  # a project root for eglot
     path = workspace / "app.py"
-    path.write_text(SOURCE, encoding="utf-8")
+    path.write_text(source, encoding="utf-8")
     config_el = tmp_path / "config.el"
     config_el.write_text(documented_config(), encoding="utf-8")
-    settings = {
-        "providers": [{"preset": "vllm", "id": "fake", "model": "m", "baseUrl": f"{fake.url}/v1"}],
-        "cacheDir": str(tmp_path / "cache"),
-        "auditLog": str(tmp_path / "audit.jsonl"),
-        "reviewOn": ["open"],
-        "ollamaAutodetect": False,
-    }
     config = {
         "config": str(config_el),
-        "settings": settings,
+        "settings": {
+            "cacheDir": str(tmp_path / "cache"),
+            "auditLog": str(tmp_path / "audit.jsonl"),
+            "ollamaAutodetect": False,
+            **settings,
+        },
         "file": str(path),
-        "expect": ["'(' was never closed", f"{INDEX['title']} ("],
+        "expect": expect,
+        "actions": actions or [],
         "results": str(tmp_path / "results.json"),
         "timeout": 20,
     }
@@ -112,8 +115,22 @@ def test_documented_eglot_configuration_connects_and_shows_findings(
     results_file = tmp_path / "results.json"
     assert results_file.exists(), f"Emacs wrote no results ({done.returncode}):\n{done.stderr}"
     results: dict[str, Any] = json.loads(results_file.read_text(encoding="utf-8"))
+    return results, done.stderr
 
-    assert results["failure"] is None, f"{results}\n{done.stderr[-3000:]}"
+
+@pytest.mark.e2e
+def test_documented_eglot_configuration_connects_and_shows_findings(
+    tmp_path: Path, fake: FakeServer
+) -> None:
+    fake.respond_with(review)
+    settings = {
+        "providers": [{"preset": "vllm", "id": "fake", "model": "m", "baseUrl": f"{fake.url}/v1"}],
+        "reviewOn": ["open"],
+    }
+    expect = ["'(' was never closed", f"{INDEX['title']} ("]
+    results, stderr = run_emacs(tmp_path, SOURCE, settings, expect)
+
+    assert results["failure"] is None, f"{results}\n{stderr[-3000:]}"
     assert results["server"] == "peer-lsp"
     assert results["command"] == ["peer-lsp"]
     found = sorted((d["line"], d["text"]) for d in results["diagnostics"])
@@ -123,3 +140,52 @@ def test_documented_eglot_configuration_connects_and_shows_findings(
         r"peer \[model:bug\]: the first word is at index 0 \(\d+% confident\)", found[0][1]
     )
     assert found[1][1] == "peer [syntax-error]: '(' was never closed"
+
+
+NONE_TESTS = (
+    "def is_missing(value):\n"
+    "    return value == None\n"
+    "\n"
+    "\n"
+    "def is_present(value):\n"
+    "    return value != None\n"
+)
+QUICK_FIXED = NONE_TESTS.replace("value == None", "value is None")
+
+
+@pytest.mark.e2e
+def test_quick_fix_and_fix_all_edit_the_buffer_in_eglot(tmp_path: Path) -> None:
+    """eglot 1.9 cannot resolve code actions: the edits come inside them, and eglot applies
+    them (documentChanges at the buffer's version). Local rules only, no model."""
+    actions = [
+        {
+            "step": "quick fix",
+            "line": 1,
+            "column": 16,  # on `==`
+            "kind": "quickfix",
+            "title": "Replace `==` with `is`",
+            "expect": "return value is None",
+        },
+        {
+            "step": "fix all",
+            "line": 0,
+            "column": 0,
+            "kind": "source.fixAll.peer",
+            "title": "Apply 1 verified peer fix",
+            "expect": "return value is not None",
+        },
+    ]
+    expect = ["peer [py-none-comparison]"]
+    results, stderr = run_emacs(tmp_path, NONE_TESTS, {}, expect, actions)
+
+    assert results["failure"] is None, f"{results}\n{stderr[-3000:]}"
+    assert [line for line, _ in sorted((d["line"], d["text"]) for d in results["diagnostics"])] == [
+        1,
+        5,
+    ]
+    quick_fix, fix_all = results["steps"]
+    assert quick_fix == {"step": "quick fix", "text": QUICK_FIXED}
+    assert fix_all == {
+        "step": "fix all",
+        "text": QUICK_FIXED.replace("value != None", "value is not None"),
+    }

@@ -8,7 +8,9 @@ fixes, waits for peer's diagnostics, applies the model's and the rule's fix thro
 ``:PeerReview``, ``:PeerStatus``, ``:PeerHealth`` and ``:checkhealth peer``, and writes what
 it saw as JSON. Each step inside Neovim waits on a condition with a deadline; this test asserts
 on what was seen. Run once per way of starting the client: ``vim.lsp.enable`` (lsp/peer.lua,
-Neovim 0.11+) and ``require('peer').setup()`` (vim.lsp.start, as on 0.9 and 0.10).
+Neovim 0.11+) and ``require('peer').setup()`` (vim.lsp.start, as on 0.9 and 0.10); and once
+declaring no codeAction/resolve support (as eglot 1.9 and ALE), when the quick fixes must
+come with their edits.
 """
 
 from __future__ import annotations
@@ -211,7 +213,7 @@ def step(results: dict[str, Any], name: str) -> dict[str, Any]:
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("mode", ["config", "setup"])
+@pytest.mark.parametrize("mode", ["config", "setup", "no-resolve"])
 def test_review_fix_and_fix_all_in_neovim(tmp_path: Path, fake: FakeServer, mode: str) -> None:
     fake.respond_with(review)
     results = run_neovim(tmp_path, fake, mode)
@@ -235,6 +237,8 @@ def test_review_fix_and_fix_all_in_neovim(tmp_path: Path, fake: FakeServer, mode
     assert [s["title"] for s in fixes] == [f"Fix: {EMPTY['title']}", "Replace `==` with `is`"]
     assert fixes[0]["text"] == SOURCE.replace("len(values)\n", "len(values) if values else 0.0\n")
     assert fixes[1]["text"] == QUICK_FIXED
+    # edits are computed when the action is chosen, unless the client cannot ask for them
+    assert [s["offered_with_edit"] for s in fixes] == [mode == "no-resolve"] * 2
     assert step(results, "fix all")["text"] == ALL_FIXED
 
     assert step(results, "review")["message"] == "peer: reviewing 3 units"

@@ -6,6 +6,7 @@ from lsprotocol import types
 
 from peer_lsp.analysis.engine import Engine
 from peer_lsp.lsp import code_actions
+from peer_lsp.lsp.capabilities import ClientFeatures
 from peer_lsp.lsp.code_actions import hover_text
 from peer_lsp.lsp.convert import to_diagnostic
 from peer_lsp.rules.catalog import doc_url
@@ -53,6 +54,8 @@ def test_the_hover_explains_the_rule() -> None:
 
 def test_the_quick_fix_and_fix_all_apply_the_rule_fix() -> None:
     server = create_server()
+    # a client that resolves edits and reads documentChanges (VS Code)
+    server.client = ClientFeatures(resolves_code_action_edits=True, document_changes=True)
     document = server.engine.open("file:///p/x.py", TEXT, "python", 1)
     (finding,) = server.engine.findings(document.uri)
     diagnostic = to_diagnostic(document, finding)
