@@ -38,6 +38,9 @@ class ClientFeatures:
     """The client reads WorkspaceEdit.documentChanges (edits for a document version); the
     others (ALE, Neovim) get ``changes``."""
 
+    markdown_hover: bool = True
+    """The client renders Markdown in hovers; eglot 1.9 and ALE declare plain text only."""
+
     @classmethod
     def from_capabilities(cls, capabilities: types.ClientCapabilities) -> ClientFeatures:
         text = capabilities.text_document
@@ -53,6 +56,7 @@ class ClientFeatures:
             work_done_progress=bool(window and window.work_done_progress),
             position_encoding=choose_encoding(capabilities),
             resolves_code_action_edits=_resolves_edits(text.code_action if text else None),
+            markdown_hover=_reads_markdown(text.hover if text else None),
             document_changes=bool(
                 workspace and workspace.workspace_edit and workspace.workspace_edit.document_changes
             ),
@@ -65,3 +69,9 @@ def _resolves_edits(code_action: types.CodeActionClientCapabilities | None) -> b
         return False
     resolve = code_action.resolve_support
     return resolve is not None and "edit" in resolve.properties
+
+
+def _reads_markdown(hover: types.HoverClientCapabilities | None) -> bool:
+    """Markdown unless the client lists hover formats without it (no list: it does not say)."""
+    formats = hover.content_format if hover else None
+    return not formats or types.MarkupKind.Markdown in formats

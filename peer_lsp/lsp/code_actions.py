@@ -287,11 +287,18 @@ def meter(confidence: float, width: int = 10) -> str:
     return f"{'█' * filled}{'░' * (width - filled)} {round(confidence * 100)}%"
 
 
-def hover_text(finding: Finding) -> str:
-    parts = [f"**{finding.message}** ({finding.category.value}, `{finding.rule_id}`)"]
+def hover_text(finding: Finding, markdown: bool = True) -> str:
+    """What a hover says of ``finding``, in Markdown or, for clients that read only that, in
+    plain text."""
+
+    def code(text: str) -> str:
+        return f"`{text}`" if markdown else text
+
+    title = f"**{finding.message}**" if markdown else finding.message
+    parts = [f"{title} ({finding.category.value}, {code(finding.rule_id)})"]
     if finding.explanation:
         parts.append(finding.explanation)
-    parts.append(f"Confidence: `{meter(finding.confidence)}`")
+    parts.append(f"Confidence: {code(meter(finding.confidence))}")
     if is_model_finding(finding):
         parts.append(f"Model: {finding.source}")
     if finding.fix is not None:
@@ -299,9 +306,13 @@ def hover_text(finding: Finding) -> str:
         parts.append(f"Fix: {state}")
     link = rule_doc(finding)
     if link is not None:
+        rule = (
+            f"[`{finding.rule_id}`]({link.href})"
+            if markdown
+            else f"{finding.rule_id} ({link.href})"
+        )
         parts.append(
-            f"Local rule [`{finding.rule_id}`]({link.href}); hide it here with"
-            f" `peer: ignore[{finding.rule_id}]`"
+            f"Local rule {rule}; hide it here with {code(f'peer: ignore[{finding.rule_id}]')}"
         )
     return "\n\n".join(parts)
 
@@ -318,8 +329,11 @@ def hover(ls: PeerLanguageServer, params: types.HoverParams) -> types.Hover | No
     ]
     if not here:
         return None
-    value = "\n\n---\n\n".join(hover_text(f) for f in here)
-    return types.Hover(types.MarkupContent(types.MarkupKind.Markdown, value))
+    if ls.client.markdown_hover:
+        value = "\n\n---\n\n".join(hover_text(f) for f in here)
+        return types.Hover(types.MarkupContent(types.MarkupKind.Markdown, value))
+    value = "\n\n----\n\n".join(hover_text(f, markdown=False) for f in here)
+    return types.Hover(types.MarkupContent(types.MarkupKind.PlainText, value))
 
 
 def register(server: PeerLanguageServer) -> None:

@@ -265,3 +265,25 @@ async def test_a_client_that_drops_action_data_gets_the_edits_at_once(
 
     actions = await actions_at(fresh_client, uri, first.range, [first])
     assert applied(fresh_client, uri, titled(actions, QUICK_FIX)) == FIRST_FIXED
+
+
+@shared
+async def test_hover_is_plain_text_for_clients_that_read_only_plain_text(
+    client: PeerClient, tmp_path: Path
+) -> None:
+    """eglot 1.9 and ALE declare ``hover.contentFormat: [plaintext]``: Markdown would show its
+    asterisks and backticks."""
+    path = tmp_path / "hover.py"
+    (first, _) = await open_source(client, path)
+    async with asyncio.timeout(TIMEOUT):
+        hover = await client.text_document_hover_async(
+            types.HoverParams(types.TextDocumentIdentifier(path.as_uri()), first.range.start)
+        )
+    assert hover is not None
+    assert isinstance(hover.contents, types.MarkupContent)
+    assert hover.contents.kind == types.MarkupKind.PlainText
+    text = hover.contents.value
+    assert text.startswith(f"{first.message} (bug, py-none-comparison)")
+    assert "\nConfidence: █" in text  # the meter, not in backticks
+    assert "](" not in text  # no Markdown link
+    assert "hide it here with peer: ignore[py-none-comparison]" in text
