@@ -5,7 +5,7 @@ a range check, so -1 becomes 4294967295, and wraps whatever ``ts_node_first_chil
 returns into a ``Node``, a null node included: reading that node's ``end_byte`` or ``type``
 dereferences a null pointer and kills the process. The C function returns null past the last
 child, and also for some offsets inside the node, in the blank between a child and a comment
-that follows it (a quarter of Go files have one; see tree-sitter issue 2012). Every lookup by
+that follows it (four Go files in ten have one; see tree-sitter issue 2012). Every lookup by
 offset in peer goes through here, and so does every ``Tree.edit``, whose numbers are read the
 same unchecked way.
 """
