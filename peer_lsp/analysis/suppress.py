@@ -28,10 +28,9 @@ import typing
 from dataclasses import dataclass, field
 
 from peer_lsp.syntax.languages import get_language
+from peer_lsp.syntax.nodes import descendant_for_byte_range
 
 if typing.TYPE_CHECKING:
-    from tree_sitter import Node
-
     from peer_lsp.analysis.findings import Finding
     from peer_lsp.documents.store import Document
 
@@ -183,7 +182,7 @@ def _in_comment(document: Document, line_start: int, offset: int) -> bool:
     """Whether the comment opener at ``offset`` really opens (or lies in) a comment."""
     tree = document.tree
     if tree is not None and document.grammar and _has_comment_nodes(document.grammar):
-        node: Node | None = tree.root_node.descendant_for_byte_range(offset, offset + 1)
+        node = descendant_for_byte_range(tree.root_node, offset, offset + 1)
         while node is not None:
             if "comment" in node.type:
                 return True

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from peer_lsp.syntax.errors import error_nodes
 from peer_lsp.syntax.languages import new_parser
+from peer_lsp.syntax.nodes import edit_tree
 
 if typing.TYPE_CHECKING:
     from collections.abc import Sequence
@@ -163,7 +164,8 @@ def _edit_tree(tree: Tree, old_view: bytes, new_view: bytes, edit: _Edit, shift:
     start_point = _point(old_view, start)
     new_end = edit.start + len(edit.new)
     inserted = new_view[start + shift : new_end + shift]
-    tree.edit(
+    edit_tree(
+        tree,
         start,
         edit.end,
         new_end,

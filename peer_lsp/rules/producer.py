@@ -44,6 +44,7 @@ from peer_lsp.rules.complexity import count_branches, has_complexity
 from peer_lsp.rules.config import RuleConfig
 from peer_lsp.rules.model import Edit
 from peer_lsp.rules.runner import Hit, run_rules
+from peer_lsp.syntax.nodes import descendant_for_byte_range, first_child_for_byte
 from peer_lsp.syntax.units import UnitKind
 
 if typing.TYPE_CHECKING:
@@ -125,7 +126,7 @@ def _top_level_pieces(
     no cut but the ones next to it), or before it would grow past `PIECE_LINES` lines.
     """
     pieces: list[tuple[int, int]] = []
-    node = root.first_child_for_byte(start)
+    node = first_child_for_byte(root, start)
     piece: tuple[int, int] | None = None
     while node is not None and node.start_byte < end:
         a, b = max(node.start_byte, start), min(node.end_byte, end)
@@ -148,7 +149,7 @@ def _broken_unit(root: Node, start: int, end: int) -> bool:
     code around it (error recovery), not on its own text alone: it is not cached by its text."""
     if not root.has_error:
         return False
-    node: Node | None = root.descendant_for_byte_range(start, max(start, end - 1))
+    node = descendant_for_byte_range(root, start, max(start, end - 1))
     while node is not None and not (node.start_byte <= start and end <= node.end_byte):
         node = node.parent
     return node is not None and node.has_error
@@ -158,7 +159,7 @@ def _broken_code(root: Node, start: int, end: int) -> bool:
     """Whether a top-level statement overlapping ``[start, end)`` holds a syntax error."""
     if not root.has_error:
         return False
-    node = root.first_child_for_byte(start)
+    node = first_child_for_byte(root, start)
     while node is not None and node.start_byte < end:
         if node.has_error and node.end_byte > start:
             return True

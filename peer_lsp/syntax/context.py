@@ -18,6 +18,7 @@ import typing
 import weakref
 
 from peer_lsp.syntax.languages import get_language
+from peer_lsp.syntax.nodes import descendant_for_byte_range
 from peer_lsp.syntax.queries import query_source
 from peer_lsp.syntax.units import UnitKind
 
@@ -368,9 +369,7 @@ def signature_of(unit: Unit, document: Document) -> str:
 def _node_of(unit: Unit, document: Document) -> Node | None:
     if document.tree is None or not unit.node_type:
         return None
-    node: Node | None = document.tree.root_node.descendant_for_byte_range(
-        unit.start_byte, unit.end_byte
-    )
+    node = descendant_for_byte_range(document.tree.root_node, unit.start_byte, unit.end_byte)
     while node is not None and node.start_byte == unit.start_byte:
         if node.end_byte == unit.end_byte and node.type == unit.node_type:
             return node

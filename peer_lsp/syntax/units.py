@@ -24,6 +24,7 @@ from itertools import islice
 
 from peer_lsp.syntax.errors import error_nodes
 from peer_lsp.syntax.languages import get_language
+from peer_lsp.syntax.nodes import descendant_for_byte_range
 from peer_lsp.syntax.normalize import (
     Span,
     exact_hash,
@@ -632,7 +633,7 @@ class UnitIndex:
     def _region(self, root: Node, start: int, end: int) -> _Region:
         """The innermost definition around a range that is a unit nested as before."""
         definition_types = definition_node_types(self.grammar)
-        node: Node | None = root.descendant_for_byte_range(start, end)
+        node = descendant_for_byte_range(root, start, end)
         chain: list[tuple[Node, Unit | None]] = []
         while node is not None:
             if node.type in definition_types:
