@@ -27,6 +27,7 @@ from peer_lsp.documents.positions import (
     to_utf8,
 )
 from peer_lsp.syntax.languages import new_parser, resolve_language
+from peer_lsp.syntax.nodes import edit_tree
 from peer_lsp.syntax.units import (
     DEFAULT_CHUNK_LINES,
     Unit,
@@ -274,7 +275,7 @@ class Document:
             self._lone_cr = self._has_lone_cr()
         if tree is not None:
             new_end_point = self._point(new_end)
-            tree.edit(tree_start, end, new_end, start_point, old_end_point, new_end_point)
+            edit_tree(tree, tree_start, end, new_end, start_point, old_end_point, new_end_point)
         self.unit_index.shift(start, end, new_end)
         return new_end
 
