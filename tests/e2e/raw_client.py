@@ -48,7 +48,10 @@ def encode(message: dict[str, Any]) -> bytes:
 class RawServer:
     """``peer serve`` as a subprocess, spoken to in bytes."""
 
-    def __init__(self, log_file: Path) -> None:
+    def __init__(self, log_file: Path, answers: dict[str, Any] | None = None) -> None:
+        """Start the server; ``answers`` gives the result to answer each server request
+        method with (``null`` for the others)."""
+        self.answers = answers or {}
         command = [*SERVER_COMMAND[:-1], str(log_file)]
         self.stderr_file = log_file.with_suffix(".stderr")
         with self.stderr_file.open("wb") as stderr:
@@ -163,7 +166,8 @@ class RawServer:
         try:
             while (message := _read_message(stdout)) is not None:
                 if "method" in message and "id" in message:
-                    self.send({"id": message["id"], "result": None})
+                    result = self.answers.get(message["method"])
+                    self.send({"id": message["id"], "result": result})
                 with self._changed:
                     self._received.append(message)
                     self._changed.notify_all()
@@ -176,12 +180,14 @@ class RawServer:
 
     # -- life -----------------------------------------------------------------------------
 
-    def initialize(self, root: Path) -> dict[str, Any]:
+    def initialize(
+        self, root: Path, capabilities: dict[str, Any] = CLIENT_CAPABILITIES
+    ) -> dict[str, Any]:
         """initialize and initialized, as an editor starts a session; returns once the
         server answers other requests too (initialize is answered while it still loads)."""
         response = self.call(
             "initialize",
-            {"processId": None, "rootUri": root.as_uri(), "capabilities": CLIENT_CAPABILITIES},
+            {"processId": None, "rootUri": root.as_uri(), "capabilities": capabilities},
         )
         self.notify("initialized", {})
         self.call("peer/noSuchMethod", timeout=STARTUP_TIMEOUT)  # any answer will do
@@ -197,11 +203,12 @@ class RawServer:
     def stderr(self) -> str:
         return self.stderr_file.read_text(errors="replace")
 
-    def close(self) -> None:
-        """End the process if it still runs (politely first: close its stdin)."""
+    def close(self, patience: float = TIMEOUT) -> None:
+        """End the process: close its stdin, and kill it if it still runs ``patience``
+        seconds later."""
         self._outbox.put(None)
         try:
-            self.process.wait(TIMEOUT)
+            self.process.wait(patience)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()

@@ -54,13 +54,15 @@ class Session:
     """An initialised server and its probe document, a small Python file whose syntax error
     each health check moves to another line."""
 
-    def __init__(self, server: RawServer, root: Path) -> None:
+    def __init__(
+        self, server: RawServer, root: Path, capabilities: dict[str, Any] = CLIENT_CAPABILITIES
+    ) -> None:
         self.server = server
         self.root = root
         self.probe = (root / "probe.py").as_uri()
         self.version = 1
         self.lines = 1
-        server.initialize(root)
+        server.initialize(root, capabilities)
         server.notify("textDocument/didOpen", {"textDocument": item(self.probe, "x = 1\n")})
 
     def answers(self) -> bool:
@@ -100,14 +102,14 @@ class _Pool:
 
     def live(self) -> Session:
         if self._session is None or not self._session.answers():
-            self.close()
+            self.close(patience=0)
             root = self._factory.mktemp("hostile")
             self._session = Session(RawServer(root / "server.log"), root)
         return self._session
 
-    def close(self) -> None:
+    def close(self, patience: float = TIMEOUT) -> None:
         if self._session is not None:
-            self._session.server.close()
+            self._session.server.close(patience)
             self._session = None
 
 
@@ -550,6 +552,26 @@ def test_two_requests_with_one_id_are_each_answered(session: Session) -> None:
 
     session.assert_healthy()
     assert len([m for m in server.responses(since) if m["id"] == msg_id]) == 2
+
+
+def test_a_response_that_does_not_fit_its_request_fails_that_request(tmp_path: Path) -> None:
+    """The server asks for settings at start-up; an answer of the wrong shape must fail
+    that request (logged, settings kept), not leave start-up waiting forever."""
+    server = RawServer(tmp_path / "server.log", answers={"workspace/configuration": 5})
+    workspace = {**CLIENT_CAPABILITIES["workspace"], "configuration": True}
+    try:
+        session = Session(server, tmp_path, {**CLIENT_CAPABILITIES, "workspace": workspace})
+
+        server.wait_for(
+            lambda m: (
+                m.get("method") == "window/logMessage"
+                and "workspace/configuration failed" in m["params"]["message"]
+            )
+        )
+        server.wait_for(lambda m: m.get("method") == "peer/status")  # start-up went on
+        session.assert_healthy()
+    finally:
+        server.close()
 
 
 # -- order --------------------------------------------------------------------------------
