@@ -231,16 +231,18 @@ class PeerProtocol(LanguageServerProtocol):
 
     def _refuse_oversized(self, frame: Oversized) -> None:
         what = frame.method or "a message without a readable method"
-        reason = f"{frame.length} bytes is over the limit of {MAX_MESSAGE_BYTES} bytes"
+        reason = (
+            f"{frame.length} bytes ({frame.length / 2**20:.0f} MiB) is over the limit of "
+            f"{MAX_MESSAGE_BYTES} bytes"
+        )
         log.warning("refused %s (id %r): %s", what, frame.msg_id, reason)
         if frame.msg_id is not None and frame.method is not None:
             self._send_error(Refusal(frame.msg_id, INVALID_REQUEST, f"{what} refused: {reason}"))
             return
+        lost = "; that document gets no diagnostics" if what.startswith("textDocument/") else ""
+        message = f"peer-lsp ignored {what} from the editor: {reason}{lost}"
         self._server.window_show_message(
-            types.ShowMessageParams(
-                type=types.MessageType.Warning,
-                message=f"peer-lsp ignored {what} from the editor: {reason} (see its log)",
-            )
+            types.ShowMessageParams(type=types.MessageType.Warning, message=message)
         )
 
     def _send_error(self, refusal: Refusal) -> None:

@@ -190,7 +190,7 @@ class RawServer:
             {"processId": None, "rootUri": root.as_uri(), "capabilities": capabilities},
         )
         self.notify("initialized", {})
-        self.call("peer/noSuchMethod", timeout=STARTUP_TIMEOUT)  # any answer will do
+        self.call("peer/noSuchMethod", {}, STARTUP_TIMEOUT)  # any answer will do
         return response
 
     def alive(self) -> bool:
