@@ -154,10 +154,13 @@ class PeerProtocol(LanguageServerProtocol):
                 detail = f"Invalid params for {method}: {_invalid_params(error)}"
                 refusal = Refusal(msg_id, INVALID_PARAMS, detail)
             else:
-                self._initialize_received |= method == types.INITIALIZE
-                self._shutdown_received |= method == types.SHUTDOWN
-                self.handle_message(message)
-                return
+                if not hasattr(message, "id"):
+                    refusal = Refusal(msg_id, INVALID_REQUEST, f"{method} is a notification")
+                else:
+                    self._initialize_received |= method == types.INITIALIZE
+                    self._shutdown_received |= method == types.SHUTDOWN
+                    self.handle_message(message)
+                    return
         log.warning("refused request %s %r: %s", method, msg_id, refusal.message)
         self._send_error(refusal)
 

@@ -31,6 +31,8 @@ SERVER_NOT_INITIALIZED = -32002
 MESSAGE_LIMIT = 64 << 20
 """The largest message body the server reads (peer_lsp.lsp.framing.MAX_MESSAGE_BYTES)."""
 
+SAVED = {"textDocument": {"uri": "file:///never-opened.py"}}
+
 # Failures found by this suite outside the protocol layer, fixed on other branches:
 FULL_CHANGE = (
     "i11-docsync: a full change raises TypeError in documents/store.py apply_changes "
@@ -408,6 +410,8 @@ def session_ids(server: RawServer, since: int, *excluded: Any) -> list[Any]:
         ({"id": True, "jsonrpc": "2.0", "method": "textDocument/hover"}, None),
         ({"id": 1.5, "jsonrpc": "2.0", "method": "textDocument/hover"}, None),
         ({"id": None, "jsonrpc": "2.0", "method": "textDocument/hover"}, None),
+        ({"id": "n", "jsonrpc": "2.0", "method": "textDocument/didSave", "params": SAVED}, "n"),
+        ({"id": "c", "jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": 1}}, "c"),
     ],
     ids=[
         "jsonrpc-1.0",
@@ -417,6 +421,8 @@ def session_ids(server: RawServer, since: int, *excluded: Any) -> list[Any]:
         "id-bool",
         "id-float",
         "id-null",
+        "notification-method",
+        "cancel-as-request",
     ],
 )
 def test_a_malformed_request_is_answered_with_invalid_request(
