@@ -177,8 +177,10 @@ def serve(log_level: str | None = None, log_file: str | None = None) -> int:
     server = handoff.server
     import logging
 
+    from peer_lsp.lsp import stdio
+
     logging.getLogger(log.LOGGER_NAME).addHandler(server.client_log_handler())
-    server.start_io(handoff.stdin, handoff.stdout)
+    stdio.start_io(server, handoff.stdin, handoff.stdout)
     # The LSP asks for exit code 1 when the client says exit without shutdown first.
     return EXIT_OK if server.protocol._shutdown else EXIT_FINDINGS
 

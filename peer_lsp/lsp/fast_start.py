@@ -18,12 +18,13 @@ capabilities and on the features the server registers. So:
    one response pygls writes to that initialize, after checking that it equals the
    answer already sent.
 
-Anything unexpected (another message first, a frame pygls would read differently, a stale
+Anything unexpected (another message first, a frame written unusually, a stale
 template, any exception) falls back to pygls handling everything itself: the bytes read so
 far are replayed, so nothing is lost or read twice. ``PEER_FAST_START=0`` turns the fast
 path off.
 
-Only the standard library is imported here: this module runs before pygls is loaded.
+Only the standard library (and peer_lsp.lsp.framing, which uses nothing else) is imported
+here: this module runs before pygls is loaded.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ import typing
 from collections.abc import Callable, Mapping
 from typing import Any, BinaryIO, Generic, NamedTuple, TypeVar
 
+from peer_lsp.lsp.framing import MAX_MESSAGE_BYTES
+
 log = logging.getLogger(__name__)
 
 ENV_SWITCH = "PEER_FAST_START"
@@ -50,11 +53,12 @@ TEMPLATE_FORMAT = 1
 REGENERATE = "python -m peer_lsp.lsp.fast_start --write-template"
 
 _CONTENT_LENGTH = re.compile(rb"^Content-Length: (\d+)\r\n$")
-"""The header as pygls's reader (pygls.io_.run_async) recognises it, and nothing looser."""
+"""The header as every client writes it. Anything looser falls back to the server's reader
+(peer_lsp.lsp.framing), which then reads the same bytes from the start."""
 _MAX_HEADER_LINES = 8
 _MAX_HEADER_LINE = 1024
-_MAX_BODY = 1 << 28
-"""A larger first message is left to pygls rather than read into memory here."""
+_MAX_BODY = MAX_MESSAGE_BYTES
+"""A larger first message is left to the server's reader, which refuses it unread."""
 
 S = TypeVar("S")
 _MISSING: Any = object()
@@ -230,7 +234,7 @@ class _Recorder:
 
 
 def _read_frame(source: _Recorder) -> bytes:
-    """The body of the first message, read the way pygls reads one; Fallback otherwise."""
+    """The body of the first message, framed as every client frames it; Fallback otherwise."""
     length: int | None = None
     for _ in range(_MAX_HEADER_LINES):
         line = source.readline(_MAX_HEADER_LINE)
