@@ -39,7 +39,7 @@ def _report(ls: PeerLanguageServer, problems: list[Problem]) -> None:
         return
     for problem in problems:
         log.warning("setting rejected: %s", problem)
-    summary = "; ".join(problem.message for problem in problems[:3])
+    summary = "; ".join(str(problem) for problem in problems[:3])
     more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
     ls.show(
         types.MessageType.Warning,
@@ -56,9 +56,18 @@ def apply_settings(ls: PeerLanguageServer, raw: object, base: Settings) -> None:
         ls.engine.settings = settings
         peer_log.set_level(settings.log_level)
         ls.engine.reanalyse_all()
+        _tell_oversized(ls)
         diagnostics.refresh(ls)
         if review_settings_changed and ls.reviewing.state != "starting":
             ls.reviewing.restart()
+
+
+def _tell_oversized(ls: PeerLanguageServer) -> None:
+    """Tell of open documents that a new maxFileBytes keeps out, as opening them would."""
+    for document in ls.engine.documents:
+        notice = ls.engine.oversized_notice(document.uri)
+        if notice is not None:
+            ls.show(types.MessageType.Info, notice)
 
 
 def _review_settings(settings: Settings) -> tuple[object, ...]:
