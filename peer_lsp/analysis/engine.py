@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from peer_lsp.analysis.findings import Category
 from peer_lsp.analysis.reviews import ReviewStore
 from peer_lsp.analysis.suppress import is_suppressed, suppressions
-from peer_lsp.analysis.syntax_findings import syntax_findings
+from peer_lsp.analysis.syntax_findings import SyntaxReporter
 from peer_lsp.documents.positions import Encoding
 from peer_lsp.documents.store import Document, DocumentStore, EditResult, TextChange
 from peer_lsp.log import log_context
@@ -107,6 +107,9 @@ class Engine:
         self.reviews = ReviewStore()
         self.rules = RuleProducer()
         """Local rule findings, cached per unit: only changed units run the queries again."""
+        self.syntax = SyntaxReporter()
+        """Syntax findings under the syntaxErrors policy; remembers each document's errors at
+        open."""
         self.dismissed: set[str] = set()
         """Fingerprints of findings the user dismissed: not raised again for the same code."""
         self._findings: dict[str, dict[str, list[Finding]]] = {}
@@ -131,7 +134,7 @@ class Engine:
                 len(document.data),
                 len(document.units),
             )
-            self._analyse(document)
+            self._analyse(document, opened=True)
             return document
 
     def change(
@@ -160,6 +163,7 @@ class Engine:
         self._findings.pop(uri, None)
         self.reviews.forget(uri)
         self.rules.forget(uri)
+        self.syntax.forget(uri)
 
     def findings(self, uri: str) -> list[Finding]:
         """Current findings of an open document: every producer's, plus the model reviews
@@ -194,9 +198,13 @@ class Engine:
             self._analyse(document)
 
     def _analyse(
-        self, document: Document, changed: Sequence[tuple[int, int]] | None = None
+        self,
+        document: Document,
+        changed: Sequence[tuple[int, int]] | None = None,
+        opened: bool = False,
     ) -> None:
-        """Run the producers; ``changed``: the byte ranges an edit changed (None: all)."""
+        """Run the producers; ``changed``: the byte ranges an edit changed (None: all);
+        ``opened``: the document was just opened."""
         producers = self._findings.setdefault(document.uri, {})
         if len(document.data) > self.settings.max_file_bytes:
             log.info(
@@ -206,7 +214,11 @@ class Engine:
             )
             producers.clear()
             return
-        producers[SYNTAX] = syntax_findings(document)
+        setting = self.settings.syntax_errors
+        if opened:
+            producers[SYNTAX] = self.syntax.opened(document, setting)
+        else:
+            producers[SYNTAX] = self.syntax.changed(document, setting, changed)
         producers[RULES] = self.rules.findings(document, self.settings, changed)
 
 

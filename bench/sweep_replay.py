@@ -1,0 +1,264 @@
+"""One file of the real-code sweep (bench/sweep.py): check it, open it, replay edits on it.
+
+Runs inside a sweep worker process. `sweep_file` returns the worker's answer for one file:
+its size, whether it compiles (Python only: ``compile()``; the other corpora compile by
+construction), how many syntax errors the grammar reports on it, how many syntax findings
+the default settings show (in `peer check` and at open in the editor), and every way the
+edited document differed from a fresh open of the same text.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import re
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from peer_lsp.analysis.engine import Engine, analyse_text
+from peer_lsp.analysis.findings import Category, Finding
+from peer_lsp.analysis.syntax_findings import SyntaxMode, syntax_findings, syntax_mode
+from peer_lsp.documents.store import Document, TextChange
+from peer_lsp.syntax.units import UnitKind
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+REPLAY_MAX_BYTES = 400_000
+"""Larger files are checked and opened, but not replayed (each step reparses them whole)."""
+
+
+def lsp_lines(text: str) -> list[str]:
+    """The document's lines as LSP counts them (CRLF, CR or LF), each with its ending."""
+    lines = [m.group() for m in _LINE.finditer(text)]
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines or [""]
+
+
+def utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def end_position(start: tuple[int, int], inserted: str) -> tuple[int, int]:
+    """Where the cursor is after typing ``inserted`` at ``start`` (UTF-16 columns)."""
+    parts = lsp_lines(inserted)
+    if len(parts) == 1 and not parts[0].endswith(("\n", "\r")):
+        return start[0], start[1] + utf16(inserted)
+    last = "" if inserted.endswith(("\n", "\r")) else parts[-1]
+    breaks = len(parts) - (0 if inserted.endswith(("\n", "\r")) else 1)
+    return start[0] + breaks, utf16(last)
+
+
+def _finding_key(finding: Finding) -> tuple[object, ...]:
+    span = finding.span
+    return (
+        finding.rule_id,
+        span.start_byte,
+        span.end_byte,
+        span.start_line,
+        span.end_line,
+        finding.message,
+        finding.severity,
+        finding.fingerprint,
+        finding.unit_hash,
+    )
+
+
+class StopReplay(Exception):
+    """An edit raised: the document is in no state to go on with."""
+
+
+@dataclass
+class State:
+    """What a document is: text, units, findings (syntax apart: the policy may hide some)."""
+
+    data: bytes
+    units: list[tuple[object, ...]]
+    findings: list[tuple[object, ...]]
+    syntax: list[tuple[object, ...]]
+    raw_syntax: set[str]
+
+
+def state_of(engine: Engine, uri: str) -> State:
+    document = engine.documents.get(uri)
+    assert document is not None
+    found = engine.findings(uri)
+    return State(
+        document.data,
+        [u.state() for u in document.units],
+        [_finding_key(f) for f in found if f.category is not Category.SYNTAX],
+        [_finding_key(f) for f in found if f.category is Category.SYNTAX],
+        {f.fingerprint for f in syntax_findings(document, 1_000)},
+    )
+
+
+def differences(step: str, mode: SyntaxMode, got: State, want: State) -> list[str]:
+    """How the edited document ``got`` differs from a fresh open ``want`` of its text."""
+    if got.data != want.data:
+        return [f"{step}: text differs"]
+    lost = []
+    if got.units != want.units:
+        lost.append(f"{step}: units differ: {_first_difference(got.units, want.units)}")
+    if got.findings != want.findings:
+        lost.append(f"{step}: findings differ: {_first_difference(got.findings, want.findings)}")
+    if mode is SyntaxMode.ALL and got.syntax != want.syntax:
+        lost.append(f"{step}: syntax findings differ: {_first_difference(got.syntax, want.syntax)}")
+    if mode is SyntaxMode.INTRODUCED:
+        stale = {str(s[7]) for s in got.syntax} - got.raw_syntax
+        if stale:
+            lost.append(f"{step}: {len(stale)} syntax findings shown that no longer exist")
+        if got.raw_syntax != want.raw_syntax:
+            lost.append(f"{step}: the tree's syntax errors differ from a fresh parse")
+    return lost
+
+
+def _first_difference(got: list[tuple[object, ...]], want: list[tuple[object, ...]]) -> str:
+    for index, (mine, theirs) in enumerate(zip(got, want, strict=False)):
+        if mine != theirs:
+            return f"#{index}: edited {mine!r:.200} vs fresh {theirs!r:.200}"
+    return f"edited has {len(got)}, fresh has {len(want)}"
+
+
+class Replay:
+    """Edits through one engine as an editor sends them, each compared with a fresh open."""
+
+    def __init__(self, uri: str, text: str) -> None:
+        self.uri = uri
+        self.engine = Engine()
+        self.engine.open(uri, text, version=0)
+        self.opened = state_of(self.engine, uri)
+        document = self.engine.documents.get(uri)
+        assert document is not None
+        self.mode = syntax_mode(self.engine.settings.syntax_errors, document.grammar)
+        self.version = 0
+        self.lost: list[str] = []
+
+    @property
+    def document(self) -> Document:
+        document = self.engine.documents.get(self.uri)
+        assert document is not None
+        return document
+
+    def change(self, step: str, changes: list[TextChange]) -> None:
+        """Send one didChange and compare; an exception ends the replay, named by its step."""
+        self.version += 1
+        try:
+            self.engine.change(self.uri, changes, self.version)
+        except Exception as error:
+            self.lost.append(f"{step}: raised {type(error).__name__}: {error}")
+            raise StopReplay from error
+        self.compare(step)
+
+    def compare(self, step: str) -> None:
+        """The document against a fresh open of its text (against the open when equal)."""
+        got = state_of(self.engine, self.uri)
+        if got.data == self.opened.data:
+            want = self.opened
+            if self.mode is SyntaxMode.INTRODUCED and got.syntax:
+                self.lost.append(f"{step}: back at the opening text, syntax findings remain")
+        else:
+            fresh = Engine()
+            fresh.open(self.uri, self.document.text)
+            want = state_of(fresh, self.uri)
+        self.lost.extend(differences(step, self.mode, got, want))
+
+
+def _target_lines(document: Document, line_count: int) -> tuple[int, int]:
+    """The lines [first, last) of a middle function's body (else of a middle unit)."""
+    units = [u for u in document.units if u.kind in (UnitKind.FUNCTION, UnitKind.METHOD)]
+    units = units or document.units
+    if not units:
+        return 0, line_count
+    unit = units[len(units) // 2]
+    first, last = unit.start_line, unit.end_line
+    return (first + 1, last + 1) if last > first else (first, last + 1)
+
+
+def replay(run: Replay, text: str, keystrokes: int) -> list[str]:
+    """Every way the edited document differed from a fresh open of the same text."""
+    with contextlib.suppress(StopReplay):
+        _edit(run, text, keystrokes)
+    return run.lost
+
+
+def _edit(run: Replay, text: str, keystrokes: int) -> None:
+    lines = lsp_lines(text)
+    first, last = _target_lines(run.document, len(lines))
+    first, last = min(first, len(lines) - 1), min(max(last, first + 1), len(lines))
+    body = "".join(lines[first:last])
+    end = (last, 0) if last < len(lines) else (last - 1, utf16(lines[-1]))
+    if end == (first, 0) or not body:
+        return
+
+    # 1. delete the body, then type it back in four chunks
+    run.change("delete body", [TextChange("", (first, 0, *end))])
+    cursor = (first, 0)
+    cuts = sorted({0, len(body) // 4, len(body) // 2, 3 * len(body) // 4, len(body)})
+    for index, (low, high) in enumerate(itertools.pairwise(cuts)):
+        chunk = body[low:high]
+        run.change(f"insert chunk {index + 1}", [TextChange(chunk, (*cursor, *cursor))])
+        cursor = end_position(cursor, chunk)
+
+    # 2. empty one line of the body and type it again key by key
+    line = next((i for i in range(first, last) if lines[i].strip()), first)
+    content = lines[line].rstrip("\r\n")
+    run.change("empty a line", [TextChange("", (line, 0, line, utf16(content)))])
+    cursor = (line, 0)
+    typed = 0
+    for char in content:
+        last_key = typed + 1 >= keystrokes
+        chunk = content[typed:] if last_key else char
+        run.change(f"type key {typed + 1}", [TextChange(chunk, (*cursor, *cursor))])
+        cursor = end_position(cursor, chunk)
+        typed += len(chunk)
+        if last_key:
+            break
+
+    # 3. two changes in one batch (each after the one before), then the whole text at once
+    top, bottom = len(lines) // 3, 2 * len(lines) // 3
+    if bottom > top:
+        batch = [
+            TextChange(
+                "",
+                (bottom, 0, bottom + 1, 0)
+                if bottom + 1 < len(lines)
+                else (bottom, 0, bottom, utf16(lines[bottom].rstrip("\r\n"))),
+            ),
+            TextChange("", (top, 0, top + 1, 0)),
+        ]
+        run.change("batch of two deletions", batch)
+    run.change("full-document change", [TextChange(text)])
+
+
+def compiles(path: str, text: str, language: str) -> bool:
+    """Whether the file is valid code: Python asks ``compile()``; the other corpora compile
+    with their toolchains by construction (.ci/corpora)."""
+    if language != "python":
+        return True
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(text, path, "exec", dont_inherit=True, flags=1024)  # PyCF_ONLY_AST
+    except (SyntaxError, ValueError):
+        return False
+    return True
+
+
+def sweep_file(
+    path: str, language: str, edits: bool = True, keystrokes: int = 12
+) -> dict[str, object]:
+    """The worker's answer for one file (see the module docstring)."""
+    text = Path(path).read_bytes().decode("utf-8", "replace")
+    uri = Path(path).resolve().as_uri()
+    document, found = analyse_text(uri, text)  # as `peer check` does
+    run = Replay(uri, text)  # as the editor does
+    return {
+        "bytes": len(document.data),
+        "compiles": compiles(path, text, language),
+        "grammar_errors": len(syntax_findings(document, 1_000)),
+        "default_syntax": sum(f.category is Category.SYNTAX for f in found)
+        + len(run.opened.syntax),
+        "mismatches": replay(run, text, keystrokes)
+        if edits and len(document.data) <= REPLAY_MAX_BYTES
+        else [],
+    }
