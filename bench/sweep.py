@@ -99,6 +99,8 @@ class Outcome:
     grammar_errors: int = 0
     default_syntax: int = 0
     mismatches: list[str] = field(default_factory=list)
+    compared: int = 0
+    divergent: int = 0
     detail: str = ""
 
 
@@ -243,6 +245,8 @@ class LanguageFigures:
     crashes: int = 0
     hangs: int = 0
     mismatched_files: int = 0
+    compared: int = 0
+    divergent: int = 0
 
     @property
     def error_rate(self) -> float:
@@ -262,6 +266,8 @@ def figures(outcomes: list[Outcome]) -> dict[str, LanguageFigures]:
         if outcome.status != "ok":
             continue
         row.mismatched_files += bool(outcome.mismatches)
+        row.compared += outcome.compared
+        row.divergent += outcome.divergent
         if outcome.compiles:
             row.compiling += 1
             row.grammar_error_files += outcome.grammar_errors > 0
@@ -285,24 +291,26 @@ def problems(outcomes: list[Outcome]) -> list[str]:
 
 
 def render(table: dict[str, LanguageFigures], wall: float) -> str:
-    head = (
+    """The figures as a Markdown table (docs/benchmarks.md) and a summary line."""
+    rows = [
         "| language | files | kB | files/s (1 core) | grammar errors on compiling files "
-        "| default syntax findings | crashes | hangs | replay mismatches |"
-    )
-    rows = [head, "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        "| default syntax findings | crashes | hangs | states compared (divergent trees) "
+        "| files with replay mismatches |",
+        "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|",
+    ]
     total = LanguageFigures()
     for language, row in table.items():
         rate = row.files / row.seconds if row.seconds else 0.0
         rows.append(
-            f"| {language} | {row.files} | {row.kilobytes:,.0f} | {rate:,.0f} "
-            f"| {row.grammar_error_files} of {row.compiling} ({row.error_rate:.1%}), "
-            f"{row.grammar_errors} errors | {row.default_syntax_files} | {row.crashes} "
-            f"| {row.hangs} | {row.mismatched_files} |"
+            f"| {language} | {row.files:,} | {row.kilobytes:,.0f} | {rate:,.0f} "
+            f"| {row.grammar_error_files:,} of {row.compiling:,} ({row.error_rate:.1%}), "
+            f"{row.grammar_errors:,} errors | {row.default_syntax_files} | {row.crashes} "
+            f"| {row.hangs} | {row.compared:,} ({row.divergent:,}) | {row.mismatched_files} |"
         )
         for name in ("files", "kilobytes", "seconds", "crashes", "hangs", "mismatched_files"):
             setattr(total, name, getattr(total, name) + getattr(row, name))
     rows.append(
-        f"\n{total.files} files, {len(table)} languages, {total.kilobytes / 1000:,.1f} MB in "
+        f"\n{total.files:,} files, {len(table)} languages, {total.kilobytes / 1000:,.1f} MB in "
         f"{wall:.0f} s wall ({total.files / wall if wall else 0:,.0f} files/s); "
         f"{total.crashes} crashes, {total.hangs} hangs, {total.mismatched_files} files with "
         "replay mismatches"
@@ -322,7 +330,7 @@ def run_worker(args: argparse.Namespace) -> int:
         path, language = json.loads(line)
         began = time.process_time()
         try:
-            answer = sweep_file(path, language, edits=args.replay, keystrokes=args.keystrokes)
+            answer = sweep_file(path, language, args.replay, args.keystrokes, args.fresh_compares)
         except Exception as error:  # a Python error is a finding: named, then on to the next
             answer = {"status": "error", "detail": f"{type(error).__name__}: {error}"}
         answer.update(path=path, language=language, seconds=time.process_time() - began)
@@ -338,6 +346,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per file")
     parser.add_argument("--max-per-language", type=int, default=0, help="0: every file")
     parser.add_argument("--keystrokes", type=int, default=12, help="keys typed one by one")
+    parser.add_argument(
+        "--fresh-compares",
+        type=int,
+        default=2,
+        help="edited states per file compared with "
+        "a fresh open, besides every return to the opening text (free)",
+    )
     parser.add_argument("--no-replay", dest="replay", action="store_false")
     parser.add_argument("--json", type=Path, help="write the figures and problems here")
     parser.add_argument("--list-bad", action="store_true", help="print every failed file")
@@ -350,7 +365,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no corpora: run .ci/corpora (fills {DEFAULT_DIR}) or name folders", file=sys.stderr)
         return 2
     files = collect(roots, args.max_per_language)
-    options = [f"--keystrokes={args.keystrokes}"] + ([] if args.replay else ["--no-replay"])
+    options = [f"--keystrokes={args.keystrokes}", f"--fresh-compares={args.fresh_compares}"]
+    options += [] if args.replay else ["--no-replay"]
     began = time.monotonic()
     outcomes = sweep(files, args.workers, args.timeout, options)
     wall = time.monotonic() - began

@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import random
 import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from peer_lsp.analysis.engine import Engine, analyse_text
+from peer_lsp.analysis.engine import Engine
 from peer_lsp.analysis.findings import Category, Finding
 from peer_lsp.analysis.syntax_findings import SyntaxMode, syntax_findings, syntax_mode
 from peer_lsp.documents.store import Document, TextChange
-from peer_lsp.syntax.units import UnitKind
+from peer_lsp.syntax.units import UnitIndex, UnitKind
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 REPLAY_MAX_BYTES = 400_000
@@ -77,18 +78,21 @@ class State:
     findings: list[tuple[object, ...]]
     syntax: list[tuple[object, ...]]
     raw_syntax: set[str]
+    raw_count: int
 
 
 def state_of(engine: Engine, uri: str) -> State:
     document = engine.documents.get(uri)
     assert document is not None
     found = engine.findings(uri)
+    raw = syntax_findings(document, 1_000)
     return State(
         document.data,
         [u.state() for u in document.units],
         [_finding_key(f) for f in found if f.category is not Category.SYNTAX],
         [_finding_key(f) for f in found if f.category is Category.SYNTAX],
-        {f.fingerprint for f in syntax_findings(document, 1_000)},
+        {f.fingerprint for f in raw},
+        len(raw),
     )
 
 
@@ -120,17 +124,26 @@ def _first_difference(got: list[tuple[object, ...]], want: list[tuple[object, ..
 
 
 class Replay:
-    """Edits through one engine as an editor sends them, each compared with a fresh open."""
+    """Edits through one engine as an editor sends them, compared with fresh opens.
+
+    A state whose text equals the opening text is compared with the open, which costs
+    nothing; other states only at the steps in ``compare_at``, each costing a fresh open.
+    Where tree-sitter's incremental tree differs from a fresh parse of the same text (error
+    recovery may differ between the two, by tree-sitter's design), the units are compared
+    with units cut afresh from the document's own tree instead; such steps are counted as
+    ``divergent``.
+    """
 
     def __init__(self, uri: str, text: str) -> None:
         self.uri = uri
         self.engine = Engine()
         self.engine.open(uri, text, version=0)
         self.opened = state_of(self.engine, uri)
-        document = self.engine.documents.get(uri)
-        assert document is not None
-        self.mode = syntax_mode(self.engine.settings.syntax_errors, document.grammar)
+        self.opened_errors = self.opened.raw_count
+        self.mode = syntax_mode(self.engine.settings.syntax_errors, self.document.grammar)
         self.version = 0
+        self.compared = 0
+        self.divergent = 0
         self.lost: list[str] = []
 
     @property
@@ -139,7 +152,7 @@ class Replay:
         assert document is not None
         return document
 
-    def change(self, step: str, changes: list[TextChange]) -> None:
+    def change(self, step: str, changes: list[TextChange], compare: bool) -> None:
         """Send one didChange and compare; an exception ends the replay, named by its step."""
         self.version += 1
         try:
@@ -147,20 +160,41 @@ class Replay:
         except Exception as error:
             self.lost.append(f"{step}: raised {type(error).__name__}: {error}")
             raise StopReplay from error
-        self.compare(step)
-
-    def compare(self, step: str) -> None:
-        """The document against a fresh open of its text (against the open when equal)."""
-        got = state_of(self.engine, self.uri)
-        if got.data == self.opened.data:
-            want = self.opened
+        if self.document.data == self.opened.data:
+            got = state_of(self.engine, self.uri)
             if self.mode is SyntaxMode.INTRODUCED and got.syntax:
                 self.lost.append(f"{step}: back at the opening text, syntax findings remain")
-        else:
+            self._compare(step, got, self.opened, None)
+        elif compare:
             fresh = Engine()
             fresh.open(self.uri, self.document.text)
-            want = state_of(fresh, self.uri)
-        self.lost.extend(differences(step, self.mode, got, want))
+            self._compare(step, state_of(self.engine, self.uri), state_of(fresh, self.uri), fresh)
+
+    def _compare(self, step: str, got: State, want: State, fresh: Engine | None) -> None:
+        self.compared += 1
+        lost = differences(step, self.mode, got, want)
+        if not lost:
+            return
+        if fresh is None:
+            fresh = Engine()
+            fresh.open(self.uri, self.document.text)
+        fresh_document = fresh.documents.get(self.uri)
+        mine, theirs = self.document.tree, fresh_document.tree if fresh_document else None
+        if mine is not None and theirs is not None and str(mine.root_node) != str(theirs.root_node):
+            self.divergent += 1
+            own = UnitIndex(
+                self.document.grammar or "text", self.document.unit_index.max_chunk_lines
+            )
+            own.rebuild(mine, self.document.data, self.document.lines)
+            cut = [u.state() for u in own.units]
+            lost = (
+                []
+                if cut == got.units
+                else [
+                    f"{step}: units differ from a cut of the same tree: {_first_difference(got.units, cut)}"
+                ]
+            )
+        self.lost.extend(lost)
 
 
 def _target_lines(document: Document, line_count: int) -> tuple[int, int]:
@@ -174,60 +208,55 @@ def _target_lines(document: Document, line_count: int) -> tuple[int, int]:
     return (first + 1, last + 1) if last > first else (first, last + 1)
 
 
-def replay(run: Replay, text: str, keystrokes: int) -> list[str]:
-    """Every way the edited document differed from a fresh open of the same text."""
-    with contextlib.suppress(StopReplay):
-        _edit(run, text, keystrokes)
-    return run.lost
+Step = tuple[str, list[TextChange]]
 
 
-def _edit(run: Replay, text: str, keystrokes: int) -> None:
+def edits(document: Document, text: str, keystrokes: int) -> list[Step]:
+    """The didChanges of the replay, in order; the text is the opening text again after the
+    last chunk, after the last key and after the full-document change."""
     lines = lsp_lines(text)
-    first, last = _target_lines(run.document, len(lines))
+    first, last = _target_lines(document, len(lines))
     first, last = min(first, len(lines) - 1), min(max(last, first + 1), len(lines))
     body = "".join(lines[first:last])
     end = (last, 0) if last < len(lines) else (last - 1, utf16(lines[-1]))
     if end == (first, 0) or not body:
-        return
-
+        return []
     # 1. delete the body, then type it back in four chunks
-    run.change("delete body", [TextChange("", (first, 0, *end))])
+    steps: list[Step] = [("delete body", [TextChange("", (first, 0, *end))])]
     cursor = (first, 0)
     cuts = sorted({0, len(body) // 4, len(body) // 2, 3 * len(body) // 4, len(body)})
     for index, (low, high) in enumerate(itertools.pairwise(cuts)):
-        chunk = body[low:high]
-        run.change(f"insert chunk {index + 1}", [TextChange(chunk, (*cursor, *cursor))])
-        cursor = end_position(cursor, chunk)
-
+        steps.append(
+            (f"insert chunk {index + 1}", [TextChange(body[low:high], (*cursor, *cursor))])
+        )
+        cursor = end_position(cursor, body[low:high])
     # 2. empty one line of the body and type it again key by key
     line = next((i for i in range(first, last) if lines[i].strip()), first)
     content = lines[line].rstrip("\r\n")
-    run.change("empty a line", [TextChange("", (line, 0, line, utf16(content)))])
-    cursor = (line, 0)
-    typed = 0
-    for char in content:
-        last_key = typed + 1 >= keystrokes
-        chunk = content[typed:] if last_key else char
-        run.change(f"type key {typed + 1}", [TextChange(chunk, (*cursor, *cursor))])
+    steps.append(("empty a line", [TextChange("", (line, 0, line, utf16(content)))]))
+    cursor, typed = (line, 0), 0
+    while typed < len(content):
+        chunk = content[typed:] if typed + 1 >= keystrokes else content[typed]
+        steps.append((f"type key {typed + 1}", [TextChange(chunk, (*cursor, *cursor))]))
         cursor = end_position(cursor, chunk)
         typed += len(chunk)
-        if last_key:
-            break
-
     # 3. two changes in one batch (each after the one before), then the whole text at once
     top, bottom = len(lines) // 3, 2 * len(lines) // 3
-    if bottom > top:
-        batch = [
-            TextChange(
-                "",
-                (bottom, 0, bottom + 1, 0)
-                if bottom + 1 < len(lines)
-                else (bottom, 0, bottom, utf16(lines[bottom].rstrip("\r\n"))),
-            ),
-            TextChange("", (top, 0, top + 1, 0)),
-        ]
-        run.change("batch of two deletions", batch)
-    run.change("full-document change", [TextChange(text)])
+    if top < bottom < len(lines) - 1:
+        batch = [TextChange("", (bottom, 0, bottom + 1, 0)), TextChange("", (top, 0, top + 1, 0))]
+        steps.append(("batch of two deletions", batch))
+    steps.append(("full-document change", [TextChange(text)]))
+    return steps
+
+
+def replay(run: Replay, text: str, keystrokes: int, fresh_compares: int) -> None:
+    """Send the edits; ``fresh_compares`` states other than the opening text, picked by a
+    seed of the file's name, are compared with a fresh open."""
+    steps = edits(run.document, text, keystrokes)
+    picks = random.Random(run.uri).sample(range(len(steps)), min(fresh_compares, len(steps)))
+    with contextlib.suppress(StopReplay):
+        for index, (name, changes) in enumerate(steps):
+            run.change(name, changes, index in picks)
 
 
 def compiles(path: str, text: str, language: str) -> bool:
@@ -245,20 +274,20 @@ def compiles(path: str, text: str, language: str) -> bool:
 
 
 def sweep_file(
-    path: str, language: str, edits: bool = True, keystrokes: int = 12
+    path: str, language: str, with_edits: bool = True, keystrokes: int = 12, fresh_compares: int = 2
 ) -> dict[str, object]:
     """The worker's answer for one file (see the module docstring)."""
     text = Path(path).read_bytes().decode("utf-8", "replace")
     uri = Path(path).resolve().as_uri()
-    document, found = analyse_text(uri, text)  # as `peer check` does
-    run = Replay(uri, text)  # as the editor does
+    run = Replay(uri, text)  # as the editor opens it; `peer check` does the same (analyse_text)
+    if with_edits and len(run.document.data) <= REPLAY_MAX_BYTES:
+        replay(run, text, keystrokes, fresh_compares)
     return {
-        "bytes": len(document.data),
+        "bytes": len(run.opened.data),
         "compiles": compiles(path, text, language),
-        "grammar_errors": len(syntax_findings(document, 1_000)),
-        "default_syntax": sum(f.category is Category.SYNTAX for f in found)
-        + len(run.opened.syntax),
-        "mismatches": replay(run, text, keystrokes)
-        if edits and len(document.data) <= REPLAY_MAX_BYTES
-        else [],
+        "grammar_errors": run.opened_errors,
+        "default_syntax": len(run.opened.syntax),
+        "mismatches": run.lost,
+        "compared": run.compared,
+        "divergent": run.divergent,
     }
