@@ -345,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per file")
     parser.add_argument("--max-per-language", type=int, default=0, help="0: every file")
-    parser.add_argument("--keystrokes", type=int, default=12, help="keys typed one by one")
+    parser.add_argument("--keystrokes", type=int, default=4, help="keys typed one by one")
     parser.add_argument(
         "--fresh-compares",
         type=int,

@@ -187,13 +187,10 @@ class Replay:
             )
             own.rebuild(mine, self.document.data, self.document.lines)
             cut = [u.state() for u in own.units]
-            lost = (
-                []
-                if cut == got.units
-                else [
-                    f"{step}: units differ from a cut of the same tree: {_first_difference(got.units, cut)}"
-                ]
-            )
+            lost = []
+            if cut != got.units:
+                difference = _first_difference(got.units, cut)
+                lost = [f"{step}: units differ from a cut of the same tree: {difference}"]
         self.lost.extend(lost)
 
 
@@ -221,10 +218,10 @@ def edits(document: Document, text: str, keystrokes: int) -> list[Step]:
     end = (last, 0) if last < len(lines) else (last - 1, utf16(lines[-1]))
     if end == (first, 0) or not body:
         return []
-    # 1. delete the body, then type it back in four chunks
+    # 1. delete the body, then type it back in three chunks
     steps: list[Step] = [("delete body", [TextChange("", (first, 0, *end))])]
     cursor = (first, 0)
-    cuts = sorted({0, len(body) // 4, len(body) // 2, 3 * len(body) // 4, len(body)})
+    cuts = sorted({0, len(body) // 3, 2 * len(body) // 3, len(body)})
     for index, (low, high) in enumerate(itertools.pairwise(cuts)):
         steps.append(
             (f"insert chunk {index + 1}", [TextChange(body[low:high], (*cursor, *cursor))])
@@ -274,7 +271,7 @@ def compiles(path: str, text: str, language: str) -> bool:
 
 
 def sweep_file(
-    path: str, language: str, with_edits: bool = True, keystrokes: int = 12, fresh_compares: int = 2
+    path: str, language: str, with_edits: bool = True, keystrokes: int = 4, fresh_compares: int = 1
 ) -> dict[str, object]:
     """The worker's answer for one file (see the module docstring)."""
     text = Path(path).read_bytes().decode("utf-8", "replace")
