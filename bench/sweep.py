@@ -98,6 +98,7 @@ class Outcome:
     compiles: bool = True
     grammar_errors: int = 0
     default_syntax: int = 0
+    replayed: bool = False
     mismatches: list[str] = field(default_factory=list)
     compared: int = 0
     divergent: int = 0
@@ -245,6 +246,7 @@ class LanguageFigures:
     crashes: int = 0
     hangs: int = 0
     mismatched_files: int = 0
+    replayed: int = 0
     compared: int = 0
     divergent: int = 0
 
@@ -266,6 +268,7 @@ def figures(outcomes: list[Outcome]) -> dict[str, LanguageFigures]:
         if outcome.status != "ok":
             continue
         row.mismatched_files += bool(outcome.mismatches)
+        row.replayed += outcome.replayed
         row.compared += outcome.compared
         row.divergent += outcome.divergent
         if outcome.compiles:
@@ -294,9 +297,9 @@ def render(table: dict[str, LanguageFigures], wall: float) -> str:
     """The figures as a Markdown table (docs/benchmarks.md) and a summary line."""
     rows = [
         "| language | files | kB | files/s (1 core) | grammar errors on compiling files "
-        "| default syntax findings | crashes | hangs | states compared (divergent trees) "
-        "| files with replay mismatches |",
-        "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|",
+        "| default syntax findings | crashes | hangs | files replayed | states compared "
+        "(divergent trees) | files with replay mismatches |",
+        "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
     total = LanguageFigures()
     for language, row in table.items():
@@ -305,15 +308,24 @@ def render(table: dict[str, LanguageFigures], wall: float) -> str:
             f"| {language} | {row.files:,} | {row.kilobytes:,.0f} | {rate:,.0f} "
             f"| {row.grammar_error_files:,} of {row.compiling:,} ({row.error_rate:.1%}), "
             f"{row.grammar_errors:,} errors | {row.default_syntax_files} | {row.crashes} "
-            f"| {row.hangs} | {row.compared:,} ({row.divergent:,}) | {row.mismatched_files} |"
+            f"| {row.hangs} | {row.replayed:,} | {row.compared:,} ({row.divergent:,}) "
+            f"| {row.mismatched_files} |"
         )
-        for name in ("files", "kilobytes", "seconds", "crashes", "hangs", "mismatched_files"):
+        for name in (
+            "files",
+            "kilobytes",
+            "seconds",
+            "crashes",
+            "hangs",
+            "mismatched_files",
+            "replayed",
+        ):
             setattr(total, name, getattr(total, name) + getattr(row, name))
     rows.append(
         f"\n{total.files:,} files, {len(table)} languages, {total.kilobytes / 1000:,.1f} MB in "
         f"{wall:.0f} s wall ({total.files / wall if wall else 0:,.0f} files/s); "
-        f"{total.crashes} crashes, {total.hangs} hangs, {total.mismatched_files} files with "
-        "replay mismatches"
+        f"{total.replayed:,} replayed; {total.crashes} crashes, {total.hangs} hangs, "
+        f"{total.mismatched_files} files with replay mismatches"
     )
     return "\n".join(rows)
 

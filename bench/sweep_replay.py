@@ -24,7 +24,7 @@ from peer_lsp.documents.store import Document, TextChange
 from peer_lsp.syntax.units import UnitIndex, UnitKind
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
-REPLAY_MAX_BYTES = 400_000
+REPLAY_MAX_BYTES = 100_000
 """Larger files are checked and opened, but not replayed (each step reparses them whole)."""
 
 
@@ -277,13 +277,15 @@ def sweep_file(
     text = Path(path).read_bytes().decode("utf-8", "replace")
     uri = Path(path).resolve().as_uri()
     run = Replay(uri, text)  # as the editor opens it; `peer check` does the same (analyse_text)
-    if with_edits and len(run.document.data) <= REPLAY_MAX_BYTES:
+    replayed = with_edits and len(run.document.data) <= REPLAY_MAX_BYTES
+    if replayed:
         replay(run, text, keystrokes, fresh_compares)
     return {
         "bytes": len(run.opened.data),
         "compiles": compiles(path, text, language),
         "grammar_errors": run.opened_errors,
         "default_syntax": len(run.opened.syntax),
+        "replayed": replayed,
         "mismatches": run.lost,
         "compared": run.compared,
         "divergent": run.divergent,
