@@ -36,6 +36,7 @@ import argparse
 import json
 import os
 import selectors
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -108,11 +109,11 @@ class Outcome:
 class Worker:
     """One child process that sweeps the files it is sent, one JSON line per file."""
 
-    def __init__(self, options: list[str], log_dir: Path, number: int) -> None:
+    def __init__(self, command: list[str], log_dir: Path, number: int) -> None:
         self.log = log_dir / f"worker-{number}.log"
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-X", "faulthandler", __file__, "--worker", *options],
+                command,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=log,
@@ -155,10 +156,10 @@ class Worker:
 class Pool:
     """Workers fed one file at a time; a dead or silent worker is replaced, its file named."""
 
-    def __init__(self, files: list[tuple[str, str]], timeout: float, options: list[str]) -> None:
+    def __init__(self, files: list[tuple[str, str]], timeout: float, command: list[str]) -> None:
         self.pending = list(reversed(files))
         self.timeout = timeout
-        self.options = options
+        self.command = command
         self.selector = selectors.DefaultSelector()
         self.log_dir = Path(tempfile.mkdtemp(prefix="peer-sweep-logs-"))
         self.busy: list[Worker] = []
@@ -176,13 +177,14 @@ class Pool:
                 self._replace(worker, "hang", f"no answer in {self.timeout} s")
         for key in list(self.selector.get_map().values()):
             self._retire(key.data)
+        shutil.rmtree(self.log_dir, ignore_errors=True)
         return self.outcomes
 
     def _start(self) -> None:
         if not self.pending:
             return
         self.started += 1
-        worker = Worker(self.options, self.log_dir, self.started)
+        worker = Worker(self.command, self.log_dir, self.started)
         assert worker.process.stdout is not None
         self.selector.register(worker.process.stdout, selectors.EVENT_READ, worker)
         self.busy.append(worker)
@@ -226,7 +228,8 @@ def sweep(
     files: list[tuple[str, str]], workers: int, timeout: float, options: list[str]
 ) -> list[Outcome]:
     """Every file through ``workers`` child processes."""
-    return Pool(files, timeout, options).run(workers)
+    command = [sys.executable, "-X", "faulthandler", __file__, "--worker", *options]
+    return Pool(files, timeout, command).run(workers)
 
 
 # ---------------------------------------------------------------- the report
