@@ -13,6 +13,8 @@ import contextlib
 import itertools
 import random
 import re
+import shutil
+import subprocess
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -256,16 +258,20 @@ def replay(run: Replay, text: str, keystrokes: int, fresh_compares: int) -> None
             run.change(name, changes, index in picks)
 
 
-def compiles(path: str, text: str, language: str) -> bool:
-    """Whether the file is valid code: Python asks ``compile()``; the other corpora compile
-    with their toolchains by construction (.ci/corpora)."""
+def compiles(path: str, text: str, language: str, grammar_errors: int) -> bool:
+    """Whether the file is valid code. Python asks ``compile()``; JavaScript the grammar
+    rejects asks ``node --check`` (a template named .js is not JavaScript); the other
+    corpora compile with their toolchains by construction (.ci/corpora)."""
+    if language == "javascript" and grammar_errors and shutil.which("node"):
+        checked = subprocess.run(["node", "--check", path], capture_output=True, check=False)
+        return checked.returncode == 0
     if language != "python":
         return True
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            compile(text, path, "exec", dont_inherit=True, flags=1024)  # PyCF_ONLY_AST
-    except (SyntaxError, ValueError):
+            compile(text, path, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return True
 
@@ -282,7 +288,7 @@ def sweep_file(
         replay(run, text, keystrokes, fresh_compares)
     return {
         "bytes": len(run.opened.data),
-        "compiles": compiles(path, text, language),
+        "compiles": compiles(path, text, language, run.opened_errors),
         "grammar_errors": run.opened_errors,
         "default_syntax": len(run.opened.syntax),
         "replayed": replayed,

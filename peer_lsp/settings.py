@@ -149,8 +149,8 @@ class Settings:
 
     syntax_errors: str = "auto"
     """Syntax errors reported: all, introduced (only those an edit brought in, so none at open
-    and none in `peer check`), off, or auto: each language's default, "introduced" for C, C++
-    and TypeScript, whose grammars err on valid code, else "all" (docs/syntax.md)."""
+    and none in `peer check`), off, or auto: each language's default, "introduced" for C, C++,
+    Rust and TypeScript, whose grammars err on valid code, else "all" (docs/syntax.md)."""
 
 
 @dataclass(frozen=True, slots=True)

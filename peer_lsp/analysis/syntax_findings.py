@@ -8,6 +8,7 @@ edit introduced, or none.
 from __future__ import annotations
 
 import enum
+import hashlib
 import typing
 from dataclasses import dataclass
 
@@ -128,6 +129,7 @@ SETTING_CHOICES = (AUTO, *(mode.value for mode in SyntaxMode))
 LANGUAGE_DEFAULTS: dict[str, SyntaxMode] = {
     "c": SyntaxMode.INTRODUCED,
     "cpp": SyntaxMode.INTRODUCED,
+    "rust": SyntaxMode.INTRODUCED,
     "typescript": SyntaxMode.INTRODUCED,
     "tsx": SyntaxMode.INTRODUCED,
 }
@@ -155,6 +157,7 @@ class _Introduced:
     """One document's errors at open, and the new errors shown since (by fingerprint)."""
 
     at_open: frozenset[str]
+    text_at_open: bytes
     shown: frozenset[str] = frozenset()
 
 
@@ -173,7 +176,10 @@ class SyntaxReporter:
     def opened(self, document: Document, setting: str) -> list[Finding]:
         """Findings of a document just opened (or fully analysed for the first time)."""
         found = syntax_findings(document, _BASELINE_LIMIT)
-        self._documents[document.uri] = _Introduced(frozenset(f.fingerprint for f in found))
+        fingerprints = frozenset(f.fingerprint for f in found)
+        self._documents[document.uri] = _Introduced(
+            fingerprints, hashlib.blake2b(document.data).digest()
+        )
         return self._shown(document, setting, found, ())
 
     def changed(
@@ -207,6 +213,11 @@ class SyntaxReporter:
         if mode is SyntaxMode.ALL:
             return found[:MAX_SYNTAX_FINDINGS]
         state = self._documents[document.uri]
+        if hashlib.blake2b(document.data).digest() == state.text_at_open:
+            # Back to the opening text (an undo): incremental error recovery may cut the
+            # errors differently from the parse at open, but none of them is new.
+            state.shown = frozenset()
+            return []
         shown = [
             f
             for f in found

@@ -113,6 +113,7 @@ def test_a_settings_change_applies_to_open_documents() -> None:
 
 def test_language_defaults() -> None:
     assert syntax_mode("auto", "c") is SyntaxMode.INTRODUCED
+    assert syntax_mode("auto", "rust") is SyntaxMode.INTRODUCED
     assert syntax_mode("auto", "python") is SyntaxMode.ALL
     assert syntax_mode("auto", None) is SyntaxMode.ALL
     assert syntax_mode("off", "python") is SyntaxMode.OFF
