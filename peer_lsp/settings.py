@@ -149,6 +149,11 @@ class Settings:
     complexity_threshold: int = 15
     """Functions whose cyclomatic complexity is above this get a complexity finding."""
 
+    syntax_errors: str = "auto"
+    """Syntax errors reported: all, introduced (only those an edit brought in, so none at open
+    and none in `peer check`), off, or auto: each language's default, "introduced" for C, C++,
+    Rust and TypeScript, whose grammars err on valid code, else "all" (docs/syntax.md)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -197,6 +202,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "fail_on": SEVERITIES,
     "review_on": ("open", "save", "idle", "manual"),
     "rule_severity": SEVERITIES,
+    "syntax_errors": ("auto", "all", "introduced", "off"),
 }
 _KINDS: dict[str, type] = {
     "log_level": str,
@@ -225,6 +231,7 @@ _KINDS: dict[str, type] = {
     "enable_rules": tuple,
     "rule_severity": dict,
     "complexity_threshold": int,
+    "syntax_errors": str,
 }
 _URL_SCHEMES: dict[str, tuple[str, ...]] = {"redis_url": ("redis://", "rediss://", "unix://")}
 """Settings that are URLs: the schemes they may start with (or empty: not set)."""

@@ -16,7 +16,7 @@ from urllib.parse import unquote
 from peer_lsp.analysis.findings import Category
 from peer_lsp.analysis.reviews import ReviewStore
 from peer_lsp.analysis.suppress import is_suppressed, suppressions
-from peer_lsp.analysis.syntax_findings import syntax_findings
+from peer_lsp.analysis.syntax_findings import SyntaxReporter
 from peer_lsp.documents.positions import Encoding
 from peer_lsp.documents.store import Document, DocumentStore, EditResult, TextChange
 from peer_lsp.log import log_context
@@ -111,6 +111,9 @@ class Engine:
         self.reviews = ReviewStore()
         self.rules = RuleProducer()
         """Local rule findings, cached per unit: only changed units run the queries again."""
+        self.syntax = SyntaxReporter()
+        """Syntax findings under the syntaxErrors policy; remembers each document's errors at
+        open."""
         self.dismissed: set[str] = set()
         """Fingerprints of findings the user dismissed: not raised again for the same code."""
         self._findings: dict[str, dict[str, list[Finding]]] = {}
@@ -143,7 +146,7 @@ class Engine:
                 len(document.data),
                 len(document.units),
             )
-            self._analyse(document)
+            self._analyse(document, opened=True)
             return document
 
     def change(
@@ -177,6 +180,7 @@ class Engine:
         self._told_oversized.discard(uri)
         self.reviews.forget(uri)
         self.rules.forget(uri)
+        self.syntax.forget(uri)
 
     def oversized_notice(self, uri: str) -> str | None:
         """What to tell the user the first time a document is over maxFileBytes; else None."""
@@ -224,9 +228,13 @@ class Engine:
             self._analyse(document)
 
     def _analyse(
-        self, document: Document, changed: Sequence[tuple[int, int]] | None = None
+        self,
+        document: Document,
+        changed: Sequence[tuple[int, int]] | None = None,
+        opened: bool = False,
     ) -> None:
-        """Run the producers; ``changed``: the byte ranges an edit changed (None: all)."""
+        """Run the producers; ``changed``: the byte ranges an edit changed (None: all);
+        ``opened``: the document was just opened."""
         producers = self._findings.setdefault(document.uri, {})
         if document.oversized:
             log.info(
@@ -236,7 +244,11 @@ class Engine:
             )
             producers.clear()
             return
-        producers[SYNTAX] = syntax_findings(document)
+        setting = self.settings.syntax_errors
+        if opened:
+            producers[SYNTAX] = self.syntax.opened(document, setting)
+        else:
+            producers[SYNTAX] = self.syntax.changed(document, setting, changed)
         producers[RULES] = self.rules.findings(document, self.settings, changed)
 
 

@@ -1,8 +1,16 @@
-"""Syntax errors as findings: tree-sitter's ERROR and MISSING nodes, in readable words."""
+"""Syntax errors as findings: tree-sitter's ERROR and MISSING nodes, in readable words.
+
+Grammars also report errors on code that compiles (C's macros, some TypeScript types), so
+what is shown follows a per-language policy (`SyntaxMode`): every error, or only those an
+edit introduced, or none.
+"""
 
 from __future__ import annotations
 
+import enum
+import hashlib
 import typing
+from dataclasses import dataclass
 
 from peer_lsp.analysis.findings import Category, Finding, Occurrences, Severity, Span, fingerprint
 from peer_lsp.syntax.errors import error_nodes
@@ -73,9 +81,9 @@ def describe(node: Node, data: bytes) -> tuple[str, int, int]:
     return f"unexpected '{text}'", first.start_byte, first.end_byte
 
 
-def syntax_findings(document: Document) -> list[Finding]:
-    """Findings for every syntax error in the document (at most ``MAX_SYNTAX_FINDINGS``);
-    the same error twice in one unit is two findings with two fingerprints."""
+def syntax_findings(document: Document, limit: int = MAX_SYNTAX_FINDINGS) -> list[Finding]:
+    """Findings for every syntax error in the document (at most ``limit``); the same error
+    twice in one unit is two findings with two fingerprints."""
     tree = document.tree
     if tree is None or not tree.root_node.has_error:
         return []
@@ -101,6 +109,123 @@ def syntax_findings(document: Document) -> list[Finding]:
                 unit_name=unit_name,
             )
         )
-        if len(findings) >= MAX_SYNTAX_FINDINGS:
+        if len(findings) >= limit:
             break
     return findings
+
+
+class SyntaxMode(enum.StrEnum):
+    """Which syntax errors are reported (setting ``syntaxErrors``, docs/syntax.md)."""
+
+    ALL = "all"
+    """Every error the grammar finds."""
+    INTRODUCED = "introduced"
+    """Only errors an edit brought in: none at open, none in `peer check`."""
+    OFF = "off"
+
+
+AUTO = "auto"
+"""The ``syntaxErrors`` value that picks each language's own default."""
+
+SETTING_CHOICES = (AUTO, *(mode.value for mode in SyntaxMode))
+
+LANGUAGE_DEFAULTS: dict[str, SyntaxMode] = {
+    "c": SyntaxMode.INTRODUCED,
+    "cpp": SyntaxMode.INTRODUCED,
+    "rust": SyntaxMode.INTRODUCED,
+    "typescript": SyntaxMode.INTRODUCED,
+    "tsx": SyntaxMode.INTRODUCED,
+}
+"""Languages whose grammar reports errors on code that compiles too often to be trusted at
+open (measured by bench/sweep.py; figures in docs/syntax.md). The rest default to ALL."""
+
+_BASELINE_LIMIT = 1_000
+"""Most errors recorded at open: a broken minified bundle must not cost seconds."""
+
+
+def syntax_mode(setting: str, grammar: str | None) -> SyntaxMode:
+    """The mode in force for a document of ``grammar`` under the ``syntaxErrors`` setting."""
+    if setting != AUTO:
+        return SyntaxMode(setting)
+    return LANGUAGE_DEFAULTS.get(grammar or "", SyntaxMode.ALL)
+
+
+def _touches(finding: Finding, ranges: Sequence[tuple[int, int]]) -> bool:
+    start, end = finding.span.start_byte, finding.span.end_byte
+    return any(low <= end and start <= high for low, high in ranges)
+
+
+@dataclass(slots=True)
+class _Introduced:
+    """One document's errors at open, and the new errors shown since (by fingerprint)."""
+
+    at_open: frozenset[str]
+    text_at_open: bytes
+    shown: frozenset[str] = frozenset()
+
+
+class SyntaxReporter:
+    """Syntax findings per document under the ``syntaxErrors`` policy.
+
+    In INTRODUCED mode an error is shown when it was not there at open (fingerprints hold no
+    position, so an edit elsewhere does not make an old error new) and it lies in a range an
+    edit changed; once shown, it stays while it lasts. The errors at open are recorded in
+    every mode, so a switch of the setting takes effect without reopening.
+    """
+
+    def __init__(self) -> None:
+        self._documents: dict[str, _Introduced] = {}
+
+    def opened(self, document: Document, setting: str) -> list[Finding]:
+        """Findings of a document just opened (or fully analysed for the first time)."""
+        found = syntax_findings(document, _BASELINE_LIMIT)
+        fingerprints = frozenset(f.fingerprint for f in found)
+        self._documents[document.uri] = _Introduced(
+            fingerprints, hashlib.blake2b(document.data).digest()
+        )
+        return self._shown(document, setting, found, ())
+
+    def changed(
+        self, document: Document, setting: str, changed: Sequence[tuple[int, int]] | None
+    ) -> list[Finding]:
+        """Findings after an edit that changed the byte ranges ``changed`` (None: no edit,
+        e.g. a settings change)."""
+        if document.uri not in self._documents:
+            return self.opened(document, setting)
+        mode = syntax_mode(setting, document.grammar)
+        if mode is SyntaxMode.OFF:
+            return []
+        limit = MAX_SYNTAX_FINDINGS
+        if mode is SyntaxMode.INTRODUCED:  # look past the errors there since open
+            limit += len(self._documents[document.uri].at_open)
+        return self._shown(document, setting, syntax_findings(document, limit), changed or ())
+
+    def forget(self, uri: str) -> None:
+        self._documents.pop(uri, None)
+
+    def _shown(
+        self,
+        document: Document,
+        setting: str,
+        found: list[Finding],
+        changed: Sequence[tuple[int, int]],
+    ) -> list[Finding]:
+        mode = syntax_mode(setting, document.grammar)
+        if mode is SyntaxMode.OFF:
+            return []
+        if mode is SyntaxMode.ALL:
+            return found[:MAX_SYNTAX_FINDINGS]
+        state = self._documents[document.uri]
+        if hashlib.blake2b(document.data).digest() == state.text_at_open:
+            # Back to the opening text (an undo): incremental error recovery may cut the
+            # errors differently from the parse at open, but none of them is new.
+            state.shown = frozenset()
+            return []
+        shown = [
+            f
+            for f in found
+            if f.fingerprint not in state.at_open
+            and (f.fingerprint in state.shown or _touches(f, changed))
+        ]
+        state.shown = frozenset(f.fingerprint for f in shown)
+        return shown[:MAX_SYNTAX_FINDINGS]
