@@ -1,0 +1,19 @@
+"""Rules on a string built from thousands of ``+`` operands: one tree level per operand, so a
+recursive walk raised RecursionError and the document lost all its rule findings."""
+
+from __future__ import annotations
+
+from peer_lsp.analysis.engine import Engine
+
+OPERANDS = 4_000
+
+
+def test_sql_built_from_a_long_concatenation_is_found() -> None:
+    chain = " + ".join(["name"] * OPERANDS)
+    source = f'def find(cursor, name):\n    cursor.execute("SELECT * FROM t WHERE n = " + {chain})\n'
+    engine = Engine()
+    engine.open("file:///long.py", source, "python", 1)
+
+    rules = {f.rule_id for f in engine.findings("file:///long.py")}
+
+    assert "py-sql-format" in rules
