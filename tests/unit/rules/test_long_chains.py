@@ -10,7 +10,8 @@ OPERANDS = 4_000
 
 def test_sql_built_from_a_long_concatenation_is_found() -> None:
     chain = " + ".join(["name"] * OPERANDS)
-    source = f'def find(cursor, name):\n    cursor.execute("SELECT * FROM t WHERE n = " + {chain})\n'
+    query = f'"SELECT * FROM t WHERE n = " + {chain}'
+    source = f"def find(cursor, name):\n    cursor.execute({query})\n"
     engine = Engine()
     engine.open("file:///long.py", source, "python", 1)
 
