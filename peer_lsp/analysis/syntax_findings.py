@@ -7,9 +7,11 @@ edit introduced, or none.
 
 from __future__ import annotations
 
+import ast
 import enum
 import hashlib
 import typing
+import warnings
 from dataclasses import dataclass
 
 from peer_lsp.analysis.findings import Category, Finding, Occurrences, Severity, Span, fingerprint
@@ -143,6 +145,20 @@ _BASELINE_LIMIT = 1_000
 """Most errors recorded at open: a broken minified bundle must not cost seconds."""
 
 
+def compiles(grammar: str | None, data: bytes) -> bool:
+    """Whether the language's own compiler, where one runs in this process (Python's), accepts
+    ``data``. Only parsed, never run; asked only when the grammar finds an error at open."""
+    if grammar != "python":
+        return False
+    try:
+        with warnings.catch_warnings():  # e.g. SyntaxWarning on "\d": not ours to print
+            warnings.simplefilter("ignore")
+            compile(data, "<document>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
+
+
 def syntax_mode(setting: str, grammar: str | None) -> SyntaxMode:
     """The mode in force for a document of ``grammar`` under the ``syntaxErrors`` setting."""
     if setting != AUTO:
@@ -161,6 +177,8 @@ class _Introduced:
 
     at_open: frozenset[str]
     text_at_open: bytes
+    compiled_at_open: bool = False
+    """The language's own compiler accepted the opening text: its errors are the grammar's."""
     shown: frozenset[str] = frozenset()
 
 
@@ -180,8 +198,9 @@ class SyntaxReporter:
         """Findings of a document just opened (or fully analysed for the first time)."""
         found = syntax_findings(document, _BASELINE_LIMIT)
         fingerprints = frozenset(f.fingerprint for f in found)
+        compiled = bool(found) and compiles(document.grammar, document.data)
         self._documents[document.uri] = _Introduced(
-            fingerprints, hashlib.blake2b(document.data).digest()
+            fingerprints, hashlib.blake2b(document.data).digest(), compiled
         )
         return self._shown(document, setting, found, ())
 
@@ -192,7 +211,7 @@ class SyntaxReporter:
         e.g. a settings change)."""
         if document.uri not in self._documents:
             return self.opened(document, setting)
-        mode = syntax_mode(setting, document.grammar)
+        mode = self._mode(document, setting)
         if mode is SyntaxMode.OFF:
             return []
         limit = MAX_SYNTAX_FINDINGS
@@ -203,6 +222,14 @@ class SyntaxReporter:
     def forget(self, uri: str) -> None:
         self._documents.pop(uri, None)
 
+    def _mode(self, document: Document, setting: str) -> SyntaxMode:
+        """The language's mode, but INTRODUCED under ``auto`` where the language's compiler
+        accepted the opening text: what the grammar calls an error there is its own fault."""
+        state = self._documents.get(document.uri)
+        if setting == AUTO and state is not None and state.compiled_at_open:
+            return SyntaxMode.INTRODUCED
+        return syntax_mode(setting, document.grammar)
+
     def _shown(
         self,
         document: Document,
@@ -210,7 +237,7 @@ class SyntaxReporter:
         found: list[Finding],
         changed: Sequence[tuple[int, int]],
     ) -> list[Finding]:
-        mode = syntax_mode(setting, document.grammar)
+        mode = self._mode(document, setting)
         if mode is SyntaxMode.OFF:
             return []
         if mode is SyntaxMode.ALL:

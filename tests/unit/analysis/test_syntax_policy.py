@@ -127,3 +127,21 @@ def test_the_setting_accepts_exactly_the_policy_choices() -> None:
     settings, problems = resolve({"syntaxErrors": "some"})
     assert settings.syntax_errors == "auto"
     assert "auto, all, introduced, off" in problems[0].message
+
+
+# Valid Python (CPython's own test_compile.py has it) that tree-sitter-python calls broken.
+PY_VALID_THE_GRAMMAR_REFUSES = "def f():\n    (bar.\nbaz)\n"
+
+
+def test_python_the_interpreter_accepts_gets_no_error_at_open() -> None:
+    compile(PY_VALID_THE_GRAMMAR_REFUSES, "weird.py", "exec")  # valid Python
+    assert syntax(analyse_text("weird.py", PY_VALID_THE_GRAMMAR_REFUSES)[1]) == []
+    _, every = analyse_text("weird.py", PY_VALID_THE_GRAMMAR_REFUSES, Settings(syntax_errors="all"))
+    assert syntax(every) != [], "'all' is every error the grammar finds"
+
+
+def test_python_the_grammar_refuses_still_shows_errors_an_edit_brings() -> None:
+    engine = opened("file:///weird.py", PY_VALID_THE_GRAMMAR_REFUSES)
+    end = PY_VALID_THE_GRAMMAR_REFUSES.count("\n")
+    engine.change("file:///weird.py", [TextChange("x = (\n", (end, 0, end, 0))], 2)
+    assert [line for line, _ in syntax(engine.findings("file:///weird.py"))] == [end]
