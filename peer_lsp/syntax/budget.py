@@ -90,11 +90,8 @@ def _costly(node: Node, start: int, end: int) -> tuple[int, str] | None:
             if run > MAX_RUN:
                 return at, f"{run} unmatched tokens in a row"
         least = min(MAX_RUN, MAX_DEPTH - level - 1)
-        stack.extend(
-            (child, level + 1)
-            for child in children_in(current, start, end)
-            if child.descendant_count > least
-        )
+        children = [c for c in children_in(current, start, end) if c.descendant_count > least]
+        stack.extend((child, level + 1) for child in reversed(children))  # in document order
     return None
 
 
