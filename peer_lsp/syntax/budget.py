@@ -78,18 +78,22 @@ def _costly(node: Node, start: int, end: int) -> tuple[int, str] | None:
 
     Only subtrees that could reach a bound are entered: one with fewer nodes than the
     levels left to `MAX_DEPTH` and than `MAX_RUN` can reach neither, so on real code the
-    walk stays near the root.
+    walk stays near the root. Runs are looked for under syntax errors only (real code has
+    none longer than a few tokens).
     """
     stack = [(node, 0)]
     while stack:
         current, level = stack.pop()
         if level >= MAX_DEPTH:
             return current.start_byte, f"nested deeper than {MAX_DEPTH} levels"
-        if current.child_count > MAX_RUN:
+        count = current.child_count
+        if count > MAX_RUN and current.has_error:  # long runs come from error recovery
             run, at = _longest_run(current)
             if run > MAX_RUN:
                 return at, f"{run} unmatched tokens in a row"
         least = min(MAX_RUN, MAX_DEPTH - level - 1)
+        if current.descendant_count - count <= least:
+            continue  # the largest child has at most this many nodes: nothing to enter
         children = [c for c in children_in(current, start, end) if c.descendant_count > least]
         stack.extend((child, level + 1) for child in reversed(children))  # in document order
     return None

@@ -389,16 +389,18 @@ def chunk_units(
     spans: list[tuple[int, int]] = []
     if root is not None:
         pending: tuple[int, int] | None = None
+        pending_line = 0
         for child in root.children:
-            first, last = lines.line_of(child.start_byte), lines.line_of(child.end_byte)
-            if pending and last - lines.line_of(pending[0]) < max_lines:
+            last = lines.line_of(child.end_byte)
+            if pending and last - pending_line < max_lines:
                 pending = (pending[0], child.end_byte)
                 continue
             if pending:
                 spans.append(pending)
             pending = None
+            first = lines.line_of(child.start_byte)
             if last - first < max_lines:
-                pending = (child.start_byte, child.end_byte)
+                pending, pending_line = (child.start_byte, child.end_byte), first
             else:
                 spans.extend(_line_windows(child.start_byte, child.end_byte, lines, max_lines))
         if pending:
