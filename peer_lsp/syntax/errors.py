@@ -15,13 +15,18 @@ if typing.TYPE_CHECKING:
 
 
 def error_nodes(node: Node) -> Iterator[Node]:
-    """Innermost ERROR nodes and MISSING nodes under ``node``, in document order."""
-    if node.is_missing:
-        yield node
-        return
-    nested = [c for c in node.children if c.has_error or c.is_missing or c.is_error]
-    if node.is_error and not nested:
-        yield node
-        return
-    for child in nested:
-        yield from error_nodes(child)
+    """Innermost ERROR nodes and MISSING nodes under ``node``, in document order.
+
+    Walked with a stack, not by recursion: an error can sit thousands of levels deep.
+    """
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.is_missing:
+            yield current
+            continue
+        nested = [c for c in current.children if c.has_error or c.is_missing or c.is_error]
+        if current.is_error and not nested:
+            yield current
+            continue
+        stack.extend(reversed(nested))

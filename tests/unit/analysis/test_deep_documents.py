@@ -95,3 +95,14 @@ def test_a_document_of_40_000_unclosed_brackets_is_analysed_and_edited() -> None
 
     assert len(seen) == 4
     assert all("'(' was never closed" in messages for messages in seen)
+
+
+def test_a_syntax_error_nested_3000_levels_deep_is_reported() -> None:
+    engine = Engine()
+    text = "x = " + "[" * 3000 + ")" + "]" * 3000 + "\n"
+
+    engine.open("file:///p/deep.py", text, "python", 1)
+
+    found = [f for f in engine.findings("file:///p/deep.py") if f.rule_id == "syntax-error"]
+    assert found
+    assert all(f.span.start_line == 0 for f in found)
