@@ -119,6 +119,8 @@ class Engine:
         self._findings: dict[str, dict[str, list[Finding]]] = {}
         self._told_oversized: set[str] = set()
         """Documents whose user was told they are over maxFileBytes (once per document)."""
+        self._told_rules_off: set[str] = set()
+        """Documents whose user was told their local rules are off (once per document)."""
 
     def open(
         self,
@@ -178,6 +180,7 @@ class Engine:
         self.documents.close(uri)
         self._findings.pop(uri, None)
         self._told_oversized.discard(uri)
+        self._told_rules_off.discard(uri)
         self.reviews.forget(uri)
         self.rules.forget(uri)
         self.syntax.forget(uri)
@@ -188,9 +191,22 @@ class Engine:
         if document is None or not document.oversized or uri in self._told_oversized:
             return None
         self._told_oversized.add(uri)
-        name = unquote(uri.rstrip("/").rsplit("/", 1)[-1])
+        name = _name(uri)
         size, limit = _size(len(document.data)), _size(self.settings.max_file_bytes)
         return f"peer-lsp: {name} is {size}, over maxFileBytes ({limit}): not analysed"
+
+    def rules_notice(self, uri: str) -> str | None:
+        """What to tell the user the first time the local rules of a document are off
+        because their query ran over its budget; else None."""
+        stopped = self.rules.stopped(uri)
+        if stopped is None or uri in self._told_rules_off:
+            return None
+        self._told_rules_off.add(uri)
+        _, line = stopped
+        return (
+            f"peer-lsp: {_name(uri)} is too deeply nested or too broken at line {line + 1} to "
+            "search in time: its local rules are off until it is reopened"
+        )
 
     def findings(self, uri: str) -> list[Finding]:
         """Current findings of an open document: every producer's, plus the model reviews
@@ -250,6 +266,11 @@ class Engine:
         else:
             producers[SYNTAX] = self.syntax.changed(document, setting, changed)
         producers[RULES] = self.rules.findings(document, self.settings, changed)
+
+
+def _name(uri: str) -> str:
+    """The file name of a URI, as a user reads it."""
+    return unquote(uri.rstrip("/").rsplit("/", 1)[-1])
 
 
 def _size(count: int) -> str:

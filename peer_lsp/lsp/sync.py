@@ -24,7 +24,7 @@ def did_open(ls: PeerLanguageServer, params: types.DidOpenTextDocumentParams) ->
         item.uri, item.text, item.language_id, item.version, ls.client.position_encoding
     )
     ls.engine.reviews.restore(document)
-    _tell_if_oversized(ls, item.uri)
+    _tell_once(ls, item.uri)
     diagnostics.publish(ls, item.uri)
     ls.reviewing.opened(document)
 
@@ -35,17 +35,20 @@ def did_change(ls: PeerLanguageServer, params: types.DidChangeTextDocumentParams
     changes = [from_content_change(change) for change in params.content_changes]
     result = ls.engine.change(uri, changes, params.text_document.version)
     if result is not None:
-        _tell_if_oversized(ls, uri)
+        _tell_once(ls, uri)
         diagnostics.publish(ls, uri)
         ls.reviewing.changed(uri, result.units)
 
 
-def _tell_if_oversized(ls: PeerLanguageServer, uri: str) -> None:
-    """Say once per document that it is too large to analyse, before its (empty)
-    diagnostics go out."""
+def _tell_once(ls: PeerLanguageServer, uri: str) -> None:
+    """Say once per document that it is too large to analyse, or that its local rules are
+    off, before its diagnostics go out."""
     notice = ls.engine.oversized_notice(uri)
     if notice is not None:
         ls.show(types.MessageType.Info, notice)
+    notice = ls.engine.rules_notice(uri)
+    if notice is not None:
+        ls.show(types.MessageType.Warning, notice)
 
 
 @survive(None)

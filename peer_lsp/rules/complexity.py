@@ -15,9 +15,11 @@ gets the complexity of everything a review request holds (`unit_complexity`).
 from __future__ import annotations
 
 import functools
+import logging
 import typing
 
 from peer_lsp.rules.queries import rule_source
+from peer_lsp.syntax.budget import BudgetedCursor, OverBudget
 from peer_lsp.syntax.languages import get_language
 
 if typing.TYPE_CHECKING:
@@ -27,6 +29,8 @@ if typing.TYPE_CHECKING:
 
     from peer_lsp.documents.store import Document
     from peer_lsp.syntax.units import Unit
+
+log = logging.getLogger(__name__)
 
 BRANCH = "branch"
 
@@ -45,13 +49,12 @@ def has_complexity(grammar: str | None) -> bool:
 
 
 def count_branches(root: Node, grammar: str, pieces: Sequence[tuple[int, int]]) -> int:
-    """The decision points that start inside ``pieces`` (disjoint byte ranges) of the tree."""
+    """The decision points that start inside ``pieces`` (disjoint byte ranges) of the tree.
+    Raises `OverBudget` when the query cannot search a piece in time."""
     query = complexity_query(grammar)
     if query is None:
         return 0
-    from tree_sitter import QueryCursor
-
-    cursor = QueryCursor(query)
+    cursor = BudgetedCursor(query, f"{grammar} complexity")
     seen: set[tuple[int, int, int]] = set()
     for start, end in pieces:
         cursor.set_byte_range(start, end)
@@ -63,9 +66,15 @@ def count_branches(root: Node, grammar: str, pieces: Sequence[tuple[int, int]]) 
 
 def unit_complexity(document: Document, unit: Unit) -> int:
     """The cyclomatic complexity of all the code of ``unit``, nested functions included
-    (what a review of the unit sends); 0 when the language has no complexity query."""
+    (what a review of the unit sends); 0 when the language has no complexity query, or it
+    cannot search the unit in time."""
     grammar = document.grammar
     if document.tree is None or not has_complexity(grammar):
         return 0
     assert grammar is not None
-    return 1 + count_branches(document.tree.root_node, grammar, [(unit.start_byte, unit.end_byte)])
+    root, span = document.tree.root_node, [(unit.start_byte, unit.end_byte)]
+    try:
+        return 1 + count_branches(root, grammar, span)
+    except OverBudget as error:
+        log.warning("complexity of %s not counted: %s", unit.qualified_name, error)
+        return 0

@@ -22,6 +22,10 @@ caches are rebuilt from what the text uses whenever every unit is visited (on op
 settings change, or when they grow past twice the document's units). A closed document's
 caches are kept a while (`KEEP_CLOSED`): reopening it runs no query for the code unchanged.
 
+A document whose queries run over their budget (`peer_lsp.syntax.budget`: nesting or error
+recovery that tree-sitter cannot search in time) has no rule findings from then on, until it
+is closed: searching it again after every keystroke would cost the budget every time.
+
 Findings are materialized at their current absolute offsets on every analysis (the cost is
 the number of findings), with the rule's severity (after ``ruleSeverity``), category,
 explanation and fixed confidence.
@@ -29,6 +33,7 @@ explanation and fixed confidence.
 
 from __future__ import annotations
 
+import logging
 import re
 import typing
 import zlib
@@ -44,7 +49,8 @@ from peer_lsp.rules.complexity import count_branches, has_complexity
 from peer_lsp.rules.config import RuleConfig
 from peer_lsp.rules.model import Edit
 from peer_lsp.rules.runner import Hit, run_rules
-from peer_lsp.syntax.nodes import descendant_for_byte_range, first_child_for_byte
+from peer_lsp.syntax.budget import OverBudget
+from peer_lsp.syntax.nodes import children_in, descendant_for_byte_range
 from peer_lsp.syntax.units import UnitKind
 
 if typing.TYPE_CHECKING:
@@ -56,6 +62,8 @@ if typing.TYPE_CHECKING:
     from peer_lsp.documents.store import Document
     from peer_lsp.settings import Settings
     from peer_lsp.syntax.units import Unit
+
+log = logging.getLogger(__name__)
 
 MODULE = "<module>"
 """The unit name of findings in top-level code (for their fingerprints)."""
@@ -126,9 +134,8 @@ def _top_level_pieces(
     no cut but the ones next to it), or before it would grow past `PIECE_LINES` lines.
     """
     pieces: list[tuple[int, int]] = []
-    node = first_child_for_byte(root, start)
     piece: tuple[int, int] | None = None
-    while node is not None and node.start_byte < end:
+    for node in children_in(root, start, end):
         a, b = max(node.start_byte, start), min(node.end_byte, end)
         if b > a:
             if piece is not None and lines.line_of(b) - lines.line_of(piece[0]) >= PIECE_LINES:
@@ -138,7 +145,6 @@ def _top_level_pieces(
             if zlib.crc32(data[a:b]) % CUT_EVERY == 0:
                 pieces.append(piece)
                 piece = None
-        node = node.next_sibling
     if piece is not None:
         pieces.append(piece)
     return pieces
@@ -159,12 +165,7 @@ def _broken_code(root: Node, start: int, end: int) -> bool:
     """Whether a top-level statement overlapping ``[start, end)`` holds a syntax error."""
     if not root.has_error:
         return False
-    node = first_child_for_byte(root, start)
-    while node is not None and node.start_byte < end:
-        if node.has_error and node.end_byte > start:
-            return True
-        node = node.next_sibling
-    return False
+    return any(node.has_error for node in children_in(root, start, end))
 
 
 def _segment_units(document: Document) -> Sequence[Unit]:
@@ -219,6 +220,7 @@ class RuleProducer:
     def __init__(self) -> None:
         self._states: dict[str, _State] = {}
         self._closed: OrderedDict[str, _State] = OrderedDict()
+        self._stopped: dict[str, tuple[OverBudget, int]] = {}
         self._settings: Settings | None = None
         self._config: RuleConfig | None = None
 
@@ -231,6 +233,7 @@ class RuleProducer:
     def forget(self, uri: str) -> None:
         """The document closed: keep its caches a while (they hold hits by text, not by
         place), for when it is opened again."""
+        self._stopped.pop(uri, None)
         state = self._states.pop(uri, None)
         if state is None:
             return
@@ -246,9 +249,10 @@ class RuleProducer:
         changed: Sequence[tuple[int, int]] | None = None,
     ) -> list[Finding]:
         """The current rule findings of ``document``; ``changed``: the byte ranges an edit
-        changed since the last call (None: look at everything)."""
+        changed since the last call (None: look at everything). Empty once a query ran over
+        its budget on the document."""
         grammar, tree = document.grammar, document.tree
-        if grammar is None or tree is None:
+        if grammar is None or tree is None or document.uri in self._stopped:
             return []
         if compiled_rules(grammar) is None and not has_complexity(grammar):
             return []
@@ -257,9 +261,21 @@ class RuleProducer:
         if state is None or state.config != config:
             state = self._states[document.uri] = self._new_state(document.uri, config)
             changed = None
-        if changed is None or not self._update(document, state, changed):
-            self._visit_all(document, state)
+        try:
+            if changed is None or not self._update(document, state, changed):
+                self._visit_all(document, state)
+        except OverBudget as error:
+            line = document.lines.line_of(min(error.offset, len(document.data)))
+            log.warning("rules off until the document is closed: %s (line %d)", error, line + 1)
+            self._stopped[document.uri] = (error, line)
+            del self._states[document.uri]
+            return []
         return self._materialize(document, state)
+
+    def stopped(self, uri: str) -> tuple[OverBudget, int] | None:
+        """Why the rules of an open document are off, and the line (0-based) where their
+        query stopped; None while they are on."""
+        return self._stopped.get(uri)
 
     def _new_state(self, uri: str, config: RuleConfig) -> _State:
         """A document's state, with the caches it had when closed under the same rules."""

@@ -7,6 +7,9 @@ the segment's hits can be kept while the segment moves (`peer_lsp.rules.producer
 The ranges a segment owns are searched with the query cursor limited to each of them, and a
 match counts only where its ``@report`` node starts inside one: a match is reported by exactly
 one segment, even when its pattern spans a class and a method nested in it.
+
+The query runs within a budget (`peer_lsp.syntax.budget`): on a tree it cannot search in
+time, `run_rules` raises `OverBudget` rather than answer with part of the hits.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from peer_lsp.rules.compiled import compiled_rules
 from peer_lsp.rules.fixes import verified
 from peer_lsp.rules.model import REPORT, Edit, Match
 from peer_lsp.rules.predicates import holds
+from peer_lsp.syntax.budget import BudgetedCursor
 
 if typing.TYPE_CHECKING:
     from collections.abc import Sequence
@@ -59,13 +63,11 @@ def run_rules(
 ) -> list[Hit]:
     """The hits of the enabled rules whose report starts inside ``pieces``, relative to
     ``base``. Fixes are verified on ``segment`` (default: from the first piece's start to the
-    last piece's end)."""
+    last piece's end). Raises `OverBudget` when the query cannot search a piece in time."""
     compiled = compiled_rules(grammar)
     if compiled is None or not pieces or not config.enabled:
         return []
-    from tree_sitter import QueryCursor
-
-    cursor = QueryCursor(compiled.query)
+    cursor = BudgetedCursor(compiled.query, f"{grammar} rules")
     owners, checks = compiled.owners, compiled.checks
     hits: list[Hit] = []
     seen: set[tuple[str, int, int]] = set()

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import re
 import typing
 import weakref
 
+from peer_lsp.syntax.budget import BudgetedCursor, OverBudget
 from peer_lsp.syntax.languages import get_language
 from peer_lsp.syntax.nodes import descendant_for_byte_range
 from peer_lsp.syntax.queries import query_source
@@ -29,6 +31,8 @@ if typing.TYPE_CHECKING:
 
     from peer_lsp.documents.store import Document
     from peer_lsp.syntax.units import Unit
+
+log = logging.getLogger(__name__)
 
 MAX_SIGNATURE_CHARS = 200
 
@@ -118,13 +122,17 @@ def _inside_function(document: Document, node: Node) -> bool:
 
 
 def _import_nodes(document: Document) -> list[Node]:
-    """Import nodes in document order, without any nested inside another one."""
-    from tree_sitter import QueryCursor
-
+    """Import nodes in document order, without any nested inside another one (none when
+    the query cannot search the document in time)."""
     query = imports_query(document.grammar) if document.grammar else None
     if query is None or document.tree is None:
         return []
-    captured = QueryCursor(query).captures(document.tree.root_node).get("import", [])
+    cursor = BudgetedCursor(query, f"{document.grammar} imports")
+    try:
+        captured = cursor.captures(document.tree.root_node).get("import", [])
+    except OverBudget as error:
+        log.warning("imports not listed: %s", error)
+        return []
     nodes: list[Node] = []
     for node in sorted(captured, key=lambda n: (n.start_byte, -n.end_byte)):
         if nodes and node.start_byte < nodes[-1].end_byte:
@@ -271,16 +279,20 @@ def calls_query(grammar: str) -> Query | None:
 
 
 def called_names(unit: Unit, document: Document) -> set[str]:
-    """The simple names the unit calls (``self.save()`` and ``save()`` both give ``save``)."""
-    from tree_sitter import QueryCursor
-
+    """The simple names the unit calls (``self.save()`` and ``save()`` both give ``save``);
+    read from the text when the tree cannot be searched (in time)."""
     query = calls_query(document.grammar) if document.grammar else None
     if query is None or document.tree is None:
         return set(_CALL_TEXT.findall(unit.text))
-    cursor = QueryCursor(query)
+    cursor = BudgetedCursor(query, f"{document.grammar} calls")
     cursor.set_byte_range(unit.start_byte, unit.end_byte)
+    try:
+        callees = cursor.captures(document.tree.root_node).get("callee", [])
+    except OverBudget as error:
+        log.warning("calls of %s read from its text: %s", unit.qualified_name, error)
+        return set(_CALL_TEXT.findall(unit.text))
     names: set[str] = set()
-    for callee in cursor.captures(document.tree.root_node).get("callee", []):
+    for callee in callees:
         if unit.contains(callee.start_byte, callee.end_byte):
             name = _last_name(document, callee)
             if name:

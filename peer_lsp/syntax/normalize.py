@@ -17,6 +17,7 @@ import hashlib
 import re
 import typing
 
+from peer_lsp.syntax.budget import BudgetedCursor
 from peer_lsp.syntax.languages import get_language
 
 if typing.TYPE_CHECKING:
@@ -67,13 +68,12 @@ Span = tuple[int, int, bool]
 
 
 def special_spans(node: Node, grammar: str) -> list[Span]:
-    """The comments and string literals inside ``node``, in document order."""
-    from tree_sitter import QueryCursor
-
+    """The comments and string literals inside ``node``, in document order. Raises
+    `OverBudget` when the query cannot search the node in time."""
     query = _special_query(grammar)
     if query is None:
         return []
-    captures = QueryCursor(query).captures(node)
+    captures = BudgetedCursor(query, f"{grammar} comments and strings").captures(node)
     spans = [(n.start_byte, n.end_byte, False) for n in captures.get("comment", ())]
     spans.extend((n.start_byte, n.end_byte, True) for n in captures.get("string", ()))
     spans.sort()

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import enum
 import functools
+import logging
 import typing
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import islice
 
+from peer_lsp.syntax.budget import BudgetedCursor, OverBudget
 from peer_lsp.syntax.errors import error_nodes
 from peer_lsp.syntax.languages import get_language
 from peer_lsp.syntax.nodes import descendant_for_byte_range
@@ -40,6 +42,8 @@ if typing.TYPE_CHECKING:
     from tree_sitter import Node, Query, Tree
 
     from peer_lsp.documents.lines import LineIndex
+
+log = logging.getLogger(__name__)
 
 DEFAULT_CHUNK_LINES = 80
 
@@ -255,12 +259,11 @@ def _header(data: bytes, node: Node) -> str:
     return line.decode("utf-8", errors="replace").rstrip("\r")
 
 
-def _definitions(query: Query, node: Node) -> list[tuple[Node, Node, UnitKind]]:
-    """(definition, name, kind) for every match inside ``node``, outermost first."""
-    from tree_sitter import QueryCursor
-
+def _definitions(query: Query, node: Node, grammar: str) -> list[tuple[Node, Node, UnitKind]]:
+    """(definition, name, kind) for every match inside ``node``, outermost first. Raises
+    `OverBudget` when the query cannot search the node in time."""
     found: list[tuple[Node, Node, UnitKind]] = []
-    for _, captures in QueryCursor(query).matches(node):
+    for _, captures in BudgetedCursor(query, f"{grammar} units").matches(node):
         names = captures.get("name")
         if not names:
             continue
@@ -346,15 +349,17 @@ def extract_units(
     lines: LineIndex,
     container: Unit | None = None,
 ) -> list[Unit]:
-    """Units defined inside ``node`` (``node`` itself included), outermost first."""
+    """Units defined inside ``node`` (``node`` itself included), outermost first. Raises
+    `OverBudget` when a query cannot search the node in time."""
     query = units_query(grammar)
     if query is None:
         return []
     units: list[Unit] = []
     stack: list[Unit] = []
-    spans = special_spans(node, grammar)
+    definitions = _definitions(query, node, grammar)
+    spans = special_spans(node, grammar) if definitions else []
     starts = [start for start, _, _ in spans]
-    for definition, name_node, base_kind in _definitions(query, node):
+    for definition, name_node, base_kind in definitions:
         while stack and stack[-1].end_byte <= definition.start_byte:
             stack.pop()
         outer = stack[-1] if stack else container
@@ -384,16 +389,18 @@ def chunk_units(
     spans: list[tuple[int, int]] = []
     if root is not None:
         pending: tuple[int, int] | None = None
+        pending_line = 0
         for child in root.children:
-            first, last = lines.line_of(child.start_byte), lines.line_of(child.end_byte)
-            if pending and last - lines.line_of(pending[0]) < max_lines:
+            last = lines.line_of(child.end_byte)
+            if pending and last - pending_line < max_lines:
                 pending = (pending[0], child.end_byte)
                 continue
             if pending:
                 spans.append(pending)
             pending = None
+            first = lines.line_of(child.start_byte)
             if last - first < max_lines:
-                pending = (child.start_byte, child.end_byte)
+                pending, pending_line = (child.start_byte, child.end_byte), first
             else:
                 spans.extend(_line_windows(child.start_byte, child.end_byte, lines, max_lines))
         if pending:
@@ -462,6 +469,9 @@ class UnitIndex:
         self.max_chunk_lines = max_chunk_lines
         self.units: list[Unit] = []
         self._chunked = True
+        self._over_budget = False
+        """Set once a query could not search the document in time: cut into chunks from
+        then on, without asking again after every edit."""
         self._names: Counter[tuple[UnitKind, str]] = Counter()
         self._removed: list[Unit] = []
         self._renewed: dict[int, tuple[Unit, str]] = {}
@@ -478,7 +488,7 @@ class UnitIndex:
         for unit in before:
             unit.alive = False
         root = tree.root_node if tree is not None else None
-        units = extract_units(self.grammar, root, data, lines) if root is not None else []
+        units = self._extract(root, data, lines) if root is not None else []
         self._chunked = not units
         if self._chunked:
             units = chunk_units(self.grammar, data, lines, root, self.max_chunk_lines)
@@ -486,6 +496,20 @@ class UnitIndex:
         self._names = Counter((u.kind, u.qualified_name) for u in units)
         self._forget_edits()
         return diff_units(before, units)
+
+    def _extract(self, root: Node, data: bytes, lines: LineIndex) -> list[Unit]:
+        """Every unit of the tree; none once a query ran over its budget."""
+        if self._over_budget:
+            return []
+        try:
+            return extract_units(self.grammar, root, data, lines)
+        except OverBudget as error:
+            self._give_up(error)
+            return []
+
+    def _give_up(self, error: OverBudget) -> None:
+        log.warning("units cut into chunks until the document is closed: %s", error)
+        self._over_budget = True
 
     def innermost(self, start: int, end: int) -> Unit | None:
         """The smallest unit containing the byte range, if any."""
@@ -581,8 +605,12 @@ class UnitIndex:
         # tree-sitter reporting a changed range there, so the units around errors are
         # extracted again while the errors last.
         errors = [(n.start_byte, n.end_byte) for n in islice(error_nodes(tree.root_node), 16)]
-        for start, end in merge_ranges([*dirty, *cut, *errors]):
-            self._refresh(tree.root_node, data, lines, start, end)
+        try:
+            for start, end in merge_ranges([*dirty, *cut, *errors]):
+                self._refresh(tree.root_node, data, lines, start, end)
+        except OverBudget as error:
+            self._give_up(error)
+            return self._rebuild_after_edit(tree, data, lines)
         if not self.units:
             return self._rebuild_after_edit(tree, data, lines)
         return self._local_diff()

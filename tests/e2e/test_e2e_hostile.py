@@ -32,16 +32,7 @@ MESSAGE_LIMIT = 64 << 20
 """The largest message body the server reads (peer_lsp.lsp.framing.MAX_MESSAGE_BYTES)."""
 
 SAVED = {"textDocument": {"uri": "file:///never-opened.py"}}
-
-# Failures found by this suite outside the protocol layer, fixed on other branches:
-DEEP_ERROR = (
-    "i11-rules: 100k unclosed '(' take ~500 s: rules/producer.py _broken_code and "
-    "_top_level_pieces walk siblings, each step O(depth) in tree-sitter (quadratic)"
-)
-DEEP_QUERY = (
-    "i11-rules: 50k nested JS objects take ~135 s in the rule queries' QueryCursor.matches "
-    "(no depth or time budget)"
-)
+DEEP_OBJECTS = "let x = " + "{a:" * 50_000 + "1" + "}" * 50_000 + ";\n"
 
 
 class Session:
@@ -744,21 +735,30 @@ def test_a_document_with_binary_content_is_accepted(session: Session, text: str)
     session.assert_healthy()
 
 
+def test_a_document_too_deep_to_search_is_named_once_in_a_warning(session: Session) -> None:
+    server = session.server
+    since = server.mark()
+    uri = (session.root / "nested-objects.js").as_uri()
+    server.notify("textDocument/didOpen", {"textDocument": item(uri, DEEP_OBJECTS, "javascript")})
+
+    message = server.wait_for(lambda m: m.get("method") == "window/showMessage", 3 * TIMEOUT, since)
+    assert message["params"]["type"] == 2  # Warning
+    assert "nested-objects.js" in message["params"]["message"]
+    assert "local rules are off" in message["params"]["message"]
+    server.notify("textDocument/didChange", changed(uri, 2, replace((0, 0), (0, 0), " ")))
+    assert "error" not in server.call("textDocument/diagnostic", {"textDocument": {"uri": uri}})
+    shown = server.notifications("window/showMessage", since)
+    assert [m["message"] for m in shown] == [message["params"]["message"]]
+    session.assert_healthy()
+
+
 @pytest.mark.parametrize(
     ("language", "text"),
     [
         ("python", "x = " + "[" * 100_000 + "]" * 100_000 + "\n"),
-        pytest.param(
-            "python",
-            "x = " + "(" * 100_000 + "\n",
-            marks=pytest.mark.xfail(strict=True, reason=DEEP_ERROR),
-        ),
+        ("python", "x = " + "(" * 100_000 + "\n"),
         ("json", "[" * 100_000 + "]" * 100_000),
-        pytest.param(
-            "javascript",
-            "let x = " + "{a:" * 50_000 + "1" + "}" * 50_000 + ";\n",
-            marks=pytest.mark.xfail(strict=True, reason=DEEP_QUERY),
-        ),
+        ("javascript", DEEP_OBJECTS),
     ],
     ids=["python-lists", "python-unclosed", "json-arrays", "javascript-objects"],
 )

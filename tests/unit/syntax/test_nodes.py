@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from peer_lsp.syntax.languages import new_parser
-from peer_lsp.syntax.nodes import descendant_for_byte_range, edit_tree, first_child_for_byte
+from peer_lsp.syntax.nodes import (
+    children_in,
+    descendant_for_byte_range,
+    edit_tree,
+    first_child_for_byte,
+)
 
 GO = b"package main\n\nfunc f() {\n} // c\n\nvar x = 1\n"
 
@@ -30,6 +35,29 @@ def test_no_first_child_past_the_last_one(offset: int) -> None:
 def test_a_negative_offset_is_before_every_child() -> None:
     root = new_parser("go").parse(GO).root_node
     assert first_child_for_byte(root, -1) == root.children[0]
+
+
+def test_children_in_a_range_after_a_trailing_comment() -> None:
+    # tree-sitter's own lookup misses the declaration after the comment: the walk does not.
+    root = new_parser("go").parse(GO).root_node
+    comment = next(c for c in root.children if c.type == "comment")
+
+    found = list(children_in(root, comment.end_byte, len(GO)))
+
+    assert [c.type for c in found] == ["var_declaration"]
+    assert [c.type for c in children_in(root, 0, len(GO))] == [c.type for c in root.children]
+    assert list(children_in(root, len(GO), len(GO) + 5)) == []
+
+
+def test_children_in_a_flat_error_of_many_brackets_are_all_walked() -> None:
+    # 100,000 unclosed brackets are the children of one ERROR node: the walk steps through
+    # them once (next_sibling would start from the root at every step: minutes).
+    source = b"x = " + b"(" * 100_000 + b"\n"
+    root = new_parser("python").parse(source).root_node
+
+    found = children_in(root, 4, len(source))
+
+    assert sum(1 for child in found if child.type == "(") == 100_000
 
 
 @pytest.mark.parametrize("span", [(-1, 3), (5, 4), (0, len(GO) + 1), (2**32, 2**32 + 1)])

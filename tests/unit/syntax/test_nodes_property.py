@@ -32,7 +32,7 @@ from test_units import (
 from tree_sitter import Node
 
 from peer_lsp.syntax.languages import new_parser
-from peer_lsp.syntax.nodes import descendant_for_byte_range, first_child_for_byte
+from peer_lsp.syntax.nodes import children_in, descendant_for_byte_range, first_child_for_byte
 
 REPO = Path(__file__).resolve().parents[3]
 _EXTENSIONS = {".py": "python", ".go": "go", ".js": "javascript", ".jsx": "javascript"}
@@ -140,6 +140,22 @@ def check_descendant_for_byte_range(source: tuple[str, str], data: st.DataObject
     assert _within(found, node)
 
 
+@settings(max_examples=300, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@given(source=sources, data=st.data())
+def check_children_in(source: tuple[str, str], data: st.DataObject) -> None:
+    language, text = source
+    encoded = text.encode("utf-8")
+    root = new_parser(language).parse(encoded).root_node
+    node = data.draw(st.sampled_from(_nodes(root)))
+    start = data.draw(_offsets(node, len(encoded)))
+    end = data.draw(_offsets(node, len(encoded)) | st.sampled_from([start, start + 1]))
+    _announce("children_in", language, len(encoded), node.type, start, end)
+
+    found = list(children_in(node, start, end))
+
+    assert found == [c for c in node.children if c.end_byte > start and c.start_byte < end]
+
+
 def test_lookups_survive_any_offset_in_a_child_process() -> None:
     result = subprocess.run(
         [sys.executable, "-X", "faulthandler", __file__],
@@ -155,3 +171,4 @@ def test_lookups_survive_any_offset_in_a_child_process() -> None:
 if __name__ == "__main__":
     check_first_child_for_byte()
     check_descendant_for_byte_range()
+    check_children_in()
