@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import ast
 import enum
+import functools
 import hashlib
+import logging
+import shutil
+import subprocess
 import typing
 import warnings
 from dataclasses import dataclass
@@ -23,6 +27,8 @@ if typing.TYPE_CHECKING:
     from tree_sitter import Node
 
     from peer_lsp.documents.store import Document
+
+log = logging.getLogger(__name__)
 
 RULE_ID = "syntax-error"
 MAX_SYNTAX_FINDINGS = 50
@@ -146,10 +152,17 @@ _BASELINE_LIMIT = 1_000
 
 
 def compiles(grammar: str | None, data: bytes) -> bool:
-    """Whether the language's own compiler, where one runs in this process (Python's), accepts
-    ``data``. Only parsed, never run; asked only when the grammar finds an error at open."""
-    if grammar != "python":
-        return False
+    """Whether the language's own parser accepts ``data``: Python's, in this process, or
+    Node's (``node --check``, where Node is installed) for JavaScript. Only parsed, never
+    run; asked only when the grammar finds an error at open."""
+    if grammar == "python":
+        return _python_parses(data)
+    if grammar == "javascript":
+        return _node_parses(data)
+    return False
+
+
+def _python_parses(data: bytes) -> bool:
     try:
         with warnings.catch_warnings():  # e.g. SyntaxWarning on "\d": not ours to print
             warnings.simplefilter("ignore")
@@ -157,6 +170,36 @@ def compiles(grammar: str | None, data: bytes) -> bool:
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return True
+
+
+_NODE_CHECK_SECONDS = 5.0
+
+
+@functools.cache
+def _node() -> str | None:
+    return shutil.which("node")
+
+
+def _node_parses(data: bytes) -> bool:
+    """``node --check`` on ``data`` as a module, then as a script (either is valid code)."""
+    node = _node()
+    if node is None:
+        return False
+    for kind in ("module", "commonjs"):
+        try:
+            checked = subprocess.run(
+                [node, "--check", f"--input-type={kind}", "-"],
+                input=data,
+                capture_output=True,
+                timeout=_NODE_CHECK_SECONDS,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            log.info("node --check could not run; the grammar's errors stand", exc_info=True)
+            return False
+        if checked.returncode == 0:
+            return True
+    return False
 
 
 def syntax_mode(setting: str, grammar: str | None) -> SyntaxMode:

@@ -80,16 +80,5 @@ def test_no_edit_or_finding_is_lost(report: dict[str, Any]) -> None:
     assert _problems(report, "lost") == []
 
 
-KNOWN_GRAMMAR_ERRORS = ("node_modules/zod/lib/index.mjs",)
-"""Compiling files on which a grammar we trust by default still errs, with no compiler in
-peer-lsp to overrule it: tree-sitter-javascript refuses `export { X as function }` (valid
-since ES2022). Named in docs/syntax.md; any other file fails the test."""
-
-
 def test_no_syntax_finding_by_default_on_code_that_compiles(report: dict[str, Any]) -> None:
-    unexpected = [
-        line
-        for line in _problems(report, "syntax")
-        if not any(known in line for known in KNOWN_GRAMMAR_ERRORS)
-    ]
-    assert unexpected == []
+    assert _problems(report, "syntax") == []

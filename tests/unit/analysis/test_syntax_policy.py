@@ -9,6 +9,7 @@ errors an edit introduced are shown in the editor, and none in `peer check`.
 from __future__ import annotations
 
 import dataclasses
+import shutil
 
 import pytest
 
@@ -145,3 +146,20 @@ def test_python_the_grammar_refuses_still_shows_errors_an_edit_brings() -> None:
     end = PY_VALID_THE_GRAMMAR_REFUSES.count("\n")
     engine.change("file:///weird.py", [TextChange("x = (\n", (end, 0, end, 0))], 2)
     assert [line for line, _ in syntax(engine.findings("file:///weird.py"))] == [end]
+
+
+# Valid JavaScript (zod ships it) that tree-sitter-javascript calls broken.
+JS_VALID_THE_GRAMMAR_REFUSES = "const a = 1;\nexport { a as function };\n"
+needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed")
+
+
+@needs_node
+def test_javascript_node_accepts_gets_no_error_at_open() -> None:
+    assert syntax(analyse_text("z.mjs", JS_VALID_THE_GRAMMAR_REFUSES)[1]) == []
+    _, every = analyse_text("z.mjs", JS_VALID_THE_GRAMMAR_REFUSES, Settings(syntax_errors="all"))
+    assert syntax(every) != [], "'all' is every error the grammar finds"
+
+
+@needs_node
+def test_javascript_node_refuses_keeps_its_errors() -> None:
+    assert [line for line, _ in syntax(analyse_text("bad.js", "let x = (;\n")[1])] == [0]
