@@ -254,7 +254,7 @@ class SyntaxReporter:
         e.g. a settings change)."""
         if document.uri not in self._documents:
             return self.opened(document, setting)
-        mode = self._mode(document, setting)
+        mode = self.mode_of(document, setting)
         if mode is SyntaxMode.OFF:
             return []
         limit = MAX_SYNTAX_FINDINGS
@@ -265,7 +265,7 @@ class SyntaxReporter:
     def forget(self, uri: str) -> None:
         self._documents.pop(uri, None)
 
-    def _mode(self, document: Document, setting: str) -> SyntaxMode:
+    def mode_of(self, document: Document, setting: str) -> SyntaxMode:
         """The language's mode, but INTRODUCED under ``auto`` where the language's compiler
         accepted the opening text: what the grammar calls an error there is its own fault."""
         state = self._documents.get(document.uri)
@@ -280,7 +280,7 @@ class SyntaxReporter:
         found: list[Finding],
         changed: Sequence[tuple[int, int]],
     ) -> list[Finding]:
-        mode = self._mode(document, setting)
+        mode = self.mode_of(document, setting)
         if mode is SyntaxMode.OFF:
             return []
         if mode is SyntaxMode.ALL:
