@@ -13,11 +13,11 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from driver_env import driver_environment
 from fakes import openai as oa
 from fakes.server import FakeServer, Received, Reply
 
@@ -91,18 +91,7 @@ def run_emacs(
         "results": str(tmp_path / "results.json"),
         "timeout": 20,
     }
-    config_file = tmp_path / "config.json"
-    config_file.write_text(json.dumps(config), encoding="utf-8")
-    home = tmp_path / "home"
-    env = {
-        **os.environ,
-        "PEER_TEST_CONFIG": str(config_file),
-        # `peer-lsp`, as the documentation names it, from this interpreter's environment
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-        "HOME": str(home),
-        "XDG_STATE_HOME": str(home / "state"),
-        "XDG_CACHE_HOME": str(home / "cache"),
-    }
+    env = driver_environment(tmp_path, config)
     done = subprocess.run(
         [emacs, "--batch", "-l", str(DRIVER)],
         env=env,
