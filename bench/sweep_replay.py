@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from peer_lsp.analysis.engine import Engine
-from peer_lsp.analysis.findings import Category, Finding
 from peer_lsp.analysis.syntax_findings import SyntaxMode, syntax_findings
 from peer_lsp.documents.store import Document, TextChange
+from peer_lsp.findings.model import Category, Finding
 from peer_lsp.syntax.units import UnitIndex, UnitKind
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")

@@ -12,14 +12,11 @@ import typing
 from collections.abc import Sequence
 
 from peer_lsp import __version__
+from peer_lsp.commands.exits import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from peer_lsp.settings import LOG_LEVELS, SEVERITIES
 
 if typing.TYPE_CHECKING:
-    from peer_lsp.server import PeerLanguageServer
-
-EXIT_OK = 0
-EXIT_FINDINGS = 1
-EXIT_USAGE = 2
+    from peer_lsp.lsp.language_server import PeerLanguageServer
 
 
 def _add_logging(parser: argparse.ArgumentParser) -> None:
@@ -198,27 +195,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "serve":
         return serve(args.log_level, args.log_file)
     if args.command == "check":
-        from peer_lsp.check.command import run_check
+        from peer_lsp.commands.check import run_check
 
         return run_check(args)
     if args.command == "fix":
-        from peer_lsp.check.fix_command import run_fix
+        from peer_lsp.commands.fix import run_fix
 
         return run_fix(args)
     if args.command == "explain":
-        from peer_lsp.check.explain_command import run_explain
+        from peer_lsp.commands.explain import run_explain
 
         return run_explain(args)
     if args.command == "cache":
-        from peer_lsp.llm.cache_command import run_cache
+        from peer_lsp.commands.cache import run_cache
 
         return run_cache(args)
     if args.command == "providers":
-        from peer_lsp.llm.providers_command import run_providers
+        from peer_lsp.commands.providers import run_providers
 
         return run_providers(args)
     if args.command == "rules":
-        from peer_lsp.rules.command import run_rules
+        from peer_lsp.commands.rules import run_rules
 
         return run_rules(args)
     parser.print_help(sys.stderr)

@@ -1,78 +1,64 @@
-"""The language server: state shared by the handlers, and their registration. Thin by design."""
+"""The language server assembled: the state (`PeerLanguageServer`) with every feature registered.
+
+Run as a module, it writes or checks fast start's answer to initialize, which is a snapshot of
+the assembled server's (`peer_lsp.lsp.capabilities_template`).
+"""
 
 from __future__ import annotations
 
-import logging
-from pathlib import Path
+import json
+import sys
 
-from lsprotocol import types
-from pygls.lsp.server import LanguageServer
-
-from peer_lsp import __version__
-from peer_lsp.analysis.engine import Engine
-from peer_lsp.log import ClientLogHandler
-from peer_lsp.lsp.capabilities import ClientFeatures
-from peer_lsp.lsp.protocol import PeerProtocol
-from peer_lsp.settings import Problem, Settings
-
-log = logging.getLogger(__name__)
-
-_MESSAGE_TYPES = {
-    logging.ERROR: types.MessageType.Error,
-    logging.WARNING: types.MessageType.Warning,
-    logging.INFO: types.MessageType.Info,
-}
-
-
-class PeerLanguageServer(LanguageServer):
-    """pygls server holding the engine and what was learned about the client."""
-
-    def __init__(self) -> None:
-        super().__init__("peer-lsp", __version__, protocol_cls=PeerProtocol)
-        self.engine = Engine()
-        self.client = ClientFeatures()
-        self.init_options: object = None
-        """initializationOptions as sent, the base that workspace/configuration refines."""
-        self.diagnostic_results: dict[str, str] = {}
-        """Last pull-diagnostics resultId per URI."""
-        self.project_settings = Settings()
-        """Settings from the workspace's project file, under the editor's."""
-        self.pending_problems: list[Problem] = []
-        """Setting problems found at initialize, shown once the client is ready."""
-        self.reported_failures: set[str] = set()
-        """Handlers whose failure the user has already been told about."""
-        self.workspace_root: Path | None = None
-        """The first workspace folder, for project settings and relative paths."""
-        self.dismissed_file: Path | None = None
-        """Where the workspace's dismissed findings are kept (none without a workspace)."""
-        from peer_lsp.lsp.reviews import Reviewing
-
-        self.reviewing = Reviewing(self)
-        """Model reviews: router, scheduler, status."""
-
-    @property
-    def settings(self) -> Settings:
-        return self.engine.settings
-
-    def show(self, kind: types.MessageType, message: str) -> None:
-        """Tell the user something (window/showMessage)."""
-        self.window_show_message(types.ShowMessageParams(type=kind, message=message))
-
-    def client_log_handler(self) -> ClientLogHandler:
-        """A logging handler forwarding warnings and errors as window/logMessage."""
-
-        def send(level: int, text: str) -> None:
-            kind = _MESSAGE_TYPES.get(level, types.MessageType.Error)
-            self.window_log_message(types.LogMessageParams(type=kind, message=text))
-
-        return ClientLogHandler(send)
+from peer_lsp.lsp import (
+    code_actions,
+    diagnostics,
+    editor_commands,
+    fast_start,
+    lifecycle,
+    review_commands,
+    sync,
+)
+from peer_lsp.lsp.language_server import PeerLanguageServer
 
 
 def create_server() -> PeerLanguageServer:
     """A fresh server with every feature registered."""
-    from peer_lsp.lsp import code_actions, diagnostics, editor_commands, lifecycle, reviews, sync
-
     server = PeerLanguageServer()
-    for feature in (lifecycle, sync, diagnostics, reviews, code_actions, editor_commands):
+    for feature in (lifecycle, sync, diagnostics, review_commands, code_actions, editor_commands):
         feature.register(server)
     return server
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``--write-template`` regenerates the template; ``--check`` fails if it is stale."""
+    import argparse
+
+    from peer_lsp.lsp import capabilities_template as template
+
+    parser = argparse.ArgumentParser(prog="python -m peer_lsp.server")
+    action = parser.add_mutually_exclusive_group(required=True)
+    action.add_argument(
+        "--write-template", action="store_true", help=f"write {fast_start.TEMPLATE_FILE}"
+    )
+    action.add_argument("--check", action="store_true", help="exit 1 if the template is stale")
+    args = parser.parse_args(argv)
+    built = template.build_template(create_server)
+    wrong = template.mismatches(built, create_server, template.sample_clients())
+    if wrong:
+        print("pygls's builder reads client capabilities SWITCHES misses:", *wrong, sep="\n")
+        return 1
+    text = json.dumps(built, indent=2, sort_keys=True) + "\n"
+    if args.check:
+        with open(fast_start.template_path(), encoding="utf-8") as file:
+            if file.read() == text:
+                return 0
+        print(f"{fast_start.TEMPLATE_FILE} is stale: run {fast_start.REGENERATE}", file=sys.stderr)
+        return 1
+    with open(fast_start.template_path(), "w", encoding="utf-8") as file:
+        file.write(text)
+    print(f"wrote {fast_start.template_path()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from peer_lsp.llm.send_exclude import DEFAULT_SEND_EXCLUDE
+
 log = logging.getLogger(__name__)
 
 LOG_LEVELS = ("error", "warning", "info", "debug")
@@ -31,21 +33,6 @@ DEFAULT_EXCLUDE = (
     "**/venv/**",
     "**/__pycache__/**",
     "**/*.min.js",
-)
-
-DEFAULT_SEND_EXCLUDE = (
-    "**/.env",
-    "**/.env.*",
-    "**/*.pem",
-    "**/*.key",
-    "**/*.p12",
-    "**/*.pfx",
-    "**/id_rsa*",
-    "**/id_ed25519*",
-    "**/secrets/**",
-    "**/.secrets/**",
-    "**/credentials*",
-    "**/*.kdbx",
 )
 
 PROJECT_FILES = (".peer.toml", "pyproject.toml")

@@ -13,20 +13,20 @@ import typing
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
-from peer_lsp.analysis.findings import Category
 from peer_lsp.analysis.reviews import ReviewStore
 from peer_lsp.analysis.suppress import is_suppressed, suppressions
 from peer_lsp.analysis.syntax_findings import SyntaxReporter
-from peer_lsp.documents.positions import Encoding
 from peer_lsp.documents.store import Document, DocumentStore, EditResult, TextChange
+from peer_lsp.findings.model import Category
 from peer_lsp.log import log_context
 from peer_lsp.rules.producer import RuleProducer
 from peer_lsp.settings import Settings
+from peer_lsp.text.positions import Encoding
 
 if typing.TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from peer_lsp.analysis.findings import Finding
+    from peer_lsp.findings.model import Finding
 
 log = logging.getLogger(__name__)
 

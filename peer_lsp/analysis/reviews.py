@@ -15,12 +15,12 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from peer_lsp.analysis.findings import Finding, Fix, Severity, Span, TextEdit
 from peer_lsp.documents.store import Document
+from peer_lsp.findings.model import Finding, Fix, Severity, Span, TextEdit
 from peer_lsp.syntax.units import Unit
 
 if typing.TYPE_CHECKING:
-    from peer_lsp.review.confidence import Assessment
+    from peer_lsp.findings.confidence import Assessment
 
 
 @dataclass(frozen=True, slots=True)

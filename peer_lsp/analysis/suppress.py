@@ -31,8 +31,8 @@ from peer_lsp.syntax.languages import get_language
 from peer_lsp.syntax.nodes import descendant_for_byte_range
 
 if typing.TYPE_CHECKING:
-    from peer_lsp.analysis.findings import Finding
     from peer_lsp.documents.store import Document
+    from peer_lsp.findings.model import Finding
 
 MARKER = b"peer:"
 

@@ -18,7 +18,7 @@ import typing
 import warnings
 from dataclasses import dataclass
 
-from peer_lsp.analysis.findings import Category, Finding, Occurrences, Severity, Span, fingerprint
+from peer_lsp.findings.model import Category, Finding, Occurrences, Severity, Span, fingerprint
 from peer_lsp.syntax.errors import error_nodes
 
 if typing.TYPE_CHECKING:

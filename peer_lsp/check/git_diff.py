@@ -8,7 +8,7 @@ branch gained since is counted as changed too.
 
 - A file git does not track yet (untracked, not ignored) is new: all of it changed.
 - A file that did not change has no changed units (it still gets its syntax findings, see
-  `peer_lsp.check.command`); so has a file git ignores.
+  `peer_lsp.commands.check`); so has a file git ignores.
 - An added or modified line belongs to the innermost unit holding its text (blank lines do
   not count); lines deleted between two lines belong to the innermost unit holding both.
 

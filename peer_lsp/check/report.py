@@ -23,14 +23,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-from peer_lsp.analysis.findings import Severity
-from peer_lsp.documents.positions import Encoding, column_in_code_points, position_at
+from peer_lsp.findings.model import Severity
+from peer_lsp.text.positions import Encoding, column_in_code_points, position_at
 
 if typing.TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
-    from peer_lsp.analysis.findings import Finding
-    from peer_lsp.documents.lines import LineIndex
+    from peer_lsp.findings.model import Finding
+    from peer_lsp.text.lines import LineIndex
 
 JSON_VERSION = 1
 

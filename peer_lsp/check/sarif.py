@@ -34,15 +34,15 @@ from pathlib import Path, PurePath
 from urllib.parse import quote
 
 from peer_lsp import __version__
-from peer_lsp.analysis.findings import Category, Severity
 from peer_lsp.check.report import is_model_finding
+from peer_lsp.findings.model import Category, Severity
 from peer_lsp.rules.catalog import doc_url, get
 
 if typing.TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from peer_lsp.analysis.findings import Finding
     from peer_lsp.check.report import Located
+    from peer_lsp.findings.model import Finding
     from peer_lsp.rules.model import Rule
 
 SARIF_VERSION = "2.1.0"

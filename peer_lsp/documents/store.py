@@ -18,14 +18,6 @@ import time
 import typing
 from dataclasses import dataclass, field
 
-from peer_lsp.documents.lines import LineIndex
-from peer_lsp.documents.positions import (
-    REPLACEMENT,
-    Encoding,
-    locate,
-    offset_at,
-    to_utf8,
-)
 from peer_lsp.syntax.languages import new_parser, resolve_language
 from peer_lsp.syntax.nodes import edit_tree
 from peer_lsp.syntax.units import (
@@ -35,6 +27,14 @@ from peer_lsp.syntax.units import (
     UnitIndex,
     diff_units,
     merge_ranges,
+)
+from peer_lsp.text.lines import LineIndex
+from peer_lsp.text.positions import (
+    REPLACEMENT,
+    Encoding,
+    locate,
+    offset_at,
+    to_utf8,
 )
 
 if typing.TYPE_CHECKING:

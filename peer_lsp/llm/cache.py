@@ -43,13 +43,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from peer_lsp.llm.options import CacheSettings
 from peer_lsp.llm.types import Finish, LLMRequest, LLMResponse, Usage
 
 if typing.TYPE_CHECKING:
     import diskcache
     import redis.asyncio
 
-    from peer_lsp.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -685,7 +685,7 @@ def redacted_url(url: str) -> str:
     return urllib.parse.urlunsplit(parts._replace(netloc=f"{user}@{host}"))
 
 
-def cache_directory(settings: Settings) -> Path:
+def cache_directory(settings: CacheSettings) -> Path:
     """Where the disk cache lives: ``cacheDir``, else ``answers`` in the user cache dir."""
     if settings.cache_dir:
         return Path(settings.cache_dir).expanduser()
@@ -694,7 +694,7 @@ def cache_directory(settings: Settings) -> Path:
     return Path(platformdirs.user_cache_dir("peer-lsp", appauthor=False)) / "answers"
 
 
-def open_cache(settings: Settings, now: Clock = time.time) -> AnswerCache:
+def open_cache(settings: CacheSettings, now: Clock = time.time) -> AnswerCache:
     """The cache the settings ask for: Redis when ``redisUrl`` is set, else the disk.
 
     A Redis URL that cannot be used falls back to the disk cache, with a warning.

@@ -23,9 +23,9 @@ from peer_lsp.llm.config import (
 if typing.TYPE_CHECKING:
     from pathlib import Path
 
+    from peer_lsp.llm.options import RouterSettings
     from peer_lsp.llm.providers.base import Provider
     from peer_lsp.llm.router import Router
-    from peer_lsp.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ class RouterSetup:
 
 
 async def build_router(
-    settings: Settings,
+    settings: RouterSettings,
     *,
     root: str | Path | None = None,
     environ: Mapping[str, str] | None = None,

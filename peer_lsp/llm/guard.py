@@ -28,21 +28,18 @@ import hashlib
 import json
 import logging
 import os
-import re
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path, PurePath
-from urllib.parse import unquote, urlsplit
-
-from pathspec import GitIgnoreSpec
+from pathlib import Path
 
 from peer_lsp.llm.errors import InvalidRequest
+from peer_lsp.llm.options import GuardSettings
 from peer_lsp.llm.redaction import Redaction, name_kind, placeholder, redact, redact_prompt
+from peer_lsp.llm.send_exclude import compiled, excluded_by, is_excluded
 from peer_lsp.llm.tokens import estimate_tokens
 from peer_lsp.llm.types import LLMRequest, Usage
-from peer_lsp.settings import DEFAULT_SEND_EXCLUDE, Settings
 
 __all__ = [
     "Guard",
@@ -62,71 +59,6 @@ log = logging.getLogger(__name__)
 AUDIT_FILE_NAME = "audit.jsonl"
 MAX_AUDIT_BYTES = 10_000_000
 """The audit log is moved to ``audit.jsonl.1`` (replacing the previous one) past this size."""
-
-# -- files that are never sent -----------------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=16)
-def _compiled(globs: tuple[str, ...]) -> tuple[GitIgnoreSpec, tuple[str, ...]]:
-    """The spec of ``globs``, dropping (and logging) patterns that are not valid."""
-    good: list[str] = []
-    for glob in globs:
-        try:
-            GitIgnoreSpec.from_lines([glob])
-        except ValueError:
-            log.warning("ignoring the invalid sendExclude pattern %r", glob)
-            continue
-        good.append(glob)
-    return GitIgnoreSpec.from_lines(good), tuple(good)
-
-
-def _candidates(path: str, root: str | PurePath | None) -> list[str]:
-    """How ``path`` is matched: relative to ``root`` when inside it, else whole; and its name."""
-    if path.startswith("file:"):
-        path = unquote(urlsplit(path).path)
-        if re.match(r"/[A-Za-z]:/", path):  # file:///C:/...
-            path = path[1:]
-    if re.match(r"[A-Za-z]:[\\/]", path):  # a Windows path, wherever this runs
-        path = path.replace("\\", "/")
-    pure = PurePath(path)
-    spelled = pure.as_posix()
-    if root is not None and pure.is_absolute():
-        with contextlib.suppress(ValueError):
-            spelled = pure.relative_to(PurePath(root)).as_posix()
-    spelled = spelled.lstrip("/")
-    if re.match(r"[A-Za-z]:/", spelled):
-        spelled = spelled[3:]
-    found = [spelled, pure.name]
-    found += [item.lower() for item in found if item.lower() != item]
-    return found
-
-
-def excluded_by(
-    path: str, globs: Sequence[str] = DEFAULT_SEND_EXCLUDE, root: str | PurePath | None = None
-) -> str | None:
-    """The glob that keeps ``path`` from being sent, or None.
-
-    Gitignore semantics (pathspec), matched against the path relative to the workspace
-    ``root`` when it lies inside it (else the whole path), and against its base name; each
-    also lower-cased, so that ``Cert.PEM`` on a case-insensitive disk is caught. Matching too
-    much only keeps a file local.
-    """
-    if not path or not globs:
-        return None
-    spec, patterns = _compiled(tuple(globs))
-    for candidate in _candidates(path, root):
-        result = spec.check_file(candidate)
-        if result.include and result.index is not None:
-            return patterns[result.index]
-    return None
-
-
-def is_excluded(
-    path: str, globs: Sequence[str] = DEFAULT_SEND_EXCLUDE, root: str | PurePath | None = None
-) -> bool:
-    """Whether ``path`` matches a send-exclude glob (see `excluded_by`)."""
-    return excluded_by(path, globs, root) is not None
-
 
 # -- the guard ---------------------------------------------------------------------------------
 
@@ -206,12 +138,11 @@ class Guard:
 
     def __init__(
         self,
-        settings: Settings | None = None,
+        settings: GuardSettings,
         *,
         root: str | Path | None = None,
         known_secrets: Iterable[str] = (),
     ) -> None:
-        settings = settings or Settings()
         self.send_exclude = tuple(settings.send_exclude)
         self.max_request_tokens = settings.max_request_tokens
         self.root = Path(root) if root is not None else None
@@ -224,7 +155,7 @@ class Guard:
         self._redact = functools.lru_cache(maxsize=256)(self._redact_uncached)
         self._warned = False
         self._checked_mode = False
-        _compiled(self.send_exclude)  # report invalid patterns once, now
+        compiled(self.send_exclude)  # report invalid patterns once, now
 
     def prepare(self, request: LLMRequest, provider: str, model: str) -> GuardedRequest:
         """The request as it may be sent: redacted, within limits; or raise `GuardRefusal`."""

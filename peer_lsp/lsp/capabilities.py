@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from lsprotocol import types
 
-from peer_lsp.documents.positions import Encoding
 from peer_lsp.lsp.protocol import choose_encoding
+from peer_lsp.text.positions import Encoding
 
 
 @dataclass(frozen=True, slots=True)

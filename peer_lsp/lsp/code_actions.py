@@ -16,13 +16,15 @@ import typing
 from lsprotocol import types
 
 from peer_lsp.analysis.dismissed import save_dismissed
-from peer_lsp.analysis.findings import Finding
 from peer_lsp.analysis.suppress import comment_prefixes, suppression_comment
-from peer_lsp.lsp import diagnostics
+from peer_lsp.findings.model import Finding
+from peer_lsp.lsp.commands import Command
 from peer_lsp.lsp.convert import is_model_finding, rule_doc, to_lsp_range
+from peer_lsp.lsp.data import ActionData, Do
 from peer_lsp.lsp.echoed import findings_meant
-from peer_lsp.lsp.reviews import ASK_ANOTHER_MODEL
-from peer_lsp.server import PeerLanguageServer  # at run time: pygls resolves annotations
+from peer_lsp.lsp.language_server import (
+    PeerLanguageServer,  # at run time: pygls resolves annotations
+)
 
 if typing.TYPE_CHECKING:
     from peer_lsp.documents.store import Document
@@ -30,9 +32,6 @@ if typing.TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FIX_ALL = "source.fixAll.peer"
-EXPLAIN = "peer.explain"
-DISMISS = "peer.dismiss"
-IGNORE = "ignore"
 
 
 def _findings_by_fingerprint(ls: PeerLanguageServer, uri: str) -> dict[str, Finding]:
@@ -102,7 +101,7 @@ def _actions_for(
                 kind=types.CodeActionKind.QuickFix,
                 diagnostics=[diagnostic],
                 is_preferred=finding.confidence >= ls.settings.preferred_confidence,
-                data={"peer": 1, "uri": uri, "fingerprint": finding.fingerprint, "do": "fix"},
+                data=ActionData(uri, Do.FIX, finding.fingerprint).to_json(),
             )
         )
     if comment_prefixes(document.grammar):
@@ -111,7 +110,7 @@ def _actions_for(
                 title=f"Ignore this finding ({finding.rule_id})",
                 kind=types.CodeActionKind.QuickFix,
                 diagnostics=[diagnostic],
-                data={"peer": 1, "uri": uri, "fingerprint": finding.fingerprint, "do": IGNORE},
+                data=ActionData(uri, Do.IGNORE, finding.fingerprint).to_json(),
             )
         )
     if is_model_finding(finding) or finding.explanation:
@@ -120,7 +119,9 @@ def _actions_for(
                 title="Explain this finding",
                 kind=types.CodeActionKind.QuickFix,
                 diagnostics=[diagnostic],
-                command=types.Command("Explain", EXPLAIN, arguments=[uri, finding.fingerprint]),
+                command=types.Command(
+                    "Explain", Command.EXPLAIN, arguments=[uri, finding.fingerprint]
+                ),
             )
         )
     if is_model_finding(finding) and ls.reviewing.router is not None:
@@ -130,7 +131,9 @@ def _actions_for(
                 kind=types.CodeActionKind.QuickFix,
                 diagnostics=[diagnostic],
                 command=types.Command(
-                    "Ask another model", ASK_ANOTHER_MODEL, arguments=[uri, finding.fingerprint]
+                    "Ask another model",
+                    Command.ASK_ANOTHER_MODEL,
+                    arguments=[uri, finding.fingerprint],
                 ),
             )
         )
@@ -140,7 +143,9 @@ def _actions_for(
                 title="Dismiss (don't show again)",
                 kind=types.CodeActionKind.QuickFix,
                 diagnostics=[diagnostic],
-                command=types.Command("Dismiss", DISMISS, arguments=[uri, finding.fingerprint]),
+                command=types.Command(
+                    "Dismiss", Command.DISMISS, arguments=[uri, finding.fingerprint]
+                ),
             )
         )
     line = finding.span.start_line
@@ -149,7 +154,7 @@ def _actions_for(
             title="Review this function now",
             kind=types.CodeActionKind.QuickFix,
             diagnostics=[diagnostic],
-            command=types.Command("Review now", "peer.reviewNow", arguments=[uri, line]),
+            command=types.Command("Review now", Command.REVIEW_NOW, arguments=[uri, line]),
         )
     )
     return actions
@@ -170,17 +175,16 @@ def _fix_all(
     return types.CodeAction(
         title=f"Apply {len(chosen)} verified peer fix{'es' if len(chosen) != 1 else ''}",
         kind=FIX_ALL,
-        data={"peer": 1, "uri": uri, "do": "fixAll"},
+        data=ActionData(uri, Do.FIX_ALL).to_json(),
     )
 
 
 def resolve(ls: PeerLanguageServer, action: types.CodeAction) -> types.CodeAction:
     """Compute the edit of a quick fix, "ignore" or fix-all action: when the client asks, or
     at once for a client that cannot ask."""
-    data = action.data if isinstance(action.data, dict) else {}
-    uri = data.get("uri")
-    document = ls.engine.documents.get(uri) if isinstance(uri, str) else None
-    if document is None:
+    data = ActionData.from_json(action.data)
+    document = ls.engine.documents.get(data.uri) if data is not None else None
+    if data is None or document is None:
         return action
     return _with_edit(ls, document, action, _findings_by_fingerprint(ls, document.uri))
 
@@ -192,17 +196,17 @@ def _with_edit(
     findings: dict[str, Finding],
 ) -> types.CodeAction:
     """``action`` with the edit its ``data`` asks for; unchanged when it asks for none."""
-    data = action.data if isinstance(action.data, dict) else {}
-    if data.get("peer") != 1:
+    data = ActionData.from_json(action.data)
+    if data is None:
         return action
     edits: list[types.TextEdit] = []
-    if data.get("do") == "fixAll":
+    if data.do is Do.FIX_ALL:
         edits = _non_overlapping(document, _fixes_for_all(ls, findings.values()))
     else:
-        finding = findings.get(str(data.get("fingerprint")))
+        finding = findings.get(data.fingerprint) if data.fingerprint is not None else None
         if finding is None:
             return action  # the finding went away meanwhile: nothing to apply
-        if data.get("do") == IGNORE:
+        if data.do is Do.IGNORE:
             edits = [_ignore_edit(document, finding)]
         elif finding.fix is not None:
             edits = _edit(document, finding)
@@ -277,7 +281,7 @@ def dismiss(ls: PeerLanguageServer, *arguments: typing.Any) -> dict[str, object]
             saved = True
         except OSError as error:
             log.warning("dismissed finding not saved to %s: %s", ls.dismissed_file, error)
-    diagnostics.refresh(ls)  # the same code may be open in more than one document
+    ls.refresh_diagnostics()  # the same code may be open in more than one document
     return {"dismissed": True, "saved": saved}
 
 
@@ -345,5 +349,5 @@ def register(server: PeerLanguageServer) -> None:
     )(code_actions)
     server.feature(types.CODE_ACTION_RESOLVE)(resolve)
     server.feature(types.TEXT_DOCUMENT_HOVER)(hover)
-    server.command(EXPLAIN)(explain)
-    server.command(DISMISS)(dismiss)
+    server.command(Command.EXPLAIN)(explain)
+    server.command(Command.DISMISS)(dismiss)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from peer_lsp.analysis.findings import Finding, Severity
-from peer_lsp.documents.positions import position_at
 from peer_lsp.documents.store import Document, TextChange
+from peer_lsp.findings.model import Finding, Severity
+from peer_lsp.lsp.data import DiagnosticData
 from peer_lsp.rules.catalog import doc_url
+from peer_lsp.text.positions import position_at
 
 DIAGNOSTIC_SOURCE = "peer"
 
@@ -39,16 +40,15 @@ def diagnostic_message(finding: Finding) -> str:
     return finding.message
 
 
-def diagnostic_data(finding: Finding) -> dict[str, object]:
+def diagnostic_data(finding: Finding) -> DiagnosticData:
     """What a code action needs later, without asking any model again (see code_actions)."""
-    return {
-        "peer": 1,
-        "fingerprint": finding.fingerprint,
-        "confidence": finding.confidence,
-        "source": finding.source,
-        "model": finding.source if is_model_finding(finding) else None,
-        "hasFix": finding.fix is not None and finding.fix.verified,
-    }
+    return DiagnosticData(
+        fingerprint=finding.fingerprint,
+        confidence=finding.confidence,
+        source=finding.source,
+        model=finding.source if is_model_finding(finding) else None,
+        has_fix=finding.fix is not None and finding.fix.verified,
+    )
 
 
 def rule_doc(finding: Finding) -> types.CodeDescription | None:
@@ -66,7 +66,7 @@ def to_diagnostic(document: Document, finding: Finding) -> types.Diagnostic:
         code=finding.rule_id,
         code_description=rule_doc(finding),
         source=DIAGNOSTIC_SOURCE,
-        data=diagnostic_data(finding),
+        data=diagnostic_data(finding).to_json(),
     )
 
 

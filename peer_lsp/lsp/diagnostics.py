@@ -1,7 +1,4 @@
-"""Diagnostics to the editor: pulled by clients that can pull, pushed to the others.
-
-Never both: a client that pulls and is also pushed to shows every finding twice.
-"""
+"""textDocument/diagnostic: the pull model (pushing is `PeerLanguageServer.publish`)."""
 
 from __future__ import annotations
 
@@ -13,47 +10,7 @@ from lsprotocol import types
 from peer_lsp.lsp.convert import to_diagnostics
 
 if typing.TYPE_CHECKING:
-    from peer_lsp.server import PeerLanguageServer
-
-
-def publish(ls: PeerLanguageServer, uri: str) -> None:
-    """Push the document's current findings, unless this client pulls them."""
-    if ls.client.pull_diagnostics:
-        return
-    document = ls.engine.documents.get(uri)
-    if document is None:
-        return
-    diagnostics = to_diagnostics(document, ls.engine.findings(uri))
-    ls.text_document_publish_diagnostics(
-        types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=document.version)
-    )
-
-
-def republish(ls: PeerLanguageServer, uri: str) -> None:
-    """After the findings of one document changed outside an edit (a review, a dismissal):
-    push them, or ask a pulling client that allows it to pull again."""
-    publish(ls, uri)
-    if ls.client.pull_diagnostics and ls.client.diagnostic_refresh:
-        ls.workspace_diagnostic_refresh(None)
-
-
-def clear(ls: PeerLanguageServer, uri: str) -> None:
-    """Remove a closed document's diagnostics from the editor."""
-    ls.diagnostic_results.pop(uri, None)
-    if not ls.client.pull_diagnostics:
-        ls.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
-        )
-
-
-def refresh(ls: PeerLanguageServer) -> None:
-    """After a settings change: push again, or ask a pulling client to pull again."""
-    if ls.client.pull_diagnostics:
-        if ls.client.diagnostic_refresh:
-            ls.workspace_diagnostic_refresh(None)
-        return
-    for document in ls.engine.documents:
-        publish(ls, document.uri)
+    from peer_lsp.lsp.language_server import PeerLanguageServer
 
 
 def _result_id(diagnostics: list[types.Diagnostic], version: int | None) -> str:

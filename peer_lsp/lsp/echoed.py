@@ -15,22 +15,21 @@ import typing
 from lsprotocol import types
 
 from peer_lsp.lsp.convert import DIAGNOSTIC_SOURCE, diagnostic_message, to_diagnostic, to_lsp_range
+from peer_lsp.lsp.data import DiagnosticData
 
 if typing.TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
-    from peer_lsp.analysis.findings import Finding
     from peer_lsp.documents.store import Document
+    from peer_lsp.findings.model import Finding
 
 
 def fingerprint(diagnostic: types.Diagnostic) -> str | None:
     """The fingerprint in a peer diagnostic's ``data``, validated (any server's diagnostic
     can arrive here)."""
-    data = diagnostic.data
-    if diagnostic.source not in (None, DIAGNOSTIC_SOURCE) or not isinstance(data, dict):
+    if diagnostic.source not in (None, DIAGNOSTIC_SOURCE):
         return None
-    value = data.get("fingerprint")
-    return value if isinstance(value, str) and data.get("peer") == 1 else None
+    return DiagnosticData.fingerprint_in(diagnostic.data)
 
 
 def findings_meant(

@@ -16,12 +16,12 @@ import typing
 
 from lsprotocol import types
 
-from peer_lsp.server import PeerLanguageServer  # at run time: pygls resolves annotations
+from peer_lsp.lsp.commands import Command
+from peer_lsp.lsp.language_server import (
+    PeerLanguageServer,  # at run time: pygls resolves annotations
+)
 
 log = logging.getLogger(__name__)
-
-CLEAR_CACHE = "peer.clearCache"
-AUDIT_LOG = "peer.auditLog"
 
 
 async def clear_cache(ls: PeerLanguageServer, *arguments: typing.Any) -> dict[str, object]:
@@ -48,5 +48,5 @@ def audit_log(ls: PeerLanguageServer, *arguments: typing.Any) -> dict[str, objec
 
 
 def register(server: PeerLanguageServer) -> None:
-    server.command(CLEAR_CACHE)(clear_cache)
-    server.command(AUDIT_LOG)(audit_log)
+    server.command(Command.CLEAR_CACHE)(clear_cache)
+    server.command(Command.AUDIT_LOG)(audit_log)

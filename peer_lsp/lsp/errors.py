@@ -10,7 +10,7 @@ from collections.abc import Callable
 from lsprotocol import types
 
 if typing.TYPE_CHECKING:
-    from peer_lsp.server import PeerLanguageServer
+    from peer_lsp.lsp.language_server import PeerLanguageServer
 
 log = logging.getLogger(__name__)
 

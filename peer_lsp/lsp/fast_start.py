@@ -9,7 +9,8 @@ capabilities and on the features the server registers. So:
 1. a thread imports the server (and with it pygls) and builds it;
 2. meanwhile this thread reads the first message on stdin. If it is ``initialize``, it
    answers from ``capabilities_template.json``, which is generated from the real server
-   (``python -m peer_lsp.lsp.fast_start --write-template``), filled in with what the
+   (``python -m peer_lsp.server --write-template``, with
+   `peer_lsp.lsp.capabilities_template`), filled in with what the
    client offered;
 3. then pygls gets the connection. Its stdin first replays the bytes read so far (the
    initialize message: pygls sets itself up from it exactly as if it had answered it,
@@ -50,7 +51,7 @@ ENV_SWITCH = "PEER_FAST_START"
 
 TEMPLATE_FILE = "capabilities_template.json"
 TEMPLATE_FORMAT = 1
-REGENERATE = "python -m peer_lsp.lsp.fast_start --write-template"
+REGENERATE = "python -m peer_lsp.server --write-template"
 
 _CONTENT_LENGTH = re.compile(rb"^Content-Length: (\d+)\r\n$")
 """The header as every client writes it. Anything looser falls back to the server's reader
@@ -61,7 +62,7 @@ _MAX_BODY = MAX_MESSAGE_BYTES
 """A larger first message is left to the server's reader, which refuses it unread."""
 
 S = TypeVar("S")
-_MISSING: Any = object()
+MISSING: Any = object()
 """A capability that the answer leaves out."""
 
 
@@ -460,7 +461,7 @@ def initialize_result(
 def position_encoding(capabilities: Mapping[str, Any]) -> str:
     """UTF-8 if offered, else UTF-16: protocol.choose_encoding's rule, on plain JSON."""
     offered = _lookup(capabilities, "general.positionEncodings")
-    if offered is _MISSING or offered is None:
+    if offered is MISSING or offered is None:
         return "utf-16"
     if not isinstance(offered, list) or not all(isinstance(kind, str) for kind in offered):
         raise Fallback("general.positionEncodings is not a list of strings")
@@ -470,7 +471,7 @@ def position_encoding(capabilities: Mapping[str, Any]) -> str:
 def _client_value(capabilities: Mapping[str, Any], switch: _Switch) -> Any:
     """The client's value for ``switch`` (None when absent), checked as cattrs would."""
     value = _lookup(capabilities, switch.client)
-    if value is _MISSING:
+    if value is MISSING:
         return None
     expected = dict if switch.kind == "present" else bool
     if value is not None and not isinstance(value, expected):
@@ -479,204 +480,31 @@ def _client_value(capabilities: Mapping[str, Any], switch: _Switch) -> Any:
 
 
 def _lookup(tree: Mapping[str, Any], path: str) -> Any:
-    """The value at a dotted path; _MISSING if absent (or under an absent or null parent)."""
+    """The value at a dotted path; MISSING if absent (or under an absent or null parent)."""
     node: Any = tree
     for key in path.split("."):
         if node is None:
-            return _MISSING
+            return MISSING
         if not isinstance(node, dict):
             raise Fallback(f"capability {path} is under a value that is not an object")
-        node = node.get(key, _MISSING)
-        if node is _MISSING:
-            return _MISSING
+        node = node.get(key, MISSING)
+        if node is MISSING:
+            return MISSING
     return node
 
 
 def _assign(tree: dict[str, Any], path: str, value: Any) -> None:
-    """Set (or with _MISSING, remove) the value at a dotted path whose parents exist."""
+    """Set (or with MISSING, remove) the value at a dotted path whose parents exist."""
     *parents, leaf = path.split(".")
     node = tree
     for key in parents:
         child = node.get(key)
         if not isinstance(child, dict):
-            if value is _MISSING:
+            if value is MISSING:
                 return
             raise Fallback(f"the template has no {path}'s parent", logging.WARNING)
         node = child
-    if value is _MISSING:
+    if value is MISSING:
         node.pop(leaf, None)
     else:
         node[leaf] = copy.deepcopy(value)
-
-
-# --------------------------------------------------------------------------------------
-# Generating and checking the template (needs pygls: run at development time)
-# --------------------------------------------------------------------------------------
-
-
-def offering_everything() -> dict[str, Any]:
-    """Client capabilities that switch on every capability in SWITCHES."""
-    capabilities: dict[str, Any] = {}
-    for switch in SWITCHES:
-        *parents, leaf = switch.client.split(".")
-        node = capabilities
-        for key in parents:
-            node = node.setdefault(key, {})
-        node[leaf] = switch.offered
-    return capabilities
-
-
-def pygls_answer(server: Any, params: Mapping[str, Any]) -> dict[str, Any]:
-    """What pygls itself answers to ``initialize`` with ``params``, got in-process by sending
-    the request through ``server.protocol`` as its IO loop would (user handler included)."""
-    import asyncio
-
-    protocol = server.protocol
-    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": params})
-
-    async def answer() -> dict[str, Any]:
-        response: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
-        protocol.set_writer(_Capture(response))
-        protocol.handle_message(json.loads(body, object_hook=protocol.structure_message))
-        return await asyncio.wait_for(response, 30)
-
-    message = asyncio.run(answer())
-    if "result" not in message:
-        raise RuntimeError(f"pygls failed initialize with {dict(params)}: {message}")
-    result: dict[str, Any] = message["result"]
-    return result
-
-
-class _Capture:
-    """A pygls writer that resolves a future with the first response written."""
-
-    def __init__(self, response: Any) -> None:
-        self._response = response
-
-    def write(self, data: bytes) -> None:
-        message = json.loads(data.partition(b"\r\n\r\n")[2])
-        if "method" not in message and not self._response.done():
-            self._response.set_result(message)
-
-    def close(self) -> None:
-        return None
-
-
-def build_template(create: Callable[[], Any]) -> dict[str, Any]:
-    """The template for servers made by ``create``, from pygls's answers to two clients."""
-    from importlib.metadata import version
-
-    least = pygls_answer(create(), {"processId": None, "capabilities": {}})
-    most = pygls_answer(create(), {"processId": None, "capabilities": offering_everything()})
-    if least["serverInfo"] != most["serverInfo"]:
-        raise RuntimeError("serverInfo depends on the client: the template cannot hold it")
-    for result in (least, most):
-        result["capabilities"].pop("positionEncoding", None)
-    return {
-        "format": TEMPLATE_FORMAT,
-        "regenerate": REGENERATE,
-        "generatedWith": {name: version(name) for name in ("pygls", "lsprotocol")},
-        "serverInfo": least["serverInfo"],
-        "capabilities": {
-            "clientOffersNothing": least["capabilities"],
-            "clientOffersAll": most["capabilities"],
-        },
-    }
-
-
-def sample_clients() -> dict[str, dict[str, Any]]:
-    """Client capabilities to check a template with: recorded editors, and each switch
-    absent, false and true on its own, with and without UTF-8."""
-    clients: dict[str, dict[str, Any]] = {
-        "nothing": {},
-        "everything": offering_everything(),
-        "utf-8": {"general": {"positionEncodings": ["utf-16", "utf-8"]}},
-        "utf-32 only": {"general": {"positionEncodings": ["utf-32"]}},
-    }
-    for switch in SWITCHES:
-        *parents, leaf = switch.client.split(".")
-        for value in (switch.offered, False if switch.kind != "present" else None):
-            node: dict[str, Any] = {leaf: value}
-            for key in reversed(parents):
-                node = {key: node}
-            clients[f"{switch.client}={value}"] = node
-    clients.update(_recorded_clients())
-    return clients
-
-
-def _recorded_clients() -> dict[str, dict[str, Any]]:
-    """pytest-lsp's recorded editors' capabilities, if pytest-lsp is installed."""
-    try:
-        from pygls.protocol import default_converter
-        from pytest_lsp import client_capabilities
-    except ImportError:
-        return {}
-    converter = default_converter()  # type: ignore[no-untyped-call]
-    return {
-        editor: converter.unstructure(client_capabilities(editor))
-        for editor in ("neovim", "visual_studio_code")
-    }
-
-
-def mismatches(
-    template: Mapping[str, Any], create: Callable[[], Any], clients: Mapping[str, Any]
-) -> list[str]:
-    """Clients for which the template's answer differs from pygls's, with both answers."""
-    found: list[str] = []
-    for name, capabilities in clients.items():
-        expected = pygls_answer(create(), {"processId": None, "capabilities": capabilities})
-        got = initialize_result(template, capabilities)
-        found.extend(f"{name}: {difference}" for difference in differences(got, expected))
-    return found
-
-
-def differences(got: Any, expected: Any, path: str = "") -> list[str]:
-    """Where two JSON values differ, as ``path: got X, expected Y`` lines."""
-    if isinstance(got, dict) and isinstance(expected, dict):
-        return [
-            line
-            for key in sorted(got.keys() | expected.keys())
-            for line in differences(
-                got.get(key, _MISSING), expected.get(key, _MISSING), f"{path}.{key}".lstrip(".")
-            )
-        ]
-    if got is expected or (got is not _MISSING and expected is not _MISSING and got == expected):
-        return []
-    return [f"{path or '(top)'}: got {_show(got)}, expected {_show(expected)}"]
-
-
-def _show(value: Any) -> str:
-    return "(absent)" if value is _MISSING else json.dumps(value, sort_keys=True)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``--write-template`` regenerates the template; ``--check`` fails if it is stale."""
-    import argparse
-
-    from peer_lsp.server import create_server
-
-    parser = argparse.ArgumentParser(prog="python -m peer_lsp.lsp.fast_start")
-    action = parser.add_mutually_exclusive_group(required=True)
-    action.add_argument("--write-template", action="store_true", help=f"write {TEMPLATE_FILE}")
-    action.add_argument("--check", action="store_true", help="exit 1 if the template is stale")
-    args = parser.parse_args(argv)
-    template = build_template(create_server)
-    wrong = mismatches(template, create_server, sample_clients())
-    if wrong:
-        print("pygls's builder reads client capabilities SWITCHES misses:", *wrong, sep="\n")
-        return 1
-    text = json.dumps(template, indent=2, sort_keys=True) + "\n"
-    if args.check:
-        with open(template_path(), encoding="utf-8") as file:
-            if file.read() == text:
-                return 0
-        print(f"{TEMPLATE_FILE} is stale: run {REGENERATE}", file=sys.stderr)
-        return 1
-    with open(template_path(), "w", encoding="utf-8") as file:
-        file.write(text)
-    print(f"wrote {template_path()}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

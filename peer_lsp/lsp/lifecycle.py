@@ -12,12 +12,11 @@ from pygls.uris import to_fs_path
 
 from peer_lsp import log as peer_log
 from peer_lsp.analysis.dismissed import dismissed_path, load_dismissed
-from peer_lsp.lsp import diagnostics
 from peer_lsp.lsp.capabilities import ClientFeatures
 from peer_lsp.settings import Problem, Settings, load_settings, resolve
 
 if typing.TYPE_CHECKING:
-    from peer_lsp.server import PeerLanguageServer
+    from peer_lsp.lsp.language_server import PeerLanguageServer
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +56,7 @@ def apply_settings(ls: PeerLanguageServer, raw: object, base: Settings) -> None:
         peer_log.set_level(settings.log_level)
         ls.engine.reanalyse_all()
         _tell_oversized(ls)
-        diagnostics.refresh(ls)
+        ls.refresh_diagnostics()
         if review_settings_changed and ls.reviewing.state != "starting":
             ls.reviewing.restart()
 

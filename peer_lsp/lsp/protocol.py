@@ -33,7 +33,6 @@ from pygls.protocol.json_rpc import (
 from pygls.uris import from_fs_path
 from pygls.workspace import Workspace
 
-from peer_lsp.documents.positions import Encoding
 from peer_lsp.lsp import envelope
 from peer_lsp.lsp.envelope import (
     INVALID_PARAMS,
@@ -44,6 +43,7 @@ from peer_lsp.lsp.envelope import (
     Refusal,
 )
 from peer_lsp.lsp.framing import MAX_MESSAGE_BYTES, Frame, Oversized
+from peer_lsp.text.positions import Encoding
 
 log = logging.getLogger(__name__)
 

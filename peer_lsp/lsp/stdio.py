@@ -19,8 +19,8 @@ from pygls.io_ import StdoutWriter
 from peer_lsp.lsp.framing import FrameReader
 
 if typing.TYPE_CHECKING:
+    from peer_lsp.lsp.language_server import PeerLanguageServer
     from peer_lsp.lsp.protocol import PeerProtocol
-    from peer_lsp.server import PeerLanguageServer
 
 log = logging.getLogger(__name__)
 

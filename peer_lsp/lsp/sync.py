@@ -7,12 +7,11 @@ import typing
 
 from lsprotocol import types
 
-from peer_lsp.lsp import diagnostics
 from peer_lsp.lsp.convert import from_content_change
 from peer_lsp.lsp.errors import survive
 
 if typing.TYPE_CHECKING:
-    from peer_lsp.server import PeerLanguageServer
+    from peer_lsp.lsp.language_server import PeerLanguageServer
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +24,7 @@ def did_open(ls: PeerLanguageServer, params: types.DidOpenTextDocumentParams) ->
     )
     ls.engine.reviews.restore(document)
     _tell_once(ls, item.uri)
-    diagnostics.publish(ls, item.uri)
+    ls.publish(item.uri)
     ls.reviewing.opened(document)
 
 
@@ -36,7 +35,7 @@ def did_change(ls: PeerLanguageServer, params: types.DidChangeTextDocumentParams
     result = ls.engine.change(uri, changes, params.text_document.version)
     if result is not None:
         _tell_once(ls, uri)
-        diagnostics.publish(ls, uri)
+        ls.publish(uri)
         ls.reviewing.changed(uri, result.units)
 
 
@@ -59,7 +58,7 @@ def did_close(ls: PeerLanguageServer, params: types.DidCloseTextDocumentParams) 
     if document is not None:
         ls.engine.reviews.keep_closed(document)
     ls.engine.close(uri)
-    diagnostics.clear(ls, uri)
+    ls.clear_diagnostics(uri)
 
 
 @survive(None)

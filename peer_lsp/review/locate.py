@@ -37,14 +37,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
-from peer_lsp.analysis.findings import Span, TextEdit
+from peer_lsp.findings.model import Span, TextEdit
 from peer_lsp.review.candidates import Candidate, Dropped, ProposedFix
 from peer_lsp.review.parse import count_reasons
 
 if TYPE_CHECKING:
-    from peer_lsp.documents.lines import LineIndex
     from peer_lsp.documents.store import Document
     from peer_lsp.syntax.units import Unit
+    from peer_lsp.text.lines import LineIndex
 
 log = logging.getLogger("peer_lsp.review")
 

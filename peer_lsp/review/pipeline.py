@@ -13,7 +13,9 @@ import typing
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from peer_lsp.analysis.findings import (
+from peer_lsp.documents.verify import verify_fix
+from peer_lsp.findings.confidence import Assessment, Evidence, FixCheck
+from peer_lsp.findings.model import (
     Category,
     Finding,
     Fix,
@@ -26,11 +28,9 @@ from peer_lsp.analysis.findings import (
 from peer_lsp.llm.redaction import holds_placeholder
 from peer_lsp.llm.types import Task
 from peer_lsp.review.candidates import Dropped
-from peer_lsp.review.confidence import Assessment, Evidence, FixCheck
 from peer_lsp.review.locate import Located, locate_all, to_fix_edit
 from peer_lsp.review.parse import parse_answer
 from peer_lsp.review.prompts import PromptBudgetError, build_review_request, code_key, shrink
-from peer_lsp.review.verify import verify_fix
 from peer_lsp.rules.complexity import unit_complexity
 from peer_lsp.rules.evidence import RulePlace, rule_agrees, rule_places
 

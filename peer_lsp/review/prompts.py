@@ -52,7 +52,7 @@ from urllib.parse import unquote, urlparse
 from peer_lsp.llm.redaction import redact, stable_placeholders
 from peer_lsp.llm.tokens import estimate_tokens
 from peer_lsp.llm.types import LLMRequest, Task
-from peer_lsp.syntax.context import (
+from peer_lsp.review.context import (
     ELIDED,
     context_hash,
     file_imports,
@@ -65,8 +65,8 @@ from peer_lsp.syntax.units import UnitKind
 if typing.TYPE_CHECKING:
     from collections.abc import Iterator, Mapping, Sequence
 
-    from peer_lsp.analysis.findings import Finding
     from peer_lsp.documents.store import Document
+    from peer_lsp.findings.model import Finding
     from peer_lsp.syntax.units import Unit
 
 PROMPT_VERSION = "review-v2"

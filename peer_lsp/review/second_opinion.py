@@ -5,7 +5,7 @@ The unit is reviewed afresh (the same prompt, as a `Task.VERIFY` request, so a r
 when it reports a finding of the same category overlapping the same range, else it
 *disagrees*. The finding's confidence and severity are then recomputed from its recorded
 evidence plus that opinion (docs/confidence.md: +0.8 agree, -1.2 disagree), by
-`peer_lsp.review.confidence.Assessment.with_opinion`.
+`peer_lsp.findings.confidence.Assessment.with_opinion`.
 
 An answer by the model that made the finding is no second opinion: without a verify route
 the default route answers, usually from the cache, with the very answer the finding came
@@ -19,7 +19,7 @@ import typing
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from peer_lsp.analysis.findings import Span
+from peer_lsp.findings.model import Span
 from peer_lsp.llm.errors import ConfigurationError
 from peer_lsp.llm.types import Task
 from peer_lsp.review.pipeline import ReviewOutcome, review_unit
@@ -27,10 +27,10 @@ from peer_lsp.review.prompts import PromptBudgetError, build_review_request
 from peer_lsp.rules.complexity import unit_complexity
 
 if typing.TYPE_CHECKING:
-    from peer_lsp.analysis.findings import Finding
     from peer_lsp.documents.store import Document
+    from peer_lsp.findings.confidence import Opinion
+    from peer_lsp.findings.model import Finding
     from peer_lsp.llm.router import Router
-    from peer_lsp.review.confidence import Opinion
     from peer_lsp.syntax.units import Unit
 
 

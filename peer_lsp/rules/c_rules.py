@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from peer_lsp.analysis.findings import Category, Severity
+from peer_lsp.findings.model import Category, Severity
 from peer_lsp.rules.model import Match, Rule
 from peer_lsp.rules.predicates import arguments_of, is_literal, string_value
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 
-from peer_lsp.analysis.findings import Category
+from peer_lsp.findings.model import Category
 from peer_lsp.rules.c_rules import RULES as C_RULES
 from peer_lsp.rules.common_rules import RULES as COMMON_RULES
 from peer_lsp.rules.go_rules import RULES as GO_RULES

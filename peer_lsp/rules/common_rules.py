@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from peer_lsp.analysis.findings import Category, Severity
+from peer_lsp.findings.model import Category, Severity
 from peer_lsp.rules.model import Rule
 
 COMPLEXITY = Rule(

@@ -16,14 +16,28 @@ from __future__ import annotations
 import typing
 from dataclasses import dataclass, field
 
-from peer_lsp.analysis.findings import Severity
+from peer_lsp.findings.model import Severity
 from peer_lsp.rules.catalog import RULES
 from peer_lsp.rules.model import Rule
 
 if typing.TYPE_CHECKING:
-    from collections.abc import Collection, Iterable, Mapping
+    from collections.abc import Collection, Iterable, Mapping, Sequence
 
-    from peer_lsp.settings import Settings
+
+class RuleSettings(typing.Protocol):
+    """The settings that choose the rules (`peer_lsp.settings.Settings` has them)."""
+
+    @property
+    def enable_rules(self) -> Sequence[str]: ...
+    @property
+    def disable_rules(self) -> Sequence[str]: ...
+    @property
+    def rule_severity(self) -> Mapping[str, str]: ...
+    @property
+    def min_confidence(self) -> float: ...
+    @property
+    def complexity_threshold(self) -> int: ...
+
 
 ALL = "all"
 
@@ -58,7 +72,7 @@ class RuleConfig:
     complexity_threshold: int = 15
 
     @classmethod
-    def from_settings(cls, settings: Settings, rules: Iterable[Rule] = RULES) -> RuleConfig:
+    def from_settings(cls, settings: RuleSettings, rules: Iterable[Rule] = RULES) -> RuleConfig:
         enable = {name.lower() for name in settings.enable_rules}
         disable = {name.lower() for name in settings.disable_rules}
         overrides = {key.lower(): value for key, value in settings.rule_severity.items()}

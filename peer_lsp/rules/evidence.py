@@ -16,7 +16,7 @@ from dataclasses import dataclass
 if typing.TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
-    from peer_lsp.analysis.findings import Category, Finding
+    from peer_lsp.findings.model import Category, Finding
 
 
 @dataclass(frozen=True, slots=True)

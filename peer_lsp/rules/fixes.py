@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import typing
 
-from peer_lsp.analysis.findings import TextEdit
 from peer_lsp.documents.store import Document
-from peer_lsp.review.verify import verify_fix
+from peer_lsp.documents.verify import verify_fix
+from peer_lsp.findings.model import TextEdit
 from peer_lsp.syntax.normalize import exact_hash
 from peer_lsp.syntax.units import Unit, UnitKind
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import typing
 
-from peer_lsp.analysis.findings import Category, Severity
+from peer_lsp.findings.model import Category, Severity
 from peer_lsp.rules.model import Match, Rule
 from peer_lsp.rules.predicates import (
     arguments_of,

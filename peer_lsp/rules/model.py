@@ -15,7 +15,7 @@ import string
 import typing
 from dataclasses import dataclass, field
 
-from peer_lsp.analysis.findings import Category, Severity
+from peer_lsp.findings.model import Category, Severity
 
 if typing.TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence

@@ -41,12 +41,12 @@ from bisect import bisect_left, bisect_right
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 
-from peer_lsp.analysis.findings import Finding, Fix, Span, TextEdit, fingerprint
+from peer_lsp.findings.model import Finding, Fix, Span, TextEdit, fingerprint
 from peer_lsp.rules.catalog import BY_ID
 from peer_lsp.rules.common_rules import COMPLEXITY
 from peer_lsp.rules.compiled import compiled_rules
 from peer_lsp.rules.complexity import count_branches, has_complexity
-from peer_lsp.rules.config import RuleConfig
+from peer_lsp.rules.config import RuleConfig, RuleSettings
 from peer_lsp.rules.model import Edit
 from peer_lsp.rules.runner import Hit, run_rules
 from peer_lsp.syntax.budget import OverBudget
@@ -58,10 +58,9 @@ if typing.TYPE_CHECKING:
 
     from tree_sitter import Node
 
-    from peer_lsp.documents.lines import LineIndex
     from peer_lsp.documents.store import Document
-    from peer_lsp.settings import Settings
     from peer_lsp.syntax.units import Unit
+    from peer_lsp.text.lines import LineIndex
 
 log = logging.getLogger(__name__)
 
@@ -221,10 +220,10 @@ class RuleProducer:
         self._states: dict[str, _State] = {}
         self._closed: OrderedDict[str, _State] = OrderedDict()
         self._stopped: dict[str, tuple[OverBudget, int]] = {}
-        self._settings: Settings | None = None
+        self._settings: RuleSettings | None = None
         self._config: RuleConfig | None = None
 
-    def config(self, settings: Settings) -> RuleConfig:
+    def config(self, settings: RuleSettings) -> RuleConfig:
         """The rule configuration of ``settings`` (resolved again only when they change)."""
         if self._config is None or settings is not self._settings:
             self._settings, self._config = settings, RuleConfig.from_settings(settings)
@@ -245,7 +244,7 @@ class RuleProducer:
     def findings(
         self,
         document: Document,
-        settings: Settings,
+        settings: RuleSettings,
         changed: Sequence[tuple[int, int]] | None = None,
     ) -> list[Finding]:
         """The current rule findings of ``document``; ``changed``: the byte ranges an edit

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import typing
 
-from peer_lsp.analysis.findings import Category, Severity
+from peer_lsp.findings.model import Category, Severity
 from peer_lsp.rules.model import Edit, Match, Rule
 from peer_lsp.rules.predicates import (
     arguments_of,

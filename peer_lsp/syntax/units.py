@@ -41,7 +41,7 @@ if typing.TYPE_CHECKING:
 
     from tree_sitter import Node, Query, Tree
 
-    from peer_lsp.documents.lines import LineIndex
+    from peer_lsp.text.lines import LineIndex
 
 log = logging.getLogger(__name__)
 

@@ -26,8 +26,9 @@ from lsprotocol import types
 from pygls.protocol import default_converter
 
 from peer_lsp import __version__
-from peer_lsp.lsp import fast_start
-from peer_lsp.server import PeerLanguageServer, create_server
+from peer_lsp.lsp import capabilities_template, fast_start
+from peer_lsp.lsp.language_server import PeerLanguageServer
+from peer_lsp.server import create_server
 
 HOW_TO_REGENERATE = f"regenerate it: {fast_start.REGENERATE}"
 ANSWERED = re.compile(
@@ -70,9 +71,9 @@ def test_template_is_generated_from_the_current_server() -> None:
     with open(fast_start.template_path(), encoding="utf-8") as file:
         committed = json.load(file)
 
-    current = fast_start.build_template(create_server)
+    current = capabilities_template.build_template(create_server)
 
-    wrong = fast_start.differences(committed, current)
+    wrong = capabilities_template.differences(committed, current)
     assert not wrong, f"{fast_start.TEMPLATE_FILE} is stale ({HOW_TO_REGENERATE}): {wrong}"
 
 
@@ -88,9 +89,9 @@ def test_fast_answer_equals_pygls_answer(client: str, tmp_path: Path) -> None:
     }
 
     fast = fast_start.initialize_result(fast_start.load_template(), caps)
-    pygls = fast_start.pygls_answer(create_server(), params)
+    pygls = capabilities_template.pygls_answer(create_server(), params)
 
-    wrong = fast_start.differences(fast, pygls)
+    wrong = capabilities_template.differences(fast, pygls)
     assert not wrong, f"the template answers unlike pygls ({HOW_TO_REGENERATE}): {wrong}"
     assert fast["serverInfo"] == {"name": "peer-lsp", "version": __version__}
 
@@ -101,7 +102,9 @@ def test_a_newly_registered_feature_is_caught_until_the_template_is_regenerated(
         server.feature(types.TEXT_DOCUMENT_DEFINITION)(lambda ls, params: None)
         return server
 
-    wrong = fast_start.mismatches(fast_start.load_template(), with_definition, _clients())
+    wrong = capabilities_template.mismatches(
+        fast_start.load_template(), with_definition, _clients()
+    )
 
     assert wrong
     assert all("capabilities.definitionProvider: got (absent), expected true" in w for w in wrong)
@@ -128,13 +131,13 @@ def _server_using_every_switch() -> PeerLanguageServer:
 
 
 def test_switches_follow_pygls_capability_builder() -> None:
-    template = fast_start.build_template(_server_using_every_switch)
-    clients = {**fast_start.sample_clients(), **_clients()}
+    template = capabilities_template.build_template(_server_using_every_switch)
+    clients = {**capabilities_template.sample_clients(), **_clients()}
 
     assert template["capabilities"]["clientOffersAll"]["renameProvider"] == {
         "prepareProvider": True
     }
-    assert fast_start.mismatches(template, _server_using_every_switch, clients) == []
+    assert capabilities_template.mismatches(template, _server_using_every_switch, clients) == []
 
 
 # --------------------------------------------------------------------------------------

@@ -21,7 +21,8 @@ from typing import Any
 
 import pytest
 
-from peer_lsp.cli import EXIT_USAGE, main
+from peer_lsp.cli import main
+from peer_lsp.commands.exits import EXIT_USAGE
 from peer_lsp.llm.config import LLMConfig, ProviderConfig, RouteConfig, parse_llm_config
 from peer_lsp.llm.types import Timeouts
 from peer_lsp.settings import SPECS, Problem, Settings, load_settings, resolve

@@ -2,7 +2,7 @@
  * What the server is told about the user's settings.
  *
  * package.json declares every server setting under `peer.*` (generated from the server's
- * settings model by `python -m peer_lsp.editor_schema --write`) and the extension's own under
+ * settings model by `python -m peer_lsp.commands.editor_schema --write`) and the extension's own under
  * `peer.server.*` and `peer.trace.*`. The server receives only the settings the user actually
  * set, at any level (user, workspace, folder): VS Code would otherwise report every default
  * as a value, and those defaults, at the editor's priority, would hide the project's

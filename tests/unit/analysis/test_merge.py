@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 
 from peer_lsp.analysis.engine import merge
-from peer_lsp.analysis.findings import Category, Finding, Fix, Severity, Span, TextEdit
+from peer_lsp.findings.model import Category, Finding, Fix, Severity, Span, TextEdit
 
 
 def finding(

@@ -15,7 +15,7 @@ import pytest
 
 from peer_lsp.analysis.engine import Engine
 from peer_lsp.documents.store import TextChange
-from peer_lsp.syntax.context import file_imports, signature_of
+from peer_lsp.review.context import file_imports, signature_of
 
 PYTHON = (
     "import os\n\n\n"

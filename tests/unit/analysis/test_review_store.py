@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from peer_lsp.analysis.engine import Engine
-from peer_lsp.analysis.findings import Category, Finding, Fix, Severity, Span, TextEdit
 from peer_lsp.documents.store import TextChange
+from peer_lsp.findings.model import Category, Finding, Fix, Severity, Span, TextEdit
 from peer_lsp.settings import Settings
 
 URI = "file:///m.py"

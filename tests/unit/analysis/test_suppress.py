@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from peer_lsp.analysis.findings import Category, Finding, Severity, Span
 from peer_lsp.analysis.suppress import (
     PREFIXES,
     comment_prefixes,
@@ -13,6 +12,7 @@ from peer_lsp.analysis.suppress import (
     suppressions,
 )
 from peer_lsp.documents.store import Document
+from peer_lsp.findings.model import Category, Finding, Severity, Span
 from peer_lsp.syntax.languages import known_grammars
 
 # In each sample: `alpha` follows a standalone `peer: ignore[rule-x]`, `beta` carries a bare

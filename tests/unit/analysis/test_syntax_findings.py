@@ -4,8 +4,8 @@ stable while unrelated lines move, so that dismissing one never hides the other.
 from __future__ import annotations
 
 from peer_lsp.analysis.engine import Engine
-from peer_lsp.analysis.findings import Finding
 from peer_lsp.documents.store import TextChange
+from peer_lsp.findings.model import Finding
 
 URI = "/project/module.py"
 TWICE = "def f():\n    print(1 2)\n    y = 1\n    print(1 2)\n"

@@ -14,9 +14,9 @@ import shutil
 import pytest
 
 from peer_lsp.analysis.engine import Engine, analyse_text
-from peer_lsp.analysis.findings import Category, Finding
 from peer_lsp.analysis.syntax_findings import SETTING_CHOICES, SyntaxMode, syntax_mode
 from peer_lsp.documents.store import TextChange
+from peer_lsp.findings.model import Category, Finding
 from peer_lsp.settings import SPECS, Settings, resolve
 
 # Valid C (gcc compiles it); the grammar sees `EXPORT int` as an error.

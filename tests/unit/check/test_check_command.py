@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 
 from peer_lsp.analysis.engine import analyse_text
-from peer_lsp.analysis.findings import Finding, Severity
-from peer_lsp.check import command
-from peer_lsp.check.review import LOCAL_ONLY
+from peer_lsp.check.headless import LOCAL_ONLY
 from peer_lsp.cli import main
+from peer_lsp.commands import check as command
 from peer_lsp.documents.store import Document
+from peer_lsp.findings.model import Finding, Severity
 
 REPO = Path(__file__).resolve().parents[3]
 EXAMPLES = REPO / "examples"

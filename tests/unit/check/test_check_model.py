@@ -13,7 +13,7 @@ from fakes.server import FakeServer
 from model_support import EVAL_FINDING, SOURCE, answer_with, configure, reply, run, units_sent
 
 from peer_lsp.check.git_diff import FileChanges, changed_units, parse_hunks
-from peer_lsp.check.review import LOCAL_ONLY
+from peer_lsp.check.headless import LOCAL_ONLY
 from peer_lsp.documents.store import Document
 
 EVAL_LINE_TEXT = "app.py:5:5: error[model:security] eval on caller input (85% confident)"

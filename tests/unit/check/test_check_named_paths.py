@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from peer_lsp.check.command import read_source
 from peer_lsp.check.walk import Excludes, walk
 from peer_lsp.cli import main
+from peer_lsp.commands.check import read_source
 from peer_lsp.settings import DEFAULT_EXCLUDE, Settings
 
 REPO = Path(__file__).resolve().parents[3]

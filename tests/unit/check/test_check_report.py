@@ -6,7 +6,6 @@ import json
 from collections import Counter
 
 from peer_lsp.analysis.engine import analyse_text
-from peer_lsp.analysis.findings import Category, Finding, Severity, Span
 from peer_lsp.check.report import (
     Located,
     Summary,
@@ -15,6 +14,7 @@ from peer_lsp.check.report import (
     locate,
     render_json,
 )
+from peer_lsp.findings.model import Category, Finding, Severity, Span
 
 
 def finding(severity: Severity = Severity.ERROR, message: str = "missing ')'") -> Finding:

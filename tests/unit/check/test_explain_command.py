@@ -9,8 +9,8 @@ import pytest
 from fakes.server import FakeServer
 from model_support import EVAL_LINE, SOURCE, configure, run, units_sent
 
-from peer_lsp.check.explain_command import Target, parse_target
-from peer_lsp.check.review import LOCAL_ONLY
+from peer_lsp.check.headless import LOCAL_ONLY
+from peer_lsp.commands.explain import Target, parse_target
 
 
 def test_explains_the_finding_on_a_line(

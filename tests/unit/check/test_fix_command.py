@@ -12,10 +12,10 @@ import pytest
 from fakes.server import FakeServer
 from model_support import EVAL_FINDING, FIXED, SOURCE, answer_with, configure, run
 
-from peer_lsp.analysis.findings import Category, Finding, Fix, Severity, Span, TextEdit
-from peer_lsp.check import fix_command
-from peer_lsp.check.fix_command import choose
+from peer_lsp.commands import fix as fix_command
+from peer_lsp.commands.fix import choose
 from peer_lsp.documents.store import Document
+from peer_lsp.findings.model import Category, Finding, Fix, Severity, Span, TextEdit
 
 
 def test_dry_run_prints_a_diff_and_changes_nothing(

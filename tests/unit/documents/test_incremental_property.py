@@ -1,7 +1,7 @@
 """Random incremental edits keep text, tree and units equal to what a fresh look gives.
 
 Edits are generated in code points and sent as LSP ranges (UTF-16 or UTF-8), computed here
-independently of peer_lsp.documents.positions. After every edit:
+independently of peer_lsp.text.positions. After every edit:
 
 - the document text equals the text the edit should produce;
 - the tree equals a fresh parse (same S-expression and node ranges; lone CRs are given to
@@ -22,10 +22,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tree_sitter import Point, Tree
 
-from peer_lsp.documents.positions import Encoding
 from peer_lsp.documents.store import Document, TextChange
 from peer_lsp.syntax.languages import new_parser
 from peer_lsp.syntax.units import Unit, UnitIndex, diff_units
+from peer_lsp.text.positions import Encoding
 
 PYTHON = '''import os
 

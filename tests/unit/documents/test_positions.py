@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from peer_lsp.documents.lines import LineIndex
-from peer_lsp.documents.positions import Encoding, offset_at, position_at
+from peer_lsp.text.lines import LineIndex
+from peer_lsp.text.positions import Encoding, offset_at, position_at
 
 TEXT = 'a = "😀中é"\r\nb = 1\rc = 2\nlast'
 

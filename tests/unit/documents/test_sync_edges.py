@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from peer_lsp.documents.positions import Encoding
 from peer_lsp.documents.store import Document, TextChange
+from peer_lsp.text.positions import Encoding
 
 URI = "file:///sample.py"
 SOURCE = "def f():\n    return 1\n\n\ndef g():\n    return 2\n"

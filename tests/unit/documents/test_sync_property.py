@@ -23,8 +23,8 @@ from array import array
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from peer_lsp.documents.positions import Encoding
 from peer_lsp.documents.store import Document, TextChange
+from peer_lsp.text.positions import Encoding
 
 START = 'def f(x):\n    return "😀é"\r\n\nclass K:\n    def m(self):\r        return 1\n'
 PIECES = [

@@ -8,8 +8,8 @@ import attrs
 from lsprotocol import types
 
 from peer_lsp.analysis.engine import Engine
-from peer_lsp.analysis.findings import Category, Finding, Severity, Span
 from peer_lsp.documents.store import Document
+from peer_lsp.findings.model import Category, Finding, Severity, Span
 from peer_lsp.lsp.convert import to_diagnostic
 from peer_lsp.lsp.echoed import findings_meant
 

@@ -11,8 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from peer_lsp.analysis.findings import Category, Severity
-from peer_lsp.review.confidence import (
+from peer_lsp.findings.confidence import (
     CEILING,
     FLOOR,
     SEVERITY_TABLE,
@@ -24,6 +23,7 @@ from peer_lsp.review.confidence import (
     severity_for,
     visible,
 )
+from peer_lsp.findings.model import Category, Severity
 from peer_lsp.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[3]

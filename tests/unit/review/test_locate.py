@@ -10,8 +10,8 @@ from corpus import CASES, SOURCES, Case, Edit, Want
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from peer_lsp.analysis.findings import TextEdit
 from peer_lsp.documents.store import Document
+from peer_lsp.findings.model import TextEdit
 from peer_lsp.review.candidates import Candidate, Dropped, ProposedFix
 from peer_lsp.review.locate import (
     DUPLICATE,

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import peer_lsp.review.parse as parsing
-from peer_lsp.analysis.findings import Category, Severity
+from peer_lsp.findings.model import Category, Severity
 from peer_lsp.review.candidates import Candidate, Dropped, ProposedFix
 from peer_lsp.review.parse import (
     ParseResult,

@@ -10,8 +10,8 @@ from __future__ import annotations
 import random
 import string
 
-from peer_lsp.analysis.findings import Category, Finding, Severity, Span
 from peer_lsp.documents.store import Document
+from peer_lsp.findings.model import Category, Finding, Severity, Span
 from peer_lsp.review.prompts import build_explain_request, build_review_request, code_key
 
 _RNG = random.Random(0x5EC)

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from peer_lsp.analysis.findings import Category, Finding, Severity, Span
 from peer_lsp.documents.store import Document
+from peer_lsp.findings.model import Category, Finding, Severity, Span
 from peer_lsp.llm.tokens import estimate_tokens
 from peer_lsp.llm.types import LLMRequest, Task
 from peer_lsp.review.prompts import (

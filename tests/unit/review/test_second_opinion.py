@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from peer_lsp.analysis.engine import Engine
-from peer_lsp.analysis.findings import Category, Finding, Severity, Span
 from peer_lsp.documents.store import TextChange
+from peer_lsp.findings.confidence import Assessment, Evidence, calibrate
+from peer_lsp.findings.model import Category, Finding, Severity, Span
 from peer_lsp.llm.types import Finish, LLMRequest, LLMResponse, Task, Usage
-from peer_lsp.review.confidence import Assessment, Evidence, calibrate
 from peer_lsp.review.pipeline import findings_from_answer
 from peer_lsp.review.second_opinion import ask_another_model, opinion_of
 from peer_lsp.settings import Settings

@@ -7,9 +7,9 @@ import dataclasses
 import pytest
 from tree_sitter import Tree
 
-from peer_lsp.analysis.findings import TextEdit
 from peer_lsp.documents.store import Document
-from peer_lsp.review.verify import Verdict, _parser_view, _prepare, _reparse, verify_fix
+from peer_lsp.documents.verify import Verdict, _parser_view, _prepare, _reparse, verify_fix
+from peer_lsp.findings.model import TextEdit
 from peer_lsp.syntax.languages import new_parser
 from peer_lsp.syntax.units import Unit
 

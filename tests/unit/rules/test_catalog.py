@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from peer_lsp.analysis.findings import Category
+from peer_lsp.findings.model import Category
 from peer_lsp.rules import docs
 from peer_lsp.rules.catalog import BY_ID, RULES, doc_url, is_selector, rules_for
 from peer_lsp.rules.compiled import compiled_rules

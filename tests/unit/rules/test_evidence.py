@@ -7,10 +7,10 @@ import typing
 from typing import Any
 
 from peer_lsp.analysis.engine import Engine
-from peer_lsp.analysis.findings import Category
 from peer_lsp.documents.store import Document
+from peer_lsp.findings.confidence import RULE_AGREES, Evidence, calibrate
+from peer_lsp.findings.model import Category
 from peer_lsp.llm.types import Finish, LLMRequest, LLMResponse, Usage
-from peer_lsp.review.confidence import RULE_AGREES, Evidence, calibrate
 from peer_lsp.review.pipeline import findings_from_answer, review_unit
 from peer_lsp.rules.evidence import RulePlace, rule_agrees, rule_places
 from peer_lsp.settings import Settings

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from peer_lsp.analysis.engine import Engine
-from peer_lsp.analysis.findings import Finding, Severity
 from peer_lsp.documents.store import TextChange
+from peer_lsp.findings.model import Finding, Severity
 from peer_lsp.rules import producer
 from peer_lsp.settings import Settings
 

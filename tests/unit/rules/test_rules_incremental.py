@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from peer_lsp.analysis.engine import Engine
-from peer_lsp.analysis.findings import Finding
 from peer_lsp.documents.store import TextChange
+from peer_lsp.findings.model import Finding
 from peer_lsp.rules.producer import RuleProducer
 
 SOURCE = """import os

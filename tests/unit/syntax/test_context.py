@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from peer_lsp.documents.store import Document
-from peer_lsp.syntax.context import (
+from peer_lsp.review.context import (
     CALL_FIELDS,
     ELIDED,
     called_names,

@@ -3,7 +3,7 @@ findings and of the local rules' (docs/rules.md; ``--no-model`` for those alone)
 
 A fix is applied only when all of these hold: its finding is shown (at or above
 ``minConfidence``, not dismissed by a ``peer: ignore`` comment), it was verified (it stays in
-its unit and reparses without a new syntax error: `peer_lsp.review.verify`), and its finding
+its unit and reparses without a new syntax error: `peer_lsp.documents.verify`), and its finding
 is at or above ``--min-confidence`` (default: the ``preferredConfidence`` setting, the level
 at which the editor marks a quick fix preferred). Where fixes overlap, the most confident
 wins. Fixes that each verified alone are also checked together: when the file as a whole
@@ -36,7 +36,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from peer_lsp.analysis.syntax_findings import syntax_findings
-from peer_lsp.check.command import (
+from peer_lsp.check.headless import HeadlessReviewer, ProviderSetupError, model_path
+from peer_lsp.commands.check import (
     UsageError,
     file_uri,
     prepare,
@@ -45,15 +46,14 @@ from peer_lsp.check.command import (
     shown_path,
     usage_error,
 )
-from peer_lsp.check.review import HeadlessReviewer, ProviderSetupError, model_path
-from peer_lsp.cli import EXIT_FINDINGS, EXIT_OK
+from peer_lsp.commands.exits import EXIT_FINDINGS, EXIT_OK
 from peer_lsp.documents.store import Document
 
 if typing.TYPE_CHECKING:
     import argparse
     from collections.abc import Iterable, Sequence
 
-    from peer_lsp.analysis.findings import Finding, TextEdit
+    from peer_lsp.findings.model import Finding, TextEdit
 
 PROG = "peer fix"
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")

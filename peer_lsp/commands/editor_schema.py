@@ -6,8 +6,8 @@ truth: this module builds their JSON-schema properties from `Settings` (type, de
 fixed choices, and the description from each field's docstring) and either writes them into
 package.json or checks that package.json still says exactly that.
 
-    python -m peer_lsp.editor_schema --write    rewrite the server's settings in package.json
-    python -m peer_lsp.editor_schema --check    exit 1 and name each difference, if any
+    python -m peer_lsp.commands.editor_schema --write  rewrite the server's settings in package.json
+    python -m peer_lsp.commands.editor_schema --check  exit 1 and name each difference, if any
 
 The extension's own settings (how to start the server, tracing) live under the prefixes in
 `CLIENT_PREFIXES`, in a configuration section of their own; they are left as they are, and
@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from peer_lsp.commands.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from peer_lsp.settings import SPECS, Settings, field_docs
 
 SECTION = "peer"
@@ -38,9 +39,6 @@ CLIENT_PREFIXES = (f"{SECTION}.server.", f"{SECTION}.trace.")
 PACKAGE_JSON = Path(__file__).resolve().parent.parent / "editors" / "vscode" / "package.json"
 """package.json in a checkout of the repository (the default for ``--package``)."""
 
-EXIT_OK = 0
-EXIT_DRIFT = 1
-EXIT_USAGE = 2
 
 Schema = dict[str, Any]
 
@@ -191,7 +189,7 @@ def render(package: Mapping[str, Any]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m peer_lsp.editor_schema",
+        prog="python -m peer_lsp.commands.editor_schema",
         description="Keep the VS Code extension's settings schema equal to the server's.",
     )
     action = parser.add_mutually_exclusive_group(required=True)
@@ -216,7 +214,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{path}: {problem}", file=sys.stderr)
     if problems:
         print(f"regenerate with: {parser.prog} --write", file=sys.stderr)
-        return EXIT_DRIFT
+        return EXIT_FAILED
     return EXIT_OK
 
 

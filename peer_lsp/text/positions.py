@@ -18,7 +18,7 @@ from __future__ import annotations
 import enum
 import re
 
-from peer_lsp.documents.lines import LineIndex
+from peer_lsp.text.lines import LineIndex
 
 
 class Encoding(enum.StrEnum):

@@ -12,6 +12,7 @@ import sys
 import typing
 from pathlib import Path
 
+from peer_lsp.commands.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from peer_lsp.llm import errors
 from peer_lsp.llm.config import LLMConfig, ProviderConfig, parse_llm_config
 from peer_lsp.llm.types import LLMRequest, Task
@@ -22,7 +23,6 @@ if typing.TYPE_CHECKING:
 
     from peer_lsp.settings import Settings
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 PING = LLMRequest(
     system="You are a health check. Reply with the single word OK.",

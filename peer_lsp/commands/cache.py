@@ -16,7 +16,7 @@ import sys
 import typing
 from pathlib import Path
 
-from peer_lsp.cli import EXIT_OK, EXIT_USAGE
+from peer_lsp.commands.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from peer_lsp.llm import cache as answer_cache
 from peer_lsp.settings import Settings, load_settings
 
@@ -26,7 +26,6 @@ if typing.TYPE_CHECKING:
     from peer_lsp.llm.cache import AnswerCache, CacheStats
 
 PROG = "peer cache"
-EXIT_PROBLEM = 1
 
 
 class _Problems(logging.Handler):
@@ -54,7 +53,7 @@ def run_cache(args: argparse.Namespace) -> int:
             code = asyncio.run(_closing(cache, _clear(cache, args.yes)))
     finally:
         logger.removeHandler(problems)
-    return EXIT_PROBLEM if code == EXIT_OK and problems.count else code
+    return EXIT_FAILED if code == EXIT_OK and problems.count else code
 
 
 def _settings(cache_dir: str | None) -> Settings:

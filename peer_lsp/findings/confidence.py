@@ -18,10 +18,7 @@ import typing
 from dataclasses import dataclass
 from typing import Literal
 
-from peer_lsp.analysis.findings import Category, Severity
-
-if typing.TYPE_CHECKING:
-    from peer_lsp.settings import Settings
+from peer_lsp.findings.model import Category, Severity
 
 FixCheck = Literal["verified", "rejected"]
 Opinion = Literal["agree", "disagree"]
@@ -165,11 +162,20 @@ class Assessment:
         return dataclasses.replace(self, evidence=evidence)
 
 
-def visible(confidence: float, settings: Settings) -> bool:
+class Thresholds(typing.Protocol):
+    """The confidence settings (`peer_lsp.settings.Settings` has them)."""
+
+    @property
+    def min_confidence(self) -> float: ...
+    @property
+    def preferred_confidence(self) -> float: ...
+
+
+def visible(confidence: float, settings: Thresholds) -> bool:
     """Whether a finding is shown at all (``minConfidence``)."""
     return confidence >= settings.min_confidence
 
 
-def preferred(confidence: float, settings: Settings) -> bool:
+def preferred(confidence: float, settings: Thresholds) -> bool:
     """Whether a finding's quick fix is marked preferred (``preferredConfidence``)."""
     return confidence >= settings.preferred_confidence

@@ -27,16 +27,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from peer_lsp.analysis.engine import Engine
-from peer_lsp.analysis.findings import Category
+from peer_lsp.findings.model import Category
+from peer_lsp.review.reviewer import Reviewer, in_units
 
 if typing.TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
     from types import TracebackType
     from typing import TextIO
 
-    from peer_lsp.analysis.findings import Finding
     from peer_lsp.documents.store import Document
-    from peer_lsp.llm.router import Router
+    from peer_lsp.findings.model import Finding
     from peer_lsp.review.pipeline import ReviewOutcome
     from peer_lsp.settings import Settings
     from peer_lsp.syntax.units import Unit
@@ -76,12 +76,6 @@ def model_path(path: Path, root: Path) -> str:
         return absolute.as_posix()
 
 
-def in_units(finding: Finding, units: Sequence[Unit]) -> bool:
-    """Whether ``finding`` starts inside one of ``units``."""
-    start = finding.span.start_byte
-    return any(unit.start_byte <= start < unit.end_byte for unit in units)
-
-
 class HeadlessReviewer:
     """The engine and (when configured) the router of one command-line run.
 
@@ -103,7 +97,7 @@ class HeadlessReviewer:
         self.use_model = use_model
         self.err = err or sys.stderr
         self.engine = Engine(settings)
-        self.router: Router | None = None
+        self.reviewer: Reviewer | None = None
         self.failures = 0
         self._said: set[str] = set()
         self._runner: asyncio.Runner | None = None
@@ -124,10 +118,11 @@ class HeadlessReviewer:
         if setup.problems:
             self._close_runner()
             raise ProviderSetupError(setup.problems)
-        self.router = setup.router
-        if self.router is None:
+        if setup.router is None:
             self._say(LOCAL_ONLY)
-        elif setup.autodetected:
+            return self
+        self.reviewer = Reviewer(self.engine, setup.router)
+        if setup.autodetected:
             self._say(f"no provider configured: using the local Ollama model {setup.autodetected}")
         return self
 
@@ -137,8 +132,8 @@ class HeadlessReviewer:
         error: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        if self.router is not None and self._runner is not None:
-            self._runner.run(self.router.aclose())
+        if self.reviewer is not None and self._runner is not None:
+            self._runner.run(self.reviewer.aclose())
         self._close_runner()
         if self.failures:
             plural = "unit was" if self.failures == 1 else "units were"
@@ -147,7 +142,7 @@ class HeadlessReviewer:
     @property
     def uses_model(self) -> bool:
         """Whether units are sent to a model in this run."""
-        return self.router is not None
+        return self.reviewer is not None
 
     def _close_runner(self) -> None:
         if self._runner is not None:
@@ -169,7 +164,7 @@ class HeadlessReviewer:
         try:
             units = list(document.units if select is None else select(document))
             analysis = Analysis(document, [])
-            if self.router is not None and self._runner is not None and units:
+            if self.reviewer is not None and self._runner is not None and units:
                 outcomes = self._runner.run(self._review_all(document, units, path))
                 self._keep(document, outcomes, analysis)
             findings = self.engine.findings(uri)
@@ -188,10 +183,11 @@ class HeadlessReviewer:
         outcomes: list[tuple[Unit, ReviewOutcome | None]],
         analysis: Analysis,
     ) -> None:
+        assert self.reviewer is not None
         for unit, outcome in outcomes:
             if outcome is None:
                 continue
-            self.engine.reviews.put(document.uri, unit, unit.exact_hash, outcome.findings)
+            self.reviewer.keep(document.uri, unit, unit.exact_hash, outcome)
             analysis.reviewed.append(unit)
             if outcome.model:
                 analysis.models.add(outcome.model)
@@ -200,25 +196,20 @@ class HeadlessReviewer:
         self, document: Document, units: Sequence[Unit], path: str
     ) -> list[tuple[Unit, ReviewOutcome | None]]:
         limit = asyncio.Semaphore(max(1, self.settings.max_reviews_in_flight))
-        local = self.engine.findings(document.uri)
 
         async def one(unit: Unit) -> tuple[Unit, ReviewOutcome | None]:
-            known = [f for f in local if in_units(f, [unit])]
             async with limit:
-                return unit, await self._review_one(document, unit, path, known)
+                return unit, await self._review_one(document, unit, path)
 
         return list(await asyncio.gather(*(one(unit) for unit in units)))
 
-    async def _review_one(
-        self, document: Document, unit: Unit, path: str, known: Sequence[Finding]
-    ) -> ReviewOutcome | None:
+    async def _review_one(self, document: Document, unit: Unit, path: str) -> ReviewOutcome | None:
         from peer_lsp.llm.errors import LLMError
         from peer_lsp.llm.guard import GuardRefusal
-        from peer_lsp.review.pipeline import review_unit
 
-        assert self.router is not None
+        assert self.reviewer is not None
         try:
-            return await review_unit(self.router, document, unit, path=path, known=known)
+            return await self.reviewer.review(document, unit, path=path)
         except GuardRefusal as refusal:
             log.info("%s %s not reviewed: %s", path, unit.qualified_name, refusal)
         except LLMError as error:

@@ -23,7 +23,9 @@ import typing
 from dataclasses import dataclass
 from pathlib import Path
 
-from peer_lsp.check.command import (
+from peer_lsp.check.headless import HeadlessReviewer, ProviderSetupError, model_path
+from peer_lsp.check.report import format_finding, locate
+from peer_lsp.commands.check import (
     UsageError,
     configure_logging,
     file_uri,
@@ -34,19 +36,17 @@ from peer_lsp.check.command import (
     usage_error,
     use_color,
 )
-from peer_lsp.check.fix_command import apply_edits
-from peer_lsp.check.report import format_finding, locate
-from peer_lsp.check.review import HeadlessReviewer, ProviderSetupError, model_path
-from peer_lsp.cli import EXIT_OK
-from peer_lsp.documents.lines import LineIndex
+from peer_lsp.commands.exits import EXIT_OK
+from peer_lsp.commands.fix import apply_edits
+from peer_lsp.text.lines import LineIndex
 
 if typing.TYPE_CHECKING:
     import argparse
     from collections.abc import Iterator, Sequence
 
-    from peer_lsp.analysis.findings import Finding
-    from peer_lsp.check.review import Analysis
+    from peer_lsp.check.headless import Analysis
     from peer_lsp.documents.store import Document
+    from peer_lsp.findings.model import Finding
     from peer_lsp.syntax.units import Unit
 
 PROG = "peer explain"

@@ -1,5 +1,6 @@
 """Model reviews in the editor: when to review (scheduler), where results go, what the user sees
-of the work (progress and the `peer/status` notification), and the review commands.
+of the work (progress and the `peer/status` notification). The review itself is the
+`Reviewer`'s, shared with `peer check`.
 
 The router is built after `initialized`, off the start-up path, from the resolved settings;
 with no provider configured (and no local Ollama) the server stays local-only and says so once
@@ -17,25 +18,24 @@ from pathlib import Path
 from lsprotocol import types
 from pygls.uris import to_fs_path
 
-from peer_lsp.analysis.scheduler import ReviewScheduler, Trigger
 from peer_lsp.llm import errors as llm_errors
-from peer_lsp.lsp import diagnostics
-from peer_lsp.server import PeerLanguageServer  # at run time: pygls resolves annotations
+from peer_lsp.lsp.commands import STATUS
+from peer_lsp.review.scheduler import ReviewScheduler, Trigger
 
 if typing.TYPE_CHECKING:
     from collections.abc import Collection
 
-    from peer_lsp.analysis.findings import Finding
+    from pygls.progress import Progress
+
+    from peer_lsp.analysis.engine import Engine
     from peer_lsp.documents.store import Document
     from peer_lsp.llm.router import Router
+    from peer_lsp.lsp.capabilities import ClientFeatures
+    from peer_lsp.review.reviewer import Reviewer
     from peer_lsp.syntax.units import Unit, UnitDiff
 
 log = logging.getLogger(__name__)
 
-STATUS = "peer/status"
-REVIEW_NOW = "peer.reviewNow"
-HEALTH = "peer.health"
-ASK_ANOTHER_MODEL = "peer.askAnotherModel"
 PUBLISH_EVERY = 0.1
 """Seconds between publishes (and status notifications) while results keep landing."""
 
@@ -62,12 +62,26 @@ class Throttle:
             self._timer = None
 
 
-class Reviewing:
-    """The server's reviewer: a router (or none), a scheduler and the status it reports."""
+class Host(typing.Protocol):
+    """What reviewing needs of the language server (`PeerLanguageServer` has it)."""
 
-    def __init__(self, server: PeerLanguageServer) -> None:
+    engine: Engine
+    client: ClientFeatures
+    workspace_root: Path | None
+
+    @property
+    def work_done_progress(self) -> Progress: ...
+    def notify(self, method: str, params: object) -> None: ...
+    def republish(self, uri: str) -> None: ...
+
+
+class Reviewing:
+    """The server's side of model reviews: the `Reviewer` (or none), a scheduler, and the
+    status it reports."""
+
+    def __init__(self, server: Host) -> None:
         self.server = server
-        self.router: Router | None = None
+        self.reviewer: Reviewer | None = None
         self.scheduler: ReviewScheduler | None = None
         self.state = "starting"
         self.detail = ""
@@ -83,22 +97,28 @@ class Reviewing:
         self._publishing = Throttle(PUBLISH_EVERY, self._publish_unpublished)
         self._status = Throttle(PUBLISH_EVERY, self._notify_status)
 
+    @property
+    def router(self) -> Router | None:
+        """The router reviews go through; None while local-only."""
+        return self.reviewer.router if self.reviewer is not None else None
+
     # -- set-up ------------------------------------------------------------------------------
 
     async def start(self) -> None:
         """Build the router and scheduler from the current settings."""
         from peer_lsp.llm.factory import build_router
+        from peer_lsp.review.reviewer import Reviewer
 
         await self.stop()
-        settings = self.server.settings
-        root = self.server.workspace_root
-        setup = await build_router(settings, root=root)
+        engine = self.server.engine
+        settings = engine.settings
+        setup = await build_router(settings, root=self.server.workspace_root)
         for problem in setup.problems:
             log.warning("provider settings: %s", problem)
-        self.router = setup.router
-        if self.router is None:
+        if setup.router is None:
             self._set_state("local", "no provider configured: syntax and local rules only")
             return
+        self.reviewer = Reviewer(engine, setup.router)
         triggers = [Trigger(t) for t in settings.review_on if t != "manual"] or [Trigger.MANUAL]
         self.scheduler = ReviewScheduler(
             self._review,
@@ -109,9 +129,9 @@ class Reviewing:
             in_flight=settings.max_reviews_in_flight,
             on_busy=self._busy,
         )
-        self.server.engine.reviews.clear_closed()  # made with other settings
+        engine.reviews.clear_closed()  # made with other settings
         self._set_state("idle", setup.autodetected or "")
-        for document in self.server.engine.documents:
+        for document in engine.documents:
             self.opened(document)
 
     def restart(self) -> None:
@@ -128,16 +148,16 @@ class Reviewing:
         self._publishing.cancel()
         self._status.cancel()
         self._unpublished.clear()
-        if self.router is not None:
-            await self.router.aclose()
-        self.router = None
+        if self.reviewer is not None:
+            await self.reviewer.aclose()
+        self.reviewer = None
         self.scheduler = None
 
     # -- document events ---------------------------------------------------------------------
 
     def opened(self, document: Document) -> None:
-        if self.scheduler is not None:
-            self.scheduler.opened(document.uri, self._unreviewed(document))
+        if self.scheduler is not None and self.reviewer is not None:
+            self.scheduler.opened(document.uri, self.reviewer.unreviewed(document))
 
     def changed(self, uri: str, diff: UnitDiff) -> None:
         if self.scheduler is not None and diff:
@@ -162,32 +182,20 @@ class Reviewing:
     def review_now(self, uri: str, line: int | None) -> int:
         """Review the unit at ``line`` (or every unit) of a document now; the count queued."""
         document = self.server.engine.documents.get(uri)
-        if document is None or self.scheduler is None:
+        if document is None or self.scheduler is None or self.reviewer is None:
             return 0
-        units = document.units
-        if line is not None:
-            around = [u for u in units if u.start_line <= line <= u.end_line]
-            units = [min(around, key=lambda u: u.end_byte - u.start_byte)] if around else []
+        units = self.reviewer.units_at(document, line)
         self.scheduler.now(uri, units, fresh=True)
         return len(units)
-
-    def _unreviewed(self, document: Document) -> list[Unit]:
-        reviews = self.server.engine.reviews
-        return [u for u in document.units if not reviews.reviewed(document.uri, u)]
 
     # -- one review --------------------------------------------------------------------------
 
     async def _review(self, uri: str, unit: Unit, fresh: bool) -> object:
-        from peer_lsp.review.pipeline import review_unit
-
         document = self.server.engine.documents.get(uri)
-        if document is None or self.router is None:
+        if document is None or self.reviewer is None:
             return None
-        known = self._known(uri, unit)
         try:
-            outcome = await review_unit(
-                self.router, document, unit, path=self._path(uri), known=known, bypass_cache=fresh
-            )
+            outcome = await self.reviewer.review(document, unit, path=self._path(uri), fresh=fresh)
         except llm_errors.LLMError as error:
             self._set_state("error", str(error))
             log.warning("review of %s failed: %s", unit.qualified_name, error)
@@ -201,28 +209,13 @@ class Reviewing:
     def _reviewed(self, uri: str, unit: Unit, unit_hash: str, outcome: object) -> None:
         from peer_lsp.review.pipeline import ReviewOutcome
 
-        if not isinstance(outcome, ReviewOutcome):
+        if not isinstance(outcome, ReviewOutcome) or self.reviewer is None:
             return
-        self.server.engine.reviews.put(uri, unit, unit_hash, outcome.findings, outcome.assessments)
+        self.reviewer.keep(uri, unit, unit_hash, outcome)
         self._publish_soon(uri)
-        settings = self.server.settings
-        if settings.verify_medium_confidence and outcome.model:
-            low, high = settings.min_confidence, settings.preferred_confidence
-            medium = [f.fingerprint for f in outcome.findings if low <= f.confidence < high]
-            if medium:
-                self._verify_later(uri, unit, medium)
-
-    def _known(self, uri: str, unit: Unit) -> list[Finding]:
-        """What local checks found in ``unit``, for the prompt's "already reported" list.
-
-        Not the unit's model findings: told they are known, the model leaves them out of its
-        answer, and that answer then replaces them (a re-review would erase them).
-        """
-        return [
-            f
-            for f in self.server.engine.local_findings(uri)
-            if unit.start_byte <= f.span.start_byte < unit.end_byte
-        ]
+        medium = self.reviewer.worth_a_second_opinion(outcome)
+        if medium:
+            self._verify_later(uri, unit, medium)
 
     def _publish_soon(self, uri: str) -> None:
         """Publish a document's findings after a review: at once when it was the document's
@@ -238,84 +231,30 @@ class Reviewing:
         uris, self._unpublished = self._unpublished, set()
         for uri in uris:
             if self.server.engine.documents.get(uri) is not None:
-                diagnostics.republish(self.server, uri)
+                self.server.republish(uri)
 
     # -- second opinions ----------------------------------------------------------------------
 
     async def second_opinion(self, uri: str, fingerprints: Collection[str]) -> dict[str, object]:
-        """Review the unit of these model findings again on the verify route, and recompute
-        their confidence with the answer (agree: up, disagree: down). The findings must be
-        of one unit; the result says what happened, for the command and for tests.
-        """
-        from peer_lsp.review.second_opinion import ask_another_model
-
-        engine = self.server.engine
-        document = engine.documents.get(uri)
-        if document is None or self.router is None:
+        """A second opinion on model findings of one unit (`Reviewer.second_opinion`), shown
+        in the editor at once when a confidence changed."""
+        if self.reviewer is None:
             return {"opinion": None, "reason": "no model is configured"}
-        current = {f.fingerprint: f for f in engine.reviews.findings(document)}
-        asked = [current[f] for f in dict.fromkeys(fingerprints) if f in current]
-        source = engine.reviews.source_of(uri, asked[0].fingerprint) if asked else None
-        if source is None:
-            return {"opinion": None, "reason": "not a current model finding"}
-        unit, unit_hash = source.unit, source.unit_hash
-        asked = [f for f in asked if self._unit_of(uri, f.fingerprint) is unit]
         try:
-            second = await ask_another_model(
-                self.router,
-                document,
-                unit,
-                asked,
-                path=self._path(uri),
-                known=self._known(uri, unit),
-            )
+            result = await self.reviewer.second_opinion(uri, fingerprints, path=self._path(uri))
         except llm_errors.LLMError as error:
-            log.warning("second opinion on %s failed: %s", unit.qualified_name, error)
+            log.warning("second opinion on findings of %s failed: %s", uri, error)
             return {"opinion": None, "reason": str(error)}
-        if not unit.alive or unit.exact_hash != unit_hash:
-            return {"opinion": None, "reason": "the code changed while the model answered"}
-        if not second.model:
-            return {"opinion": None, "reason": "the unit is too large to review"}
-        if not second.opinions:
-            return {
-                "opinion": None,
-                "model": second.model,
-                "reason": f"the model that made the finding ({second.model}) answered again; "
-                'add a route with tasks = ["verify"] to ask another one',
-            }
-        changed: dict[str, dict[str, object]] = {}
-        for fingerprint, opinion in second.opinions.items():
-            now = engine.reviews.source_of(uri, fingerprint)  # a re-review may have replaced it
-            if now is None or now.assessment is None:
-                continue
-            assessment = now.assessment.with_opinion(opinion)
-            engine.reviews.update(
-                uri,
-                fingerprint,
-                confidence=assessment.confidence,
-                severity=assessment.severity,
-                assessment=assessment,
-            )
-            changed[fingerprint] = {
-                "opinion": opinion,
-                "previous": current[fingerprint].confidence,
-                "confidence": assessment.confidence,
-            }
-        if changed:
-            diagnostics.republish(self.server, uri)
-        first = changed.get(asked[0].fingerprint) or {"opinion": None, "reason": "it went away"}
-        return {**first, "model": second.model, "findings": changed}
-
-    def _unit_of(self, uri: str, fingerprint: str) -> Unit | None:
-        source = self.server.engine.reviews.source_of(uri, fingerprint)
-        return source.unit if source is not None else None
+        if result.get("findings"):
+            self.server.republish(uri)
+        return result
 
     def _verify_later(self, uri: str, unit: Unit, fingerprints: list[str]) -> None:
         key = (uri, id(unit))
         earlier = self._verifying.pop(key, None)
         if earlier is not None:
             earlier[1].cancel()
-        task = asyncio.ensure_future(self._verify_quietly(uri, fingerprints))
+        task = asyncio.ensure_future(self._verify_quietly(uri, unit, fingerprints))
         self._verifying[key] = (unit, task)
 
         def done(finished: asyncio.Task[None]) -> None:
@@ -327,19 +266,14 @@ class Reviewing:
 
         task.add_done_callback(done)
 
-    async def _verify_quietly(self, uri: str, fingerprints: list[str]) -> None:
+    async def _verify_quietly(self, uri: str, unit: Unit, fingerprints: list[str]) -> None:
         """Setting ``verifyMediumConfidence``: a second opinion on medium-confidence findings,
         only where a route other than the review route takes verify requests."""
-        from peer_lsp.review.second_opinion import verify_route_differs
-
-        document = self.server.engine.documents.get(uri)
-        source = self.server.engine.reviews.source_of(uri, fingerprints[0])
-        if document is None or source is None or self.router is None:
-            return
-        if not verify_route_differs(self.router, document, source.unit, path=self._path(uri)):
+        reviewer, path = self.reviewer, self._path(uri)
+        if reviewer is None or not reviewer.verify_route_differs(uri, fingerprints[0], path=path):
             return
         result = await self.second_opinion(uri, fingerprints)
-        log.info("second opinion on %s: %s", source.unit.qualified_name, result)
+        log.info("second opinion on %s: %s", unit.qualified_name, result)
 
     def _path(self, uri: str) -> str:
         path = to_fs_path(uri) or uri
@@ -373,7 +307,7 @@ class Reviewing:
             self._status.soon()
 
     def _notify_status(self) -> None:
-        self.server.protocol.notify(STATUS, self.status())
+        self.server.notify(STATUS, self.status())
 
     def status(self) -> dict[str, object]:
         """What a status bar shows: provider, model, reviews in flight, cache hit rate."""
@@ -432,50 +366,3 @@ class Reviewing:
         task = asyncio.ensure_future(coroutine)
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
-
-
-# Command handlers: pygls passes a command's arguments one by one, converted to each
-# parameter's annotation, which it resolves at run time (so PeerLanguageServer is imported
-# for real above); ``*arguments`` takes them as sent, whatever their number.
-
-
-def review_now(ls: PeerLanguageServer, *arguments: typing.Any) -> dict[str, int]:
-    """`peer.reviewNow [uri, line?]`: review the function at a line, or the whole file."""
-    args = list(arguments)
-    uri = args[0] if args and isinstance(args[0], str) else None
-    line = args[1] if len(args) > 1 and isinstance(args[1], int) else None
-    if uri is None:
-        return {"queued": 0}
-    return {"queued": ls.reviewing.review_now(uri, line)}
-
-
-def health(ls: PeerLanguageServer, *arguments: typing.Any) -> dict[str, object]:
-    """`peer.health`: status, and per provider latency, success rate and breaker state."""
-    return ls.reviewing.health()
-
-
-async def ask_another_model(ls: PeerLanguageServer, *arguments: typing.Any) -> dict[str, object]:
-    """`peer.askAnotherModel [uri, fingerprint]`: a second model's opinion on a finding."""
-    args = list(arguments)
-    if len(args) < 2 or not isinstance(args[0], str) or not isinstance(args[1], str):
-        return {"opinion": None, "reason": "expected [uri, fingerprint]"}
-    result = await ls.reviewing.second_opinion(args[0], [args[1]])
-    ls.show(types.MessageType.Info, _opinion_message(result))
-    return result
-
-
-def _opinion_message(result: dict[str, object]) -> str:
-    opinion, model = result.get("opinion"), result.get("model")
-    if opinion is None:
-        return f"peer: no second opinion: {result.get('reason', 'the finding went away')}"
-    previous, confidence = result.get("previous"), result.get("confidence")
-    if not isinstance(previous, float) or not isinstance(confidence, float):
-        return f"peer: {model} answered"
-    verb = "agrees" if opinion == "agree" else "disagrees"
-    return f"peer: {model} {verb}: confidence {previous:.0%} → {confidence:.0%}"
-
-
-def register(server: PeerLanguageServer) -> None:
-    server.command(REVIEW_NOW)(review_now)
-    server.command(HEALTH)(health)
-    server.command(ASK_ANOTHER_MODEL)(ask_another_model)

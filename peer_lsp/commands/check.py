@@ -22,7 +22,7 @@ byte in its first 8 KB), not UTF-8 or unreadable. Findings below ``minConfidence
 shown, as in the editor.
 
 With a provider configured, each file's units are also reviewed by the model, and model
-findings are reported with the local ones (`peer_lsp.check.review`); without one the run is
+findings are reported with the local ones (`peer_lsp.check.headless`); without one the run is
 local-only and says so once on stderr; ``--no-model`` forces local-only. ``--diff REV`` sends
 only the units changed since the git revision ``REV`` (`peer_lsp.check.git_diff`) and reports
 the findings of those units plus the syntax findings of every file checked: a file that does
@@ -45,10 +45,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from peer_lsp.analysis.engine import analyse_text
-from peer_lsp.analysis.findings import Category, Severity
 from peer_lsp.check.git_diff import GitDiff, GitError, changed_units
+from peer_lsp.check.headless import HeadlessReviewer, ProviderSetupError, model_path
 from peer_lsp.check.report import Summary, format_finding, format_summary, locate, render_json
-from peer_lsp.check.review import HeadlessReviewer, ProviderSetupError, model_path
 from peer_lsp.check.walk import (
     Excludes,
     InvalidPatternError,
@@ -56,7 +55,8 @@ from peer_lsp.check.walk import (
     not_regular,
     walk,
 )
-from peer_lsp.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from peer_lsp.commands.exits import EXIT_BROKEN_PIPE, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from peer_lsp.findings.model import Category, Severity
 from peer_lsp.settings import (
     DEFAULT_EXCLUDE,
     Settings,
@@ -72,9 +72,9 @@ if typing.TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
     from typing import TextIO
 
-    from peer_lsp.analysis.findings import Finding
     from peer_lsp.check.report import Located
     from peer_lsp.documents.store import Document
+    from peer_lsp.findings.model import Finding
 
     Analyse = Callable[[str, str], tuple[Document, list[Finding]]]
     """(uri, text) → the document and its findings."""
@@ -85,7 +85,6 @@ PROG = "peer check"
 PROGRESS_MIN_FILES = 20
 """A progress bar appears only for more files than this (and only on a terminal)."""
 BINARY_SNIFF_BYTES = 8192
-EXIT_BROKEN_PIPE = 141
 
 
 class UsageError(Exception):

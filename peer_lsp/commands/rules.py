@@ -16,6 +16,7 @@ import json
 import sys
 import typing
 
+from peer_lsp.commands.exits import EXIT_OK, EXIT_USAGE
 from peer_lsp.rules.catalog import RULES, doc_url, get
 from peer_lsp.rules.config import RuleConfig
 
@@ -23,9 +24,6 @@ if typing.TYPE_CHECKING:
     import argparse
 
     from peer_lsp.rules.model import Rule
-
-EXIT_OK = 0
-EXIT_USAGE = 2
 
 
 def _selected(args: argparse.Namespace) -> list[Rule]:
@@ -44,7 +42,7 @@ def _config(args: argparse.Namespace) -> RuleConfig | None:
         return None
     from pathlib import Path
 
-    from peer_lsp.check.command import UsageError, load_check_settings
+    from peer_lsp.commands.check import UsageError, load_check_settings
 
     try:
         settings, _ = load_check_settings(args.config, Path.cwd())
@@ -102,7 +100,7 @@ def _explain(rule: Rule) -> str:
 
 def run_rules(args: argparse.Namespace) -> int:
     """Run `peer rules` for parsed arguments; return the exit code."""
-    from peer_lsp.check.command import quiet_broken_pipe
+    from peer_lsp.commands.check import quiet_broken_pipe
 
     return quiet_broken_pipe(lambda: _run(args))
 

@@ -25,8 +25,8 @@ if typing.TYPE_CHECKING:
 
     from tree_sitter import Node, Point, Tree
 
-    from peer_lsp.analysis.findings import TextEdit
     from peer_lsp.documents.store import Document
+    from peer_lsp.findings.model import TextEdit
     from peer_lsp.syntax.units import Unit
 
 _LONE_CR = re.compile(rb"\r(?!\n)")

@@ -1,0 +1,18 @@
+"""The exit codes of every `peer` command, in one place.
+
+0 and 2 mean the same everywhere; 1 is the command's "no": a finding at or above the fail-on
+severity (`peer check`, `peer fix`), a provider that did not answer (`peer providers`), a cache
+that could not be read or cleared (`peer cache`), settings out of step with the editors'
+manifests (`python -m peer_lsp.commands.editor_schema`).
+"""
+
+EXIT_OK = 0
+"""Done, and nothing to fail on."""
+EXIT_FINDINGS = 1
+"""A finding at or above the fail-on severity."""
+EXIT_FAILED = 1
+"""The command did its work and the answer is no (a provider, the cache, a manifest)."""
+EXIT_USAGE = 2
+"""Bad arguments or settings, reported on stderr before any work."""
+EXIT_BROKEN_PIPE = 141
+"""The reader of the output went away (``peer check | head``), as if killed by SIGPIPE."""

@@ -1,0 +1,58 @@
+"""The review commands: `peer.reviewNow`, `peer.health` and `peer.askAnotherModel`."""
+
+from __future__ import annotations
+
+import typing
+
+from lsprotocol import types
+
+from peer_lsp.lsp.commands import Command
+from peer_lsp.lsp.language_server import (
+    PeerLanguageServer,  # at run time: pygls resolves annotations
+)
+
+# pygls passes a command's arguments one by one, converted to each
+# parameter's annotation, which it resolves at run time (so PeerLanguageServer is imported
+# for real above); ``*arguments`` takes them as sent, whatever their number.
+
+
+def review_now(ls: PeerLanguageServer, *arguments: typing.Any) -> dict[str, int]:
+    """`peer.reviewNow [uri, line?]`: review the function at a line, or the whole file."""
+    args = list(arguments)
+    uri = args[0] if args and isinstance(args[0], str) else None
+    line = args[1] if len(args) > 1 and isinstance(args[1], int) else None
+    if uri is None:
+        return {"queued": 0}
+    return {"queued": ls.reviewing.review_now(uri, line)}
+
+
+def health(ls: PeerLanguageServer, *arguments: typing.Any) -> dict[str, object]:
+    """`peer.health`: status, and per provider latency, success rate and breaker state."""
+    return ls.reviewing.health()
+
+
+async def ask_another_model(ls: PeerLanguageServer, *arguments: typing.Any) -> dict[str, object]:
+    """`peer.askAnotherModel [uri, fingerprint]`: a second model's opinion on a finding."""
+    args = list(arguments)
+    if len(args) < 2 or not isinstance(args[0], str) or not isinstance(args[1], str):
+        return {"opinion": None, "reason": "expected [uri, fingerprint]"}
+    result = await ls.reviewing.second_opinion(args[0], [args[1]])
+    ls.show(types.MessageType.Info, _opinion_message(result))
+    return result
+
+
+def _opinion_message(result: dict[str, object]) -> str:
+    opinion, model = result.get("opinion"), result.get("model")
+    if opinion is None:
+        return f"peer: no second opinion: {result.get('reason', 'the finding went away')}"
+    previous, confidence = result.get("previous"), result.get("confidence")
+    if not isinstance(previous, float) or not isinstance(confidence, float):
+        return f"peer: {model} answered"
+    verb = "agrees" if opinion == "agree" else "disagrees"
+    return f"peer: {model} {verb}: confidence {previous:.0%} → {confidence:.0%}"
+
+
+def register(server: PeerLanguageServer) -> None:
+    server.command(Command.REVIEW_NOW)(review_now)
+    server.command(Command.HEALTH)(health)
+    server.command(Command.ASK_ANOTHER_MODEL)(ask_another_model)
