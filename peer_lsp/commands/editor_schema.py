@@ -4,7 +4,8 @@
 extension shows in the Settings editor. The server's settings (peer_lsp.settings) are the
 truth: this module builds their JSON-schema properties from `Settings` (type, default, bounds,
 fixed choices, and the description from each field's docstring) and either writes them into
-package.json or checks that package.json still says exactly that.
+package.json or checks that package.json still says exactly that; the check also holds the
+extension's commands to the server's (`command_drift`).
 
     python -m peer_lsp.commands.editor_schema --write  rewrite the server's settings in package.json
     python -m peer_lsp.commands.editor_schema --check  exit 1 and name each difference, if any
@@ -18,12 +19,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from peer_lsp.commands.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from peer_lsp.lsp.commands import Command
 from peer_lsp.settings import SPECS, Settings, field_docs
 
 SECTION = "peer"
@@ -36,7 +39,7 @@ CLIENT_PREFIXES = (f"{SECTION}.server.", f"{SECTION}.trace.")
 """Settings of the extension itself: the server command, and vscode-languageclient's
 ``peer.trace.server``. Never generated, never sent to the server."""
 
-PACKAGE_JSON = Path(__file__).resolve().parent.parent / "editors" / "vscode" / "package.json"
+PACKAGE_JSON = Path(__file__).resolve().parents[2] / "editors" / "vscode" / "package.json"
 """package.json in a checkout of the repository (the default for ``--package``)."""
 
 
@@ -162,6 +165,33 @@ def drift(package: Mapping[str, Any]) -> list[str]:
     return problems
 
 
+def command_drift(package: Mapping[str, Any], extension: str | None) -> list[str]:
+    """Where the extension's commands disagree with the server's (`Command`), one line each.
+
+    The extension's own commands (``contributes.commands``) must not take a server command's
+    name: vscode-languageclient registers every server command under its own name, and two
+    registrations of one name fail. The server commands the extension calls (the ``SERVER``
+    table of ``extension``, its TypeScript source) must exist.
+    """
+    server = set(Command)
+    problems = [
+        f"{name}: the extension's own command has a server command's name"
+        for entry in package.get("contributes", {}).get("commands", [])
+        if (name := entry.get("command")) in server
+    ]
+    if extension is not None:
+        table = re.search(r"const SERVER = \{(.*?)\}", extension, re.DOTALL)
+        if table is None:
+            problems.append("extension.ts: no `const SERVER = {...}` table of server commands")
+        else:
+            problems.extend(
+                f"{name}: extension.ts calls it, but the server has no such command"
+                for name in re.findall(r'"([^"]+)"', table.group(1))
+                if name not in server
+            )
+    return problems
+
+
 def updated(package: Mapping[str, Any]) -> dict[str, Any]:
     """``package`` with the server's settings regenerated in their section (created if
     missing, first); the extension's own sections and everything else kept as they are."""
@@ -209,7 +239,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         path.write_text(render(updated(package)), encoding="utf-8")
         print(f"wrote {len(SPECS)} server settings to {path}")
         return EXIT_OK
-    problems = drift(package)
+    extension = path.parent / "src" / "extension.ts"
+    source = extension.read_text(encoding="utf-8") if extension.is_file() else None
+    problems = drift(package) + command_drift(package, source)
     for problem in problems:
         print(f"{path}: {problem}", file=sys.stderr)
     if problems:

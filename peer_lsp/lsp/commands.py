@@ -26,17 +26,34 @@ class Command(enum.StrEnum):
     @property
     def arguments(self) -> str:
         """The arguments, as docs/editors.md writes them."""
-        return _ARGUMENTS[self]
+        return _DOCS[self][0]
+
+    @property
+    def summary(self) -> str:
+        """What the command does, as docs/editors.md says it."""
+        return _DOCS[self][1]
 
 
-_ARGUMENTS = {
-    Command.REVIEW_NOW: "[uri, line?]",
-    Command.HEALTH: "[]",
-    Command.ASK_ANOTHER_MODEL: "[uri, fingerprint]",
-    Command.EXPLAIN: "[uri, fingerprint]",
-    Command.DISMISS: "[uri, fingerprint]",
-    Command.CLEAR_CACHE: "[]",
-    Command.AUDIT_LOG: "[]",
+_DOCS = {
+    Command.REVIEW_NOW: (
+        "[uri, line?]",
+        "review the function at the line, or the whole file, now, past the cache",
+    ),
+    Command.HEALTH: (
+        "[]",
+        "the review status, with each provider's latency, success rate and breaker",
+    ),
+    Command.ASK_ANOTHER_MODEL: (
+        "[uri, fingerprint]",
+        "a second model's opinion on a model finding; its confidence moves with it",
+    ),
+    Command.EXPLAIN: ("[uri, fingerprint]", "show the finding's explanation"),
+    Command.DISMISS: (
+        "[uri, fingerprint]",
+        "never show this finding again for this code in this workspace",
+    ),
+    Command.CLEAR_CACHE: ("[]", "empty the model-answer cache the settings name"),
+    Command.AUDIT_LOG: ("[]", "where the audit log of requests sent is, and whether it exists"),
 }
 
 STATUS = "peer/status"

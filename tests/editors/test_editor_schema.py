@@ -142,3 +142,34 @@ def test_write_creates_the_server_section_in_a_bare_manifest(tmp_path: Path) -> 
 
 def test_check_reports_an_unreadable_package(tmp_path: Path) -> None:
     assert editor_schema.main(["--check", "--package", str(tmp_path / "none.json")]) == 2
+
+
+def extension_source() -> str:
+    return (PACKAGE_JSON.parent / "src" / "extension.ts").read_text(encoding="utf-8")
+
+
+def test_the_extension_calls_only_server_commands_and_takes_none_of_their_names() -> None:
+    assert editor_schema.command_drift(package(), extension_source()) == []
+
+
+def test_check_fails_when_the_extension_takes_a_server_commands_name(tmp_path: Path) -> None:
+    manifest = package()
+    manifest["contributes"]["commands"].append({"command": "peer.health", "title": "Health"})
+    (tmp_path / "package.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+    assert editor_schema.command_drift(manifest, None) == [
+        "peer.health: the extension's own command has a server command's name"
+    ]
+    assert editor_schema.main(["--check", "--package", str(tmp_path / "package.json")]) == 1
+
+
+def test_check_fails_when_the_extension_calls_a_command_the_server_lacks(tmp_path: Path) -> None:
+    source = extension_source().replace('"peer.health"', '"peer.healthz"')
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "extension.ts").write_text(source, encoding="utf-8")
+    (tmp_path / "package.json").write_text(json.dumps(package()), encoding="utf-8")
+
+    assert editor_schema.command_drift(package(), source) == [
+        "peer.healthz: extension.ts calls it, but the server has no such command"
+    ]
+    assert editor_schema.main(["--check", "--package", str(tmp_path / "package.json")]) == 1

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+from peer_lsp.lsp.commands import Command
 from peer_lsp.settings import SPECS, reference_table
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -18,3 +20,9 @@ def test_every_setting_is_documented() -> None:
     table = reference_table()
     for spec in SPECS:
         assert f"| `{spec.key}` |" in table
+
+
+def test_every_server_command_is_documented_with_its_arguments() -> None:
+    text = (ROOT / "docs" / "editors.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\s*\| `(peer\.\w+)` \| `([^`]*)` \| (.*?) \|$", text, re.MULTILINE)
+    assert rows == [(str(c), c.arguments, c.summary) for c in Command]
