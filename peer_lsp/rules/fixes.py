@@ -1,7 +1,7 @@
 """Rule fixes are checked like model fixes before anyone sees them.
 
 A rule builds its edits from the captures, which is deterministic but not infallible (an odd
-construct, a grammar's error recovery). So every fix goes through `review.verify.verify_fix`,
+construct, a grammar's error recovery). So every fix goes through `documents.verify.verify_fix`,
 the check model fixes pass: the edits are applied to a copy and the copy is reparsed; a fix
 that leaves its segment, changes nothing or adds a syntax error is dropped. The copy is the
 segment alone (the unit, or the piece of top-level code the finding is in), parsed as a

@@ -4,7 +4,7 @@
  * that they are unit-tested without VS Code.
  */
 
-/** The `peer/status` notification's parameters (peer_lsp/lsp/reviews.py `Reviewing.status`). */
+/** The `peer/status` notification's parameters (peer_lsp/lsp/reviewing.py `Reviewing.status`). */
 export interface PeerStatus {
   readonly state: string;
   readonly detail: string;

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 
 import { STARTING, parseStatus, renderHealth, renderStatus, stoppedView, type PeerStatus } from "../src/status";
 
-/** A `peer/status` notification as the server sends it (peer_lsp/lsp/reviews.py). */
+/** A `peer/status` notification as the server sends it (peer_lsp/lsp/reviewing.py). */
 const IDLE = {
   state: "idle",
   detail: "",
