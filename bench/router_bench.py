@@ -31,7 +31,7 @@ from peer_lsp.llm.guard import Guard
 from peer_lsp.llm.providers.openai_compat import OpenAICompatProvider
 from peer_lsp.llm.router import Router
 from peer_lsp.llm.types import LLMRequest
-from peer_lsp.settings import resolve
+from peer_lsp.settings.options import resolve
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from peer_lsp import __version__
 from peer_lsp.commands.exits import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
-from peer_lsp.settings import LOG_LEVELS, SEVERITIES
+from peer_lsp.settings.model import LOG_LEVELS, SEVERITIES
 
 if typing.TYPE_CHECKING:
     from peer_lsp.lsp.language_server import PeerLanguageServer

@@ -20,7 +20,7 @@ from peer_lsp.documents.store import Document, DocumentStore, EditResult, TextCh
 from peer_lsp.findings.model import Category
 from peer_lsp.log import log_context
 from peer_lsp.rules.producer import RuleProducer
-from peer_lsp.settings import Settings
+from peer_lsp.settings.model import Settings
 from peer_lsp.text.positions import Encoding
 
 if typing.TYPE_CHECKING:

@@ -38,7 +38,7 @@ if typing.TYPE_CHECKING:
     from peer_lsp.documents.store import Document
     from peer_lsp.findings.model import Finding
     from peer_lsp.review.pipeline import ReviewOutcome
-    from peer_lsp.settings import Settings
+    from peer_lsp.settings.model import Settings
     from peer_lsp.syntax.units import Unit
 
     Select = Callable[[Document], Sequence[Unit]]

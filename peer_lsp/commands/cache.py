@@ -18,7 +18,8 @@ from pathlib import Path
 
 from peer_lsp.commands.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from peer_lsp.llm import cache as answer_cache
-from peer_lsp.settings import Settings, load_settings
+from peer_lsp.settings.files import load_settings
+from peer_lsp.settings.model import Settings
 
 if typing.TYPE_CHECKING:
     import argparse

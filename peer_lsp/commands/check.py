@@ -57,14 +57,9 @@ from peer_lsp.check.walk import (
 )
 from peer_lsp.commands.exits import EXIT_BROKEN_PIPE, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from peer_lsp.findings.model import Category, Severity
-from peer_lsp.settings import (
-    DEFAULT_EXCLUDE,
-    Settings,
-    find_project_config,
-    load_settings,
-    read_project_file,
-    resolve,
-)
+from peer_lsp.settings.files import find_project_config, load_settings, read_project_file
+from peer_lsp.settings.model import DEFAULT_EXCLUDE, Settings
+from peer_lsp.settings.options import resolve
 from peer_lsp.syntax.languages import language_for_path
 
 if typing.TYPE_CHECKING:

@@ -1,7 +1,7 @@
 """The VS Code extension's settings schema, derived from the server's settings model.
 
 ``contributes.configuration`` in editors/vscode/package.json declares every setting the
-extension shows in the Settings editor. The server's settings (peer_lsp.settings) are the
+extension shows in the Settings editor. The server's settings (peer_lsp.settings.model) are the
 truth: this module builds their JSON-schema properties from `Settings` (type, default, bounds,
 fixed choices, and the description from each field's docstring) and either writes them into
 package.json or checks that package.json still says exactly that; the check also holds the
@@ -27,7 +27,8 @@ from typing import Any
 
 from peer_lsp.commands.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from peer_lsp.lsp.commands import Command
-from peer_lsp.settings import SPECS, Settings, field_docs
+from peer_lsp.settings.model import SPECS, Settings
+from peer_lsp.settings.reference import field_docs
 
 SECTION = "peer"
 """The settings prefix in VS Code, and the section the server asks for."""

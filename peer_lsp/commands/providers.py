@@ -21,7 +21,7 @@ if typing.TYPE_CHECKING:
     import argparse
     from collections.abc import Mapping, Sequence
 
-    from peer_lsp.settings import Settings
+    from peer_lsp.settings.model import Settings
 
 
 PING = LLMRequest(
@@ -106,7 +106,7 @@ async def check(
 
 
 def run_providers(args: argparse.Namespace, environ: Mapping[str, str] | None = None) -> int:
-    from peer_lsp.settings import load_settings
+    from peer_lsp.settings.files import load_settings
 
     env = os.environ if environ is None else environ
     settings, problems = load_settings(Path(args.config) if args.config else Path.cwd())

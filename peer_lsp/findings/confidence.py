@@ -163,7 +163,7 @@ class Assessment:
 
 
 class Thresholds(typing.Protocol):
-    """The confidence settings (`peer_lsp.settings.Settings` has them)."""
+    """The confidence settings (`peer_lsp.settings.model.Settings` has them)."""
 
     @property
     def min_confidence(self) -> float: ...

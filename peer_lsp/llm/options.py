@@ -1,6 +1,6 @@
 """What the llm package reads from the user's settings, as protocols.
 
-`peer_lsp.settings.Settings` satisfies each of them, so the settings can name llm's
+`peer_lsp.settings.model.Settings` satisfies each of them, so the settings can name llm's
 defaults and check provider entries without llm ever importing the settings.
 """
 
@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 
 
 class GuardSettings(typing.Protocol):
-    """The settings the guard reads (`peer_lsp.settings.Settings` has them)."""
+    """The settings the guard reads (`peer_lsp.settings.model.Settings` has them)."""
 
     @property
     def send_exclude(self) -> Sequence[str]: ...
@@ -22,7 +22,7 @@ class GuardSettings(typing.Protocol):
 
 
 class CacheSettings(typing.Protocol):
-    """The settings the cache reads (`peer_lsp.settings.Settings` has them)."""
+    """The settings the cache reads (`peer_lsp.settings.model.Settings` has them)."""
 
     @property
     def cache_dir(self) -> str: ...
@@ -35,7 +35,7 @@ class CacheSettings(typing.Protocol):
 
 
 class RouterSettings(GuardSettings, CacheSettings, typing.Protocol):
-    """The settings a router is built from (`peer_lsp.settings.Settings` has them)."""
+    """The settings a router is built from (`peer_lsp.settings.model.Settings` has them)."""
 
     @property
     def providers(self) -> Sequence[Mapping[str, typing.Any]]: ...

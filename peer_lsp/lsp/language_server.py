@@ -19,7 +19,8 @@ from peer_lsp.lsp.capabilities import ClientFeatures
 from peer_lsp.lsp.convert import to_diagnostics
 from peer_lsp.lsp.protocol import PeerProtocol
 from peer_lsp.lsp.reviewing import Reviewing
-from peer_lsp.settings import Problem, Settings
+from peer_lsp.settings.model import Settings
+from peer_lsp.settings.options import Problem
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,9 @@ from pygls.uris import to_fs_path
 from peer_lsp import log as peer_log
 from peer_lsp.analysis.dismissed import dismissed_path, load_dismissed
 from peer_lsp.lsp.capabilities import ClientFeatures
-from peer_lsp.settings import Problem, Settings, load_settings, resolve
+from peer_lsp.settings.files import load_settings
+from peer_lsp.settings.model import Settings
+from peer_lsp.settings.options import Problem, resolve
 
 if typing.TYPE_CHECKING:
     from peer_lsp.lsp.language_server import PeerLanguageServer

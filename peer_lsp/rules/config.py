@@ -25,7 +25,7 @@ if typing.TYPE_CHECKING:
 
 
 class RuleSettings(typing.Protocol):
-    """The settings that choose the rules (`peer_lsp.settings.Settings` has them)."""
+    """The settings that choose the rules (`peer_lsp.settings.model.Settings` has them)."""
 
     @property
     def enable_rules(self) -> Sequence[str]: ...

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from peer_lsp.commands import editor_schema
-from peer_lsp.settings import SPECS, Settings
+from peer_lsp.settings.model import SPECS, Settings
 
 PACKAGE_JSON = Path(__file__).resolve().parents[2] / "editors" / "vscode" / "package.json"
 

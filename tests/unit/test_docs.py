@@ -6,14 +6,17 @@ import re
 from pathlib import Path
 
 from peer_lsp.lsp.commands import Command
-from peer_lsp.settings import SPECS, reference_table
+from peer_lsp.settings.model import SPECS
+from peer_lsp.settings.reference import reference_table
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_configuration_reference_is_current() -> None:
     text = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
-    assert reference_table() in text, "regenerate the table with peer_lsp.settings.reference_table"
+    assert reference_table() in text, (
+        "regenerate the table with peer_lsp.settings.reference.reference_table"
+    )
 
 
 def test_every_setting_is_documented() -> None:

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from peer_lsp.settings import Settings, find_project_config, load_settings, resolve
+from peer_lsp.settings.files import find_project_config, load_settings
+from peer_lsp.settings.model import Settings
+from peer_lsp.settings.options import resolve
 
 
 def test_defaults() -> None:

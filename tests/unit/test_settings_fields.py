@@ -25,7 +25,9 @@ from peer_lsp.cli import main
 from peer_lsp.commands.exits import EXIT_USAGE
 from peer_lsp.llm.config import LLMConfig, ProviderConfig, RouteConfig, parse_llm_config
 from peer_lsp.llm.types import Timeouts
-from peer_lsp.settings import SPECS, Problem, Settings, load_settings, resolve
+from peer_lsp.settings.files import load_settings
+from peer_lsp.settings.model import SPECS, Settings
+from peer_lsp.settings.options import Problem, resolve
 
 WRONG: dict[str, object] = {
     "string": "many",

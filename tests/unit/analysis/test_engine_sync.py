@@ -7,7 +7,7 @@ import dataclasses
 
 from peer_lsp.analysis.engine import Engine
 from peer_lsp.documents.store import TextChange
-from peer_lsp.settings import Settings
+from peer_lsp.settings.model import Settings
 
 URI = "file:///work/big%20file.py"
 FUNCTION = "def f(value):\n    return value + 1\n\n\n"

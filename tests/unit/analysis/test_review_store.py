@@ -5,7 +5,7 @@ from __future__ import annotations
 from peer_lsp.analysis.engine import Engine
 from peer_lsp.documents.store import TextChange
 from peer_lsp.findings.model import Category, Finding, Fix, Severity, Span, TextEdit
-from peer_lsp.settings import Settings
+from peer_lsp.settings.model import Settings
 
 URI = "file:///m.py"
 SOURCE = "def a():\n    return 1\n\n\ndef b():\n    return eval(x)\n"

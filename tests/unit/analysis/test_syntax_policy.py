@@ -17,7 +17,8 @@ from peer_lsp.analysis.engine import Engine, analyse_text
 from peer_lsp.analysis.syntax_findings import SETTING_CHOICES, SyntaxMode, syntax_mode
 from peer_lsp.documents.store import TextChange
 from peer_lsp.findings.model import Category, Finding
-from peer_lsp.settings import SPECS, Settings, resolve
+from peer_lsp.settings.model import SPECS, Settings
+from peer_lsp.settings.options import resolve
 
 # Valid C (gcc compiles it); the grammar sees `EXPORT int` as an error.
 C_SOURCE = """#define EXPORT

@@ -25,7 +25,7 @@ import pytest
 from peer_lsp.check.walk import Excludes, walk
 from peer_lsp.cli import main
 from peer_lsp.commands.check import read_source
-from peer_lsp.settings import DEFAULT_EXCLUDE, Settings
+from peer_lsp.settings.model import DEFAULT_EXCLUDE, Settings
 
 REPO = Path(__file__).resolve().parents[3]
 WAIT = 30.0

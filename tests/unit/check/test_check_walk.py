@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from peer_lsp.check.walk import Excludes, InvalidPatternError, find_repository_root, walk
-from peer_lsp.settings import DEFAULT_EXCLUDE
+from peer_lsp.settings.model import DEFAULT_EXCLUDE
 
 
 def make(root: Path, *names: str) -> None:

@@ -36,7 +36,7 @@ from peer_lsp.llm.cache import (
     store_response,
 )
 from peer_lsp.llm.types import Finish, LLMRequest, LLMResponse, Usage
-from peer_lsp.settings import Settings
+from peer_lsp.settings.model import Settings
 
 T0 = 1_700_000_000.0
 TTL = 3600.0

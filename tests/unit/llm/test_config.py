@@ -10,7 +10,8 @@ from pathlib import Path
 
 from peer_lsp.llm.config import check_entries, parse_llm_config
 from peer_lsp.llm.types import Timeouts
-from peer_lsp.settings import load_settings, resolve
+from peer_lsp.settings.files import load_settings
+from peer_lsp.settings.options import resolve
 
 LOCAL = {"preset": "vllm", "id": "local", "model": "m", "baseUrl": "http://127.0.0.1:9/v1"}
 

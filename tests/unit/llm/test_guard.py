@@ -35,7 +35,7 @@ from peer_lsp.llm.guard import (
     redact,
 )
 from peer_lsp.llm.types import LLMRequest, Task, Usage
-from peer_lsp.settings import Settings
+from peer_lsp.settings.model import Settings
 
 _RNG = random.Random(0x9EE7)
 UPPER = string.ascii_uppercase + string.digits

@@ -12,7 +12,8 @@ from fakes.server import FakeServer, Received
 
 from peer_lsp.cli import main
 from peer_lsp.llm.factory import build_router, pick_ollama_model
-from peer_lsp.settings import Settings, resolve
+from peer_lsp.settings.model import Settings
+from peer_lsp.settings.options import resolve
 
 SECRET = "sk-test-0123456789abcdefSECRET"
 

@@ -21,7 +21,7 @@ from peer_lsp.llm.guard import Guard
 from peer_lsp.llm.providers.openai_compat import OpenAICompatProvider
 from peer_lsp.llm.router import Router
 from peer_lsp.llm.types import LLMRequest
-from peer_lsp.settings import resolve
+from peer_lsp.settings.options import resolve
 
 KEY = "gsk_test_key_0123456789abcdefghij"
 

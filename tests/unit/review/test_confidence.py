@@ -24,7 +24,7 @@ from peer_lsp.findings.confidence import (
     visible,
 )
 from peer_lsp.findings.model import Category, Severity
-from peer_lsp.settings import Settings
+from peer_lsp.settings.model import Settings
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -8,7 +8,7 @@ from peer_lsp.analysis.engine import Engine
 from peer_lsp.llm.redaction import placeholder
 from peer_lsp.llm.types import Finish, LLMResponse, Usage
 from peer_lsp.review.pipeline import findings_from_answer
-from peer_lsp.settings import Settings
+from peer_lsp.settings.model import Settings
 
 SECRET = "k9Qz7TpW2xLm4Rv8"
 SOURCE = f'def connect(db):\n    return db.login("admin", "{SECRET}")\n'

@@ -8,7 +8,7 @@ import json
 from peer_lsp.analysis.engine import Engine
 from peer_lsp.llm.types import Finish, LLMResponse, Usage
 from peer_lsp.review.pipeline import findings_from_answer
-from peer_lsp.settings import Settings
+from peer_lsp.settings.model import Settings
 
 SOURCE = "def run(a, b):\n    x = eval(a)\n    y = 1\n    x = eval(a)\n    return x, y\n"
 

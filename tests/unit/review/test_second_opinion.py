@@ -16,7 +16,7 @@ from peer_lsp.findings.model import Category, Finding, Severity, Span
 from peer_lsp.llm.types import Finish, LLMRequest, LLMResponse, Task, Usage
 from peer_lsp.review.pipeline import findings_from_answer
 from peer_lsp.review.second_opinion import ask_another_model, opinion_of
-from peer_lsp.settings import Settings
+from peer_lsp.settings.model import Settings
 
 if typing.TYPE_CHECKING:
     from peer_lsp.llm.router import Router

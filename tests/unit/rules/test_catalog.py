@@ -14,7 +14,7 @@ from peer_lsp.rules.catalog import BY_ID, RULES, doc_url, is_selector, rules_for
 from peer_lsp.rules.compiled import compiled_rules
 from peer_lsp.rules.complexity import complexity_query
 from peer_lsp.rules.model import Rule
-from peer_lsp.settings import resolve
+from peer_lsp.settings.options import resolve
 
 ROOT = Path(__file__).resolve().parents[3]
 LANGUAGES = ("python", "javascript", "typescript", "tsx", "go", "java", "c", "cpp")

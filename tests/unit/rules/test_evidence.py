@@ -13,7 +13,7 @@ from peer_lsp.findings.model import Category
 from peer_lsp.llm.types import Finish, LLMRequest, LLMResponse, Usage
 from peer_lsp.review.pipeline import findings_from_answer, review_unit
 from peer_lsp.rules.evidence import RulePlace, rule_agrees, rule_places
-from peer_lsp.settings import Settings
+from peer_lsp.settings.model import Settings
 
 if typing.TYPE_CHECKING:
     from peer_lsp.llm.router import Router

@@ -24,7 +24,7 @@ import pytest
 from peer_lsp.analysis.engine import Engine
 from peer_lsp.rules.catalog import RULES
 from peer_lsp.rules.model import Rule
-from peer_lsp.settings import Settings
+from peer_lsp.settings.model import Settings
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 SITE_PACKAGES = Path(sysconfig.get_paths()["purelib"])

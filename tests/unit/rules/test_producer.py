@@ -13,7 +13,7 @@ from peer_lsp.analysis.engine import Engine
 from peer_lsp.documents.store import TextChange
 from peer_lsp.findings.model import Finding, Severity
 from peer_lsp.rules import producer
-from peer_lsp.settings import Settings
+from peer_lsp.settings.model import Settings
 
 URI = "/project/module.py"
 

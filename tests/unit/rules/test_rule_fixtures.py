@@ -10,7 +10,7 @@ from fixture_files import EXTENSIONS, Expected, column, expected, fixture_path
 from peer_lsp.analysis.engine import Engine
 from peer_lsp.findings.model import Finding
 from peer_lsp.rules.catalog import RULES, Rule
-from peer_lsp.settings import Settings
+from peer_lsp.settings.model import Settings
 from peer_lsp.syntax.errors import error_nodes
 
 ALL_RULES = Settings(enable_rules=("all",), min_confidence=0.0)
