@@ -25,19 +25,16 @@ from pathlib import Path
 
 from peer_lsp.check.headless import HeadlessReviewer, ProviderSetupError, model_path
 from peer_lsp.check.report import format_finding, locate
-from peer_lsp.commands.check import (
-    UsageError,
-    configure_logging,
-    file_uri,
-    load_check_settings,
-    quiet_broken_pipe,
-    read_source,
-    shown_path,
-    usage_error,
-    use_color,
-)
 from peer_lsp.commands.exits import EXIT_OK
 from peer_lsp.commands.fix import apply_edits
+from peer_lsp.commands.output import quiet_broken_pipe, use_color
+from peer_lsp.commands.run_setup import (
+    UsageError,
+    configure_logging,
+    load_check_settings,
+    usage_error,
+)
+from peer_lsp.commands.source_files import file_uri, read_source, shown_path
 from peer_lsp.text.lines import LineIndex
 
 if typing.TYPE_CHECKING:

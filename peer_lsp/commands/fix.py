@@ -37,16 +37,10 @@ from pathlib import Path
 
 from peer_lsp.analysis.syntax_findings import syntax_findings
 from peer_lsp.check.headless import HeadlessReviewer, ProviderSetupError, model_path
-from peer_lsp.commands.check import (
-    UsageError,
-    file_uri,
-    prepare,
-    quiet_broken_pipe,
-    read_source,
-    shown_path,
-    usage_error,
-)
 from peer_lsp.commands.exits import EXIT_FINDINGS, EXIT_OK
+from peer_lsp.commands.output import quiet_broken_pipe
+from peer_lsp.commands.run_setup import UsageError, prepare, usage_error
+from peer_lsp.commands.source_files import file_uri, read_source, shown_path
 from peer_lsp.documents.store import Document
 
 if typing.TYPE_CHECKING:

@@ -42,7 +42,7 @@ def _config(args: argparse.Namespace) -> RuleConfig | None:
         return None
     from pathlib import Path
 
-    from peer_lsp.commands.check import UsageError, load_check_settings
+    from peer_lsp.commands.run_setup import UsageError, load_check_settings
 
     try:
         settings, _ = load_check_settings(args.config, Path.cwd())
@@ -100,7 +100,7 @@ def _explain(rule: Rule) -> str:
 
 def run_rules(args: argparse.Namespace) -> int:
     """Run `peer rules` for parsed arguments; return the exit code."""
-    from peer_lsp.commands.check import quiet_broken_pipe
+    from peer_lsp.commands.output import quiet_broken_pipe
 
     return quiet_broken_pipe(lambda: _run(args))
 

@@ -17,6 +17,7 @@ from peer_lsp.analysis.engine import analyse_text
 from peer_lsp.check.headless import LOCAL_ONLY
 from peer_lsp.cli import main
 from peer_lsp.commands import check as command
+from peer_lsp.commands.output import use_color
 from peer_lsp.documents.store import Document
 from peer_lsp.findings.model import Finding, Severity
 
@@ -299,10 +300,10 @@ class _Terminal(io.StringIO):
 def test_colour_only_on_a_terminal_without_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setenv("TERM", "xterm-256color")
-    assert command.use_color(_Terminal())
-    assert not command.use_color(io.StringIO())
+    assert use_color(_Terminal())
+    assert not use_color(io.StringIO())
     monkeypatch.setenv("NO_COLOR", "1")
-    assert not command.use_color(_Terminal())
+    assert not use_color(_Terminal())
 
 
 def test_exit_zero_reports_findings_but_exits_0(

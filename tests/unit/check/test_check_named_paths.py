@@ -24,7 +24,7 @@ import pytest
 
 from peer_lsp.check.walk import Excludes, walk
 from peer_lsp.cli import main
-from peer_lsp.commands.check import read_source
+from peer_lsp.commands.source_files import read_source
 from peer_lsp.settings.model import DEFAULT_EXCLUDE, Settings
 
 REPO = Path(__file__).resolve().parents[3]
