@@ -13,11 +13,11 @@ from peer_lsp.lsp import (
     code_actions,
     diagnostics,
     editor_commands,
-    fast_start,
     lifecycle,
     review_commands,
     sync,
 )
+from peer_lsp.lsp.initialize_answer import REGENERATE, TEMPLATE_FILE, template_path
 from peer_lsp.lsp.language_server import PeerLanguageServer
 
 
@@ -37,9 +37,7 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m peer_lsp.server")
     action = parser.add_mutually_exclusive_group(required=True)
-    action.add_argument(
-        "--write-template", action="store_true", help=f"write {fast_start.TEMPLATE_FILE}"
-    )
+    action.add_argument("--write-template", action="store_true", help=f"write {TEMPLATE_FILE}")
     action.add_argument("--check", action="store_true", help="exit 1 if the template is stale")
     args = parser.parse_args(argv)
     built = template.build_template(create_server)
@@ -49,14 +47,14 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     text = json.dumps(built, indent=2, sort_keys=True) + "\n"
     if args.check:
-        with open(fast_start.template_path(), encoding="utf-8") as file:
+        with open(template_path(), encoding="utf-8") as file:
             if file.read() == text:
                 return 0
-        print(f"{fast_start.TEMPLATE_FILE} is stale: run {fast_start.REGENERATE}", file=sys.stderr)
+        print(f"{TEMPLATE_FILE} is stale: run {REGENERATE}", file=sys.stderr)
         return 1
-    with open(fast_start.template_path(), "w", encoding="utf-8") as file:
+    with open(template_path(), "w", encoding="utf-8") as file:
         file.write(text)
-    print(f"wrote {fast_start.template_path()}")
+    print(f"wrote {template_path()}")
     return 0
 
 

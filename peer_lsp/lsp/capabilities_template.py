@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from peer_lsp.lsp.fast_start import (
+from peer_lsp.lsp.initialize_answer import (
     MISSING,
     REGENERATE,
     SWITCHES,

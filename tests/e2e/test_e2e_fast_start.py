@@ -27,10 +27,17 @@ from pygls.protocol import default_converter
 
 from peer_lsp import __version__
 from peer_lsp.lsp import capabilities_template, fast_start
+from peer_lsp.lsp.initialize_answer import (
+    REGENERATE,
+    TEMPLATE_FILE,
+    initialize_result,
+    load_template,
+    template_path,
+)
 from peer_lsp.lsp.language_server import PeerLanguageServer
 from peer_lsp.server import create_server
 
-HOW_TO_REGENERATE = f"regenerate it: {fast_start.REGENERATE}"
+HOW_TO_REGENERATE = f"regenerate it: {REGENERATE}"
 ANSWERED = re.compile(
     r"fast start: initialize answered in ([\d.]+) ms \((pygls [a-z ]+)\); "
     r"pygls ready after ([\d.]+) ms"
@@ -68,13 +75,13 @@ def _keep_log_level() -> Iterator[None]:
 
 
 def test_template_is_generated_from_the_current_server() -> None:
-    with open(fast_start.template_path(), encoding="utf-8") as file:
+    with open(template_path(), encoding="utf-8") as file:
         committed = json.load(file)
 
     current = capabilities_template.build_template(create_server)
 
     wrong = capabilities_template.differences(committed, current)
-    assert not wrong, f"{fast_start.TEMPLATE_FILE} is stale ({HOW_TO_REGENERATE}): {wrong}"
+    assert not wrong, f"{TEMPLATE_FILE} is stale ({HOW_TO_REGENERATE}): {wrong}"
 
 
 @pytest.mark.parametrize("client", _clients().keys())
@@ -88,7 +95,7 @@ def test_fast_answer_equals_pygls_answer(client: str, tmp_path: Path) -> None:
         "capabilities": caps,
     }
 
-    fast = fast_start.initialize_result(fast_start.load_template(), caps)
+    fast = initialize_result(load_template(), caps)
     pygls = capabilities_template.pygls_answer(create_server(), params)
 
     wrong = capabilities_template.differences(fast, pygls)
@@ -102,9 +109,7 @@ def test_a_newly_registered_feature_is_caught_until_the_template_is_regenerated(
         server.feature(types.TEXT_DOCUMENT_DEFINITION)(lambda ls, params: None)
         return server
 
-    wrong = capabilities_template.mismatches(
-        fast_start.load_template(), with_definition, _clients()
-    )
+    wrong = capabilities_template.mismatches(load_template(), with_definition, _clients())
 
     assert wrong
     assert all("capabilities.definitionProvider: got (absent), expected true" in w for w in wrong)
@@ -211,10 +216,7 @@ def test_a_pygls_answer_unlike_the_one_sent_is_logged(caplog: pytest.LogCaptureF
     handoff.stdout.write(fast_start.frame({"id": 7, "jsonrpc": "2.0", "result": {}}))
 
     assert stdout.getvalue().count(b"Content-Length") == 1
-    assert any(
-        r.levelno == logging.ERROR and fast_start.REGENERATE in r.getMessage()
-        for r in caplog.records
-    )
+    assert any(r.levelno == logging.ERROR and REGENERATE in r.getMessage() for r in caplog.records)
 
 
 @pytest.mark.parametrize(
@@ -261,7 +263,7 @@ def test_an_error_while_reading_falls_back_with_the_bytes_read() -> None:
 
 
 def test_a_stale_template_falls_back(tmp_path: Path) -> None:
-    template = fast_start.load_template()
+    template = load_template()
     template["serverInfo"]["version"] = "0.0.0-other"
     stale = tmp_path / "template.json"
     stale.write_text(json.dumps(template))
@@ -283,8 +285,8 @@ def test_an_error_building_the_server_is_raised() -> None:
 def test_the_serve_path_imports_no_pygls_before_the_answer() -> None:
     """What runs before initialize is answered must not load pygls or lsprotocol."""
     check = (
-        "import sys, peer_lsp.cli, peer_lsp.log, peer_lsp.lsp.fast_start as f; "
-        "f.load_template(); "
+        "import sys, peer_lsp.cli, peer_lsp.log, peer_lsp.lsp.fast_start, "
+        "peer_lsp.lsp.initialize_answer as f; f.load_template(); "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pygls', 'lsprotocol')"
         " or m == 'peer_lsp.server'))"
     )
