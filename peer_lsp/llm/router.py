@@ -26,7 +26,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from peer_lsp.llm import errors
-from peer_lsp.llm.cache import AnswerCache, cache_key, store_response
+from peer_lsp.llm.cache.answers import AnswerCache, store_response
+from peer_lsp.llm.cache.key import cache_key
 from peer_lsp.llm.resilience import (
     BreakerState,
     CircuitBreaker,
