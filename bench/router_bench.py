@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from peer_lsp.llm.cache import DiskCache
+from peer_lsp.llm.cache.disk_cache import DiskCache
 from peer_lsp.llm.config import LLMConfig, RouteConfig, parse_provider
 from peer_lsp.llm.guard import Guard
 from peer_lsp.llm.providers.openai_compat import OpenAICompatProvider

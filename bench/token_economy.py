@@ -63,7 +63,7 @@ from typing import Any
 
 import peer_lsp
 from peer_lsp.documents.store import Document, TextChange
-from peer_lsp.llm.cache import cache_key
+from peer_lsp.llm.cache.key import cache_key
 from peer_lsp.llm.tokens import estimate_tokens
 from peer_lsp.review.prompts import (
     PROMPT_VERSION,

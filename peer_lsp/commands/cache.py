@@ -18,13 +18,14 @@ from pathlib import Path
 
 from peer_lsp.commands.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from peer_lsp.llm import cache as answer_cache
+from peer_lsp.llm.cache.from_settings import open_cache
 from peer_lsp.settings.files import load_settings
 from peer_lsp.settings.model import Settings
 
 if typing.TYPE_CHECKING:
     import argparse
 
-    from peer_lsp.llm.cache import AnswerCache, CacheStats
+    from peer_lsp.llm.cache.answers import AnswerCache, CacheStats
 
 PROG = "peer cache"
 
@@ -44,10 +45,10 @@ class _Problems(logging.Handler):
 def run_cache(args: argparse.Namespace) -> int:
     """Run `peer cache stats` or `peer cache clear` for parsed arguments; the exit code."""
     problems = _Problems()
-    logger = logging.getLogger(answer_cache.__name__)
+    logger = logging.getLogger(answer_cache.__name__)  # every cache module logs under it
     logger.addHandler(problems)
     try:
-        cache = answer_cache.open_cache(_settings(args.cache_dir))
+        cache = open_cache(_settings(args.cache_dir))
         if args.action == "stats":
             code = asyncio.run(_closing(cache, _show_stats(cache, args.format)))
         else:

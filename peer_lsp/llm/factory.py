@@ -95,7 +95,7 @@ async def build_router(
     guard = Guard(settings, root=root, known_secrets=[k for k in keys if k])
     cache = None
     if with_cache:
-        from peer_lsp.llm.cache import open_cache
+        from peer_lsp.llm.cache.from_settings import open_cache
 
         cache = open_cache(settings)
     router = Router(config, providers, cache=cache, guard=guard)

@@ -36,7 +36,9 @@ from pathlib import Path
 
 from peer_lsp.llm.errors import InvalidRequest
 from peer_lsp.llm.options import GuardSettings
-from peer_lsp.llm.redaction import Redaction, name_kind, placeholder, redact, redact_prompt
+from peer_lsp.llm.redaction.assignments import name_kind
+from peer_lsp.llm.redaction.placeholders import placeholder
+from peer_lsp.llm.redaction.redact import Redaction, redact, redact_prompt
 from peer_lsp.llm.send_exclude import compiled, excluded_by, is_excluded
 from peer_lsp.llm.tokens import estimate_tokens
 from peer_lsp.llm.types import LLMRequest, Usage

@@ -16,29 +16,23 @@ and the check that the answer is complete.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
 import logging
 import random
 import time
 import typing
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from peer_lsp.llm import errors
-from peer_lsp.llm.cache import AnswerCache, cache_key, store_response
-from peer_lsp.llm.resilience import (
-    BreakerState,
-    CircuitBreaker,
-    Clock,
-    Sleep,
-    TokenBucket,
-    full_jitter,
-)
+from peer_lsp.llm.cache.answers import AnswerCache, store_response
+from peer_lsp.llm.cache.key import cache_key
+from peer_lsp.llm.in_flight import InFlight, request_key
+from peer_lsp.llm.lanes import ProviderLane
+from peer_lsp.llm.resilience import BreakerState, CircuitBreaker, Clock, Sleep, full_jitter
 from peer_lsp.llm.types import Finish, LLMRequest, LLMResponse, Usage
 
 if typing.TYPE_CHECKING:
-    from peer_lsp.llm.config import LLMConfig, ProviderConfig, RouteConfig
+    from peer_lsp.llm.config import LLMConfig, RouteConfig
     from peer_lsp.llm.providers.base import Provider
 
 log = logging.getLogger(__name__)
@@ -68,64 +62,9 @@ class RequestGuard(typing.Protocol):
 
 
 @dataclass
-class ProviderStats:
-    """What one provider did: calls, outcomes, tokens, money and latency."""
-
-    calls: int = 0
-    successes: int = 0
-    failures: dict[str, int] = field(default_factory=dict)
-    usage: Usage = field(default_factory=Usage)
-    cost: float = 0.0
-    last_latency_ms: float = 0.0
-    ewma_latency_ms: float = 0.0
-
-    @property
-    def success_rate(self) -> float:
-        return self.successes / self.calls if self.calls else 1.0
-
-
-@dataclass
-class _Lane:
-    """A provider with its breaker, limits and statistics."""
-
-    provider: Provider
-    breaker: CircuitBreaker
-    slots: asyncio.Semaphore
-    bucket: TokenBucket | None
-    stats: ProviderStats = field(default_factory=ProviderStats)
-    in_flight: int = 0
-    max_in_flight: int = 0
-
-
-@dataclass
-class _Shared:
-    task: asyncio.Task[LLMResponse]
-    callers: int = 0
-
-
-@dataclass
 class _Budget:
     attempts_left: int
     shrunk: bool = False
-
-
-def request_key(request: LLMRequest, scope: str, normalized_code: str = "") -> str:
-    """Identity of a request for de-duplication: everything that changes the answer."""
-    payload = {
-        "scope": scope,
-        "system": request.system,
-        "user": request.user,
-        "code": normalized_code,
-        "schema": request.json_schema,
-        "temperature": request.temperature,
-        "max_tokens": request.max_tokens,
-        "prompt_version": request.prompt_version,
-        "context": request.context_key,
-        "language": request.language,
-        "task": request.task.value,
-    }
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 class Router:
@@ -149,27 +88,17 @@ class Router:
         self._sleep = sleep
         self._rng = rng or random.Random()
         self._lanes = {
-            pid: self._lane(provider.config, provider, clock, sleep)
+            pid: ProviderLane.for_provider(provider, clock, sleep)
             for pid, provider in providers.items()
         }
-        self._in_flight: dict[str, _Shared] = {}
-        self.deduplicated = 0
+        self._in_flight = InFlight()
         self.cache_hits = 0
         self.cache_misses = 0
 
-    @staticmethod
-    def _lane(config: ProviderConfig, provider: Provider, clock: Clock, sleep: Sleep) -> _Lane:
-        bucket = (
-            TokenBucket(config.requests_per_minute, clock=clock, sleep=sleep)
-            if config.requests_per_minute > 0
-            else None
-        )
-        return _Lane(
-            provider,
-            CircuitBreaker(clock=clock),
-            asyncio.Semaphore(max(config.max_concurrency, 1)),
-            bucket,
-        )
+    @property
+    def deduplicated(self) -> int:
+        """Requests that joined an identical one in flight instead of calling again."""
+        return self._in_flight.deduplicated
 
     async def aclose(self) -> None:
         for lane in self._lanes.values():
@@ -220,29 +149,9 @@ class Router:
             if cached is not None:
                 return cached
         key = request_key(request, f"{route.name}:{bypass_cache}", normalized_code)
-        shared = self._in_flight.get(key)
-        if shared is None:
-            task = asyncio.ensure_future(
-                self._fresh(request, route, normalized_code, shrink, validate)
-            )
-            shared = _Shared(task)
-            self._in_flight[key] = shared
-            task.add_done_callback(lambda _t: self._forget(key, shared))
-        else:
-            self.deduplicated += 1
-        shared.callers += 1
-        try:
-            return await asyncio.shield(shared.task)
-        finally:
-            shared.callers -= 1
-            if shared.callers == 0 and not shared.task.done():
-                shared.task.cancel()  # every caller is gone: hang up on the provider
-
-    def _forget(self, key: str, shared: _Shared) -> None:
-        if self._in_flight.get(key) is shared:
-            del self._in_flight[key]
-        if not shared.task.cancelled() and shared.task.exception() is not None:
-            shared.task.exception()  # retrieved: no "exception never retrieved" warnings
+        return await self._in_flight.join(
+            key, lambda: self._fresh(request, route, normalized_code, shrink, validate)
+        )
 
     async def _cached(
         self, request: LLMRequest, route: RouteConfig, normalized_code: str
@@ -332,7 +241,7 @@ class Router:
 
     async def _with_retries(
         self,
-        lane: _Lane,
+        lane: ProviderLane,
         request: LLMRequest,
         budget: _Budget,
         shrink: Shrink | None,
@@ -373,7 +282,7 @@ class Router:
     # -- layer 5: one attempt ----------------------------------------------------------------
 
     async def _attempt(
-        self, lane: _Lane, request: LLMRequest, validate: Validate | None
+        self, lane: ProviderLane, request: LLMRequest, validate: Validate | None
     ) -> LLMResponse:
         provider = lane.provider
         model = provider.config.model
@@ -394,7 +303,7 @@ class Router:
                         retry=False,
                     )
             except errors.LLMError as error:
-                self._failed(lane, error)
+                lane.record_failure(error)
                 if self._guard is not None:
                     self._guard.audit(sent, provider.id, model, f"error:{error.kind.value}")
                 raise
@@ -404,59 +313,18 @@ class Router:
                 raise
             finally:
                 lane.in_flight -= 1
-        self._succeeded(lane, response)
+        lane.record_success(response)
         if self._guard is not None:
             self._guard.audit(sent, provider.id, model, "sent", response.usage, response.latency_ms)
         return response
-
-    def _failed(self, lane: _Lane, error: errors.LLMError) -> None:
-        failures = lane.stats.failures
-        failures[error.kind.value] = failures.get(error.kind.value, 0) + 1
-        if error.kind not in (errors.ErrorKind.INVALID, errors.ErrorKind.REFUSED):
-            lane.breaker.record_failure(error.kind)
-
-    def _succeeded(self, lane: _Lane, response: LLMResponse) -> None:
-        stats = lane.stats
-        config = lane.provider.config
-        stats.successes += 1
-        stats.usage = stats.usage + response.usage
-        stats.cost += (
-            response.usage.input_tokens * config.price_input_per_mtok
-            + response.usage.output_tokens * config.price_output_per_mtok
-        ) / 1_000_000
-        stats.last_latency_ms = response.latency_ms
-        stats.ewma_latency_ms = (
-            response.latency_ms
-            if stats.successes == 1
-            else 0.8 * stats.ewma_latency_ms + 0.2 * response.latency_ms
-        )
 
     # -- stats -------------------------------------------------------------------------------
 
     def stats(self) -> dict[str, typing.Any]:
         """Per-provider breaker state, calls, failures, tokens, cost and latency; cache and
         de-duplication counts. Plain data, ready for JSON."""
-        providers = {}
-        for pid, lane in self._lanes.items():
-            s = lane.stats
-            providers[pid] = {
-                "model": lane.provider.config.model,
-                "breaker": lane.breaker.state.value,
-                "breakerSecondsLeft": round(lane.breaker.seconds_left(), 1),
-                "calls": s.calls,
-                "successes": s.successes,
-                "successRate": round(s.success_rate, 3),
-                "failures": dict(s.failures),
-                "inputTokens": s.usage.input_tokens,
-                "outputTokens": s.usage.output_tokens,
-                "cost": round(s.cost, 6),
-                "lastLatencyMs": round(s.last_latency_ms, 1),
-                "latencyMs": round(s.ewma_latency_ms, 1),
-                "inFlight": lane.in_flight,
-                "maxInFlight": lane.max_in_flight,
-            }
         return {
-            "providers": providers,
+            "providers": {pid: lane.report() for pid, lane in self._lanes.items()},
             "cacheHits": self.cache_hits,
             "cacheMisses": self.cache_misses,
             "deduplicated": self.deduplicated,

@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 async def clear_cache(ls: PeerLanguageServer, *arguments: typing.Any) -> dict[str, object]:
     """`peer.clearCache`: empty the model-answer cache; how many answers went, and where."""
-    from peer_lsp.llm.cache import open_cache
+    from peer_lsp.llm.cache.from_settings import open_cache
 
     cache = open_cache(ls.settings)
     try:

@@ -25,7 +25,7 @@ from peer_lsp.findings.model import (
     TextEdit,
     fingerprint,
 )
-from peer_lsp.llm.redaction import holds_placeholder
+from peer_lsp.llm.redaction.placeholders import holds_placeholder
 from peer_lsp.llm.types import Task
 from peer_lsp.review.candidates import Dropped
 from peer_lsp.review.locate import Located, locate_all, to_fix_edit

@@ -49,7 +49,8 @@ from importlib import resources
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlparse
 
-from peer_lsp.llm.redaction import redact, stable_placeholders
+from peer_lsp.llm.redaction.placeholders import stable_placeholders
+from peer_lsp.llm.redaction.redact import redact
 from peer_lsp.llm.tokens import estimate_tokens
 from peer_lsp.llm.types import LLMRequest, Task
 from peer_lsp.review.context import (

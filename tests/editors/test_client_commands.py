@@ -23,7 +23,8 @@ from e2e.lsp_support import (
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig
 
-from peer_lsp.llm.cache import CachedAnswer, DiskCache
+from peer_lsp.llm.cache.answers import CachedAnswer
+from peer_lsp.llm.cache.disk_cache import DiskCache
 from peer_lsp.llm.types import Usage
 
 

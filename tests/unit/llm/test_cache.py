@@ -25,16 +25,11 @@ import redis
 
 from peer_lsp.cli import main
 from peer_lsp.documents.store import Document
-from peer_lsp.llm.cache import (
-    MIB,
-    CachedAnswer,
-    DiskCache,
-    RedisCache,
-    cache_key,
-    open_cache,
-    redacted_url,
-    store_response,
-)
+from peer_lsp.llm.cache.answers import CachedAnswer, store_response
+from peer_lsp.llm.cache.disk_cache import DiskCache
+from peer_lsp.llm.cache.from_settings import MIB, open_cache
+from peer_lsp.llm.cache.key import cache_key
+from peer_lsp.llm.cache.redis_cache import RedisCache, redacted_url
 from peer_lsp.llm.types import Finish, LLMRequest, LLMResponse, Usage
 from peer_lsp.settings.model import Settings
 

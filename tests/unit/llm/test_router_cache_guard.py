@@ -15,7 +15,7 @@ from fakes.server import FakeServer
 from test_guard import SAMPLES
 
 from peer_lsp.llm import errors
-from peer_lsp.llm.cache import DiskCache
+from peer_lsp.llm.cache.disk_cache import DiskCache
 from peer_lsp.llm.config import LLMConfig, RouteConfig, parse_provider
 from peer_lsp.llm.guard import Guard
 from peer_lsp.llm.providers.openai_compat import OpenAICompatProvider

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from peer_lsp.analysis.engine import Engine
-from peer_lsp.llm.redaction import placeholder
+from peer_lsp.llm.redaction.placeholders import placeholder
 from peer_lsp.llm.types import Finish, LLMResponse, Usage
 from peer_lsp.review.pipeline import findings_from_answer
 from peer_lsp.settings.model import Settings

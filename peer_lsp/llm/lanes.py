@@ -1,0 +1,107 @@
+"""One provider as the router drives it: its circuit breaker, its concurrency and rate
+limits, and what it did (calls, failures, tokens, money, latency) for `Router.stats`."""
+
+from __future__ import annotations
+
+import asyncio
+import typing
+from dataclasses import dataclass, field
+
+from peer_lsp.llm import errors
+from peer_lsp.llm.resilience import CircuitBreaker, Clock, Sleep, TokenBucket
+from peer_lsp.llm.types import LLMResponse, Usage
+
+if typing.TYPE_CHECKING:
+    from peer_lsp.llm.providers.base import Provider
+
+
+@dataclass
+class ProviderStats:
+    """What one provider did: calls, outcomes, tokens, money and latency."""
+
+    calls: int = 0
+    successes: int = 0
+    failures: dict[str, int] = field(default_factory=dict)
+    usage: Usage = field(default_factory=Usage)
+    cost: float = 0.0
+    last_latency_ms: float = 0.0
+    ewma_latency_ms: float = 0.0
+
+    @property
+    def success_rate(self) -> float:
+        return self.successes / self.calls if self.calls else 1.0
+
+
+@dataclass
+class ProviderLane:
+    """A provider with its breaker, limits and statistics."""
+
+    provider: Provider
+    breaker: CircuitBreaker
+    slots: asyncio.Semaphore
+    bucket: TokenBucket | None
+    stats: ProviderStats = field(default_factory=ProviderStats)
+    in_flight: int = 0
+    max_in_flight: int = 0
+
+    @classmethod
+    def for_provider(cls, provider: Provider, clock: Clock, sleep: Sleep) -> ProviderLane:
+        """A lane with the limits of the provider's config: ``maxConcurrency`` calls at
+        once, and ``requestsPerMinute`` when set."""
+        config = provider.config
+        bucket = (
+            TokenBucket(config.requests_per_minute, clock=clock, sleep=sleep)
+            if config.requests_per_minute > 0
+            else None
+        )
+        return cls(
+            provider,
+            CircuitBreaker(clock=clock),
+            asyncio.Semaphore(max(config.max_concurrency, 1)),
+            bucket,
+        )
+
+    def record_failure(self, error: errors.LLMError) -> None:
+        """Count a failed call; all but an invalid or refused request count against the
+        breaker."""
+        failures = self.stats.failures
+        failures[error.kind.value] = failures.get(error.kind.value, 0) + 1
+        if error.kind not in (errors.ErrorKind.INVALID, errors.ErrorKind.REFUSED):
+            self.breaker.record_failure(error.kind)
+
+    def record_success(self, response: LLMResponse) -> None:
+        """Count a complete answer: its tokens, its price and its latency."""
+        stats = self.stats
+        config = self.provider.config
+        stats.successes += 1
+        stats.usage = stats.usage + response.usage
+        stats.cost += (
+            response.usage.input_tokens * config.price_input_per_mtok
+            + response.usage.output_tokens * config.price_output_per_mtok
+        ) / 1_000_000
+        stats.last_latency_ms = response.latency_ms
+        stats.ewma_latency_ms = (
+            response.latency_ms
+            if stats.successes == 1
+            else 0.8 * stats.ewma_latency_ms + 0.2 * response.latency_ms
+        )
+
+    def report(self) -> dict[str, typing.Any]:
+        """Breaker state, calls, failures, tokens, cost and latency, ready for JSON."""
+        s = self.stats
+        return {
+            "model": self.provider.config.model,
+            "breaker": self.breaker.state.value,
+            "breakerSecondsLeft": round(self.breaker.seconds_left(), 1),
+            "calls": s.calls,
+            "successes": s.successes,
+            "successRate": round(s.success_rate, 3),
+            "failures": dict(s.failures),
+            "inputTokens": s.usage.input_tokens,
+            "outputTokens": s.usage.output_tokens,
+            "cost": round(s.cost, 6),
+            "lastLatencyMs": round(s.last_latency_ms, 1),
+            "latencyMs": round(s.ewma_latency_ms, 1),
+            "inFlight": self.in_flight,
+            "maxInFlight": self.max_in_flight,
+        }
