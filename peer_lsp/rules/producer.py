@@ -51,7 +51,7 @@ from peer_lsp.rules.model import Edit
 from peer_lsp.rules.runner import Hit, run_rules
 from peer_lsp.syntax.budget import OverBudget
 from peer_lsp.syntax.nodes import children_in, descendant_for_byte_range
-from peer_lsp.syntax.units import UnitKind
+from peer_lsp.syntax.unit import UnitKind
 
 if typing.TYPE_CHECKING:
     from collections.abc import Sequence
@@ -59,7 +59,7 @@ if typing.TYPE_CHECKING:
     from tree_sitter import Node
 
     from peer_lsp.documents.store import Document
-    from peer_lsp.syntax.units import Unit
+    from peer_lsp.syntax.unit import Unit
     from peer_lsp.text.lines import LineIndex
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ from tree_sitter import Query, QueryCursor
 from peer_lsp.rules.compiled import compiled_rules
 from peer_lsp.syntax.budget import MATCH_LIMIT, MAX_DEPTH, MAX_RUN, BudgetedCursor, OverBudget
 from peer_lsp.syntax.languages import get_language, new_parser
-from peer_lsp.syntax.units import units_query
+from peer_lsp.syntax.unit_extract import units_query
 
 REPO = Path(__file__).resolve().parents[3]
 
