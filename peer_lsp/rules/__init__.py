@@ -7,7 +7,8 @@
 - `catalog`: every rule; `config`: which run and how loud (settings); `predicates`: shared
   checks, also usable in queries as ``#not-literal?``, ``#interpolated?``, ``#sql?``...
 - `compiled`: one query per grammar; `runner`: matches to hits; `fixes`: fix verification;
-  `producer`: per-document, per-segment caching (the engine's ``rules`` producer);
-  `complexity`: cyclomatic complexity.
+  `producer`: per-document, per-segment caching (the engine's ``rules`` producer), over the
+  `segments` of a document; `placement`: cached hits to findings; `complexity`: cyclomatic
+  complexity.
 - `docs`: docs/rules.md; `command`: ``peer rules``.
 """
