@@ -65,7 +65,7 @@ def collect(roots: list[Path], max_per_language: int = 0) -> list[tuple[str, str
     """(path, grammar) of every file to sweep, sorted; at most ``max_per_language`` files of
     one grammar, spread evenly over its sorted list."""
     from peer_lsp.syntax.languages import language_for_path
-    from peer_lsp.syntax.units import units_query
+    from peer_lsp.syntax.unit_extract import units_query
 
     by_language: dict[str, list[str]] = defaultdict(list)
     for root in roots:

@@ -23,7 +23,8 @@ from peer_lsp.analysis.engine import Engine
 from peer_lsp.analysis.syntax_findings import SyntaxMode, syntax_findings
 from peer_lsp.documents.store import Document, TextChange
 from peer_lsp.findings.model import Category, Finding
-from peer_lsp.syntax.units import UnitIndex, UnitKind
+from peer_lsp.syntax.unit import UnitKind
+from peer_lsp.syntax.unit_index import UnitIndex
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 REPLAY_MAX_BYTES = 100_000

@@ -73,7 +73,8 @@ from peer_lsp.review.prompts import (
     load_template,
     render_template,
 )
-from peer_lsp.syntax.units import Unit, UnitKey, UnitKind, unit_keys
+from peer_lsp.syntax.unit import Unit, UnitKind
+from peer_lsp.syntax.unit_diff import UnitKey, unit_keys
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = "bench/model"

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from peer_lsp.documents.store import Document
 from peer_lsp.findings.model import Finding, Fix, Severity, Span, TextEdit
-from peer_lsp.syntax.units import Unit
+from peer_lsp.syntax.unit import Unit
 
 if typing.TYPE_CHECKING:
     from peer_lsp.findings.confidence import Assessment

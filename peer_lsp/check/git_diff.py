@@ -31,7 +31,7 @@ if typing.TYPE_CHECKING:
     from collections.abc import Iterable
 
     from peer_lsp.documents.store import Document
-    from peer_lsp.syntax.units import Unit
+    from peer_lsp.syntax.unit import Unit
 
 _HUNK = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@", re.MULTILINE)
 _OPTIONS = ("--literal-pathspecs", "-c", "core.quotePath=false")

@@ -39,7 +39,7 @@ if typing.TYPE_CHECKING:
     from peer_lsp.findings.model import Finding
     from peer_lsp.review.pipeline import ReviewOutcome
     from peer_lsp.settings.model import Settings
-    from peer_lsp.syntax.units import Unit
+    from peer_lsp.syntax.unit import Unit
 
     Select = Callable[[Document], Sequence[Unit]]
 

@@ -44,7 +44,7 @@ if typing.TYPE_CHECKING:
     from peer_lsp.check.headless import Analysis
     from peer_lsp.documents.store import Document
     from peer_lsp.findings.model import Finding
-    from peer_lsp.syntax.units import Unit
+    from peer_lsp.syntax.unit import Unit
 
 PROG = "peer explain"
 INDENT = "    "

@@ -20,14 +20,10 @@ from dataclasses import dataclass, field
 
 from peer_lsp.syntax.languages import new_parser, resolve_language
 from peer_lsp.syntax.nodes import edit_tree
-from peer_lsp.syntax.units import (
-    DEFAULT_CHUNK_LINES,
-    Unit,
-    UnitDiff,
-    UnitIndex,
-    diff_units,
-    merge_ranges,
-)
+from peer_lsp.syntax.unit import Unit
+from peer_lsp.syntax.unit_chunks import DEFAULT_CHUNK_LINES
+from peer_lsp.syntax.unit_diff import UnitDiff, diff_units
+from peer_lsp.syntax.unit_index import UnitIndex, merge_ranges
 from peer_lsp.text.lines import LineIndex
 from peer_lsp.text.positions import (
     REPLACEMENT,

@@ -27,7 +27,7 @@ if typing.TYPE_CHECKING:
 
     from peer_lsp.documents.store import Document
     from peer_lsp.findings.model import TextEdit
-    from peer_lsp.syntax.units import Unit
+    from peer_lsp.syntax.unit import Unit
 
 _LONE_CR = re.compile(rb"\r(?!\n)")
 

@@ -32,7 +32,8 @@ if typing.TYPE_CHECKING:
     from peer_lsp.llm.router import Router
     from peer_lsp.lsp.capabilities import ClientFeatures
     from peer_lsp.review.reviewer import Reviewer
-    from peer_lsp.syntax.units import Unit, UnitDiff
+    from peer_lsp.syntax.unit import Unit
+    from peer_lsp.syntax.unit_diff import UnitDiff
 
 log = logging.getLogger(__name__)
 

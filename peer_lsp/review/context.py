@@ -22,7 +22,7 @@ from peer_lsp.syntax.budget import BudgetedCursor, OverBudget
 from peer_lsp.syntax.languages import get_language
 from peer_lsp.syntax.nodes import descendant_for_byte_range
 from peer_lsp.syntax.queries import query_source
-from peer_lsp.syntax.units import UnitKind
+from peer_lsp.syntax.unit import UnitKind
 
 if typing.TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -30,7 +30,7 @@ if typing.TYPE_CHECKING:
     from tree_sitter import Node, Query
 
     from peer_lsp.documents.store import Document
-    from peer_lsp.syntax.units import Unit
+    from peer_lsp.syntax.unit import Unit
 
 log = logging.getLogger(__name__)
 

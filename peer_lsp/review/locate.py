@@ -43,7 +43,7 @@ from peer_lsp.review.parse import count_reasons
 
 if TYPE_CHECKING:
     from peer_lsp.documents.store import Document
-    from peer_lsp.syntax.units import Unit
+    from peer_lsp.syntax.unit import Unit
     from peer_lsp.text.lines import LineIndex
 
 log = logging.getLogger("peer_lsp.review")

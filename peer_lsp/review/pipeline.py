@@ -38,7 +38,7 @@ if typing.TYPE_CHECKING:
     from peer_lsp.documents.store import Document
     from peer_lsp.llm.router import Router
     from peer_lsp.llm.types import LLMResponse
-    from peer_lsp.syntax.units import Unit
+    from peer_lsp.syntax.unit import Unit
 
 log = logging.getLogger("peer_lsp.review")
 

@@ -61,14 +61,14 @@ from peer_lsp.review.context import (
     sibling_signatures,
     skeleton,
 )
-from peer_lsp.syntax.units import UnitKind
+from peer_lsp.syntax.unit import UnitKind
 
 if typing.TYPE_CHECKING:
     from collections.abc import Iterator, Mapping, Sequence
 
     from peer_lsp.documents.store import Document
     from peer_lsp.findings.model import Finding
-    from peer_lsp.syntax.units import Unit
+    from peer_lsp.syntax.unit import Unit
 
 PROMPT_VERSION = "review-v2"
 EXPLAIN_PROMPT_VERSION = "review-explain-v1"

@@ -22,7 +22,7 @@ if typing.TYPE_CHECKING:
     from peer_lsp.documents.store import Document
     from peer_lsp.findings.model import Finding
     from peer_lsp.llm.router import Router
-    from peer_lsp.syntax.units import Unit
+    from peer_lsp.syntax.unit import Unit
 
 
 def in_units(finding: Finding, units: Sequence[Unit]) -> bool:

@@ -18,7 +18,7 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 
-from peer_lsp.syntax.units import Unit
+from peer_lsp.syntax.unit import Unit
 
 log = logging.getLogger(__name__)
 

@@ -31,7 +31,7 @@ if typing.TYPE_CHECKING:
     from peer_lsp.findings.confidence import Opinion
     from peer_lsp.findings.model import Finding
     from peer_lsp.llm.router import Router
-    from peer_lsp.syntax.units import Unit
+    from peer_lsp.syntax.unit import Unit
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 from peer_lsp.findings.model import Category, Severity
+from peer_lsp.rules.grammar_nodes import arguments_of
+from peer_lsp.rules.literals import is_literal, string_value
 from peer_lsp.rules.model import Match, Rule
-from peer_lsp.rules.predicates import arguments_of, is_literal, string_value
 
 C = ("c", "cpp")
 _S, _B = Category.SECURITY, Category.BUG

@@ -28,7 +28,7 @@ if typing.TYPE_CHECKING:
     from tree_sitter import Node, Query
 
     from peer_lsp.documents.store import Document
-    from peer_lsp.syntax.units import Unit
+    from peer_lsp.syntax.unit import Unit
 
 log = logging.getLogger(__name__)
 

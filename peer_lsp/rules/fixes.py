@@ -16,7 +16,7 @@ from peer_lsp.documents.store import Document
 from peer_lsp.documents.verify import verify_fix
 from peer_lsp.findings.model import TextEdit
 from peer_lsp.syntax.normalize import exact_hash
-from peer_lsp.syntax.units import Unit, UnitKind
+from peer_lsp.syntax.unit import Unit, UnitKind
 
 if typing.TYPE_CHECKING:
     from collections.abc import Sequence

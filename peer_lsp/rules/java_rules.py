@@ -6,18 +6,11 @@ import itertools
 import typing
 
 from peer_lsp.findings.model import Category, Severity
+from peer_lsp.rules.assignments import enclosing_scope
+from peer_lsp.rules.credentials import is_token_name, mentions_password
+from peer_lsp.rules.grammar_nodes import arguments_of, name_of_target, statement_of, text
+from peer_lsp.rules.literals import is_built_string, string_value
 from peer_lsp.rules.model import Edit, Match, Rule
-from peer_lsp.rules.predicates import (
-    arguments_of,
-    enclosing_scope,
-    is_built_string,
-    is_token_name,
-    mentions_password,
-    name_of_target,
-    statement_of,
-    string_value,
-    text,
-)
 
 if typing.TYPE_CHECKING:
     from collections.abc import Sequence

@@ -10,16 +10,11 @@ import re
 import typing
 
 from peer_lsp.findings.model import Category, Severity
+from peer_lsp.rules.assignments import enclosing_scope
+from peer_lsp.rules.credentials import is_token_name, mentions_password
+from peer_lsp.rules.grammar_nodes import name_of_target, statement_of, text
+from peer_lsp.rules.literals import is_built_string
 from peer_lsp.rules.model import Edit, Match, Rule
-from peer_lsp.rules.predicates import (
-    enclosing_scope,
-    is_built_string,
-    is_token_name,
-    mentions_password,
-    name_of_target,
-    statement_of,
-    text,
-)
 
 if typing.TYPE_CHECKING:
     from collections.abc import Sequence

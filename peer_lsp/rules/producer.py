@@ -1,19 +1,10 @@
 """Local rule findings of open documents, computed per segment and kept while it is unchanged.
 
-A document is cut into segments, each owned by exactly one place:
-
-- a unit owns its range minus the ranges of the units nested in it (a class owns its header
-  and fields, each method owns itself), so a match is never reported twice;
-- top-level code outside every unit (imports, module constants, ``main`` blocks) is cut into
-  pieces at top-level statement boundaries chosen by the statements' content (so that an
-  inserted line moves no boundary but its neighbours), at most `PIECE_LINES` lines each.
-  Files cut into line chunks (no functions or classes) are top-level code as a whole: the
-  chunks' boundaries move with every inserted line, these pieces' do not.
-
-Each segment's hits are cached under what they depend on: a unit's exact hash, qualified name
-and kind; a piece's bytes (a segment with a syntax error in it is not cached: error recovery
-makes its parse depend on its surroundings). Hits are relative to the segment's start, so a
-unit that moves keeps its hits.
+A document is cut into segments (`peer_lsp.rules.segments`: each unit's own code, pieces of
+top-level code). Each segment's hits are cached under what they depend on: a unit's exact
+hash, qualified name and kind; a piece's bytes (a segment with a syntax error in it is not
+cached: error recovery makes its parse depend on its surroundings). Hits are relative to the
+segment's start, so a unit that moves keeps its hits.
 
 After an edit, only the top-level units and stretches of top-level code around the changed
 byte ranges are looked at again (`RuleProducer`), and of those only the segments whose text
@@ -26,9 +17,7 @@ A document whose queries run over their budget (`peer_lsp.syntax.budget`: nestin
 recovery that tree-sitter cannot search in time) has no rule findings from then on, until it
 is closed: searching it again after every keystroke would cost the budget every time.
 
-Findings are materialized at their current absolute offsets on every analysis (the cost is
-the number of findings), with the rule's severity (after ``ruleSeverity``), category,
-explanation and fixed confidence.
+The cached hits become findings on every analysis (`peer_lsp.rules.placement`).
 """
 
 from __future__ import annotations
@@ -36,22 +25,29 @@ from __future__ import annotations
 import logging
 import re
 import typing
-import zlib
-from bisect import bisect_left, bisect_right
-from collections import Counter, OrderedDict
+from bisect import bisect_left
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from peer_lsp.findings.model import Finding, Fix, Span, TextEdit, fingerprint
-from peer_lsp.rules.catalog import BY_ID
 from peer_lsp.rules.common_rules import COMPLEXITY
 from peer_lsp.rules.compiled import compiled_rules
 from peer_lsp.rules.complexity import count_branches, has_complexity
 from peer_lsp.rules.config import RuleConfig, RuleSettings
 from peer_lsp.rules.model import Edit
+from peer_lsp.rules.placement import place_findings
 from peer_lsp.rules.runner import Hit, run_rules
+from peer_lsp.rules.segments import (
+    code_has_error,
+    edit_region,
+    own_pieces,
+    segment_units,
+    start_of,
+    top_level_pieces,
+    top_unit_at,
+    unit_has_error,
+)
 from peer_lsp.syntax.budget import OverBudget
-from peer_lsp.syntax.nodes import children_in, descendant_for_byte_range
-from peer_lsp.syntax.units import UnitKind
+from peer_lsp.syntax.unit import UnitKind
 
 if typing.TYPE_CHECKING:
     from collections.abc import Sequence
@@ -59,19 +55,10 @@ if typing.TYPE_CHECKING:
     from tree_sitter import Node
 
     from peer_lsp.documents.store import Document
-    from peer_lsp.syntax.units import Unit
-    from peer_lsp.text.lines import LineIndex
+    from peer_lsp.findings.model import Finding
+    from peer_lsp.syntax.unit import Unit
 
 log = logging.getLogger(__name__)
-
-MODULE = "<module>"
-"""The unit name of findings in top-level code (for their fingerprints)."""
-
-PIECE_LINES = 80
-"""Longest piece of top-level code searched (and cached) as one."""
-
-CUT_EVERY = 16
-"""A piece of top-level code ends, on average, every this many statements."""
 
 MAX_PIECES = 2048
 """Cached pieces of top-level code kept per document before the cache starts afresh."""
@@ -103,107 +90,6 @@ class _State:
     gaps: dict[int, tuple[Unit | None, int, tuple[Hit, ...]]] = field(default_factory=dict)
     """Top-level code that has hits, by the id of the unit it follows (`_FILE_START`): that
     unit, where the code starts after the unit's end, and the hits."""
-
-
-def _own_pieces(units: Sequence[Unit], index: int, data: bytes) -> list[tuple[int, int]]:
-    """The ranges of ``units[index]`` outside the units nested in it, blank ones left out."""
-    unit = units[index]
-    pieces: list[tuple[int, int]] = []
-    cursor = unit.start_byte
-    following = index + 1
-    while following < len(units) and units[following].start_byte < unit.end_byte:
-        inner = units[following]
-        if inner.container is unit:
-            if inner.start_byte > cursor:
-                pieces.append((cursor, inner.start_byte))
-            cursor = max(cursor, inner.end_byte)
-        following += 1
-    if cursor < unit.end_byte:
-        pieces.append((cursor, unit.end_byte))
-    return [(a, b) for a, b in pieces if data[a:b].strip()]
-
-
-def _top_level_pieces(
-    root: Node, data: bytes, start: int, end: int, lines: LineIndex
-) -> list[tuple[int, int]]:
-    """``[start, end)`` cut at top-level statement boundaries into pieces.
-
-    A piece ends after a statement whose text hashes to a multiple of `CUT_EVERY` (so the
-    cuts depend on the statements around them, not on line numbers: inserting a line moves
-    no cut but the ones next to it), or before it would grow past `PIECE_LINES` lines.
-    """
-    pieces: list[tuple[int, int]] = []
-    piece: tuple[int, int] | None = None
-    for node in children_in(root, start, end):
-        a, b = max(node.start_byte, start), min(node.end_byte, end)
-        if b > a:
-            if piece is not None and lines.line_of(b) - lines.line_of(piece[0]) >= PIECE_LINES:
-                pieces.append(piece)
-                piece = None
-            piece = (a, b) if piece is None else (piece[0], b)
-            if zlib.crc32(data[a:b]) % CUT_EVERY == 0:
-                pieces.append(piece)
-                piece = None
-    if piece is not None:
-        pieces.append(piece)
-    return pieces
-
-
-def _broken_unit(root: Node, start: int, end: int) -> bool:
-    """Whether the unit at ``[start, end)`` holds a syntax error. Its parse then depends on the
-    code around it (error recovery), not on its own text alone: it is not cached by its text."""
-    if not root.has_error:
-        return False
-    node = descendant_for_byte_range(root, start, max(start, end - 1))
-    while node is not None and not (node.start_byte <= start and end <= node.end_byte):
-        node = node.parent
-    return node is not None and node.has_error
-
-
-def _broken_code(root: Node, start: int, end: int) -> bool:
-    """Whether a top-level statement overlapping ``[start, end)`` holds a syntax error."""
-    if not root.has_error:
-        return False
-    return any(node.has_error for node in children_in(root, start, end))
-
-
-def _segment_units(document: Document) -> Sequence[Unit]:
-    """The units that own segments: none in a file cut into line chunks (no functions or
-    classes), which is top-level code as a whole, since chunk boundaries move with every new
-    line."""
-    units = document.units
-    return () if units and units[0].kind is UnitKind.CHUNK else units
-
-
-def _start(unit: Unit) -> int:
-    return unit.start_byte
-
-
-def _top(unit: Unit) -> Unit:
-    while unit.container is not None:
-        unit = unit.container
-    return unit
-
-
-def _top_at(units: Sequence[Unit], offset: int) -> Unit | None:
-    """The last top-level unit starting at or before ``offset``, or None."""
-    index = bisect_right(units, offset, key=_start) - 1
-    return _top(units[index]) if index >= 0 else None
-
-
-def _region(units: Sequence[Unit], start: int, end: int, size: int) -> tuple[int, int]:
-    """``[start, end)`` widened to whole top-level units and whole stretches of top-level code
-    between them: from the end of a top-level unit (or 0) to the start of one (or ``size``)."""
-    before = _top_at(units, start)
-    if before is not None and before.end_byte > start:  # inside a top-level unit
-        before = _top_at(units, before.start_byte - 1) if before.start_byte else None
-    low = before.end_byte if before is not None else 0
-    around = _top_at(units, end)
-    if around is not None and around.end_byte > end:
-        end = around.end_byte
-    following = bisect_left(units, end, key=_start)
-    high = units[following].start_byte if following < len(units) else size
-    return min(low, start), max(high, end)
 
 
 class RuleProducer:
@@ -269,7 +155,9 @@ class RuleProducer:
             self._stopped[document.uri] = (error, line)
             del self._states[document.uri]
             return []
-        return self._materialize(document, state)
+        return place_findings(
+            document.lines, state.config, state.units.values(), state.gaps.values()
+        )
 
     def stopped(self, uri: str) -> tuple[OverBudget, int] | None:
         """Why the rules of an open document are off, and the line (0-based) where their
@@ -291,7 +179,7 @@ class RuleProducer:
         fresh_units: dict[UnitKey, tuple[Hit, ...]] = {}
         fresh_gaps: dict[bytes, tuple[Hit, ...]] = {}
         state.units, state.gaps = {}, {}
-        units = _segment_units(document)
+        units = segment_units(document)
         self._visit(
             document, state, 0, len(units), None, 0, len(document.data), fresh_units, fresh_gaps
         )
@@ -301,9 +189,9 @@ class RuleProducer:
         self, document: Document, state: _State, changed: Sequence[tuple[int, int]]
     ) -> bool:
         """Look again at the regions around ``changed`` only; False when that is not enough."""
-        units, size = _segment_units(document), len(document.data)
+        units, size = segment_units(document), len(document.data)
         regions: list[tuple[int, int]] = []
-        for start, end in sorted(_region(units, a, b, size) for a, b in changed):
+        for start, end in sorted(edit_region(units, a, b, size) for a, b in changed):
             if regions and start <= regions[-1][1]:
                 regions[-1] = (regions[-1][0], max(regions[-1][1], end))
             else:
@@ -323,9 +211,9 @@ class RuleProducer:
                     return False
                 del state.gaps[key]
         for start, end in regions:
-            low = bisect_left(units, start, key=_start)
-            high = bisect_left(units, end, key=_start)
-            anchor = _top_at(units, start - 1) if start else None
+            low = bisect_left(units, start, key=start_of)
+            high = bisect_left(units, end, key=start_of)
+            anchor = top_unit_at(units, start - 1) if start else None
             self._visit(document, state, low, high, anchor, start, end, state.by_unit, state.by_gap)
         return (
             len(state.by_unit) <= 2 * len(units) + 256 and len(state.by_gap) <= 2 * len(units) + 256
@@ -349,12 +237,12 @@ class RuleProducer:
         assert document.tree is not None
         assert document.grammar is not None
         root, data, grammar = document.tree.root_node, document.data, document.grammar
-        units = _segment_units(document)
+        units = segment_units(document)
         covered = start
         for index in range(low, high):
             unit = units[index]
             key = (unit.exact_hash, unit.qualified_name, unit.kind)
-            if _broken_unit(root, unit.start_byte, unit.end_byte):
+            if unit_has_error(root, unit.start_byte, unit.end_byte):
                 hits = self._unit_hits(root, data, grammar, units, index, state.config)
             else:
                 hits = by_unit.get(key) or state.by_unit.get(key)  # type: ignore[assignment]
@@ -385,7 +273,7 @@ class RuleProducer:
             state.gaps.pop(key, None)
             return
         assert document.tree is not None
-        if _broken_code(document.tree.root_node, start, end):
+        if code_has_error(document.tree.root_node, start, end):
             hits = self._gap_hits(document, state, start, end)
         else:
             hits = by_gap.get(raw) or state.by_gap.get(raw)  # type: ignore[assignment]
@@ -410,7 +298,7 @@ class RuleProducer:
         config: RuleConfig,
     ) -> tuple[Hit, ...]:
         unit = units[index]
-        pieces = _own_pieces(units, index, data)
+        pieces = own_pieces(units, index, data)
         segment = (unit.start_byte, unit.end_byte)
         hits = run_rules(root, data, grammar, pieces, unit.start_byte, config, segment)
         if COMPLEXITY.id in config.enabled and unit.kind in _FUNCTIONS and has_complexity(grammar):
@@ -427,11 +315,11 @@ class RuleProducer:
         if len(state.pieces) > MAX_PIECES:
             state.pieces = {}
         hits: list[Hit] = []
-        for a, b in _top_level_pieces(root, data, start, end, document.lines):
+        for a, b in top_level_pieces(root, data, start, end, document.lines):
             raw = data[a:b]
             if not raw.strip():
                 continue
-            broken = _broken_code(root, a, b)
+            broken = code_has_error(root, a, b)
             found = None if broken else state.pieces.get(raw)
             if found is None:
                 found = tuple(run_rules(root, data, document.grammar, [(a, b)], a, state.config))
@@ -439,53 +327,6 @@ class RuleProducer:
                     state.pieces[raw] = found
             hits.extend(_moved(hit, a - start) for hit in found)
         return tuple(hits)
-
-    # -- placing hits -----------------------------------------------------------------------
-
-    def _materialize(self, document: Document, state: _State) -> list[Finding]:
-        config = state.config
-        placed: list[tuple[Hit, int, Unit | None]] = [
-            (hit, unit.start_byte, unit) for unit, hits in state.units.values() for hit in hits
-        ]
-        for anchor, offset, hits in state.gaps.values():
-            base = offset + (anchor.end_byte if anchor is not None else 0)
-            placed.extend((hit, base, None) for hit in hits)
-        # Document order, so that the n-th of identical findings in a unit is always the same.
-        placed.sort(key=lambda item: (item[1] + item[0].start, item[1] + item[0].end))
-        lines = document.lines
-        ordinals: Counter[tuple[str, str, str]] = Counter()
-        findings: list[Finding] = []
-        for hit, base, unit in placed:
-            rule = BY_ID[hit.rule_id]
-            start, end = base + hit.start, base + hit.end
-            unit_name = MODULE if unit is None else unit.qualified_name
-            identity = (hit.rule_id, unit_name, hit.excerpt)
-            ordinal = ordinals[identity]
-            ordinals[identity] += 1
-            fix = None
-            if hit.fix:
-                edits = tuple(TextEdit(base + e.start, base + e.end, e.text) for e in hit.fix)
-                fix = Fix(hit.fix_title, edits, verified=True)
-            findings.append(
-                Finding(
-                    span=Span(start, end, lines.line_of(start), lines.line_of(end)),
-                    severity=config.severity(rule),
-                    category=rule.category,
-                    rule_id=rule.id,
-                    message=hit.message,
-                    source=f"rule:{rule.id}",
-                    fingerprint=fingerprint(
-                        rule.id if not ordinal else f"{rule.id}#{ordinal}", unit_name, hit.excerpt
-                    ),
-                    explanation=rule.explanation,
-                    confidence=rule.confidence,
-                    fix=fix,
-                    unit_hash=unit.exact_hash if unit is not None else "",
-                    unit_name=unit_name,
-                )
-            )
-        findings.sort(key=lambda f: (f.span.start_byte, f.span.end_byte, f.rule_id))
-        return findings
 
 
 def _moved(hit: Hit, delta: int) -> Hit:

@@ -9,16 +9,10 @@ import re
 import typing
 
 from peer_lsp.findings.model import Category, Severity
+from peer_lsp.rules.assignments import enclosing_scope
+from peer_lsp.rules.credentials import is_token_name, mentions_password
+from peer_lsp.rules.grammar_nodes import arguments_of, name_of_target, statement_of, text
 from peer_lsp.rules.model import Edit, Match, Rule
-from peer_lsp.rules.predicates import (
-    arguments_of,
-    enclosing_scope,
-    is_token_name,
-    mentions_password,
-    name_of_target,
-    statement_of,
-    text,
-)
 
 if typing.TYPE_CHECKING:
     from collections.abc import Sequence

@@ -11,7 +11,7 @@ import textwrap
 from peer_lsp.analysis.engine import Engine
 from peer_lsp.documents.store import TextChange
 from peer_lsp.syntax.budget import MAX_DEPTH
-from peer_lsp.syntax.units import UnitKind
+from peer_lsp.syntax.unit import UnitKind
 
 EVAL = "function run(code) {\n  return eval(code);\n}\n"
 NESTING = MAX_DEPTH // 2 + 10  # an object and a pair per level

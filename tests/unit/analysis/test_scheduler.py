@@ -7,7 +7,7 @@ import asyncio
 from peer_lsp.analysis.engine import Engine
 from peer_lsp.documents.store import Document, TextChange
 from peer_lsp.review.scheduler import ReviewScheduler, Trigger
-from peer_lsp.syntax.units import Unit
+from peer_lsp.syntax.unit import Unit
 
 SOURCE = "def a():\n    return 1\n\n\ndef b():\n    return 2\n\n\ndef c():\n    return 3\n"
 TIMEOUT = 5.0

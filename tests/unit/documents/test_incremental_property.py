@@ -24,7 +24,9 @@ from tree_sitter import Point, Tree
 
 from peer_lsp.documents.store import Document, TextChange
 from peer_lsp.syntax.languages import new_parser
-from peer_lsp.syntax.units import Unit, UnitIndex, diff_units
+from peer_lsp.syntax.unit import Unit
+from peer_lsp.syntax.unit_diff import diff_units
+from peer_lsp.syntax.unit_index import UnitIndex
 from peer_lsp.text.positions import Encoding
 
 PYTHON = '''import os

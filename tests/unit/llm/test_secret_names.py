@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from peer_lsp.llm.guard import name_kind
-from peer_lsp.rules.predicates import is_secret_name
+from peer_lsp.rules.credentials import is_secret_name
 from peer_lsp.secret_names import identifier_words, name_words
 
 FLAGGED = (

@@ -28,7 +28,7 @@ from peer_lsp.review.locate import (
     to_fix_edit,
 )
 from peer_lsp.review.parse import parse_answer
-from peer_lsp.syntax.units import Unit
+from peer_lsp.syntax.unit import Unit
 
 
 def open_source(key: str) -> Document:

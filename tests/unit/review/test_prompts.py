@@ -29,7 +29,7 @@ from peer_lsp.review.prompts import (
     render_template,
     shrink,
 )
-from peer_lsp.syntax.units import Unit
+from peer_lsp.syntax.unit import Unit
 
 SOURCE = """\
 import os

@@ -11,7 +11,7 @@ from peer_lsp.documents.store import Document
 from peer_lsp.documents.verify import Verdict, _parser_view, _prepare, _reparse, verify_fix
 from peer_lsp.findings.model import TextEdit
 from peer_lsp.syntax.languages import new_parser
-from peer_lsp.syntax.units import Unit
+from peer_lsp.syntax.unit import Unit
 
 PYTHON = """\
 import os

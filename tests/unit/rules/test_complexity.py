@@ -6,7 +6,7 @@ import pytest
 
 from peer_lsp.documents.store import Document
 from peer_lsp.rules.complexity import unit_complexity
-from peer_lsp.syntax.units import Unit
+from peer_lsp.syntax.unit import Unit
 
 CASES = [
     pytest.param(

@@ -10,7 +10,7 @@ from tree_sitter import Query, QueryCursor
 from peer_lsp.rules.compiled import compiled_rules
 from peer_lsp.syntax.budget import MATCH_LIMIT, MAX_DEPTH, MAX_RUN, BudgetedCursor, OverBudget
 from peer_lsp.syntax.languages import get_language, new_parser
-from peer_lsp.syntax.units import units_query
+from peer_lsp.syntax.unit_extract import units_query
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -60,7 +60,7 @@ def test_a_query_with_too_many_matches_in_progress_is_over_budget() -> None:
 
 @pytest.mark.parametrize(
     ("grammar", "path"),
-    [("python", "peer_lsp/rules/producer.py"), ("python", "tests/unit/rules/test_producer.py")],
+    [("python", "peer_lsp/rules/placement.py"), ("python", "tests/unit/rules/test_producer.py")],
 )
 def test_real_code_is_searched_as_without_a_budget(grammar: str, path: str) -> None:
     root = new_parser(grammar).parse((REPO / path).read_bytes()).root_node

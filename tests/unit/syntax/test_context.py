@@ -18,7 +18,7 @@ from peer_lsp.review.context import (
     simple_name,
     skeleton,
 )
-from peer_lsp.syntax.units import Unit
+from peer_lsp.syntax.unit import Unit
 
 IMPORTS: dict[str, tuple[str, str, list[str]]] = {
     "python": (

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from peer_lsp.documents.store import Document
-from peer_lsp.syntax.units import DEFAULT_CHUNK_LINES, Unit, UnitKind, units_query
+from peer_lsp.syntax.unit import Unit, UnitKind
+from peer_lsp.syntax.unit_chunks import DEFAULT_CHUNK_LINES
+from peer_lsp.syntax.unit_extract import units_query
 
 UnitRow = tuple[str, str, int, int]
 

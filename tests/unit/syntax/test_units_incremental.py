@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from peer_lsp.documents.store import Document, TextChange
-from peer_lsp.syntax.units import UnitIndex
+from peer_lsp.syntax.unit_index import UnitIndex
 
 JAVA = (
     "class A {\n    A(long opening) {\n        this.balance = opening;\n    }\n\n"

@@ -28,7 +28,9 @@ from test_units import (
 )
 
 from peer_lsp.documents.store import Document, TextChange
-from peer_lsp.syntax.units import Unit, UnitIndex, diff_units
+from peer_lsp.syntax.unit import Unit
+from peer_lsp.syntax.unit_diff import diff_units
+from peer_lsp.syntax.unit_index import UnitIndex
 
 SAMPLES = {
     "python": (PYTHON, "py"),

@@ -1,11 +1,4 @@
-"""Reviewable units: the functions, methods and classes of a document, kept current per edit.
-
-Each grammar has a query in ``queries/<grammar>/units.scm`` that captures definitions as
-``@definition.function`` or ``@definition.class`` and their names as ``@name``. A function
-nested directly in a class is a method; names are qualified with every enclosing unit. When
-two definitions share a name node (a decorated function and the function itself), the outer
-one is the unit. Files whose grammar has no query, or whose query finds nothing, are cut into
-top-level chunks of bounded size instead.
+"""The units of one document, kept current per edit (`UnitIndex`).
 
 An edit costs what it touched: unit positions after it move in place, the innermost unit
 around each changed range is found through the new tree and extracted again, the units
@@ -14,8 +7,6 @@ around it get their new text, and the diff is computed over the replaced units o
 
 from __future__ import annotations
 
-import enum
-import functools
 import logging
 import typing
 from bisect import bisect_left, bisect_right
@@ -23,411 +14,27 @@ from collections import Counter
 from dataclasses import dataclass, field
 from itertools import islice
 
-from peer_lsp.syntax.budget import BudgetedCursor, OverBudget
+from peer_lsp.syntax.budget import OverBudget
 from peer_lsp.syntax.errors import error_nodes
-from peer_lsp.syntax.languages import get_language
 from peer_lsp.syntax.nodes import descendant_for_byte_range
-from peer_lsp.syntax.normalize import (
-    Span,
-    exact_hash,
-    normalized_hash_of,
-    normalized_text_hash,
-    special_spans,
+from peer_lsp.syntax.unit_chunks import DEFAULT_CHUNK_LINES, chunk_units
+from peer_lsp.syntax.unit_diff import UnitDiff, diff_units
+from peer_lsp.syntax.unit_extract import (
+    definition_node_types,
+    extract_units,
+    renew_unit,
+    units_query,
 )
-from peer_lsp.syntax.queries import query_source
 
 if typing.TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
-    from tree_sitter import Node, Query, Tree
+    from tree_sitter import Node, Tree
 
+    from peer_lsp.syntax.unit import Unit, UnitKind
     from peer_lsp.text.lines import LineIndex
 
 log = logging.getLogger(__name__)
-
-DEFAULT_CHUNK_LINES = 80
-
-
-class UnitKind(enum.StrEnum):
-    FUNCTION = "function"
-    METHOD = "method"
-    CLASS = "class"
-    CHUNK = "module-chunk"
-
-
-@dataclass(frozen=True, slots=True)
-class Scope:
-    """The enclosing unit of a unit: its qualified name, kind and header line."""
-
-    qualified_name: str
-    kind: UnitKind
-    header: str
-
-
-@dataclass(eq=False, slots=True)
-class Unit:
-    """One reviewable piece of a document (design contract: Unit).
-
-    Bytes are a half-open range; lines are 0-based and inclusive, read from the document's
-    line index. Positions follow the document as it is edited; text and hashes are those of
-    the unit as last extracted. ``node_type`` is the syntax node it was cut from (empty for
-    chunks); ``container`` is the unit it is nested in.
-    """
-
-    language: str
-    kind: UnitKind
-    name: str
-    qualified_name: str
-    start_byte: int
-    end_byte: int
-    text: str
-    exact_hash: str
-    lines: LineIndex = field(repr=False)
-    node_type: str = ""
-    container: Unit | None = field(default=None, repr=False)
-    spans: tuple[Span, ...] = field(default=(), repr=False)
-    """Comments and string literals, relative to the unit's start (for normalization)."""
-    normalized: str | None = field(default=None, repr=False)
-    alive: bool = field(default=True, repr=False)
-    """False once the unit left its document (deleted, or replaced by a fresh extraction)."""
-
-    @property
-    def normalized_hash(self) -> str:
-        """Hash ignoring whitespace and comments; computed on first use, then kept."""
-        if self.normalized is None:
-            self.normalized = normalized_hash_of(
-                self.text.encode("utf-8"), self.spans, self.language
-            )
-        return self.normalized
-
-    @property
-    def start_line(self) -> int:
-        return self.lines.line_of(self.start_byte)
-
-    @property
-    def end_line(self) -> int:
-        return self.lines.line_of(max(self.end_byte - 1, self.start_byte))
-
-    @property
-    def header(self) -> str:
-        """The first line of the unit, e.g. ``class Store(Base):``."""
-        return self.text.split("\n", 1)[0].rstrip("\r")
-
-    @property
-    def parent(self) -> Scope | None:
-        """The enclosing unit as a value: name, kind and header."""
-        outer = self.container
-        return Scope(outer.qualified_name, outer.kind, outer.header) if outer else None
-
-    @property
-    def enclosing_class_header(self) -> str | None:
-        """The header line of the class this unit belongs to, if any."""
-        outer = self.container
-        return outer.header if outer is not None and outer.kind is UnitKind.CLASS else None
-
-    def contains(self, start: int, end: int) -> bool:
-        return self.start_byte <= start and end <= self.end_byte
-
-    def state(self) -> tuple[object, ...]:
-        """Everything that identifies and locates the unit, for comparisons."""
-        return (
-            self.kind,
-            self.qualified_name,
-            self.start_byte,
-            self.end_byte,
-            self.start_line,
-            self.end_line,
-            self.exact_hash,
-            self.normalized_hash,
-            self.node_type,
-            self.parent,
-        )
-
-
-UnitKey = tuple[UnitKind, str, int]
-
-
-def unit_keys(units: Iterable[Unit]) -> dict[UnitKey, Unit]:
-    """Units by identity: kind, qualified name and rank among units with that name."""
-    seen: dict[tuple[UnitKind, str], int] = {}
-    keyed: dict[UnitKey, Unit] = {}
-    for unit in units:
-        base = (unit.kind, unit.qualified_name)
-        rank = seen.get(base, 0)
-        seen[base] = rank + 1
-        keyed[(unit.kind, unit.qualified_name, rank)] = unit
-    return keyed
-
-
-@dataclass(frozen=True, slots=True)
-class UnitDiff:
-    """What an edit did to the units of a document."""
-
-    added: tuple[Unit, ...] = ()
-    changed: tuple[Unit, ...] = ()
-    removed: tuple[Unit, ...] = ()
-
-    @property
-    def touched(self) -> tuple[Unit, ...]:
-        """Units whose text is new: added or changed."""
-        return self.added + self.changed
-
-    def __bool__(self) -> bool:
-        return bool(self.added or self.changed or self.removed)
-
-
-def diff_units(
-    old: Sequence[Unit], new: Sequence[Unit], old_hashes: dict[int, str] | None = None
-) -> UnitDiff:
-    """Compare two unit lists by identity; a unit changed when its exact text changed.
-
-    ``old_hashes`` gives, by ``id``, the former hash of units changed in place.
-    """
-    before, after = unit_keys(old), unit_keys(new)
-    former = old_hashes or {}
-    added = tuple(unit for key, unit in after.items() if key not in before)
-    removed = tuple(unit for key, unit in before.items() if key not in after)
-    changed = tuple(
-        unit
-        for key, unit in after.items()
-        if key in before and former.get(id(before[key]), before[key].exact_hash) != unit.exact_hash
-    )
-    return UnitDiff(added, changed, removed)
-
-
-@functools.cache
-def units_query(grammar: str) -> Query | None:
-    """The compiled units query of a grammar, or None when it has none."""
-    from tree_sitter import Query
-
-    source = query_source(grammar, "units")
-    return None if source is None else Query(get_language(grammar), source)
-
-
-@functools.cache
-def definition_node_types(grammar: str) -> frozenset[str]:
-    """Node types that a grammar's units query captures as definitions.
-
-    Read from the query source: the outermost node of each top-level pattern whose capture
-    is ``@definition.*`` (a bracketed alternation contributes each of its nodes).
-    """
-    source = query_source(grammar, "units")
-    return frozenset(_definition_types(source)) if source is not None else frozenset()
-
-
-def _definition_types(source: str) -> set[str]:
-    lines = [line.split(";", 1)[0] for line in source.splitlines()]
-    text = "\n".join(lines)
-    types: set[str] = set()
-    depth = 0
-    pattern_start = 0
-    for index, char in enumerate(text):
-        if char in "([":
-            if depth == 0:
-                pattern_start = index
-            depth += 1
-        elif char in ")]":
-            depth -= 1
-            if depth == 0:
-                rest = text[index + 1 :].lstrip()
-                if rest.startswith("@definition."):
-                    types.update(_outer_types(text[pattern_start : index + 1]))
-    return types
-
-
-def _outer_types(pattern: str) -> list[str]:
-    """Node types at the top of a pattern: ``(type ...)`` or ``[(a ...) (b ...)]``."""
-    if pattern.startswith("("):
-        return [pattern[1:].split(maxsplit=1)[0].rstrip(")")]
-    found = []
-    depth = 0
-    for index, char in enumerate(pattern):
-        if char == "(":
-            if depth == 1:
-                found.append(pattern[index + 1 :].split(maxsplit=1)[0].rstrip(")"))
-            depth += 1
-        elif char == "[":
-            depth += 1
-        elif char in ")]":
-            depth -= 1
-    return found
-
-
-def _header(data: bytes, node: Node) -> str:
-    end = data.find(b"\n", node.start_byte, node.end_byte)
-    line = data[node.start_byte : end if end >= 0 else node.end_byte]
-    return line.decode("utf-8", errors="replace").rstrip("\r")
-
-
-def _definitions(query: Query, node: Node, grammar: str) -> list[tuple[Node, Node, UnitKind]]:
-    """(definition, name, kind) for every match inside ``node``, outermost first. Raises
-    `OverBudget` when the query cannot search the node in time."""
-    found: list[tuple[Node, Node, UnitKind]] = []
-    for _, captures in BudgetedCursor(query, f"{grammar} units").matches(node):
-        names = captures.get("name")
-        if not names:
-            continue
-        for capture, kind in (
-            ("definition.class", UnitKind.CLASS),
-            ("definition.function", UnitKind.FUNCTION),
-        ):
-            for definition in captures.get(capture, ()):
-                found.append((definition, names[0], kind))
-    found.sort(key=lambda item: (item[0].start_byte, -item[0].end_byte))
-    unique: list[tuple[Node, Node, UnitKind]] = []
-    seen_names: set[tuple[int, int]] = set()
-    for item in found:
-        name_range = (item[1].start_byte, item[1].end_byte)
-        if name_range in seen_names:
-            continue  # an outer capture (e.g. decorated definition) already took this name
-        seen_names.add(name_range)
-        unique.append(item)
-    return unique
-
-
-def _line_windows(start: int, end: int, lines: LineIndex, size: int) -> list[tuple[int, int]]:
-    first, last = lines.line_of(start), lines.line_of(max(end - 1, start))
-    windows = []
-    for line in range(first, last + 1, size):
-        window_start = max(lines.line_start(line), start)
-        stop_line = line + size
-        window_end = lines.line_start(stop_line) if stop_line < lines.line_count else end
-        windows.append((window_start, min(window_end, end)))
-    return windows
-
-
-def _relative_spans(spans: Sequence[Span], starts: Sequence[int], node: Node) -> tuple[Span, ...]:
-    """The spans inside ``node``, relative to its start (``starts``: the spans' starts)."""
-    low = bisect_left(starts, node.start_byte)
-    high = bisect_left(starts, node.end_byte)
-    base = node.start_byte
-    return tuple((a - base, b - base, kind) for a, b, kind in spans[low:high])
-
-
-def _new_unit(
-    grammar: str,
-    node: Node,
-    kind: UnitKind,
-    name: str,
-    container: Unit | None,
-    data: bytes,
-    lines: LineIndex,
-    spans: tuple[Span, ...],
-) -> Unit:
-    raw = data[node.start_byte : node.end_byte]
-    return Unit(
-        language=grammar,
-        kind=kind,
-        name=name,
-        qualified_name=f"{container.qualified_name}.{name}" if container else name,
-        start_byte=node.start_byte,
-        end_byte=node.end_byte,
-        text=raw.decode("utf-8", errors="replace"),
-        exact_hash=exact_hash(raw),
-        lines=lines,
-        node_type=node.type,
-        container=container,
-        spans=spans,
-    )
-
-
-def _renew(unit: Unit, node: Node, data: bytes) -> None:
-    """Give a unit the text and hashes of its node in the new tree."""
-    raw = data[node.start_byte : node.end_byte]
-    spans = special_spans(node, unit.language)
-    unit.start_byte, unit.end_byte = node.start_byte, node.end_byte
-    unit.text = raw.decode("utf-8", errors="replace")
-    unit.exact_hash = exact_hash(raw)
-    unit.spans = _relative_spans(spans, [a for a, _, _ in spans], node)
-    unit.normalized = None
-
-
-def extract_units(
-    grammar: str,
-    node: Node,
-    data: bytes,
-    lines: LineIndex,
-    container: Unit | None = None,
-) -> list[Unit]:
-    """Units defined inside ``node`` (``node`` itself included), outermost first. Raises
-    `OverBudget` when a query cannot search the node in time."""
-    query = units_query(grammar)
-    if query is None:
-        return []
-    units: list[Unit] = []
-    stack: list[Unit] = []
-    definitions = _definitions(query, node, grammar)
-    spans = special_spans(node, grammar) if definitions else []
-    starts = [start for start, _, _ in spans]
-    for definition, name_node, base_kind in definitions:
-        while stack and stack[-1].end_byte <= definition.start_byte:
-            stack.pop()
-        outer = stack[-1] if stack else container
-        kind = base_kind
-        if kind is UnitKind.FUNCTION and outer is not None and outer.kind is UnitKind.CLASS:
-            kind = UnitKind.METHOD
-        name = data[name_node.start_byte : name_node.end_byte].decode("utf-8", "replace")
-        own_spans = _relative_spans(spans, starts, definition)
-        unit = _new_unit(grammar, definition, kind, name, outer, data, lines, own_spans)
-        units.append(unit)
-        stack.append(unit)
-    return units
-
-
-def chunk_units(
-    grammar: str,
-    data: bytes,
-    lines: LineIndex,
-    root: Node | None,
-    max_lines: int = DEFAULT_CHUNK_LINES,
-) -> list[Unit]:
-    """Cut a document into top-level chunks of at most ``max_lines`` lines.
-
-    Chunks break between top-level syntax nodes where possible; without a tree, or inside a
-    node longer than the bound, they break between lines.
-    """
-    spans: list[tuple[int, int]] = []
-    if root is not None:
-        pending: tuple[int, int] | None = None
-        pending_line = 0
-        for child in root.children:
-            last = lines.line_of(child.end_byte)
-            if pending and last - pending_line < max_lines:
-                pending = (pending[0], child.end_byte)
-                continue
-            if pending:
-                spans.append(pending)
-            pending = None
-            first = lines.line_of(child.start_byte)
-            if last - first < max_lines:
-                pending, pending_line = (child.start_byte, child.end_byte), first
-            else:
-                spans.extend(_line_windows(child.start_byte, child.end_byte, lines, max_lines))
-        if pending:
-            spans.append(pending)
-    else:
-        spans = _line_windows(0, len(data), lines, max_lines)
-    units = []
-    for start, end in spans:
-        raw = data[start:end]
-        if not raw.strip():
-            continue
-        digest = exact_hash(raw)
-        units.append(
-            Unit(
-                language=grammar,
-                kind=UnitKind.CHUNK,
-                name=f"<chunk {digest[:8]}>",
-                qualified_name=f"<chunk {digest[:8]}>",
-                start_byte=start,
-                end_byte=end,
-                text=raw.decode("utf-8", errors="replace"),
-                exact_hash=digest,
-                lines=lines,
-                normalized=normalized_text_hash(raw),
-            )
-        )
-    return units
 
 
 @dataclass(slots=True)
@@ -644,7 +251,7 @@ class UnitIndex:
         for unit, node in region.ancestors:
             if id(unit) not in self._renewed:
                 self._renewed[id(unit)] = (unit, unit.exact_hash)
-            _renew(unit, node, data)
+            renew_unit(unit, node, data)
         outer = region.ancestors[0][0] if region.ancestors else None
         fresh = [
             unit
