@@ -1,7 +1,7 @@
 """Stream decoders on our cases: `peer_lsp.llm.streams` against httpx-sse and httpx.
 
     pip install httpx-sse   # only for this benchmark; peer-lsp does not depend on it
-    python bench/sse_decoders.py [--quick] [--runs N]
+    python bench/sse_decoders.py [--quick] [--runs N] [--parts speed ...]
 
 Four parts, each printed as a table (docs/decisions/0008 has the numbers and the decision):
 
@@ -24,12 +24,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import re
-import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -40,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from fakes import anthropic, gemini, ollama
 from fakes import openai as oa
+from import_time import cumulative_ms
 
 from peer_lsp.llm.streams import SSEDecoder, ndjson_lines, sse_events
 
@@ -47,6 +44,7 @@ Events = list[tuple[str, str]]
 Decode = Callable[[list[bytes], str], Awaitable[Events]]
 
 MB = 10 << 20
+PARTS = ["correctness", "robustness", "speed", "ndjson", "imports"]
 EVENT = "data: " + json.dumps(oa.chunk({"content": "hello"})) + "\n\n"
 
 
@@ -220,16 +218,18 @@ async def speed(quick: bool, runs: int) -> None:
     print("| layout | path | peer_lsp | httpx-sse |\n| --- | --- | --- | --- |")
     for layout, texts in layouts.items():
         raw = [t.encode() for t in texts]
-        cells = []
-        for decode in (ours, httpx_sse):
-            best = min([(await _timed(decode, raw))[0] for _ in range(runs)])
-            cells.append(f"{count / best:,.0f}")
-        print(f"| {layout} | httpx.Response | {cells[0]} | {cells[1]} |")
-        cells = []
-        for bare in (_bare_ours, _bare_httpx_sse):
-            best = min(_clock(bare, texts) for _ in range(runs))
-            cells.append(f"{count / best:,.0f}")
-        print(f"| {layout} | bare decoder | {cells[0]} | {cells[1]} (private API) |")
+        best = {name: float("inf") for name in ("ours", "httpx-sse", "bare ours", "bare httpx-sse")}
+        for _ in range(runs):  # interleaved, so that a busy spell hurts both alike
+            best["ours"] = min(best["ours"], (await _timed(ours, raw))[0])
+            best["httpx-sse"] = min(best["httpx-sse"], (await _timed(httpx_sse, raw))[0])
+            best["bare ours"] = min(best["bare ours"], _clock(_bare_ours, texts))
+            best["bare httpx-sse"] = min(best["bare httpx-sse"], _clock(_bare_httpx_sse, texts))
+        rate = {name: f"{count / seconds:,.0f}" for name, seconds in best.items()}
+        print(f"| {layout} | httpx.Response | {rate['ours']} | {rate['httpx-sse']} |")
+        print(
+            f"| {layout} | bare decoder | {rate['bare ours']} "
+            f"| {rate['bare httpx-sse']} (private API) |"
+        )
     print()
 
 
@@ -280,51 +280,34 @@ async def ndjson(quick: bool) -> None:
 
 
 def import_times(runs: int) -> None:
-    """With a warm bytecode cache of its own, as an installed package has."""
     print(f"## Import time after `import httpx` (cumulative ms, median of {runs})\n")
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    with tempfile.TemporaryDirectory(prefix="peer-sse-importtime-") as cache:
-        env["PYTHONPYCACHEPREFIX"] = cache
-        for module in ("peer_lsp.llm.streams", "httpx_sse"):
-            samples = []
-            for run in range(runs + 1):  # the first run fills the cache
-                sample = _import_ms(module, env)
-                if run:
-                    samples.append(sample)
-            print(f"- {module}: {statistics.median(samples):.2f} ms")
+    for module in ("peer_lsp.llm.streams", "httpx_sse"):
+        print(f"- {module}: {cumulative_ms(module, after='import httpx', runs=runs):.2f} ms")
     print()
-
-
-def _import_ms(module: str, env: dict[str, str]) -> float:
-    proc = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", f"import httpx; import {module}"],
-        capture_output=True,
-        text=True,
-        check=True,
-        env=env,
-    )
-    for line in proc.stderr.splitlines():
-        fields = line.split("|")
-        if len(fields) == 3 and fields[2].strip() == module:
-            return int(fields[1]) / 1000
-    raise RuntimeError(f"{module} not in -X importtime's output")
 
 
 async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer splits, sizes and events")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--parts", nargs="*", choices=PARTS, default=PARTS)
     args = parser.parse_args()
     try:
         import httpx_sse  # noqa: F401
     except ImportError:
         print("needs httpx-sse: pip install httpx-sse", file=sys.stderr)
         return 2
-    await correctness(args.quick)
-    await robustness(args.quick)
-    await speed(args.quick, args.runs)
-    await ndjson(args.quick)
-    import_times(args.runs)
+    parts = set(args.parts)
+    if "correctness" in parts:
+        await correctness(args.quick)
+    if "robustness" in parts:
+        await robustness(args.quick)
+    if "speed" in parts:
+        await speed(args.quick, args.runs)
+    if "ndjson" in parts:
+        await ndjson(args.quick)
+    if "imports" in parts:
+        import_times(args.runs)
     return 0
 
 
