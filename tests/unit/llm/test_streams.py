@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import time
 from collections.abc import AsyncIterator
 
 from hypothesis import given, settings
@@ -59,13 +58,12 @@ def test_sse_cr_then_lf_in_the_next_chunk_is_one_line_end() -> None:
     assert decoded(["data: a\r", "\ndata: b\r", "\r"]) == [("message", "a\nb")]
 
 
-def test_sse_a_long_event_in_small_chunks_takes_linear_time() -> None:
+def test_sse_a_long_event_in_small_chunks_arrives_whole() -> None:
+    # its speed (linear in the event's length) is measured by bench/sse_decoders.py
     event = "data: " + "x" * (8 << 20) + "\n\n"
-    began = time.perf_counter()
     events = decoded([event[i : i + 1024] for i in range(0, len(event), 1024)])
     assert len(events) == 1
     assert len(events[0][1]) == 8 << 20
-    assert time.perf_counter() - began < 2.0  # the quadratic decoder took 11 s
 
 
 async def lines(chunks: list[str]) -> list[str]:
@@ -89,9 +87,8 @@ async def test_ndjson_any_cut_gives_the_lines_of_the_whole(
     assert await lines(cut(text, cuts)) == expected
 
 
-async def test_ndjson_a_long_line_in_small_chunks_takes_linear_time() -> None:
+async def test_ndjson_a_long_line_in_small_chunks_arrives_whole() -> None:
+    # its speed (linear in the line's length) is measured by bench/sse_decoders.py
     line = '{"response": "' + "x" * (8 << 20) + '"}\n'
-    began = time.perf_counter()
     got = await lines([line[i : i + 1024] for i in range(0, len(line), 1024)])
     assert got == [line.strip()]
-    assert time.perf_counter() - began < 2.0  # the quadratic reader: 64 s at 10 MB
