@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from peer_lsp.review import locate, parse
+from peer_lsp.review import locate, normalize
 
 PYTHON = """\
 import sqlite3
@@ -750,7 +750,7 @@ clearer.", "excerpt": "result = 0", "line": 2, "confidence": 0.5}]}}""",
 {"severity": "warning", "category": "style", "title": "Cut", "message": "This one is cut",
 "excerpt": "n := 0", "line": """,
         (Want("Off-by-one", 17, "bug", "error", 0.9),),
-        (parse.CUT_OFF,),
+        (normalize.CUT_OFF,),
     ),
     Case(
         "truncated/mid-string",
@@ -761,7 +761,7 @@ clearer.", "excerpt": "result = 0", "line": 2, "confidence": 0.5}]}}""",
         + r""",
 {"severity": "hint", "category": "style", "title": "Second", "message": "The message was cut in the mid""",
         (SQL_WANT,),
-        (parse.CUT_OFF,),
+        (normalize.CUT_OFF,),
     ),
     Case(
         "truncated/after-comma",
@@ -787,7 +787,7 @@ clearer.", "excerpt": "result = 0", "line": 2, "confidence": 0.5}]}}""",
 "message": "Cut inside the fix.", "excerpt": "% name", "line": 2,
 "fix": {"replacement": "    query = \"""",
         (SQL_WANT,),
-        (parse.CUT_OFF,),
+        (normalize.CUT_OFF,),
     ),
     Case(
         "truncated/everything-cut",
@@ -795,7 +795,7 @@ clearer.", "excerpt": "result = 0", "line": 2, "confidence": 0.5}]}}""",
         "total",
         '{"findings": [{"severity": "warning", "title": "Only a title", "mess',
         (),
-        (parse.CUT_OFF,),
+        (normalize.CUT_OFF,),
     ),
     # --- fixes ------------------------------------------------------------------------------
     Case(
@@ -999,7 +999,7 @@ clearer.", "excerpt": "result = 0", "line": 2, "confidence": 0.5}]}}""",
 {"severity": "info", "category": "style", "title": "Kept", "message": "This one is fine.", "excerpt": "return result", "line": 5, "confidence": 0.2}
 ]}""",
         (Want("Kept", 8, "style", "info", 0.2),),
-        (parse.NO_EXCERPT, parse.NO_EXCERPT, parse.NO_MESSAGE),
+        (normalize.NO_EXCERPT, normalize.NO_EXCERPT, normalize.NO_MESSAGE),
     ),
     Case(
         "dropped/trivial-excerpts",
@@ -1020,7 +1020,7 @@ clearer.", "excerpt": "result = 0", "line": 2, "confidence": 0.5}]}}""",
         "find_user",
         '{"findings": ["Possible SQL injection on line 2", 42, null, ' + SQL_FINDING + "]}",
         (SQL_WANT,),
-        (parse.NOT_AN_OBJECT, parse.NOT_AN_OBJECT, parse.NOT_AN_OBJECT),
+        (normalize.NOT_AN_OBJECT, normalize.NOT_AN_OBJECT, normalize.NOT_AN_OBJECT),
     ),
     Case("dropped/garbage", "py", "total", '{{{{ ]]]] {"unclosed'),
     # --- unicode and line endings -----------------------------------------------------------

@@ -10,17 +10,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import peer_lsp.review.normalize as normalizing
 import peer_lsp.review.parse as parsing
 from peer_lsp.findings.model import Category, Severity
 from peer_lsp.review.candidates import Candidate, Dropped, ProposedFix
-from peer_lsp.review.parse import (
-    ParseResult,
-    category_of,
-    confidence_of,
-    count_reasons,
-    parse_answer,
-    severity_of,
-)
+from peer_lsp.review.normalize import category_of, confidence_of, severity_of
+from peer_lsp.review.parse import ParseResult, count_reasons, parse_answer
 
 FINDING = {
     "severity": "warning",
@@ -173,7 +168,7 @@ def test_escaped_surrogate_pairs_in_lenient_json() -> None:
 def test_truncated_json_lines_are_marked_truncated() -> None:
     result = parse_answer(f'{json.dumps(FINDING)}\n{{"message": "cut", "excerpt": "x = ')
     assert result.candidates == [EXPECTED]
-    assert result.dropped == [Dropped(parsing.CUT_OFF, "cut")]
+    assert result.dropped == [Dropped(normalizing.CUT_OFF, "cut")]
     assert result.truncated
 
 
@@ -207,7 +202,7 @@ def test_truncated_answers_keep_the_complete_findings() -> None:
     cut = FULL[: FULL.index('"Two"') + 10]
     result = parse_answer(cut)
     assert result.candidates == [EXPECTED]
-    assert result.dropped == [Dropped(parsing.CUT_OFF, "Two")]
+    assert result.dropped == [Dropped(normalizing.CUT_OFF, "Two")]
     assert (result.truncated, result.valid) == (True, True)
     assert result.notes == ["answer was cut off; complete findings kept"]
 
@@ -413,7 +408,7 @@ def test_excerpt_cleanup(excerpt: object, expected: str) -> None:
 def test_title_falls_back_to_the_first_line_of_the_message() -> None:
     long = "word " * 30
     found = only(parse_answer(with_fields(title="", message=f"{long}\nsecond line")))
-    assert len(found.title) == parsing.TITLE_CHARS
+    assert len(found.title) == normalizing.TITLE_CHARS
     assert found.title.endswith("…")
     found = only(parse_answer(with_fields(title=None, message="Short.\nMore.")))
     assert found.title == "Short."
@@ -444,14 +439,18 @@ def test_unusable_entries_are_dropped_with_reasons_and_logged(
     result = parse_answer(json.dumps({"findings": entries}))
     assert result.candidates == [EXPECTED]
     assert [d.reason for d in result.dropped] == [
-        parsing.NOT_AN_OBJECT,
-        parsing.NO_EXCERPT,
-        parsing.NO_EXCERPT,
-        parsing.NO_MESSAGE,
-        parsing.NO_MESSAGE,
+        normalizing.NOT_AN_OBJECT,
+        normalizing.NO_EXCERPT,
+        normalizing.NO_EXCERPT,
+        normalizing.NO_MESSAGE,
+        normalizing.NO_MESSAGE,
     ]
     assert result.dropped[2].title == "gone"
-    assert result.counts == {parsing.NOT_AN_OBJECT: 1, parsing.NO_EXCERPT: 2, parsing.NO_MESSAGE: 2}
+    assert result.counts == {
+        normalizing.NOT_AN_OBJECT: 1,
+        normalizing.NO_EXCERPT: 2,
+        normalizing.NO_MESSAGE: 2,
+    }
     debug = [r for r in caplog.records if r.name == "peer_lsp.review"]
     assert len(debug) == 5
     assert all(r.levelno == logging.DEBUG for r in debug)
@@ -469,7 +468,7 @@ def test_an_internal_error_is_logged_and_answered_empty(
     def broken(_text: str) -> None:
         raise RuntimeError("bug")
 
-    monkeypatch.setattr(parsing, "_find_findings", broken)
+    monkeypatch.setattr(parsing, "find_findings", broken)
     result = parse_answer("{}")
     assert (result.candidates, result.valid) == ([], False)
     assert "internal error" in result.notes[0]

@@ -12,23 +12,25 @@ from peer_lsp.documents.store import Document
 from peer_lsp.findings.model import Category, Finding, Severity, Span
 from peer_lsp.llm.tokens import estimate_tokens
 from peer_lsp.llm.types import LLMRequest, Task
-from peer_lsp.review.prompts import (
+from peer_lsp.review.prompt_templates import (
     CATEGORIES,
     EXPLAIN_PROMPT_VERSION,
     FINDINGS_SCHEMA,
-    MAX_KNOWN_FINDINGS,
     PROMPT_VERSION,
     SEVERITIES,
+    load_template,
+    render_template,
+)
+from peer_lsp.review.prompts import (
+    MAX_KNOWN_FINDINGS,
     PromptBudgetError,
     ReviewPrompt,
-    UnitContext,
     build_explain_request,
     build_review_request,
     code_key,
-    load_template,
-    render_template,
     shrink,
 )
+from peer_lsp.review.unit_context import UnitContext
 from peer_lsp.syntax.unit import Unit
 
 SOURCE = """\
