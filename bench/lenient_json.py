@@ -1,7 +1,7 @@
 """Our lenient JSON reader against json-repair and partial-json-parser, on our own cases.
 
 docs/decisions/0007-lenient-json.md asks whether a maintained library should read broken model
-output instead of `peer_lsp.review.lenient_json`. Each library is put where our reader sits
+output instead of `peer_lsp.review.answer.lenient_json`. Each library is put where our reader sits
 (`find_json.read_json`) behind the adapter an adopter would need (strict ``json`` first, as
 ours; then the extent of the value and which objects the end of the answer left open, which
 neither library reports), and compared on:
@@ -44,9 +44,9 @@ from typing import Any
 import json_repair
 import partial_json_parser
 
-from peer_lsp.review import find_json
-from peer_lsp.review.lenient_json import Incomplete, JsonRead, read_json
-from peer_lsp.review.parse import ParseResult, parse_answer
+from peer_lsp.review.answer import find_json
+from peer_lsp.review.answer.lenient_json import Incomplete, JsonRead, read_json
+from peer_lsp.review.answer.parse import ParseResult, parse_answer
 
 ROOT = Path(__file__).resolve().parents[1]
 TESTS = ROOT / "tests" / "unit" / "review"
@@ -422,7 +422,7 @@ def record(url: str) -> None:
     import httpx
 
     from peer_lsp.documents.store import Document
-    from peer_lsp.review.prompts import build_review_request
+    from peer_lsp.review.prompt.request import build_review_request
 
     sys.path.insert(0, str(TESTS))
     import corpus

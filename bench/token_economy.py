@@ -65,8 +65,8 @@ import peer_lsp
 from peer_lsp.documents.store import Document, TextChange
 from peer_lsp.llm.cache.key import cache_key
 from peer_lsp.llm.tokens import estimate_tokens
-from peer_lsp.review.prompt_templates import PROMPT_VERSION, load_template, render_template
-from peer_lsp.review.prompts import PromptBudgetError, build_review_request, code_key
+from peer_lsp.review.prompt.request import PromptBudgetError, build_review_request, code_key
+from peer_lsp.review.prompt.templates import PROMPT_VERSION, load_template, render_template
 from peer_lsp.syntax.unit import Unit, UnitKind
 from peer_lsp.syntax.unit_diff import UnitKey, unit_keys
 

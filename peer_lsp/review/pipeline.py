@@ -27,10 +27,10 @@ from peer_lsp.findings.model import (
 )
 from peer_lsp.llm.redaction.placeholders import holds_placeholder
 from peer_lsp.llm.types import Task
-from peer_lsp.review.candidates import Dropped
-from peer_lsp.review.locate import Located, locate_all, to_fix_edit
-from peer_lsp.review.parse import parse_answer
-from peer_lsp.review.prompts import PromptBudgetError, build_review_request, code_key, shrink
+from peer_lsp.review.answer.candidates import Dropped
+from peer_lsp.review.answer.locate import Located, locate_all, to_fix_edit
+from peer_lsp.review.answer.parse import parse_answer
+from peer_lsp.review.prompt.request import PromptBudgetError, build_review_request, code_key, shrink
 from peer_lsp.rules.complexity import unit_complexity
 from peer_lsp.rules.evidence import RulePlace, rule_agrees, rule_places
 

@@ -23,7 +23,7 @@ from peer_lsp.findings.model import Span
 from peer_lsp.llm.errors import ConfigurationError
 from peer_lsp.llm.types import Task
 from peer_lsp.review.pipeline import ReviewOutcome, review_unit
-from peer_lsp.review.prompts import PromptBudgetError, build_review_request
+from peer_lsp.review.prompt.request import PromptBudgetError, build_review_request
 from peer_lsp.rules.complexity import unit_complexity
 
 if typing.TYPE_CHECKING:

@@ -15,8 +15,8 @@ import pytest
 
 from peer_lsp.analysis.engine import Engine
 from peer_lsp.documents.store import TextChange
-from peer_lsp.review.callees import signature_of
-from peer_lsp.review.imports import file_imports
+from peer_lsp.review.prompt.callees import signature_of
+from peer_lsp.review.prompt.imports import file_imports
 
 PYTHON = (
     "import os\n\n\n"

@@ -24,7 +24,7 @@ from secret_corpus import NEGATIVES, SAMPLES, Filled, Sample, fragments, leaks, 
 
 from peer_lsp.documents.store import Document
 from peer_lsp.llm.guard import Guard, is_excluded, redact
-from peer_lsp.review.prompts import build_review_request
+from peer_lsp.review.prompt.request import build_review_request
 from peer_lsp.settings.model import Settings
 from peer_lsp.syntax.languages import language_for_path
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from peer_lsp.review import locate, normalize
+from peer_lsp.review.answer import locate, normalize
 
 PYTHON = """\
 import sqlite3

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from peer_lsp.documents.store import Document
 from peer_lsp.findings.model import TextEdit
-from peer_lsp.review.candidates import Candidate, Dropped, ProposedFix
-from peer_lsp.review.locate import (
+from peer_lsp.review.answer.candidates import Candidate, Dropped, ProposedFix
+from peer_lsp.review.answer.locate import (
     DUPLICATE,
     FIX_CROSSES,
     FIX_INVERTED,
@@ -27,7 +27,7 @@ from peer_lsp.review.locate import (
     locate_all,
     to_fix_edit,
 )
-from peer_lsp.review.parse import parse_answer
+from peer_lsp.review.answer.parse import parse_answer
 from peer_lsp.syntax.unit import Unit
 
 

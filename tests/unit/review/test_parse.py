@@ -10,12 +10,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import peer_lsp.review.normalize as normalizing
-import peer_lsp.review.parse as parsing
+import peer_lsp.review.answer.normalize as normalizing
+import peer_lsp.review.answer.parse as parsing
 from peer_lsp.findings.model import Category, Severity
-from peer_lsp.review.candidates import Candidate, Dropped, ProposedFix
-from peer_lsp.review.normalize import category_of, confidence_of, severity_of
-from peer_lsp.review.parse import ParseResult, count_reasons, parse_answer
+from peer_lsp.review.answer.candidates import Candidate, Dropped, ProposedFix
+from peer_lsp.review.answer.normalize import category_of, confidence_of, severity_of
+from peer_lsp.review.answer.parse import ParseResult, count_reasons, parse_answer
 
 FINDING = {
     "severity": "warning",

@@ -12,7 +12,7 @@ import string
 
 from peer_lsp.documents.store import Document
 from peer_lsp.findings.model import Category, Finding, Severity, Span
-from peer_lsp.review.prompts import build_explain_request, build_review_request, code_key
+from peer_lsp.review.prompt.request import build_explain_request, build_review_request, code_key
 
 _RNG = random.Random(0x5EC)
 

@@ -12,16 +12,7 @@ from peer_lsp.documents.store import Document
 from peer_lsp.findings.model import Category, Finding, Severity, Span
 from peer_lsp.llm.tokens import estimate_tokens
 from peer_lsp.llm.types import LLMRequest, Task
-from peer_lsp.review.prompt_templates import (
-    CATEGORIES,
-    EXPLAIN_PROMPT_VERSION,
-    FINDINGS_SCHEMA,
-    PROMPT_VERSION,
-    SEVERITIES,
-    load_template,
-    render_template,
-)
-from peer_lsp.review.prompts import (
+from peer_lsp.review.prompt.request import (
     MAX_KNOWN_FINDINGS,
     PromptBudgetError,
     ReviewPrompt,
@@ -30,7 +21,16 @@ from peer_lsp.review.prompts import (
     code_key,
     shrink,
 )
-from peer_lsp.review.unit_context import UnitContext
+from peer_lsp.review.prompt.templates import (
+    CATEGORIES,
+    EXPLAIN_PROMPT_VERSION,
+    FINDINGS_SCHEMA,
+    PROMPT_VERSION,
+    SEVERITIES,
+    load_template,
+    render_template,
+)
+from peer_lsp.review.prompt.unit_context import UnitContext
 from peer_lsp.syntax.unit import Unit
 
 SOURCE = """\

@@ -5,16 +5,16 @@ from __future__ import annotations
 import pytest
 
 from peer_lsp.documents.store import Document
-from peer_lsp.review.callees import (
+from peer_lsp.review.prompt.callees import (
     CALL_FIELDS,
     called_names,
     sibling_signatures,
     signature_of,
     simple_name,
 )
-from peer_lsp.review.imports import file_imports, imports_query, imports_used
-from peer_lsp.review.skeleton import ELIDED, skeleton
-from peer_lsp.review.unit_context import context_hash
+from peer_lsp.review.prompt.imports import file_imports, imports_query, imports_used
+from peer_lsp.review.prompt.skeleton import ELIDED, skeleton
+from peer_lsp.review.prompt.unit_context import context_hash
 from peer_lsp.syntax.unit import Unit
 
 IMPORTS: dict[str, tuple[str, str, list[str]]] = {

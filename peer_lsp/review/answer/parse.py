@@ -17,9 +17,9 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from peer_lsp.review.candidates import Candidate, Dropped
-from peer_lsp.review.find_json import find_findings, looks_like_json, without_thinking
-from peer_lsp.review.normalize import candidate_from
+from peer_lsp.review.answer.candidates import Candidate, Dropped
+from peer_lsp.review.answer.find_json import find_findings, looks_like_json, without_thinking
+from peer_lsp.review.answer.normalize import candidate_from
 
 log = logging.getLogger("peer_lsp.review")
 

@@ -16,8 +16,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from peer_lsp.review.lenient_json import JsonRead, read_json
-from peer_lsp.review.normalize import is_finding, keyed
+from peer_lsp.review.answer.lenient_json import JsonRead, read_json
+from peer_lsp.review.answer.normalize import is_finding, keyed
 
 MAX_STARTS = 200
 """At most this many ``{`` or ``[`` positions are tried as the start of the JSON value."""

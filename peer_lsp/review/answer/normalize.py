@@ -33,8 +33,8 @@ import math
 import re
 from typing import Any
 
-from peer_lsp.review.candidates import Candidate, Dropped, ProposedFix
-from peer_lsp.review.lenient_json import Incomplete
+from peer_lsp.review.answer.candidates import Candidate, Dropped, ProposedFix
+from peer_lsp.review.answer.lenient_json import Incomplete
 
 NOT_AN_OBJECT = "finding is not a JSON object"
 CUT_OFF = "finding cut off by the end of the answer"

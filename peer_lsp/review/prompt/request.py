@@ -32,15 +32,15 @@ from peer_lsp.llm.redaction.placeholders import stable_placeholders
 from peer_lsp.llm.redaction.redact import redact
 from peer_lsp.llm.tokens import estimate_tokens
 from peer_lsp.llm.types import LLMRequest, Task
-from peer_lsp.review.prompt_templates import (
+from peer_lsp.review.prompt.skeleton import ELIDED
+from peer_lsp.review.prompt.templates import (
     EXPLAIN_TEMPLATE,
     REVIEW_TEMPLATE,
     PromptTemplate,
     load_template,
     render_template,
 )
-from peer_lsp.review.skeleton import ELIDED
-from peer_lsp.review.unit_context import UnitContext, context_hash, explained_finding
+from peer_lsp.review.prompt.unit_context import UnitContext, context_hash, explained_finding
 
 if typing.TYPE_CHECKING:
     from collections.abc import Iterator, Sequence

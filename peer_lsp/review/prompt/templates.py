@@ -77,7 +77,7 @@ _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 @functools.cache
 def load_template(name: str) -> str:
     """The text of ``templates/<name>.md``, read once."""
-    path = resources.files("peer_lsp.review") / "templates" / f"{name}.md"
+    path = resources.files("peer_lsp.review.prompt") / "templates" / f"{name}.md"
     return path.read_text(encoding="utf-8")
 
 

@@ -27,9 +27,9 @@ from urllib.parse import unquote, urlparse
 from peer_lsp.llm.redaction.placeholders import stable_placeholders
 from peer_lsp.llm.redaction.redact import redact
 from peer_lsp.llm.tokens import estimate_tokens
-from peer_lsp.review.callees import sibling_signatures
-from peer_lsp.review.imports import file_imports, imports_used
-from peer_lsp.review.skeleton import ELIDED, skeleton
+from peer_lsp.review.prompt.callees import sibling_signatures
+from peer_lsp.review.prompt.imports import file_imports, imports_used
+from peer_lsp.review.prompt.skeleton import ELIDED, skeleton
 from peer_lsp.syntax.unit import UnitKind
 
 if typing.TYPE_CHECKING:

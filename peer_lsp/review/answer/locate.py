@@ -38,8 +38,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from peer_lsp.findings.model import Span, TextEdit
-from peer_lsp.review.candidates import Candidate, Dropped, ProposedFix
-from peer_lsp.review.parse import count_reasons
+from peer_lsp.review.answer.candidates import Candidate, Dropped, ProposedFix
+from peer_lsp.review.answer.parse import count_reasons
 
 if TYPE_CHECKING:
     from peer_lsp.documents.store import Document
