@@ -29,3 +29,13 @@ def test_every_server_command_is_documented_with_its_arguments() -> None:
     text = (ROOT / "docs" / "editors.md").read_text(encoding="utf-8")
     rows = re.findall(r"^\s*\| `(peer\.\w+)` \| `([^`]*)` \| (.*?) \|$", text, re.MULTILINE)
     assert rows == [(str(c), c.arguments, c.summary) for c in Command]
+
+
+def test_the_architecture_names_every_module() -> None:
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    modules = [
+        path
+        for path in (ROOT / "peer_lsp").rglob("*.py")
+        if path.name not in ("__init__.py", "__main__.py")
+    ]
+    assert [p for p in modules if p.name not in text] == []
