@@ -28,7 +28,7 @@ from pathlib import Path
 
 from peer_lsp.analysis.engine import Engine
 from peer_lsp.findings.model import Category
-from peer_lsp.review.reviewer import Reviewer, in_units
+from peer_lsp.syntax.unit import starts_in
 
 if typing.TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
@@ -38,6 +38,7 @@ if typing.TYPE_CHECKING:
     from peer_lsp.documents.store import Document
     from peer_lsp.findings.model import Finding
     from peer_lsp.review.pipeline import ReviewOutcome
+    from peer_lsp.review.reviewer import Reviewer
     from peer_lsp.settings.model import Settings
     from peer_lsp.syntax.unit import Unit
 
@@ -121,6 +122,8 @@ class HeadlessReviewer:
         if setup.router is None:
             self._say(LOCAL_ONLY)
             return self
+        from peer_lsp.review.reviewer import Reviewer  # the review pipeline, only when used
+
         self.reviewer = Reviewer(self.engine, setup.router)
         if setup.autodetected:
             self._say(f"no provider configured: using the local Ollama model {setup.autodetected}")
@@ -170,7 +173,9 @@ class HeadlessReviewer:
             findings = self.engine.findings(uri)
             if select is not None:
                 findings = [
-                    f for f in findings if f.category is Category.SYNTAX or in_units(f, units)
+                    f
+                    for f in findings
+                    if f.category is Category.SYNTAX or starts_in(f.span.start_byte, units)
                 ]
             analysis.findings = findings
             return analysis

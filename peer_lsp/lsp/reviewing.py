@@ -108,7 +108,6 @@ class Reviewing:
     async def start(self) -> None:
         """Build the router and scheduler from the current settings."""
         from peer_lsp.llm.factory import build_router
-        from peer_lsp.review.reviewer import Reviewer
 
         await self.stop()
         engine = self.server.engine
@@ -119,6 +118,8 @@ class Reviewing:
         if setup.router is None:
             self._set_state("local", "no provider configured: syntax and local rules only")
             return
+        from peer_lsp.review.reviewer import Reviewer  # the review pipeline, only when used
+
         self.reviewer = Reviewer(engine, setup.router)
         triggers = [Trigger(t) for t in settings.review_on if t != "manual"] or [Trigger.MANUAL]
         self.scheduler = ReviewScheduler(

@@ -14,21 +14,16 @@ import typing
 
 from peer_lsp.review.pipeline import ReviewOutcome, review_unit
 from peer_lsp.review.second_opinion import ask_another_model, verify_route_differs
+from peer_lsp.syntax.unit import starts_in
 
 if typing.TYPE_CHECKING:
-    from collections.abc import Collection, Sequence
+    from collections.abc import Collection
 
     from peer_lsp.analysis.engine import Engine
     from peer_lsp.documents.store import Document
     from peer_lsp.findings.model import Finding
     from peer_lsp.llm.router import Router
     from peer_lsp.syntax.unit import Unit
-
-
-def in_units(finding: Finding, units: Sequence[Unit]) -> bool:
-    """Whether ``finding`` starts inside one of ``units``."""
-    start = finding.span.start_byte
-    return any(unit.start_byte <= start < unit.end_byte for unit in units)
 
 
 class Reviewer:
@@ -60,7 +55,7 @@ class Reviewer:
         Not the unit's model findings: told they are known, the model leaves them out of its
         answer, and that answer then replaces them (a re-review would erase them).
         """
-        return [f for f in self.engine.local_findings(uri) if in_units(f, [unit])]
+        return [f for f in self.engine.local_findings(uri) if starts_in(f.span.start_byte, [unit])]
 
     # -- one review --------------------------------------------------------------------------
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from peer_lsp.syntax.normalize import Span, normalized_hash_of
 
 if typing.TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from peer_lsp.text.lines import LineIndex
 
 
@@ -110,3 +112,8 @@ class Unit:
             self.node_type,
             self.parent,
         )
+
+
+def starts_in(offset: int, units: Iterable[Unit]) -> bool:
+    """Whether the byte ``offset`` lies inside one of ``units`` (a finding's start, say)."""
+    return any(unit.start_byte <= offset < unit.end_byte for unit in units)
