@@ -9,6 +9,9 @@ For each server and each file size:
    incremental ``didChange`` with version v, wait for the ``publishDiagnostics`` of that
    document whose ``version`` is v (or, from a server that sends no version, the first one
    after the send), record the latency, then the next edit,
+   (``--edit-mode typing``: statements typed a key at a time, through states that do not
+   parse, bench/typing_script.py; the latencies are also given apart for the edits after
+   which the file parses and for the others),
 4. one untimed sanity edit that breaks the syntax, which every server must report,
 5. peak RSS of the server process tree (VmHWM from /proc, and psutil samples), then
    ``shutdown`` / ``exit``.
@@ -50,6 +53,8 @@ import tokenize
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from typing_script import typing_edits
 
 try:
     import psutil
@@ -303,6 +308,8 @@ class Edit:
     end: int
     """UTF-16 column of the range end (start for an insertion, start+1 for a deletion)."""
     text: str
+    parses: bool = True
+    """Whether the file parses after this edit (``insert`` and ``toggle`` keep it so)."""
 
 
 def _utf16(s: str) -> int:
@@ -336,8 +343,12 @@ def plan_edits(source: GeneratedFile, count: int, seed: int, mode: str) -> list[
     ``insert``: every edit types one letter inside an identifier or a string (the file stays
     syntactically valid; renamed identifiers give linters new things to say, as typing does).
     ``toggle``: odd edits delete the letter the previous edit typed (the file returns to
-    its original text every second edit).
+    its original text every second edit). ``typing``: whole statements typed a key at a
+    time (bench/typing_script.py), through states that do not parse.
     """
+    if mode == "typing":
+        typed = typing_edits(source.lines, source.body_lines, count, seed)
+        return [Edit(e.line, e.column, e.column, e.text, e.parses) for e in typed]
     rng = random.Random(seed + 1)
     lines = list(source.lines)
     edits: list[Edit] = []
@@ -758,6 +769,8 @@ class Result:
     server_requests: dict[str, int] = field(default_factory=dict)
     notifications: dict[str, int] = field(default_factory=dict)
     profiled: bool = False
+    by_state: dict[str, dict[str, float]] = field(default_factory=dict)
+    """p50/p95/max and count of the edits after which the file parses, and of the others."""
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -765,6 +778,27 @@ def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     rank = max(1, round(q / 100 * len(ordered) + 0.4999999))
     return ordered[min(rank, len(ordered)) - 1]
+
+
+def _by_state(latencies: list[float], edits: list[Edit]) -> dict[str, dict[str, float]]:
+    """The latencies of the edits after which the file parses, and of the others."""
+    found = {}
+    for state, ok in (("parses", True), ("broken", False)):
+        summary = _summary([ms for ms, e in zip(latencies, edits, strict=True) if e.parses == ok])
+        if summary:
+            found[state] = summary
+    return found
+
+
+def _summary(latencies: list[float]) -> dict[str, float]:
+    if not latencies:
+        return {}
+    return {
+        "count": len(latencies),
+        "p50_ms": percentile(latencies, 50),
+        "p95_ms": percentile(latencies, 95),
+        "max_ms": max(latencies),
+    }
 
 
 async def warm_up(name: str, workdir: Path) -> None:
@@ -925,6 +959,7 @@ async def run_editor(
             other_cpu_cores=other_cpu,
             steal_cores=steal,
             server_cpu_cores=server_cpu,
+            by_state=_by_state(latencies, edits),
         )
         await client.shutdown()
         return result
@@ -1051,6 +1086,12 @@ def profile_summary(path: str, top: int = 15) -> str:
 
 
 def describe(r: Result) -> str:
+    states = "".join(
+        f"; {state} after the edit ({s['count']:.0f}): p50 {s['p50_ms']:.2f}, "
+        f"p95 {s['p95_ms']:.2f}, max {s['max_ms']:.2f} ms"
+        for state, s in r.by_state.items()
+        if len(r.by_state) > 1
+    )
     return (
         f"{r.server} {r.lines:,} lines ({r.file_bytes / 1e6:.2f} MB): "
         f"p50 {r.p50_ms:.2f} ms, p95 {r.p95_ms:.2f} ms, max {r.max_ms:.2f} ms; "
@@ -1058,7 +1099,7 @@ def describe(r: Result) -> str:
         f"publishes with version {r.versioned_publishes}, without {r.unversioned_publishes}; "
         f"sanity syntax error reported: {r.sanity_reported} (at the edited line: "
         f"{r.sanity_line_ok}); other processes used {r.other_cpu_cores:.2f} cores during "
-        f"the replay, the server {r.server_cpu_cores:.2f}"
+        f"the replay, the server {r.server_cpu_cores:.2f}{states}"
     )
 
 
@@ -1173,7 +1214,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--servers", nargs="+", default=["peer", "ruff"], choices=["peer", "ruff", "pylsp", "jedi"]
     )
-    parser.add_argument("--edit-mode", choices=("insert", "toggle"), default="insert")
+    parser.add_argument("--edit-mode", choices=("insert", "toggle", "typing"), default="insert")
     parser.add_argument("--init-runs", type=int, default=5, help="bare start-ups per server")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--json", default=None, help="also write the results here")
