@@ -51,6 +51,9 @@ class Do(enum.StrEnum):
     FIX_ALL = "fixAll"
 
 
+_DOINGS = frozenset(Do)
+
+
 @dataclass(frozen=True, slots=True)
 class ActionData:
     """A code action's edit, named until it is resolved (codeAction/resolve)."""
@@ -73,7 +76,7 @@ class ActionData:
         if not isinstance(data, dict) or data.get("peer") != FORMAT:
             return None
         uri, do, fingerprint = data.get("uri"), data.get("do"), data.get("fingerprint")
-        if not isinstance(uri, str) or do not in set(Do):
+        if not isinstance(uri, str) or not isinstance(do, str) or do not in _DOINGS:
             return None
         if fingerprint is not None and not isinstance(fingerprint, str):
             return None
