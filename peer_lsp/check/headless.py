@@ -201,20 +201,23 @@ class HeadlessReviewer:
         self, document: Document, units: Sequence[Unit], path: str
     ) -> list[tuple[Unit, ReviewOutcome | None]]:
         limit = asyncio.Semaphore(max(1, self.settings.max_reviews_in_flight))
+        local = self.engine.local_findings(document.uri)
 
         async def one(unit: Unit) -> tuple[Unit, ReviewOutcome | None]:
             async with limit:
-                return unit, await self._review_one(document, unit, path)
+                return unit, await self._review_one(document, unit, path, local)
 
         return list(await asyncio.gather(*(one(unit) for unit in units)))
 
-    async def _review_one(self, document: Document, unit: Unit, path: str) -> ReviewOutcome | None:
+    async def _review_one(
+        self, document: Document, unit: Unit, path: str, local: Sequence[Finding]
+    ) -> ReviewOutcome | None:
         from peer_lsp.llm.errors import LLMError
         from peer_lsp.llm.guard import GuardRefusal
 
         assert self.reviewer is not None
         try:
-            return await self.reviewer.review(document, unit, path=path)
+            return await self.reviewer.review(document, unit, path=path, local=local)
         except GuardRefusal as refusal:
             log.info("%s %s not reviewed: %s", path, unit.qualified_name, refusal)
         except LLMError as error:

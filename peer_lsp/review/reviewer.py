@@ -17,7 +17,7 @@ from peer_lsp.review.second_opinion import ask_another_model, verify_route_diffe
 from peer_lsp.syntax.unit import starts_in
 
 if typing.TYPE_CHECKING:
-    from collections.abc import Collection
+    from collections.abc import Collection, Sequence
 
     from peer_lsp.analysis.engine import Engine
     from peer_lsp.documents.store import Document
@@ -49,21 +49,32 @@ class Reviewer:
         around = [u for u in units if u.start_line <= line <= u.end_line]
         return [min(around, key=lambda u: u.end_byte - u.start_byte)] if around else []
 
-    def known(self, uri: str, unit: Unit) -> list[Finding]:
+    def known(self, uri: str, unit: Unit, local: Sequence[Finding] | None = None) -> list[Finding]:
         """What local checks found in ``unit``, for the prompt's "already reported" list.
 
         Not the unit's model findings: told they are known, the model leaves them out of its
-        answer, and that answer then replaces them (a re-review would erase them).
+        answer, and that answer then replaces them (a re-review would erase them). ``local``:
+        the document's local findings when the caller already has them (one file's units
+        reviewed together need them once).
         """
-        return [f for f in self.engine.local_findings(uri) if starts_in(f.span.start_byte, [unit])]
+        if local is None:
+            local = self.engine.local_findings(uri)
+        return [f for f in local if starts_in(f.span.start_byte, [unit])]
 
     # -- one review --------------------------------------------------------------------------
 
     async def review(
-        self, document: Document, unit: Unit, *, path: str, fresh: bool = False
+        self,
+        document: Document,
+        unit: Unit,
+        *,
+        path: str,
+        fresh: bool = False,
+        local: Sequence[Finding] | None = None,
     ) -> ReviewOutcome:
-        """Review one unit (``fresh``: past the cache); raises `LLMError` when it fails."""
-        known = self.known(document.uri, unit)
+        """Review one unit (``fresh``: past the cache; ``local``: see `known`); raises
+        `LLMError` when it fails."""
+        known = self.known(document.uri, unit, local)
         return await review_unit(
             self.router, document, unit, path=path, known=known, bypass_cache=fresh
         )
