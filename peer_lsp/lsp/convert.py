@@ -6,11 +6,13 @@ from lsprotocol import types
 
 from peer_lsp.documents.store import Document, TextChange
 from peer_lsp.findings.model import Finding, Severity
-from peer_lsp.lsp.data import DiagnosticData
-from peer_lsp.rules.catalog import doc_url
-from peer_lsp.text.positions import position_at
-
-DIAGNOSTIC_SOURCE = "peer"
+from peer_lsp.lsp.diagnostic_json import (
+    DIAGNOSTIC_SOURCE,
+    diagnostic_data,
+    diagnostic_message,
+    positions,
+    rule_doc_url,
+)
 
 _SEVERITY = {
     Severity.ERROR: types.DiagnosticSeverity.Error,
@@ -22,43 +24,18 @@ _SEVERITY = {
 
 def to_lsp_range(document: Document, start: int, end: int) -> types.Range:
     """The LSP range of a byte range, in the document's negotiated encoding."""
-    data, lines, encoding = document.data, document.lines, document.encoding
-    start_line, start_char = position_at(data, lines, start, encoding)
-    end_line, end_char = position_at(data, lines, end, encoding)
+    start_line, start_char, end_line, end_char = positions(document, start, end)
     return types.Range(types.Position(start_line, start_char), types.Position(end_line, end_char))
-
-
-def is_model_finding(finding: Finding) -> bool:
-    """Model findings carry the model's name as source; local ones say syntax or rule:ID."""
-    return finding.source != "syntax" and not finding.source.startswith("rule:")
-
-
-def diagnostic_message(finding: Finding) -> str:
-    """The message, ending with the confidence for model findings ("… (82% confident)")."""
-    if is_model_finding(finding):
-        return f"{finding.message} ({round(finding.confidence * 100)}% confident)"
-    return finding.message
-
-
-def diagnostic_data(finding: Finding) -> DiagnosticData:
-    """What a code action needs later, without asking any model again (see code_actions)."""
-    return DiagnosticData(
-        fingerprint=finding.fingerprint,
-        confidence=finding.confidence,
-        source=finding.source,
-        model=finding.source if is_model_finding(finding) else None,
-        has_fix=finding.fix is not None and finding.fix.verified,
-    )
 
 
 def rule_doc(finding: Finding) -> types.CodeDescription | None:
     """The link to a local rule's documentation (docs/rules.md#<rule-id>), for its code."""
-    if not finding.source.startswith("rule:"):
-        return None
-    return types.CodeDescription(href=doc_url(finding.rule_id))
+    href = rule_doc_url(finding)
+    return None if href is None else types.CodeDescription(href=href)
 
 
 def to_diagnostic(document: Document, finding: Finding) -> types.Diagnostic:
+    """The diagnostic of a finding; its wire form equals `diagnostic_json`'s."""
     return types.Diagnostic(
         range=to_lsp_range(document, finding.span.start_byte, finding.span.end_byte),
         message=diagnostic_message(finding),

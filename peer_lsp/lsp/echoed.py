@@ -14,8 +14,9 @@ import typing
 
 from lsprotocol import types
 
-from peer_lsp.lsp.convert import DIAGNOSTIC_SOURCE, diagnostic_message, to_diagnostic, to_lsp_range
+from peer_lsp.lsp.convert import to_diagnostic, to_lsp_range
 from peer_lsp.lsp.data import DiagnosticData
+from peer_lsp.lsp.diagnostic_json import DIAGNOSTIC_SOURCE, diagnostic_message
 
 if typing.TYPE_CHECKING:
     from collections.abc import Iterable, Sequence

@@ -12,12 +12,16 @@ capabilities and on the features the server registers. So:
    (``python -m peer_lsp.server --write-template``, with
    `peer_lsp.lsp.capabilities_template`), filled in with what the
    client offered;
-3. then pygls gets the connection. Its stdin first replays the bytes read so far (the
-   initialize message: pygls sets itself up from it exactly as if it had answered it,
-   running our initialize handler too), then the real stdin, where anything the client
-   sent meanwhile (``initialized``, ``didOpen``) is still waiting. Its stdout drops the
-   one response pygls writes to that initialize, after checking that it equals the
-   answer already sent.
+3. while pygls is still loading, this thread goes on reading: ``initialized``, and
+   ``didOpen`` of the documents the editor opens first, whose local diagnostics it
+   publishes at once (`peer_lsp.lsp.early_diagnostics`). It stops at any other message,
+   and as soon as pygls is ready;
+4. then pygls gets the connection. Its stdin first replays the bytes read so far (pygls
+   sets itself up from the initialize message exactly as if it had answered it, running
+   our initialize handler too, and opens the documents again), then the real stdin.
+   Its stdout drops the one response pygls writes to that initialize, after checking that
+   it equals the answer already sent, and the first diagnostics of each document
+   published early when they equal those published.
 
 Anything unexpected (another message first, a frame written unusually, a stale
 template, any exception) falls back to pygls handling everything itself: the bytes read so
@@ -26,15 +30,17 @@ path off.
 
 The answer itself, the template filled in for the client, is `peer_lsp.lsp.initialize_answer`.
 Only the standard library (and that module and peer_lsp.lsp.framing, which use nothing else) is
-imported here: this module runs before pygls is loaded.
+imported here before the answer is sent: this module runs before pygls is loaded.
 """
 
 from __future__ import annotations
 
+import enum
 import json
 import logging
 import os
 import re
+import select
 import sys
 import threading
 import time
@@ -45,7 +51,16 @@ from typing import Any, BinaryIO, Generic, NamedTuple, TypeVar
 from peer_lsp.lsp.framing import MAX_MESSAGE_BYTES
 from peer_lsp.lsp.initialize_answer import REGENERATE, Fallback, initialize_result, load_template
 
+if typing.TYPE_CHECKING:
+    from peer_lsp.lsp.early_diagnostics import EarlyDiagnostics
+
 log = logging.getLogger(__name__)
+
+PUBLISH = "textDocument/publishDiagnostics"
+
+_QUIET_S = 0.05
+"""How long the client may be quiet after the initialize answer before pygls starts loading
+anyway. Editors send ``initialized`` and ``didOpen`` within milliseconds of the answer."""
 
 ENV_SWITCH = "PEER_FAST_START"
 """Set to 0 (or false, no, off) to let pygls answer initialize itself."""
@@ -75,6 +90,8 @@ class Handoff(NamedTuple, Generic[S]):
 class _Answer(NamedTuple):
     msg_id: int | str
     result: dict[str, Any]
+    params: dict[str, Any]
+    """The initialize request's params."""
 
 
 def enabled(environ: Mapping[str, str] = os.environ) -> bool:
@@ -105,10 +122,15 @@ def start(
     loader = _Loader(build)
     source = _Recorder(stdin or sys.stdin.buffer)
     output = stdout or sys.stdout.buffer
+    if source.fd is None:
+        loader.start()  # no early diagnostics without a descriptor to wait on
     answer = _try_answer(source, output, loader, template)
     answered_at, loaded_first = time.perf_counter(), loader.done
+    early: list[dict[str, Any]] = []
+    if answer is not None and source.fd is not None:
+        early = _publish_early(source, output, loader, answer)
     server = loader.result()
-    replay = typing.cast(BinaryIO, _Replay(bytes(source.consumed), source.stream))
+    replay = typing.cast(BinaryIO, _Replay(source.read_so_far(), source.stream))
     if answer is None:
         log.debug(
             "fast start: not used, pygls answers initialize itself; pygls ready after %.1f ms",
@@ -116,12 +138,14 @@ def start(
         )
         return Handoff(server, replay, None, answered=False)
     log.debug(
-        "fast start: initialize answered in %.1f ms (%s); pygls ready after %.1f ms",
+        "fast start: initialize answered in %.1f ms (%s); diagnostics of %d documents "
+        "published early; pygls ready after %.1f ms",
         _ms(began, answered_at),
         "pygls already loaded" if loaded_first else "pygls still loading",
+        len(early),
         _ms(began, loader.ready_at),
     )
-    guarded = typing.cast(BinaryIO, _DropAnsweredResponse(output, answer))
+    guarded = typing.cast(BinaryIO, _DropAnsweredResponse(output, answer, early))
     return Handoff(server, replay, guarded, answered=True)
 
 
@@ -153,12 +177,59 @@ def _prepare_answer(source: _Recorder, loader: _Loader[Any], template: str | Non
     """Read the first message and compute the response to it, or raise Fallback."""
     loaded = load_template(template)
     try:
-        msg_id, capabilities = _parse_initialize(_read_frame(source))
+        msg_id, params = _parse_initialize(_read_frame(source))
     except ValueError as error:
         raise Fallback(f"the first message is not valid JSON ({error})") from None
     if loader.failed:
         raise Fallback("building the server failed")
-    return _Answer(msg_id, initialize_result(loaded, capabilities))
+    return _Answer(msg_id, initialize_result(loaded, params["capabilities"]), params)
+
+
+def _publish_early(
+    source: _Recorder, output: BinaryIO, loader: _Loader[Any], answer: _Answer
+) -> list[dict[str, Any]]:
+    """Before pygls is ready, publish the local diagnostics of the documents the client
+    opens (`peer_lsp.lsp.early_diagnostics`); return the params published.
+
+    Reads ``initialized`` and ``didOpen`` notifications only, and stops at anything else,
+    at the end of the input, or as soon as pygls is ready: everything read is replayed to
+    pygls, which handles it all again. pygls starts loading once the first document is
+    published, or when the client is quiet for `_QUIET_S`: loading it alongside would take
+    half of this thread's time (the GIL) and double the wait for the first diagnostics.
+    """
+    published: list[dict[str, Any]] = []
+    try:
+        analyser = _early_analyser(answer)
+        while analyser is not None:
+            event = source.wait(loader.wake_fd, None if loader.started else _QUIET_S)
+            if event is _Event.QUIET:
+                loader.start()
+                continue
+            if event is _Event.READY:
+                break
+            message = json.loads(_read_frame(source))
+            method = message.get("method") if isinstance(message, dict) else None
+            if "id" in message or method not in ("initialized", "textDocument/didOpen"):
+                break
+            if method == "textDocument/didOpen":
+                notification = analyser.opened(message.get("params"))
+                if notification is not None:
+                    _write(output, notification)
+                    published.append(json.loads(json.dumps(notification["params"])))
+                loader.start()
+    except Fallback as reason:
+        log.debug("fast start: early diagnostics stopped: %s", reason)
+    except Exception:
+        log.warning("fast start: early diagnostics stopped by an unexpected error", exc_info=True)
+    return published
+
+
+def _early_analyser(answer: _Answer) -> EarlyDiagnostics | None:
+    """The analyser of documents opened early; None when this client is not pushed to."""
+    from peer_lsp.lsp.early_diagnostics import EarlyDiagnostics
+
+    encoding = answer.result["capabilities"]["positionEncoding"]
+    return EarlyDiagnostics.for_client(answer.params, encoding)
 
 
 # --------------------------------------------------------------------------------------
@@ -167,21 +238,87 @@ def _prepare_answer(source: _Recorder, loader: _Loader[Any], template: str | Non
 
 
 class _Recorder:
-    """Reads the process's stdin and keeps every byte taken, so that pygls gets them too."""
+    """Reads the process's stdin and keeps every byte taken, so that pygls gets them too.
+
+    A stream with a file descriptor is read through the descriptor, with a buffer of our
+    own: what was read but not taken yet is known (`untaken`), and `wait` can tell whether
+    more input is there without blocking. The stream's own buffer stays empty for pygls.
+    """
 
     def __init__(self, stream: BinaryIO) -> None:
         self.stream = stream
         self.consumed = bytearray()
+        self.untaken = bytearray()
+        self.fd = _fileno(stream)
 
     def readline(self, limit: int) -> bytes:
-        data = self.stream.readline(limit)
+        if self.fd is None:
+            data = self.stream.readline(limit)
+        else:
+            while b"\n" not in self.untaken[:limit] and len(self.untaken) < limit:
+                if not self._fill():
+                    break
+            end = self.untaken.find(b"\n", 0, limit) + 1 or min(limit, len(self.untaken))
+            data = self._take(end)
         self.consumed += data
         return data
 
     def read(self, size: int) -> bytes:
-        data = self.stream.read(size)
+        if self.fd is None:
+            data = self.stream.read(size)
+        else:
+            while len(self.untaken) < size and self._fill():
+                pass
+            data = self._take(size)
         self.consumed += data
         return data
+
+    def wait(self, wake_fd: int, timeout: float | None) -> _Event:
+        """Block until there is input (or its end) to read, ``wake_fd`` is readable, or
+        ``timeout`` seconds have passed, whichever comes first."""
+        if self.untaken:
+            return _Event.INPUT
+        assert self.fd is not None
+        ready, _, _ = select.select([self.fd, wake_fd], [], [], timeout)
+        if self.fd in ready:
+            return _Event.INPUT
+        return _Event.READY if ready else _Event.QUIET
+
+    def read_so_far(self) -> bytes:
+        """Every byte read from the stream, taken or not: what pygls must read first."""
+        return bytes(self.consumed + self.untaken)
+
+    def _fill(self) -> bool:
+        assert self.fd is not None
+        chunk = os.read(self.fd, 65536)
+        self.untaken += chunk
+        return bool(chunk)
+
+    def _take(self, size: int) -> bytes:
+        data = bytes(self.untaken[:size])
+        del self.untaken[:size]
+        return data
+
+
+class _Event(enum.Enum):
+    """What ended a wait for the client's next message."""
+
+    INPUT = "input"
+    READY = "pygls is ready"
+    QUIET = "the client was quiet"
+
+
+def _fileno(stream: BinaryIO) -> int | None:
+    """The stream's file descriptor, if it has one that select() accepts."""
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        return None
+    try:
+        select.select([fd], [], [], 0)
+    except (OSError, ValueError):
+        return None
+    return fd
 
 
 def _read_frame(source: _Recorder) -> bytes:
@@ -203,7 +340,7 @@ def _read_frame(source: _Recorder) -> bytes:
 
 
 def _parse_initialize(body: bytes) -> tuple[int | str, dict[str, Any]]:
-    """The id and client capabilities of an initialize request; Fallback for anything else."""
+    """The id and params of an initialize request; Fallback for anything else."""
     message = json.loads(body)
     if not isinstance(message, dict) or message.get("jsonrpc") != "2.0":
         raise Fallback("the first message is not JSON-RPC 2.0")
@@ -215,7 +352,7 @@ def _parse_initialize(body: bytes) -> tuple[int | str, dict[str, Any]]:
     params = message.get("params")
     if not isinstance(params, dict) or not isinstance(params.get("capabilities"), dict):
         raise Fallback("initialize has no capabilities")
-    return msg_id, params["capabilities"]
+    return msg_id, params
 
 
 def frame(message: Mapping[str, Any]) -> bytes:
@@ -265,15 +402,25 @@ class _Replay:
 
 
 class _DropAnsweredResponse:
-    """pygls's stdout: drops pygls's own response to the initialize already answered,
-    after comparing it with the answer sent; everything else goes through untouched."""
+    """pygls's stdout: drops what the client already has. pygls's own response to the
+    initialize already answered, after comparing it with the answer sent; and pygls's first
+    publishDiagnostics of each document published early, if it equals what was published.
+    Everything else goes through untouched."""
 
-    def __init__(self, stream: BinaryIO, answer: _Answer) -> None:
+    def __init__(
+        self, stream: BinaryIO, answer: _Answer, early: list[dict[str, Any]] | None = None
+    ) -> None:
         self._stream = stream
         self._pending: _Answer | None = answer
+        self._published = {params["uri"]: params for params in early or ()}
 
     def write(self, data: bytes) -> int:
-        if self._pending is not None and self._is_pending_response(data, self._pending):
+        if self._pending is None and not self._published:
+            return self._stream.write(data)
+        message = _body(data)
+        if self._pending is not None and self._is_pending_response(message, self._pending):
+            return len(data)
+        if self._published and self._was_published(message):
             return len(data)
         return self._stream.write(data)
 
@@ -283,12 +430,7 @@ class _DropAnsweredResponse:
     def close(self) -> None:
         self._stream.close()
 
-    def _is_pending_response(self, data: bytes, pending: _Answer) -> bool:
-        _, _, body = data.partition(b"\r\n\r\n")
-        try:
-            message = json.loads(body)
-        except ValueError:
-            return False
+    def _is_pending_response(self, message: object, pending: _Answer) -> bool:
         if not isinstance(message, dict) or "method" in message:
             return False
         if message.get("id") != pending.msg_id:
@@ -296,6 +438,31 @@ class _DropAnsweredResponse:
         self._pending = None
         _compare(pending.result, message)
         return True
+
+    def _was_published(self, message: object) -> bool:
+        """Whether this is the first publish of a document published early, and equal."""
+        if not isinstance(message, dict) or message.get("method") != PUBLISH:
+            return False
+        params = message.get("params")
+        uri = params.get("uri") if isinstance(params, dict) else None
+        if not isinstance(uri, str) or uri not in self._published:
+            return False
+        same = self._published.pop(uri) == params
+        log.debug(
+            "fast start: pygls's first diagnostics of %s %s",
+            uri,
+            "equal those published early; dropped" if same else "differ; sent",
+        )
+        return same
+
+
+def _body(data: bytes) -> object:
+    """The JSON of one framed message, or None."""
+    _, _, body = data.partition(b"\r\n\r\n")
+    try:
+        return json.loads(body)
+    except ValueError:
+        return None
 
 
 def _compare(sent: dict[str, Any], response: dict[str, Any]) -> None:
@@ -323,8 +490,17 @@ class _Loader(Generic[S]):
         self._error: BaseException | None = None
         self._done = threading.Event()
         self.ready_at = 0.0
+        self._closed = False
+        self.wake_fd, self._wake_write = os.pipe()
+        """Readable once the build has ended: what the start-up waits on beside stdin."""
         self._thread = threading.Thread(target=self._run, name="peer-load-pygls", daemon=True)
-        self._thread.start()
+        self.started = False
+
+    def start(self) -> None:
+        """Start building, unless already started."""
+        if not self.started:
+            self.started = True
+            self._thread.start()
 
     def _run(self) -> None:
         try:
@@ -334,6 +510,7 @@ class _Loader(Generic[S]):
         finally:
             self.ready_at = time.perf_counter()
             self._done.set()
+            os.write(self._wake_write, b"!")
 
     @property
     def done(self) -> bool:
@@ -344,7 +521,12 @@ class _Loader(Generic[S]):
         return self._done.is_set() and self._error is not None
 
     def result(self) -> S:
+        self.start()
         self._thread.join()
+        if not self._closed:
+            self._closed = True
+            os.close(self.wake_fd)
+            os.close(self._wake_write)
         if self._error is not None:
             raise self._error
         return self._built[0]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib.util
 import io
 import json
 import logging
@@ -40,7 +41,7 @@ from peer_lsp.server import create_server
 HOW_TO_REGENERATE = f"regenerate it: {REGENERATE}"
 ANSWERED = re.compile(
     r"fast start: initialize answered in ([\d.]+) ms \((pygls [a-z ]+)\); "
-    r"pygls ready after ([\d.]+) ms"
+    r"diagnostics of \d+ documents published early; pygls ready after ([\d.]+) ms"
 )
 
 
@@ -552,3 +553,125 @@ async def test_a_message_before_initialize_leaves_everything_to_pygls(tmp_path: 
     assert "fast start: not used: the first message is '$/cancelRequest'" in server.log()
     assert "pygls answers initialize itself" in server.log()
     assert server.responses_to(1) == 1
+
+
+def _publishes(server: RawServer, uri: str) -> list[dict[str, Any]]:
+    return [
+        m["params"]
+        for m in server.messages
+        if m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == uri
+    ]
+
+
+def _early_count(log: str) -> int:
+    match = re.search(r"diagnostics of (\d+) documents published early", log)
+    assert match, f"no fast start summary in the log:\n{log}"
+    return int(match[1])
+
+
+def _stdlib_text(module: str) -> str:
+    """Real code nobody here wrote, with local rule findings in it."""
+    spec = importlib.util.find_spec(module)
+    assert spec is not None
+    assert spec.origin is not None
+    return Path(spec.origin).read_text(encoding="utf-8")
+
+
+@pytest.mark.e2e
+async def test_documents_opened_while_pygls_loads_are_published_once(tmp_path: Path) -> None:
+    """The editor's first files get their diagnostics before pygls is ready, exactly the
+    ones pygls computes afterwards, and only once."""
+    broken, real = tmp_path / "broken.py", tmp_path / "pdb_copy.py"
+    async with raw_server(tmp_path) as server:
+        server.send(_initialize({}, tmp_path))
+        await server.response(1)
+        server.send(
+            INITIALIZED,
+            _did_open(broken, "print((1)\n"),
+            _did_open(real, _stdlib_text("pdb")),
+        )
+        assert [d["message"] for d in await server.diagnostics(broken.as_uri())] == [UNCLOSED]
+        real_diagnostics = await server.diagnostics(real.as_uri())
+        assert await server.exit() == 0
+
+    log = server.log()
+    assert _early_count(log) == 2
+    assert len(_publishes(server, broken.as_uri())) == 1
+    assert len(_publishes(server, real.as_uri())) == 1
+    assert any(d["code"].startswith("py-") for d in real_diagnostics)
+
+
+@pytest.mark.e2e
+async def test_a_change_during_loading_ends_the_early_publishing(tmp_path: Path) -> None:
+    """A didChange is pygls's to handle: the last diagnostics are those of version 2."""
+    path = tmp_path / "edited.py"
+    change = {
+        "method": "textDocument/didChange",
+        "params": {
+            "textDocument": {"uri": path.as_uri(), "version": 2},
+            "contentChanges": [{"text": "print(1)\n"}],
+        },
+    }
+    async with raw_server(tmp_path) as server:
+        server.send(_initialize({}, tmp_path))
+        await server.response(1)
+        server.send(INITIALIZED, _did_open(path, "print((1)\n"), change)
+        await server.wait_for(
+            lambda m: (
+                m.get("method") == "textDocument/publishDiagnostics"
+                and m["params"].get("version") == 2
+            )
+        )
+        assert await server.exit() == 0
+
+    published = _publishes(server, path.as_uri())
+    assert [p["version"] for p in published] == [1, 2]
+    assert [d["message"] for d in published[0]["diagnostics"]] == [UNCLOSED]
+    assert published[1]["diagnostics"] == []
+
+
+@pytest.mark.e2e
+async def test_a_client_that_pulls_gets_nothing_pushed_early(tmp_path: Path) -> None:
+    pulling = {
+        "textDocument": {"diagnostic": {"dynamicRegistration": False}},
+        "workspace": {"diagnostics": {"refreshSupport": True}},
+    }
+    path = tmp_path / "broken.py"
+    async with raw_server(tmp_path) as server:
+        server.send(_initialize(pulling, tmp_path))
+        await server.response(1)
+        server.send(INITIALIZED, _did_open(path, "print((1)\n"))
+        server.send(
+            {
+                "id": 2,
+                "method": "textDocument/diagnostic",
+                "params": {"textDocument": {"uri": path.as_uri()}},
+            }
+        )
+        report = await server.response(2)
+        assert await server.exit() == 0
+
+    assert [d["message"] for d in report["result"]["items"]] == [UNCLOSED]
+    assert _publishes(server, path.as_uri()) == []
+    assert _early_count(server.log()) == 0
+
+
+def test_pygls_publishes_that_differ_from_the_early_ones_go_through() -> None:
+    """Only a first publish equal to the early one is dropped; anything else reaches the
+    client (say the server restored a model review meanwhile)."""
+    uri = "file:///w/a.py"
+    early = {"uri": uri, "version": 1, "diagnostics": []}
+    answer_params = {"capabilities": {}}
+    sent = io.BytesIO()
+    stdout = fast_start._DropAnsweredResponse(
+        sent, fast_start._Answer(1, {}, answer_params), [dict(early)]
+    )
+    differing = {**early, "diagnostics": [{"message": "restored"}]}
+
+    def publish(params: dict[str, Any]) -> bytes:
+        message = {"jsonrpc": "2.0", "method": fast_start.PUBLISH, "params": params}
+        return fast_start.frame(message)
+
+    stdout.write(publish(differing))
+    stdout.write(publish(early))
+    assert sent.getvalue() == publish(differing) + publish(early)
