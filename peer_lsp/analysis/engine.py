@@ -24,7 +24,7 @@ from peer_lsp.settings.model import Settings
 from peer_lsp.text.positions import Encoding
 
 if typing.TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Iterator, Sequence
 
     from peer_lsp.findings.model import Finding
 
@@ -102,12 +102,40 @@ def _one_of(members: list[Finding]) -> Finding:
     return dataclasses.replace(best, fix=max(fixed, key=lambda f: f.confidence).fix)
 
 
+class SettledDocuments:
+    """The open documents as their readers must see them: a document read while its last
+    edits are still being reparsed (`Engine.analyse_some`) is finished first."""
+
+    def __init__(self, store: DocumentStore, finish: Callable[[str | None], None]) -> None:
+        self._store = store
+        self._finish = finish
+
+    def get(self, uri: str) -> Document | None:
+        self._finish(uri)
+        return self._store.get(uri)
+
+    def __iter__(self) -> Iterator[Document]:
+        self._finish(None)
+        return iter(self._store)
+
+    def __contains__(self, uri: str) -> bool:
+        return uri in self._store
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+
 class Engine:
     """Open documents and their current findings."""
 
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
-        self.documents = DocumentStore()
+        self._documents = DocumentStore()
+        self._reparsing: set[str] = set()
+        """Documents edited since their last analysis: reparse unfinished, or its results
+        not analysed yet."""
+        self._unreported: dict[str, list[EditResult]] = {}
+        """Analysed results of edits whose handler has not taken them yet."""
         self.reviews = ReviewStore()
         self.rules = RuleProducer()
         """Local rule findings, cached per unit: only changed units run the queries again."""
@@ -141,7 +169,7 @@ class Engine:
                 self.settings.max_chunk_lines,
                 self.settings.max_file_bytes,
             )
-            self.documents.open(document)
+            self._documents.open(document)
             log.debug(
                 "opened as %s: %d bytes, %d units",
                 document.grammar or "plain text",
@@ -151,33 +179,97 @@ class Engine:
             self._analyse(document, opened=True)
             return document
 
+    @property
+    def documents(self) -> SettledDocuments:
+        """Every open document, each analysed up to its latest edit when read."""
+        return SettledDocuments(self._documents, self._finish_pending)
+
+    def _finish_pending(self, uri: str | None) -> None:
+        """Finish the edits of one document (None: of all) not reparsed or analysed yet."""
+        for pending in [uri] if uri is not None else list(self._reparsing):
+            if pending in self._reparsing:
+                self._finish(pending)
+
     def change(
         self, uri: str, changes: Sequence[TextChange], version: int | None
     ) -> EditResult | None:
         """Apply editor changes and re-analyse; None when the document is not open."""
-        document = self.documents.get(uri)
+        if not self.begin_change(uri, changes, version):
+            return None
+        results = self.take_results(uri)
+        return results[-1] if results else None
+
+    def begin_change(self, uri: str, changes: Sequence[TextChange], version: int | None) -> bool:
+        """Apply editor changes to the text, leaving the reparse and the analysis to
+        `analyse_some` (or to whoever reads the documents first); False when the document
+        is not open."""
+        document = self._documents.get(uri)
         if document is None:
             log.warning("change to %s ignored: the document is not open", uri)
-            return None
+            return False
         with log_context(uri, version):
-            was_oversized = document.oversized
-            result = document.apply_changes(changes, version)
-            if result.units:
-                log.debug(
-                    "units: %d changed, %d added, %d removed (parse %.2f ms)",
-                    len(result.units.changed),
-                    len(result.units.added),
-                    len(result.units.removed),
-                    result.parse_ms,
-                )
-            if document.oversized != was_oversized:
-                self._analyse(document)
-            elif not document.oversized:
-                self._analyse(document, result.dirty)
-            return result
+            document.begin_changes(changes, version)
+        self._reparsing.add(uri)
+        return True
+
+    def analyse_some(self, uri: str, deadline: float | None) -> bool:
+        """Reparse and analyse an edited document unless ``deadline`` (a
+        ``time.perf_counter()``) comes first: True once done, its results waiting in
+        `take_results`; False when the reparse was abandoned at the deadline."""
+        document = self._documents.get(uri)
+        if document is None or uri not in self._reparsing:
+            return True
+        if not document.parse(deadline):
+            return False
+        self._finish(uri)
+        return True
+
+    def analyse_in_background(self, uri: str, done: Callable[[], object]) -> None:
+        """Reparse an edited document on the parse thread; ``done`` is called from that
+        thread when it ended, after which `analyse_some` finishes at once."""
+        document = self._documents.get(uri)
+        if document is None:
+            done()
+            return
+        document.parse_in_background(done)
+
+    def take_results(self, uri: str) -> list[EditResult]:
+        """What the edits of a document did since the last call, analysed, oldest first."""
+        self._finish(uri)
+        return self._unreported.pop(uri, [])
+
+    def _finish(self, uri: str) -> None:
+        """Finish the reparse of an edited document and analyse what its edits changed."""
+        document = self._documents.get(uri)
+        self._reparsing.discard(uri)
+        if document is None:
+            return
+        document.settle()
+        results = document.take_results()
+        if not results:
+            return
+        with log_context(uri, document.version):
+            for result in results:
+                if result.units:
+                    log.debug(
+                        "units: %d changed, %d added, %d removed (parse %.2f ms)",
+                        len(result.units.changed),
+                        len(result.units.added),
+                        len(result.units.removed),
+                        result.parse_ms,
+                    )
+                if result.crossed_limit:
+                    self._analyse(document)
+                elif not document.oversized:
+                    self._analyse(document, result.dirty)
+        self._unreported.setdefault(uri, []).extend(results)
 
     def close(self, uri: str) -> None:
-        self.documents.close(uri)
+        document = self._documents.close(uri)
+        if document is not None:
+            document.abandon()
+        self._reparsing.discard(uri)
+        self._unreported.pop(uri, None)
         self._findings.pop(uri, None)
         self._told_oversized.discard(uri)
         self._told_rules_off.discard(uri)
@@ -187,7 +279,7 @@ class Engine:
 
     def oversized_notice(self, uri: str) -> str | None:
         """What to tell the user the first time a document is over maxFileBytes; else None."""
-        document = self.documents.get(uri)
+        document = self._documents.get(uri)
         if document is None or not document.oversized or uri in self._told_oversized:
             return None
         self._told_oversized.add(uri)
@@ -211,8 +303,8 @@ class Engine:
     def findings(self, uri: str) -> list[Finding]:
         """Current findings of an open document: every producer's, plus the model reviews
         that still fit their units, without dismissed or unlikely ones."""
-        producers = dict(self._findings.get(uri, {}))
         document = self.documents.get(uri)
+        producers = dict(self._findings.get(uri, {}))
         if document is not None:
             floor = self.settings.min_confidence
             producers[MODEL] = [f for f in self.reviews.findings(document) if f.confidence >= floor]
@@ -221,7 +313,8 @@ class Engine:
     def local_findings(self, uri: str) -> list[Finding]:
         """Current findings of every producer but the model: what a review prompt lists as
         already known."""
-        return self._shown(self.documents.get(uri), dict(self._findings.get(uri, {})))
+        document = self.documents.get(uri)
+        return self._shown(document, dict(self._findings.get(uri, {})))
 
     def _shown(
         self, document: Document | None, producers: dict[str, list[Finding]]

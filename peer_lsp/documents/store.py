@@ -3,7 +3,9 @@
 A document keeps its text as UTF-8 bytes, because that is what tree-sitter reads (lone
 surrogates become U+FFFD: see `positions`). Each editor change is applied to the bytes, to
 the line index, to the tree (``tree.edit``) and to the unit positions; one reparse with the
-old tree follows, and the units around the changed ranges are extracted again. A batch with
+old tree follows, and the units around the changed ranges are extracted again. The reparse
+can be given a deadline, at which it is abandoned, and can run on the parse thread; readers
+of the tree and units wait for it (docs/decisions/0010-long-reparses.md). A batch with
 a whole-document change, or one that may take the document over its size limit, is applied
 to the text alone and followed by a fresh parse. A document over its limit (``max_bytes``)
 keeps its text in step with the editor but has no tree and no units. Nothing here knows
@@ -12,10 +14,13 @@ about LSP: positions arrive as plain ints.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
+import threading
 import time
 import typing
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from peer_lsp.syntax.languages import new_parser, resolve_language
@@ -64,6 +69,30 @@ class EditResult:
     units: UnitDiff
     dirty: tuple[tuple[int, int], ...]
     parse_ms: float = 0.0
+    crossed_limit: bool = False
+    """The batch took the document over its size limit, or back under it."""
+
+
+@dataclass(slots=True)
+class _Reparse:
+    """The edits since the last complete tree, while their reparse is unfinished."""
+
+    dirty: list[tuple[int, int]]
+    was_oversized: bool
+    parse_ms: float = 0.0
+    background: Future[Tree | None] | None = None
+    """The reparse running on the parse thread, if any."""
+    cancel: threading.Event = field(default_factory=threading.Event)
+    """Set to abandon the background reparse."""
+
+
+_READ_CHUNK = 1 << 16
+"""Bytes handed to tree-sitter per read by a parse that can be stopped."""
+
+_PARSE_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="peer-parse")
+"""Where reparses too long for the event loop run. tree-sitter holds the GIL while it
+parses, but gives it up at each call of the Python callbacks a stoppable parse makes, so the
+event loop goes on meanwhile."""
 
 
 def _remap(offset: int, start: int, end: int, new_end: int) -> int:
@@ -93,14 +122,16 @@ class Document:
     max_chunk_lines: int = DEFAULT_CHUNK_LINES
     max_bytes: int | None = None
     lines: LineIndex = field(init=False)
-    tree: Tree | None = field(init=False, default=None)
-    unit_index: UnitIndex = field(init=False)
+    _tree: Tree | None = field(init=False, default=None, repr=False)
+    _unit_index: UnitIndex = field(init=False, repr=False)
     _parser: Parser | None = field(init=False, default=None, repr=False)
     _lone_cr: bool = field(init=False, default=False, repr=False)
+    _reparse: _Reparse | None = field(init=False, default=None, repr=False)
+    _finished: list[EditResult] = field(init=False, default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         self.lines = LineIndex(self.data)
-        self.unit_index = UnitIndex(self.grammar or "text", self.max_chunk_lines)
+        self._unit_index = UnitIndex(self.grammar or "text", self.max_chunk_lines)
         if self.grammar is not None:
             self._parser = new_parser(self.grammar)
         self._reparse_all()
@@ -125,8 +156,25 @@ class Document:
         return self.data.decode("utf-8", errors="replace")
 
     @property
+    def tree(self) -> Tree | None:
+        """The syntax tree of the current text (finishing an unfinished reparse first)."""
+        self.settle()
+        return self._tree
+
+    @property
+    def unit_index(self) -> UnitIndex:
+        """The units of the current text (finishing an unfinished reparse first)."""
+        self.settle()
+        return self._unit_index
+
+    @property
     def units(self) -> list[Unit]:
         return self.unit_index.units
+
+    @property
+    def parsing(self) -> bool:
+        """Whether edits are applied to the text whose reparse is not finished yet."""
+        return self._reparse is not None
 
     @property
     def oversized(self) -> bool:
@@ -139,6 +187,7 @@ class Document:
     def set_max_bytes(self, max_bytes: int | None) -> UnitDiff:
         """Change the size limit; parse the document again, or drop its tree and units,
         if that moved it across the limit."""
+        self.settle()
         was_oversized = self.oversized
         self.max_bytes = max_bytes
         if self.oversized == was_oversized:
@@ -149,28 +198,146 @@ class Document:
         self, changes: typing.Sequence[TextChange], version: int | None
     ) -> EditResult:
         """Apply editor changes in order, reparse once, and report the units they touched."""
+        self.begin_changes(changes, version)
+        self.settle()
+        return self.take_results()[-1]
+
+    def begin_changes(self, changes: typing.Sequence[TextChange], version: int | None) -> None:
+        """Apply editor changes to the text, the tree's positions and the units, leaving
+        the reparse to `parse`.
+
+        An unfinished reparse is abandoned: the next one covers its edits too, exactly as if
+        the editor had sent them all in one batch. A batch that cannot be applied
+        incrementally is parsed afresh at once.
+        """
         if version is not None and self.version is not None and version <= self.version:
             log.warning("%s: version %d after %d, applied anyway", self.uri, version, self.version)
         self.version = version
+        if self._reparse is not None:
+            self._stop_background(self._reparse)
         if not self._incremental(changes):
-            return self._apply_and_reparse(changes)
-        dirty: list[tuple[int, int]] = []
+            was_oversized = self.oversized if self._reparse is None else self._reparse.was_oversized
+            self._reparse = None
+            result = self._apply_and_reparse(changes)
+            crossed = was_oversized != self.oversized
+            self._finished.append(dataclasses.replace(result, crossed_limit=crossed))
+            return
+        if self._reparse is None:
+            self._reparse = _Reparse(dirty=[], was_oversized=self.oversized)
         for change in changes:
             assert change.range is not None  # _incremental checked
-            self._apply_range(change.range, to_utf8(change.text), dirty, track=True)
+            self._apply_range(change.range, to_utf8(change.text), self._reparse.dirty, track=True)
+
+    def parse(self, deadline: float | None = None) -> bool:
+        """Reparse the edited text: True once done (the result waits in `take_results`).
+
+        With a ``deadline`` (a ``time.perf_counter()``) a parse still running then is
+        abandoned, and False returned: the next call starts it again. A parse is never
+        resumed, so its tree never depends on where one stopped (tree-sitter's error
+        recovery does depend on it). A reparse running in the background is waited for.
+        """
+        reparse = self._reparse
+        if reparse is None:
+            return True
+        tree: Tree | None = None
+        if reparse.background is not None:
+            tree = reparse.background.result()
+            reparse.background = None
+        elif self._parser is not None:
+            began = time.perf_counter()
+            stop = None if deadline is None else lambda: time.perf_counter() >= deadline
+            tree = self._parse_tree(stop)
+            reparse.parse_ms += (time.perf_counter() - began) * 1000
+            if tree is None:
+                return False
+        self._complete(reparse, tree)
+        return True
+
+    def parse_in_background(self, done: typing.Callable[[], object]) -> None:
+        """Start the reparse on the parse thread; ``done`` is called from that thread when
+        it ended. Until then, only `begin_changes` (which abandons it) and the readers that
+        wait for it (`parse`, `settle`, `tree`, `units`) may touch the document."""
+        reparse = self._reparse
+        if reparse is None or self._parser is None or reparse.background is not None:
+            done()
+            return
+        cancel = reparse.cancel
         began = time.perf_counter()
-        if self._parser is not None:
-            old_tree = self.tree
-            self.tree = self._parser.parse(self._parser_view(), old_tree)
+
+        def run() -> Tree | None:
+            try:
+                return self._parse_tree(cancel.is_set)
+            finally:
+                reparse.parse_ms += (time.perf_counter() - began) * 1000
+                done()
+
+        reparse.background = _PARSE_THREAD.submit(run)
+
+    def abandon(self) -> None:
+        """Stop a background reparse (the document is being closed)."""
+        if self._reparse is not None:
+            self._stop_background(self._reparse)
+
+    def settle(self) -> None:
+        """Finish an unfinished reparse now."""
+        if self._reparse is not None:
+            self.parse()
+
+    def take_results(self) -> list[EditResult]:
+        """The results of the edits reparsed since the last call, oldest first."""
+        results, self._finished = self._finished, []
+        return results
+
+    def _stop_background(self, reparse: _Reparse) -> None:
+        """Abandon the background reparse and wait until the parse thread has let go."""
+        if reparse.background is None:
+            return
+        reparse.cancel.set()
+        reparse.background.result()
+        reparse.background = None
+        reparse.cancel = threading.Event()
+
+    def _parse_tree(self, stop: typing.Callable[[], bool] | None) -> Tree | None:
+        """The new tree, parsed with the old one; None when ``stop`` said so first."""
+        parser = self._parser
+        assert parser is not None
+        view = self._parser_view()
+        if stop is None:
+            return parser.parse(view, self._tree)
+
+        def read(offset: int, _point: Point) -> bytes:
+            return view[offset : offset + _READ_CHUNK]
+
+        stopped = False
+
+        def progress(_offset: int, _has_error: bool) -> bool:
+            nonlocal stopped
+            stopped = stopped or stop()
+            return stopped
+
+        try:
+            return parser.parse(read, self._tree, progress_callback=progress)
+        except ValueError:
+            if not stopped:
+                raise
+            parser.reset()
+            return None
+
+    def _complete(self, reparse: _Reparse, tree: Tree | None) -> None:
+        """Take the new tree, find what changed, update the units, record the result."""
+        dirty = reparse.dirty
+        if tree is not None:
+            old_tree, self._tree = self._tree, tree
             if old_tree is not None:
-                dirty.extend((r.start_byte, r.end_byte) for r in old_tree.changed_ranges(self.tree))
-        parse_ms = (time.perf_counter() - began) * 1000
+                dirty.extend((r.start_byte, r.end_byte) for r in old_tree.changed_ranges(tree))
         merged = merge_ranges(dirty)
-        if self.tree is None:
-            diff = self.unit_index.rebuild(self.tree, self.data, self.lines)
+        if self._tree is None:
+            diff = self._unit_index.rebuild(self._tree, self.data, self.lines)
         else:
-            diff = self.unit_index.update(self.tree, self.data, self.lines, merged)
-        return EditResult(diff, tuple(merged), parse_ms)
+            diff = self._unit_index.update(self._tree, self.data, self.lines, merged)
+        self._reparse = None
+        crossed = reparse.was_oversized != self.oversized
+        self._finished.append(EditResult(diff, tuple(merged), reparse.parse_ms, crossed))
 
     def _incremental(self, changes: typing.Sequence[TextChange]) -> bool:
         """Whether the batch can edit the tree and units in place: it has only ranged
@@ -199,20 +366,20 @@ class Document:
     def _reparse_all(self) -> UnitDiff:
         """Parse from scratch and extract every unit; for an oversized document, drop both."""
         if self.oversized:
-            self.tree = None
+            self._tree = None
             return self._drop_units()
         self._lone_cr = self._has_lone_cr()
         if self._parser is not None:
-            self.tree = self._parser.parse(self._parser_view())
-        return self.unit_index.rebuild(self.tree, self.data, self.lines)
+            self._tree = self._parser.parse(self._parser_view())
+        return self._unit_index.rebuild(self._tree, self.data, self.lines)
 
     def _drop_units(self) -> UnitDiff:
-        before = self.unit_index.units
+        before = self._unit_index.units
         if not before:
             return UnitDiff()
         for unit in before:
             unit.alive = False
-        self.unit_index = UnitIndex(self.grammar or "text", self.max_chunk_lines)
+        self._unit_index = UnitIndex(self.grammar or "text", self.max_chunk_lines)
         return diff_units(before, [])
 
     def _apply_range(
@@ -257,7 +424,7 @@ class Document:
         # A CR just before the edit may turn from lone (an LF to the parser) into half of a
         # CRLF or back, so the parser is told that the edit starts there.
         tree_start = start - 1 if start and self.data[start - 1] == 0x0D else start
-        tree = self.tree if track else None
+        tree = self._tree if track else None
         if tree is not None:
             start_point, old_end_point = self._point(tree_start), self._point(end)
         view = memoryview(self.data)
@@ -272,7 +439,7 @@ class Document:
         if tree is not None:
             new_end_point = self._point(new_end)
             edit_tree(tree, tree_start, end, new_end, start_point, old_end_point, new_end_point)
-        self.unit_index.shift(start, end, new_end)
+        self._unit_index.shift(start, end, new_end)
         return new_end
 
     def _has_lone_cr(self) -> bool:

@@ -47,6 +47,9 @@ class PeerLanguageServer(LanguageServer):
         self.pending_problems: list[Problem] = []
         """Setting problems found at initialize, shown once the client is ready."""
         self.reported_failures: set[str] = set()
+        self.edits: dict[str, int] = {}
+        """How many edits each open document had: a background reparse publishes only if
+        no edit came after its own (lsp.sync)."""
         """Handlers whose failure the user has already been told about."""
         self.workspace_root: Path | None = None
         """The first workspace folder, for project settings and relative paths."""

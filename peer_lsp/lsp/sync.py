@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 import typing
 
 from lsprotocol import types
@@ -28,15 +30,51 @@ def did_open(ls: PeerLanguageServer, params: types.DidOpenTextDocumentParams) ->
     ls.reviewing.opened(document)
 
 
+PARSE_BUDGET_S = 0.004
+"""The longest a reparse may hold the event loop. An edit that opens an error the parser
+spreads over the file can take as long as a full parse (hundreds of ms on a large file):
+such a reparse is abandoned and run again on the parse thread, while other messages are
+served, and a newer edit supersedes it."""
+
+
 @survive(None)
 def did_change(ls: PeerLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
+    """Apply the edit; reparse, analyse and publish, on the event loop if that takes at
+    most `PARSE_BUDGET_S`, else in the background.
+
+    Diagnostics are only ever published for a version once its reparse and analysis are
+    complete; while a background reparse runs, a newer edit abandons it and the next one
+    covers both, as if the editor had sent them in one batch.
+    """
     uri = params.text_document.uri
     changes = [from_content_change(change) for change in params.content_changes]
-    result = ls.engine.change(uri, changes, params.text_document.version)
-    if result is not None:
+    if not ls.engine.begin_change(uri, changes, params.text_document.version):
+        return
+    edit = ls.edits[uri] = ls.edits.get(uri, 0) + 1
+    if ls.engine.analyse_some(uri, time.perf_counter() + PARSE_BUDGET_S):
+        _publish_edits(ls, uri)
+        return
+    loop = asyncio.get_running_loop()
+    ls.engine.analyse_in_background(
+        uri, lambda: loop.call_soon_threadsafe(_reparsed, ls, uri, edit)
+    )
+
+
+@survive(None)
+def _reparsed(ls: PeerLanguageServer, uri: str, edit: int) -> None:
+    """The background reparse after ``edit`` ended: publish, unless a newer edit (whose
+    reparse covers this one's) or a close came first."""
+    if ls.edits.get(uri) == edit and ls.engine.analyse_some(uri, None):
+        _publish_edits(ls, uri)
+
+
+def _publish_edits(ls: PeerLanguageServer, uri: str) -> None:
+    results = ls.engine.take_results(uri)
+    if results and uri in ls.engine.documents:
         _tell_once(ls, uri)
         ls.publish(uri)
-        ls.reviewing.changed(uri, result.units)
+        for result in results:
+            ls.reviewing.changed(uri, result.units)
 
 
 def _tell_once(ls: PeerLanguageServer, uri: str) -> None:
@@ -58,6 +96,7 @@ def did_close(ls: PeerLanguageServer, params: types.DidCloseTextDocumentParams) 
     if document is not None:
         ls.engine.reviews.keep_closed(document)
     ls.engine.close(uri)
+    ls.edits.pop(uri, None)
     ls.clear_diagnostics(uri)
 
 

@@ -7,8 +7,6 @@ raw frames, so that messages can be sent before any answer, as an impatient edit
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import importlib.util
 import io
 import json
@@ -17,13 +15,14 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from lsp_support import EDITORS, TIMEOUT, UNCLOSED, capabilities
 from lsprotocol import types
+from push_client import INITIALIZED, did_open, frame, initialize, publishes, raw_server
 from pygls.protocol import default_converter
 
 from peer_lsp import __version__
@@ -151,13 +150,8 @@ def test_switches_follow_pygls_capability_builder() -> None:
 # --------------------------------------------------------------------------------------
 
 
-def _frame(message: dict[str, Any]) -> bytes:
-    body = json.dumps({"jsonrpc": "2.0", **message}).encode()
-    return b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
-
-
-INITIALIZE = _frame({"id": 7, "method": "initialize", "params": {"capabilities": {}}})
-LATER = _frame({"method": "initialized", "params": {}}) + _frame({"id": 8, "method": "shutdown"})
+INITIALIZE = frame({"id": 7, "method": "initialize", "params": {"capabilities": {}}})
+LATER = frame({"method": "initialized", "params": {}}) + frame({"id": 8, "method": "shutdown"})
 
 
 def _start(stdin: bytes | io.BytesIO, **kwargs: Any) -> tuple[fast_start.Handoff[str], bytes]:
@@ -223,8 +217,8 @@ def test_a_pygls_answer_unlike_the_one_sent_is_logged(caplog: pytest.LogCaptureF
 @pytest.mark.parametrize(
     "stdin",
     [
-        _frame({"method": "$/cancelRequest", "params": {"id": 7}}) + INITIALIZE + LATER,
-        _frame({"id": 3, "method": "shutdown"}) + INITIALIZE,
+        frame({"method": "$/cancelRequest", "params": {"id": 7}}) + INITIALIZE + LATER,
+        frame({"id": 3, "method": "shutdown"}) + INITIALIZE,
         b"content-length: 12\r\n\r\n" + INITIALIZE,
         b"Content-Length: 5\r\n\r\n{oops" + INITIALIZE,
         INITIALIZE[: len(INITIALIZE) // 2],
@@ -309,126 +303,6 @@ def test_the_switch_is_read_from_the_environment() -> None:
 # --------------------------------------------------------------------------------------
 
 
-class RawServer:
-    """peer-lsp over stdio, fed raw frames (anything can be sent before any answer); it
-    answers the server's own requests at once (null, or nulls for workspace/configuration)."""
-
-    def __init__(self, process: asyncio.subprocess.Process, log_file: Path) -> None:
-        self.process = process
-        self.log_file = log_file
-        self.messages: list[dict[str, Any]] = []
-        self._arrived = asyncio.Condition()
-        self._reader = asyncio.create_task(self._read())
-
-    def send(self, *messages: dict[str, Any]) -> None:
-        """Write the messages in one go."""
-        assert self.process.stdin is not None
-        self.process.stdin.write(b"".join(_frame(message) for message in messages))
-
-    async def _read(self) -> None:
-        assert self.process.stdout is not None
-        stdout = self.process.stdout
-        with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
-            while True:
-                length = 0
-                while (line := await stdout.readline()) not in (b"\r\n", b""):
-                    if line.startswith(b"Content-Length:"):
-                        length = int(line.split(b":")[1])
-                if not line:
-                    return
-                message = json.loads(await stdout.readexactly(length))
-                self._answer_request(message)
-                async with self._arrived:
-                    self.messages.append(message)
-                    self._arrived.notify_all()
-
-    def _answer_request(self, message: dict[str, Any]) -> None:
-        if "method" in message and "id" in message:
-            items = message.get("params", {}).get("items", [])
-            result = [None] * len(items) if message["method"] == "workspace/configuration" else None
-            self.send({"id": message["id"], "result": result})
-
-    async def wait_for(self, wanted: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
-        """The first message (already received or to come) that is ``wanted``."""
-        async with asyncio.timeout(TIMEOUT), self._arrived:
-            await self._arrived.wait_for(lambda: any(wanted(m) for m in self.messages))
-            return next(m for m in self.messages if wanted(m))
-
-    async def response(self, msg_id: int) -> dict[str, Any]:
-        return await self.wait_for(lambda m: m.get("id") == msg_id and "method" not in m)
-
-    async def diagnostics(self, uri: str) -> list[dict[str, Any]]:
-        published = await self.wait_for(
-            lambda m: (
-                m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == uri
-            )
-        )
-        found: list[dict[str, Any]] = published["params"]["diagnostics"]
-        return found
-
-    async def exit(self, *, shutdown: bool = True) -> int:
-        """Say [shutdown and] exit; the exit code."""
-        if shutdown:
-            self.send({"id": 99, "method": "shutdown"})
-            await self.response(99)
-        self.send({"method": "exit"})
-        async with asyncio.timeout(TIMEOUT):
-            code = await self.process.wait()
-            await self._reader
-        return code
-
-    def responses_to(self, msg_id: int) -> int:
-        return sum(1 for m in self.messages if m.get("id") == msg_id and "method" not in m)
-
-    def log(self) -> str:
-        return self.log_file.read_text(encoding="utf-8")
-
-
-@contextlib.asynccontextmanager
-async def raw_server(tmp_path: Path, *, fast: bool = True) -> AsyncIterator[RawServer]:
-    """A started server, logging at debug to its own file; killed if still running."""
-    log_file = tmp_path / "peer-lsp.log"
-    command = [sys.executable, "-m", "peer_lsp", "serve", "--log-level", "debug"]
-    env = {**os.environ, fast_start.ENV_SWITCH: "1" if fast else "0"}
-    process = await asyncio.create_subprocess_exec(
-        *command,
-        "--log-file",
-        str(log_file),
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-        env=env,
-    )
-    server = RawServer(process, log_file)
-    try:
-        yield server
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
-        server._reader.cancel()
-
-
-def _initialize(caps: dict[str, Any], root: Path, options: object = None) -> dict[str, Any]:
-    return {
-        "id": 1,
-        "method": "initialize",
-        "params": {
-            "processId": os.getpid(),
-            "rootUri": root.as_uri(),
-            "capabilities": caps,
-            "initializationOptions": options,
-        },
-    }
-
-
-def _did_open(path: Path, text: str) -> dict[str, Any]:
-    item = {"uri": path.as_uri(), "languageId": "python", "version": 1, "text": text}
-    return {"method": "textDocument/didOpen", "params": {"textDocument": item}}
-
-
-INITIALIZED: dict[str, Any] = {"method": "initialized", "params": {}}
-
-
 def _timings(log: str) -> tuple[float, str, float]:
     match = ANSWERED.search(log)
     assert match, f"no fast start timings in the log:\n{log}"
@@ -443,12 +317,12 @@ async def test_messages_sent_while_pygls_loads_are_all_handled(
     broken = tmp_path / "broken.py"
     async with raw_server(tmp_path) as server:
         if together:
-            server.send(_initialize({}, tmp_path), INITIALIZED, _did_open(broken, "print((1)\n"))
+            server.send(initialize({}, tmp_path), INITIALIZED, did_open(broken, "print((1)\n"))
             await server.response(1)
         else:
-            server.send(_initialize({}, tmp_path))
+            server.send(initialize({}, tmp_path))
             await server.response(1)
-            server.send(INITIALIZED, _did_open(broken, "print((1)\n"))
+            server.send(INITIALIZED, did_open(broken, "print((1)\n"))
 
         diagnostics = await server.diagnostics(broken.as_uri())
         assert [d["message"] for d in diagnostics] == [UNCLOSED]
@@ -463,7 +337,7 @@ async def test_messages_sent_while_pygls_loads_are_all_handled(
 @pytest.mark.e2e
 async def test_initialize_is_answered_before_pygls_is_loaded(tmp_path: Path) -> None:
     async with raw_server(tmp_path) as server:
-        server.send(_initialize({}, tmp_path))
+        server.send(initialize({}, tmp_path))
         response = await server.response(1)
         assert response["result"]["serverInfo"] == {"name": "peer-lsp", "version": __version__}
         assert await server.exit() == 0
@@ -479,8 +353,8 @@ async def test_large_initialization_options_reach_the_settings(tmp_path: Path) -
     options = {"maxFileBytes": 1000, "exclude": padding}
     small, large = tmp_path / "small.py", tmp_path / "large.py"
     async with raw_server(tmp_path) as server:
-        server.send(_initialize({}, tmp_path, options), INITIALIZED)
-        server.send(_did_open(small, "print((1)\n"), _did_open(large, "x = 1\n" * 300 + "(\n"))
+        server.send(initialize({}, tmp_path, options), INITIALIZED)
+        server.send(did_open(small, "print((1)\n"), did_open(large, "x = 1\n" * 300 + "(\n"))
 
         assert [d["message"] for d in await server.diagnostics(small.as_uri())] == [UNCLOSED]
         assert await server.diagnostics(large.as_uri()) == []  # over maxFileBytes
@@ -496,7 +370,7 @@ async def test_large_initialization_options_reach_the_settings(tmp_path: Path) -
 async def test_pygls_agrees_with_the_answer_sent(tmp_path: Path, editor: str) -> None:
     caps = _unstructured(capabilities(editor))
     async with raw_server(tmp_path) as server:
-        server.send(_initialize(caps, tmp_path, {"logLevel": "debug"}), INITIALIZED)
+        server.send(initialize(caps, tmp_path, {"logLevel": "debug"}), INITIALIZED)
         response = await server.response(1)
         assert await server.exit() == 0
 
@@ -514,7 +388,7 @@ async def test_exit_codes_are_unchanged(
     tmp_path: Path, fast: bool, shutdown: bool, code: int
 ) -> None:
     async with raw_server(tmp_path, fast=fast) as server:
-        server.send(_initialize({}, tmp_path), INITIALIZED)
+        server.send(initialize({}, tmp_path), INITIALIZED)
         await server.response(1)
         assert await server.exit(shutdown=shutdown) == code
 
@@ -525,7 +399,7 @@ async def test_exit_codes_are_unchanged(
 async def test_peer_fast_start_0_lets_pygls_answer(tmp_path: Path) -> None:
     broken = tmp_path / "broken.py"
     async with raw_server(tmp_path, fast=False) as server:
-        server.send(_initialize({}, tmp_path), INITIALIZED, _did_open(broken, "print((1)\n"))
+        server.send(initialize({}, tmp_path), INITIALIZED, did_open(broken, "print((1)\n"))
         await server.response(1)
         assert [d["message"] for d in await server.diagnostics(broken.as_uri())] == [UNCLOSED]
         assert await server.exit() == 0
@@ -541,9 +415,9 @@ async def test_a_message_before_initialize_leaves_everything_to_pygls(tmp_path: 
     async with raw_server(tmp_path) as server:
         server.send(
             {"method": "$/cancelRequest", "params": {"id": 0}},
-            _initialize({}, tmp_path),
+            initialize({}, tmp_path),
             INITIALIZED,
-            _did_open(broken, "print((1)\n"),
+            did_open(broken, "print((1)\n"),
         )
         response = await server.response(1)
         assert [d["message"] for d in await server.diagnostics(broken.as_uri())] == [UNCLOSED]
@@ -553,14 +427,6 @@ async def test_a_message_before_initialize_leaves_everything_to_pygls(tmp_path: 
     assert "fast start: not used: the first message is '$/cancelRequest'" in server.log()
     assert "pygls answers initialize itself" in server.log()
     assert server.responses_to(1) == 1
-
-
-def _publishes(server: RawServer, uri: str) -> list[dict[str, Any]]:
-    return [
-        m["params"]
-        for m in server.messages
-        if m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == uri
-    ]
 
 
 def _early_count(log: str) -> int:
@@ -583,12 +449,12 @@ async def test_documents_opened_while_pygls_loads_are_published_once(tmp_path: P
     ones pygls computes afterwards, and only once."""
     broken, real = tmp_path / "broken.py", tmp_path / "pdb_copy.py"
     async with raw_server(tmp_path) as server:
-        server.send(_initialize({}, tmp_path))
+        server.send(initialize({}, tmp_path))
         await server.response(1)
         server.send(
             INITIALIZED,
-            _did_open(broken, "print((1)\n"),
-            _did_open(real, _stdlib_text("pdb")),
+            did_open(broken, "print((1)\n"),
+            did_open(real, _stdlib_text("pdb")),
         )
         assert [d["message"] for d in await server.diagnostics(broken.as_uri())] == [UNCLOSED]
         real_diagnostics = await server.diagnostics(real.as_uri())
@@ -596,8 +462,8 @@ async def test_documents_opened_while_pygls_loads_are_published_once(tmp_path: P
 
     log = server.log()
     assert _early_count(log) == 2
-    assert len(_publishes(server, broken.as_uri())) == 1
-    assert len(_publishes(server, real.as_uri())) == 1
+    assert len(publishes(server, broken.as_uri())) == 1
+    assert len(publishes(server, real.as_uri())) == 1
     assert any(d["code"].startswith("py-") for d in real_diagnostics)
 
 
@@ -613,9 +479,9 @@ async def test_a_change_during_loading_ends_the_early_publishing(tmp_path: Path)
         },
     }
     async with raw_server(tmp_path) as server:
-        server.send(_initialize({}, tmp_path))
+        server.send(initialize({}, tmp_path))
         await server.response(1)
-        server.send(INITIALIZED, _did_open(path, "print((1)\n"), change)
+        server.send(INITIALIZED, did_open(path, "print((1)\n"), change)
         await server.wait_for(
             lambda m: (
                 m.get("method") == "textDocument/publishDiagnostics"
@@ -624,7 +490,7 @@ async def test_a_change_during_loading_ends_the_early_publishing(tmp_path: Path)
         )
         assert await server.exit() == 0
 
-    published = _publishes(server, path.as_uri())
+    published = publishes(server, path.as_uri())
     assert [p["version"] for p in published] == [1, 2]
     assert [d["message"] for d in published[0]["diagnostics"]] == [UNCLOSED]
     assert published[1]["diagnostics"] == []
@@ -638,9 +504,9 @@ async def test_a_client_that_pulls_gets_nothing_pushed_early(tmp_path: Path) -> 
     }
     path = tmp_path / "broken.py"
     async with raw_server(tmp_path) as server:
-        server.send(_initialize(pulling, tmp_path))
+        server.send(initialize(pulling, tmp_path))
         await server.response(1)
-        server.send(INITIALIZED, _did_open(path, "print((1)\n"))
+        server.send(INITIALIZED, did_open(path, "print((1)\n"))
         server.send(
             {
                 "id": 2,
@@ -652,7 +518,7 @@ async def test_a_client_that_pulls_gets_nothing_pushed_early(tmp_path: Path) -> 
         assert await server.exit() == 0
 
     assert [d["message"] for d in report["result"]["items"]] == [UNCLOSED]
-    assert _publishes(server, path.as_uri()) == []
+    assert publishes(server, path.as_uri()) == []
     assert _early_count(server.log()) == 0
 
 
