@@ -6,7 +6,8 @@ closing quotes are not typed yet, a closing bracket or a function's closing brac
 and typed again a few keys later. This script goes through those states one key per edit:
 
 - statements (`PYTHON_STATEMENTS`, `JAVASCRIPT_STATEMENTS`) typed into function bodies, a
-  new line first, so the file parses again when each statement is done;
+  new line first, so the file parses again when each statement is done; in a shuffled
+  order where each comes once (and a bracket is retyped twice) before any comes again;
 - a closing bracket deleted (Python: the ``]`` or ``)`` ending a body line; JavaScript: the
   ``}`` closing a function or method), then more typed in its place (another argument; a
   statement at the end of the function), then the bracket typed again.
@@ -62,8 +63,9 @@ JAVASCRIPT_STATEMENTS = (
 )
 """What gets typed in JavaScript; ``{n}`` makes each ``const`` name new in its scope."""
 
-RECLOSE_SHARE = 0.25
-"""How often a closing bracket is deleted and retyped instead of a statement typed."""
+RECLOSE = ""
+"""In the deck of what to type next: delete a closing bracket and retype it."""
+RECLOSES_PER_DECK = 2
 
 
 class TypedEdit(NamedTuple):
@@ -141,6 +143,8 @@ def _script(
     closers = sorted(closer_lines)
     keys: list[_Key] = []
     named = 0
+    # Every statement and every kind of broken state comes once before any comes again.
+    deck: list[str] = []
 
     def press(line: int, column: int, text: str, removed: int = 0) -> None:
         keys.append(_Key(line, column, text, removed))
@@ -157,7 +161,11 @@ def _script(
         return line - start
 
     while len(keys) < count:
-        if closers and rng.random() < RECLOSE_SHARE:
+        if not deck:
+            deck = [*statements, *[RECLOSE] * (RECLOSES_PER_DECK if closers else 0)]
+            rng.shuffle(deck)
+        next_up = deck.pop()
+        if next_up == RECLOSE:
             at = rng.choice(closers)
             stripped = lines[at].rstrip()
             column, closer = len(stripped) - 1, stripped[-1]
@@ -175,7 +183,7 @@ def _script(
         at = rng.choice(body)
         indent = lines[at][: len(lines[at]) - len(lines[at].lstrip())]
         named += 1
-        statement = rng.choice(statements).replace("{n}", str(named))
+        statement = next_up.replace("{n}", str(named))
         added = type_text(
             at, len(lines[at]), "\n" + indent + statement.replace("\n", "\n" + indent)
         )
