@@ -968,7 +968,7 @@ async def measure_init(name: str, workdir: Path, runs: int, language: str) -> St
     for i in range(runs):
         argv = server_command(name, workdir)
         client = LspClient(name, argv, workdir, workdir / f"{name}-init-{i}.stderr")
-        client.watch_uri = opened["uri"]
+        client.watch_uri = path.as_uri()
         await client.start()
         try:
             _, received = await client.request(
@@ -1163,7 +1163,7 @@ def format_table(results: list[Result]) -> str:
         "server", "lines", "init ms", "init med", "start diag med", "1st diag ms",
         "p50 ms", "p95 ms", "max ms", "peak RSS MB", "bg cores",
     )  # fmt: skip
-    rows = [head]
+    rows: list[tuple[str, ...]] = [head]
     for r in results:
         rows.append(
             (
@@ -1209,11 +1209,11 @@ def ratios(results: list[Result], a: str = "peer", b: str = "ruff") -> list[dict
 def format_state_table(results: list[Result]) -> str:
     """Per server and size: p50/p95/max of the edits after which the file parses and of the
     others, the median spawn -> first diagnostics at start-up, and peak RSS."""
-    head = ("server", "lines")
+    head: tuple[str, ...] = ("server", "lines")
     for state in ("parses", "broken"):
         head += (f"{state} n", f"{state} p50", f"{state} p95", f"{state} max")
     head += ("start diag med", "peak RSS MB")
-    rows = [head]
+    rows: list[tuple[str, ...]] = [head]
     for r in results:
         row: tuple[str, ...] = (r.server, f"{r.lines:,}")
         for state in ("parses", "broken"):
