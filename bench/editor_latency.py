@@ -3,22 +3,30 @@
 For each server and each file size:
 
 1. spawn the server, send ``initialize`` (time: spawn -> initialize response),
-2. ``initialized``, ``didOpen`` a generated N-line Python file (time: didOpen -> first
-   ``publishDiagnostics``),
+2. ``initialized``, ``didOpen`` a generated N-line Python file (``--language javascript``:
+   a JavaScript file) (time: didOpen -> first ``publishDiagnostics``),
 3. replay E single-character edits inside function bodies, one at a time: send an
    incremental ``didChange`` with version v, wait for the ``publishDiagnostics`` of that
    document whose ``version`` is v (or, from a server that sends no version, the first one
    after the send), record the latency, then the next edit,
    (``--edit-mode typing``: statements typed a key at a time, through states that do not
-   parse, bench/typing_script.py; the latencies are also given apart for the edits after
-   which the file parses and for the others),
+   parse, and closing brackets deleted and retyped, bench/typing_script.py; the latencies
+   are also given apart for the edits after which the file parses and for the others;
+   JavaScript runs are typing only),
 4. one untimed sanity edit that breaks the syntax, which every server must report,
 5. peak RSS of the server process tree (VmHWM from /proc, and psutil samples), then
    ``shutdown`` / ``exit``.
 
-Start-up is noisy, so each server is also started bare a few more times (initialize, then
-at once initialized and didOpen of a 200-line file, its first diagnostics, shutdown) and
-the medians of spawn -> initialize response and spawn -> first diagnostics are reported.
+Start-up is noisy, so each server is also started bare ``--init-runs`` times (default 5):
+initialize, then at once initialized and didOpen of a 1,000-line file with one syntax error
+(an unclosed list in a function body, as issue 13 measured), its first diagnostics,
+shutdown. Every run's spawn -> initialize response and spawn -> first diagnostics are
+printed with their medians, and whether (and when) a diagnostic at the error came.
+
+The summary prints, per server and size, p50/p95/max of the edits after which the file
+parses and of the others, the start-up median and peak RSS, and peer's p95 over ruff's in
+each state. ruff, pylsp and jedi serve Python only: a JavaScript run measures peer alone
+and says so.
 
 The LSP client is written here on asyncio pipes (Content-Length framing, JSON), with no
 dependency, so that its overhead is small and the same for every server. It answers
@@ -26,6 +34,8 @@ server->client requests (workspace/configuration, client/registerCapability,
 window/workDoneProgress/create, ...) at once with empty results.
 
     python bench/editor_latency.py --lines 10000 50000 --edits 200 --servers peer ruff
+    python bench/editor_latency.py --quick                        # 10k lines, 120 typing edits
+    python bench/editor_latency.py --quick --language javascript  # peer alone
 
 Requires psutil (and ruff for the ``ruff`` server): ``pip install -e '.[bench]'``.
 """
@@ -82,6 +92,15 @@ def _venv_tool(name: str) -> str:
     if found is None:
         raise SystemExit(f"{name} not found: pip install -e '.[bench]'")
     return found
+
+
+SERVER_LANGUAGES = {
+    "peer": ("python", "javascript"),
+    "ruff": ("python",),
+    "pylsp": ("python",),
+    "jedi": ("python",),
+}
+"""The languages each server can be measured on (ruff, pylsp and jedi are Python only)."""
 
 
 def server_command(name: str, workdir: Path, profile: str | None = None) -> list[str]:
@@ -201,6 +220,14 @@ class GeneratedFile:
     lines: list[str]
     body_lines: list[int]
     """0-based numbers of lines inside function bodies (docstrings included)."""
+    closer_lines: list[int] = field(default_factory=list)
+    """Lines ending with a closing bracket the typing script may delete and retype (Python:
+    a body line's ``]`` or ``)``; JavaScript: the ``}`` that closes a function or method)."""
+    language: str = "python"
+
+    @property
+    def suffix(self) -> str:
+        return ".py" if self.language == "python" else ".js"
 
     @property
     def text(self) -> str:
@@ -212,6 +239,7 @@ class _Gen:
         self.rng = rng
         self.lines: list[str] = []
         self.body: list[int] = []
+        self.closers: list[int] = []
         self.counter = 0
 
     def word(self) -> str:
@@ -221,9 +249,11 @@ class _Gen:
         self.counter += 1
         return f"{self.word()}_{self.word()}_{self.counter}"
 
-    def emit(self, text: str, body: bool = False) -> None:
+    def emit(self, text: str, body: bool = False, closer: bool = False) -> None:
         if body:
             self.body.append(len(self.lines))
+        if closer:
+            self.closers.append(len(self.lines))
         self.lines.append(text)
 
     def function(self, indent: str, name: str, method: bool) -> None:
@@ -236,7 +266,7 @@ class _Gen:
         self.emit(f'{i}"""Compute the {self.word()} {self.word()} of {a} and {b}."""', True)
         self.emit(f"{i}total = {a} + {rng.randint(1, 99)}", True)
         self.emit(f'{i}label = "{self.word()}-{self.word()}-{rng.randint(0, 999)}"', True)
-        self.emit(f"{i}items = [{b}, total, {rng.randint(1, 9)}]", True)
+        self.emit(f"{i}items = [{b}, total, {rng.randint(1, 9)}]", True, closer=True)
         self.emit(f"{i}if options is None:", True)
         self.emit(f'{i}    options = {{"{self.word()}": total, "size": len(items)}}', True)
         self.emit(f"{i}for index, item in enumerate(items):", True)
@@ -244,7 +274,7 @@ class _Gen:
         self.emit(f"{i}    total {op}= item * index", True)
         if method and rng.random() < 0.5:
             self.emit(f"{i}self.{self.word()} = total", True)
-        self.emit(f'{i}logger.debug("{name}: %s %s", label, total)', True)
+        self.emit(f'{i}logger.debug("{name}: %s %s", label, total)', True, closer=True)
         self.emit(f"{i}return options, total", True)
 
 
@@ -292,7 +322,101 @@ def generate_python(n_lines: int, seed: int) -> GeneratedFile:
     while len(g.lines) < n_lines:
         g.emit(f"CONSTANT_{k} = {k * 7 % 101}")
         k += 1
-    return GeneratedFile(g.lines[:n_lines], [n for n in g.body if n < n_lines])
+    return GeneratedFile(
+        g.lines[:n_lines],
+        [n for n in g.body if n < n_lines],
+        [n for n in g.closers if n < n_lines],
+    )
+
+
+def _js_function(g: _Gen, indent: str, name: str, method: bool) -> None:
+    """A JavaScript function or method of 15 to 18 lines, its JSDoc included."""
+    rng = g.rng
+    a, b = rng.sample(_PARAMS, 2)
+    i = indent + "  "
+    g.emit(f"{indent}/**")
+    g.emit(f"{indent} * Compute the {g.word()} {g.word()} of {a} and {b}.")
+    g.emit(f"{indent} */")
+    g.emit(f"{indent}{'' if method else 'function '}{name}({a}, {b}, options = null) {{")
+    g.emit(f"{i}let total = {a} + {rng.randint(1, 99)};", True)
+    g.emit(f"{i}const label = `{g.word()}-{g.word()}-${{total}}`;", True)
+    g.emit(f"{i}const items = [{b}, total, {rng.randint(1, 9)}];", True)
+    g.emit(f"{i}if (options === null) {{", True)
+    g.emit(f"{i}  options = {{ {g.word()}: total, size: items.length }};", True)
+    g.emit(f"{i}}}", True)
+    g.emit(f"{i}for (const [index, item] of items.entries()) {{", True)
+    g.emit(f"{i}  total {rng.choice(('+', '-', '*'))}= item * index;", True)
+    g.emit(f"{i}}}", True)
+    if method and rng.random() < 0.5:
+        g.emit(f"{i}this.{g.word()} = total;", True)
+    g.emit(f"{i}logger.debug(`{name}: ${{label}}`, total);", True)
+    g.emit(f"{i}return [options, total];", True)
+    g.emit(f"{indent}}}", closer=True)
+
+
+def generate_javascript(n_lines: int, seed: int) -> GeneratedFile:
+    """A deterministic, realistic N-line JavaScript script (no modules: ``vm.Script`` and
+    every server read it the same way): functions and classes with JSDoc and bodies."""
+    g = _Gen(random.Random(seed))
+    header = [
+        "/**",
+        f" * Generated script of {n_lines} lines for the editor-latency benchmark.",
+        " */",
+        '"use strict";',
+        "",
+        "const logger = console;",
+        "const CACHE = new Map();",
+        'const DEFAULTS = Object.freeze({ name: "default", limit: 10 });',
+    ]
+    for line in header:
+        g.emit(line)
+    # A class is at most about 100 lines: stop early enough that none is cut off.
+    while len(g.lines) < n_lines - 110:
+        g.emit("")
+        if g.rng.random() < 0.3:
+            cls = "".join(w.capitalize() for w in (g.word(), g.word())) + str(g.counter)
+            g.counter += 1
+            g.emit(f"/** A {g.word()} of {g.word()} records. */")
+            g.emit(f"class {cls} {{")
+            g.emit("  constructor(limit = DEFAULTS.limit) {")
+            g.emit("    this.limit = limit;")
+            g.emit("    this.seen = new Set();")
+            g.emit("  }")
+            for m in range(g.rng.randint(2, 5)):
+                g.emit("")
+                _js_function(g, "  ", f"{g.word()}{g.word().capitalize()}{m}", method=True)
+            g.emit("}")
+        else:
+            _js_function(g, "", g.ident().replace("_", ""), method=False)
+    g.emit("")
+    k = 0
+    while len(g.lines) < n_lines:
+        g.emit(f"const CONSTANT_{k} = {k * 7 % 101};")
+        k += 1
+    return GeneratedFile(g.lines, g.body, g.closers, "javascript")
+
+
+def generate_source(language: str, n_lines: int, seed: int) -> GeneratedFile:
+    if language == "python":
+        return generate_python(n_lines, seed)
+    if language == "javascript":
+        return generate_javascript(n_lines, seed)
+    raise SystemExit(f"unknown language {language!r}")
+
+
+def startup_source(language: str, n_lines: int = 1000) -> tuple[GeneratedFile, int]:
+    """The start-up file: ``n_lines`` lines with one syntax error, an unclosed list in a
+    function body near the middle (its ``]`` deleted). Returns the file and that line."""
+    source = generate_source(language, n_lines, DEFAULT_SEED)
+    middle = len(source.lines) // 2
+    line = min(
+        (n for n in source.body_lines if "items = [" in source.lines[n]),
+        key=lambda n: abs(n - middle),
+    )
+    text = source.lines[line]
+    cut = text.rindex("]")
+    source.lines[line] = text[:cut] + text[cut + 1 :]
+    return source, line
 
 
 # --------------------------------------------------------------------------------------
@@ -306,7 +430,7 @@ class Edit:
     start: int
     """UTF-16 column of the range start."""
     end: int
-    """UTF-16 column of the range end (start for an insertion, start+1 for a deletion)."""
+    """UTF-16 column of the range end (start for an insertion, start+n for a deletion)."""
     text: str
     parses: bool = True
     """Whether the file parses after this edit (``insert`` and ``toggle`` keep it so)."""
@@ -347,8 +471,12 @@ def plan_edits(source: GeneratedFile, count: int, seed: int, mode: str) -> list[
     time (bench/typing_script.py), through states that do not parse.
     """
     if mode == "typing":
-        typed = typing_edits(source.lines, source.body_lines, count, seed)
-        return [Edit(e.line, e.column, e.column, e.text, e.parses) for e in typed]
+        typed = typing_edits(
+            source.lines, source.body_lines, count, seed, source.language, source.closer_lines
+        )
+        return [Edit(e.line, e.column, e.column + e.removed, e.text, e.parses) for e in typed]
+    if source.language != "python":
+        raise SystemExit(f"--edit-mode {mode} is for Python; {source.language} has typing only")
     rng = random.Random(seed + 1)
     lines = list(source.lines)
     edits: list[Edit] = []
@@ -759,8 +887,16 @@ class Result:
     init_bare_ms: list[float] = field(default_factory=list)
     init_median_ms: float = 0.0
     start_diag_bare_ms: list[float] = field(default_factory=list)
-    """Bare start-ups: spawn -> first diagnostics of a file opened once initialize is answered."""
+    """Bare start-ups: spawn -> first diagnostics of a 1,000-line file with a syntax error,
+    opened once initialize is answered."""
     start_diag_median_ms: float = 0.0
+    start_error_bare_ms: list[float] = field(default_factory=list)
+    """Bare start-ups: spawn -> the first publish that reports the syntax error (the same as
+    ``start_diag_bare_ms`` when the first publish reports it)."""
+    start_error_median_ms: float = 0.0
+    start_error_reported: list[bool] = field(default_factory=list)
+    """Per bare start-up: a diagnostic within 3 lines of the start-up file's syntax error."""
+    language: str = "python"
     other_cpu_cores: float = 0.0
     """CPU used by other processes during the edit replay, in cores (0 = quiet machine)."""
     steal_cores: float = 0.0
@@ -801,39 +937,64 @@ def _summary(latencies: list[float]) -> dict[str, float]:
     }
 
 
-async def warm_up(name: str, workdir: Path) -> None:
+async def warm_up(name: str, workdir: Path, language: str) -> None:
     """One discarded start: fills the page cache and the bytecode cache."""
-    source = generate_python(200, 1)
-    await run_editor(name, workdir, source, plan_edits(source, 2, 1, "insert"), None)
+    source = generate_source(language, 200, 1)
+    mode = "typing" if language != "python" else "insert"
+    await run_editor(name, workdir, source, plan_edits(source, 2, 1, mode), None)
 
 
-async def measure_init(name: str, workdir: Path, runs: int) -> tuple[list[float], list[float]]:
+@dataclass
+class StartUps:
+    """Bare start-ups of one server, times from spawn in ms."""
+
+    init_ms: list[float] = field(default_factory=list)
+    first_diag_ms: list[float] = field(default_factory=list)
+    error_ms: list[float] = field(default_factory=list)
+    error_reported: list[bool] = field(default_factory=list)
+
+
+async def measure_init(name: str, workdir: Path, runs: int, language: str) -> StartUps:
     """Bare start-ups, each: spawn -> initialize response, then at once ``initialized`` and
-    ``didOpen`` of a small file (an editor opening its first file) -> its first
-    publishDiagnostics, then shutdown. Returns both series of times from spawn, in ms."""
-    path = workdir / "startup.py"
-    path.write_text(generate_python(200, DEFAULT_SEED).text)
-    opened = {"uri": path.as_uri(), "languageId": "python", "version": 1, "text": path.read_text()}
-    init_times, diag_times = [], []
+    ``didOpen`` of a 1,000-line file with a syntax error (an editor opening its first file)
+    -> its first publishDiagnostics, and -> the first publish with a diagnostic within 3
+    lines of the error (the same one, unless the server publishes in stages), then
+    shutdown."""
+    source, broken = startup_source(language)
+    path = workdir / f"startup{source.suffix}"
+    path.write_text(source.text)
+    opened = {"uri": path.as_uri(), "languageId": language, "version": 1, "text": source.text}
+    found = StartUps()
     for i in range(runs):
         argv = server_command(name, workdir)
         client = LspClient(name, argv, workdir, workdir / f"{name}-init-{i}.stderr")
-        client.watch_uri = opened["uri"]
+        client.watch_uri = path.as_uri()
         await client.start()
         try:
             _, received = await client.request(
                 "initialize", initialize_params(workdir, os.getpid()), INIT_TIMEOUT_S
             )
-            init_times.append((received - client.spawned_at) * 1000)
+            found.init_ms.append((received - client.spawned_at) * 1000)
             await client.notify("initialized", {})
             await client.notify("textDocument/didOpen", {"textDocument": opened})
-            first = await client.wait_publish(None, OPEN_TIMEOUT_S, "didOpen at start-up")
-            diag_times.append((first.received - client.spawned_at) * 1000)
+            publish = await client.wait_publish(None, OPEN_TIMEOUT_S, "didOpen at start-up")
+            found.first_diag_ms.append((publish.received - client.spawned_at) * 1000)
+            deadline = time.perf_counter() + EDIT_TIMEOUT_S
+            reported = any(abs(n - broken) <= 3 for n in publish.lines)
+            while not reported and time.perf_counter() < deadline:
+                with contextlib.suppress(LspError):
+                    publish = await client.wait_publish(
+                        None, deadline - time.perf_counter(), "the start-up syntax error"
+                    )
+                    reported = any(abs(n - broken) <= 3 for n in publish.lines)
+            found.error_reported.append(reported)
+            if reported:
+                found.error_ms.append((publish.received - client.spawned_at) * 1000)
             await client.shutdown()
         except BaseException:
             await client.kill()
             raise
-    return init_times, diag_times
+    return found
 
 
 async def run_editor(
@@ -843,7 +1004,7 @@ async def run_editor(
     edits: list[Edit],
     profile: str | None,
 ) -> Result:
-    path = workdir / f"generated_{len(source.lines)}.py"
+    path = workdir / f"generated_{len(source.lines)}{source.suffix}"
     text = source.text
     path.write_text(text)
     uri = path.as_uri()
@@ -864,7 +1025,14 @@ async def run_editor(
 
         opened = await client.notify(
             "textDocument/didOpen",
-            {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}},
+            {
+                "textDocument": {
+                    "uri": uri,
+                    "languageId": source.language,
+                    "version": 1,
+                    "text": text,
+                }
+            },
         )
         first = await client.wait_publish(None, OPEN_TIMEOUT_S, "didOpen")
         first_diag_ms = (first.received - opened) * 1000
@@ -960,6 +1128,7 @@ async def run_editor(
             steal_cores=steal,
             server_cpu_cores=server_cpu,
             by_state=_by_state(latencies, edits),
+            language=source.language,
         )
         await client.shutdown()
         return result
@@ -994,7 +1163,7 @@ def format_table(results: list[Result]) -> str:
         "server", "lines", "init ms", "init med", "start diag med", "1st diag ms",
         "p50 ms", "p95 ms", "max ms", "peak RSS MB", "bg cores",
     )  # fmt: skip
-    rows = [head]
+    rows: list[tuple[str, ...]] = [head]
     for r in results:
         rows.append(
             (
@@ -1011,16 +1180,7 @@ def format_table(results: list[Result]) -> str:
                 f"{r.other_cpu_cores:.2f}",
             )
         )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
-    out = []
-    for n, row in enumerate(rows):
-        cells = [row[0].ljust(widths[0])] + [
-            c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)
-        ]
-        out.append("  ".join(cells))
-        if n == 0:
-            out.append("  ".join("-" * w for w in widths))
-    return "\n".join(out)
+    return _layout(rows)
 
 
 def ratios(results: list[Result], a: str = "peer", b: str = "ruff") -> list[dict[str, Any]]:
@@ -1036,9 +1196,56 @@ def ratios(results: list[Result], a: str = "peer", b: str = "ruff") -> list[dict
                 "p50_ratio": r.p50_ms / other.p50_ms,
                 "p95_ratio": r.p95_ms / other.p95_ms,
                 "max_ratio": r.max_ms / other.max_ms,
+                "p95_ratio_by_state": {
+                    state: s["p95_ms"] / other.by_state[state]["p95_ms"]
+                    for state, s in r.by_state.items()
+                    if state in other.by_state
+                },
             }
         )
     return out
+
+
+def format_state_table(results: list[Result]) -> str:
+    """Per server and size: p50/p95/max of the edits after which the file parses and of the
+    others, the median spawn -> first diagnostics at start-up, and peak RSS."""
+    head: tuple[str, ...] = ("server", "lines")
+    for state in ("parses", "broken"):
+        head += (f"{state} n", f"{state} p50", f"{state} p95", f"{state} max")
+    head += ("start diag med", "peak RSS MB")
+    rows: list[tuple[str, ...]] = [head]
+    for r in results:
+        row: tuple[str, ...] = (r.server, f"{r.lines:,}")
+        for state in ("parses", "broken"):
+            s = r.by_state.get(state)
+            if s is None:
+                row += ("0", "-", "-", "-")
+            else:
+                row += (
+                    f"{s['count']:.0f}",
+                    f"{s['p50_ms']:.2f}",
+                    f"{s['p95_ms']:.2f}",
+                    f"{s['max_ms']:.2f}",
+                )
+        row += (
+            f"{r.start_diag_median_ms:.0f}" if r.start_diag_bare_ms else "-",
+            f"{r.peak_rss_mb:.1f}",
+        )
+        rows.append(row)
+    return _layout(rows)
+
+
+def _layout(rows: list[tuple[str, ...]]) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    out = []
+    for n, row in enumerate(rows):
+        cells = [row[0].ljust(widths[0])] + [
+            c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)
+        ]
+        out.append("  ".join(cells))
+        if n == 0:
+            out.append("  ".join("-" * w for w in widths))
+    return "\n".join(out)
 
 
 _PLUMBING = (
@@ -1108,22 +1315,33 @@ def describe(r: Result) -> str:
 # --------------------------------------------------------------------------------------
 
 
-async def measure_inits(
-    args: argparse.Namespace, workdir: Path
-) -> dict[str, tuple[list[float], list[float]]]:
+async def measure_inits(args: argparse.Namespace, workdir: Path) -> dict[str, StartUps]:
     """``measure_init`` for each server, each after waiting for a quiet machine."""
-    init_runs: dict[str, tuple[list[float], list[float]]] = {}
+    init_runs: dict[str, StartUps] = {}
     if not args.init_runs:
         return init_runs
     for name in args.servers:
         if args.wait_idle:
             await wait_idle(args.wait_idle)
-        init_runs[name] = await measure_init(name, workdir, args.init_runs)
+        found = await measure_init(name, workdir, args.init_runs, args.language)
+        init_runs[name] = found
         print(
-            f"{name}: bare start -> initialize (ms): "
-            + ", ".join(f"{t:.0f}" for t in init_runs[name][0])
-            + "; spawn -> first diagnostics (ms): "
-            + ", ".join(f"{t:.0f}" for t in init_runs[name][1])
+            f"{name} start-up, 1,000-line {args.language} file with a syntax error, "
+            f"{args.init_runs} runs: spawn -> initialize response median "
+            f"{statistics.median(found.init_ms):.0f} ms ("
+            + ", ".join(f"{t:.0f}" for t in found.init_ms)
+            + f"); spawn -> first diagnostics median {statistics.median(found.first_diag_ms):.0f}"
+            " ms ("
+            + ", ".join(f"{t:.0f}" for t in found.first_diag_ms)
+            + "); the syntax error reported in "
+            + f"{sum(found.error_reported)} of {len(found.error_reported)} runs"
+            + (
+                f", first at median {statistics.median(found.error_ms):.0f} ms"
+                if found.error_ms and found.error_ms != found.first_diag_ms
+                else ", in the first publish"
+                if found.error_ms
+                else ""
+            )
         )
     return init_runs
 
@@ -1133,6 +1351,13 @@ async def main_async(args: argparse.Namespace) -> int:
         print("psutil is missing: pip install -e '.[bench]'", file=sys.stderr)
         return 2
     info = machine_info()
+    skipped = [s for s in args.servers if args.language not in SERVER_LANGUAGES[s]]
+    args.servers = [s for s in args.servers if s not in skipped]
+    if skipped:
+        print(f"{', '.join(skipped)} cannot serve {args.language}: measuring {args.servers} alone")
+    if not args.servers:
+        print("no server to measure", file=sys.stderr)
+        return 2
     versions = {s: server_version(s) for s in args.servers}
     print(f"machine: {info['nproc']} cores, {info['cpu']}, Python {info['python']}, {info['date']}")
     print("servers: " + ", ".join(f"{s} {v}" for s, v in versions.items()))
@@ -1145,10 +1370,10 @@ async def main_async(args: argparse.Namespace) -> int:
             peer_src, peer_info = snapshot_peer(workdir)
         _SERVER_ENV["env"] = server_env(workdir, args.as_is_env, peer_src)
         for name in args.servers:
-            await warm_up(name, workdir)
+            await warm_up(name, workdir, args.language)
         init_runs = await measure_inits(args, workdir)
         for n in args.lines:
-            source = generate_python(n, args.seed)
+            source = generate_source(args.language, n, args.seed)
             edits = plan_edits(source, args.edits, args.seed, args.edit_mode)
             for name in args.servers:
                 profile = None
@@ -1159,36 +1384,14 @@ async def main_async(args: argparse.Namespace) -> int:
                 result = await run_editor(name, workdir, source, edits, profile)
                 result.idle_before_cores = idle
                 if name in init_runs:
-                    result.init_bare_ms, result.start_diag_bare_ms = init_runs[name]
-                    result.init_median_ms = statistics.median(result.init_bare_ms)
-                    result.start_diag_median_ms = statistics.median(result.start_diag_bare_ms)
+                    _add_start_ups(result, init_runs[name])
                 results.append(result)
                 print(describe(result), flush=True)
                 if args.keep_logs and name == "peer":
                     with contextlib.suppress(OSError):
                         shutil.copy(workdir / "peer-lsp.log", args.keep_logs)
 
-    print()
-    print(format_table(results))
-    print()
-    print(
-        "init ms: spawn -> initialize response in the measured run; init med: median of "
-        f"{args.init_runs} bare start-ups; start diag med: their median spawn -> first "
-        "diagnostics of a 200-line file opened as soon as initialize is answered. "
-        "1st diag: didOpen (0.5 s after initialized) -> first publishDiagnostics. "
-        f"p50/p95/max over {args.edits} didChange -> publishDiagnostics(version) round trips. "
-        "Peak RSS: VmHWM of the server process tree. bg cores: CPU used by other processes "
-        "during the replay (0 = quiet machine)."
-    )
-    rat = ratios(results)
-    for r in rat:
-        print(
-            f"peer/ruff at {r['lines']:,} lines: p50 x{r['p50_ratio']:.2f}, "
-            f"p95 x{r['p95_ratio']:.2f}, max x{r['max_ratio']:.2f}"
-        )
-    for n, path in profiles.items():
-        print(f"\nprofile of peer at {n:,} lines ({path}), top 15 by cumulative time:")
-        print(profile_summary(path))
+    rat = report(args, results, skipped, profiles)
     if args.json:
         payload = {
             "command": " ".join([Path(sys.argv[0]).as_posix(), *sys.argv[1:]]),
@@ -1196,6 +1399,8 @@ async def main_async(args: argparse.Namespace) -> int:
             "versions": versions,
             "edits": args.edits,
             "edit_mode": args.edit_mode,
+            "language": args.language,
+            "servers_skipped": skipped,
             "seed": args.seed,
             "peer_snapshot": peer_info,
             "server_env": "as is" if args.as_is_env else "bytecode cache (PYTHONPYCACHEPREFIX)",
@@ -1207,15 +1412,91 @@ async def main_async(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_start_ups(result: Result, found: StartUps) -> None:
+    result.init_bare_ms, result.start_diag_bare_ms = found.init_ms, found.first_diag_ms
+    result.init_median_ms = statistics.median(found.init_ms)
+    result.start_diag_median_ms = statistics.median(found.first_diag_ms)
+    result.start_error_bare_ms = found.error_ms
+    result.start_error_reported = found.error_reported
+    if found.error_ms:
+        result.start_error_median_ms = statistics.median(found.error_ms)
+
+
+def report(
+    args: argparse.Namespace, results: list[Result], skipped: list[str], profiles: dict[int, str]
+) -> list[dict[str, Any]]:
+    """Print the tables and the peer/ruff ratios; returns the ratios."""
+    print()
+    print(format_table(results))
+    print()
+    print(
+        "init ms: spawn -> initialize response in the measured run; init med: median of "
+        f"{args.init_runs} bare start-ups; start diag med: their median spawn -> first "
+        f"diagnostics of a 1,000-line {args.language} file with one syntax error (an unclosed "
+        "list), opened as soon as initialize is answered. "
+        "1st diag: didOpen (0.5 s after initialized) -> first publishDiagnostics. "
+        f"p50/p95/max over {args.edits} didChange -> publishDiagnostics(version) round trips. "
+        "Peak RSS: VmHWM of the server process tree. bg cores: CPU used by other processes "
+        "during the replay (0 = quiet machine)."
+    )
+    print()
+    print(format_state_table(results))
+    print()
+    print(
+        "parses/broken: the edits after which the whole file parses, and the others "
+        f"({'compile()' if args.language == 'python' else 'V8 through node'} decides); "
+        "n: how many; p50/p95/max in ms."
+    )
+    if skipped:
+        print(
+            f"{', '.join(skipped)} cannot serve {args.language}: "
+            + ", ".join(s for s in args.servers)
+            + " measured alone, no ratio to ruff."
+        )
+    rat = ratios(results)
+    for r in rat:
+        by_state = "".join(
+            f"; {state} p95 x{ratio:.2f}" for state, ratio in r["p95_ratio_by_state"].items()
+        )
+        print(
+            f"peer/ruff at {r['lines']:,} lines: p50 x{r['p50_ratio']:.2f}, "
+            f"p95 x{r['p95_ratio']:.2f}, max x{r['max_ratio']:.2f}{by_state} "
+            "(issue 13 target: p95 x0.50 or less in each state)"
+        )
+    for n, path in profiles.items():
+        print(f"\nprofile of peer at {n:,} lines ({path}), top 15 by cumulative time:")
+        print(profile_summary(path))
+    return rat
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--lines", type=int, nargs="+", default=[10_000])
-    parser.add_argument("--edits", type=int, default=200)
+    parser.add_argument("--lines", type=int, nargs="+", default=None, help="default 10000")
+    parser.add_argument("--edits", type=int, default=None, help="default 200")
     parser.add_argument(
-        "--servers", nargs="+", default=["peer", "ruff"], choices=["peer", "ruff", "pylsp", "jedi"]
+        "--servers", nargs="+", default=["peer", "ruff"], choices=list(SERVER_LANGUAGES)
     )
-    parser.add_argument("--edit-mode", choices=("insert", "toggle", "typing"), default="insert")
-    parser.add_argument("--init-runs", type=int, default=5, help="bare start-ups per server")
+    parser.add_argument(
+        "--edit-mode",
+        choices=("insert", "toggle", "typing"),
+        default=None,
+        help="insert (default for Python), toggle, or typing (default for JavaScript)",
+    )
+    parser.add_argument(
+        "--language",
+        choices=("python", "javascript"),
+        default="python",
+        help="the generated file's language; ruff serves Python only, so JavaScript runs peer",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="development preset: 120 typing edits, 1 start-up, idle wait 5 s (what is given "
+        "explicitly stays)",
+    )
+    parser.add_argument(
+        "--init-runs", type=int, default=None, help="bare start-ups per server (default 5)"
+    )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--json", default=None, help="also write the results here")
     parser.add_argument(
@@ -1227,9 +1508,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--wait-idle",
         type=float,
-        default=300.0,
+        default=None,
         metavar="SECONDS",
-        help="before each measurement, wait up to this long for a quiet machine (0: never)",
+        help="before each measurement, wait up to this long for a quiet machine (0: never; "
+        "default 300)",
     )
     parser.add_argument(
         "--as-is-env",
@@ -1243,6 +1525,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--keep-logs", default=None, metavar="PATH", help="copy peer's log here")
     args = parser.parse_args(argv)
+    # --quick changes the defaults only: what is given on the command line stays
+    quick = args.quick
+    args.lines = args.lines or [10_000]
+    args.edits = args.edits if args.edits is not None else (120 if quick else 200)
+    args.init_runs = args.init_runs if args.init_runs is not None else (1 if quick else 5)
+    args.wait_idle = args.wait_idle if args.wait_idle is not None else (5.0 if quick else 300.0)
+    if quick and args.edit_mode is None:
+        args.edit_mode = "typing"
+    if args.edit_mode is None:
+        args.edit_mode = "insert" if args.language == "python" else "typing"
     return asyncio.run(main_async(args))
 
 
