@@ -36,9 +36,7 @@ def _argparse() -> str:
 def _keystrokes(text: str) -> list[TextChange]:
     """Typing ``TYPED`` on a new line inside a method body of ``text``, one key per edit."""
     line = text.splitlines().index("    def format_help(self):") + 1
-    return [
-        TextChange(char, (line, column, line, column)) for column, char in enumerate(TYPED)
-    ]
+    return [TextChange(char, (line, column, line, column)) for column, char in enumerate(TYPED)]
 
 
 def _shape(document: Document) -> tuple[str, list[tuple[str, int, int, str]]]:
