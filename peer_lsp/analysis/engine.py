@@ -288,16 +288,20 @@ class Engine:
         return f"peer-lsp: {name} is {size}, over maxFileBytes ({limit}): not analysed"
 
     def rules_notice(self, uri: str) -> str | None:
-        """What to tell the user the first time the local rules of a document are off
-        because their query ran over its budget; else None."""
+        """What to tell the user when the local rules of a document go off because their
+        query ran over its budget; else None."""
         stopped = self.rules.stopped(uri)
-        if stopped is None or uri in self._told_rules_off:
+        if stopped is None:
+            self._told_rules_off.discard(uri)  # on again: told again if they stop again
+            return None
+        if uri in self._told_rules_off:
             return None
         self._told_rules_off.add(uri)
         _, line = stopped
+        until = "it parses again" if self.rules.back_when_parsed(uri) else "it is reopened"
         return (
             f"peer-lsp: {_name(uri)} is too deeply nested or too broken at line {line + 1} to "
-            "search in time: its local rules are off until it is reopened"
+            f"search in time: its local rules are off until {until}"
         )
 
     def findings(self, uri: str) -> list[Finding]:

@@ -15,7 +15,9 @@ caches are kept a while (`KEEP_CLOSED`): reopening it runs no query for the code
 
 A document whose queries run over their budget (`peer_lsp.syntax.budget`: nesting or error
 recovery that tree-sitter cannot search in time) has no rule findings from then on, until it
-is closed: searching it again after every keystroke would cost the budget every time.
+parses again if the error recovery was the cause (an unclosed docstring typed into a large
+file), else until it is closed: searching it again after every keystroke would cost the
+budget every time.
 
 The cached hits become findings on every analysis (`peer_lsp.rules.placement`).
 """
@@ -52,7 +54,7 @@ from peer_lsp.syntax.unit import UnitKind
 if typing.TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from tree_sitter import Node
+    from tree_sitter import Node, Tree
 
     from peer_lsp.documents.store import Document
     from peer_lsp.findings.model import Finding
@@ -106,6 +108,8 @@ class RuleProducer:
         self._states: dict[str, _State] = {}
         self._closed: OrderedDict[str, _State] = OrderedDict()
         self._stopped: dict[str, tuple[OverBudget, int]] = {}
+        self._stopped_broken: set[str] = set()
+        """Documents whose rules stopped while they did not parse: on again once they do."""
         self._settings: RuleSettings | None = None
         self._config: RuleConfig | None = None
 
@@ -119,6 +123,7 @@ class RuleProducer:
         """The document closed: keep its caches a while (they hold hits by text, not by
         place), for when it is opened again."""
         self._stopped.pop(uri, None)
+        self._stopped_broken.discard(uri)
         state = self._states.pop(uri, None)
         if state is None:
             return
@@ -137,8 +142,12 @@ class RuleProducer:
         changed since the last call (None: look at everything). Empty once a query ran over
         its budget on the document."""
         grammar, tree = document.grammar, document.tree
-        if grammar is None or tree is None or document.uri in self._stopped:
+        if grammar is None or tree is None:
             return []
+        if document.uri in self._stopped:
+            if not self._parses_again(document.uri, tree):
+                return []
+            changed = None
         if compiled_rules(grammar) is None and not has_complexity(grammar):
             return []
         config = self.config(settings)
@@ -151,13 +160,31 @@ class RuleProducer:
                 self._visit_all(document, state)
         except OverBudget as error:
             line = document.lines.line_of(min(error.offset, len(document.data)))
-            log.warning("rules off until the document is closed: %s (line %d)", error, line + 1)
+            broken = tree.root_node.has_error
+            until = "it parses again" if broken else "the document is closed"
+            log.warning("rules off until %s: %s (line %d)", until, error, line + 1)
             self._stopped[document.uri] = (error, line)
+            if broken:
+                self._stopped_broken.add(document.uri)
             del self._states[document.uri]
             return []
         return place_findings(
             document.lines, state.config, state.units.values(), state.gaps.values()
         )
+
+    def _parses_again(self, uri: str, tree: Tree) -> bool:
+        """Whether rules stopped by a syntax error's recovery may search the document again:
+        it parses now. A document over budget without errors stays off until closed."""
+        if uri not in self._stopped_broken or tree.root_node.has_error:
+            return False
+        log.info("rules back on: the document parses again")
+        del self._stopped[uri]
+        self._stopped_broken.discard(uri)
+        return True
+
+    def back_when_parsed(self, uri: str) -> bool:
+        """Whether the stopped rules of a document come back once it parses again."""
+        return uri in self._stopped_broken
 
     def stopped(self, uri: str) -> tuple[OverBudget, int] | None:
         """Why the rules of an open document are off, and the line (0-based) where their

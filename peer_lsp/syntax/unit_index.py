@@ -78,7 +78,9 @@ class UnitIndex:
         self._chunked = True
         self._over_budget = False
         """Set once a query could not search the document in time: cut into chunks from
-        then on, without asking again after every edit."""
+        then on, without asking again after every edit (until it parses again, when a
+        syntax error's recovery was the cause)."""
+        self._over_budget_broken = False
         self._names: Counter[tuple[UnitKind, str]] = Counter()
         self._removed: list[Unit] = []
         self._renewed: dict[int, tuple[Unit, str]] = {}
@@ -107,16 +109,20 @@ class UnitIndex:
     def _extract(self, root: Node, data: bytes, lines: LineIndex) -> list[Unit]:
         """Every unit of the tree; none once a query ran over its budget."""
         if self._over_budget:
-            return []
+            if not self._over_budget_broken or root.has_error:
+                return []
+            log.info("units extracted again: the document parses again")
+            self._over_budget = self._over_budget_broken = False
         try:
             return extract_units(self.grammar, root, data, lines)
         except OverBudget as error:
-            self._give_up(error)
+            self._give_up(error, root)
             return []
 
-    def _give_up(self, error: OverBudget) -> None:
-        log.warning("units cut into chunks until the document is closed: %s", error)
-        self._over_budget = True
+    def _give_up(self, error: OverBudget, root: Node) -> None:
+        self._over_budget, self._over_budget_broken = True, root.has_error
+        until = "it parses again" if root.has_error else "the document is closed"
+        log.warning("units cut into chunks until %s: %s", until, error)
 
     def innermost(self, start: int, end: int) -> Unit | None:
         """The smallest unit containing the byte range, if any."""
@@ -205,6 +211,7 @@ class UnitIndex:
     ) -> UnitDiff:
         """Extract again the units around each dirty byte range of the new tree."""
         if self._chunked or units_query(self.grammar) is None:
+            # chunked: a rebuild asks the query again once the document parses again
             return self._rebuild_after_edit(tree, data, lines)
         # A unit the edit cut into must be extracted again over all of its old extent.
         cut = [(unit.start_byte, unit.end_byte) for unit in self._cut]
@@ -216,7 +223,7 @@ class UnitIndex:
             for start, end in merge_ranges([*dirty, *cut, *errors]):
                 self._refresh(tree.root_node, data, lines, start, end)
         except OverBudget as error:
-            self._give_up(error)
+            self._give_up(error, tree.root_node)
             return self._rebuild_after_edit(tree, data, lines)
         if not self.units:
             return self._rebuild_after_edit(tree, data, lines)

@@ -106,3 +106,28 @@ def test_a_syntax_error_nested_3000_levels_deep_is_reported() -> None:
     found = [f for f in engine.findings("file:///p/deep.py") if f.rule_id == "syntax-error"]
     assert found
     assert all(f.span.start_line == 0 for f in found)
+
+
+def test_rules_stopped_by_a_syntax_error_come_back_once_the_document_parses() -> None:
+    """An unclosed bracket run too long to search stops the rules only while it lasts
+    (typing one opening bracket too many in a large file must not cost its rules until it is
+    reopened); the user is told each time they stop."""
+    engine, uri = Engine(), "file:///p/typing.py"
+    head = "def run(code):\n    return eval(code)\n\n\n"
+    engine.open(uri, head + "x = " + "(" * 3000 + "\n", "python", 1)
+    notice = engine.rules_notice(uri)
+    assert notice is not None
+    assert notice.endswith("its local rules are off until it parses again")
+    assert rule_ids(engine, uri) == []
+    document = engine.documents.get(uri)
+    assert document is not None
+    assert {unit.kind for unit in document.units} == {UnitKind.CHUNK}
+
+    engine.change(uri, [TextChange("x = 1", (4, 0, 4, 3004))], 2)  # fixed: it parses
+    assert "py-eval" in rule_ids(engine, uri)
+    assert engine.rules_notice(uri) is None
+    assert UnitKind.FUNCTION in {unit.kind for unit in document.units}
+
+    engine.change(uri, [TextChange("(" * 3000, (4, 4, 4, 5))], 3)  # broken again
+    assert rule_ids(engine, uri) == []
+    assert engine.rules_notice(uri) is not None
