@@ -37,8 +37,10 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import io
 import sys
 import typing
+from dataclasses import dataclass
 from pathlib import Path
 
 from peer_lsp.analysis.engine import analyse_text
@@ -46,6 +48,7 @@ from peer_lsp.check.git_diff import GitDiff, GitError, changed_units
 from peer_lsp.check.headless import HeadlessReviewer, ProviderSetupError, model_path
 from peer_lsp.check.report import Summary, format_finding, format_summary, locate, render_json
 from peer_lsp.check.walk import find_repository_root
+from peer_lsp.check.workers import in_order, usable_cores
 from peer_lsp.commands.exits import EXIT_FINDINGS, EXIT_OK
 from peer_lsp.commands.output import quiet_broken_pipe, use_color
 from peer_lsp.commands.run_setup import Run, UsageError, prepare, usage_error
@@ -195,11 +198,13 @@ def _check(
     color = text and use_color(out)
     streaming = text and isinstance(progress, contextlib.nullcontext)
     kept: list[Located] = []
-    with progress as advance:
-        for path in files:
-            analyse = reviewing(reviewer, path, diff)
-            located = check_file(path, shown_path(path, cwd), settings, analyse)
+    with _checked(files, settings, reviewer, diff, args.jobs) as results, progress as advance:
+        for checked in results:
             advance()
+            if checked.stderr:
+                err.write(checked.stderr)
+                err.flush()
+            located = checked.located
             if located is None:
                 count_skipped()
                 continue
@@ -215,6 +220,67 @@ def _check(
     _report(args.format, kept, summary, color, cwd)
     failed = any(severity >= fail_on for severity in summary.by_severity)
     return EXIT_FINDINGS if failed and not args.exit_zero else EXIT_OK
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """One file checked: its findings (None: skipped), and what checking it wrote on stderr
+    (kept, so that a worker's messages appear in the files' order)."""
+
+    located: list[Located] | None
+    stderr: str = ""
+
+
+def check_local(item: tuple[Path, str], settings: Settings) -> Checked:
+    """The local findings of one file (``item``: the path and how it is shown), as a worker
+    process computes them: everything in the result can be pickled."""
+    path, shown = item
+    captured = io.StringIO()
+    with contextlib.redirect_stderr(captured):
+        located = check_file(path, shown, settings)
+    return Checked(located, captured.getvalue())
+
+
+def not_checked(item: tuple[Path, str], reason: str) -> Checked:
+    """A file whose analysis failed or whose worker process died: named on stderr, skipped."""
+    return Checked(None, f"{PROG}: {item[1]} was not checked: {reason}\n")
+
+
+def _checked(
+    files: Iterable[Path],
+    settings: Settings,
+    reviewer: HeadlessReviewer,
+    diff: GitDiff | None,
+    jobs: int | None,
+) -> contextlib.AbstractContextManager[Iterator[Checked]]:
+    """Each file checked, in the order found: the local analysis in ``jobs`` processes
+    (`peer_lsp.check.workers`) unless a model reviews or ``--diff`` narrows the units, which
+    run here."""
+    cwd = Path.cwd()
+    items = ((path, shown_path(path, cwd)) for path in files)
+    if reviewer.uses_model or diff is not None:
+        return contextlib.nullcontext(_reviewed(items, settings, reviewer, diff))
+    return in_order(
+        functools.partial(check_local, settings=settings),
+        not_checked,
+        items,
+        jobs=usable_cores() if jobs is None else jobs,
+        on_death=_said_death,
+    )
+
+
+def _said_death(how: str) -> None:
+    print(f"{PROG}: a worker process died ({how}); its files are checked again", file=sys.stderr)
+
+
+def _reviewed(
+    items: Iterable[tuple[Path, str]],
+    settings: Settings,
+    reviewer: HeadlessReviewer,
+    diff: GitDiff | None,
+) -> Iterator[Checked]:
+    for path, shown in items:
+        yield Checked(check_file(path, shown, settings, reviewing(reviewer, path, diff)))
 
 
 def _report(form: str, kept: list[Located], summary: Summary, color: bool, cwd: Path) -> None:
