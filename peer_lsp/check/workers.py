@@ -119,6 +119,21 @@ def _serve(connection: Connection, work: Work[T, R], failed: Failed[T, R]) -> No
             return
 
 
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """SIGINT ignored while a child starts, so the child starts ignoring it (a child inherits
+    ignored signals through fork and exec); outside the main thread, nothing changes."""
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 @dataclass(eq=False)
 class _Worker(typing.Generic[T]):
     process: BaseProcess
@@ -178,9 +193,14 @@ class _Pool(typing.Generic[T, R]):
         self._on_death = on_death
         self._context = _context()
         self._workers: list[_Worker[T]] = []
-        for _ in range(jobs):
-            self._workers.append(self._start())
-        log.info("%d worker processes (%s)", jobs, self._context.get_start_method())
+        try:
+            for _ in range(jobs):
+                self._workers.append(self._start())
+        except BaseException:
+            self.stop()
+            raise
+        pids = ", ".join(str(worker.process.pid) for worker in self._workers)
+        log.info("%d worker processes (%s): %s", jobs, self._context.get_start_method(), pids)
 
     def _start(self) -> _Worker[T]:
         mine, theirs = self._context.Pipe()
@@ -190,7 +210,8 @@ class _Pool(typing.Generic[T, R]):
         process = self._context.Process(
             target=_serve, args=(theirs, self._work, self._failed), daemon=True
         )
-        process.start()
+        with _sigint_ignored():  # so that no worker sees Ctrl-C before it ignores it itself
+            process.start()
         theirs.close()
         return _Worker(process, mine)
 

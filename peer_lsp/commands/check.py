@@ -4,7 +4,8 @@ Exit codes: 0 when no finding is at or above the fail-on severity (``--fail-on``
 ``failOn`` setting), 1 when one is, 2 for usage and configuration errors (a path that does not
 exist, a settings file that is missing or unreadable, any rejected setting, a bad exclude
 glob) — those are reported on stderr before anything is checked. When the reader of the
-output goes away (``peer check | head``) it stops quietly with 141, as if killed by SIGPIPE.
+output goes away (``peer check | head``) it stops quietly with 141, as if killed by SIGPIPE;
+Ctrl-C stops it with 130, its worker processes stopped, without a traceback.
 
 Settings come from ``--config FILE`` (a ``.peer.toml``, or a ``pyproject.toml`` whose
 ``[tool.peer]`` table holds them) or else from the project file found from the first path
@@ -20,6 +21,14 @@ not grow with the size of the files. A file is skipped (and counted as such in t
 when no grammar knows its language, when it is larger than ``maxFileBytes``, binary (a NUL
 byte in its first 8 KB), not UTF-8 or unreadable (`peer_lsp.commands.source_files`). Findings
 below ``minConfidence`` are not shown, as in the editor.
+
+The local analysis (syntax and rules: all of ``--no-model`` and ``--security``) runs in
+``--jobs`` processes, by default one per usable core (`peer_lsp.check.workers`, decision
+0009); the report and stderr are the same, byte for byte, whatever the number, because results
+are taken in the order the files were found. A file whose analysis raises, or whose worker
+process dies, is named on stderr and counted as skipped; the other files are still checked.
+With a model, or ``--diff``, files are checked in this process (the review's own concurrency
+is ``maxReviewsInFlight``).
 
 With a provider configured, each file's units are also reviewed by the model, and model
 findings are reported with the local ones (`peer_lsp.check.headless`); without one the run is
@@ -49,7 +58,7 @@ from peer_lsp.check.headless import HeadlessReviewer, ProviderSetupError, model_
 from peer_lsp.check.report import Summary, format_finding, format_summary, locate, render_json
 from peer_lsp.check.walk import find_repository_root
 from peer_lsp.check.workers import in_order, usable_cores
-from peer_lsp.commands.exits import EXIT_FINDINGS, EXIT_OK
+from peer_lsp.commands.exits import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK
 from peer_lsp.commands.output import quiet_broken_pipe, use_color
 from peer_lsp.commands.run_setup import Run, UsageError, prepare, usage_error
 from peer_lsp.commands.source_files import file_uri, read_source, shown_path
@@ -137,7 +146,12 @@ def _progress_bar(total: int) -> Iterator[Callable[[], None]]:
 
 def run_check(args: argparse.Namespace) -> int:
     """Run `peer check` for parsed arguments; return the exit code."""
-    return quiet_broken_pipe(functools.partial(_run, args))
+    try:
+        return quiet_broken_pipe(functools.partial(_run, args))
+    except KeyboardInterrupt:
+        # Workers are already stopped (`in_order` leaves none behind); no traceback.
+        print(f"\n{PROG}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def _run(args: argparse.Namespace) -> int:
