@@ -30,6 +30,7 @@ and ``failed`` must then be picklable (module-level functions or partials of the
 from __future__ import annotations
 
 import contextlib
+import gc
 import itertools
 import logging
 import os
@@ -159,19 +160,29 @@ def in_order(
     batch_size: int = BATCH_SIZE,
     serial_below: int = SERIAL_BELOW,
     on_death: Callable[[str], None] | None = None,
+    kind: Callable[[T], object] | None = None,
 ) -> Iterator[Iterator[R]]:
     """The results of ``work`` on each item, in the items' order (see the module docstring).
 
-    Workers, when there are any, are started on entering and stopped on leaving.
+    Workers, when there are any, are started on entering and stopped on leaving. Before they
+    start, the first item of each ``kind`` among the first ``serial_below`` is done here, so
+    that what its work loads once per process (grammars, compiled queries, lazy imports) is
+    inherited by forked workers instead of loaded again by each.
     """
     source = iter(items)
     head = list(itertools.islice(source, serial_below)) if jobs > 1 else []
     if jobs <= 1 or len(head) < serial_below:
         yield (_do(work, failed, item) for item in itertools.chain(head, source))
         return
+    early: dict[int, R] = {}
+    if kind is not None:
+        firsts: dict[object, int] = {}
+        for index, item in enumerate(head):
+            firsts.setdefault(kind(item), index)
+        early = {index: _do(work, failed, head[index]) for index in sorted(firsts.values())}
     pool = _Pool(work, failed, jobs, batch_size, on_death)
     try:
-        yield pool.results(itertools.chain(head, source))
+        yield pool.results(itertools.chain(head, source), early)
     finally:
         pool.stop()
 
@@ -193,12 +204,17 @@ class _Pool(typing.Generic[T, R]):
         self._on_death = on_death
         self._context = _context()
         self._workers: list[_Worker[T]] = []
+        # What the parent holds is never collected by a worker: frozen, its objects are not
+        # walked (and so not copied page by page) by the workers' garbage collector.
+        gc.freeze()
         try:
             for _ in range(jobs):
                 self._workers.append(self._start())
         except BaseException:
             self.stop()
             raise
+        finally:
+            gc.unfreeze()
         pids = ", ".join(str(worker.process.pid) for worker in self._workers)
         log.info("%d worker processes (%s): %s", jobs, self._context.get_start_method(), pids)
 
@@ -215,10 +231,11 @@ class _Pool(typing.Generic[T, R]):
         theirs.close()
         return _Worker(process, mine)
 
-    def results(self, items: Iterator[T]) -> Iterator[R]:
-        numbered = enumerate(items)
+    def results(self, items: Iterator[T], early: dict[int, R]) -> Iterator[R]:
+        """Each item's result in order; ``early``: results already known, by index."""
+        numbered = ((index, item) for index, item in enumerate(items) if index not in early)
         retry: deque[list[tuple[int, T]]] = deque()
-        done: dict[int, R] = {}
+        done: dict[int, R] = dict(early)
         emitted = 0
         exhausted = False
         while True:

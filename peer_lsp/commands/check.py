@@ -63,6 +63,7 @@ from peer_lsp.commands.output import quiet_broken_pipe, use_color
 from peer_lsp.commands.run_setup import Run, UsageError, prepare, usage_error
 from peer_lsp.commands.source_files import file_uri, read_source, shown_path
 from peer_lsp.findings.model import Category, Severity
+from peer_lsp.syntax.languages import language_for_path
 
 if typing.TYPE_CHECKING:
     import argparse
@@ -280,7 +281,12 @@ def _checked(
         items,
         jobs=usable_cores() if jobs is None else jobs,
         on_death=_said_death,
+        kind=_language,
     )
+
+
+def _language(item: tuple[Path, str]) -> str | None:
+    return language_for_path(item[0].as_posix())
 
 
 def _said_death(how: str) -> None:

@@ -113,3 +113,15 @@ def test_exits_and_cores_described() -> None:
     assert describe_exit(-signal.SIGSEGV) == "killed by SIGSEGV"
     assert describe_exit(3) == "exited with status 3"
     assert 1 <= usable_cores() <= (os.cpu_count() or 1)
+
+
+def test_the_first_item_of_each_kind_is_done_before_the_workers_start() -> None:
+    """What the work loads once per process is then inherited by the forked workers."""
+    parent = os.getpid()
+    items = range(22, ITEMS)
+    with in_order(
+        work, failed, items, jobs=2, serial_below=SERIAL_BELOW, kind=lambda item: item % 3
+    ) as results:
+        answered = dict(results)
+    assert sorted(answered) == list(items)
+    assert {item for item, pid in answered.items() if pid == parent} == {22, 23, 24}
