@@ -9,8 +9,9 @@ left out with ``--exclude``), and reports:
 - findings per rule (from the JSON output).
 
 Each run is repeated (``--runs``, default 2) because the machine may be shared; the fastest
-and the median are reported. ``peer check`` is single-threaded: the number of cores matters
-only for how much other load can disturb it.
+and the median are reported. ``peer check`` analyses files in one process per usable core
+(``--jobs``, decision 0009), so the cores free of other load matter;
+bench/check_throughput.py compares one process with two, and both with bandit.
 
     python bench/security_scan.py                 # the standard library, 2 runs
     python bench/security_scan.py --runs 3 --path /some/tree --json out.json

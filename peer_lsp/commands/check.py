@@ -4,7 +4,8 @@ Exit codes: 0 when no finding is at or above the fail-on severity (``--fail-on``
 ``failOn`` setting), 1 when one is, 2 for usage and configuration errors (a path that does not
 exist, a settings file that is missing or unreadable, any rejected setting, a bad exclude
 glob) — those are reported on stderr before anything is checked. When the reader of the
-output goes away (``peer check | head``) it stops quietly with 141, as if killed by SIGPIPE.
+output goes away (``peer check | head``) it stops quietly with 141, as if killed by SIGPIPE;
+Ctrl-C stops it with 130, its worker processes stopped, without a traceback.
 
 Settings come from ``--config FILE`` (a ``.peer.toml``, or a ``pyproject.toml`` whose
 ``[tool.peer]`` table holds them) or else from the project file found from the first path
@@ -20,6 +21,14 @@ not grow with the size of the files. A file is skipped (and counted as such in t
 when no grammar knows its language, when it is larger than ``maxFileBytes``, binary (a NUL
 byte in its first 8 KB), not UTF-8 or unreadable (`peer_lsp.commands.source_files`). Findings
 below ``minConfidence`` are not shown, as in the editor.
+
+The local analysis (syntax and rules: all of ``--no-model`` and ``--security``) runs in
+``--jobs`` processes, by default one per usable core (`peer_lsp.check.workers`, decision
+0009); the report and stderr are the same, byte for byte, whatever the number, because results
+are taken in the order the files were found. A file whose analysis raises, or whose worker
+process dies, is named on stderr and counted as skipped; the other files are still checked.
+With a model, or ``--diff``, files are checked in this process (the review's own concurrency
+is ``maxReviewsInFlight``).
 
 With a provider configured, each file's units are also reviewed by the model, and model
 findings are reported with the local ones (`peer_lsp.check.headless`); without one the run is
@@ -37,8 +46,10 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import io
 import sys
 import typing
+from dataclasses import dataclass
 from pathlib import Path
 
 from peer_lsp.analysis.engine import analyse_text
@@ -46,11 +57,13 @@ from peer_lsp.check.git_diff import GitDiff, GitError, changed_units
 from peer_lsp.check.headless import HeadlessReviewer, ProviderSetupError, model_path
 from peer_lsp.check.report import Summary, format_finding, format_summary, locate, render_json
 from peer_lsp.check.walk import find_repository_root
-from peer_lsp.commands.exits import EXIT_FINDINGS, EXIT_OK
+from peer_lsp.check.workers import in_order, usable_cores
+from peer_lsp.commands.exits import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK
 from peer_lsp.commands.output import quiet_broken_pipe, use_color
 from peer_lsp.commands.run_setup import Run, UsageError, prepare, usage_error
 from peer_lsp.commands.source_files import file_uri, read_source, shown_path
 from peer_lsp.findings.model import Category, Severity
+from peer_lsp.syntax.languages import language_for_path
 
 if typing.TYPE_CHECKING:
     import argparse
@@ -134,7 +147,12 @@ def _progress_bar(total: int) -> Iterator[Callable[[], None]]:
 
 def run_check(args: argparse.Namespace) -> int:
     """Run `peer check` for parsed arguments; return the exit code."""
-    return quiet_broken_pipe(functools.partial(_run, args))
+    try:
+        return quiet_broken_pipe(functools.partial(_run, args))
+    except KeyboardInterrupt:
+        # Workers are already stopped (`in_order` leaves none behind); no traceback.
+        print(f"\n{PROG}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -195,11 +213,13 @@ def _check(
     color = text and use_color(out)
     streaming = text and isinstance(progress, contextlib.nullcontext)
     kept: list[Located] = []
-    with progress as advance:
-        for path in files:
-            analyse = reviewing(reviewer, path, diff)
-            located = check_file(path, shown_path(path, cwd), settings, analyse)
+    with _checked(files, settings, reviewer, diff, args.jobs) as results, progress as advance:
+        for checked in results:
             advance()
+            if checked.stderr:
+                err.write(checked.stderr)
+                err.flush()
+            located = checked.located
             if located is None:
                 count_skipped()
                 continue
@@ -215,6 +235,72 @@ def _check(
     _report(args.format, kept, summary, color, cwd)
     failed = any(severity >= fail_on for severity in summary.by_severity)
     return EXIT_FINDINGS if failed and not args.exit_zero else EXIT_OK
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """One file checked: its findings (None: skipped), and what checking it wrote on stderr
+    (kept, so that a worker's messages appear in the files' order)."""
+
+    located: list[Located] | None
+    stderr: str = ""
+
+
+def check_local(item: tuple[Path, str], settings: Settings) -> Checked:
+    """The local findings of one file (``item``: the path and how it is shown), as a worker
+    process computes them: everything in the result can be pickled."""
+    path, shown = item
+    captured = io.StringIO()
+    with contextlib.redirect_stderr(captured):
+        located = check_file(path, shown, settings)
+    return Checked(located, captured.getvalue())
+
+
+def not_checked(item: tuple[Path, str], reason: str) -> Checked:
+    """A file whose analysis failed or whose worker process died: named on stderr, skipped."""
+    return Checked(None, f"{PROG}: {item[1]} was not checked: {reason}\n")
+
+
+def _checked(
+    files: Iterable[Path],
+    settings: Settings,
+    reviewer: HeadlessReviewer,
+    diff: GitDiff | None,
+    jobs: int | None,
+) -> contextlib.AbstractContextManager[Iterator[Checked]]:
+    """Each file checked, in the order found: the local analysis in ``jobs`` processes
+    (`peer_lsp.check.workers`) unless a model reviews or ``--diff`` narrows the units, which
+    run here."""
+    cwd = Path.cwd()
+    items = ((path, shown_path(path, cwd)) for path in files)
+    if reviewer.uses_model or diff is not None:
+        return contextlib.nullcontext(_reviewed(items, settings, reviewer, diff))
+    return in_order(
+        functools.partial(check_local, settings=settings),
+        not_checked,
+        items,
+        jobs=usable_cores() if jobs is None else jobs,
+        on_death=_said_death,
+        kind=_language,
+    )
+
+
+def _language(item: tuple[Path, str]) -> str | None:
+    return language_for_path(item[0].as_posix())
+
+
+def _said_death(how: str) -> None:
+    print(f"{PROG}: a worker process died ({how}); its files are checked again", file=sys.stderr)
+
+
+def _reviewed(
+    items: Iterable[tuple[Path, str]],
+    settings: Settings,
+    reviewer: HeadlessReviewer,
+    diff: GitDiff | None,
+) -> Iterator[Checked]:
+    for path, shown in items:
+        yield Checked(check_file(path, shown, settings, reviewing(reviewer, path, diff)))
 
 
 def _report(form: str, kept: list[Located], summary: Summary, color: bool, cwd: Path) -> None:

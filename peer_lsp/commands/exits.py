@@ -16,3 +16,5 @@ EXIT_USAGE = 2
 """Bad arguments or settings, reported on stderr before any work."""
 EXIT_BROKEN_PIPE = 141
 """The reader of the output went away (``peer check | head``), as if killed by SIGPIPE."""
+EXIT_INTERRUPTED = 130
+"""Stopped by Ctrl-C (SIGINT), as a shell reports a process killed by it."""
