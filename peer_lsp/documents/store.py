@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from peer_lsp.syntax.languages import new_parser, resolve_language
 from peer_lsp.syntax.nodes import edit_tree
+from peer_lsp.syntax.parse_input import Reader
 from peer_lsp.syntax.unit import Unit
 from peer_lsp.syntax.unit_chunks import DEFAULT_CHUNK_LINES
 from peer_lsp.syntax.unit_diff import UnitDiff, diff_units
@@ -85,9 +86,6 @@ class _Reparse:
     cancel: threading.Event = field(default_factory=threading.Event)
     """Set to abandon the background reparse."""
 
-
-_READ_CHUNK = 1 << 16
-"""Bytes handed to tree-sitter per read by a parse that can be stopped."""
 
 _PARSE_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="peer-parse")
 """Where reparses too long for the event loop run. tree-sitter holds the GIL while it
@@ -305,9 +303,6 @@ class Document:
         if stop is None:
             return parser.parse(view, self._tree)
 
-        def read(offset: int, _point: Point) -> bytes:
-            return view[offset : offset + _READ_CHUNK]
-
         stopped = False
 
         def progress(_offset: int, _has_error: bool) -> bool:
@@ -315,6 +310,7 @@ class Document:
             stopped = stopped or stop()
             return stopped
 
+        read = Reader(view)
         try:
             return parser.parse(read, self._tree, progress_callback=progress)
         except ValueError:
@@ -322,6 +318,8 @@ class Document:
                 raise
             parser.reset()
             return None
+        finally:
+            read.parsed()
 
     def _complete(self, reparse: _Reparse, tree: Tree | None) -> None:
         """Take the new tree, find what changed, update the units, record the result."""
