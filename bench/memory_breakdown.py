@@ -5,13 +5,15 @@ Three tables, each from a fresh process so that one cannot inflate the next:
 1. ``imports``: resident memory (VmRSS) added by each group of modules that
    ``peer_lsp.server`` loads, in the order the server loads them.
 2. ``document``: what each part of one open document holds (RSS added, in this process),
-   for the generated N-line Python file of bench/editor_latency.py: the text as ``str`` and
-   UTF-8 bytes, the tree-sitter tree, the LineIndex, the units (with their texts), the local
-   rules' caches and the syntax findings; and the peak (VmHWM) each step reached on the way,
-   which is what the kernel counts against the process.
+   for the generated N-line Python file of bench/editor_latency.py (the file its runs use,
+   default seed): the text as ``str`` and UTF-8 bytes, the didOpen message and its JSON,
+   the tree-sitter tree, the LineIndex, the units (with their texts), then Engine.open with
+   the producers; and the peak (VmHWM) each step reached on the way, which is what the
+   kernel counts against the process.
 3. ``server``: the real server (``python -m peer_lsp serve``) driven over stdio with the
    client of bench/editor_latency.py: RSS and peak after start, after ``initialize``, after
-   ``didOpen``, and after the typing script's edits (the peak is reset between phases
+   ``didOpen``, and after the typing script's edits, the same as editor_latency.py's
+   ``--edit-mode typing`` (the peak is reset between phases
    through /proc/PID/clear_refs, so each phase's peak is its own).
 
     python bench/memory_breakdown.py --lines 10000 50000
@@ -94,10 +96,11 @@ def measure_imports() -> list[dict[str, Any]]:
 
 
 def generated_text(lines: int) -> str:
+    """The file bench/editor_latency.py opens (its default seed)."""
     sys.path.insert(0, str(Path(__file__).parent))
-    from editor_latency import generate_python
+    from editor_latency import DEFAULT_SEED, generate_python
 
-    return generate_python(lines, 1).text
+    return generate_python(lines, DEFAULT_SEED).text
 
 
 class _Steps:
@@ -192,7 +195,7 @@ async def measure_server(lines: int, edits: int) -> list[dict[str, Any]]:
     sys.path.insert(0, str(Path(__file__).parent))
     import editor_latency as bench
 
-    source = bench.generate_python(lines, 1)
+    source = bench.generate_python(lines, bench.DEFAULT_SEED)
     typed = bench.plan_edits(source, edits, bench.DEFAULT_SEED, "typing")
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="peer-mem-") as tmp:
@@ -296,6 +299,13 @@ def bytecode_env(cache: Path) -> dict[str, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    args_given = sys.argv[1:] if argv is None else argv
+    if args_given[:2] == ["--part", "imports"]:  # before argparse and json are loaded
+        rows = measure_imports()
+        import json
+
+        print(json.dumps(rows))
+        return 0
     import argparse
     import json
 
@@ -306,9 +316,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.part is not None:
         lines = args.lines[0]
-        if args.part == "imports":
-            rows = measure_imports()
-        elif args.part == "document":
+        if args.part == "document":
             rows = measure_document(lines)
         else:
             import asyncio
