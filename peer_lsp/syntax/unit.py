@@ -10,10 +10,10 @@ import enum
 import typing
 from dataclasses import dataclass, field
 
-from peer_lsp.syntax.normalize import Span, normalized_hash_of
+from peer_lsp.syntax.normalize import normalized_hash_of, unpack_spans
 
 if typing.TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
     from peer_lsp.text.lines import LineIndex
 
@@ -55,8 +55,9 @@ class Unit:
     lines: LineIndex = field(repr=False)
     node_type: str = ""
     container: Unit | None = field(default=None, repr=False)
-    spans: tuple[Span, ...] = field(default=(), repr=False)
-    """Comments and string literals, relative to the unit's start (for normalization)."""
+    spans: Sequence[int] = field(default=(), repr=False)
+    """Comments and string literals, relative to the unit's start (for normalization),
+    packed three ints a span (`peer_lsp.syntax.normalize.pack_spans`)."""
     normalized: str | None = field(default=None, repr=False)
     alive: bool = field(default=True, repr=False)
     """False once the unit left its document (deleted, or replaced by a fresh extraction)."""
@@ -66,7 +67,7 @@ class Unit:
         """Hash ignoring whitespace and comments; computed on first use, then kept."""
         if self.normalized is None:
             self.normalized = normalized_hash_of(
-                self.text.encode("utf-8"), self.spans, self.language
+                self.text.encode("utf-8"), list(unpack_spans(self.spans)), self.language
             )
         return self.normalized
 

@@ -15,11 +15,12 @@ from bisect import bisect_left
 
 from peer_lsp.syntax.budget import BudgetedCursor
 from peer_lsp.syntax.languages import get_language
-from peer_lsp.syntax.normalize import Span, exact_hash, special_spans
+from peer_lsp.syntax.normalize import Span, exact_hash, pack_spans, special_spans
 from peer_lsp.syntax.queries import query_source
 from peer_lsp.syntax.unit import Unit, UnitKind
 
 if typing.TYPE_CHECKING:
+    from array import array
     from collections.abc import Sequence
 
     from tree_sitter import Node, Query
@@ -111,12 +112,13 @@ def _definitions(query: Query, node: Node, grammar: str) -> list[tuple[Node, Nod
     return unique
 
 
-def _relative_spans(spans: Sequence[Span], starts: Sequence[int], node: Node) -> tuple[Span, ...]:
-    """The spans inside ``node``, relative to its start (``starts``: the spans' starts)."""
+def _relative_spans(spans: Sequence[Span], starts: Sequence[int], node: Node) -> array[int]:
+    """The spans inside ``node``, relative to its start (``starts``: the spans' starts),
+    packed."""
     low = bisect_left(starts, node.start_byte)
     high = bisect_left(starts, node.end_byte)
     base = node.start_byte
-    return tuple((a - base, b - base, kind) for a, b, kind in spans[low:high])
+    return pack_spans((a - base, b - base, kind) for a, b, kind in spans[low:high])
 
 
 def _new_unit(
@@ -127,7 +129,7 @@ def _new_unit(
     container: Unit | None,
     data: bytes,
     lines: LineIndex,
-    spans: tuple[Span, ...],
+    spans: array[int],
 ) -> Unit:
     raw = data[node.start_byte : node.end_byte]
     return Unit(

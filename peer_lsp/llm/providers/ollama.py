@@ -13,8 +13,11 @@ Errors are ``{"error": "<string>"}``, after a 200 too (one NDJSON line mid-strea
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import typing
 from collections.abc import AsyncIterator, Mapping
+from urllib.parse import urlsplit
 
 from peer_lsp.llm import errors
 from peer_lsp.llm.providers.base import (
@@ -183,16 +186,21 @@ async def detect_ollama(
     """The names of the models a running Ollama has, or None when nothing answers like one.
 
     Never raises: a refused connection, a timeout, a non-200 or a body that is not Ollama's
-    ``{"models": [{"name": ...}]}`` all mean "no Ollama here".
+    ``{"models": [{"name": ...}]}`` all mean "no Ollama here". Without a ``client``, a
+    plain TCP connection is tried first: when nothing listens (the usual case, at every
+    start of the server) httpx is never imported, which keeps about 9 MB out of the
+    server's memory (bench/memory_breakdown.py).
     """
-    import httpx
-
     url = f"{base_url.rstrip('/')}/api/tags"
     try:
         async with asyncio.timeout(timeout):
             if client is not None:
                 response = await client.get(url, timeout=timeout)
+            elif not await _listening(base_url):
+                return None
             else:
+                import httpx
+
                 async with httpx.AsyncClient(timeout=timeout) as own:
                     response = await own.get(url)
     except Exception:  # anything at all: detection is best effort
@@ -200,6 +208,31 @@ async def detect_ollama(
     if response.status_code != 200:
         return None
     return _model_names(json_or_none(response.text))
+
+
+_PROXY_VARIABLES = frozenset(("http_proxy", "https_proxy", "all_proxy"))
+
+
+async def _listening(base_url: str) -> bool:
+    """Whether something accepts a TCP connection where ``base_url`` points.
+
+    True without trying when a proxy variable is set: httpx would go through the proxy, so
+    only httpx can tell. The caller's timeout bounds the attempt.
+    """
+    if any(name.lower() in _PROXY_VARIABLES for name in os.environ):
+        return True
+    parts = urlsplit(base_url)
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        if parts.hostname is None:
+            return False
+        _, writer = await asyncio.open_connection(parts.hostname, port)
+    except (OSError, ValueError):
+        return False
+    writer.close()
+    with contextlib.suppress(OSError):
+        await writer.wait_closed()
+    return True
 
 
 def _model_names(payload: object) -> list[str] | None:

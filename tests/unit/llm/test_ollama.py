@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import socket
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -15,7 +18,7 @@ from fakes.server import FakeServer, Reply
 from peer_lsp.llm import errors
 from peer_lsp.llm.config import parse_provider
 from peer_lsp.llm.providers.base import JSON_ONLY
-from peer_lsp.llm.providers.ollama import OllamaProvider, detect_ollama
+from peer_lsp.llm.providers.ollama import OllamaProvider, _listening, detect_ollama
 from peer_lsp.llm.tokens import estimate_tokens
 from peer_lsp.llm.types import Finish, LLMRequest, Usage
 
@@ -28,6 +31,7 @@ SCHEMA: dict[str, Any] = {
     "properties": {"findings": {"type": "array"}},
     "required": ["findings"],
 }
+_PROXIES = {"http_proxy", "https_proxy", "all_proxy"}
 FAST = {"connect": 1.0, "first_byte": 0.2, "idle": 0.2}
 Make = Callable[..., OllamaProvider]
 
@@ -369,3 +373,42 @@ async def test_detect_is_none_when_nothing_listens() -> None:
         port = probe.getsockname()[1]  # closed again before the probe below
 
     assert await detect_ollama(f"http://127.0.0.1:{port}") is None
+
+
+def test_detect_imports_no_http_client_when_nothing_listens() -> None:
+    """The server probes for Ollama at every start: when nothing listens, httpx (about
+    9 MB of memory) stays unloaded."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    script = (
+        "import asyncio, sys\n"
+        "from peer_lsp.llm.providers.ollama import detect_ollama\n"
+        f"found = asyncio.run(detect_ollama('http://127.0.0.1:{port}'))\n"
+        "print(found, 'httpx' in sys.modules)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k.lower() not in _PROXIES}
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
+    )
+    assert done.stdout.split() == ["None", "False"]
+
+
+async def test_listening_tells_an_open_port_from_a_closed_one(fake: FakeServer) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+
+    assert await _listening(fake.url)
+    assert not await _listening(f"http://127.0.0.1:{closed}")
+    assert not await _listening("http://")
+
+
+async def test_listening_leaves_a_proxied_url_to_httpx(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a proxy variable set, only httpx (which goes through the proxy) can tell."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
+
+    assert await _listening(f"http://127.0.0.1:{closed}")
