@@ -23,7 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-from peer_lsp.findings.model import Severity
+from peer_lsp.findings.model import Severity, shown_message
 from peer_lsp.text.positions import Encoding, column_in_code_points, position_at
 
 if typing.TYPE_CHECKING:
@@ -106,18 +106,6 @@ def locate(path: str, data: bytes, lines: LineIndex, finding: Finding) -> Locate
     )
 
 
-def is_model_finding(finding: Finding) -> bool:
-    """Model findings carry the model's name as source; local ones say syntax or rule:ID."""
-    return finding.source != "syntax" and not finding.source.startswith("rule:")
-
-
-def finding_message(finding: Finding) -> str:
-    """The message, ending with the confidence for model findings ("… (82% confident)")."""
-    if is_model_finding(finding):
-        return f"{finding.message} ({round(finding.confidence * 100)}% confident)"
-    return finding.message
-
-
 def _paint(text: str, style: str, color: bool) -> str:
     return f"{style}{text}{_RESET}" if color else text
 
@@ -128,7 +116,7 @@ def format_finding(item: Located, color: bool = False) -> str:
     where = _paint(f"{item.path}:{item.line}:{item.column}:", _BOLD, color)
     severity = _paint(finding.severity.label, _SEVERITY_COLORS[finding.severity], color)
     rule = _paint(f"[{finding.rule_id}]", _DIM, color)
-    return f"{where} {severity}{rule} {finding_message(finding)}"
+    return f"{where} {severity}{rule} {shown_message(finding)}"
 
 
 def _plural(count: int, noun: str) -> str:

@@ -34,8 +34,7 @@ from pathlib import Path, PurePath
 from urllib.parse import quote
 
 from peer_lsp import __version__
-from peer_lsp.check.report import is_model_finding
-from peer_lsp.findings.model import Category, Severity
+from peer_lsp.findings.model import Category, Severity, is_model_finding
 from peer_lsp.rules.catalog import doc_url, get
 
 if typing.TYPE_CHECKING:

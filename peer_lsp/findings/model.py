@@ -128,3 +128,16 @@ class Finding:
     def __post_init__(self) -> None:
         if not 0.0 <= self.confidence <= 1.0:
             raise ValueError(f"confidence must be within [0, 1], got {self.confidence}")
+
+
+def is_model_finding(finding: Finding) -> bool:
+    """Model findings carry the model's name as source; local ones say syntax or rule:ID."""
+    return finding.source != "syntax" and not finding.source.startswith("rule:")
+
+
+def shown_message(finding: Finding) -> str:
+    """The message as users read it, ending with the confidence for model findings
+    ("… (82% confident)"): in the editor and in `peer check` alike."""
+    if is_model_finding(finding):
+        return f"{finding.message} ({round(finding.confidence * 100)}% confident)"
+    return finding.message

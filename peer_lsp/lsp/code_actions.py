@@ -17,11 +17,10 @@ from lsprotocol import types
 
 from peer_lsp.analysis.dismissed import save_dismissed
 from peer_lsp.analysis.suppress import comment_prefixes, suppression_comment
-from peer_lsp.findings.model import Finding
+from peer_lsp.findings.model import Finding, is_model_finding
 from peer_lsp.lsp.commands import Command
 from peer_lsp.lsp.convert import rule_doc, to_lsp_range
 from peer_lsp.lsp.data import ActionData, Do
-from peer_lsp.lsp.diagnostic_json import is_model_finding
 from peer_lsp.lsp.echoed import findings_meant
 from peer_lsp.lsp.language_server import (
     PeerLanguageServer,  # at run time: pygls resolves annotations

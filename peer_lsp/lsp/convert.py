@@ -5,11 +5,10 @@ from __future__ import annotations
 from lsprotocol import types
 
 from peer_lsp.documents.store import Document, TextChange
-from peer_lsp.findings.model import Finding, Severity
+from peer_lsp.findings.model import Finding, Severity, shown_message
 from peer_lsp.lsp.diagnostic_json import (
     DIAGNOSTIC_SOURCE,
     diagnostic_data,
-    diagnostic_message,
     positions,
     rule_doc_url,
 )
@@ -38,7 +37,7 @@ def to_diagnostic(document: Document, finding: Finding) -> types.Diagnostic:
     """The diagnostic of a finding; its wire form equals `diagnostic_json`'s."""
     return types.Diagnostic(
         range=to_lsp_range(document, finding.span.start_byte, finding.span.end_byte),
-        message=diagnostic_message(finding),
+        message=shown_message(finding),
         severity=_SEVERITY[finding.severity],
         code=finding.rule_id,
         code_description=rule_doc(finding),

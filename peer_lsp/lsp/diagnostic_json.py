@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from peer_lsp.documents.store import Document
-from peer_lsp.findings.model import Finding, Severity
+from peer_lsp.findings.model import Finding, Severity, is_model_finding, shown_message
 from peer_lsp.lsp.data import DiagnosticData
 from peer_lsp.rules.catalog import doc_url
 from peer_lsp.text.positions import position_at
@@ -29,18 +29,6 @@ def positions(document: Document, start: int, end: int) -> tuple[int, int, int, 
     start_line, start_char = position_at(data, lines, start, encoding)
     end_line, end_char = position_at(data, lines, end, encoding)
     return start_line, start_char, end_line, end_char
-
-
-def is_model_finding(finding: Finding) -> bool:
-    """Model findings carry the model's name as source; local ones say syntax or rule:ID."""
-    return finding.source != "syntax" and not finding.source.startswith("rule:")
-
-
-def diagnostic_message(finding: Finding) -> str:
-    """The message, ending with the confidence for model findings ("… (82% confident)")."""
-    if is_model_finding(finding):
-        return f"{finding.message} ({round(finding.confidence * 100)}% confident)"
-    return finding.message
 
 
 def diagnostic_data(finding: Finding) -> DiagnosticData:
@@ -71,7 +59,7 @@ def diagnostic_json(document: Document, finding: Finding) -> dict[str, Any]:
             "start": {"line": start_line, "character": start_char},
             "end": {"line": end_line, "character": end_char},
         },
-        "message": diagnostic_message(finding),
+        "message": shown_message(finding),
         "severity": SEVERITY_NUMBER[finding.severity],
         "code": finding.rule_id,
     }

@@ -14,9 +14,10 @@ import typing
 
 from lsprotocol import types
 
+from peer_lsp.findings.model import shown_message
 from peer_lsp.lsp.convert import to_diagnostic, to_lsp_range
 from peer_lsp.lsp.data import DiagnosticData
-from peer_lsp.lsp.diagnostic_json import DIAGNOSTIC_SOURCE, diagnostic_message
+from peer_lsp.lsp.diagnostic_json import DIAGNOSTIC_SOURCE
 
 if typing.TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -76,7 +77,7 @@ def _by_place(
     ]
     if len(here) > 1:
         message = _words(diagnostic.message)
-        here = [f for f in here if _words(diagnostic_message(f)) == message]
+        here = [f for f in here if _words(shown_message(f)) == message]
     return here[0] if here else None
 
 
