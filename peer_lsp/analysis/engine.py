@@ -104,7 +104,7 @@ def _one_of(members: list[Finding]) -> Finding:
 
 class SettledDocuments:
     """The open documents as their readers must see them: a document read while its last
-    edits are still being reparsed (`Engine.analyse_some`) is finished first."""
+    edits are still being reparsed (`Engine.analyse_in_background`) is finished first."""
 
     def __init__(self, store: DocumentStore, finish: Callable[[str | None], None]) -> None:
         self._store = store
@@ -201,8 +201,8 @@ class Engine:
 
     def begin_change(self, uri: str, changes: Sequence[TextChange], version: int | None) -> bool:
         """Apply editor changes to the text, leaving the reparse and the analysis to
-        `analyse_some` (or to whoever reads the documents first); False when the document
-        is not open."""
+        `analyse` or `analyse_in_background` (or to whoever reads the documents first);
+        False when the document is not open."""
         document = self._documents.get(uri)
         if document is None:
             log.warning("change to %s ignored: the document is not open", uri)
@@ -212,26 +212,25 @@ class Engine:
         self._reparsing.add(uri)
         return True
 
-    def analyse_some(self, uri: str, deadline: float | None) -> bool:
-        """Reparse and analyse an edited document unless ``deadline`` (a
-        ``time.perf_counter()``) comes first: True once done, its results waiting in
-        `take_results`; False when the reparse was abandoned at the deadline."""
-        document = self._documents.get(uri)
-        if document is None or uri not in self._reparsing:
-            return True
-        if not document.parse(deadline):
-            return False
-        self._finish(uri)
-        return True
+    def analyse(self, uri: str) -> None:
+        """Reparse and analyse an edited document now (waiting for a background reparse);
+        its results wait in `take_results`."""
+        if uri in self._reparsing:
+            self._finish(uri)
 
     def analyse_in_background(self, uri: str, done: Callable[[], object]) -> None:
         """Reparse an edited document on the parse thread; ``done`` is called from that
-        thread when it ended, after which `analyse_some` finishes at once."""
+        thread when it ended, after which `analyse` finishes at once."""
         document = self._documents.get(uri)
         if document is None:
             done()
             return
         document.parse_in_background(done)
+
+    def last_parse_ms(self, uri: str) -> float:
+        """How long the last complete reparse of a document took (0 before any)."""
+        document = self._documents.get(uri)
+        return 0.0 if document is None else document.last_parse_ms
 
     def take_results(self, uri: str) -> list[EditResult]:
         """What the edits of a document did since the last call, analysed, oldest first."""

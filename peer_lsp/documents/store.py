@@ -126,6 +126,8 @@ class Document:
     _lone_cr: bool = field(init=False, default=False, repr=False)
     _reparse: _Reparse | None = field(init=False, default=None, repr=False)
     _finished: list[EditResult] = field(init=False, default_factory=list, repr=False)
+    last_parse_ms: float = field(init=False, default=0.0)
+    """How long the last complete reparse took: what the next one is expected to take."""
 
     def __post_init__(self) -> None:
         self.lines = LineIndex(self.data)
@@ -202,7 +204,7 @@ class Document:
 
     def begin_changes(self, changes: typing.Sequence[TextChange], version: int | None) -> None:
         """Apply editor changes to the text, the tree's positions and the units, leaving
-        the reparse to `parse`.
+        the reparse to `settle` or `parse_in_background`.
 
         An unfinished reparse is abandoned: the next one covers its edits too, exactly as if
         the editor had sent them all in one batch. A batch that cannot be applied
@@ -226,35 +228,28 @@ class Document:
             assert change.range is not None  # _incremental checked
             self._apply_range(change.range, to_utf8(change.text), self._reparse.dirty, track=True)
 
-    def parse(self, deadline: float | None = None) -> bool:
-        """Reparse the edited text: True once done (the result waits in `take_results`).
-
-        With a ``deadline`` (a ``time.perf_counter()``) a parse still running then is
-        abandoned, and False returned: the next call starts it again. A parse is never
-        resumed, so its tree never depends on where one stopped (tree-sitter's error
-        recovery does depend on it). A reparse running in the background is waited for.
-        """
+    def settle(self) -> None:
+        """Finish an unfinished reparse now: reparse the edited text, or wait for the
+        reparse running in the background. The result waits in `take_results`."""
         reparse = self._reparse
         if reparse is None:
-            return True
+            return
         tree: Tree | None = None
         if reparse.background is not None:
             tree = reparse.background.result()
             reparse.background = None
         elif self._parser is not None:
             began = time.perf_counter()
-            stop = None if deadline is None else lambda: time.perf_counter() >= deadline
-            tree = self._parse_tree(stop)
+            tree = self._parse_tree(None)
             reparse.parse_ms += (time.perf_counter() - began) * 1000
-            if tree is None:
-                return False
         self._complete(reparse, tree)
-        return True
 
     def parse_in_background(self, done: typing.Callable[[], object]) -> None:
         """Start the reparse on the parse thread; ``done`` is called from that thread when
         it ended. Until then, only `begin_changes` (which abandons it) and the readers that
-        wait for it (`parse`, `settle`, `tree`, `units`) may touch the document."""
+        wait for it (`settle`, `tree`, `units`) may touch the document. A stopped
+        parse is abandoned, never resumed: tree-sitter's error recovery would depend on
+        where it stopped."""
         reparse = self._reparse
         if reparse is None or self._parser is None or reparse.background is not None:
             done()
@@ -275,11 +270,6 @@ class Document:
         """Stop a background reparse (the document is being closed)."""
         if self._reparse is not None:
             self._stop_background(self._reparse)
-
-    def settle(self) -> None:
-        """Finish an unfinished reparse now."""
-        if self._reparse is not None:
-            self.parse()
 
     def take_results(self) -> list[EditResult]:
         """The results of the edits reparsed since the last call, oldest first."""
@@ -334,6 +324,7 @@ class Document:
         else:
             diff = self._unit_index.update(self._tree, self.data, self.lines, merged)
         self._reparse = None
+        self.last_parse_ms = reparse.parse_ms
         crossed = reparse.was_oversized != self.oversized
         self._finished.append(EditResult(diff, tuple(merged), reparse.parse_ms, crossed))
 
