@@ -60,7 +60,8 @@ PUBLISH = "textDocument/publishDiagnostics"
 
 _QUIET_S = 0.05
 """How long the client may be quiet after the initialize answer before pygls starts loading
-anyway. Editors send ``initialized`` and ``didOpen`` within milliseconds of the answer."""
+and the early diagnostics end. Editors send ``initialized`` and the ``didOpen`` of the
+files already open within milliseconds of the answer."""
 
 ENV_SWITCH = "PEER_FAST_START"
 """Set to 0 (or false, no, off) to let pygls answer initialize itself."""
@@ -192,26 +193,32 @@ def _publish_early(
     opens (`peer_lsp.lsp.early_diagnostics`); return the params published.
 
     Reads ``initialized`` and ``didOpen`` notifications only, and stops at anything else,
-    at the end of the input, or as soon as pygls is ready: everything read is replayed to
-    pygls, which handles it all again. pygls starts loading once the first document is
-    published, or when the client is quiet for `_QUIET_S`: loading it alongside would take
-    half of this thread's time (the GIL) and double the wait for the first diagnostics.
+    at the end of the input, when the client is quiet for `_QUIET_S`, or once pygls loads
+    and nothing more is waiting: everything read is replayed to pygls, which handles it
+    all again. pygls starts loading once the first document is published (or when this
+    ends): loading it alongside would take half of this thread's time (the GIL) and double
+    the wait for the first diagnostics.
     """
     published: list[dict[str, Any]] = []
+    analyser: EarlyDiagnostics | None = None
     try:
-        analyser = _early_analyser(answer)
-        while analyser is not None:
-            event = source.wait(loader.wake_fd, None if loader.started else _QUIET_S)
-            if event is _Event.QUIET:
-                loader.start()
-                continue
-            if event is _Event.READY:
+        while True:
+            # Once pygls loads, only what the client sent in the same breath: a document
+            # opened later would be analysed twice, here and by pygls, while both share the
+            # GIL, and the client's next edit would wait for both.
+            event = source.wait(loader.wake_fd, 0 if loader.started else _QUIET_S)
+            if event is not _Event.INPUT:
                 break
             message = json.loads(_read_frame(source))
-            method = message.get("method") if isinstance(message, dict) else None
-            if "id" in message or method not in ("initialized", "textDocument/didOpen"):
+            if not isinstance(message, dict) or "id" in message:
+                break
+            method = message.get("method")
+            if method not in ("initialized", "textDocument/didOpen"):
                 break
             if method == "textDocument/didOpen":
+                analyser = analyser or _early_analyser(answer)
+                if analyser is None:
+                    break
                 notification = analyser.opened(message.get("params"))
                 if notification is not None:
                     _write(output, notification)
