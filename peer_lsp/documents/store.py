@@ -20,7 +20,7 @@ import re
 import threading
 import time
 import typing
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from peer_lsp.syntax.languages import new_parser, resolve_language
@@ -235,10 +235,14 @@ class Document:
         if reparse is None:
             return
         tree: Tree | None = None
-        if reparse.background is not None:
-            tree = reparse.background.result()
-            reparse.background = None
-        elif self._parser is not None:
+        background, reparse.background = reparse.background, None
+        if background is not None:
+            try:
+                tree = background.result()
+            except Exception:
+                log.exception("%s: the background reparse failed; reparsing here", self.uri)
+                background = None
+        if background is None and self._parser is not None:
             began = time.perf_counter()
             tree = self._parse_tree(None)
             reparse.parse_ms += (time.perf_counter() - began) * 1000
@@ -281,7 +285,7 @@ class Document:
         if reparse.background is None:
             return
         reparse.cancel.set()
-        reparse.background.result()
+        wait([reparse.background])  # its outcome no longer matters: the edits go on
         reparse.background = None
         reparse.cancel = threading.Event()
 
