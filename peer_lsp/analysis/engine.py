@@ -131,6 +131,7 @@ class Engine:
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
         self._documents = DocumentStore()
+        self._settled = SettledDocuments(self._documents, self._finish_pending)
         self._reparsing: set[str] = set()
         """Documents edited since their last analysis: reparse unfinished, or its results
         not analysed yet."""
@@ -182,7 +183,7 @@ class Engine:
     @property
     def documents(self) -> SettledDocuments:
         """Every open document, each analysed up to its latest edit when read."""
-        return SettledDocuments(self._documents, self._finish_pending)
+        return self._settled
 
     def _finish_pending(self, uri: str | None) -> None:
         """Finish the edits of one document (None: of all) not reparsed or analysed yet."""

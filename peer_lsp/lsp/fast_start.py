@@ -35,7 +35,6 @@ imported here before the answer is sent: this module runs before pygls is loaded
 
 from __future__ import annotations
 
-import enum
 import json
 import logging
 import os
@@ -206,8 +205,7 @@ def _publish_early(
             # Once pygls loads, only what the client sent in the same breath: a document
             # opened later would be analysed twice, here and by pygls, while both share the
             # GIL, and the client's next edit would wait for both.
-            event = source.wait(loader.wake_fd, 0 if loader.started else _QUIET_S)
-            if event is not _Event.INPUT:
+            if not source.wait(0 if loader.started else _QUIET_S):
                 break
             message = json.loads(_read_frame(source))
             if not isinstance(message, dict) or "id" in message:
@@ -280,16 +278,13 @@ class _Recorder:
         self.consumed += data
         return data
 
-    def wait(self, wake_fd: int, timeout: float | None) -> _Event:
-        """Block until there is input (or its end) to read, ``wake_fd`` is readable, or
-        ``timeout`` seconds have passed, whichever comes first."""
+    def wait(self, timeout: float) -> bool:
+        """Whether there is input (or its end) to read within ``timeout`` seconds."""
         if self.untaken:
-            return _Event.INPUT
+            return True
         assert self.fd is not None
-        ready, _, _ = select.select([self.fd, wake_fd], [], [], timeout)
-        if self.fd in ready:
-            return _Event.INPUT
-        return _Event.READY if ready else _Event.QUIET
+        ready, _, _ = select.select([self.fd], [], [], timeout)
+        return bool(ready)
 
     def read_so_far(self) -> bytes:
         """Every byte read from the stream, taken or not: what pygls must read first."""
@@ -305,14 +300,6 @@ class _Recorder:
         data = bytes(self.untaken[:size])
         del self.untaken[:size]
         return data
-
-
-class _Event(enum.Enum):
-    """What ended a wait for the client's next message."""
-
-    INPUT = "input"
-    READY = "pygls is ready"
-    QUIET = "the client was quiet"
 
 
 def _fileno(stream: BinaryIO) -> int | None:
@@ -497,9 +484,6 @@ class _Loader(Generic[S]):
         self._error: BaseException | None = None
         self._done = threading.Event()
         self.ready_at = 0.0
-        self._closed = False
-        self.wake_fd, self._wake_write = os.pipe()
-        """Readable once the build has ended: what the start-up waits on beside stdin."""
         self._thread = threading.Thread(target=self._run, name="peer-load-pygls", daemon=True)
         self.started = False
 
@@ -517,7 +501,6 @@ class _Loader(Generic[S]):
         finally:
             self.ready_at = time.perf_counter()
             self._done.set()
-            os.write(self._wake_write, b"!")
 
     @property
     def done(self) -> bool:
@@ -530,10 +513,6 @@ class _Loader(Generic[S]):
     def result(self) -> S:
         self.start()
         self._thread.join()
-        if not self._closed:
-            self._closed = True
-            os.close(self.wake_fd)
-            os.close(self._wake_write)
         if self._error is not None:
             raise self._error
         return self._built[0]
