@@ -54,6 +54,10 @@ class LLMRequest:
     prompt_version: str = ""
     context_key: str = ""
     """Hash of the context that went into the prompt, for the cache key."""
+    origin: object = field(default=None, compare=False, repr=False)
+    """What built the request, opaque here: the builder's callbacks (a smaller prompt after a
+    context overflow, the code's cache name) read it back. A field, so it survives
+    ``dataclasses.replace``; never sent, never part of a cache key."""
 
 
 @dataclass(frozen=True, slots=True)

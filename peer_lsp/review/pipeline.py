@@ -7,7 +7,6 @@ that cannot be checked is dropped, counted and logged, never shown.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import typing
 from collections.abc import Sequence
@@ -82,8 +81,14 @@ async def review_unit(
     ``task`` picks the route: `Task.VERIFY` asks the route meant for second opinions.
     """
     try:
-        request = build_review_request(unit, document, path=path, known_findings=known, task=task)
-        request = dataclasses.replace(request, complexity=unit_complexity(document, unit))
+        request = build_review_request(
+            unit,
+            document,
+            path=path,
+            known_findings=known,
+            task=task,
+            complexity=unit_complexity(document, unit),
+        )
     except PromptBudgetError:
         log.info("%s not reviewed: too large for the prompt budget", unit.qualified_name)
         return ReviewOutcome(dropped=[Dropped("the unit is too large to review")])

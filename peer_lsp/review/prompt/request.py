@@ -8,24 +8,21 @@ prompt again for secrets, as a second net.
 ``context_key`` hashes the context exactly as it went into the prompt (and whether the unit
 was cut), never the unit text, which the cache key adds in normalized form.
 
-Shrinking after a context overflow: the router's callback receives nothing but the request,
-and an ``LLMRequest`` is frozen and slotted, so it cannot carry the inputs needed to rebuild
-it. A ``ReviewPrompt`` is the rebuildable value (a snapshot of the unit and its context, and
-a budget). ``build_review_request`` and ``build_explain_request`` remember which prompt made
-each request they return, in a small bounded registry that holds the request itself, so its
-``id`` cannot be reused while remembered. ``shrink`` looks the request up and renders its
-prompt at half the size that was sent, or returns None when the request is unknown,
-forgotten, or cannot get smaller. Callers who want no registry use ``ReviewPrompt`` directly:
-``prompt.render()`` and ``prompt.smaller()``.
+Shrinking after a context overflow: the router's callback receives nothing but the request.
+A ``ReviewPrompt`` is the rebuildable value (a snapshot of the unit and its context, and a
+budget), and every request it renders carries it in ``LLMRequest.origin``. That field is part
+of the request's value, so a request copied with ``dataclasses.replace`` (routing metadata
+added by the caller) still knows its prompt: ``shrink`` renders that prompt at half the size
+that was sent, keeping whatever else the caller set, and ``code_key`` reads the name of the
+code the prompt shows. A request built elsewhere has no prompt: no smaller version, and the
+caller's code key.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
-import threading
 import typing
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from peer_lsp.llm.redaction.placeholders import stable_placeholders
@@ -51,7 +48,6 @@ if typing.TYPE_CHECKING:
 
 DEFAULT_BUDGET_TOKENS = 6000
 MAX_KNOWN_FINDINGS = 10
-REGISTRY_SIZE = 512
 
 
 class PromptBudgetError(ValueError):
@@ -87,7 +83,9 @@ _LAST_RESORT = (
 class ReviewPrompt:
     """A unit's context, a template and a token budget: everything to render a request.
 
-    ``focus`` is the finding an explain prompt is about.
+    ``focus`` is the finding an explain prompt is about; ``complexity`` is routing metadata
+    for the request (`peer_lsp.rules.complexity`), set here so that no one copies the request
+    to add it.
     """
 
     context: UnitContext
@@ -95,6 +93,7 @@ class ReviewPrompt:
     template: PromptTemplate = REVIEW_TEMPLATE
     task: Task = Task.REVIEW
     focus: str = ""
+    complexity: int = 0
 
     def render(self) -> LLMRequest:
         """The request, trimmed to the budget; PromptBudgetError when nothing fits."""
@@ -114,6 +113,8 @@ class ReviewPrompt:
             unit=self.context.name,
             prompt_version=self.template.version,
             context_key=self._context_key(cut),
+            complexity=self.complexity,
+            origin=self,
         )
 
     def smaller(self) -> ReviewPrompt | None:
@@ -212,31 +213,6 @@ def _numbered(lines: Sequence[str], numbers: Sequence[int], total: int) -> str:
 # -- requests, and shrinking them after an overflow -------------------------------------------
 
 
-class _Issued:
-    """The prompts behind recently built requests, oldest forgotten first."""
-
-    def __init__(self, capacity: int) -> None:
-        self._capacity = capacity
-        self._entries: OrderedDict[int, tuple[LLMRequest, ReviewPrompt]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def remember(self, prompt: ReviewPrompt) -> LLMRequest:
-        request = prompt.render()
-        with self._lock:
-            self._entries[id(request)] = (request, prompt)
-            while len(self._entries) > self._capacity:
-                self._entries.popitem(last=False)
-        return request
-
-    def prompt_of(self, request: LLMRequest) -> ReviewPrompt | None:
-        with self._lock:
-            entry = self._entries.get(id(request))
-        return entry[1] if entry is not None and entry[0] is request else None
-
-
-_issued = _Issued(REGISTRY_SIZE)
-
-
 def build_review_request(
     unit: Unit,
     document: Document,
@@ -245,6 +221,7 @@ def build_review_request(
     known_findings: Sequence[Finding] = (),
     budget_tokens: int = DEFAULT_BUDGET_TOKENS,
     task: Task = Task.REVIEW,
+    complexity: int = 0,
 ) -> LLMRequest:
     """The review request for a unit; ``shrink`` can make it smaller later.
 
@@ -252,7 +229,8 @@ def build_review_request(
     from the URI when empty). Raises PromptBudgetError when the budget is too small.
     """
     context = UnitContext.of(unit, document, path=path, known_findings=known_findings)
-    return _issued.remember(ReviewPrompt(context, budget_tokens, REVIEW_TEMPLATE, task))
+    prompt = ReviewPrompt(context, budget_tokens, REVIEW_TEMPLATE, task, complexity=complexity)
+    return prompt.render()
 
 
 def build_explain_request(
@@ -266,22 +244,37 @@ def build_explain_request(
     """The request for the "explain" action: a markdown answer about one finding."""
     context = UnitContext.of(unit, document, path=path)
     focus = redact(explained_finding(finding, unit), context.secrets).text
-    prompt = ReviewPrompt(context, budget_tokens, EXPLAIN_TEMPLATE, Task.EXPLAIN, focus)
-    return _issued.remember(prompt)
+    return ReviewPrompt(context, budget_tokens, EXPLAIN_TEMPLATE, Task.EXPLAIN, focus).render()
+
+
+def prompt_of(request: LLMRequest) -> ReviewPrompt | None:
+    """The prompt a request was rendered from, None for a request not built here."""
+    origin = request.origin
+    return origin if isinstance(origin, ReviewPrompt) else None
 
 
 def code_key(request: LLMRequest, default: str) -> str:
     """What names the code a request built here shows, for the answer cache (a class
-    skeleton is not its unit's full text); ``default`` for a request unknown here."""
-    prompt = _issued.prompt_of(request)
+    skeleton is not its unit's full text); ``default`` for a request not built here."""
+    prompt = prompt_of(request)
     return prompt.context.code_key or default if prompt is not None else default
 
 
 def shrink(request: LLMRequest) -> LLMRequest | None:
     """A smaller version of a request built here (half its size), for the router's overflow.
 
-    None when the request was not built here, was forgotten, or cannot get smaller.
+    Only what the prompt renders changes; every other field stays as the caller set it.
+    None when the request was not built here or cannot get smaller.
     """
-    prompt = _issued.prompt_of(request)
+    prompt = prompt_of(request)
     smaller = prompt.smaller() if prompt is not None else None
-    return _issued.remember(smaller) if smaller is not None else None
+    if smaller is None:
+        return None
+    rendered = smaller.render()
+    return dataclasses.replace(
+        request,
+        system=rendered.system,
+        user=rendered.user,
+        context_key=rendered.context_key,
+        origin=smaller,
+    )
