@@ -97,9 +97,7 @@ async def test_after_a_context_overflow_the_smaller_prompt_is_sent(fake: FakeSer
     assert "(unit truncated)" in second
 
 
-async def test_editing_one_method_sends_that_method_alone(
-    fake: FakeServer, tmp_path: Path
-) -> None:
+async def test_editing_one_method_sends_that_method_alone(fake: FakeServer, tmp_path: Path) -> None:
     fake.respond_with(_no_findings)
     router = _router(fake, tmp_path / "cache")
 
