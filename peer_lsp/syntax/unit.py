@@ -61,6 +61,9 @@ class Unit:
     normalized: str | None = field(default=None, repr=False)
     alive: bool = field(default=True, repr=False)
     """False once the unit left its document (deleted, or replaced by a fresh extraction)."""
+    name_offset: int = field(default=0, repr=False)
+    """Where the unit's name starts in ``text`` (characters): past the decorators and
+    annotations the text may begin with, on the line that declares the unit."""
 
     @property
     def normalized_hash(self) -> str:
@@ -81,8 +84,23 @@ class Unit:
 
     @property
     def header(self) -> str:
-        """The first line of the unit, e.g. ``class Store(Base):``."""
-        return self.text.split("\n", 1)[0].rstrip("\r")
+        """The line that declares the unit, e.g. ``class Store(Base):``, without its
+        indentation: the line holding its name, not the decorators or annotations before it."""
+        text, offset = self.text, min(self.name_offset, len(self.text))
+        start = max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
+        end = len(text)
+        for terminator in ("\n", "\r"):
+            found = text.find(terminator, offset)
+            if found >= 0:
+                end = min(end, found)
+        return text[start:end].strip()
+
+    @property
+    def preamble(self) -> list[str]:
+        """The lines before `header` (decorators, annotations), each without its indentation."""
+        text, offset = self.text, min(self.name_offset, len(self.text))
+        start = max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
+        return [line.strip() for line in text[:start].splitlines() if line.strip()]
 
     @property
     def parent(self) -> Scope | None:

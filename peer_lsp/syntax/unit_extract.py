@@ -4,7 +4,7 @@ Each grammar has a query in ``queries/<grammar>/units.scm`` that captures defini
 ``@definition.function`` or ``@definition.class`` and their names as ``@name``. A function
 nested directly in a class is a method; names are qualified with every enclosing unit. When
 two definitions share a name node (a decorated function and the function itself), the outer
-one is the unit.
+one is the unit, and where its name starts tells which line declares it (`Unit.header`).
 """
 
 from __future__ import annotations
@@ -126,12 +126,14 @@ def _new_unit(
     node: Node,
     kind: UnitKind,
     name: str,
+    name_node: Node,
     container: Unit | None,
     data: bytes,
     lines: LineIndex,
     spans: array[int],
 ) -> Unit:
     raw = data[node.start_byte : node.end_byte]
+    name_offset = len(data[node.start_byte : name_node.start_byte].decode("utf-8", "replace"))
     return Unit(
         language=grammar,
         kind=kind,
@@ -145,11 +147,15 @@ def _new_unit(
         node_type=node.type,
         container=container,
         spans=spans,
+        name_offset=name_offset,
     )
 
 
 def renew_unit(unit: Unit, node: Node, data: bytes) -> None:
-    """Give a unit the text and hashes of its node in the new tree."""
+    """Give a unit the text and hashes of its node in the new tree.
+
+    Only a unit that encloses the edit is renewed; its name comes before the definition that
+    was edited, so ``name_offset`` holds."""
     raw = data[node.start_byte : node.end_byte]
     spans = special_spans(node, unit.language)
     unit.start_byte, unit.end_byte = node.start_byte, node.end_byte
@@ -185,7 +191,7 @@ def extract_units(
             kind = UnitKind.METHOD
         name = data[name_node.start_byte : name_node.end_byte].decode("utf-8", "replace")
         own_spans = _relative_spans(spans, starts, definition)
-        unit = _new_unit(grammar, definition, kind, name, outer, data, lines, own_spans)
+        unit = _new_unit(grammar, definition, kind, name, name_node, outer, data, lines, own_spans)
         units.append(unit)
         stack.append(unit)
     return units

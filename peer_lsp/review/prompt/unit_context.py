@@ -2,8 +2,12 @@
 
 The unit is numbered from 1 at its first line, so a prompt does not change when the unit
 moves, and shown with what a reviewer would glance at: language, file path, the file's
-imports it uses, the enclosing class header, the signatures of sibling functions it calls, and
-the findings local checks already made. A class is shown as a skeleton, its members folded.
+imports it uses, the line declaring the enclosing class (after its decorators or annotations
+when they are short), the signatures of sibling functions it calls, and the findings local
+checks already made. A class is shown as a skeleton, its members folded. Lines break where the
+document's line index breaks them (``\r`` alone too), so a unit line number in the prompt, a
+known finding's line and a fix's lines all name the same line; a known finding inside a
+folded member is left to that member's prompt.
 
 Secrets are redacted from the code before it is numbered (`peer_lsp.llm.redaction`), so the
 syntaxes that only count at the start of a line are seen, and every value found there is also
@@ -41,6 +45,7 @@ if typing.TYPE_CHECKING:
 
 IMPORT_LINES = 40
 SIBLING_LIMIT = 8
+MAX_HEADER_LINES = 4
 MAX_NOTE_CHARS = 200
 MAX_EXPLANATION_CHARS = 1500
 
@@ -115,14 +120,16 @@ class UnitContext:
             imports=tuple(
                 scrub(line) for line in imports_used(file_imports(document, IMPORT_LINES), text)
             ),
-            class_header=scrub(unit.enclosing_class_header or ""),
+            class_header=scrub(_class_header(unit)),
             siblings=tuple(
                 scrub(signature)
                 for signature in sibling_signatures(
                     unit, document, SIBLING_LIMIT, text if folded else None
                 )
             ),
-            known=tuple((line, scrub(note)) for line, note in _known(unit, known_findings)),
+            known=tuple(
+                (line, scrub(note)) for line, note in _known(unit, known_findings, numbers)
+            ),
             unit_tokens=estimate_tokens(unit.text),
             secrets=code.found,
         )
@@ -138,8 +145,20 @@ def _key_line(number: int, line: str) -> str:
     return _FOLDED_RANGE.sub("… ", flat) if number == ELIDED else flat
 
 
+def _class_header(unit: Unit) -> str:
+    """The line declaring the class ``unit`` belongs to, after the class's decorators or
+    annotations when they are short (``@dataclass(frozen=True)`` says what a method may do)."""
+    if unit.enclosing_class_header is None or unit.container is None:
+        return ""
+    lines = [*unit.container.preamble, unit.enclosing_class_header]
+    return "\n".join(lines if len(lines) <= MAX_HEADER_LINES else lines[-1:])
+
+
 def _file_name(uri: str) -> str:
     return PurePosixPath(unquote(urlparse(uri).path)).name
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def _unit_lines(unit: Unit, document: Document) -> tuple[str, ...]:
@@ -149,19 +168,24 @@ def _unit_lines(unit: Unit, document: Document) -> tuple[str, ...]:
     text = unit.text
     if before and not before.strip():
         text = before.decode("utf-8", errors="replace") + text
-    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    lines = _LINE_BREAK.split(text)  # as the document counts lines, so numbers agree
     if len(lines) > 1 and not lines[-1]:
         lines.pop()
     return tuple(lines)
 
 
-def _known(unit: Unit, findings: Sequence[Finding]) -> tuple[tuple[int, str], ...]:
-    """Findings inside the unit, by unit line: ``line 3: [rule] message``."""
-    first, last = unit.start_line, unit.end_line
+def _known(
+    unit: Unit, findings: Sequence[Finding], numbers: Sequence[int]
+) -> tuple[tuple[int, str], ...]:
+    """Findings on the unit's lines the prompt shows (``numbers``), by unit line as numbered
+    there: ``line 3: [rule] message``. A finding in a member folded out of a class skeleton
+    is left to the member's own prompt, which shows its line."""
+    first = unit.start_line
+    shown = frozenset(numbers) - {ELIDED}
     rows = []
     for finding in findings:
-        if first <= finding.span.start_line <= last:
-            line = finding.span.start_line - first + 1
+        line = finding.span.start_line - first + 1
+        if line in shown:
             rows.append((line, f"line {line}: [{finding.rule_id}] {_one_line(finding.message)}"))
     return tuple(sorted(rows))
 
