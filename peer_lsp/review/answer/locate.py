@@ -15,19 +15,32 @@ excerpt is searched in the unit's bytes in four passes, stopping at the first th
 Only pass 1 is ``exact``. Whitespace is ASCII whitespace, so a match found in the collapsed
 view maps back to whole UTF-8 characters of the document. Excerpts with fewer than three
 non-blank characters, or three ASCII punctuation marks (``"}"``, ``"});"``), are too ambiguous.
+A class is reviewed as a skeleton (`peer_lsp.review.prompt.skeleton`): its excerpts are only
+matched outside the members the skeleton folded, which the model did not see and which are
+reviewed on their own, so a member's finding repeated in the class's answer is dropped.
 
-A proposed fix names unit lines; `to_fix_edit` turns them into one `TextEdit` over those whole
-lines, keeping the last line's terminator, re-indenting a replacement the model gave without
-indentation, and writing the document's line endings. The edit never leaves the unit: lines
-outside it, or text on the unit's first or last line that lies outside the unit and that the
-replacement does not keep unchanged, refuse the fix; so do fix lines that do not touch the
-quoted code, since the line numbers that placed them are the part of the answer we trust
-least. A fix without lines replaces the located excerpt. Whether the fix parses is checked
-later, by verification.
+A proposed fix names unit lines; `to_fix_edit` turns them into one `TextEdit` over whole lines,
+keeping the last line's terminator, re-indenting a replacement the model gave without
+indentation, and writing the document's line endings. Line numbers are the part of an answer
+we trust least, so the fix is placed by the finding's excerpt too. The lines tried, in order:
+
+1. moved by the finding's own error (the line where its excerpt was found minus the line the
+   model gave it), since a model numbers its finding and its fix alike;
+2. as given;
+3. the lines, as many as the fix names, touching the finding that the replacement resembles
+   most (difflib ratio at least `MIN_RESEMBLANCE`), when no lines away from the finding
+   resemble it as much.
+
+A placement is refused when it leaves the unit, touches a member a class skeleton folded, does
+not touch the quoted code, or would change text on the unit's first or last line that lies
+outside the unit and that the replacement does not keep unchanged; the fix is refused, with
+the reason of the first placement, when every one is. A fix without lines replaces the
+located excerpt. Whether the fix parses is checked later, by verification.
 """
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import logging
 import re
@@ -40,6 +53,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from peer_lsp.findings.model import Span, TextEdit
 from peer_lsp.review.answer.candidates import Candidate, Dropped, ProposedFix
 from peer_lsp.review.answer.parse import count_reasons
+from peer_lsp.review.prompt.skeleton import folded_lines
 
 if TYPE_CHECKING:
     from peer_lsp.documents.store import Document
@@ -49,6 +63,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("peer_lsp.review")
 
 NOT_FOUND = "excerpt not found in the unit"
+FOLDED = "excerpt only in a member the prompt folded"
 TOO_SHORT = "excerpt too short to locate"
 DUPLICATE = "duplicate of a finding at the same range"
 FIX_OUTSIDE = "fix lines fall outside the unit"
@@ -56,8 +71,13 @@ FIX_INVERTED = "fix ends before it starts"
 FIX_UNANCHORED = "fix has no lines and no located excerpt"
 FIX_MISPLACED = "fix lines do not touch the quoted code"
 FIX_CROSSES = "fix would change text outside the unit"
+FIX_FOLDED = "fix lines fall in a member the prompt folded"
 
 MAX_MATCHES = 1000
+MAX_CONTENT_WINDOWS = 400
+MIN_RESEMBLANCE = 0.5
+"""How alike a replacement and the lines it is placed on must be (difflib ratio) when only
+their content places a fix."""
 _PUNCTUATION = frozenset(string.punctuation)
 
 
@@ -101,13 +121,17 @@ def locate(candidate: Candidate, unit: Unit, document: Document) -> Located | Dr
     start, end = _unit_bounds(unit, document)
     haystack = document.data[start:end]
     hint = None if candidate.line is None else unit.start_line + candidate.line - 1
+    hidden = _hidden(unit, document)
+    folded = False
     for numbered, needle in enumerate(_needles(excerpt)):
-        for exact, matches in _passes(haystack, needle):
-            if matches:
-                lines = document.lines
-                first, last = _closest([(a + start, b + start) for a, b in matches], hint, lines)
+        for exact, found in _passes(haystack, needle):
+            matches = [(a + start, b + start) for a, b in found]
+            shown = [m for m in matches if not any(_overlap(m, h) for h in hidden)]
+            folded = folded or len(shown) < len(matches)
+            if shown:
+                first, last = _closest(shown, hint, document.lines)
                 return Located(candidate, first, last, exact and not numbered)
-    return _drop(NOT_FOUND, candidate.title, repr(excerpt[:60]))
+    return _drop(FOLDED if folded else NOT_FOUND, candidate.title, repr(excerpt[:60]))
 
 
 def locate_all(candidates: Iterable[Candidate], unit: Unit, document: Document) -> LocateResult:
@@ -141,6 +165,20 @@ def _drop(reason: str, title: str, detail: str, what: str = "finding") -> Droppe
 def _trivial(excerpt: str) -> bool:
     visible = "".join(excerpt.split())
     return len(visible) < 3 or (len(visible) == 3 and all(c in _PUNCTUATION for c in visible))
+
+
+def _hidden(unit: Unit, document: Document) -> list[tuple[int, int]]:
+    """Byte ranges of the unit that its prompt did not show: the members a class skeleton
+    folds (whole lines)."""
+    lines, data = document.lines, document.data
+    return [
+        (lines.line_start(first), lines.line_end(last, data))
+        for first, last in folded_lines(unit, document)
+    ]
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
 
 
 def _unit_bounds(unit: Unit, document: Document) -> tuple[int, int]:
@@ -234,8 +272,8 @@ def to_fix_edit(
 ) -> TextEdit | Dropped:
     """The document edit for a proposed fix, or why it is refused (module docstring).
 
-    ``anchor`` is the located finding the fix belongs to: it places a fix without lines and
-    is the code that a fix with lines must touch.
+    ``anchor`` is the located finding the fix belongs to: it places a fix without lines, moves
+    fix lines by the error of the finding's own line, and is the code a fix must touch.
     """
     title = anchor.candidate.title if anchor else ""
     if fix.start_line is None:
@@ -246,14 +284,96 @@ def to_fix_edit(
     end = fix.end_line if fix.end_line is not None else start
     if end < start:
         return _drop(FIX_INVERTED, title, f"lines {start}-{end}", "fix")
-    count = unit.end_line - unit.start_line + 1
-    if start < 1 or end > count:
-        return _drop(FIX_OUTSIDE, title, f"lines {start}-{end} of {count}", "fix")
-    first, last = unit.start_line + start - 1, unit.start_line + end - 1
+    folded = folded_lines(unit, document)
+    refusal = ""
+    for first, last in _placements(fix.replacement, start, end, unit, document, anchor, folded):
+        reason = _refusal(first, last, unit, document, anchor, folded)
+        edit = None if reason else _line_edit(fix.replacement, first, last, unit, document)
+        if edit is not None:
+            return edit
+        refusal = refusal or reason or FIX_CROSSES
+    return _drop(refusal, title, f"lines {start}-{end}", "fix")
+
+
+def _placements(
+    replacement: str,
+    start: int,
+    end: int,
+    unit: Unit,
+    document: Document,
+    anchor: Located | None,
+    folded: Sequence[tuple[int, int]],
+) -> Iterable[tuple[int, int]]:
+    """Document lines (0-based, inclusive) a fix of unit lines ``start..end`` may mean, most
+    likely first: the lines as given; moved by the error of the finding's line, when the model
+    numbered its finding and its fix alike; and the lines near the finding that the
+    replacement resembles most, when no other lines in the unit resemble it as much."""
+    given = (unit.start_line + start - 1, unit.start_line + end - 1)
+    shift = _line_error(anchor, unit, document)
+    if shift:
+        yield given[0] + shift, given[1] + shift
+    yield given
+    if anchor is not None:
+        found = _by_content(replacement, end - start + 1, unit, document, anchor, folded)
+        if found is not None:
+            yield found
+
+
+def _line_error(anchor: Located | None, unit: Unit, document: Document) -> int:
+    """How many lines the finding's quoted code is below the line the model gave it."""
+    if anchor is None or anchor.candidate.line is None:
+        return 0
+    return anchor.span(document).start_line - (unit.start_line + anchor.candidate.line - 1)
+
+
+def _refusal(
+    first: int,
+    last: int,
+    unit: Unit,
+    document: Document,
+    anchor: Located | None,
+    folded: Sequence[tuple[int, int]],
+) -> str:
+    """Why a fix may not replace document lines ``first..last`` ("" when it may)."""
+    if first < unit.start_line or last > unit.end_line:
+        return FIX_OUTSIDE
+    if any(first <= b and a <= last for a, b in folded):
+        return FIX_FOLDED
     if anchor is not None and not _touches(anchor.span(document), first, last):
-        return _drop(FIX_MISPLACED, title, f"lines {start}-{end}", "fix")
-    edit = _line_edit(fix.replacement, first, last, unit, document)
-    return _drop(FIX_CROSSES, title, f"lines {start}-{end}", "fix") if edit is None else edit
+        return FIX_MISPLACED
+    return ""
+
+
+def _by_content(
+    replacement: str,
+    count: int,
+    unit: Unit,
+    document: Document,
+    anchor: Located,
+    folded: Sequence[tuple[int, int]],
+) -> tuple[int, int] | None:
+    """The ``count`` lines touching the finding that ``replacement`` resembles most, if it
+    resembles them enough and no lines away from the finding as much."""
+    wanted = " ".join(replacement.split())
+    windows = unit.end_line - unit.start_line + 2 - count
+    if not wanted or windows <= 0 or windows > MAX_CONTENT_WINDOWS:
+        return None
+    data, lines = document.data, document.lines
+    span = anchor.span(document)
+    best, best_score, rival = None, 0.0, 0.0
+    for first in range(unit.start_line, unit.start_line + windows):
+        last = first + count - 1
+        if any(first <= b and a <= last for a, b in folded):
+            continue
+        text = data[lines.line_start(first) : lines.line_end(last, data)]
+        score = difflib.SequenceMatcher(
+            None, " ".join(text.decode("utf-8", "replace").split()), wanted, autojunk=False
+        ).ratio()
+        if not _touches(span, first, last):
+            rival = max(rival, score)
+        elif score > best_score:
+            best, best_score = (first, last), score
+    return best if best_score >= MIN_RESEMBLANCE and best_score > rival else None
 
 
 def _touches(span: Span, first: int, last: int) -> bool:

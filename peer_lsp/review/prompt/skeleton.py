@@ -7,6 +7,7 @@ were.
 
 from __future__ import annotations
 
+import re
 import typing
 
 from peer_lsp.syntax.unit import UnitKind
@@ -35,18 +36,7 @@ def skeleton(unit: Unit, document: Document, lines: Sequence[str]) -> list[tuple
     units come back whole.
     """
     numbered = list(enumerate(lines, start=1))
-    if unit.kind is not UnitKind.CLASS:
-        return numbered
-    first = unit.start_line
-    runs: list[tuple[int, int, list[str]]] = []
-    for child in document.units:
-        if child.container is not unit:
-            continue
-        start, end = child.start_line - first + 1, child.end_line - first + 1
-        if runs and _only_blank(lines, runs[-1][1], start):
-            runs[-1] = (runs[-1][0], end, [*runs[-1][2], child.name])
-        else:
-            runs.append((start, end, [child.name]))
+    runs = _runs(unit, document, lines)
     if not runs:
         return numbered
     shown: list[tuple[int, str]] = []
@@ -62,6 +52,40 @@ def skeleton(unit: Unit, document: Document, lines: Sequence[str]) -> list[tuple
         else:
             shown.append((number, line))
     return shown
+
+
+def folded_lines(unit: Unit, document: Document) -> list[tuple[int, int]]:
+    """The document lines (0-based, inclusive) that the skeleton of ``unit`` folds away:
+    what the model was not shown, so what its answer about the unit cannot be about."""
+    if unit.kind is not UnitKind.CLASS:
+        return []
+    data, index = document.data, document.lines
+    start = index.line_start(unit.start_line)
+    text = data[start : index.line_end(unit.end_line, data)].decode("utf-8", "replace")
+    lines = [line.strip() for line in _LINE_BREAK.split(text)]
+    first = unit.start_line
+    return [(first + a - 1, first + b - 1) for a, b, _ in _runs(unit, document, lines)]
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _runs(unit: Unit, document: Document, lines: Sequence[str]) -> list[tuple[int, int, list[str]]]:
+    """Runs of members of a class, as unit lines (1-based, inclusive) and their names; the
+    blank lines between two members fold with them."""
+    if unit.kind is not UnitKind.CLASS:
+        return []
+    first = unit.start_line
+    runs: list[tuple[int, int, list[str]]] = []
+    for child in document.units:
+        if child.container is not unit:
+            continue
+        start, end = child.start_line - first + 1, child.end_line - first + 1
+        if runs and _only_blank(lines, runs[-1][1], start):
+            runs[-1] = (runs[-1][0], end, [*runs[-1][2], child.name])
+        else:
+            runs.append((start, end, [child.name]))
+    return runs
 
 
 def _only_blank(lines: Sequence[str], after: int, before: int) -> bool:
