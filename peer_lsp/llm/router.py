@@ -10,7 +10,13 @@ overflow gets one smaller prompt from the caller, then
 ``_with_retries`` — retries on one provider with full-jitter backoff or the server's hint,
 within one attempt budget per request, then
 ``_attempt`` — guard (redact, refuse, audit), concurrency and rate limits, one HTTP call,
-and the check that the answer is complete.
+and the check that the answer is complete and has the shape the caller asked for.
+
+An answer the caller's ``validate`` refuses (a model that ignored structured output and wrote
+prose) is neither returned nor cached, nor taken from the cache: it is a `ServerError` that
+is not retried on the same provider, whose requests are sent at temperature 0 by default and
+would mostly get the same answer again, but falls through to the route's next provider, a
+different model that may comply. With no provider left the caller gets the error.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import re
 import time
 import typing
 from collections.abc import Callable, Mapping
@@ -145,7 +152,7 @@ class Router:
         """
         route = self.route_for(request)
         if not bypass_cache:
-            cached = await self._cached(request, route, normalized_code)
+            cached = await self._cached(request, route, normalized_code, validate)
             if cached is not None:
                 return cached
         key = request_key(request, f"{route.name}:{bypass_cache}", normalized_code)
@@ -154,8 +161,14 @@ class Router:
         )
 
     async def _cached(
-        self, request: LLMRequest, route: RouteConfig, normalized_code: str
+        self,
+        request: LLMRequest,
+        route: RouteConfig,
+        normalized_code: str,
+        validate: Validate | None = None,
     ) -> LLMResponse | None:
+        """The cached answer of the route's first provider that has one. An answer
+        ``validate`` refuses (stored before the check existed) counts as none."""
         if self._cache is None:
             return None
         for provider_id in route.providers:
@@ -164,6 +177,11 @@ class Router:
                 continue
             model = f"{provider_id}/{lane.provider.config.model}"
             hit = await self._cache.get(cache_key(request, model, normalized_code))
+            if hit is not None and validate is not None and not validate(hit.text):
+                log.info(
+                    "cached answer of %s ignored: %s", provider_id, _refusal(request, hit.text)
+                )
+                hit = None
             if hit is not None:
                 self.cache_hits += 1
                 if self._guard is not None:
@@ -298,9 +316,7 @@ class Router:
                 _check_complete(response)
                 if validate is not None and not validate(response.text):
                     raise errors.ServerError(
-                        "the answer is not valid for this request",
-                        provider=provider.id,
-                        retry=False,
+                        _refusal(request, response.text), provider=provider.id, retry=False
                     )
             except errors.LLMError as error:
                 lane.record_failure(error)
@@ -348,3 +364,15 @@ def _check_complete(response: LLMResponse) -> None:
         raise errors.Refused("the model declined to answer", provider=response.provider)
     if not response.text.strip():
         raise errors.ServerError("the answer is empty", provider=response.provider)
+
+
+_JSON_START = re.compile(r"""\{\s*["']|\[\s*[\]{]""")
+
+
+def _refusal(request: LLMRequest, text: str) -> str:
+    """Why ``validate`` refused an answer, as far as the router can tell without reading it."""
+    if request.json_schema is None:
+        return "the answer is not valid for this request"
+    if _JSON_START.search(text) is None:
+        return "the model answered in prose, not the requested JSON"
+    return "the model's JSON answer does not have the requested shape"

@@ -7,7 +7,8 @@ tried first, then every ``{`` and ``[`` of the answer in order (at most `MAX_STA
 by `read_json`. A value holds findings when it is a list of objects, an object with a findings
 key (``findings``, ``issues``, ``problems``, ``results``, ``comments``, ``diagnostics``,
 ``bugs``; also one or two levels down), or a single finding object; consecutive single objects
-(JSON lines) are collected.
+(JSON lines) are collected. An empty list counts only as the whole answer (or the whole of a
+fenced block): ``It returns [] when empty.`` is prose, not an empty list of findings.
 """
 
 from __future__ import annotations
@@ -65,7 +66,8 @@ def _fenced_regions(text: str) -> Iterator[tuple[int, int]]:
 
 def _scan(text: str, start: int, stop: int) -> tuple[list[Any], bool] | None:
     """The first value in ``text[start:stop]`` that holds findings, or the single finding
-    objects that follow one another there (JSON lines); ``([], False)`` for a bare ``[]``.
+    objects that follow one another there (JSON lines); ``([], False)`` for a ``[]`` that is
+    all the region holds.
     """
     head = text[:stop] if stop < len(text) else text
     singles: list[Any] = []
@@ -87,11 +89,17 @@ def _scan(text: str, start: int, stop: int) -> tuple[list[Any], bool] | None:
             break
         elif entries or (entries == [] and isinstance(hit.value, dict)):
             return entries, hit.truncated
-        empty_seen = empty_seen or entries == []
+        empty_seen = empty_seen or (entries == [] and _alone(head, start, stop, match, hit))
         position = max(hit.end, match.start() + 1)
     if singles:
         return singles, cut
     return ([], False) if empty_seen else None
+
+
+def _alone(head: str, start: int, stop: int, match: re.Match[str], hit: JsonRead) -> bool:
+    """Whether the value read at ``match`` is all there is in ``head[start:stop]``: a bare
+    ``[]`` is an answer only when nothing but it was written (``[]`` in prose is code)."""
+    return not head[start : match.start()].strip() and not head[hit.end : stop].strip()
 
 
 def _read_within(text: str, head: str, offset: int) -> JsonRead | None:

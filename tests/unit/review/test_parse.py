@@ -91,24 +91,44 @@ def test_json_lines_are_collected_until_something_else() -> None:
 
 
 @pytest.mark.parametrize(
-    ("answer", "valid"),
+    ("answer", "problem"),
     [
-        pytest.param("No issues found.", True, id="prose"),
-        pytest.param("LGTM 👍", True, id="short-prose"),
-        pytest.param("", False, id="empty"),
-        pytest.param("   \n", False, id="blank"),
-        pytest.param('{"findi', False, id="cut-before-anything"),
-        pytest.param("No issues; `items[0]` and `{x}` are safe.", True, id="code-in-prose"),
-        pytest.param('Here: {"findings": [{"mess', False, id="cut-json"),
-        pytest.param("[{'a' 1}]", False, id="broken-json"),
-        pytest.param('{"findings": []}', True, id="empty-list"),
-        pytest.param("The answer is []", True, id="bare-empty-list"),
-        pytest.param('```json\n{"issues": null}\n```', True, id="null"),
+        pytest.param("No issues found.", parsing.PROSE, id="prose"),
+        pytest.param("LGTM 👍", parsing.PROSE, id="short-prose"),
+        pytest.param("", parsing.EMPTY, id="empty"),
+        pytest.param("   \n", parsing.EMPTY, id="blank"),
+        pytest.param('{"findi', parsing.NO_FINDINGS_JSON, id="cut-before-anything"),
+        pytest.param(
+            "No issues; `items[0]` and `{x}` are safe.", parsing.PROSE, id="code-in-prose"
+        ),
+        pytest.param('Here: {"findings": [{"mess', parsing.CUT_BEFORE_ANY, id="cut-json"),
+        pytest.param("[{'a' 1}]", parsing.NO_FINDINGS_JSON, id="broken-json"),
+        pytest.param("The answer is []", parsing.PROSE, id="empty-list-in-prose"),
+        pytest.param("It returns `[]` when empty.", parsing.PROSE, id="empty-list-as-code"),
+        pytest.param('{"summary": "Looks good."}', parsing.NO_FINDINGS_JSON, id="no-findings-key"),
+        pytest.param('{"findings": "none"}', parsing.NO_FINDINGS_JSON, id="findings-not-a-list"),
+        pytest.param('{"findings": ["a", 1, null]}', parsing.NO_USABLE_ENTRY, id="list-of-scalars"),
+        pytest.param('{"findings": [{"a": 1}, {}]}', parsing.NO_USABLE_ENTRY, id="list-of-junk"),
+        pytest.param('[{"title": "t", "line": 3}]', parsing.NO_USABLE_ENTRY, id="no-excerpt"),
+        pytest.param('{"findings": []}', "", id="empty-list"),
+        pytest.param("[]", "", id="bare-empty-list"),
+        pytest.param("```json\n[]\n```", "", id="fenced-empty-list"),
+        pytest.param("Here you go:\n```\n[ ]\n```\nNothing to report.", "", id="fenced-in-prose"),
+        pytest.param('```json\n{"issues": null}\n```', "", id="null"),
+        pytest.param('{"findings": [], "summary": "Fine."}', "", id="empty-with-summary"),
     ],
 )
-def test_answers_without_findings(answer: str, valid: bool) -> None:
+def test_answers_without_findings(answer: str, problem: str) -> None:
+    """Only the requested shape is a valid answer: prose, JSON without a findings list, and a
+    list of which no entry is a finding are not (they must not be cached as clean reviews)."""
     result = parse_answer(answer)
-    assert (result.candidates, result.valid) == ([], valid)
+    assert (result.candidates, result.problem, result.valid) == ([], problem, not problem)
+
+
+def test_one_usable_entry_makes_a_list_with_junk_valid() -> None:
+    result = parse_answer(json.dumps({"findings": ["junk", {"a": 1}, FINDING]}))
+    assert (result.candidates, result.valid, result.problem) == ([EXPECTED], True, "")
+    assert len(result.dropped) == 2
 
 
 def test_an_empty_list_in_prose_does_not_hide_the_findings() -> None:
