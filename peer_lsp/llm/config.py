@@ -29,7 +29,13 @@ from peer_lsp.llm.types import Task, Timeouts
 
 @dataclass(frozen=True, slots=True)
 class ProviderConfig:
-    """One model at one endpoint."""
+    """One model at one endpoint.
+
+    ``max_output_tokens`` (``maxOutputTokens``), when set, is the output limit sent with every
+    request to this provider, in place of the limit the prompt asks for (2048 for a review,
+    1024 for an explanation): the user knows the model, e.g. that a reasoning model spends
+    thousands of tokens before its answer, or that a slow local one should stop sooner.
+    """
 
     id: str
     kind: str
@@ -41,7 +47,7 @@ class ProviderConfig:
     max_concurrency: int = 4
     requests_per_minute: float = 0.0
     context_window: int = 32_768
-    max_output_tokens: int = 2_048
+    max_output_tokens: int | None = None
     price_input_per_mtok: float = 0.0
     price_output_per_mtok: float = 0.0
     timeouts: Timeouts = field(default_factory=Timeouts)

@@ -79,7 +79,7 @@ class AnthropicProvider(Provider):
     def body(self, request: LLMRequest, stream: bool) -> dict[str, Any]:
         body: dict[str, Any] = {
             "model": self.config.model,
-            "max_tokens": max(request.max_tokens, 1),
+            "max_tokens": self.output_tokens(request),
             "messages": [{"role": "user", "content": request.user}],
             "temperature": min(max(request.temperature, 0.0), 1.0),  # Anthropic allows 0..1
             "stream": stream,

@@ -228,6 +228,11 @@ class Provider(abc.ABC):
             key = None
         return self._scrub(text, key)[:MAX_VENDOR_MESSAGE]
 
+    def output_tokens(self, request: LLMRequest) -> int:
+        """The output limit to send: the provider's ``maxOutputTokens`` when the user set
+        one, else what the request asks for (the prompt template's own limit)."""
+        return max(self.config.max_output_tokens or request.max_tokens, 1)
+
     def structured_system(self, request: LLMRequest) -> str:
         """The system prompt, with the JSON-only instruction when the vendor cannot enforce it."""
         if request.json_schema is None or self.config.structured == "schema":

@@ -67,7 +67,7 @@ class GeminiProvider(Provider):
     def body(self, request: LLMRequest, stream: bool) -> dict[str, Any]:
         generation: dict[str, Any] = {
             "temperature": request.temperature,
-            "maxOutputTokens": request.max_tokens,
+            "maxOutputTokens": self.output_tokens(request),
         }
         if request.json_schema is not None and self.config.structured != "none":
             generation["responseMimeType"] = "application/json"

@@ -90,7 +90,7 @@ class OllamaProvider(Provider):
             "stream": stream,  # explicit: Ollama streams when the field is absent
             "options": {
                 "temperature": request.temperature,
-                "num_predict": request.max_tokens,
+                "num_predict": self.output_tokens(request),
                 "num_ctx": self.config.context_window,
             },
         }

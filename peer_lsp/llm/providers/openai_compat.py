@@ -250,7 +250,7 @@ class OpenAICompatProvider(Provider):
                 {"role": "user", "content": request.user},
             ],
             "temperature": request.temperature,
-            self.config.max_tokens_field: request.max_tokens,
+            self.config.max_tokens_field: self.output_tokens(request),
             "stream": stream,
         }
         if stream:
