@@ -7,14 +7,18 @@ unit size, complexity, category) and names the providers to try, in order.
 
 `check_entries` keeps what `config_fields` could read of each entry and drops what cannot
 be used together (duplicate ids, routes to unknown providers, keys a project file may not
-send); `parse_llm_config` turns what is kept into typed configs.
+send); `parse_llm_config` turns what is kept into typed configs, giving a route without a
+``deadline`` the one its providers need (`default_deadline`: longer for local models).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import dataclasses
+import ipaddress
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from peer_lsp.llm.config_fields import (
     PROVIDER_NUMBERS,
@@ -60,7 +64,8 @@ class RouteConfig:
     """Which requests a route takes, and the providers it tries in order.
 
     Empty match fields match everything; ``max_unit_tokens`` / ``min_complexity`` bound the
-    unit's size and complexity.
+    unit's size and complexity. ``deadline`` None: chosen from the route's providers
+    (`default_deadline`).
     """
 
     name: str
@@ -70,7 +75,45 @@ class RouteConfig:
     categories: tuple[str, ...] = ()
     max_unit_tokens: int = 0
     min_complexity: int = 0
-    deadline: float = 90.0
+    deadline: float | None = None
+
+
+HOSTED_DEADLINE = 90.0
+"""Seconds a route of hosted providers waits for an answer of `DEADLINE_TOKENS` tokens."""
+LOCAL_DEADLINE = 600.0
+"""The same for a route with a provider on this machine or the local network: a small model
+on a laptop CPU takes minutes to read a 6000-token prompt and write 2048 tokens, and the
+route's deadline also covers the wait for one of its few slots. A server that stopped
+answering is caught sooner by the per-attempt first-byte and idle timeouts, not by this."""
+DEADLINE_TOKENS = 2048
+"""The deadlines above are for this many output tokens; a larger ``maxOutputTokens`` (a
+reasoning model) lengthens them in proportion."""
+MAX_DEADLINE = 3600.0
+
+
+def is_local(base_url: str) -> bool:
+    """Whether an endpoint is on this machine or the local network (loopback, private or
+    link-local addresses, ``localhost``, ``*.local``): served by hardware that may be slow."""
+    host = (urlsplit(base_url).hostname or "").lower()
+    if host == "localhost" or host.endswith((".localhost", ".local")):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_private or address.is_link_local
+
+
+def default_deadline(providers: Iterable[ProviderConfig]) -> float:
+    """The deadline of a route that sets none: the longest its providers need
+    (`HOSTED_DEADLINE` or `LOCAL_DEADLINE`, scaled up by a ``maxOutputTokens`` above
+    `DEADLINE_TOKENS`), at most `MAX_DEADLINE`."""
+    longest = HOSTED_DEADLINE
+    for provider in providers:
+        base = LOCAL_DEADLINE if is_local(provider.base_url) else HOSTED_DEADLINE
+        tokens = provider.max_output_tokens or DEADLINE_TOKENS
+        longest = max(longest, base * max(1.0, tokens / DEADLINE_TOKENS))
+    return min(longest, MAX_DEADLINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +231,7 @@ def _route_config(entry: Mapping[str, Any], index: int) -> RouteConfig:
         categories=tuple(entry.get("categories", ())),
         max_unit_tokens=entry.get("maxUnitTokens", 0),
         min_complexity=entry.get("minComplexity", 0),
-        deadline=entry.get("deadline", 90.0),
+        deadline=entry.get("deadline"),
     )
 
 
@@ -239,4 +282,13 @@ def parse_llm_config(
     parsed_routes = [_route_config(entry, index) for index, entry in enumerate(kept_routes)]
     if parsed and not parsed_routes:
         parsed_routes.append(RouteConfig("default", tuple(p.id for p in parsed)))
-    return LLMConfig(parsed, tuple(parsed_routes)), [str(issue) for issue in issues]
+    by_id = {p.id: p for p in parsed}
+    routes = tuple(
+        route
+        if route.deadline is not None
+        else dataclasses.replace(
+            route, deadline=default_deadline(by_id[pid] for pid in route.providers)
+        )
+        for route in parsed_routes
+    )
+    return LLMConfig(parsed, routes), [str(issue) for issue in issues]

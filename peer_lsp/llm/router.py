@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from peer_lsp.llm import errors
 from peer_lsp.llm.cache.answers import AnswerCache, store_response
 from peer_lsp.llm.cache.key import cache_key
+from peer_lsp.llm.config import default_deadline
 from peer_lsp.llm.in_flight import InFlight, request_key
 from peer_lsp.llm.lanes import ProviderLane
 from peer_lsp.llm.resilience import BreakerState, CircuitBreaker, Clock, Sleep, full_jitter
@@ -132,6 +133,14 @@ class Router:
             + (f" for {request.language}" if request.language else "")
         )
 
+    def deadline_of(self, route: RouteConfig) -> float:
+        """The route's deadline; for a route built without one (Ollama found by
+        autodetection), the one its providers need (`default_deadline`)."""
+        if route.deadline is not None:
+            return route.deadline
+        lanes = (self._lanes[p] for p in route.providers if p in self._lanes)
+        return default_deadline(lane.provider.config for lane in lanes)
+
     # -- layer 1: cache and de-duplication ---------------------------------------------------
 
     async def complete(
@@ -213,12 +222,13 @@ class Router:
         shrink: Shrink | None,
         validate: Validate | None,
     ) -> LLMResponse:
+        deadline = self.deadline_of(route)
         try:
-            async with asyncio.timeout(route.deadline):
+            async with asyncio.timeout(deadline):
                 return await self._with_fallback(request, route, shrink, validate)
         except TimeoutError:
             raise errors.DeadlineExceeded(
-                f"no answer within the route's {route.deadline:g} s deadline"
+                f"no answer within the route's {deadline:g} s deadline"
             ) from None
 
     # -- layer 3: fallback over the route's providers ----------------------------------------

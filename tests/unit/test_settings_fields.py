@@ -23,7 +23,13 @@ import pytest
 
 from peer_lsp.cli import main
 from peer_lsp.commands.exits import EXIT_USAGE
-from peer_lsp.llm.config import LLMConfig, ProviderConfig, RouteConfig, parse_llm_config
+from peer_lsp.llm.config import (
+    LLMConfig,
+    ProviderConfig,
+    RouteConfig,
+    default_deadline,
+    parse_llm_config,
+)
 from peer_lsp.llm.types import Timeouts
 from peer_lsp.settings.files import load_settings
 from peer_lsp.settings.model import SPECS, Settings
@@ -249,7 +255,8 @@ def assert_applied(case: Case, settings: Settings) -> None:
         return
     assert route is not None
     assert route.providers == ("p",)
-    assert getattr(route, attr) == getattr(RouteConfig("route0", ("p",)), attr)
+    deadline = default_deadline(p for p in config.providers if p.id in route.providers)
+    assert getattr(route, attr) == getattr(RouteConfig("route0", ("p",), deadline=deadline), attr)
 
 
 @pytest.mark.parametrize("case", cases(WRONG), ids=lambda c: c.id)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from peer_lsp.llm.config import check_entries, parse_llm_config
+from peer_lsp.llm.config import LOCAL_DEADLINE, check_entries, parse_llm_config
 from peer_lsp.llm.types import Timeouts
 from peer_lsp.settings.files import load_settings
 from peer_lsp.settings.options import resolve
@@ -77,7 +77,7 @@ def test_a_route_keeps_the_providers_that_exist() -> None:
     route = {"name": "r", "providers": ["gone", "local"], "deadline": "soon"}
     config, problems = parse_llm_config([LOCAL], [route])
     (kept,) = config.routes
-    assert (kept.name, kept.providers, kept.deadline) == ("r", ("local",), 90.0)
+    assert (kept.name, kept.providers, kept.deadline) == ("r", ("local",), LOCAL_DEADLINE)
     assert problems == [
         "invalid value for 'routes[0].deadline': 'soon'; expected a number above 0 to 3600",
         "'routes[0].providers' names no provider with id 'gone'; left out of this route",
