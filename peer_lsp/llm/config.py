@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 from peer_lsp.llm.config_fields import (
     PROVIDER_NUMBERS,
     ROUTE_FIELDS,
+    UNSENT_TASKS,
     ConfigIssue,
     provider_entry,
     read_entry,
@@ -175,6 +176,9 @@ def check_entries(
             route, found = _known_providers(route, f"routes[{index}].providers", owners)
             issues.extend(found)
         if route is not None:
+            route, found = _sent_tasks(route, f"routes[{index}].tasks")
+            issues.extend(found)
+        if route is not None:
             kept_routes.append(route)
     return tuple(kept), tuple(kept_routes), issues
 
@@ -191,6 +195,19 @@ def _known_providers(
     outcome = "left out of this route" if present else "this route is ignored"
     issue = ConfigIssue(path, f"'{path}' names no provider with id {unknown}; {outcome}")
     return ({**route, "providers": present} if present else None), [issue]
+
+
+def _sent_tasks(
+    route: dict[str, Any], path: str
+) -> tuple[dict[str, Any] | None, list[ConfigIssue]]:
+    """No route when every task it takes is one no request carries (`UNSENT_TASKS`): it
+    would never match, which the user is told instead of finding out. A route that also
+    takes tasks that are sent is kept whole; the others match nothing until they are sent."""
+    tasks = route.get("tasks") or []
+    if not tasks or any(task not in UNSENT_TASKS for task in tasks):
+        return route, []
+    why = "; ".join(UNSENT_TASKS[task] for task in dict.fromkeys(tasks))
+    return None, [ConfigIssue(path, f"'{path}': {why}; this route is ignored")]
 
 
 def _provider_config(entry: Mapping[str, Any]) -> ProviderConfig:

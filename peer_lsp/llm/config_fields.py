@@ -102,11 +102,29 @@ def _preset(value: object) -> str:
 
 _TASKS = tuple(t.value for t in Task)
 
+UNSENT_TASKS = {
+    Task.EXPLAIN.value: "no request is sent with task 'explain' yet (the explain action does "
+    "not ask a model)",
+    Task.FIX.value: "no request is sent with task 'fix' (fixes come with the review)",
+}
+"""Tasks a route may name but that no request carries, and why: a route that only takes
+them would silently never match, so `config.check_entries` says so."""
+
+CATEGORIES = ("bug", "security", "performance", "maintainability", "style", "syntax")
+"""The finding categories a route's ``categories`` may name (those of
+`peer_lsp.findings.model.Category`, which llm does not import)."""
+
 
 def _tasks(value: object) -> list[str]:
     if isinstance(value, list | tuple) and all(item in _TASKS for item in value):
         return list(value)
     raise fields.Invalid("a list of: " + ", ".join(_TASKS))
+
+
+def _categories(value: object) -> list[str]:
+    if isinstance(value, list | tuple) and all(item in CATEGORIES for item in value):
+        return list(value)
+    raise fields.Invalid("a list of: " + ", ".join(CATEGORIES))
 
 
 PROVIDER_NUMBERS = {
@@ -138,7 +156,7 @@ ROUTE_FIELDS = (
     EntryField("providers", fields.names, vital=True),
     EntryField("tasks", _tasks, vital=True),
     EntryField("languages", fields.names, vital=True),
-    EntryField("categories", fields.names, vital=True),
+    EntryField("categories", _categories, vital=True),
     EntryField("maxUnitTokens", fields.whole(0, 10_000_000), vital=True),
     EntryField("minComplexity", fields.whole(0, 100_000), vital=True),
     EntryField("deadline", fields.number(0, 3600, above=True)),

@@ -121,7 +121,7 @@ class Router:
                 continue
             if route.languages and request.language not in route.languages:
                 continue
-            if route.categories and request.category not in route.categories:
+            if route.categories and not _carries(request, route.categories):
                 continue
             if route.max_unit_tokens and request.unit_tokens > route.max_unit_tokens:
                 continue
@@ -362,6 +362,11 @@ class Router:
 
     def open_providers(self) -> list[str]:
         return [p for p, lane in self._lanes.items() if lane.breaker.state is BreakerState.OPEN]
+
+
+def _carries(request: LLMRequest, categories: tuple[str, ...]) -> bool:
+    """Whether the request carries one of the route's categories."""
+    return request.category in categories or not set(request.categories).isdisjoint(categories)
 
 
 def _check_complete(response: LLMResponse) -> None:

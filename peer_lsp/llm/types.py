@@ -58,6 +58,10 @@ class LLMRequest:
     """What built the request, opaque here: the builder's callbacks (a smaller prompt after a
     context overflow, the code's cache name) read it back. A field, so it survives
     ``dataclasses.replace``; never sent, never part of a cache key."""
+    categories: tuple[str, ...] = ()
+    """What is already known to be wrong in the code, by finding category (the local
+    findings of a reviewed unit): a route with ``categories`` takes a request that carries
+    one of them, or whose ``category`` is one."""
 
 
 @dataclass(frozen=True, slots=True)

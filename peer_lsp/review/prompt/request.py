@@ -85,7 +85,7 @@ class ReviewPrompt:
 
     ``focus`` is the finding an explain prompt is about; ``complexity`` is routing metadata
     for the request (`peer_lsp.rules.complexity`), set here so that no one copies the request
-    to add it.
+    to add it; ``categories``, those of the known findings, is routing metadata too.
     """
 
     context: UnitContext
@@ -94,6 +94,7 @@ class ReviewPrompt:
     task: Task = Task.REVIEW
     focus: str = ""
     complexity: int = 0
+    categories: tuple[str, ...] = ()
 
     def render(self) -> LLMRequest:
         """The request, trimmed to the budget; PromptBudgetError when nothing fits."""
@@ -115,6 +116,7 @@ class ReviewPrompt:
             context_key=self._context_key(cut),
             complexity=self.complexity,
             origin=self,
+            categories=self.categories,
         )
 
     def smaller(self) -> ReviewPrompt | None:
@@ -229,7 +231,10 @@ def build_review_request(
     from the URI when empty). Raises PromptBudgetError when the budget is too small.
     """
     context = UnitContext.of(unit, document, path=path, known_findings=known_findings)
-    prompt = ReviewPrompt(context, budget_tokens, REVIEW_TEMPLATE, task, complexity=complexity)
+    categories = tuple(sorted({finding.category.value for finding in known_findings}))
+    prompt = ReviewPrompt(
+        context, budget_tokens, REVIEW_TEMPLATE, task, complexity=complexity, categories=categories
+    )
     return prompt.render()
 
 
