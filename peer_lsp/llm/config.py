@@ -300,12 +300,10 @@ def parse_llm_config(
     if parsed and not parsed_routes:
         parsed_routes.append(RouteConfig("default", tuple(p.id for p in parsed)))
     by_id = {p.id: p for p in parsed}
-    routes = tuple(
-        route
-        if route.deadline is not None
-        else dataclasses.replace(
-            route, deadline=default_deadline(by_id[pid] for pid in route.providers)
-        )
-        for route in parsed_routes
-    )
-    return LLMConfig(parsed, routes), [str(issue) for issue in issues]
+    resolved: list[RouteConfig] = []
+    for route in parsed_routes:
+        deadline = route.deadline
+        if deadline is None:
+            deadline = default_deadline(by_id[pid] for pid in route.providers)
+        resolved.append(dataclasses.replace(route, deadline=deadline))
+    return LLMConfig(parsed, tuple(resolved)), [str(issue) for issue in issues]
