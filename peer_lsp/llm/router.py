@@ -109,8 +109,11 @@ class Router:
         return self._in_flight.deduplicated
 
     async def aclose(self) -> None:
+        """Close the providers, then the cache (which then persists its hit and miss counts)."""
         for lane in self._lanes.values():
             await lane.provider.aclose()
+        if self._cache is not None:
+            await self._cache.aclose()
 
     # -- routing -----------------------------------------------------------------------------
 

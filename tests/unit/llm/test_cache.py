@@ -10,9 +10,6 @@ import dataclasses
 import io
 import json
 import logging
-import shutil
-import socket
-import subprocess
 import sys
 import time
 import typing
@@ -21,6 +18,7 @@ from pathlib import Path
 
 import diskcache
 import pytest
+import real_redis
 import redis
 
 from peer_lsp.cli import main
@@ -396,62 +394,17 @@ def test_passwords_never_show() -> None:
 # Redis backend, against a real server
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A private redis-server without persistence; its URL."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("redis-server is not installed (.ci/run installs it)")
-    port = free_port()
-    folder = tmp_path_factory.mktemp("redis")
-    command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly"]
-    command += ["no", "--dir", str(folder)]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_until_ready(server, port)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-
-
-def wait_until_ready(server: subprocess.Popen[bytes], port: int) -> None:
-    """Poll PING until the server answers; fail after a deadline or if it exits."""
-    client = redis.Redis(port=port, socket_connect_timeout=0.2, socket_timeout=0.5)
-    deadline = time.monotonic() + 15
-    try:
-        while True:
-            try:
-                if client.ping():
-                    return
-            except redis.ConnectionError:
-                pass
-            if server.poll() is not None:
-                pytest.fail(f"redis-server exited with {server.returncode}")
-            if time.monotonic() > deadline:
-                pytest.fail("redis-server did not answer PING within 15 s")
-            time.sleep(0.01)  # a polling interval, not a guess at readiness
-    finally:
-        client.close()
+    with real_redis.redis_server(tmp_path_factory.mktemp("redis")) as url:
+        yield url
 
 
 @pytest.fixture
-def redis_url(redis_server: str) -> Iterator[str]:
+def redis_url(redis_server: str) -> str:
     """The test server's URL, emptied before each test."""
-    client = redis.Redis.from_url(redis_server)
-    client.flushall()
-    yield redis_server
-    client.close()
+    return real_redis.emptied(redis_server)
 
 
 def direct(url: str) -> redis.Redis:
@@ -518,7 +471,7 @@ async def test_redis_clear_deletes_only_our_answers(redis_url: str) -> None:
 async def test_unreachable_redis_is_a_miss_with_a_warning(
     cache_log: pytest.LogCaptureFixture,
 ) -> None:
-    cache = RedisCache(f"redis://:secret@127.0.0.1:{free_port()}/0", ttl_seconds=TTL)
+    cache = RedisCache(f"redis://:secret@127.0.0.1:{real_redis.free_port()}/0", ttl_seconds=TTL)
     assert await cache.get("k") is None
     assert await cache.get("k") is None  # no second attempt: the cache is marked down
     await cache.put("k", ANSWER)
