@@ -16,12 +16,11 @@ from peer_lsp.commands.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from peer_lsp.llm import errors
 from peer_lsp.llm.config import LLMConfig, ProviderConfig, parse_llm_config
 from peer_lsp.llm.types import LLMRequest, Task
+from peer_lsp.settings.model import Settings
 
 if typing.TYPE_CHECKING:
     import argparse
     from collections.abc import Mapping, Sequence
-
-    from peer_lsp.settings.model import Settings
 
 
 PING = LLMRequest(
@@ -105,13 +104,24 @@ async def check(
     return list(await asyncio.gather(*(one(p) for p in config.providers)))
 
 
-def run_providers(args: argparse.Namespace, environ: Mapping[str, str] | None = None) -> int:
-    from peer_lsp.settings.files import load_settings
+def _settings(config: str | None) -> tuple[Settings, list[str]]:
+    """The settings ``--config`` names (a file, read as `peer check --config` reads it, or a
+    project folder), else those of the current folder; and every problem with them."""
+    from peer_lsp.settings.files import SettingsFileError, load_settings, load_settings_file
 
+    path = Path(config) if config else Path.cwd()
+    try:
+        settings, problems = load_settings(path) if path.is_dir() else load_settings_file(path)
+    except SettingsFileError as error:
+        return Settings(), [str(error)]
+    return settings, [str(problem) for problem in problems]
+
+
+def run_providers(args: argparse.Namespace, environ: Mapping[str, str] | None = None) -> int:
     env = os.environ if environ is None else environ
-    settings, problems = load_settings(Path(args.config) if args.config else Path.cwd())
+    settings, problems = _settings(args.config)
     config, config_problems = parse_llm_config(settings.providers, settings.routes)
-    for problem in [*map(str, problems), *config_problems]:
+    for problem in [*problems, *config_problems]:
         print(f"peer providers: {problem}", file=sys.stderr)
     if problems or config_problems:
         return EXIT_USAGE

@@ -19,9 +19,13 @@ from pathlib import Path
 
 from peer_lsp.check.walk import Excludes, InvalidPatternError, walk
 from peer_lsp.commands.exits import EXIT_USAGE
-from peer_lsp.settings.files import find_project_config, load_settings, read_project_file
+from peer_lsp.settings.files import (
+    SettingsFileError,
+    find_project_config,
+    load_settings,
+    load_settings_file,
+)
 from peer_lsp.settings.model import DEFAULT_EXCLUDE, Settings
-from peer_lsp.settings.options import resolve
 
 if typing.TYPE_CHECKING:
     import argparse
@@ -45,14 +49,10 @@ def usage_error(messages: Iterable[str], prog: str) -> int:
 
 def _read_config_file(path: Path) -> tuple[Settings, list[str]]:
     """Settings from the file given with ``--config``, and the rejected settings."""
-    if not path.is_file():
-        raise UsageError([f"no such settings file: {path}"])
-    config = read_project_file(path)
-    if config is None:
-        raise UsageError([f"{path}: no [tool.peer] table"])
-    if config.error:
-        raise UsageError([config.error])
-    settings, problems = resolve(config.raw, source=str(path))
+    try:
+        settings, problems = load_settings_file(path)
+    except SettingsFileError as error:
+        raise UsageError([str(error)]) from None
     return settings, [str(problem) for problem in problems]
 
 

@@ -49,3 +49,17 @@ def test_redis_cache_counts_lookups_of_peer_check(
     configure(project, reviewing, redisUrl=real_redis.emptied(redis_server))
     assert two_checks(reviewing, capsys) == [(0, 2), (2, 2)]
     assert stats(capsys)["backend"] == "redis"
+
+
+def test_a_relative_cache_dir_is_the_project_files_wherever_peer_runs(
+    reviewing: FakeServer,
+    project: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    configure(project, reviewing, cacheDir="answers")
+    assert run(capsys, "check", "app.py")[0] == 1
+    (project / "src").mkdir()
+    monkeypatch.chdir(project / "src")
+    shown = stats(capsys)
+    assert (shown["location"], shown["misses"]) == (str(project / "answers"), 2)

@@ -145,3 +145,83 @@ async def test_no_router_without_providers_or_ollama(fake: FakeServer) -> None:
     off, _ = resolve({"ollamaAutodetect": False})
     assert (await build_router(off, ollama_url=fake.url, environ={})).router is None
     assert len(fake.requests) == 1  # autodetection off: not even asked
+
+
+# `--config FILE`: read exactly as `peer check --config FILE` reads it
+
+
+def provider_toml(fake: FakeServer, model: str, table: str = "providers", **extra: str) -> str:
+    """Top-level ``extra`` settings, then one provider of the fake vendor serving ``model``."""
+    lines = [f'{key} = "{value}"' for key, value in extra.items()]
+    lines += [f"[[{table}]]", 'preset = "vllm"', 'id = "p"', f'model = "{model}"']
+    lines += [f'baseUrl = "{fake.url}/v1"', 'apiKeyEnv = "MY_OWN_KEY"']
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("form", ["pyproject", "peer-toml"])
+def test_config_names_the_file_to_read(
+    tmp_path: Path,
+    fake: FakeServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    form: str,
+) -> None:
+    """The named file, not the project file of its folder, and trusted like check's."""
+    monkeypatch.chdir(tmp_path)
+    conf = tmp_path / "conf"
+    conf.mkdir()
+    (conf / ".peer.toml").write_text(provider_toml(fake, "not-this-one"))
+    # Trusted: a provider may read any variable; auditLog is relative to the file's folder.
+    if form == "pyproject":
+        config = conf / "pyproject.toml"
+        body = provider_toml(fake, "chosen-model", "tool.peer.providers", auditLog="logs/a.jsonl")
+        config.write_text("[tool.peer]\n" + body)
+    else:
+        config = conf / "ci.toml"
+        config.write_text(provider_toml(fake, "chosen-model", auditLog="logs/a.jsonl"))
+    fake.respond_with(lambda received: oa.ok("OK"))
+    monkeypatch.setenv("MY_OWN_KEY", SECRET)
+
+    code = main(["providers", "--check", "--config", str(config.relative_to(tmp_path))])
+    captured = capsys.readouterr()
+    assert (code, captured.err) == (0, "")
+    assert "chosen-model" in captured.out
+    assert "MY_OWN_KEY (set)" in captured.out
+    assert "not-this-one" not in captured.out
+    assert (conf / "logs" / "a.jsonl").is_file()
+
+    (conf / "empty.py").write_text("")
+    assert main(["check", "--config", str(config), "conf/empty.py"]) == 0
+    assert capsys.readouterr().err == ""  # the same file is as acceptable to check
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "no such settings file: {path}"),
+        ("[tool.other]\nx = 1\n", "{path}: no [tool.peer] table"),
+        ("[tool.peer\n", "{path}: cannot read settings: "),
+        ('[tool.peer]\nfailOn = "sometimes"\n', "{path}: invalid value for 'failOn': 'sometimes'"),
+    ],
+    ids=["missing", "no-table", "not-toml", "invalid-value"],
+)
+def test_a_bad_config_file_is_the_same_usage_error_as_for_check(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    content: str | None,
+    message: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "pyproject.toml"
+    if content is not None:
+        path.write_text(content)
+    expected = message.format(path="pyproject.toml")
+    errors = {}
+    for command in ("providers", "check"):
+        code = main([command, "--config", "pyproject.toml"])
+        err = capsys.readouterr().err
+        assert code == 2, command
+        errors[command] = err.removeprefix(f"peer {command}: ")
+    assert errors["providers"] == errors["check"]
+    assert errors["providers"].startswith(expected)
