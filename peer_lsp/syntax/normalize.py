@@ -1,9 +1,25 @@
 """The normalized form of a unit: what a reviewer reads, without comments or layout.
 
-Two texts have the same normalized hash when they differ only in whitespace and comments:
-comments are cut out and whitespace outside string literals is dropped (inside a literal it
-is data and stays). In indentation-sensitive languages the indentation of each logical line
-is kept, so moving a Python statement out of a block still counts as a change.
+Two texts have the same normalized hash when they differ only in what a reformatter changes
+without changing meaning: comments are cut out and whitespace outside string literals is
+dropped (inside a literal it is data and stays). In indentation-sensitive languages the
+indentation of each logical line is kept, so moving a Python statement out of a block still
+counts as a change. Beyond layout, two things black, prettier and rustfmt change are read
+alike:
+
+- a backslash that continues a line;
+- a trailing comma before a closing bracket, when the brackets hold at least two items
+  (``f(a, b,)`` is ``f(a, b)``; ``(a,)`` is a tuple and ``x[a,]`` a tuple index, so a lone
+  item keeps its comma, and ``[a,,]`` keeps its hole). In C and C++ only before ``}``: a
+  macro call ``F(a, b,)`` passes an empty third argument;
+- in Python, JavaScript and TypeScript, the quote character of a plain string literal, with
+  the quotes escaped inside it (``'it\\'s'`` is ``"it's"``); Python's prefixes are read
+  case-blind and without ``u``. Template literals, Python triple quotes and raw strings keep
+  what makes them differ (in a raw string ``\\'`` is two characters); elsewhere ``'a'`` is
+  a character, not a string.
+
+Parentheses black adds around a long expression (``return (...)``, ``x = (...)``) are not
+read away: telling them from a tuple, a call or a generator needs the tree's shape.
 
 The hash reads the text and the comment and string spans of the tree, not the tree's shape:
 tree-sitter may recover from a syntax error differently after an incremental reparse than
@@ -28,6 +44,22 @@ if typing.TYPE_CHECKING:
 
 _WHITESPACE = re.compile(rb"\s+")
 _INDENTED = re.compile(rb"[\r\n]+([ \t]*)")
+_CONTINUATION = re.compile(rb"\\\r?\n")
+"""A backslash before a line break outside a literal: the line goes on (black drops it
+inside brackets)."""
+_STRUCTURE = re.compile(rb"[,()\[\]{}]")
+_TRAILING_COMMA = re.compile(rb",[)\]}]")
+_OPENERS = {ord("("): ord(")"), ord("["): ord("]"), ord("{"): ord("}")}
+_COMMA = ord(",")
+
+QUOTE_BLIND = frozenset({"python", "javascript", "typescript", "tsx"})
+"""Languages where ``'...'`` and ``"..."`` are the same string."""
+BRACES_ONLY_COMMAS = frozenset({"c", "cpp"})
+"""Languages where only a brace's trailing comma goes (a macro's may be an empty argument)."""
+_PLAIN_STRING = re.compile(
+    rb"""\s*([A-Za-z]{0,3})('(?:''|)|"(?:""|))((?:\\.|(?!\2)[^\\])*)\2\s*""", re.S
+)
+_QUOTE_ESCAPE = re.compile(rb"""\\(['"\\])""")
 
 # Languages where indentation is syntax.
 INDENTATION_SENSITIVE = frozenset({"python", "yaml", "nim", "haskell", "fsharp", "elm"})
@@ -38,7 +70,12 @@ def _is_comment(kind: str) -> bool:
 
 
 def _is_string(kind: str) -> bool:
-    return kind.endswith(("string", "string_literal")) or kind in {"heredoc_body", "char_literal"}
+    # A regular expression is data too: its brackets and commas are not the code's.
+    return kind.endswith(("string", "string_literal")) or kind in {
+        "heredoc_body",
+        "char_literal",
+        "regex",
+    }
 
 
 @functools.cache
@@ -101,34 +138,79 @@ def unpack_spans(packed: Sequence[int]) -> Iterator[Span]:
 
 
 def normalized_hash_of(text: bytes, spans: Sequence[Span], grammar: str) -> str:
-    """Hash of ``text`` ignoring whitespace and comments; ``spans`` are relative to it."""
-    squeeze = _Squeezer(grammar in INDENTATION_SENSITIVE)
+    """Hash of ``text`` ignoring layout and comments (see the module docstring); ``spans``
+    are relative to it."""
+    squeeze = _Squeezer(
+        grammar in INDENTATION_SENSITIVE, b"}" if grammar in BRACES_ONLY_COMMAS else b")]}"
+    )
+    quote_blind = grammar in QUOTE_BLIND
     cursor = 0
     for span_start, span_end, is_string in spans:
         if span_start < cursor or span_start >= len(text):
             continue  # nested inside a span already handled, or outside the text
         squeeze.code(text[cursor:span_start])
         if is_string:
-            squeeze.literal(b"\x01" + text[span_start:span_end] + b"\x01")
+            literal = text[span_start:span_end]
+            if quote_blind:
+                literal = quote_blind_literal(literal, grammar == "python")
+            squeeze.literal(b"\x01" + literal + b"\x01")
         cursor = span_end
     squeeze.code(text[cursor:])
     return hashlib.blake2b(squeeze.result(), digest_size=16).hexdigest()
+
+
+def quote_blind_literal(literal: bytes, python: bool) -> bytes:
+    """``literal`` (one string, or Python's adjacent strings) with its quotes made ``"``
+    and the quotes escaped inside unescaped; unchanged when it is not plain strings only
+    (a template literal, a comment between Python's adjacent strings)."""
+    first = literal[:1]
+    simple = first in b"'\"" and literal.count(first) == 2 and literal[-1:] == first
+    if simple and b"\\" not in literal and (first == b'"' or b'"' not in literal):
+        return b'"' + literal[1:-1] + b'"'  # the most common literals, made quickly
+    parts = []
+    position = 0
+    while position < len(literal):
+        match = _PLAIN_STRING.match(literal, position)
+        if match is None or match.end() == position:
+            return literal
+        prefix, quote, body = match.groups()
+        if python:
+            prefix = prefix.lower().replace(b"u", b"")
+        elif prefix:
+            return literal
+        if b"\\" in body and b"r" not in prefix:
+            body = _QUOTE_ESCAPE.sub(_unescaped, body)
+        quote = b'"' * len(quote)
+        parts.append(prefix + quote + body + quote)
+        position = match.end()
+    return b"\x02".join(parts)
+
+
+def _unescaped(match: re.Match[bytes]) -> bytes:
+    quote = match.group(1)
+    return match.group(0) if quote == b"\\" else quote
 
 
 class _Squeezer:
     """Collects code without whitespace; optionally with the indentation of logical lines.
 
     A line's indentation is written only before the line's first token, so a line that
-    held nothing but a comment leaves no trace.
+    held nothing but a comment leaves no trace. Trailing commas are looked for once, in
+    the whole result, and only where one stands before a closing bracket (few units have
+    any) are brackets followed to see whether it can go.
     """
 
-    def __init__(self, keep_indentation: bool) -> None:
+    def __init__(self, keep_indentation: bool, closers: bytes) -> None:
         self.keep_indentation = keep_indentation
+        self.closers = closers
         self.depth = 0  # bracket depth: inside brackets, line breaks mean nothing
         self.pending = b""
         self.out: list[bytes] = []
+        self.literals: list[int] = []  # where in ``out`` the literals are
 
     def code(self, code: bytes) -> None:
+        if b"\\" in code:
+            code = _CONTINUATION.sub(b" ", code)
         if not self.keep_indentation:
             self.out.append(_WHITESPACE.sub(b"", code))
             return
@@ -142,10 +224,14 @@ class _Squeezer:
 
     def literal(self, text: bytes) -> None:
         self._flush()
+        self.literals.append(len(self.out))
         self.out.append(text)
 
     def result(self) -> bytes:
-        return b"".join(self.out)
+        joined = b"".join(self.out)
+        if _TRAILING_COMMA.search(joined) is None:  # perhaps in a literal: then looked at
+            return joined
+        return b"".join(_without_trailing_commas(self.out, self.literals, self.closers))
 
     def _tokens(self, segment: bytes) -> None:
         opened = segment.count(b"(") + segment.count(b"[") + segment.count(b"{")
@@ -160,6 +246,43 @@ class _Squeezer:
         if self.pending:
             self.out.append(self.pending)
             self.pending = b""
+
+
+def _without_trailing_commas(
+    out: Sequence[bytes], literals: Sequence[int], closers: bytes
+) -> list[bytes]:
+    """``out`` without the trailing commas that may go: before one of ``closers``, in
+    brackets holding two items or more, not after another comma (``[a,,]``: a hole)."""
+    chunks = list(out)
+    is_literal = set(literals)
+    open_brackets: list[list[int]] = []  # per open bracket: its closer, the commas in it
+    droppable: tuple[int, int] | None = None  # the comma just written, unless after one
+    previous = 0  # the byte before the one at hand
+    for index, chunk in enumerate(out):
+        if index in is_literal:
+            droppable, previous = None, 1
+            continue
+        for match in _STRUCTURE.finditer(chunk):
+            at = match.start()
+            char = chunk[at]
+            follows = chunk[at - 1] if at else previous
+            if char == _COMMA:
+                if open_brackets:
+                    open_brackets[-1][1] += 1
+                droppable = (index, at) if follows != _COMMA else None
+                continue
+            if char in _OPENERS:
+                open_brackets.append([_OPENERS[char], 0])
+            elif open_brackets:
+                closer, commas = open_brackets.pop()
+                trailing = droppable and follows == _COMMA and char == closer
+                if trailing and droppable and commas >= 2 and char in closers:
+                    where, offset = droppable
+                    offset -= len(out[where]) - len(chunks[where])  # dropped before
+                    chunks[where] = chunks[where][:offset] + chunks[where][offset + 1 :]
+            droppable = None
+        previous = chunk[-1] if chunk else previous
+    return chunks
 
 
 def exact_hash(text: bytes) -> str:
