@@ -18,8 +18,14 @@ alike:
   what makes them differ (in a raw string ``\\'`` is two characters); elsewhere ``'a'`` is
   a character, not a string.
 
-Parentheses black adds around a long expression (``return (...)``, ``x = (...)``) are not
-read away: telling them from a tuple, a call or a generator needs the tree's shape.
+- in Python, the parentheses black adds (or drops) around a whole expression that ends its
+  line: after ``return`` and ``del``, after an assignment's ``=`` or ``+=`` (not ``==``),
+  around an ``if``/``elif``/``while`` condition, around the targets before ``=``; and the
+  trailing comma of a definition's lone parameter or base (``def f(\n    a,\n):``).
+  ``assert (a, b)`` is a tuple and keeps them; ``for`` targets and iterables keep them too
+  (``for x in (a, b)`` cannot be told from a name ending in ``in`` without the tree). A
+  generator in parentheses, ``x = (i for i in y)``, reads like the invalid ``x = i for i
+  in y``: never valid code alike.
 
 The hash reads the text and the comment and string spans of the tree, not the tree's shape:
 tree-sitter may recover from a syntax error differently after an incremental reparse than
@@ -49,6 +55,13 @@ _CONTINUATION = re.compile(rb"\\\r?\n")
 inside brackets)."""
 _STRUCTURE = re.compile(rb"[,()\[\]{}]")
 _TRAILING_COMMA = re.compile(rb",[)\]}]")
+_PAREN_HINT = re.compile(rb"\n *(?:return|if|elif|while|del)?\(")
+"""A line black may have wrapped in parentheses (besides ``=(`` and ``,):``, looked for
+first: a search for one plain string is much faster)."""
+_PAREN_PLACES = re.compile(
+    rb"=\(|((?:^|\n) *)(?:(return|del|if|elif|while)\(|((?:async)?(?:def|class)\w*)\(|\()"
+)
+_PARENS = re.compile(rb"[()]")
 _OPENERS = {ord("("): ord(")"), ord("["): ord("]"), ord("{"): ord("}")}
 _COMMA = ord(",")
 
@@ -141,7 +154,9 @@ def normalized_hash_of(text: bytes, spans: Sequence[Span], grammar: str) -> str:
     """Hash of ``text`` ignoring layout and comments (see the module docstring); ``spans``
     are relative to it."""
     squeeze = _Squeezer(
-        grammar in INDENTATION_SENSITIVE, b"}" if grammar in BRACES_ONLY_COMMAS else b")]}"
+        grammar in INDENTATION_SENSITIVE,
+        b"}" if grammar in BRACES_ONLY_COMMAS else b")]}",
+        python=grammar == "python",
     )
     quote_blind = grammar in QUOTE_BLIND
     cursor = 0
@@ -200,8 +215,9 @@ class _Squeezer:
     any) are brackets followed to see whether it can go.
     """
 
-    def __init__(self, keep_indentation: bool, closers: bytes) -> None:
+    def __init__(self, keep_indentation: bool, closers: bytes, python: bool) -> None:
         self.keep_indentation = keep_indentation
+        self.python = python
         self.closers = closers
         self.depth = 0  # bracket depth: inside brackets, line breaks mean nothing
         self.pending = b""
@@ -229,9 +245,18 @@ class _Squeezer:
 
     def result(self) -> bytes:
         joined = b"".join(self.out)
-        if _TRAILING_COMMA.search(joined) is None:  # perhaps in a literal: then looked at
-            return joined
-        return b"".join(_without_trailing_commas(self.out, self.literals, self.closers))
+        chunks: Sequence[bytes] = self.out
+        if _TRAILING_COMMA.search(joined) is not None:  # perhaps in a literal: looked at
+            chunks = _without_trailing_commas(self.out, self.literals, self.closers)
+            joined = b"".join(chunks)
+        if self.python and (
+            b"=(" in joined
+            or b",):" in joined
+            or b",)->" in joined
+            or _PAREN_HINT.search(joined) is not None
+        ):
+            joined = _without_python_parens(chunks, self.literals)
+        return joined
 
     def _tokens(self, segment: bytes) -> None:
         opened = segment.count(b"(") + segment.count(b"[") + segment.count(b"{")
@@ -283,6 +308,94 @@ def _without_trailing_commas(
             droppable = None
         previous = chunk[-1] if chunk else previous
     return chunks
+
+
+def _without_python_parens(chunks: Sequence[bytes], literals: Sequence[int]) -> bytes:
+    """The joined Python ``chunks`` without the parentheses black adds or drops around a
+    whole expression: after ``return``, ``del``, an assignment's ``=`` (plain or augmented),
+    around an ``if``, ``elif`` or ``while`` condition, around an assignment's targets; and
+    without the trailing comma of a lone parameter or base (``def f(a,):``)."""
+    is_literal = set(literals)
+    # Literals masked byte for byte: positions stay those of the joined chunks, and a line
+    # break is always a logical line's (code holds no whitespace).
+    view = b"".join(b"\x01" * len(c) if i in is_literal else c for i, c in enumerate(chunks))
+    drop: list[int] = []
+    for match in _PAREN_PLACES.finditer(view):
+        at = match.start()
+        if view[at] == ord("="):
+            line_start = view.rfind(b"\n", 0, at) + 1
+            if _assigns(view, at) and _depth(view, line_start, at) == 0:
+                _strip(view, at + 1, b"", drop)
+            continue
+        first = at + len(match.group(1))
+        if match.group(2):  # a keyword and its parenthesis
+            tail = b"" if match.group(2) in {b"return", b"del"} else b":"
+            _strip(view, match.end() - 1, tail, drop)
+        elif match.group(3):  # a definition: a lone parameter's comma
+            end = _line_end(view, first)
+            closer = _closing(view, match.end() - 1, end)
+            if closer > 0 and view[closer - 1] == _COMMA and view[closer - 2] not in b",(":
+                drop.append(closer - 1)
+        else:  # a line opening with a parenthesis: assigned targets?
+            end = _line_end(view, first)
+            closer = _closing(view, first, end)
+            after = view[closer + 1 : closer + 3]
+            if closer > first + 1 and after[:1] == b"=" and after != b"==":
+                drop += (first, closer)
+    joined = b"".join(chunks)
+    if not drop:
+        return joined
+    kept = []
+    previous = 0
+    for at in sorted(drop):
+        kept.append(joined[previous:at])
+        previous = at + 1
+    kept.append(joined[previous:])
+    return b"".join(kept)
+
+
+def _strip(view: bytes, opener: int, tail: bytes, drop: list[int]) -> None:
+    """Drop the parentheses opened at ``opener`` when they hold something and only
+    ``tail`` follows them on their line."""
+    end = _line_end(view, opener)
+    closer = _closing(view, opener, end)
+    if closer > opener + 1 and view[closer + 1 : end] == tail:
+        drop += (opener, closer)
+
+
+def _line_end(view: bytes, at: int) -> int:
+    end = view.find(b"\n", at)
+    return len(view) if end < 0 else end
+
+
+def _depth(view: bytes, start: int, end: int) -> int:
+    """Brackets open at ``end`` of those opened since ``start``."""
+    opened = view.count(b"(", start, end) + view.count(b"[", start, end)
+    return (
+        opened
+        + view.count(b"{", start, end)
+        - view.count(b")", start, end)
+        - (view.count(b"]", start, end) + view.count(b"}", start, end))
+    )
+
+
+def _assigns(view: bytes, at: int) -> bool:
+    """Whether the ``=(`` at ``at`` is an assignment's (``x = (``, ``x += (``), not a
+    comparison's (``==``, ``!=``, ``<=``, ``>=``) or a walrus."""
+    before = view[at - 1 : at]
+    if before in (b"<", b">"):
+        return view[at - 2 : at - 1] == before  # <<= and >>=
+    return before not in (b"=", b"!", b":", b"")
+
+
+def _closing(view: bytes, opener: int, end: int) -> int:
+    """Where the parenthesis opened at ``opener`` closes before ``end``; -1 when it does not."""
+    depth = 0
+    for match in _PARENS.finditer(view, opener, end):
+        depth += 1 if match.group() == b"(" else -1
+        if depth == 0:
+            return match.start()
+    return -1
 
 
 def exact_hash(text: bytes) -> str:

@@ -48,6 +48,13 @@ SAME = [
     ("python", r'x = "say \"hi\""', "x = 'say \"hi\"'"),
     ("python", "x = U'a' 'b'", 'x = "a" "b"'),
     ("python", "x = F'{y}'", 'x = f"{y}"'),
+    ("python", "return (\n        a + b\n    )", "return a + b"),
+    ("python", "x = (\n        a if b else c\n    )", "x = a if b else c"),
+    ("python", "x += (\n        a\n    )", "x += a"),
+    ("python", "if (\n        a and b\n    ):\n        pass", "if a and b:\n        pass"),
+    ("python", "(a, b) = c", "a, b = c"),
+    ("python", "del (a, b)", "del a, b"),
+    ("python", "x = (1,)", "x = 1,"),
     ("javascript", "g(a, b,)", "g(a, b)"),
     ("javascript", "x = ['a', 'b',]", 'x = ["a", "b"]'),
     ("c", "int a[] = {1, 2,}", "int a[] = {1, 2}"),
@@ -64,6 +71,15 @@ DIFFERENT = [
     ("python", r"x = r'\''", 'x = "\'"'),  # a raw string keeps its backslash
     ("python", "x = '''a'''", "x = 'a' 'a'"),
     ("python", "x = b'a'", "x = 'a'"),
+    ("python", "assert (a, 'm')", "assert a, 'm'"),  # a tuple, always true
+    ("python", "print((a, b))", "print(a, b)"),
+    ("python", "x = [(a, b)]", "x = [a, b]"),
+    ("python", "x = y in (a, b)", "x = y in a, b"),
+    ("python", "x = y == (a, b)", "x = y == a, b"),
+    ("python", "x = ()", "x = "),
+    ("python", "return ()", "return"),
+    ("python", "x = (a)(b)", "x = a(b)(b)"),
+    ("python", "g(a,)", "g((a,))"),
     ("javascript", "x = [a,,]", "x = [a,]"),  # a hole
     ("javascript", "x = `a`", "x = 'a'"),  # a template literal is not a quote
     ("javascript", "x = /(a,b,)/", "x = /(a,b)/"),  # a regular expression is data
@@ -72,6 +88,12 @@ DIFFERENT = [
     ("java", "char c = 'a'", 'String c = "a"'),
     ("rust", "let x = (a,)", "let x = (a)"),
 ]
+
+
+def test_a_lone_parameters_trailing_comma_goes() -> None:
+    assert unit_hash("python", "def f(\n    a,\n):\n    pass\n") == unit_hash(
+        "python", "def f(a):\n    pass\n"
+    )
 
 
 @pytest.mark.parametrize(("language", "one", "other"), SAME)
@@ -134,7 +156,11 @@ def test_black_at_40_columns_keeps_the_hash_of_units_it_only_rewraps(module: str
     narrow = black.format_str(original, mode=black.Mode(line_length=40))
     before, after = paired_units(original), paired_units(narrow)
     rewrapped = mismatched = 0
-    for identity in before.keys() & after.keys():
+    paired = before.keys() & after.keys()
+    kept = sum(before[i].normalized_hash == after[i].normalized_hash for i in paired)
+    # Most units keep it even where black adds parentheses black can drop again.
+    assert kept >= 0.75 * len(paired)
+    for identity in paired:
         one, other = before[identity], after[identity]
         same_meaning = meaning(original, one.start_line, one.end_line) == meaning(
             narrow, other.start_line, other.end_line
