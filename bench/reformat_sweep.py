@@ -5,7 +5,8 @@ by kind, qualified name and rank (the answer cache's code key is the normalized 
 
     python bench/reformat_sweep.py [--against original] [--show N] [module ...]
 
-Prints, per module and in total, the units whose hash matches; ``--show N`` prints the
+Prints, per module and in total, the units whose hash matches, and how many of those differ
+in meaning (their Python syntax trees differ: must be 0); ``--show N`` prints the
 first N differing units' squeezed forms side by side (to see what black changed). Needs
 black (the test extra). A module black cannot format is skipped with a note.
 """
@@ -13,6 +14,7 @@ black (the test extra). A module black cannot format is skipped with a note.
 from __future__ import annotations
 
 import argparse
+import ast
 import collections
 import importlib.util
 import sys
@@ -47,6 +49,16 @@ def units_by_identity(text: str) -> dict[tuple[str, str, int], Unit]:
     return units
 
 
+def tree_of(unit: Unit, document_text: str) -> str:
+    """The unit's syntax tree, dumped (its text re-indented as it stands in the file)."""
+    prefix = document_text.encode("utf-8")[: unit.start_byte]
+    column = len(prefix) - (prefix.rfind(b"\n") + 1)
+    text = " " * column + unit.text
+    lines = text.splitlines()
+    indent = min(len(line) - len(line.lstrip()) for line in lines if line.strip())
+    return ast.dump(ast.parse("\n".join(line[indent:] for line in lines)))
+
+
 def sweep(module: str, show: int, against: str) -> tuple[int, int, int]:
     """(units matching, units compared, units shown) for one module."""
     source = source_of(module)
@@ -60,14 +72,15 @@ def sweep(module: str, show: int, against: str) -> tuple[int, int, int]:
         return 0, 0, 0
     before, after = units_by_identity(wide), units_by_identity(narrow)
     common = sorted(set(before) & set(after), key=str)
-    same = shown = 0
+    same = shown = wrong = 0
     for identity in common:
         if before[identity].normalized_hash == after[identity].normalized_hash:
             same += 1
+            wrong += tree_of(before[identity], wide) != tree_of(after[identity], narrow)
         elif shown < show:
             shown += 1
             print(f"--- {module} {identity}\n{before[identity].text}\n+++\n{after[identity].text}")
-    print(f"{module:<16} {same:>5} / {len(common):<5} units keep their hash")
+    print(f"{module:<16} {same:>5} / {len(common):<5} units keep their hash, {wrong} unlike")
     return same, len(common), shown
 
 
