@@ -177,3 +177,25 @@ def test_a_good_review_says_nothing_of_unreviewed_units(
     assert run(capsys, "check", "app.py") == (0, "No findings in 1 file\n", "")
     code, invocation = sarif_invocation(capsys)
     assert (code, invocation) == (0, {"executionSuccessful": True})
+
+
+def test_fix_and_explain_exit_3_too(
+    fake: FakeServer, clean: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ "Nothing to fix" and "no findings on this line" from a review that failed are no
+    answers: both commands say why and exit 3, unless --allow-unreviewed."""
+    fake.respond_with(oa.auth_error())
+    configure(clean, fake)
+    code, out, err = run(capsys, "fix", "app.py")
+    assert (code, out) == (EXIT_NOT_REVIEWED, "Nothing to fix\n")
+    assert "peer fix:   2: API key refused: " in err
+    assert run(capsys, "fix", "--allow-unreviewed", "app.py")[0] == 0
+
+    code, out, err = run(capsys, "explain", "app.py:2")
+    assert code == EXIT_NOT_REVIEWED
+    assert out == (
+        "app.py:2: no findings on this line (the model's review failed: local findings only)\n"
+    )
+    assert "peer explain: 1 unit was not reviewed by the model:" in err
+    assert run(capsys, "explain", "--allow-unreviewed", "app.py:2")[0] == 0
+    assert (clean / "app.py").read_text(encoding="utf-8") == CLEAN
