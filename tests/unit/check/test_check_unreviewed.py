@@ -80,8 +80,15 @@ def check_failed(capsys: pytest.CaptureFixture[str], reason: str, label: str) ->
 
 
 def sarif_invocation(capsys: pytest.CaptureFixture[str], *flags: str) -> tuple[int, Any]:
+    """The run's one invocation, checked against SARIF 2.1.0 (§3.20, §3.58): a boolean
+    ``executionSuccessful`` (required), notifications with a level and a message."""
     code, out, _ = run(capsys, "check", "--format", "sarif", *flags, "app.py")
     (invocation,) = json.loads(out)["runs"][0]["invocations"]
+    assert isinstance(invocation["executionSuccessful"], bool)
+    for note in invocation.get("toolExecutionNotifications", []):
+        assert note["level"] in {"error", "warning", "note", "none"}
+        assert note["message"]["text"]
+        assert isinstance(note["descriptor"]["id"], str)
     return code, invocation
 
 
