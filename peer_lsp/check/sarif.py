@@ -224,8 +224,8 @@ def notifications(unreviewed: Unreviewed | None, allowed: bool) -> list[dict[str
         {
             "level": "warning" if allowed else "error",
             "message": {
-                "text": f"{len(entry.units)} not reviewed by the model ({label(entry.reason)}): "
-                f"{entry.message}; {entry.named}"
+                "text": f"{_units(len(entry.units))} not reviewed by the model "
+                f"({label(entry.reason)}): {entry.message}; {entry.named}"
             },
             "descriptor": {"id": f"peer/not-reviewed/{entry.reason}"},
             "properties": {
@@ -236,6 +236,10 @@ def notifications(unreviewed: Unreviewed | None, allowed: bool) -> list[dict[str
         }
         for entry in unreviewed.reasons
     ]
+
+
+def _units(count: int) -> str:
+    return f"{count} unit" if count == 1 else f"{count} units"
 
 
 def sarif_log(

@@ -114,9 +114,9 @@ class Unreviewed:
         head = f"{count} unit was" if count == 1 else f"{count} units were"
         lines = [f"{head} not reviewed by the model:"]
         for entry in self._reasons.values():
-            lines.append(
-                f"  {len(entry.units)}: {label(entry.reason)}: {entry.message} — {entry.named}"
-            )
+            units = len(entry.units)
+            many = f"{units} unit" if units == 1 else f"{units} units"
+            lines.append(f"  {label(entry.reason)} ({many}): {entry.message} — {entry.named}")
         return lines
 
     def to_json(self, allowed: bool) -> dict[str, object]:

@@ -119,7 +119,7 @@ def test_a_failing_provider_leaves_local_findings_and_says_so_once(
     assert lines[0].startswith("peer check: review of app.py (")
     assert "This request is not valid." in lines[0]
     assert lines[1] == "peer check: 2 units were not reviewed by the model:"
-    assert lines[2].startswith("peer check:   2: request rejected: ")
+    assert lines[2].startswith("peer check:   request rejected (2 units): ")
     assert lines[3].startswith("peer check: exit code 3: the review is incomplete")
     code, _, err = run(capsys, "check", "--allow-unreviewed", "app.py")
     assert code == 1

@@ -65,8 +65,8 @@ def check_failed(capsys: pytest.CaptureFixture[str], reason: str, label: str) ->
     assert out == "No findings in 1 file, 2 units not reviewed by the model\n"
     lines = err.splitlines()
     assert "peer check: 2 units were not reviewed by the model:" in lines
-    (why,) = [line for line in lines if line.startswith("peer check:   2: ")]
-    assert why.startswith(f"peer check:   2: {label}: "), why
+    (why,) = [line for line in lines if line.startswith("peer check:   ")]
+    assert why.startswith(f"peer check:   {label} (2 units): "), why
     assert why.endswith("— app.py (add), app.py (sub)")
     assert lines[-1].startswith("peer check: exit code 3: the review is incomplete")
     code, out, _ = run(capsys, "check", "--format", "json", "app.py")
@@ -105,7 +105,9 @@ def test_a_refused_key_fails_the_run_in_text_json_and_sarif(
     (note,) = invocation["toolExecutionNotifications"]
     assert note["level"] == "error"
     assert note["descriptor"] == {"id": "peer/not-reviewed/auth"}
-    assert note["message"]["text"].startswith("2 not reviewed by the model (API key refused): ")
+    assert note["message"]["text"].startswith(
+        "2 units not reviewed by the model (API key refused): "
+    )
     assert note["properties"]["units"] == 2
 
     code, invocation = sarif_invocation(capsys, "--allow-unreviewed")
@@ -160,7 +162,7 @@ def test_a_missing_key_fails_before_any_request_and_despite_the_cache(
         f"peer check: the environment variable {KEY_VARIABLE} is not set (needed by provider"
         " 'fake'): units are counted as not reviewed, cached answers or not\n"
     )
-    assert "peer check:   3: API key missing: " in err
+    assert "peer check:   API key missing (3 units): " in err
     assert out.splitlines()[-1] == "No findings in 1 file, 3 units not reviewed by the model"
 
     monkeypatch.setenv(KEY_VARIABLE, "sk-test-123")
@@ -173,7 +175,7 @@ def test_a_missing_key_fails_before_any_request_and_despite_the_cache(
     assert code == EXIT_NOT_REVIEWED
     assert len(fake.requests) == 3
     assert "error[model:security] eval on caller input" in cached  # the cache still answers
-    assert "peer check:   3: API key missing: " in err
+    assert "peer check:   API key missing (3 units): " in err
 
 
 def test_a_good_review_says_nothing_of_unreviewed_units(
@@ -195,7 +197,7 @@ def test_fix_and_explain_exit_3_too(
     configure(clean, fake)
     code, out, err = run(capsys, "fix", "app.py")
     assert (code, out) == (EXIT_NOT_REVIEWED, "Nothing to fix\n")
-    assert "peer fix:   2: API key refused: " in err
+    assert "peer fix:   API key refused (2 units): " in err
     assert run(capsys, "fix", "--allow-unreviewed", "app.py")[0] == 0
 
     code, out, err = run(capsys, "explain", "app.py:2")
