@@ -226,6 +226,11 @@ class Reviewing:
         try:
             outcome = await self.reviewer.review(document, unit, path=self._path(uri), fresh=fresh)
         except llm_errors.LLMError as error:
+            from peer_lsp.llm.guard import GuardRefusal  # loaded with the router already
+
+            if isinstance(error, GuardRefusal):  # sendExclude, maxRequestTokens: meant so
+                log.info("%s not reviewed: %s", unit.qualified_name, error)
+                return None
             self._failed[uri, unit.qualified_name] = str(error)
             self._set_state("error", str(error))
             log.warning("review of %s failed: %s", unit.qualified_name, error)
