@@ -123,6 +123,11 @@ def _add_model_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-model", action="store_true", help="local findings only: send nothing to a model"
     )
+    parser.add_argument(
+        "--allow-unreviewed",
+        action="store_true",
+        help="when the model could not review some units, say so but do not exit 3",
+    )
 
 
 def _confidence(text: str) -> float:

@@ -17,7 +17,7 @@ from peer_lsp.analysis.reviews import ReviewStore
 from peer_lsp.analysis.suppress import is_suppressed, suppressions
 from peer_lsp.analysis.syntax_findings import SyntaxReporter
 from peer_lsp.documents.store import Document, DocumentStore, EditResult, TextChange
-from peer_lsp.findings.model import Category
+from peer_lsp.findings.model import Category, is_model_finding
 from peer_lsp.log import log_context
 from peer_lsp.rules.producer import RuleProducer
 from peer_lsp.settings.model import Settings
@@ -42,10 +42,9 @@ def merge(by_producer: dict[str, list[Finding]]) -> list[Finding]:
     they are two (a fingerprint names a finding, it is no reason to lose one). Findings of
     different producers of the same category that start on the same line and overlap are one
     problem reported twice (a rule flags ``eval(value)``, a model quotes ``return
-    eval(value)``): the most confident is kept (on a tie, one with a verified fix), and when
-    it has no verified fix while another has, it takes the most confident of those fixes.
-    Findings of one producer are never collapsed with each other: a model may well report
-    two problems on one line.
+    eval(value)``); see `_one_of` for what the one finding shown keeps of each. Findings of
+    one producer are never collapsed with each other: a model may well report two problems
+    on one line.
     """
     seen: set[tuple[str, int, int]] = set()
     groups: list[_Group] = []
@@ -93,13 +92,43 @@ def _has_verified_fix(finding: Finding) -> bool:
 
 
 def _one_of(members: list[Finding]) -> Finding:
-    best = max(members, key=lambda f: (f.confidence, _has_verified_fix(f)))
-    if len(members) == 1 or _has_verified_fix(best):
-        return best
-    fixed = [f for f in members if _has_verified_fix(f)]
-    if not fixed:
-        return best
-    return dataclasses.replace(best, fix=max(fixed, key=lambda f: f.confidence).fix)
+    """The one finding shown for a problem several producers reported.
+
+    A local finding (a rule, a syntax error) is the one kept: its rule id, fingerprint,
+    message, span and explanation, so that `peer check` output, SARIF ``ruleId`` and
+    dismissals are the same with and without a model; the model only adds. The kept finding
+    takes the strictest severity of the group (a CI gate on ``--fail-on`` must not open
+    because a model agreed more quietly) and the highest confidence. Without a local finding
+    the most confident is kept (on a tie, one with a verified fix). Either way, when the kept
+    finding has no verified fix while another has, it takes the most confident of those, and
+    an empty explanation is filled from the most confident member that has one.
+    """
+    if len(members) == 1:
+        return members[0]
+    local = [f for f in members if not is_model_finding(f)]
+    if local:
+        kept = max(local, key=lambda f: (f.severity, f.confidence, _has_verified_fix(f)))
+    else:
+        kept = max(members, key=lambda f: (f.confidence, _has_verified_fix(f)))
+    by_confidence = sorted(members, key=lambda f: f.confidence, reverse=True)
+    fix = kept.fix
+    if not _has_verified_fix(kept):
+        fix = next((f.fix for f in by_confidence if _has_verified_fix(f)), fix)
+    explanation = kept.explanation or next(
+        (f.explanation for f in by_confidence if f.explanation), ""
+    )
+    severity = max(f.severity for f in members)
+    confidence = by_confidence[0].confidence
+    if (fix, explanation, severity, confidence) == (
+        kept.fix,
+        kept.explanation,
+        kept.severity,
+        kept.confidence,
+    ):
+        return kept
+    return dataclasses.replace(
+        kept, fix=fix, explanation=explanation, severity=severity, confidence=confidence
+    )
 
 
 class SettledDocuments:
@@ -306,24 +335,37 @@ class Engine:
 
     def findings(self, uri: str) -> list[Finding]:
         """Current findings of an open document: every producer's, plus the model reviews
-        that still fit their units, without dismissed or unlikely ones."""
+        that still fit their units, without dismissed or unlikely ones.
+
+        Producers are merged first and ``minConfidence`` applied after: a threshold decides
+        what is shown, never what a merged finding is (a rule below it still lends a model
+        finding of the same problem its id and severity).
+        """
         document = self.documents.get(uri)
         producers = dict(self._findings.get(uri, {}))
         if document is not None:
-            floor = self.settings.min_confidence
-            producers[MODEL] = [f for f in self.reviews.findings(document) if f.confidence >= floor]
+            producers[MODEL] = list(self.reviews.findings(document))
         return self._shown(document, producers)
 
     def local_findings(self, uri: str) -> list[Finding]:
-        """Current findings of every producer but the model: what a review prompt lists as
-        already known."""
+        """Current findings of every producer but the model, as shown: what a review prompt
+        lists as already known."""
         document = self.documents.get(uri)
         return self._shown(document, dict(self._findings.get(uri, {})))
+
+    def rule_evidence(self, uri: str) -> list[Finding]:
+        """Every finding of the enabled local rules, shown or not: the evidence a model
+        finding's confidence rests on (`peer_lsp.rules.evidence`). Not filtered by
+        ``minConfidence``, dismissals or ``peer: ignore``: how sure a finding is must not
+        depend on what the user chose to see."""
+        self.documents.get(uri)  # finish a pending reparse first
+        return list(self._findings.get(uri, {}).get(RULES, []))
 
     def _shown(
         self, document: Document | None, producers: dict[str, list[Finding]]
     ) -> list[Finding]:
-        merged = merge(producers)
+        floor = self.settings.min_confidence
+        merged = [f for f in merge(producers) if f.confidence >= floor]
         if self.dismissed:
             merged = [f for f in merged if f.fingerprint not in self.dismissed]
         if document is not None and merged:

@@ -11,9 +11,14 @@ in the engine afterwards, so memory does not grow with the number of files.
 
 Without a provider (and no local Ollama found) the run is local-only, and says so once on
 stderr; ``--no-model`` makes it local-only without asking for any provider, silently. A unit
-whose review fails keeps its local findings: the first failure of each kind is reported on
-stderr, with a count at the end; it does not change the exit code. A unit the guard will not
-send (``sendExclude``, ``maxRequestTokens``) is only logged.
+whose review fails keeps its local findings, and is counted in ``unreviewed``
+(`peer_lsp.check.unreviewed`) under the kind of its error: the first failure of each kind is
+reported on stderr at once, the counts per reason with the first units named at the end
+(`report_unreviewed`). A provider whose API key variable is empty is found before any request
+and counts every unit reviewed in the run as not reviewed, cache hits included. What a failed
+review does to the exit code is each command's choice (``--allow-unreviewed``). A unit the
+guard will not send (``sendExclude``, ``maxRequestTokens``) or too large for the prompt is
+deliberately not reviewed: only logged, not counted.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from peer_lsp.analysis.engine import Engine
+from peer_lsp.check.unreviewed import MISSING_KEY, Unreviewed
 from peer_lsp.findings.model import Category
 from peer_lsp.syntax.unit import starts_in
 
@@ -37,6 +43,7 @@ if typing.TYPE_CHECKING:
 
     from peer_lsp.documents.store import Document
     from peer_lsp.findings.model import Finding
+    from peer_lsp.llm.errors import LLMError
     from peer_lsp.review.pipeline import ReviewOutcome
     from peer_lsp.review.reviewer import Reviewer
     from peer_lsp.settings.model import Settings
@@ -66,6 +73,8 @@ class Analysis:
     findings: list[Finding]
     reviewed: list[Unit] = field(default_factory=list)
     models: set[str] = field(default_factory=set)
+    path: str = ""
+    """The file as the model sees it (`model_path`)."""
 
 
 def model_path(path: Path, root: Path) -> str:
@@ -99,8 +108,13 @@ class HeadlessReviewer:
         self.err = err or sys.stderr
         self.engine = Engine(settings)
         self.reviewer: Reviewer | None = None
-        self.failures = 0
+        self.unreviewed = Unreviewed()
+        """Units a configured model could not review in this run, by reason."""
+        self.missing_keys: list[str] = []
+        """Providers whose API key variable is empty (`RouterSetup.missing_keys`)."""
+        self._reported = False
         self._said: set[str] = set()
+        """Error kinds already reported on stderr as they happened."""
         self._runner: asyncio.Runner | None = None
 
     # -- the run -----------------------------------------------------------------------------
@@ -125,6 +139,9 @@ class HeadlessReviewer:
         from peer_lsp.review.reviewer import Reviewer  # the review pipeline, only when used
 
         self.reviewer = Reviewer(self.engine, setup.router)
+        self.missing_keys = setup.missing_keys
+        for message in self.missing_keys:
+            self._say(f"{message}: units are counted as not reviewed, cached answers or not")
         if setup.autodetected:
             self._say(f"no provider configured: using the local Ollama model {setup.autodetected}")
         return self
@@ -138,9 +155,17 @@ class HeadlessReviewer:
         if self.reviewer is not None and self._runner is not None:
             self._runner.run(self.reviewer.aclose())
         self._close_runner()
-        if self.failures:
-            plural = "unit was" if self.failures == 1 else "units were"
-            self._say(f"{self.failures} {plural} not reviewed (model errors): local findings only")
+        if not self._reported:
+            self.report_unreviewed()
+
+    def report_unreviewed(self, consequence: str = "local findings only for those units") -> None:
+        """Say on stderr (once) which units were not reviewed and why, then ``consequence``."""
+        self._reported = True
+        lines = self.unreviewed.lines()
+        for line in lines:
+            self._say(line)
+        if lines:
+            self._say(consequence)
 
     @property
     def uses_model(self) -> bool:
@@ -166,7 +191,7 @@ class HeadlessReviewer:
         document = self.engine.open(uri, text)
         try:
             units = list(document.units if select is None else select(document))
-            analysis = Analysis(document, [])
+            analysis = Analysis(document, [], path=path)
             if self.reviewer is not None and self._runner is not None and units:
                 outcomes = self._runner.run(self._review_all(document, units, path))
                 self._keep(document, outcomes, analysis)
@@ -185,13 +210,26 @@ class HeadlessReviewer:
     def _keep(
         self,
         document: Document,
-        outcomes: list[tuple[Unit, ReviewOutcome | None]],
+        outcomes: list[tuple[Unit, ReviewOutcome | LLMError | None]],
         analysis: Analysis,
     ) -> None:
+        """Keep the outcomes, and count the units not reviewed, in the units' order."""
+        from peer_lsp.llm.errors import LLMError
+
         assert self.reviewer is not None
+        path = analysis.path
         for unit, outcome in outcomes:
+            name = unit.qualified_name
+            if isinstance(outcome, LLMError):
+                if self.missing_keys:
+                    self.unreviewed.add(MISSING_KEY, self.missing_keys[0], path, name)
+                else:
+                    self.unreviewed.add_error(outcome, path, name)
+                continue
             if outcome is None:
                 continue
+            if self.missing_keys and outcome.model:
+                self.unreviewed.add(MISSING_KEY, self.missing_keys[0], path, name)
             self.reviewer.keep(document.uri, unit, unit.exact_hash, outcome)
             analysis.reviewed.append(unit)
             if outcome.model:
@@ -199,11 +237,11 @@ class HeadlessReviewer:
 
     async def _review_all(
         self, document: Document, units: Sequence[Unit], path: str
-    ) -> list[tuple[Unit, ReviewOutcome | None]]:
+    ) -> list[tuple[Unit, ReviewOutcome | LLMError | None]]:
         limit = asyncio.Semaphore(max(1, self.settings.max_reviews_in_flight))
         local = self.engine.local_findings(document.uri)
 
-        async def one(unit: Unit) -> tuple[Unit, ReviewOutcome | None]:
+        async def one(unit: Unit) -> tuple[Unit, ReviewOutcome | LLMError | None]:
             async with limit:
                 return unit, await self._review_one(document, unit, path, local)
 
@@ -211,7 +249,9 @@ class HeadlessReviewer:
 
     async def _review_one(
         self, document: Document, unit: Unit, path: str, local: Sequence[Finding]
-    ) -> ReviewOutcome | None:
+    ) -> ReviewOutcome | LLMError | None:
+        """The unit's outcome; the error when the model failed (the first of each kind said
+        at once); None when the guard would not send it."""
         from peer_lsp.llm.errors import LLMError
         from peer_lsp.llm.guard import GuardRefusal
 
@@ -221,9 +261,8 @@ class HeadlessReviewer:
         except GuardRefusal as refusal:
             log.info("%s %s not reviewed: %s", path, unit.qualified_name, refusal)
         except LLMError as error:
-            self.failures += 1
-            message = str(error)
-            if message not in self._said:
-                self._said.add(message)
-                self._say(f"review of {path} ({unit.qualified_name}) failed: {message}")
+            if not self.missing_keys and error.kind not in self._said:
+                self._said.add(error.kind)
+                self._say(f"review of {path} ({unit.qualified_name}) failed: {error}")
+            return error
         return None

@@ -12,7 +12,14 @@ JSON output (``--format json``), version 1::
     {"version": 1,
      "findings": [{"path", "line", "column", "endLine", "endColumn", "severity",
                    "category", "rule", "message", "source", "confidence", "fingerprint"}],
-     "summary": {"files", "skipped", "findings", "bySeverity": {"error", "warning", ...}}}
+     "summary": {"files", "skipped", "findings", "bySeverity": {"error", "warning", ...}},
+     "unreviewed": {"units", "allowed", "reasons": [{"reason", "label", "message", "units",
+                                                    "first": [{"path", "unit"}]}]}}
+
+``unreviewed`` (`peer_lsp.check.unreviewed`) counts the units a configured model could not
+review, by reason (``auth``, ``not_found``, ``connect``, ``missing_key``, ...; ``units``: 0
+and ``reasons`` empty when every review succeeded or no model was used); ``allowed`` says
+whether ``--allow-unreviewed`` was given. The text summary line ends with the same count.
 """
 
 from __future__ import annotations
@@ -78,6 +85,9 @@ class Summary:
 
     by_severity: Counter[Severity] = field(default_factory=Counter)
 
+    unreviewed: int = 0
+    """Units a configured model could not review (`peer_lsp.check.unreviewed`)."""
+
     @property
     def findings(self) -> int:
         return sum(self.by_severity.values())
@@ -139,6 +149,11 @@ def format_summary(summary: Summary, color: bool = False) -> str:
         line = f"{_paint('No findings', _GREEN, color)} in {files}"
     if summary.skipped:
         line += f", {summary.skipped} skipped"
+    if summary.unreviewed:
+        units = _plural(summary.unreviewed, "unit")
+        line += ", " + _paint(
+            f"{units} not reviewed by the model", _SEVERITY_COLORS[Severity.ERROR], color
+        )
     return line
 
 
@@ -173,11 +188,15 @@ def summary_json(summary: Summary) -> dict[str, object]:
     }
 
 
-def render_json(located: Sequence[Located], summary: Summary) -> str:
-    """The whole JSON document (version 1), indented for people, stable for tools."""
+def render_json(
+    located: Sequence[Located], summary: Summary, unreviewed: dict[str, object] | None = None
+) -> str:
+    """The whole JSON document (version 1), indented for people, stable for tools;
+    ``unreviewed``: `Unreviewed.to_json` (none: nothing was left unreviewed)."""
     document = {
         "version": JSON_VERSION,
         "findings": [finding_json(item) for item in located],
         "summary": summary_json(summary),
+        "unreviewed": unreviewed or {"units": 0, "allowed": False, "reasons": []},
     }
     return json.dumps(document, indent=2, ensure_ascii=False)

@@ -23,6 +23,15 @@ per finding. What GitHub reads, and how it is filled:
 - Local rules (docs/rules.md) are described from their declarations: title, explanation
   (``help.markdown``), ``helpUri`` to their section of docs/rules.md, default level, CWE tags
   (``external/cwe/cwe-89``) and ``precision`` from their fixed confidence.
+- ``invocations``: one, whose ``executionSuccessful`` is false when a configured model could
+  not review some units and ``--allow-unreviewed`` was not given (`peer check` then exits 3),
+  with one ``toolExecutionNotifications`` entry per reason (`peer_lsp.check.unreviewed`):
+  ``level`` ``error`` (``warning`` when allowed), ``message.text`` naming the reason, the
+  count and the first units, ``descriptor.id`` ``peer/not-reviewed/<reason>``, and
+  ``properties`` ``reason``, ``units`` and ``first``. SARIF 2.1.0 §3.20.14, §3.20.21, §3.58
+  and its appendix on incomplete result sets: a consumer must not take the results of such a
+  run as complete. GitHub code scanning accepts the log with these properties (its own
+  CodeQL action writes diagnostics there); an alert-free upload is then not an all-clear.
 """
 
 from __future__ import annotations
@@ -41,6 +50,7 @@ if typing.TYPE_CHECKING:
     from collections.abc import Sequence
 
     from peer_lsp.check.report import Located
+    from peer_lsp.check.unreviewed import Unreviewed
     from peer_lsp.findings.model import Finding
     from peer_lsp.rules.model import Rule
 
@@ -204,8 +214,43 @@ def _root_uri(root: Path) -> str:
     return uri if uri.endswith("/") else f"{uri}/"
 
 
-def sarif_log(located: Sequence[Located], root: Path) -> dict[str, object]:
-    """The SARIF log of one run over ``located`` findings, paths relative to ``root``."""
+def notifications(unreviewed: Unreviewed | None, allowed: bool) -> list[dict[str, object]]:
+    """One ``toolExecutionNotifications`` entry per reason units were not reviewed."""
+    if unreviewed is None:
+        return []
+    from peer_lsp.check.unreviewed import NAMED, label
+
+    return [
+        {
+            "level": "warning" if allowed else "error",
+            "message": {
+                "text": f"{_units(len(entry.units))} not reviewed by the model "
+                f"({label(entry.reason)}): {entry.message}; {entry.named}"
+            },
+            "descriptor": {"id": f"peer/not-reviewed/{entry.reason}"},
+            "properties": {
+                "reason": entry.reason,
+                "units": len(entry.units),
+                "first": [{"path": m.path, "unit": m.unit} for m in entry.units[:NAMED]],
+            },
+        }
+        for entry in unreviewed.reasons
+    ]
+
+
+def _units(count: int) -> str:
+    return f"{count} unit" if count == 1 else f"{count} units"
+
+
+def sarif_log(
+    located: Sequence[Located],
+    root: Path,
+    unreviewed: Unreviewed | None = None,
+    *,
+    allowed: bool = False,
+) -> dict[str, object]:
+    """The SARIF log of one run over ``located`` findings, paths relative to ``root``;
+    ``unreviewed``: the units a model could not review (``allowed``: --allow-unreviewed)."""
     root = Path(os.path.abspath(root))
     by_rule: dict[str, list[Finding]] = {}
     for item in located:
@@ -217,8 +262,13 @@ def sarif_log(located: Sequence[Located], root: Path) -> dict[str, object]:
         "version": __version__,
         "rules": [_rule(rule_id, findings) for rule_id, findings in by_rule.items()],
     }
+    notes = notifications(unreviewed, allowed)
+    invocation: dict[str, object] = {"executionSuccessful": allowed or not notes}
+    if notes:
+        invocation["toolExecutionNotifications"] = notes
     run = {
         "tool": {"driver": driver},
+        "invocations": [invocation],
         "originalUriBaseIds": {SRCROOT: {"uri": _root_uri(root)}},
         "columnKind": "utf16CodeUnits",
         "results": [_result(item, index[item.finding.rule_id], root) for item in located],
@@ -226,6 +276,13 @@ def sarif_log(located: Sequence[Located], root: Path) -> dict[str, object]:
     return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
 
 
-def render_sarif(located: Sequence[Located], root: Path) -> str:
+def render_sarif(
+    located: Sequence[Located],
+    root: Path,
+    unreviewed: Unreviewed | None = None,
+    *,
+    allowed: bool = False,
+) -> str:
     """The SARIF log as JSON text, indented, non-ASCII kept as is (UTF-8 output)."""
-    return json.dumps(sarif_log(located, root), indent=2, ensure_ascii=False)
+    log = sarif_log(located, root, unreviewed, allowed=allowed)
+    return json.dumps(log, indent=2, ensure_ascii=False)

@@ -3,7 +3,16 @@
 Exit codes: 0 when no finding is at or above the fail-on severity (``--fail-on``, else the
 ``failOn`` setting), 1 when one is, 2 for usage and configuration errors (a path that does not
 exist, a settings file that is missing or unreadable, any rejected setting, a bad exclude
-glob) — those are reported on stderr before anything is checked. When the reader of the
+glob) — those are reported on stderr before anything is checked — and 3 when a configured
+model could not review one or more units (`peer_lsp.check.unreviewed`: an API key missing or
+refused, a model not found, a provider unreachable, an answer that is not a findings list).
+3 wins over 1 and over ``--exit-zero``: a tree the model never saw must not pass for a clean
+one. Stderr then names the reasons, how many units each, and the first units; the JSON output
+carries the same as ``unreviewed``, SARIF as a tool execution notification. With
+``--allow-unreviewed`` all of that is still said (SARIF's notification as a warning) but the
+exit code is the one the findings give. An API key variable that is configured
+(``apiKeyEnv``) but empty is found before any request and fails the run even when the answer
+cache holds every unit: the next change would need the key. When the reader of the
 output goes away (``peer check | head``) it stops quietly with 141, as if killed by SIGPIPE;
 Ctrl-C stops it with 130, its worker processes stopped, without a traceback.
 
@@ -58,7 +67,12 @@ from peer_lsp.check.headless import HeadlessReviewer, ProviderSetupError, model_
 from peer_lsp.check.report import Summary, format_finding, format_summary, locate, render_json
 from peer_lsp.check.walk import find_repository_root
 from peer_lsp.check.workers import in_order, usable_cores
-from peer_lsp.commands.exits import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK
+from peer_lsp.commands.exits import (
+    EXIT_FINDINGS,
+    EXIT_INTERRUPTED,
+    EXIT_NOT_REVIEWED,
+    EXIT_OK,
+)
 from peer_lsp.commands.output import quiet_broken_pipe, use_color
 from peer_lsp.commands.run_setup import Run, UsageError, prepare, usage_error
 from peer_lsp.commands.source_files import file_uri, read_source, shown_path
@@ -70,6 +84,7 @@ if typing.TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
 
     from peer_lsp.check.report import Located
+    from peer_lsp.check.unreviewed import Unreviewed
     from peer_lsp.documents.store import Document
     from peer_lsp.findings.model import Finding
     from peer_lsp.settings.model import Settings
@@ -232,7 +247,16 @@ def _check(
                     print(format_finding(item, color), file=out)
             else:
                 kept.extend(located)
-    _report(args.format, kept, summary, color, cwd)
+    unreviewed, allowed = reviewer.unreviewed, args.allow_unreviewed
+    summary.unreviewed = unreviewed.count
+    _report(args.format, kept, summary, color, cwd, unreviewed, allowed)
+    if unreviewed and not allowed:
+        reviewer.report_unreviewed(
+            f"exit code {EXIT_NOT_REVIEWED}: the review is incomplete"
+            " (--allow-unreviewed accepts local findings for those units)"
+        )
+        return EXIT_NOT_REVIEWED
+    reviewer.report_unreviewed()
     failed = any(severity >= fail_on for severity in summary.by_severity)
     return EXIT_FINDINGS if failed and not args.exit_zero else EXIT_OK
 
@@ -303,14 +327,23 @@ def _reviewed(
         yield Checked(check_file(path, shown, settings, reviewing(reviewer, path, diff)))
 
 
-def _report(form: str, kept: list[Located], summary: Summary, color: bool, cwd: Path) -> None:
+def _report(
+    form: str,
+    kept: list[Located],
+    summary: Summary,
+    color: bool,
+    cwd: Path,
+    unreviewed: Unreviewed,
+    allowed: bool,
+) -> None:
     out = sys.stdout
     if form == "json":
-        print(render_json(kept, summary), file=out)
+        print(render_json(kept, summary, unreviewed.to_json(allowed)), file=out)
     elif form == "sarif":
         from peer_lsp.check.sarif import render_sarif
 
-        print(render_sarif(kept, find_repository_root(cwd) or cwd), file=out)
+        root = find_repository_root(cwd) or cwd
+        print(render_sarif(kept, root, unreviewed, allowed=allowed), file=out)
     else:
         for item in kept:
             print(format_finding(item, color), file=out)

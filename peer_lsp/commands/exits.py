@@ -3,7 +3,9 @@
 0 and 2 mean the same everywhere; 1 is the command's "no": a finding at or above the fail-on
 severity (`peer check`, `peer fix`), a provider that did not answer (`peer providers`), a cache
 that could not be read or cleared (`peer cache`), settings out of step with the editors'
-manifests (`python -m peer_lsp.commands.editor_schema`).
+manifests (`python -m peer_lsp.commands.editor_schema`). 3 is `peer check`, `peer fix` and
+`peer explain` saying that a configured model could not review every unit (unless
+``--allow-unreviewed``): a failed review must not pass for a clean one.
 """
 
 EXIT_OK = 0
@@ -14,6 +16,11 @@ EXIT_FAILED = 1
 """The command did its work and the answer is no (a provider, the cache, a manifest)."""
 EXIT_USAGE = 2
 """Bad arguments or settings, reported on stderr before any work."""
+EXIT_NOT_REVIEWED = 3
+"""A configured model could not review one or more units (a missing or refused key, a model
+not found, a provider unreachable, an answer that is not one); stderr says which and why.
+Wins over 1 and over ``--exit-zero``; ``--allow-unreviewed`` gives the exit code the
+findings alone would give."""
 EXIT_BROKEN_PIPE = 141
 """The reader of the output went away (``peer check | head``), as if killed by SIGPIPE."""
 EXIT_INTERRUPTED = 130

@@ -11,7 +11,9 @@ verified fix as removed and added lines. Without a provider only local findings 
 ``FILE:LINE:COLUMN`` is accepted too (the column is ignored), so a line of `peer check`
 output can be pasted. Exit codes: 0 when the line was explained, findings or not; 2 when the
 target is not ``FILE:LINE``, the file does not exist or cannot be analysed, the line is past
-its end, or the settings are rejected.
+its end, or the settings are rejected; 3, as `peer check`, when the configured model could not
+review the unit (the local findings are still printed, and the "no findings" line says the
+review failed rather than that there is nothing; ``--allow-unreviewed``: 0).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from pathlib import Path
 from peer_lsp.check.headless import HeadlessReviewer, ProviderSetupError, model_path
 from peer_lsp.check.report import format_finding, locate
 from peer_lsp.commands.exits import EXIT_OK
-from peer_lsp.commands.fix import apply_edits
+from peer_lsp.commands.fix import apply_edits, not_reviewed_exit
 from peer_lsp.commands.output import quiet_broken_pipe, use_color
 from peer_lsp.commands.run_setup import (
     UsageError,
@@ -116,18 +118,21 @@ def _run(args: argparse.Namespace) -> int:
             select = functools.partial(unit_at, line=target.line - 1)
             path = model_path(target.path, rv.root)
             analysis = rv.analyse(file_uri(target.path), text, path, select)
-            _explain(analysis, shown, target.line - 1, rv.uses_model)
+            failed = bool(rv.unreviewed)
+            _explain(analysis, shown, target.line - 1, rv.uses_model, failed)
+            return not_reviewed_exit(rv, args.allow_unreviewed, EXIT_OK)
     except (UsageError, ProviderSetupError) as error:
         return usage_error(error.messages, PROG)
-    return EXIT_OK
 
 
-def _explain(analysis: Analysis, shown: str, line: int, reviewing: bool) -> None:
+def _explain(analysis: Analysis, shown: str, line: int, reviewing: bool, failed: bool) -> None:
     out = sys.stdout
     document = analysis.document
     found = [f for f in analysis.findings if on_line(f, line, document)]
     if not found:
-        print(f"{shown}:{line + 1}: no findings on this line ({_what(analysis, reviewing)})")
+        what = "the model's review failed: local findings only" if failed else None
+        what = what or _what(analysis, reviewing)
+        print(f"{shown}:{line + 1}: no findings on this line ({what})")
         return
     color = use_color(out)
     for number, finding in enumerate(found):

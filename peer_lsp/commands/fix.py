@@ -18,7 +18,11 @@ disk during the review is left alone. ``--dry-run`` writes nothing and prints a 
 
 Exit codes: 0 when done (fixes applied, or nothing to fix); with ``--dry-run``, 1 when there
 is something to fix (as ``ruff format --check`` does, so CI can ask "would peer fix change
-anything?"), 0 when not; 2 for usage errors, as `peer check`.
+anything?"), 0 when not; 2 for usage errors, as `peer check`; 3, as `peer check`, when a
+configured model could not review some units (``--allow-unreviewed``: the code above). The
+verified fixes found are still applied (or shown) first: they are right whatever else the
+model missed, but "Nothing to fix" from a review that failed is no answer, so the run says
+which units were not reviewed and why.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ from pathlib import Path
 
 from peer_lsp.analysis.syntax_findings import syntax_findings
 from peer_lsp.check.headless import HeadlessReviewer, ProviderSetupError, model_path
-from peer_lsp.commands.exits import EXIT_FINDINGS, EXIT_OK
+from peer_lsp.commands.exits import EXIT_FINDINGS, EXIT_NOT_REVIEWED, EXIT_OK
 from peer_lsp.commands.output import quiet_broken_pipe
 from peer_lsp.commands.run_setup import UsageError, prepare, usage_error
 from peer_lsp.commands.source_files import file_uri, read_source, shown_path
@@ -173,9 +177,23 @@ def _run(args: argparse.Namespace) -> int:
             tally = _Tally()
             for path in run.files():
                 _fix_file(path, rv, floor, args.dry_run, tally)
-            return _summary(tally, args.dry_run)
+            code = _summary(tally, args.dry_run)
+            return not_reviewed_exit(rv, args.allow_unreviewed, code)
     except (UsageError, ProviderSetupError) as error:
         return usage_error(error.messages, PROG)
+
+
+def not_reviewed_exit(reviewer: HeadlessReviewer, allowed: bool, code: int) -> int:
+    """``code``, or `EXIT_NOT_REVIEWED` when a model could not review some units and that
+    is not ``allowed``; either way stderr says which and why."""
+    if reviewer.unreviewed and not allowed:
+        reviewer.report_unreviewed(
+            f"exit code {EXIT_NOT_REVIEWED}: the review is incomplete"
+            " (--allow-unreviewed accepts local findings for those units)"
+        )
+        return EXIT_NOT_REVIEWED
+    reviewer.report_unreviewed()
+    return code
 
 
 def _fix_file(

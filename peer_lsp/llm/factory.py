@@ -69,6 +69,19 @@ class RouterSetup:
     config: LLMConfig
     problems: list[str] = field(default_factory=list)
     autodetected: str | None = None
+    missing_keys: list[str] = field(default_factory=list)
+    """One message per configured provider whose API key variable (``apiKeyEnv``) is unset
+    or empty, found before any request: every call to it would fail, a cache hit only hides
+    that until the code changes."""
+
+
+def missing_keys(config: LLMConfig, environ: Mapping[str, str]) -> list[str]:
+    """What `RouterSetup.missing_keys` says, for these providers and this environment."""
+    return [
+        f"the environment variable {p.api_key_env} is not set (needed by provider {p.id!r})"
+        for p in config.providers
+        if p.api_key_env and not environ.get(p.api_key_env, "").strip()
+    ]
 
 
 async def build_router(
@@ -99,7 +112,7 @@ async def build_router(
 
         cache = open_cache(settings)
     router = Router(config, providers, cache=cache, guard=guard)
-    return RouterSetup(router, config, problems, autodetected)
+    return RouterSetup(router, config, problems, autodetected, missing_keys(config, env))
 
 
 async def _autodetect_ollama(url: str) -> tuple[LLMConfig, str | None]:

@@ -5,6 +5,14 @@ of the work (progress and the `peer/status` notification). The review itself is 
 The router is built after `initialized`, off the start-up path, from the resolved settings;
 with no provider configured (and no local Ollama) the server stays local-only and says so once
 in the status. A failing provider never blocks local diagnostics: they are published first.
+
+A review that fails must not look like a clean one: diagnostics without model findings look
+exactly like a review that found nothing. So each cause of failure (the kind of model error:
+a refused key, a model not found, a provider unreachable, ...) is told once per start with
+window/showMessage, the status says ``error`` with the last failure while any unit's latest
+review failed (``notReviewed`` counts them), and a provider whose API key variable is empty
+is told at start, before any request: answers from the cache would otherwise hide it until
+the first changed unit.
 """
 
 from __future__ import annotations
@@ -74,6 +82,7 @@ class Host(typing.Protocol):
     def work_done_progress(self) -> Progress: ...
     def notify(self, method: str, params: object) -> None: ...
     def republish(self, uri: str) -> None: ...
+    def show(self, kind: types.MessageType, message: str) -> None: ...
 
 
 class Reviewing:
@@ -97,6 +106,11 @@ class Reviewing:
         self._unpublished: set[str] = set()
         self._publishing = Throttle(PUBLISH_EVERY, self._publish_unpublished)
         self._status = Throttle(PUBLISH_EVERY, self._notify_status)
+        self._failed: dict[tuple[str, str], str] = {}
+        """Units whose latest review failed, by document and qualified name: why."""
+        self._told: set[str] = set()
+        """Causes of failed reviews the user was shown (once each per start)."""
+        self._missing_keys: list[str] = []
 
     @property
     def router(self) -> Router | None:
@@ -121,6 +135,14 @@ class Reviewing:
         from peer_lsp.review.reviewer import Reviewer  # the review pipeline, only when used
 
         self.reviewer = Reviewer(engine, setup.router)
+        self._failed.clear()
+        self._told.clear()
+        self._missing_keys = setup.missing_keys
+        for message in self._missing_keys:
+            self._tell(
+                "missing_key",
+                f"peer-lsp: {message}: model reviews fail; answers already cached still show",
+            )
         triggers = [Trigger(t) for t in settings.review_on if t != "manual"] or [Trigger.MANUAL]
         self.scheduler = ReviewScheduler(
             self._review,
@@ -132,7 +154,10 @@ class Reviewing:
             on_busy=self._busy,
         )
         engine.reviews.clear_closed()  # made with other settings
-        self._set_state("idle", setup.autodetected or "")
+        if self._missing_keys:
+            self._set_state("error", self._missing_keys[0])
+        else:
+            self._set_state("idle", setup.autodetected or "")
         for document in engine.documents:
             self.opened(document)
 
@@ -180,6 +205,8 @@ class Reviewing:
         self._unpublished.discard(uri)
         for key in [key for key in self._verifying if key[0] == uri]:
             self._verifying.pop(key)[1].cancel()
+        for failed in [key for key in self._failed if key[0] == uri]:
+            del self._failed[failed]
 
     def review_now(self, uri: str, line: int | None) -> int:
         """Review the unit at ``line`` (or every unit) of a document now; the count queued."""
@@ -199,14 +226,42 @@ class Reviewing:
         try:
             outcome = await self.reviewer.review(document, unit, path=self._path(uri), fresh=fresh)
         except llm_errors.LLMError as error:
+            from peer_lsp.llm.guard import GuardRefusal  # loaded with the router already
+
+            if isinstance(error, GuardRefusal):  # sendExclude, maxRequestTokens: meant so
+                log.info("%s not reviewed: %s", unit.qualified_name, error)
+                return None
+            self._failed[uri, unit.qualified_name] = str(error)
             self._set_state("error", str(error))
             log.warning("review of %s failed: %s", unit.qualified_name, error)
+            self._tell(
+                "missing_key" if self._missing_keys else error.kind.value,
+                f"peer-lsp: a model review failed: {error}. The diagnostics of "
+                f"{unit.qualified_name} and of units failing alike are local findings only.",
+            )
             return None
+        self._failed.pop((uri, unit.qualified_name), None)
         self.last_latency_ms = outcome.latency_ms
         self.last_provider, self.last_model = outcome.provider, outcome.model
         if self.state != "reviewing":
-            self._set_state("idle")
+            self._set_state(*self._settled_state())
         return outcome
+
+    def _settled_state(self) -> tuple[str, str]:
+        """The state when no review runs: ``error`` while a key is missing or any unit's
+        latest review failed (with why), else ``idle``."""
+        if self._missing_keys:
+            return "error", self._missing_keys[0]
+        if self._failed:
+            return "error", next(reversed(self._failed.values()))
+        return "idle", ""
+
+    def _tell(self, cause: str, message: str) -> None:
+        """window/showMessage, once per cause of failure."""
+        if cause in self._told:
+            return
+        self._told.add(cause)
+        self.server.show(types.MessageType.Error, message)
 
     def _reviewed(self, uri: str, unit: Unit, unit_hash: str, outcome: object) -> None:
         from peer_lsp.review.pipeline import ReviewOutcome
@@ -294,7 +349,7 @@ class Reviewing:
             self._set_state("reviewing")
             self._progress(running)
         else:
-            self._set_state("error" if self.state == "error" else "idle", self.detail)
+            self._set_state(*self._settled_state())
             self._progress(0)
 
     def _set_state(self, state: str, detail: str = "") -> None:
@@ -324,6 +379,7 @@ class Reviewing:
             "inFlight": self.scheduler.outstanding if self.scheduler else 0,
             "cacheHitRate": round(hits / (hits + misses), 3) if hits + misses else None,
             "lastLatencyMs": round(self.last_latency_ms, 1) if self.last_latency_ms else None,
+            "notReviewed": len(self._failed),
         }
 
     def health(self) -> dict[str, object]:

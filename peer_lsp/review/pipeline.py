@@ -75,10 +75,12 @@ async def review_unit(
     known: Sequence[Finding] = (),
     bypass_cache: bool = False,
     task: Task = Task.REVIEW,
+    evidence: Sequence[Finding] | None = None,
 ) -> ReviewOutcome:
     """Review ``unit`` of ``document`` with the router's model for the unit's language.
 
     ``task`` picks the route: `Task.VERIFY` asks the route meant for second opinions.
+    ``evidence``: the rule findings that may agree (default: ``known``).
     """
     try:
         request = build_review_request(
@@ -99,14 +101,20 @@ async def review_unit(
         shrink=shrink,
         validate=_is_answer,
     )
-    return findings_from_answer(response, document, unit, known)
+    return findings_from_answer(response, document, unit, known, evidence=evidence)
 
 
 def findings_from_answer(
-    response: LLMResponse, document: Document, unit: Unit, known: Sequence[Finding] = ()
+    response: LLMResponse,
+    document: Document,
+    unit: Unit,
+    known: Sequence[Finding] = (),
+    *,
+    evidence: Sequence[Finding] | None = None,
 ) -> ReviewOutcome:
     """Turn a model's answer about ``unit`` into checked findings (``known``: the local
-    findings the review was told about; a rule among them that agrees raises confidence)."""
+    findings the review was told about; ``evidence``, default ``known``: the rule findings
+    of which one that agrees raises confidence)."""
     outcome = ReviewOutcome(
         provider=response.provider,
         model=response.model,
@@ -119,7 +127,7 @@ def findings_from_answer(
     outcome.dropped.extend(parsed.dropped)
     located, dropped = locate_all(parsed.candidates, unit, document)
     outcome.dropped.extend(dropped)
-    places = rule_places(known)
+    places = rule_places(known if evidence is None else evidence)
     occurrences = _occurrences(located, document, unit)
     for item, occurrence in zip(located, occurrences, strict=True):
         finding, assessment = _finding(item, document, unit, response.model, places, occurrence)

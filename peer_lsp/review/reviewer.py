@@ -61,6 +61,11 @@ class Reviewer:
             local = self.engine.local_findings(uri)
         return [f for f in local if starts_in(f.span.start_byte, [unit])]
 
+    def evidence(self, uri: str, unit: Unit) -> list[Finding]:
+        """Every enabled rule's findings in ``unit``, shown or not: what may agree with the
+        model (`peer_lsp.rules.evidence`), whatever ``minConfidence`` hides."""
+        return [f for f in self.engine.rule_evidence(uri) if starts_in(f.span.start_byte, [unit])]
+
     # -- one review --------------------------------------------------------------------------
 
     async def review(
@@ -76,7 +81,13 @@ class Reviewer:
         `LLMError` when it fails."""
         known = self.known(document.uri, unit, local)
         return await review_unit(
-            self.router, document, unit, path=path, known=known, bypass_cache=fresh
+            self.router,
+            document,
+            unit,
+            path=path,
+            known=known,
+            bypass_cache=fresh,
+            evidence=self.evidence(document.uri, unit),
         )
 
     def keep(self, uri: str, unit: Unit, unit_hash: str, outcome: ReviewOutcome) -> None:

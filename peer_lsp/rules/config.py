@@ -7,8 +7,13 @@ its id is in ``disableRules``; else not when its category (or ``all``) is in ``d
 else when its category (or ``all``) is in ``enableRules``; else by its own default. An id
 always beats a category, so ``disableRules = ["maintainability"]`` with ``enableRules =
 ["complexity"]`` keeps only complexity of that category. ``ruleSeverity`` maps selectors to
-severities the same way (an id beats a category). Rules less confident than
-``minConfidence`` do not run: their findings would be hidden anyway.
+severities the same way (an id beats a category).
+
+``minConfidence`` does not choose rules: an enabled rule runs whatever the threshold, and the
+threshold only hides its findings when they are shown (`peer_lsp.analysis.engine`). A rule
+that stopped running when the threshold rose would stop being evidence for the model
+findings it agrees with (`peer_lsp.rules.evidence`), and their confidence would then follow
+a display setting.
 """
 
 from __future__ import annotations
@@ -33,8 +38,6 @@ class RuleSettings(typing.Protocol):
     def disable_rules(self) -> Sequence[str]: ...
     @property
     def rule_severity(self) -> Mapping[str, str]: ...
-    @property
-    def min_confidence(self) -> float: ...
     @property
     def complexity_threshold(self) -> int: ...
 
@@ -76,11 +79,7 @@ class RuleConfig:
         enable = {name.lower() for name in settings.enable_rules}
         disable = {name.lower() for name in settings.disable_rules}
         overrides = {key.lower(): value for key, value in settings.rule_severity.items()}
-        chosen = [
-            rule
-            for rule in rules
-            if is_enabled(rule, enable, disable) and rule.confidence >= settings.min_confidence
-        ]
+        chosen = [rule for rule in rules if is_enabled(rule, enable, disable)]
         return cls(
             frozenset(rule.id for rule in chosen),
             {rule.id: severity_of(rule, overrides) for rule in chosen},

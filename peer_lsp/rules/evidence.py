@@ -3,9 +3,11 @@
 A tree-sitter rule that reports the same problem a model reports is evidence from a different
 method (design: confidence), so the model finding's confidence rises (`review.confidence`,
 ``RULE_AGREES``). A rule agrees when it reported a finding of the same category whose range
-overlaps the model finding's. The rule findings considered are those the review was told
-about (the unit's local findings, as the editor or `peer check` shows them): a rule the
-settings turn off, or a finding a `peer: ignore` comment hides, is no evidence.
+overlaps the model finding's. The rule findings considered are every finding of the enabled
+rules in the unit (`Engine.rule_evidence`), shown or not: a rule the settings turn off is no
+evidence, but one below ``minConfidence``, dismissed or under a ``peer: ignore`` comment still
+is, since what a user chooses to see must not change how sure another finding is. (The
+prompt's "already known" list is what the user is shown, a different thing.)
 """
 
 from __future__ import annotations

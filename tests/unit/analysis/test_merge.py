@@ -1,5 +1,6 @@
 """Merging producers' findings: each fingerprint once, and one problem reported by several
-producers (same category, same line, overlapping) shown once."""
+producers (same category, same line, overlapping) shown once, as the local finding with the
+strictest severity of the group: a CI gate must not move because a model agreed."""
 
 from __future__ import annotations
 
@@ -18,17 +19,20 @@ def finding(
     confidence: float = 0.7,
     fix: bool | None = None,
     source: str = "model-a",
+    severity: Severity = Severity.WARNING,
+    explanation: str = "",
 ) -> Finding:
     """A finding; ``fix`` True gives a verified fix, False an unverified one."""
     return Finding(
         span=Span(start, end, 1, 1),
-        severity=Severity.WARNING,
+        severity=severity,
         category=category,
         rule_id=f"rule:{fingerprint}",
         message=f"message {fingerprint}",
         source=source,
         fingerprint=fingerprint,
         confidence=confidence,
+        explanation=explanation,
         fix=None if fix is None else Fix(f"fix {fingerprint}", (TextEdit(start, end, "x"),), fix),
     )
 
@@ -51,10 +55,45 @@ def test_the_same_problem_from_two_producers_is_shown_once_most_confident_first(
     assert merge({"model": [model], "rules": [rule]}) == [rule]
 
 
-def test_a_verified_fix_wins_a_tie() -> None:
-    plain = finding("plain", confidence=0.8, source="rule:x")
+def test_a_verified_fix_wins_a_tie_between_model_findings() -> None:
+    plain = finding("plain", confidence=0.8, source="model-b")
     fixed = finding("fixed", confidence=0.8, fix=True)
-    assert merge({"rules": [plain], "model": [fixed]}) == [fixed]
+    assert merge({"other": [plain], "model": [fixed]}) == [fixed]
+
+
+def test_the_rule_finding_is_kept_with_the_model_fix_and_the_highest_confidence() -> None:
+    plain = finding("plain", confidence=0.8, source="rule:x")
+    fixed = finding("fixed", confidence=0.9, fix=True, explanation="why")
+    (kept,) = merge({"rules": [plain], "model": [fixed]})
+    assert (kept.fingerprint, kept.rule_id, kept.message, kept.source) == (
+        "plain",
+        "rule:plain",
+        "message plain",
+        "rule:x",
+    )
+    assert (kept.confidence, kept.fix, kept.explanation) == (0.9, fixed.fix, "why")
+
+
+def test_the_strictest_severity_and_the_rule_id_survive_a_more_confident_model() -> None:
+    """Issue 14.6: a rule error and a model warning on one line stayed a warning from the
+    model (and its rule id), so ``--fail-on error`` passed only because a model agreed."""
+    rule = finding("rule", confidence=0.7, source="rule:py-eval", severity=Severity.ERROR)
+    model = finding("model", confidence=0.95, severity=Severity.WARNING)
+    for order in ({"rules": [rule], "model": [model]}, {"model": [model], "rules": [rule]}):
+        (kept,) = merge(order)
+        assert (kept.severity, kept.rule_id, kept.fingerprint) == (
+            Severity.ERROR,
+            "rule:rule",
+            "rule",
+        )
+        assert kept.confidence == 0.95
+
+
+def test_a_stricter_model_raises_the_rule_finding() -> None:
+    rule = finding("rule", confidence=0.9, source="rule:x", severity=Severity.INFO)
+    model = finding("model", confidence=0.6, severity=Severity.ERROR)
+    (kept,) = merge({"rules": [rule], "model": [model]})
+    assert (kept.fingerprint, kept.severity, kept.confidence) == ("rule", Severity.ERROR, 0.9)
 
 
 def test_the_most_confident_takes_the_verified_fix_of_a_less_confident_one() -> None:

@@ -111,13 +111,19 @@ def test_a_failing_provider_leaves_local_findings_and_says_so_once(
     configure(project, fake)
     (project / "app.py").write_text(SOURCE + "print((1\n", encoding="utf-8")
     code, out, err = run(capsys, "check", "app.py")
-    assert code == 1
+    assert code == 3  # not reviewed wins over the syntax error's 1
     assert "error[syntax-error]" in out
+    assert out.splitlines()[-1].endswith(", 2 units not reviewed by the model")
     lines = err.splitlines()
-    assert len(lines) == 2
+    assert len(lines) == 4
     assert lines[0].startswith("peer check: review of app.py (")
     assert "This request is not valid." in lines[0]
-    assert lines[1] == "peer check: 2 units were not reviewed (model errors): local findings only"
+    assert lines[1] == "peer check: 2 units were not reviewed by the model:"
+    assert lines[2].startswith("peer check:   request rejected (2 units): ")
+    assert lines[3].startswith("peer check: exit code 3: the review is incomplete")
+    code, _, err = run(capsys, "check", "--allow-unreviewed", "app.py")
+    assert code == 1
+    assert err.splitlines()[-1] == "peer check: local findings only for those units"
 
 
 def test_rejected_provider_settings_are_a_usage_error(

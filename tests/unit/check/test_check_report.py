@@ -85,4 +85,5 @@ def test_json_document() -> None:
             "findings": 1,
             "bySeverity": {"error": 0, "warning": 1, "info": 0, "hint": 0},
         },
+        "unreviewed": {"units": 0, "allowed": False, "reasons": []},
     }

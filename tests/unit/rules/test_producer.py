@@ -131,10 +131,12 @@ def test_settings_choose_the_rules_and_their_severity() -> None:
     }
 
 
-def test_rules_below_min_confidence_do_not_run() -> None:
+def test_rules_below_min_confidence_run_but_are_not_shown() -> None:
+    """minConfidence hides; it does not stop a rule, which stays evidence for the model."""
     engine = Engine(Settings(min_confidence=0.75))
     engine.open(URI, "def f(x):\n    return eval(x)\n")  # py-eval: confidence 0.7
     assert rule_findings(engine) == []
+    assert [f.rule_id for f in engine.rule_evidence(URI)] == ["py-eval"]
 
 
 def test_the_complexity_threshold_is_a_setting() -> None:
