@@ -190,7 +190,7 @@ def test_context_overflow_gets_one_smaller_prompt(tmp_path: Path) -> None:
     binary, model = llama_paths()
     (tmp_path / "big.py").write_text(_long_function(40), encoding="utf-8")
     with LlamaServer(binary, model, context=1024) as small:
-        _settings(tmp_path, _openai(small, maxOutputTokens=32))
+        _settings(tmp_path, _openai(small, maxOutputTokens=8))
 
         run = _check(tmp_path, "big.py")
 
