@@ -90,6 +90,12 @@ DEADLINE_TOKENS = 2048
 """The deadlines above are for this many output tokens; a larger ``maxOutputTokens`` (a
 reasoning model) lengthens them in proportion."""
 MAX_DEADLINE = 3600.0
+LOCAL_FIRST_BYTE = 300.0
+"""The first-byte timeout of a provider on this machine or the local network unless its
+``timeouts`` set one: a local server streams nothing until it has read the whole prompt (a
+6000-token prompt at 80 tokens/s is 75 s on two cores), and one with a single slot (llama.cpp
+``-np 1``, Ollama's default) queues our other requests behind the answer it is writing. The
+hosted default (30 s) cut every queued review against a real llama-server."""
 
 
 def is_local(base_url: str) -> bool:
@@ -226,8 +232,10 @@ def _provider_config(entry: Mapping[str, Any]) -> ProviderConfig:
     for key, (attr, _) in PROVIDER_NUMBERS.items():
         if key in entry:
             values[attr] = entry[key]
-    if "timeouts" in entry:
-        seconds = {_TIMEOUT_ATTRS[k]: v for k, v in entry["timeouts"].items()}
+    seconds = {_TIMEOUT_ATTRS[k]: v for k, v in entry.get("timeouts", {}).items()}
+    if is_local(values["base_url"]):
+        seconds.setdefault("first_byte", LOCAL_FIRST_BYTE)
+    if seconds:
         values["timeouts"] = Timeouts(**seconds)
     if "headers" in entry:
         values["headers"] = dict(entry["headers"])

@@ -14,6 +14,7 @@ from peer_lsp.llm import errors
 from peer_lsp.llm.config import (
     HOSTED_DEADLINE,
     LOCAL_DEADLINE,
+    LOCAL_FIRST_BYTE,
     MAX_DEADLINE,
     LLMConfig,
     RouteConfig,
@@ -109,3 +110,20 @@ async def test_the_deadline_message_names_the_deadline_in_force(fake: FakeServer
     with pytest.raises(errors.DeadlineExceeded, match=r"0\.2 s deadline"):
         await router.complete(LLMRequest("s", "u", stream=False))
     await router.aclose()
+
+
+def test_a_local_provider_waits_longer_for_its_first_byte() -> None:
+    """A local server streams nothing before it has read the prompt, and queues requests
+    behind its one slot: the hosted 30 s first-byte timeout cut queued reviews."""
+    config, problems = parse_llm_config(
+        [GROQ, OLLAMA, LAN, {**OLLAMA, "id": "set", "timeouts": {"firstByte": 7, "idle": 9}}],
+        [],
+    )
+    assert problems == []
+    first_byte = {p.id: (p.timeouts.first_byte, p.timeouts.idle) for p in config.providers}
+    assert first_byte == {
+        "groq": (30.0, 30.0),
+        "ollama": (LOCAL_FIRST_BYTE, 30.0),
+        "lan": (LOCAL_FIRST_BYTE, 30.0),
+        "set": (7.0, 9.0),  # what the user set wins
+    }
