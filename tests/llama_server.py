@@ -49,7 +49,7 @@ def llama_paths() -> tuple[Path, Path]:
         if not value or not Path(value).is_file()
     ]
     if missing:
-        why = f"{' and '.join(missing)} not set to a file: run `eval \"$(bash .ci/llama)\"`"
+        why = f'{" and ".join(missing)} not set to a file: run `eval "$(bash .ci/llama)"`'
         if os.environ.get("PEER_LLAMA_REQUIRED") == "1":
             pytest.fail(why)
         pytest.skip(why)
@@ -96,7 +96,8 @@ class LlamaServer:
         return self
 
     def _read(self) -> None:
-        assert self._process is not None and self._process.stdout is not None
+        assert self._process is not None
+        assert self._process.stdout is not None
         for line in self._process.stdout:
             with self._lock:
                 self.output.append(line)

@@ -26,8 +26,15 @@ import diskcache
 import pytest
 import pytest_lsp
 from llama_server import MODEL_ALIAS, LlamaServer, llama_paths
-from lsp_support import SERVER_COMMAND, PeerClient, capabilities, document, edit
-from lsp_support import initialize_params, make_client
+from lsp_support import (
+    SERVER_COMMAND,
+    PeerClient,
+    capabilities,
+    document,
+    edit,
+    initialize_params,
+    make_client,
+)
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig
 
@@ -261,10 +268,9 @@ async def test_the_server_reviews_and_cancels_against_the_real_server(
     client.workspace_execute_command(types.ExecuteCommandParams("peer.reviewNow", [uri, 9]))
     await asyncio.to_thread(started.wait, REVIEW_TIMEOUT)
     assert started.is_set()
+    change = edit((9, 4), (9, 4), "items = list(items)\n    ")
     client.text_document_did_change(
-        types.DidChangeTextDocumentParams(
-            types.VersionedTextDocumentIdentifier(2, uri), [edit((9, 4), (9, 4), "items = list(items)\n    ")]
-        )
+        types.DidChangeTextDocumentParams(types.VersionedTextDocumentIdentifier(2, uri), [change])
     )
     assert await asyncio.to_thread(cancelled.wait, REVIEW_TIMEOUT), llama.output[-10:]
     assert llama.alive
