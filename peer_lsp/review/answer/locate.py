@@ -29,7 +29,8 @@ we trust least, so the fix is placed by the finding's excerpt too. The lines tri
 2. as given;
 3. the lines, as many as the fix names, touching the finding that the replacement resembles
    most (difflib ratio at least `MIN_RESEMBLANCE`), when no lines away from the finding
-   resemble it as much.
+   resemble it as much, and only when the given lines are at most `MAX_FIX_DRIFT` lines from
+   the finding: a fix ten lines past the unit was meant for other code, not miscounted.
 
 A placement is refused when it leaves the unit, touches a member a class skeleton folded, does
 not touch the quoted code, or would change text on the unit's first or last line that lies
@@ -76,6 +77,9 @@ FIX_FOLDED = "fix lines fall in a member the prompt folded"
 MAX_MATCHES = 1000
 MAX_CONTENT_WINDOWS = 400
 MIN_RESEMBLANCE = 0.5
+MAX_FIX_DRIFT = 5
+"""Lines between a fix's given lines and its finding's code beyond which the fix is not
+placed by resemblance: a few lines off is a miscount, further off is a fix meant elsewhere."""
 """How alike a replacement and the lines it is placed on must be (difflib ratio) when only
 their content places a fix."""
 _PUNCTUATION = frozenset(string.punctuation)
@@ -307,16 +311,22 @@ def _placements(
     """Document lines (0-based, inclusive) a fix of unit lines ``start..end`` may mean, most
     likely first: the lines as given; moved by the error of the finding's line, when the model
     numbered its finding and its fix alike; and the lines near the finding that the
-    replacement resembles most, when no other lines in the unit resemble it as much."""
+    replacement resembles most, when no other lines in the unit resemble it as much and the
+    given lines are at most `MAX_FIX_DRIFT` lines from the finding."""
     given = (unit.start_line + start - 1, unit.start_line + end - 1)
     shift = _line_error(anchor, unit, document)
     if shift:
         yield given[0] + shift, given[1] + shift
     yield given
-    if anchor is not None:
+    if anchor is not None and _drift(given, anchor.span(document)) <= MAX_FIX_DRIFT:
         found = _by_content(replacement, end - start + 1, unit, document, anchor, folded)
         if found is not None:
             yield found
+
+
+def _drift(lines: tuple[int, int], span: Span) -> int:
+    """Lines between ``lines`` (first, last) and ``span`` (0 when they touch)."""
+    return max(lines[0] - span.end_line, span.start_line - lines[1], 0)
 
 
 def _line_error(anchor: Located | None, unit: Unit, document: Document) -> int:

@@ -128,6 +128,21 @@ def test_a_fix_for_other_code_is_still_refused(
     assert edit.reason == locate.FIX_MISPLACED
 
 
+@pytest.mark.parametrize(("source", "name", "excerpt", "line", "replacement"), FIXES)
+def test_a_fix_far_from_its_finding_is_not_placed_by_resemblance(
+    source: str, name: str, excerpt: str, line: int, replacement: str
+) -> None:
+    """Ten lines past the unit is a fix meant for other code, not a miscount: even a
+    replacement that resembles the quoted line is refused (seeded corpus: a model's fix of a
+    signature, numbered past the unit, was placed on the signature and verified)."""
+    document = _open(source)
+    unit = _unit(document, name)
+    far = unit.end_line - unit.start_line + 1 + 10
+    edit = _edit(document, unit, _answer(excerpt, line, replacement, far))
+    assert isinstance(edit, Dropped)
+    assert edit.reason == locate.FIX_OUTSIDE
+
+
 def test_a_shift_past_the_unit_is_refused_not_clipped() -> None:
     document = _open("py")
     unit = _unit(document, "find_user")
