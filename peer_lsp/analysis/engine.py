@@ -26,7 +26,7 @@ from peer_lsp.text.positions import Encoding
 if typing.TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
 
-    from peer_lsp.findings.model import Finding
+    from peer_lsp.findings.model import Finding, Span, TextEdit
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +42,10 @@ def merge(by_producer: dict[str, list[Finding]]) -> list[Finding]:
     they are two (a fingerprint names a finding, it is no reason to lose one). Findings of
     different producers of the same category that start on the same line and overlap are one
     problem reported twice (a rule flags ``eval(value)``, a model quotes ``return
-    eval(value)``); see `_one_of` for what the one finding shown keeps of each. Findings of
-    one producer are never collapsed with each other: a model may well report two problems
-    on one line.
+    eval(value)``); so is a model finding whose verified fix rewrites the code a local
+    finding of its category flags (`_joined_by_fixes`). See `_one_of` for what the one
+    finding shown keeps of each. Findings of one producer are never collapsed with each
+    other: a model may well report two problems on one line.
     """
     seen: set[tuple[str, int, int]] = set()
     groups: list[_Group] = []
@@ -66,9 +67,51 @@ def merge(by_producer: dict[str, list[Finding]]) -> list[Finding]:
                 groups.append(group)
             group.producers.add(producer)
             group.members.append(finding)
-    merged = [_one_of(group.members) for group in groups]
+    merged = [_one_of(group.members) for group in _joined_by_fixes(groups)]
     merged.sort(key=lambda f: (f.span.start_byte, f.span.end_byte, f.rule_id))
     return merged
+
+
+def _joined_by_fixes(groups: list[_Group]) -> list[_Group]:
+    """The groups, each model-only group whose verified fix rewrites the code a local finding
+    of its category flags joined to that finding's group: one problem seen from two lines (a
+    model quotes the line that builds the SQL, a rule flags the ``execute`` below it, and
+    the model's fix rewrites both). The fix, an edit we verified, is the evidence that the two
+    are about the same code; nearness alone is not."""
+    local_only = [g for g in groups if not any(is_model_finding(f) for f in g.members)]
+    if not local_only:
+        return groups
+    joined: set[int] = set()
+    for group in groups:
+        if not all(is_model_finding(f) for f in group.members):
+            continue
+        edits = [edit for f in group.members for edit in _verified_edits(f)]
+        category = group.members[0].category
+        target = next(
+            (
+                g
+                for g in local_only
+                if g.members[0].category is category
+                and any(_rewrites(edit, f.span) for edit in edits for f in g.members)
+            ),
+            None,
+        )
+        if target is not None:
+            target.members.extend(group.members)
+            target.producers |= group.producers
+            joined.add(id(group))
+    return [g for g in groups if id(g) not in joined]
+
+
+def _verified_edits(finding: Finding) -> tuple[TextEdit, ...]:
+    return finding.fix.edits if finding.fix is not None and finding.fix.verified else ()
+
+
+def _rewrites(edit: TextEdit, span: Span) -> bool:
+    """Whether ``edit`` replaces text inside ``span`` (or inserts at an empty one)."""
+    if span.start_byte == span.end_byte:
+        return edit.start_byte <= span.start_byte <= edit.end_byte
+    return edit.start_byte < span.end_byte and span.start_byte < edit.end_byte
 
 
 @dataclass

@@ -153,3 +153,41 @@ def test_equal_fingerprints_of_one_producer_at_two_places_are_both_kept() -> Non
     here, there = finding("same", 10, 20), finding("same", 40, 50)
     assert merge({"syntax": [here, there]}) == [here, there]
     assert merge({"syntax": [here, there], "model": [finding("same", 10, 20)]}) == [here, there]
+
+
+def _on_line(found: Finding, line: int) -> Finding:
+    span = dataclasses.replace(found.span, start_line=line, end_line=line)
+    return dataclasses.replace(found, span=span)
+
+
+def test_a_model_fix_that_rewrites_a_rules_code_is_that_rules_problem() -> None:
+    """SQL built on one line and executed on the next: the model quotes the first, the rule
+    flags the second, and the model's verified fix rewrites both lines: one problem."""
+    rule = _on_line(
+        finding("sql", 40, 60, category=Category.SECURITY, source="rule:sql", confidence=0.8),
+        3,
+    )
+    built = TextEdit(10, 60, "query = 'SELECT ?'\n    execute(query, (name,))")
+    model = dataclasses.replace(
+        _on_line(finding("injection", 10, 30, category=Category.SECURITY, confidence=0.9), 2),
+        fix=Fix("Fix: use parameters", (built,), verified=True),
+    )
+    (shown,) = merge({"rules": [rule], "model": [model]})
+    assert (shown.rule_id, shown.span, shown.fingerprint) == (rule.rule_id, rule.span, "sql")
+    assert shown.fix == model.fix
+    assert shown.confidence == 0.9
+
+
+def test_a_fix_elsewhere_or_unverified_or_of_another_category_joins_nothing() -> None:
+    rule = _on_line(finding("sql", 40, 60, category=Category.SECURITY, source="rule:sql"), 3)
+    elsewhere = TextEdit(10, 30, "query = 'SELECT ?'")
+    model = _on_line(finding("injection", 10, 30, category=Category.SECURITY), 2)
+    cases = [
+        dataclasses.replace(model, fix=Fix("f", (elsewhere,), verified=True)),
+        dataclasses.replace(model, fix=Fix("f", (TextEdit(10, 60, "x"),), verified=False)),
+        dataclasses.replace(
+            model, category=Category.BUG, fix=Fix("f", (TextEdit(10, 60, "x"),), verified=True)
+        ),
+    ]
+    for other in cases:
+        assert len(merge({"rules": [rule], "model": [other]})) == 2, other
