@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import typing
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from peer_lsp.documents.verify import verify_fix
@@ -76,11 +76,13 @@ async def review_unit(
     bypass_cache: bool = False,
     task: Task = Task.REVIEW,
     evidence: Sequence[Finding] | None = None,
+    categories: Iterable[str] = (),
 ) -> ReviewOutcome:
     """Review ``unit`` of ``document`` with the router's model for the unit's language.
 
     ``task`` picks the route: `Task.VERIFY` asks the route meant for second opinions.
-    ``evidence``: the rule findings that may agree (default: ``known``).
+    ``evidence``: the rule findings that may agree (default: ``known``). ``categories``:
+    more categories the request carries for routes (a second opinion's findings').
     """
     try:
         request = build_review_request(
@@ -90,6 +92,7 @@ async def review_unit(
             known_findings=known,
             task=task,
             complexity=unit_complexity(document, unit),
+            categories=categories,
         )
     except PromptBudgetError:
         log.info("%s not reviewed: too large for the prompt budget", unit.qualified_name)

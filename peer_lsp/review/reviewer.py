@@ -110,7 +110,18 @@ class Reviewer:
         source = self.engine.reviews.source_of(uri, fingerprint)
         if document is None or source is None:
             return False
-        return verify_route_differs(self.router, document, source.unit, path=path)
+        finding = next(
+            (f for f in self.engine.reviews.findings(document) if f.fingerprint == fingerprint),
+            None,
+        )
+        return verify_route_differs(
+            self.router,
+            document,
+            source.unit,
+            path=path,
+            known=self.known(uri, source.unit),
+            categories=[finding.category.value] if finding is not None else [],
+        )
 
     async def second_opinion(
         self, uri: str, fingerprints: Collection[str], *, path: str

@@ -82,7 +82,15 @@ async def ask_another_model(
     what `review_unit` raises (`peer_lsp.llm.errors.LLMError`).
     """
     before = unit.start_byte
-    outcome = await review_unit(router, document, unit, path=path, known=known, task=Task.VERIFY)
+    outcome = await review_unit(
+        router,
+        document,
+        unit,
+        path=path,
+        known=known,
+        task=Task.VERIFY,
+        categories={finding.category.value for finding in findings},
+    )
     if not outcome.model:
         return SecondOpinion({}, "", outcome)
     moved = unit.start_byte - before  # lines above the unit may have changed meanwhile
@@ -94,11 +102,27 @@ async def ask_another_model(
     return SecondOpinion(opinions, outcome.model, outcome)
 
 
-def verify_route_differs(router: Router, document: Document, unit: Unit, *, path: str) -> bool:
-    """Whether verify requests for ``unit`` go to other providers than its reviews."""
+def verify_route_differs(
+    router: Router,
+    document: Document,
+    unit: Unit,
+    *,
+    path: str,
+    known: Sequence[Finding] = (),
+    categories: Iterable[str] = (),
+) -> bool:
+    """Whether verify requests for ``unit`` (told ``known``, about findings of
+    ``categories``) go to other providers than its reviews."""
     try:
-        request = build_review_request(unit, document, path=path, task=Task.VERIFY)
-        request = dataclasses.replace(request, complexity=unit_complexity(document, unit))
+        request = build_review_request(
+            unit,
+            document,
+            path=path,
+            known_findings=known,
+            task=Task.VERIFY,
+            complexity=unit_complexity(document, unit),
+            categories=categories,
+        )
         verify = router.route_for(request)
         review = router.route_for(dataclasses.replace(request, task=Task.REVIEW))
     except (PromptBudgetError, ConfigurationError):

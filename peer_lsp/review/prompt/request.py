@@ -40,7 +40,7 @@ from peer_lsp.review.prompt.templates import (
 from peer_lsp.review.prompt.unit_context import UnitContext, context_hash, explained_finding
 
 if typing.TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Iterable, Iterator, Sequence
 
     from peer_lsp.documents.store import Document
     from peer_lsp.findings.model import Finding
@@ -224,14 +224,18 @@ def build_review_request(
     budget_tokens: int = DEFAULT_BUDGET_TOKENS,
     task: Task = Task.REVIEW,
     complexity: int = 0,
+    categories: Iterable[str] = (),
 ) -> LLMRequest:
     """The review request for a unit; ``shrink`` can make it smaller later.
 
     ``path`` is shown to the model (workspace-relative when the caller has it; the file name
-    from the URI when empty). Raises PromptBudgetError when the budget is too small.
+    from the URI when empty). The request carries, for routes, the categories of the known
+    findings and ``categories`` (a second opinion's: those of the findings it is about).
+    Raises PromptBudgetError when the budget is too small.
     """
     context = UnitContext.of(unit, document, path=path, known_findings=known_findings)
-    categories = tuple(sorted({finding.category.value for finding in known_findings}))
+    found = {finding.category.value for finding in known_findings}
+    categories = tuple(sorted(found.union(categories)))
     prompt = ReviewPrompt(
         context, budget_tokens, REVIEW_TEMPLATE, task, complexity=complexity, categories=categories
     )

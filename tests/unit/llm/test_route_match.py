@@ -13,13 +13,14 @@ from fakes import openai as oa
 from fakes.server import FakeServer, Received, Reply
 
 from peer_lsp.analysis.engine import Engine
-from peer_lsp.findings.model import Category
+from peer_lsp.findings.model import Category, Finding, Severity, Span
 from peer_lsp.llm.config import parse_llm_config
 from peer_lsp.llm.config_fields import CATEGORIES, UNSENT_TASKS
 from peer_lsp.llm.factory import make_provider
 from peer_lsp.llm.router import Router
 from peer_lsp.llm.types import LLMRequest, Task
 from peer_lsp.review.reviewer import Reviewer
+from peer_lsp.review.second_opinion import ask_another_model, verify_route_differs
 from peer_lsp.settings.model import Settings
 
 URI = "file:///work/app.py"
@@ -126,3 +127,39 @@ def test_an_unknown_category_leaves_the_route_out(fake: FakeServer) -> None:
 def test_route_categories_are_the_finding_categories() -> None:
     assert set(CATEGORIES) == {c.value for c in Category}
     assert set(UNSENT_TASKS) <= {t.value for t in Task}
+
+
+async def test_a_second_opinion_carries_the_category_of_the_finding_it_is_about(
+    fake: FakeServer,
+) -> None:
+    """A verify route for security findings takes a second opinion on a security finding
+    of a unit no rule flagged, and not one on a bug."""
+    fake.respond_with(no_findings)
+    routes: list[dict[str, object]] = [
+        {"name": "verify-security", "tasks": ["verify"], "categories": ["security"],
+         "providers": ["big"]},
+        {"name": "rest", "providers": ["small"]},
+    ]  # fmt: skip
+    config, problems = parse_llm_config(providers(fake), routes)
+    assert problems == []
+    router = Router(config, {p.id: make_provider(p, {}) for p in config.providers})
+    document = Engine(Settings()).open(URI, SOURCE, "python", 1)
+    total = next(u for u in document.units if u.qualified_name == "total")
+    try:
+        for category, provider in ((Category.SECURITY, "big"), (Category.BUG, "small")):
+            finding = Finding(
+                Span(total.start_byte, total.end_byte, 0, 1),
+                Severity.WARNING,
+                category,
+                "model:x",
+                "m",
+                "small/small",
+                f"fp-{category.value}",
+            )
+            second = await ask_another_model(router, document, total, [finding], path="app.py")
+            assert second.outcome.provider == provider, category
+            assert verify_route_differs(
+                router, document, total, path="app.py", categories=[category.value]
+            ) is (provider == "big")
+    finally:
+        await router.aclose()
