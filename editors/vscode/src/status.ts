@@ -13,6 +13,12 @@ export interface PeerStatus {
   readonly inFlight: number;
   readonly cacheHitRate: number | null;
   readonly lastLatencyMs: number | null;
+  /**
+   * Units whose latest model review failed (a missing or refused key, a dead URL, an answer
+   * in the wrong shape): their diagnostics are local findings only, so they must not pass for
+   * clean. The server keeps `state` at "error" while this is above 0.
+   */
+  readonly notReviewed: number;
 }
 
 /** The status bar item: its text (with codicons), tooltip (markdown), and look. */
@@ -34,6 +40,7 @@ export const STARTING: PeerStatus = {
   inFlight: 0,
   cacheHitRate: null,
   lastLatencyMs: null,
+  notReviewed: 0,
 };
 
 function text(value: unknown): string | null {
@@ -62,8 +69,16 @@ export function parseStatus(raw: unknown): PeerStatus | undefined {
     inFlight: Math.max(0, count(fields.inFlight) ?? 0),
     cacheHitRate: count(fields.cacheHitRate),
     lastLatencyMs: count(fields.lastLatencyMs),
+    notReviewed: Math.max(0, Math.floor(count(fields.notReviewed) ?? 0)),
   };
 }
+
+function units(n: number): string {
+  return n === 1 ? "1 unit" : `${n} units`;
+}
+
+/** Why a count of units not reviewed matters, said wherever the count is. */
+const LOCAL_ONLY = "their diagnostics are local findings only";
 
 function percent(rate: number): string {
   return `${Math.round(rate * 100)}%`;
@@ -84,6 +99,9 @@ export function renderStatus(status: PeerStatus): StatusView {
   }
   if (status.lastLatencyMs !== null) {
     lines.push(`Last review: ${Math.round(status.lastLatencyMs)} ms`);
+  }
+  if (status.notReviewed > 0) {
+    lines.push(`Not reviewed: ${units(status.notReviewed)} (${LOCAL_ONLY})`);
   }
   if (status.detail) {
     lines.push(warning ? `Failing: ${status.detail}` : status.detail);
@@ -106,6 +124,9 @@ export function renderStatus(status: PeerStatus): StatusView {
   }
   if (!warning && !busy && status.cacheHitRate !== null && model !== null) {
     label += ` · ${percent(status.cacheHitRate)} cached`;
+  }
+  if (status.notReviewed > 0 && status.state !== "starting") {
+    label += `, ${units(status.notReviewed)} not reviewed`;
   }
   return { text: label, tooltip, warning, busy };
 }
@@ -143,6 +164,7 @@ export function renderHealth(report: unknown): string {
     `- reviews in flight: ${status.inFlight}`,
     `- cache hit rate: ${status.cacheHitRate === null ? "no lookups yet" : percent(status.cacheHitRate)}`,
     `- last review: ${status.lastLatencyMs === null ? "none yet" : `${Math.round(status.lastLatencyMs)} ms`}`,
+    `- units not reviewed: ${status.notReviewed > 0 ? `**${status.notReviewed}** (${LOCAL_ONLY})` : "0"}`,
     "",
     "## Providers",
     "",

@@ -12,6 +12,7 @@ const IDLE = {
   inFlight: 0,
   cacheHitRate: 0.734,
   lastLatencyMs: 812.4,
+  notReviewed: 0,
 };
 
 function status(overrides: Partial<PeerStatus> = {}): PeerStatus {
@@ -32,6 +33,15 @@ describe("parseStatus", () => {
       ...STARTING,
       state: "local",
     });
+  });
+
+  it("reads notReviewed as a count: missing, not a number or negative is 0", () => {
+    assert.equal(status({ notReviewed: 3 }).notReviewed, 3);
+    for (const odd of [undefined, null, "3", Number.NaN, Number.POSITIVE_INFINITY, -1, true]) {
+      const parsed = parseStatus({ ...IDLE, notReviewed: odd });
+      assert.equal(parsed?.notReviewed, 0, String(odd));
+    }
+    assert.equal(status({ notReviewed: 2.7 }).notReviewed, 2);
   });
 });
 
@@ -58,6 +68,21 @@ describe("renderStatus", () => {
     assert.equal(view.text, "$(warning) peer: gpt-4o-mini failing");
     assert.equal(view.warning, true);
     assert.match(view.tooltip, /Failing: openai: 401 invalid api key/);
+    assert.doesNotMatch(view.tooltip, /Not reviewed/);
+  });
+
+  it("counts the units the model could not review, in the text and the tooltip", () => {
+    const view = renderStatus(status({ state: "error", detail: "openai: HTTP 401", notReviewed: 3 }));
+    assert.equal(view.text, "$(warning) peer: gpt-4o-mini failing, 3 units not reviewed");
+    assert.equal(view.warning, true);
+    assert.match(view.tooltip, /Not reviewed: 3 units \(their diagnostics are local findings only\)/);
+    assert.match(view.tooltip, /Failing: openai: HTTP 401/);
+    const one = renderStatus(status({ state: "error", detail: "openai: HTTP 401", notReviewed: 1 }));
+    assert.equal(one.text, "$(warning) peer: gpt-4o-mini failing, 1 unit not reviewed");
+    // while the next reviews run, the count stays visible
+    const busy = renderStatus(status({ state: "reviewing", inFlight: 2, notReviewed: 3 }));
+    assert.equal(busy.text, "$(sync~spin) peer: 2 reviews, 3 units not reviewed");
+    assert.match(busy.tooltip, /Not reviewed: 3 units/);
   });
 
   it("says local when no model is configured", () => {
@@ -100,8 +125,15 @@ describe("renderHealth", () => {
     assert.match(markdown, /^# peer: health$/m);
     assert.match(markdown, /- state: \*\*idle\*\*/);
     assert.match(markdown, /- cache hit rate: 73%/);
+    assert.match(markdown, /- units not reviewed: 0/);
     assert.match(markdown, /\| openai \| gpt-4o-mini \| closed \| 12 \| 92% \| 640\.2 \| timeout: 1 \| 5400 \/ 900 \| \$0\.0014 \|/);
     assert.match(markdown, /\| local\\\|pipe \| llama3 \| open \| 0 \| – \| – \| none \| – \/ – \| – \|/);
+  });
+
+  it("counts the units not reviewed", () => {
+    const markdown = renderHealth({ ...IDLE, state: "error", detail: "openai: HTTP 401", notReviewed: 4, providers: {} });
+    assert.match(markdown, /- state: \*\*error\*\* \(openai: HTTP 401\)/);
+    assert.match(markdown, /- units not reviewed: \*\*4\*\* \(their diagnostics are local findings only\)/);
   });
 
   it("says when no provider is configured", () => {
