@@ -7,6 +7,9 @@
 -- to open, what to wait for, and where to write the results. Every step waits on a condition
 -- with vim.wait and a deadline (no sleeps); what was seen is written as JSON for the Python
 -- test to assert on. A step that times out ends the run with `timeout` naming it.
+-- With "scenario": "unreviewed" (a model that refuses every request) the run instead waits
+-- for the status to count `not_reviewed` units, and records the statusline, :PeerStatus,
+-- :PeerHealth and what M.describe makes of the statuses in `describe`.
 
 local globals_before = {}
 for name in pairs(_G) do
@@ -222,11 +225,44 @@ local function run()
   vim.cmd('helptags ' .. vim.fn.fnameescape(config.doc_copy))
 end
 
+--- A model that reviews nothing: the status must say how many units are left unreviewed.
+local function run_unreviewed()
+  local peer = require('peer')
+  vim.lsp.config('peer', { cmd = config.cmd, settings = { peer = config.settings } })
+  vim.lsp.enable('peer')
+  vim.cmd.edit(vim.fn.fnameescape(config.file))
+  local bufnr = vim.api.nvim_get_current_buf()
+  wait('attach', function()
+    return #peer.clients(bufnr) > 0
+  end)
+  wait('error with ' .. config.not_reviewed .. ' units not reviewed', function()
+    local status = peer.status(bufnr)
+    return status ~= nil
+      and status.state == 'error'
+      and status.inFlight == 0
+      and status.notReviewed == config.not_reviewed
+  end)
+  results.statusline = peer.statusline()
+  local before = #results.notifications
+  vim.cmd('PeerStatus')
+  table.insert(results.steps, { step = 'status', message = results.notifications[before + 1] })
+  vim.cmd('PeerHealth')
+  wait(':PeerHealth', function()
+    return vim.fn.bufnr('peer://health') ~= -1
+  end)
+  local health = vim.fn.bufnr('peer://health')
+  table.insert(results.steps, { step = 'health', lines = vim.api.nvim_buf_get_lines(health, 0, -1, false) })
+  results.described = {}
+  for _, status in ipairs(config.describe) do
+    table.insert(results.described, peer.describe(status))
+  end
+end
+
 vim.api.nvim_create_autocmd('VimEnter', {
   once = true,
   callback = function()
     vim.schedule(function()
-      local ok, problem = xpcall(run, function(err)
+      local ok, problem = xpcall(config.scenario == 'unreviewed' and run_unreviewed or run, function(err)
         return type(err) == 'table' and err or { error = tostring(err) .. '\n' .. debug.traceback() }
       end)
       if not ok then

@@ -126,7 +126,8 @@ def reviewed_units(fake: FakeServer) -> list[str]:
     return units
 
 
-def run_neovim(tmp_path: Path, fake: FakeServer, mode: str) -> dict[str, Any]:
+def run_neovim(tmp_path: Path, fake: FakeServer, mode: str, **extra: Any) -> dict[str, Any]:
+    """Run the driver in ``mode``; ``extra`` adds to (or replaces) its configuration."""
     workspace = tmp_path / "workspace"
     workspace.mkdir()
     (workspace / ".peer.toml").write_text("", encoding="utf-8")
@@ -177,6 +178,7 @@ def run_neovim(tmp_path: Path, fake: FakeServer, mode: str) -> dict[str, Any]:
         "doc_copy": str(doc_copy),
         "results": str(tmp_path / "results.json"),
         "timeout_ms": STEP_TIMEOUT_MS,
+        **extra,
     }
     config_file = tmp_path / "config.json"
     config_file.write_text(json.dumps(config), encoding="utf-8")
@@ -260,6 +262,7 @@ def test_review_fix_and_fix_all_in_neovim(tmp_path: Path, fake: FakeServer, mode
     assert "  model: m" in status.splitlines()
     health = step(results, "health")["lines"]
     assert health[0] == "# peer: health"
+    assert "- units not reviewed: 0" in health
     assert any(line.startswith("| fake | m | closed | 6 | 100% |") for line in health), health
     checkhealth = step(results, "checkhealth")["text"].splitlines()
     client = r"- (✅ )?OK client \d+"
@@ -270,3 +273,43 @@ def test_review_fix_and_fix_all_in_neovim(tmp_path: Path, fake: FakeServer, mode
     tags = (tmp_path / "doc" / "tags").read_text(encoding="utf-8")
     for tag in (":PeerReview", ":PeerFixAll", ":PeerHealth", ":PeerStatus", "peer.setup()"):
         assert f"{tag}\tpeer.txt" in tags
+
+
+@pytest.mark.e2e
+def test_units_the_model_could_not_review_are_counted_in_neovim(
+    tmp_path: Path, fake: FakeServer
+) -> None:
+    """A refused key leaves every unit with local findings only: the statusline and
+    :PeerStatus say how many, and a count that is missing or not a number reads as none."""
+    fake.respond_with(oa.auth_error())
+    failing = {"state": "error", "detail": "fake: HTTP 401", "provider": "fake", "model": "m"}
+    results = run_neovim(
+        tmp_path,
+        fake,
+        "config",
+        scenario="unreviewed",
+        not_reviewed=3,
+        describe=[
+            {**failing, "notReviewed": 1},
+            {**failing, "notReviewed": "3"},
+            {**failing, "notReviewed": -2},
+            failing,
+            {"state": "reviewing", "model": "m", "inFlight": 2, "notReviewed": 3},
+        ],
+    )
+    assert "failure" not in results, json.dumps(results, indent=2)
+    assert results["statusline"] == "peer: m failing, 3 units not reviewed"
+    status = step(results, "status")["message"].splitlines()
+    assert status[0] == "peer: m failing, 3 units not reviewed"
+    assert "  not reviewed: 3 (their diagnostics are local findings only)" in status
+    # the detail is the latest failure: the refused key, or the breaker it opened
+    assert any(line.startswith("  detail: fake: ") for line in status), status
+    health = step(results, "health")["lines"]
+    assert "- units not reviewed: **3** (their diagnostics are local findings only)" in health
+    assert results["described"] == [
+        "peer: m failing, 1 unit not reviewed",
+        "peer: m failing",
+        "peer: m failing",
+        "peer: m failing",
+        "peer: reviewing (2), 3 units not reviewed",
+    ]

@@ -203,9 +203,32 @@ local function text(value)
   return type(value) == 'string' and value ~= '' and value or nil
 end
 
+--- Units whose latest model review failed (a missing or refused key, a dead URL, an answer in
+--- the wrong shape), from a status's `notReviewed`: their diagnostics are local findings only,
+--- so they must not pass for clean. Missing, not a finite number or negative: 0.
+---@param status table
+---@return integer
+local function not_reviewed(status)
+  local n = status.notReviewed
+  if type(n) ~= 'number' or n ~= n or n <= 0 or n == math.huge then
+    return 0
+  end
+  return math.floor(n)
+end
+
+--- Why a count of units not reviewed matters, said wherever the count is shown in full.
+local LOCAL_ONLY = 'their diagnostics are local findings only'
+
+--- "1 unit", "3 units".
+local function units(n)
+  return n == 1 and '1 unit' or ('%d units'):format(n)
+end
+
 --- The last status the server reported for a buffer's peer client (nil if none).
 ---@param bufnr integer|nil default: the current buffer
----@return table|nil { state, detail, provider, model, inFlight, cacheHitRate, lastLatencyMs }
+---@return table|nil { state, detail, provider, model, inFlight, cacheHitRate, lastLatencyMs,
+---                    notReviewed }: notReviewed counts the units whose latest model review
+---                    failed; the state stays 'error' while it is above 0
 function M.status(bufnr)
   for _, client in ipairs(M.clients(bufnr or vim.api.nvim_get_current_buf())) do
     if statuses[client.id] ~= nil then
@@ -223,7 +246,8 @@ function M.client_status(client_id)
 end
 
 --- A short statusline text: "peer: gpt-4o-mini 73% cached", "peer: reviewing (2)",
---- "peer: gpt-4o-mini failing", "peer: local"; "" where peer is not attached.
+--- "peer: gpt-4o-mini failing, 3 units not reviewed", "peer: local"; "" where peer is not
+--- attached.
 ---@param opts table|nil { escape = true } doubles '%' for statusline expressions that are
 ---                      evaluated again (`%!`, lualine); not needed with `%{...}`
 ---@return string
@@ -262,6 +286,10 @@ function M.describe(status)
         line = line .. (' %d%% cached'):format(math.floor(rate * 100 + 0.5))
       end
     end
+    local failed = not_reviewed(status)
+    if failed > 0 then
+      line = ('%s, %s not reviewed'):format(line, units(failed))
+    end
   end
   return line
 end
@@ -288,6 +316,10 @@ function M.show_status()
   end
   if tonumber(status.lastLatencyMs) then
     add('last review', ('%d ms'):format(math.floor(status.lastLatencyMs + 0.5)))
+  end
+  local failed = not_reviewed(status)
+  if failed > 0 then
+    add('not reviewed', ('%d (%s)'):format(failed, LOCAL_ONLY))
   end
   add('detail', status.detail)
   vim.notify(table.concat(lines, '\n'), levels.INFO, { title = 'peer' })
@@ -346,6 +378,7 @@ end
 ---@param report table
 ---@return string[]
 function M.health_lines(report)
+  local failed = not_reviewed(report)
   local lines = {
     '# peer: health',
     '',
@@ -353,6 +386,7 @@ function M.health_lines(report)
     ('- model: %s'):format(text(report.model) or 'none'),
     ('- reviews in flight: %s'):format(cell(report.inFlight)),
     ('- cache hit rate: %s'):format(tonumber(report.cacheHitRate) and percent(report.cacheHitRate) or 'no lookups yet'),
+    ('- units not reviewed: %s'):format(failed > 0 and ('**%d** (%s)'):format(failed, LOCAL_ONLY) or '0'),
     '',
     '## Providers',
     '',
