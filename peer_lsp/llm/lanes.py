@@ -43,6 +43,8 @@ class ProviderLane:
     stats: ProviderStats = field(default_factory=ProviderStats)
     in_flight: int = 0
     max_in_flight: int = 0
+    last_failure: str = ""
+    """The latest failure that counted against the breaker: why its circuit is open."""
 
     @classmethod
     def for_provider(cls, provider: Provider, clock: Clock, sleep: Sleep) -> ProviderLane:
@@ -68,6 +70,7 @@ class ProviderLane:
         failures[error.kind.value] = failures.get(error.kind.value, 0) + 1
         if error.kind not in (errors.ErrorKind.INVALID, errors.ErrorKind.REFUSED):
             self.breaker.record_failure(error.kind)
+            self.last_failure = str(error)
 
     def record_success(self, response: LLMResponse) -> None:
         """Count a complete answer: its tokens, its price and its latency."""

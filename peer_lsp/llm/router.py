@@ -252,7 +252,8 @@ class Router:
             if not lane.breaker.allow():
                 failures.append(
                     errors.Overloaded(
-                        f"skipped: circuit open for {lane.breaker.seconds_left():.0f} s more",
+                        f"skipped: circuit open for {lane.breaker.seconds_left():.0f} s more"
+                        + (f", after: {lane.last_failure}" if lane.last_failure else ""),
                         provider=provider_id,
                     )
                 )

@@ -153,6 +153,19 @@ async def test_truncated_answer_falls_through(fake: FakeServer) -> None:
     assert models_called(fake) == ["a", "b"]
 
 
+async def test_a_request_the_open_circuit_refuses_says_what_opened_it(fake: FakeServer) -> None:
+    """The editor's status shows the latest failure: after a refused key it must still name
+    the key, not only the circuit that the refusal opened."""
+    router = make_router(fake, models=("a",))
+    fake.respond_with(oa.auth_error())
+    with pytest.raises(errors.LLMError) as first:
+        await router.complete(request())
+    with pytest.raises(errors.LLMError, match="circuit open") as skipped:
+        await router.complete(request("another"))
+    assert "401" in str(first.value)
+    assert str(skipped.value).endswith(f"after: {first.value}")
+
+
 async def test_breaker_opens_half_opens_and_closes(fake: FakeServer) -> None:
     clock = Clock()
     router = make_router(fake, models=("a",), clock=clock)
