@@ -110,7 +110,7 @@ def _squeeze(text: str) -> str:
     return _SPACE.sub("", text)
 
 
-def _body(node: Node) -> Node | None:
+def body_of(node: Node) -> Node | None:
     """The body of a definition (found below wrappers: decorators, `export`, declarators)."""
     queue = [node]
     while queue:
@@ -194,7 +194,7 @@ def _generic_item(node: Node) -> str:
 
 def _header(node: Node) -> str:
     """A class's text from its name to its body: type parameters and bases."""
-    body = _body(node)
+    body = body_of(node)
     name = _name_node(node)
     start = name.start_byte if name is not None else node.start_byte
     end = body.start_byte if body is not None else node.end_byte
@@ -215,7 +215,7 @@ def _name_node(node: Node) -> Node | None:
 
 def _members(node: Node, grammar: str) -> tuple[str, ...]:
     """The public members of a class, sorted (empty where they are not compared)."""
-    body = _body(node)
+    body = body_of(node)
     if body is None or grammar not in _MEMBER_LANGUAGES:
         return ()
     names = set()

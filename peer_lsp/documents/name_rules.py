@@ -153,7 +153,9 @@ _PYTHON = NameRules(
         "dictionary_splat_pattern", "tuple", "list", "parenthesized_expression", "dotted_name",
         "splat_pattern", "typed_parameter",
     }),  # fmt: skip
-    not_references=_sites("attribute.attribute", "keyword_argument.name", "keyword_pattern.-"),
+    not_references=_sites(
+        "attribute.attribute", "keyword_argument.name", "keyword_pattern.-", "relative_import"
+    ),
     builtins=known.python_builtins(),
     open_file=_python_star,
 )
@@ -250,11 +252,14 @@ _java_inherits = _has("superclass super_interfaces extends_interfaces")
 
 
 def _java_on_demand(name: str, root: Node) -> bool:
-    """Whether ``import pkg.*;`` brings in the JDK class ``name``."""
+    """Whether ``import pkg.*;``, or being in that package, brings in the JDK class ``name``."""
     package = known.JAVA_CLASS_PACKAGES.get(name)
-    for declaration in _walk(root, frozenset({"import_declaration"})):
-        text = (declaration.text or b"").decode("utf-8", "replace")
-        if "*" in text and (package is None or f"{package}.*" in text.replace(" ", "")):
+    for declaration in _walk(root, frozenset({"import_declaration", "package_declaration"})):
+        text = (declaration.text or b"").decode("utf-8", "replace").replace(" ", "")
+        if declaration.type == "package_declaration":
+            if package is not None and text.rstrip(";") == f"package{package}":
+                return True
+        elif "*" in text and (package is None or f"{package}.*" in text):
             return True
     return False
 
@@ -329,8 +334,18 @@ def _rust_checked(node: Node) -> bool:
     return True
 
 
+def _rust_open(root: Node) -> bool:
+    """A glob `use` or an `include!` brings in names we cannot see."""
+    for node in _walk(root, frozenset({"use_wildcard", "macro_invocation"})):
+        macro = node.child_by_field_name("macro")
+        if node.type == "use_wildcard" or (macro is not None and macro.text == b"include"):
+            return True
+    return False
+
+
 _RUST = NameRules(
-    identifier_types=frozenset({"identifier", "type_identifier"}),
+    identifier_types=frozenset({"identifier", "type_identifier", "shorthand_field_identifier"}),
+    binding_types=frozenset({"shorthand_field_identifier"}),
     binding_sites=_sites(
         "let_declaration.pattern", "parameter.pattern", "closure_parameters",
         "for_expression.pattern", "match_pattern", "let_condition.pattern",
@@ -339,11 +354,14 @@ _RUST = NameRules(
         "type_item.name", "enum_variant.name", "function_signature_item.name",
         "macro_definition.name", "use_declaration", "union_item.name", "for_lifetimes",
         "where_predicate.left", "associated_type.name", "constrained_type_parameter",
+        "type_parameter.name", "const_parameter.name", "lifetime_parameter",
+        "extern_crate_declaration.name", "extern_crate_declaration.alias",
     ),  # fmt: skip
     pattern_types=frozenset({
         "tuple_pattern", "tuple_struct_pattern", "struct_pattern", "field_pattern",
         "ref_pattern", "mut_pattern", "reference_pattern", "slice_pattern", "captured_pattern",
-        "or_pattern", "remaining_field_pattern",
+        "or_pattern", "remaining_field_pattern", "scoped_identifier", "use_list",
+        "scoped_use_list", "use_as_clause",
     }),  # fmt: skip
     not_references=_sites(
         "scoped_identifier.name", "scoped_type_identifier.name", "macro_invocation.macro",
@@ -351,9 +369,9 @@ _RUST = NameRules(
         "label", "scoped_use_list", "use_as_clause",
     ),  # fmt: skip
     opaque=frozenset({"token_tree", "attribute_item", "inner_attribute_item"}),
-    builtins=known.RUST_PRELUDE,
+    builtins=known.RUST_PRELUDE | {"_"},
     checked=_rust_checked,
-    open_file=_has("use_wildcard"),
+    open_file=_rust_open,
 )
 
 # -- PHP -------------------------------------------------------------------------------------
