@@ -74,6 +74,22 @@ def javascript_globals() -> frozenset[str]:
     return frozenset((_ECMASCRIPT + _NODE + _BROWSER + _TEST_AND_TOOLS).split())
 
 
+_WEB_API_PREFIXES = (
+    "HTML", "SVG", "CSS", "DOM", "XR", "WebGL", "GPU", "RTC", "Media", "IDB", "Audio",
+    "Web", "Speech", "Payment", "Credential", "Push", "Gamepad", "Clipboard", "File",
+    "Performance", "Readable", "Writable", "Transform", "Offscreen", "Image", "Video",
+)  # fmt: skip
+_WEB_API_SUFFIXES = ("Event", "Element", "Observer", "Error", "Array", "List", "Collection")
+
+
+def is_web_api(name: str) -> bool:
+    """Whether ``name`` reads as a browser API class (`HTMLUnknownElement`, `XRWebGLBinding`):
+    the browser has hundreds, more each year, and no fix should be refused for using one."""
+    return name[:1].isupper() and (
+        name.startswith(_WEB_API_PREFIXES) or name.endswith(_WEB_API_SUFFIXES)
+    )
+
+
 # Packages of Go's standard library, by the name code uses (the last element of the path).
 GO_STD_PACKAGES = frozenset(
     """

@@ -218,14 +218,18 @@ def _members(node: Node, grammar: str) -> tuple[str, ...]:
     body = body_of(node)
     if body is None or grammar not in _MEMBER_LANGUAGES:
         return ()
+    return tuple(sorted(_public_names(body, grammar)))
+
+
+def _public_names(body: Node, grammar: str) -> set[str]:
     names = set()
     for child in body.named_children:
         if child.type == "field_declaration_list":  # Go: struct_type { ... }
-            return _members(child, grammar)
+            return _public_names(child, grammar)
         for name in _member_names(child):
             if _public(name, child, grammar):
                 names.add(name)
-    return tuple(sorted(names))
+    return names
 
 
 _MEMBER_LANGUAGES = {"python", "javascript", "typescript", "tsx", "java", "go"}
@@ -236,12 +240,11 @@ def _member_names(node: Node) -> list[str]:
     if node.type == "decorated_definition":
         inner = node.child_by_field_name("definition")
         return _member_names(inner) if inner is not None else []
-    if node.type == "expression_statement" and node.named_children:
-        assignment = node.named_children[0]
-        if assignment.type == "assignment":
-            left = assignment.child_by_field_name("left")
-            return [_text(left)] if left is not None and left.type == "identifier" else []
-        return []
+    if node.type == "expression_statement":
+        return _member_names(node.named_children[0]) if node.named_children else []
+    if node.type == "assignment":  # Python: `limit = 3` in a class body
+        left = node.child_by_field_name("left")
+        return [_text(left)] if left is not None and left.type == "identifier" else []
     if node.type in {"field_declaration", "constant_declaration"}:
         declarators = [c for c in node.named_children if c.type == "variable_declarator"]
         if declarators:

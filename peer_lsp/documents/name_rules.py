@@ -167,9 +167,11 @@ _JSX_NAMES = frozenset({"jsx_opening_element", "jsx_closing_element", "jsx_self_
 
 def _js_checked(node: Node) -> bool:
     parent = node.parent
-    text = node.text or b""
+    text = (node.text or b"").decode("utf-8", "replace")
     # `<div>` is an element, not a name; `<Foo>` is a component that must resolve.
-    return not (parent is not None and parent.type in _JSX_NAMES and text[:1].islower())
+    if parent is not None and parent.type in _JSX_NAMES and text[:1].islower():
+        return False
+    return not known.is_web_api(text)
 
 
 _JAVASCRIPT = NameRules(
