@@ -49,8 +49,8 @@ SEEDS: dict[str, tuple[str, str]] = {
     "java": ("Objects.hash(1);", "Objects"),
     "rust": ("let _ = HashMap::<u8, u8>::new();", "HashMap"),
     "php": ("$zz_unset_q = $zz_unknown_q;", "$zz_unknown_q"),
-    "c": ("strlen(\"x\");", "strlen"),
-    "cpp": ("strlen(\"x\");", "strlen"),
+    "c": ('strlen("x");', "strlen"),
+    "cpp": ('strlen("x");', "strlen"),
 }
 STUB = {"python": "pass"}
 
@@ -143,7 +143,9 @@ def run_file(path: Path, tally: dict[str, Tally], show: int) -> None:
             counts.refused += 1
             counts.reasons[verdict.reason.split(",")[0][:60]] += 1
             if len(counts.examples) < show:
-                counts.examples.append(f"{path}:{unit.start_line + 1} {unit.name}: {verdict.reason}")
+                counts.examples.append(
+                    f"{path}:{unit.start_line + 1} {unit.name}: {verdict.reason}"
+                )
             continue
         seed_word = SEEDS[grammar][1]
         if seed_word.encode() in text or _open(grammar, document):
@@ -176,12 +178,14 @@ def main(argv: list[str] | None = None) -> int:
                 files.setdefault(grammar, []).append(candidate)
     rng = random.Random(args.seed)
     tally: dict[str, Tally] = {}
-    for grammar, paths in files.items():
+    for paths in files.values():
         chosen = rng.sample(paths, min(args.limit, len(paths)))
         for path in sorted(chosen):
             run_file(path, tally, args.show)
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print(f"{'language':<11} {'units':>6} {'refused':>8} {'rate':>7}   {'seeded':>6} {'refused':>8}")
+    print(
+        f"{'language':<11} {'units':>6} {'refused':>8} {'rate':>7}   {'seeded':>6} {'refused':>8}"
+    )
     for grammar, counts in sorted(tally.items()):
         rate = counts.refused / counts.units if counts.units else 0.0
         print(

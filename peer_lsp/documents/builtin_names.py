@@ -13,6 +13,10 @@ import functools
 import sys
 
 
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 @functools.cache
 def python_builtins() -> frozenset[str]:
     """Python's builtins, and the names every module and method body has."""
@@ -92,7 +96,8 @@ def is_web_api(name: str) -> bool:
 
 # Packages of Go's standard library, by the name code uses (the last element of the path).
 GO_STD_PACKAGES = frozenset(
-    """
+    _words(
+        """
     archive tar zip bufio builtin bytes cmp compress bzip2 flate gzip lzw zlib container heap
     list ring context crypto aes cipher des dsa ecdh ecdsa ed25519 elliptic hmac md5 rand rc4
     rsa sha1 sha256 sha512 subtle tls x509 database sql driver debug dwarf elf gosym macho pe
@@ -104,7 +109,8 @@ GO_STD_PACKAGES = frozenset(
     plugin reflect regexp syntax runtime cgo coverage metrics race trace slices sort strconv
     strings sync atomic testing fstest iotest quick testenv text scanner tabwriter time tzdata
     unicode utf16 utf8 unique unsafe
-    """.split()
+    """
+    )
 )
 
 # Java classes outside java.lang that fixes reach for, by the package that holds them.
@@ -132,24 +138,30 @@ JAVA_CLASS_PACKAGES: dict[str, str] = {
 }
 
 RUST_PRELUDE = frozenset(
-    """
+    _words(
+        """
     Option Some None Result Ok Err Vec String Box ToString ToOwned Clone Copy Send Sync Sized
     Unpin Drop Fn FnMut FnOnce Iterator IntoIterator DoubleEndedIterator ExactSizeIterator
     Extend Default Eq PartialEq Ord PartialOrd AsRef AsMut Into From TryFrom TryInto
     FromIterator drop Self self crate super
-    """.split()
+    """
+    )
 )
 
 C_BUILTINS = frozenset(
-    """
+    _words(
+        """
     __func__ __FUNCTION__ __PRETTY_FUNCTION__ __LINE__ __FILE__ __DATE__ __TIME__ __STDC__
     __STDC_VERSION__ __cplusplus true false nullptr this
-    """.split()
+    """
+    )
 )
 
 PHP_SUPERGLOBALS = frozenset(
-    """
+    _words(
+        """
     $this $GLOBALS $_GET $_POST $_REQUEST $_SERVER $_COOKIE $_FILES $_ENV $_SESSION
     $http_response_header $argc $argv $php_errormsg
-    """.split()
+    """
+    )
 )

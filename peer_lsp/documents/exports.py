@@ -44,9 +44,7 @@ _JS_KINDS = {"assignment_pattern": "=", "rest_pattern": "...", "optional_paramet
 _DEFAULT_FIELDS = ("value", "default_value", "default")
 
 
-def changed_exports(
-    unit: Unit, old: tuple[Tree, bytes], new: tuple[Tree, bytes]
-) -> str:
+def changed_exports(unit: Unit, old: tuple[Tree, bytes], new: tuple[Tree, bytes]) -> str:
     """Why the fix changes what ``unit`` exports (empty when it does not); ``old`` and
     ``new`` are the document's tree and text before and after the fix."""
     if unit.kind is UnitKind.CHUNK:
@@ -61,9 +59,10 @@ def changed_exports(
         return f"the fix renames or removes `{unit.name}`"
     grammar = unit.language
     if unit.kind is UnitKind.CLASS:
-        if _header(before) != _header(after):
+        if _header(old_data, before) != _header(new_data, after):
             return f"the fix changes the header (bases) of `{unit.name}`"
-        old_members, new_members = _members(before, grammar), _members(after, grammar)
+        old_members = _members(old_data, before, grammar)
+        new_members = _members(new_data, after, grammar)
         if old_members != new_members:
             gone = sorted(set(old_members) - set(new_members))
             added = sorted(set(new_members) - set(old_members))
@@ -72,7 +71,7 @@ def changed_exports(
                 " ()", ""
             )
         return ""
-    if _parameters(before, grammar) != _parameters(after, grammar):
+    if _parameters(old_data, before, grammar) != _parameters(new_data, after, grammar):
         return f"the fix changes the parameters of `{unit.name}`"
     return ""
 
@@ -102,8 +101,12 @@ def _node_at(root: Node, start: int, end: int) -> Node | None:
     return node
 
 
-def _text(node: Node | None) -> str:
-    return "" if node is None else (node.text or b"").decode("utf-8", "replace")
+def _text(src: bytes, node: Node | None) -> str:
+    """A node's text, read from the document's bytes (a tree parsed through a callback has
+    none of its own)."""
+    if node is None:
+        return ""
+    return src[node.start_byte : node.end_byte].decode("utf-8", "replace")
 
 
 def _squeeze(text: str) -> str:
@@ -124,7 +127,7 @@ def body_of(node: Node) -> Node | None:
     return None
 
 
-def _parameters(node: Node, grammar: str) -> tuple[str, ...]:
+def _parameters(src: bytes, node: Node, grammar: str) -> tuple[str, ...]:
     """The parameter list of a function definition, as comparable items."""
     queue = [node]
     while queue:
@@ -133,73 +136,72 @@ def _parameters(node: Node, grammar: str) -> tuple[str, ...]:
         if params is None and current.type == "arrow_function":
             params = current.child_by_field_name("parameter")
         if params is not None:
-            return _items(params, grammar)
+            return _items(src, params, grammar)
         body = current.child_by_field_name("body")
         queue.extend(c for c in current.named_children if c != body)
     return ()
 
 
-def _items(params: Node, grammar: str) -> tuple[str, ...]:
+def _items(src: bytes, params: Node, grammar: str) -> tuple[str, ...]:
     if params.type == "identifier":
-        return (_text(params),)
+        return (_text(src, params),)
     items = []
     for child in params.named_children:
         if "comment" in child.type:
             continue
         if grammar == "python":
-            name = _first_identifier(child)
+            name = _first_identifier(src, child)
             items.append(_PYTHON_KINDS.get(child.type, "") + name)
         elif grammar in {"javascript", "typescript", "tsx"}:
-            items.append(_js_item(child))
+            items.append(_js_item(src, child))
         else:
-            items.append(_generic_item(child))
+            items.append(_generic_item(src, child))
     return tuple(items)
 
 
-def _first_identifier(node: Node) -> str:
+def _first_identifier(src: bytes, node: Node) -> str:
     if node.type == "identifier":
-        return _text(node)
+        return _text(src, node)
     for child in node.named_children:
-        found = _first_identifier(child)
+        found = _first_identifier(src, child)
         if found:
             return found
     return ""
 
 
-def _js_item(node: Node) -> str:
+def _js_item(src: bytes, node: Node) -> str:
     kind = _JS_KINDS.get(node.type, "")
     pattern = node.child_by_field_name("pattern")
     if pattern is not None:
-        inner = _js_item(pattern)
+        inner = _js_item(src, pattern)
         default = "=" if node.child_by_field_name("value") is not None else ""
         return kind + inner + default
     if node.type == "assignment_pattern":
-        return _js_item(node.child_by_field_name("left") or node) + "="
+        return _js_item(src, node.child_by_field_name("left") or node) + "="
     if node.type == "rest_pattern":
-        return "..." + _squeeze(_text(node.named_children[0] if node.named_children else None))
-    return kind + _squeeze(_text(node))
+        return "..." + _squeeze(_text(src, node.named_children[0] if node.named_children else None))
+    return kind + _squeeze(_text(src, node))
 
 
-def _generic_item(node: Node) -> str:
+def _generic_item(src: bytes, node: Node) -> str:
     """A parameter's text without whitespace, its default value (if any) as `=…`."""
-    text = _text(node)
+    text = _text(src, node)
     for name in _DEFAULT_FIELDS:
         value = node.child_by_field_name(name)
         if value is not None:
             cut = value.start_byte - node.start_byte
-            text = text.encode("utf-8")[:cut].decode("utf-8", "replace") + "…"
+            text = src[node.start_byte : node.start_byte + cut].decode("utf-8", "replace") + "…"
             break
     return _squeeze(text)
 
 
-def _header(node: Node) -> str:
+def _header(src: bytes, node: Node) -> str:
     """A class's text from its name to its body: type parameters and bases."""
     body = body_of(node)
     name = _name_node(node)
     start = name.start_byte if name is not None else node.start_byte
     end = body.start_byte if body is not None else node.end_byte
-    raw = (node.text or b"")[start - node.start_byte : end - node.start_byte]
-    return _squeeze(raw.decode("utf-8", "replace"))
+    return _squeeze(src[start:end].decode("utf-8", "replace"))
 
 
 def _name_node(node: Node) -> Node | None:
@@ -213,21 +215,21 @@ def _name_node(node: Node) -> Node | None:
     return None
 
 
-def _members(node: Node, grammar: str) -> tuple[str, ...]:
+def _members(src: bytes, node: Node, grammar: str) -> tuple[str, ...]:
     """The public members of a class, sorted (empty where they are not compared)."""
     body = body_of(node)
     if body is None or grammar not in _MEMBER_LANGUAGES:
         return ()
-    return tuple(sorted(_public_names(body, grammar)))
+    return tuple(sorted(_public_names(src, body, grammar)))
 
 
-def _public_names(body: Node, grammar: str) -> set[str]:
+def _public_names(src: bytes, body: Node, grammar: str) -> set[str]:
     names = set()
     for child in body.named_children:
         if child.type == "field_declaration_list":  # Go: struct_type { ... }
-            return _public_names(child, grammar)
-        for name in _member_names(child):
-            if _public(name, child, grammar):
+            return _public_names(src, child, grammar)
+        for name in _member_names(src, child):
+            if _public(src, name, child, grammar):
                 names.add(name)
     return names
 
@@ -235,41 +237,41 @@ def _public_names(body: Node, grammar: str) -> set[str]:
 _MEMBER_LANGUAGES = {"python", "javascript", "typescript", "tsx", "java", "go"}
 
 
-def _member_names(node: Node) -> list[str]:
+def _member_names(src: bytes, node: Node) -> list[str]:
     """The names a class-body statement defines."""
     if node.type == "decorated_definition":
         inner = node.child_by_field_name("definition")
-        return _member_names(inner) if inner is not None else []
+        return _member_names(src, inner) if inner is not None else []
     if node.type == "expression_statement":
-        return _member_names(node.named_children[0]) if node.named_children else []
+        return _member_names(src, node.named_children[0]) if node.named_children else []
     if node.type == "assignment":  # Python: `limit = 3` in a class body
         left = node.child_by_field_name("left")
-        return [_text(left)] if left is not None and left.type == "identifier" else []
+        return [_text(src, left)] if left is not None and left.type == "identifier" else []
     if node.type in {"field_declaration", "constant_declaration"}:
         declarators = [c for c in node.named_children if c.type == "variable_declarator"]
         if declarators:
-            return [_text(d.child_by_field_name("name")) for d in declarators]
+            return [_text(src, d.child_by_field_name("name")) for d in declarators]
         # Go: `A, B int`
-        return [_text(c) for c in node.children_by_field_name("name")]
+        return [_text(src, c) for c in node.children_by_field_name("name")]
     name = node.child_by_field_name("name") or node.child_by_field_name("property")
-    return [_text(name)] if name is not None else []
+    return [_text(src, name)] if name is not None else []
 
 
-def _public(name: str, node: Node, grammar: str) -> bool:
+def _public(src: bytes, name: str, node: Node, grammar: str) -> bool:
     if not name:
         return False
     if grammar == "python":
         return not name.startswith("_") or (name.startswith("__") and name.endswith("__"))
     if grammar in {"javascript", "typescript", "tsx"}:
-        return not name.startswith(("#", "_")) and "private" not in _modifiers(node)
+        return not name.startswith(("#", "_")) and "private" not in _modifiers(src, node)
     if grammar == "java":
-        return "private" not in _modifiers(node)
+        return "private" not in _modifiers(src, node)
     return name[:1].isupper()  # Go
 
 
-def _modifiers(node: Node) -> str:
+def _modifiers(src: bytes, node: Node) -> str:
     return " ".join(
-        _text(c)
+        _text(src, c)
         for c in node.named_children
         if c.type in {"modifiers", "accessibility_modifier"}
     )

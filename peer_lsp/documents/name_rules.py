@@ -27,6 +27,7 @@ The policies, and why (docs/confidence.md repeats them for users):
 
 from __future__ import annotations
 
+import re
 import typing
 from dataclasses import dataclass, field
 
@@ -108,13 +109,18 @@ def _field_of(parent: Node, child: Node) -> str:
     return _NONE
 
 
-def _sites(*pairs: str) -> frozenset[tuple[str, str]]:
-    """``"assignment.left"`` -> ("assignment", "left"); a bare type means any field."""
+def _sites(*groups: str) -> frozenset[tuple[str, str]]:
+    """``"assignment.left"`` -> ("assignment", "left"); a bare type means any field; each
+    argument may hold several, separated by whitespace."""
     result = set()
-    for pair in pairs:
+    for pair in " ".join(groups).split():
         kind, _, name = pair.partition(".")
         result.add((kind, name or _ANY))
     return frozenset(result)
+
+
+def _types(words: str) -> frozenset[str]:
+    return frozenset(words.split())
 
 
 def _walk(node: Node, types: frozenset[str]) -> Iterator[Node]:
@@ -126,33 +132,44 @@ def _walk(node: Node, types: frozenset[str]) -> Iterator[Node]:
         stack.extend(current.children)
 
 
-def _has(types: str) -> Callable[[Node], bool]:
+def _has(types: str, hint: bytes) -> Callable[[Node], bool]:
+    """Whether a tree has a node of one of ``types``; a text without ``hint`` has none, and
+    is not walked (the walk is Python, the search is not)."""
     wanted = frozenset(types.split())
-    return lambda root: next(_walk(root, wanted), None) is not None
+
+    def has(root: Node) -> bool:
+        text = root.text
+        if text is not None and not re.search(hint, text):
+            return False
+        return next(_walk(root, wanted), None) is not None
+
+    return has
 
 
 # -- Python ----------------------------------------------------------------------------------
 
 
-def _python_star(root: Node) -> bool:
-    return any(True for _ in _walk(root, frozenset({"wildcard_import"})))
+_python_star = _has("wildcard_import", rb"import\s*\*")
 
 
 _PYTHON = NameRules(
     identifier_types=frozenset({"identifier"}),
     binding_sites=_sites(
-        "assignment.left", "augmented_assignment.left", "for_statement.left",
-        "for_in_clause.left", "named_expression.name", "function_definition.name",
-        "class_definition.name", "default_parameter.name", "typed_default_parameter.name",
-        "typed_parameter.-", "import_statement", "import_from_statement", "aliased_import",
-        "as_pattern_target", "parameters", "lambda_parameters", "global_statement",
-        "nonlocal_statement", "case_pattern", "type_parameter", "future_import_statement",
-    ),  # fmt: skip
-    pattern_types=frozenset({
-        "pattern_list", "tuple_pattern", "list_pattern", "list_splat_pattern",
-        "dictionary_splat_pattern", "tuple", "list", "parenthesized_expression", "dotted_name",
-        "splat_pattern", "typed_parameter",
-    }),  # fmt: skip
+        """
+        assignment.left augmented_assignment.left for_statement.left for_in_clause.left
+        named_expression.name function_definition.name class_definition.name
+        default_parameter.name typed_default_parameter.name typed_parameter.-
+        import_statement import_from_statement aliased_import as_pattern_target parameters
+        lambda_parameters global_statement nonlocal_statement case_pattern type_parameter
+        future_import_statement
+        """
+    ),
+    pattern_types=_types(
+        """
+        pattern_list tuple_pattern list_pattern list_splat_pattern dictionary_splat_pattern
+        tuple list parenthesized_expression dotted_name splat_pattern typed_parameter
+        """
+    ),
     not_references=_sites(
         "attribute.attribute", "keyword_argument.name", "keyword_pattern.-", "relative_import"
     ),
@@ -175,24 +192,29 @@ def _js_checked(node: Node) -> bool:
 
 
 _JAVASCRIPT = NameRules(
-    identifier_types=frozenset({
-        "identifier", "shorthand_property_identifier", "shorthand_property_identifier_pattern",
-    }),  # fmt: skip
+    identifier_types=_types(
+        """
+        identifier shorthand_property_identifier shorthand_property_identifier_pattern
+        """
+    ),
     binding_sites=_sites(
-        "variable_declarator.name", "function_declaration.name",
-        "generator_function_declaration.name", "class_declaration.name",
-        "function_expression.name", "function.name", "class.name",
-        "abstract_class_declaration.name", "enum_declaration.name", "internal_module.name",
-        "module.name", "required_parameter.pattern", "optional_parameter.pattern",
-        "arrow_function.parameter", "catch_clause.parameter", "for_in_statement.left",
-        "import_specifier", "import_clause", "namespace_import", "import_alias",
-        "formal_parameters", "assignment_pattern.left", "object_assignment_pattern.left",
-        "pair_pattern.value", "rest_pattern", "type_parameter",
-    ),  # fmt: skip
-    pattern_types=frozenset({
-        "array_pattern", "object_pattern", "assignment_pattern", "rest_pattern",
-        "pair_pattern", "object_assignment_pattern", "parenthesized_expression",
-    }),  # fmt: skip
+        """
+        variable_declarator.name function_declaration.name
+        generator_function_declaration.name class_declaration.name function_expression.name
+        function.name class.name abstract_class_declaration.name enum_declaration.name
+        internal_module.name module.name required_parameter.pattern
+        optional_parameter.pattern arrow_function.parameter catch_clause.parameter
+        for_in_statement.left import_specifier import_clause namespace_import import_alias
+        formal_parameters assignment_pattern.left object_assignment_pattern.left
+        pair_pattern.value rest_pattern type_parameter
+        """
+    ),
+    pattern_types=_types(
+        """
+        array_pattern object_pattern assignment_pattern rest_pattern pair_pattern
+        object_assignment_pattern parenthesized_expression
+        """
+    ),
     binding_types=frozenset({"shorthand_property_identifier_pattern"}),
     not_references=_sites("jsx_attribute", "export_specifier.alias"),
     builtins=known.javascript_globals(),
@@ -224,11 +246,13 @@ def _go_imported(name: str, root: Node) -> bool:
 _GO = NameRules(
     identifier_types=frozenset({"identifier", "package_identifier"}),
     binding_sites=_sites(
-        "short_var_declaration.left", "var_spec.name", "const_spec.name",
-        "parameter_declaration.name", "variadic_parameter_declaration.name",
-        "range_clause.left", "function_declaration.name", "import_spec.name",
-        "receive_statement.left", "type_switch_statement.alias", "labeled_statement",
-    ),  # fmt: skip
+        """
+        short_var_declaration.left var_spec.name const_spec.name parameter_declaration.name
+        variadic_parameter_declaration.name range_clause.left function_declaration.name
+        import_spec.name receive_statement.left type_switch_statement.alias
+        labeled_statement
+        """
+    ),
     pattern_types=frozenset({"expression_list"}),
     not_references=_sites("keyed_element.key", "literal_element"),
     checked=_go_checked,
@@ -250,7 +274,7 @@ def _java_checked(node: Node) -> bool:
     return not _java_inherits(root)
 
 
-_java_inherits = _has("superclass super_interfaces extends_interfaces")
+_java_inherits = _has("superclass super_interfaces extends_interfaces", rb"extends|implements")
 
 
 def _java_on_demand(name: str, root: Node) -> bool:
@@ -269,20 +293,24 @@ def _java_on_demand(name: str, root: Node) -> bool:
 _JAVA = NameRules(
     identifier_types=frozenset({"identifier", "type_identifier"}),
     binding_sites=_sites(
-        "variable_declarator.name", "formal_parameter.name", "catch_formal_parameter.name",
-        "enhanced_for_statement.name", "lambda_expression.parameters", "inferred_parameters",
-        "resource.name", "method_declaration.name", "class_declaration.name",
-        "constructor_declaration.name", "record_declaration.name", "enum_declaration.name",
-        "interface_declaration.name", "enum_constant.name", "type_parameter",
-        "instanceof_expression.name", "import_declaration", "package_declaration",
-        "record_pattern_component", "type_pattern", "labeled_statement",
-    ),  # fmt: skip
+        """
+        variable_declarator.name formal_parameter.name catch_formal_parameter.name
+        enhanced_for_statement.name lambda_expression.parameters inferred_parameters
+        resource.name method_declaration.name class_declaration.name
+        constructor_declaration.name record_declaration.name enum_declaration.name
+        interface_declaration.name enum_constant.name type_parameter
+        instanceof_expression.name import_declaration package_declaration
+        record_pattern_component type_pattern labeled_statement
+        """
+    ),
     pattern_types=frozenset({"scoped_identifier"}),
     not_references=_sites(
-        "method_invocation.name", "field_access.field", "scoped_type_identifier.name",
-        "method_reference", "switch_label", "annotation.name", "marker_annotation.name",
-        "element_value_pair.key", "break_statement", "continue_statement",
-    ),  # fmt: skip
+        """
+        method_invocation.name field_access.field scoped_type_identifier.name
+        method_reference switch_label annotation.name marker_annotation.name
+        element_value_pair.key break_statement continue_statement
+        """
+    ),
     builtins=frozenset({"length"}),
     checked=_java_checked,
     resolves_outside=_java_on_demand,
@@ -300,23 +328,27 @@ def _c_closed(node: Node) -> bool:
 
 
 _c_opens = _has(
-    "preproc_include using_declaration namespace_definition preproc_ifdef preproc_if"
-    " preproc_call"
+    "preproc_include using_declaration namespace_definition preproc_ifdef preproc_if preproc_call",
+    rb"#|using|namespace",
 )
 
 _C = NameRules(
     identifier_types=frozenset({"identifier"}),
     binding_sites=_sites(
-        "init_declarator.declarator", "declaration.declarator", "parameter_declaration",
-        "function_declarator.declarator", "preproc_def.name", "preproc_function_def",
-        "for_range_loop.declarator", "lambda_capture_specifier", "structured_binding_declarator",
-        "enumerator.name", "field_declaration.declarator", "labeled_statement",
-        "optional_parameter_declaration", "variadic_parameter_declaration",
-    ),  # fmt: skip
-    pattern_types=frozenset({
-        "pointer_declarator", "array_declarator", "reference_declarator",
-        "parenthesized_declarator", "init_declarator", "function_declarator",
-    }),  # fmt: skip
+        """
+        init_declarator.declarator declaration.declarator parameter_declaration
+        function_declarator.declarator preproc_def.name preproc_function_def
+        for_range_loop.declarator lambda_capture_specifier structured_binding_declarator
+        enumerator.name field_declaration.declarator labeled_statement
+        optional_parameter_declaration variadic_parameter_declaration
+        """
+    ),
+    pattern_types=_types(
+        """
+        pointer_declarator array_declarator reference_declarator parenthesized_declarator
+        init_declarator function_declarator
+        """
+    ),
     not_references=_sites("qualified_identifier.name", "goto_statement"),
     builtins=known.C_BUILTINS,
     checked=_c_closed,
@@ -338,6 +370,8 @@ def _rust_checked(node: Node) -> bool:
 
 def _rust_open(root: Node) -> bool:
     """A glob `use` or an `include!` brings in names we cannot see."""
+    if root.text is not None and not re.search(rb"\*|include", root.text):
+        return False
     for node in _walk(root, frozenset({"use_wildcard", "macro_invocation"})):
         macro = node.child_by_field_name("macro")
         if node.type == "use_wildcard" or (macro is not None and macro.text == b"include"):
@@ -349,27 +383,31 @@ _RUST = NameRules(
     identifier_types=frozenset({"identifier", "type_identifier", "shorthand_field_identifier"}),
     binding_types=frozenset({"shorthand_field_identifier"}),
     binding_sites=_sites(
-        "let_declaration.pattern", "parameter.pattern", "closure_parameters",
-        "for_expression.pattern", "match_pattern", "let_condition.pattern",
-        "function_item.name", "struct_item.name", "enum_item.name", "const_item.name",
-        "static_item.name", "type_parameters", "mod_item.name", "trait_item.name",
-        "type_item.name", "enum_variant.name", "function_signature_item.name",
-        "macro_definition.name", "use_declaration", "union_item.name", "for_lifetimes",
-        "where_predicate.left", "associated_type.name", "constrained_type_parameter",
-        "type_parameter.name", "const_parameter.name", "lifetime_parameter",
-        "extern_crate_declaration.name", "extern_crate_declaration.alias",
-    ),  # fmt: skip
-    pattern_types=frozenset({
-        "tuple_pattern", "tuple_struct_pattern", "struct_pattern", "field_pattern",
-        "ref_pattern", "mut_pattern", "reference_pattern", "slice_pattern", "captured_pattern",
-        "or_pattern", "remaining_field_pattern", "scoped_identifier", "use_list",
-        "scoped_use_list", "use_as_clause",
-    }),  # fmt: skip
+        """
+        let_declaration.pattern parameter.pattern closure_parameters for_expression.pattern
+        match_pattern let_condition.pattern function_item.name struct_item.name
+        enum_item.name const_item.name static_item.name type_parameters mod_item.name
+        trait_item.name type_item.name enum_variant.name function_signature_item.name
+        macro_definition.name use_declaration union_item.name for_lifetimes
+        where_predicate.left associated_type.name constrained_type_parameter
+        type_parameter.name const_parameter.name lifetime_parameter
+        extern_crate_declaration.name extern_crate_declaration.alias
+        """
+    ),
+    pattern_types=_types(
+        """
+        tuple_pattern tuple_struct_pattern struct_pattern field_pattern ref_pattern
+        mut_pattern reference_pattern slice_pattern captured_pattern or_pattern
+        remaining_field_pattern scoped_identifier use_list scoped_use_list use_as_clause
+        """
+    ),
     not_references=_sites(
-        "scoped_identifier.name", "scoped_type_identifier.name", "macro_invocation.macro",
-        "field_expression.field", "generic_function.function", "attribute", "lifetime",
-        "label", "scoped_use_list", "use_as_clause",
-    ),  # fmt: skip
+        """
+        scoped_identifier.name scoped_type_identifier.name macro_invocation.macro
+        field_expression.field generic_function.function attribute lifetime label
+        scoped_use_list use_as_clause
+        """
+    ),
     opaque=frozenset({"token_tree", "attribute_item", "inner_attribute_item"}),
     builtins=known.RUST_PRELUDE | {"_"},
     checked=_rust_checked,
@@ -388,12 +426,13 @@ def _php_dynamic(root: Node) -> bool:
 _PHP = NameRules(
     identifier_types=frozenset({"variable_name"}),
     binding_sites=_sites(
-        "assignment_expression.left", "reference_assignment_expression.left",
-        "simple_parameter.name", "variadic_parameter.name",
-        "property_promotion_parameter.name", "global_declaration",
-        "static_variable_declaration", "foreach_statement", "anonymous_function_use_clause",
-        "catch_clause.name", "arrow_function", "list_literal", "by_ref",
-    ),  # fmt: skip
+        """
+        assignment_expression.left reference_assignment_expression.left
+        simple_parameter.name variadic_parameter.name property_promotion_parameter.name
+        global_declaration static_variable_declaration foreach_statement
+        anonymous_function_use_clause catch_clause.name arrow_function list_literal by_ref
+        """
+    ),
     pattern_types=frozenset({"pair", "array_creation_expression", "array_element_initializer"}),
     not_references=_sites("member_access_expression.name", "scoped_property_access_expression"),
     builtins=known.PHP_SUPERGLOBALS,

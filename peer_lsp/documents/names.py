@@ -19,6 +19,7 @@ that refuses true fixes is worse than none. docs/confidence.md lists each langua
 
 from __future__ import annotations
 
+import re
 import typing
 
 from peer_lsp.documents.name_rules import rules_for
@@ -32,36 +33,66 @@ if typing.TYPE_CHECKING:
 
 
 def unresolved_names(
-    grammar: str, old_tree: Tree, new_tree: Tree, start: int, new_end: int
+    grammar: str, old: tuple[Tree, bytes], new: tuple[Tree, bytes], start: int, new_end: int
 ) -> list[str]:
     """Names the new text ``[start, new_end)`` of a unit introduces that resolve nowhere,
-    in the order they first appear; empty for a grammar without name rules."""
+    in the order they first appear; empty for a grammar without name rules. ``old`` and
+    ``new`` are the document's tree and bytes before and after the fix."""
     rules = rules_for(grammar)
-    if rules is None or rules.open_file(old_tree.root_node):
+    if rules is None:
         return []
-    known = {
-        _text(node)
-        for node in _identifiers(old_tree.root_node, rules, opaque=False)
-        if rules.is_reference(node) or rules.binds(node)
-    }
+    (old_tree, old_data), (new_tree, new_data) = old, new
     unit = _covering(new_tree.root_node, start, new_end)
     names = list(_identifiers(unit, rules, start, new_end))
-    bound = {_text(n) for n in names if rules.binds(n)}
-    missing: list[str] = []
+    bound = {_text(new_data, n) for n in names if rules.binds(n)}
+    candidates: list[str] = []
     for node in names:
-        text = _text(node)
-        if text in known or text in bound or text in missing or text in rules.builtins:
+        text = _text(new_data, node)
+        if text in bound or text in candidates or text in rules.builtins:
             continue
-        if rules.binds(node) or not rules.is_reference(node) or not rules.checked(node):
-            continue
-        if rules.resolves_outside(text, old_tree.root_node):
-            continue
-        missing.append(text)
-    return missing
+        if rules.is_reference(node) and rules.checked(node):
+            candidates.append(text)
+    # Most fixes stop here. The rest cost one look at the old text, and a walk of the old
+    # tree only for the candidates it holds as words.
+    if not candidates:
+        return []
+    old_end = new_end - (len(new_data) - len(old_data))
+    old_unit = _covering(old_tree.root_node, start, old_end)
+    known = _named_in(old_unit, old_data, rules, set(candidates), (start, old_end))
+    present = {t for t in candidates if t not in known and _holds_word(old_data, t)}
+    if present:
+        known |= _named_in(old_tree.root_node, old_data, rules, present)
+    missing = [text for text in candidates if text not in known]
+    if not missing or rules.open_file(new_tree.root_node):
+        return []
+    return [text for text in missing if not rules.resolves_outside(text, new_tree.root_node)]
 
 
-def _text(node: Node) -> str:
-    return (node.text or b"").decode("utf-8", "replace")
+def _holds_word(data: bytes, text: str) -> bool:
+    """Whether ``text`` occurs in ``data`` as a whole word."""
+    word = re.escape(text.encode("utf-8"))
+    return re.search(rb"(?<![\w$])" + word + rb"(?![\w$])", data) is not None
+
+
+def _named_in(
+    root: Node, data: bytes, rules: NameRules, wanted: set[str], span: tuple[int, int] = (0, -1)
+) -> set[str]:
+    """Those of ``wanted`` used as a name (a reference or a binding, not an attribute)
+    under ``root`` (within ``span`` when it ends), macro tokens included."""
+    found: set[str] = set()
+    end = span[1] if span[1] >= 0 else None
+    for node in _identifiers(root, rules, span[0], end, opaque=False):
+        text = _text(data, node)
+        if text in wanted and text not in found and (rules.is_reference(node) or rules.binds(node)):
+            found.add(text)
+            if found == wanted:
+                break
+    return found
+
+
+def _text(data: bytes, node: Node) -> str:
+    """A node's text, read from the bytes (a tree parsed through a callback has none)."""
+    return data[node.start_byte : node.end_byte].decode("utf-8", "replace")
 
 
 def _covering(root: Node, start: int, end: int) -> Node:

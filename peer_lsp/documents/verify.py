@@ -93,13 +93,15 @@ def verify_fix(document: Document, unit: Unit, edits: Sequence[TextEdit]) -> Ver
 def _changes_meaning(document: Document, unit: Unit, new: tuple[Tree, bytes], end: int) -> str:
     """Why the fixed unit cannot work as its file stands (empty when nothing is wrong): a
     name it introduces resolves nowhere, or it changes what the unit exports."""
-    assert document.tree is not None and document.grammar is not None
-    missing = unresolved_names(document.grammar, document.tree, new[0], unit.start_byte, end)
+    assert document.tree is not None
+    assert document.grammar is not None
+    old = (document.tree, document.data)
+    missing = unresolved_names(document.grammar, old, new, unit.start_byte, end)
     if missing:
         names = ", ".join(f"`{name}`" for name in missing[:3])
         verb = "is" if len(missing) == 1 else "are"
         return f"the fix uses {names}, which {verb} not defined or imported"
-    return changed_exports(unit, (document.tree, document.data), new)
+    return changed_exports(unit, old, new)
 
 
 def _is_current(document: Document, unit: Unit) -> bool:

@@ -33,7 +33,9 @@ PY = "def load(path, items=[], *, strict=False):\n    return open(path).read()\n
         ("*, strict", "strict", "the fix changes the parameters of `load`"),
     ],
 )
-def test_a_python_fix_that_changes_the_signature_is_refused(old: str, new: str, reason: str) -> None:
+def test_a_python_fix_that_changes_the_signature_is_refused(
+    old: str, new: str, reason: str
+) -> None:
     assert fix("python", PY, "load", old, new) == Verdict(False, reason)
 
 

@@ -114,7 +114,7 @@ CASES: dict[str, tuple[str, str, str, str]] = {
     "go": (
         'package main\n\nimport "fmt"\n\nfunc show(n int) string {\n\treturn fmt.Sprint(n)\n}\n',
         "return fmt.Sprint(n)",
-        "s := fmt.Sprintf(\"%d\", n)\n\treturn helperInAnotherFile(s)",
+        's := fmt.Sprintf("%d", n)\n\treturn helperInAnotherFile(s)',
         "return strconv.Itoa(n)",
     ),
     "java": (
@@ -131,7 +131,8 @@ CASES: dict[str, tuple[str, str, str, str]] = {
         "words.len()",
         "let mut seen: HashMap<&str, usize> = HashMap::new();\n"
         "    for w in words { *seen.entry(w.as_str()).or_insert(0) += 1; }\n"
-        '    println!("{}", seen.len());\n    serde_json::to_string(&1).map(|s| s.len()).unwrap_or(0)',
+        '    println!("{}", seen.len());\n'
+        "    serde_json::to_string(&1).map(|s| s.len()).unwrap_or(0)",
         "let s: HashSet<u8> = HashSet::new(); s.len()",
     ),
     "php": (
@@ -196,3 +197,4 @@ def test_where_the_file_is_not_the_whole_scope_only_sure_names_are_refused(
     language: str, source: str, old: str, new: str
 ) -> None:
     assert fix(language, source, old, new).ok
+
