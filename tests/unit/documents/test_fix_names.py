@@ -197,4 +197,3 @@ def test_where_the_file_is_not_the_whole_scope_only_sure_names_are_refused(
     language: str, source: str, old: str, new: str
 ) -> None:
     assert fix(language, source, old, new).ok
-
