@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import typing
 
+from peer_lsp.syntax.budget import OverBudget
 from peer_lsp.syntax.unit import UnitKind
 from peer_lsp.syntax.unit_extract import extract_units
 
@@ -51,8 +52,11 @@ def changed_exports(unit: Unit, old: tuple[Tree, bytes], new: tuple[Tree, bytes]
         return ""
     (old_tree, old_data), (new_tree, new_data) = old, new
     new_end = unit.end_byte + len(new_data) - len(old_data)
-    before = _definition(unit, old_tree, old_data, unit.end_byte)
-    after = _definition(unit, new_tree, new_data, new_end)
+    try:
+        before = _definition(unit, old_tree, old_data, unit.end_byte)
+        after = _definition(unit, new_tree, new_data, new_end)
+    except OverBudget:
+        return ""  # a unit too deep to search in time: its syntax check stands alone
     if before is None:
         return ""  # the unit was extracted from a tree we cannot find it in again: no claim
     if after is None:
