@@ -52,8 +52,8 @@ def unresolved_names(
             continue
         if rules.is_reference(node) and rules.checked(node):
             candidates.append(text)
-    # Most fixes stop here. The rest cost one look at the old text, and a walk of the old
-    # tree only for the candidates it holds as words.
+    # Names the old unit used cost a walk of the unit; the others one search of the old
+    # text, and a walk of the whole old tree only for those it holds as words.
     if not candidates:
         return []
     old_end = new_end - (len(new_data) - len(old_data))
