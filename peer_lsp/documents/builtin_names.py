@@ -40,7 +40,8 @@ Error AggregateError EvalError RangeError ReferenceError SyntaxError TypeError U
 Number BigInt Math Date String RegExp Array Int8Array Uint8Array Uint8ClampedArray Int16Array
 Uint16Array Int32Array Uint32Array Float32Array Float64Array BigInt64Array BigUint64Array Map
 Set WeakMap WeakSet WeakRef FinalizationRegistry ArrayBuffer SharedArrayBuffer Atomics
-DataView JSON Promise Reflect Proxy Intl Iterator arguments this super require module exports
+DataView JSON Promise Reflect Proxy Intl Iterator AsyncIterator arguments this super require
+module exports await yield
 """
 
 _NODE = """
@@ -68,7 +69,8 @@ scrollBy postMessage frames parent top opener origin isSecureContext trustedType
 """
 
 _TEST_AND_TOOLS = """
-describe it test expect beforeEach afterEach beforeAll afterAll jest vi suite context
+describe it test expect beforeEach afterEach beforeAll afterAll jest vi suite context chrome
+browser
 """
 
 

@@ -168,11 +168,10 @@ _PYTHON = NameRules(
         """
         pattern_list tuple_pattern list_pattern list_splat_pattern dictionary_splat_pattern
         tuple list parenthesized_expression dotted_name splat_pattern typed_parameter
+        relative_import
         """
     ),
-    not_references=_sites(
-        "attribute.attribute", "keyword_argument.name", "keyword_pattern.-", "relative_import"
-    ),
+    not_references=_sites("attribute.attribute keyword_argument.name keyword_pattern.-"),
     builtins=known.python_builtins(),
     open_file=_python_star,
 )

@@ -55,6 +55,9 @@ def test_names_bound_by_the_file_or_the_language_are_accepted(new: str) -> None:
 def test_names_the_fix_binds_itself_are_accepted() -> None:
     new = (
         "import ast\n"
+        "    from .pool import Pool\n"
+        "    from . import managers\n"
+        "    print(Pool, managers)\n"
         "    with open(text) as handle, open(text) as (a, b):\n"
         "        pass\n"
         "    try:\n        data = ast.literal_eval(text)\n"
