@@ -182,6 +182,8 @@ _JSX_NAMES = frozenset({"jsx_opening_element", "jsx_closing_element", "jsx_self_
 
 
 def _js_checked(node: Node) -> bool:
+    if node.type == "type_identifier":
+        return False  # types come from lib.d.ts files and ambient declarations we cannot see
     parent = node.parent
     text = (node.text or b"").decode("utf-8", "replace")
     # `<div>` is an element, not a name; `<Foo>` is a component that must resolve.
@@ -194,6 +196,7 @@ _JAVASCRIPT = NameRules(
     identifier_types=_types(
         """
         identifier shorthand_property_identifier shorthand_property_identifier_pattern
+        type_identifier
         """
     ),
     binding_sites=_sites(

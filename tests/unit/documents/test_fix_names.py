@@ -102,9 +102,9 @@ CASES: dict[str, tuple[str, str, str, str]] = {
     ),
     "typescript": (
         "import { join } from 'path';\nexport function read(name: string): string {\n"
-        "  return eval(name);\n}\n",
+        "  return eval(name);\n}\n\nexport class Reader {}\n",
         "eval(name)",
-        "join(name, String(Math.max(...[1, 2]))) as string",
+        "join(name, String(new Reader()), String(Math.max(...[1, 2]))) as Partial<string>",
         "escapeHtml(name)",
     ),
     "tsx": (
