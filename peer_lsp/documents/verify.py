@@ -1,4 +1,4 @@
-"""Fix verification: does a proposed fix stay in its unit and still parse?
+"""Fix verification: does a proposed fix stay in its unit, still parse, and still fit its file?
 
 A model's fix is only offered when checks we make ourselves pass (design lesson: a model
 rating its own output is not an independent signal). The edits are applied to a copy of the
@@ -6,7 +6,10 @@ document's bytes, never to the document; the copy is parsed again with a fresh p
 a copy of the document's tree edited the same way so that only the changed region is parsed
 anew. The fix is rejected when an edit leaves its unit, edits overlap, nothing changes, the
 whole unit is deleted, or any region (the unit, or the rest of the file) gains a syntax error.
-Errors that were already there are not held against the fix.
+Errors that were already there are not held against the fix. A fix that parses must then
+use only names that resolve (`peer_lsp.documents.names`: `ast.literal_eval` needs `ast`) and
+keep what its unit exports (`peer_lsp.documents.exports`: name, parameters, bases, public
+members): a fix repairs a body for the callers it has.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ import re
 import typing
 from dataclasses import dataclass
 
+from peer_lsp.documents.exports import changed_exports
+from peer_lsp.documents.names import unresolved_names
 from peer_lsp.syntax.errors import error_nodes
 from peer_lsp.syntax.languages import new_parser
 from peer_lsp.syntax.nodes import edit_tree
@@ -78,7 +83,25 @@ def verify_fix(document: Document, unit: Unit, edits: Sequence[TextEdit]) -> Ver
     after = _error_counts(tree, unit.start_byte, new_end)
     if after[0] > before[0] or after[1] > before[1]:
         return _reject("the fix breaks the syntax")
+    if document.tree is not None:
+        problem = _changes_meaning(document, unit, (tree, data), new_end)
+        if problem:
+            return _reject(problem)
     return Verdict(True, "", raw_unit.decode("utf-8", "replace"))
+
+
+def _changes_meaning(document: Document, unit: Unit, new: tuple[Tree, bytes], end: int) -> str:
+    """Why the fixed unit cannot work as its file stands (empty when nothing is wrong): a
+    name it introduces resolves nowhere, or it changes what the unit exports."""
+    assert document.tree is not None
+    assert document.grammar is not None
+    old = (document.tree, document.data)
+    missing = unresolved_names(document.grammar, old, new, unit.start_byte, end)
+    if missing:
+        names = ", ".join(f"`{name}`" for name in missing[:3])
+        verb = "is" if len(missing) == 1 else "are"
+        return f"the fix uses {names}, which {verb} not defined or imported"
+    return changed_exports(unit, old, new)
 
 
 def _is_current(document: Document, unit: Unit) -> bool:

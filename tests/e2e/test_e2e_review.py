@@ -31,7 +31,8 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig
 
 SOURCE = (
-    "import os\n\n\ndef risky(expr):\n    return eval(expr)\n\n\ndef safe(x):\n    return x + 1\n"
+    "import ast\nimport os\n\ndef risky(expr):\n    return eval(expr)\n\n\n"
+    "def safe(x):\n    return x + 1\n"
 )
 FIXED = SOURCE.replace("return eval(expr)", "return ast.literal_eval(expr)")
 EVAL_FINDING = {

@@ -21,7 +21,8 @@ from fakes.server import FakeServer, Received, Reply
 from peer_lsp.cli import main
 
 SOURCE = (
-    "import os\n\n\ndef risky(expr):\n    return eval(expr)\n\n\ndef safe(x):\n    return x + 1\n"
+    "import ast\nimport os\n\ndef risky(expr):\n    return eval(expr)\n\n\n"
+    "def safe(x):\n    return x + 1\n"
 )
 EVAL_LINE = 5
 FIXED = SOURCE.replace("return eval(expr)", "return ast.literal_eval(expr)")

@@ -64,6 +64,33 @@ def test_an_unverified_fix_is_not_applied(
     assert '"model:security"' in out
 
 
+@pytest.mark.parametrize(
+    ("replacement", "why"),
+    [
+        ("    return json.loads(expr)", "a module the file does not import"),
+        ("    return safe_eval(expr)", "a helper the file does not define"),
+    ],
+)
+def test_a_fix_using_a_name_that_resolves_nowhere_is_not_applied(
+    fake: FakeServer,
+    project: Path,
+    capsys: pytest.CaptureFixture[str],
+    replacement: str,
+    why: str,
+) -> None:
+    """It reparses, but would fail at run time: not verified, so neither applied nor shown as
+    a fix (issue 14, point 5)."""
+    unresolved = {**EVAL_FINDING, "fix": {**EVAL_FINDING["fix"], "replacement": replacement}}
+    fake.respond_with(answer_with(unresolved))
+    configure(project, fake)
+    assert run(capsys, "fix", "app.py") == (0, "Nothing to fix\n", ""), why
+    assert (project / "app.py").read_text(encoding="utf-8") == SOURCE
+    code, out, _ = run(capsys, "check", "--format", "json", "app.py")
+    assert code == 1  # the finding is still reported, without its fix
+    assert '"model:security"' in out
+    assert replacement.strip() not in out
+
+
 def test_a_fix_below_the_confidence_is_not_applied(
     reviewing: FakeServer, project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

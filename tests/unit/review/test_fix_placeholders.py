@@ -11,7 +11,7 @@ from peer_lsp.review.pipeline import findings_from_answer
 from peer_lsp.settings.model import Settings
 
 SECRET = "k9Qz7TpW2xLm4Rv8"
-SOURCE = f'def connect(db):\n    return db.login("admin", "{SECRET}")\n'
+SOURCE = f'import os\n\n\ndef connect(db):\n    return db.login("admin", "{SECRET}")\n'
 
 
 def _answer_with_fix(replacement: str) -> LLMResponse:

@@ -265,7 +265,7 @@ def test_a_fix_may_repair_its_unit_and_may_leave_an_old_error_there() -> None:
     unit = next(u for u in document.units if u.start_byte == 0)
 
     repaired = verify_fix(document, unit, [replace(document, unit, "(a +", "(a + 1)")])
-    unrelated = verify_fix(document, unit, [replace(document, unit, "a):", "value):")])
+    unrelated = verify_fix(document, unit, [replace(document, unit, "a):", "a):  # doc")])
 
     assert repaired.ok
     assert unrelated.ok
