@@ -306,7 +306,11 @@ def hover_text(finding: Finding, markdown: bool = True) -> str:
     if is_model_finding(finding):
         parts.append(f"Model: {finding.source}")
     if finding.fix is not None:
-        state = "verified (reparses cleanly)" if finding.fix.verified else "not verified"
+        state = (
+            "verified (parses, its names resolve, its unit keeps its exports)"
+            if finding.fix.verified
+            else "not verified"
+        )
         parts.append(f"Fix: {state}")
     link = rule_doc(finding)
     if link is not None:

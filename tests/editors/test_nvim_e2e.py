@@ -62,7 +62,7 @@ QUICK_FIXED = SOURCE.replace("len(values)\n", "len(values) if values else 0.0\n"
 ALL_FIXED = QUICK_FIXED.replace("words[1]", "words[0]")
 
 # Problems no local rule reports: only the model finds them, each with a fix that the server
-# verifies (it reparses cleanly) before offering it.
+# verifies (it parses, its names resolve) before offering it.
 EMPTY = {
     "severity": "error",
     "category": "bug",

@@ -45,7 +45,7 @@ def test_the_hover_explains_the_rule() -> None:
     (finding,) = engine.findings(document.uri)
     text = hover_text(finding)
     assert "**Fix:** `x is None`" in text
-    assert "Fix: verified (reparses cleanly)" in text
+    assert "Fix: verified (parses, its names resolve, its unit keeps its exports)" in text
     assert f"[`py-none-comparison`]({doc_url('py-none-comparison')})" in text
     assert "`peer: ignore[py-none-comparison]`" in text
     assert finding.fix is not None
