@@ -378,9 +378,7 @@ BUGS = (
 
 INVENTED = (
     Invented("inventory.py", "Stock", "self.history.clear()", "history never cleared"),
-    Invented(
-        "inventory.py", "connect", "return db.execute(query).fetchone()", "query unchecked"
-    ),
+    Invented("inventory.py", "connect", "return db.execute(query).fetchone()", "query unchecked"),
     Invented("inventory.py", "Report", "self.rows.sort()", "rows sorted in place"),
     Invented("orders.js", "OrderBook", "this.orders.clear();", "orders dropped on reset"),
     Invented("orders.js", "orderTotal", "return orders.length;", "wrong total", "bug"),
