@@ -11,7 +11,7 @@ on; a rule's own fix that gives the true fix counts as that fix.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,13 +26,14 @@ from lsp_support import (
     apply_edits,
     capabilities,
     document,
+    edit,
     initialize_params,
     pull,
 )
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig
 from pytest_lsp.client import register_lsp_features
-from review_corpus.expectations import BUGS, SOURCES, model_says, place
+from review_corpus.expectations import BUGS, SOURCES, Source, model_says, place
 from review_corpus.judge import Shown, finding_misses, fix_owner, language
 
 from peer_lsp.rules import catalog
@@ -68,7 +69,7 @@ async def start(client: PeerClient, fake: FakeServer, root: Path) -> None:
         "providers": [{"preset": "vllm", "id": "fake", "model": "m", "baseUrl": f"{fake.url}/v1"}],
         "cacheDir": str(root / "cache"),
         "auditLog": str(root / "audit.jsonl"),
-        "reviewOn": ["open"],
+        "reviewOn": ["open", "idle"],
         "reviewDebounceMs": 0,
         "ollamaAutodetect": False,
     }
@@ -77,7 +78,7 @@ async def start(client: PeerClient, fake: FakeServer, root: Path) -> None:
     await client.initialize_session(params)
 
 
-async def reviews_done(client: PeerClient, fake: FakeServer, model: ScriptedModel) -> None:
+async def all_reviewed(client: PeerClient, fake: FakeServer, model: ScriptedModel) -> None:
     """Wait until the model was asked about every unit and no review is in flight."""
     asked = await asyncio.to_thread(
         fake.wait_until,
@@ -85,6 +86,11 @@ async def reviews_done(client: PeerClient, fake: FakeServer, model: ScriptedMode
         TIMEOUT,
     )
     assert asked, {s.name: set(s.units) - model.reviewed(s.name) for s in SOURCES}
+    await reviews_done(client, fake, SOURCES)
+
+
+async def reviews_done(client: PeerClient, fake: FakeServer, sources: Sequence[Source]) -> None:
+    """Wait until no review is in flight (``sources``: what was opened, for the message)."""
     async with asyncio.timeout(TIMEOUT):
         while True:
             report = await client.workspace_execute_command_async(
@@ -155,7 +161,7 @@ async def test_the_editor_shows_every_true_finding_and_offers_every_true_fix(
         client.text_document_did_open(
             types.DidOpenTextDocumentParams(document(path, item.text, item.language))
         )
-    await reviews_done(client, fake, model)
+    await all_reviewed(client, fake, model)
 
     shown: list[Shown] = []
     offered: dict[str, list[str]] = {}  # bug id -> what its fixes were
@@ -194,3 +200,35 @@ async def test_the_editor_shows_every_true_finding_and_offers_every_true_fix(
     ]
     misses += model.complaints
     assert not misses, "\n".join(["", *misses])
+
+
+async def test_editing_one_method_sends_that_method_alone(
+    client: PeerClient, fake: FakeServer, tmp_path: Path
+) -> None:
+    """Issue 14, point 1: the class around an edited method shows it folded, so its prompt is
+    unchanged and the cache answers it; the model is asked about the method only."""
+    model = ScriptedModel(model_says())
+    fake.respond_with(model)
+    await start(client, fake, tmp_path)
+    item = next(s for s in SOURCES if s.name == "inventory.py")
+    path = tmp_path / item.name
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(document(path, item.text, item.language))
+    )
+    asked = await asyncio.to_thread(
+        fake.wait_until, lambda: set(item.units) <= model.reviewed(item.name), TIMEOUT
+    )
+    assert asked
+    await reviews_done(client, fake, [item])
+    before = len(model.prompts)
+
+    line = item.text.splitlines().index("        total = sum(self.history)")
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            types.VersionedTextDocumentIdentifier(version=2, uri=path.as_uri()),
+            [edit((line, 27), (line, 27), ", 0")],  # total = sum(self.history, 0)
+        )
+    )
+    assert await asyncio.to_thread(fake.wait_until, lambda: len(model.prompts) > before, TIMEOUT)
+    await reviews_done(client, fake, [item])
+    assert [p.name for p in model.prompts[before:]] == ["Stock.average"]

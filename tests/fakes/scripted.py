@@ -30,6 +30,10 @@ _CODE_LINE = re.compile(r"^ *(\d*) \|(?: (.*))?$")
 _FOLDED = re.compile(r"… lines (\d+)-(\d+)")
 _KNOWN = re.compile(r"^- line (\d+): ", re.MULTILINE)
 
+OUTSIDE = 10
+"""How far past the unit's last line an ``outside`` fix starts: well beyond the 1 to 5 lines a
+model's numbers are off, so that no placing by the quoted code may take it back."""
+
 
 @dataclass(frozen=True)
 class SaidFix:
@@ -195,7 +199,7 @@ def _fix(fix: SaidFix | None, prompt: Prompt, near: int) -> dict[str, Any] | Non
     if fix is None:
         return None
     if fix.outside:
-        start = end = prompt.last_line + 3
+        start = end = prompt.last_line + OUTSIDE
     else:
         lines = prompt.find(fix.lines) if fix.lines else None
         start, end = (lines.start, lines.stop - 1) if lines else (near, near)
