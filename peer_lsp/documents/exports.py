@@ -22,12 +22,15 @@ from __future__ import annotations
 
 import re
 import typing
+from collections import deque
 
 from peer_lsp.syntax.budget import OverBudget
 from peer_lsp.syntax.unit import UnitKind
 from peer_lsp.syntax.unit_extract import extract_units
 
 if typing.TYPE_CHECKING:
+    from collections.abc import Callable
+
     from tree_sitter import Node, Tree
 
     from peer_lsp.syntax.unit import Unit
@@ -119,15 +122,28 @@ def _squeeze(text: str) -> str:
 
 def body_of(node: Node) -> Node | None:
     """The body of a definition (found below wrappers: decorators, `export`, declarators)."""
-    queue = [node]
-    while queue:
-        current = queue.pop(0)
-        body = current.child_by_field_name("body")
-        if body is not None:
-            return body
+
+    def body(current: Node) -> Node | None:
         if current.type in {"struct_type", "interface_type"}:  # Go
-            return current
-        queue.extend(current.named_children)
+            return current.child_by_field_name("body") or current
+        return current.child_by_field_name("body")
+
+    return _nearest(node, body)
+
+
+def _nearest(
+    node: Node, found: Callable[[Node], Node | None], skip: frozenset[str] = frozenset()
+) -> Node | None:
+    """The first node ``found`` returns for ``node`` and its named descendants, nearest
+    first (breadth first), not looking below nodes of a type in ``skip``."""
+    queue = deque([node])
+    while queue:
+        current = queue.popleft()
+        result = found(current)
+        if result is not None:
+            return result
+        queue.extend(c for c in current.named_children if c.type not in skip)
+    return None
     return None
 
 
@@ -209,14 +225,10 @@ def _header(src: bytes, node: Node) -> str:
 
 
 def _name_node(node: Node) -> Node | None:
-    queue = [node]
-    while queue:
-        current = queue.pop(0)
-        name = current.child_by_field_name("name")
-        if name is not None:
-            return name
-        queue.extend(c for c in current.named_children if c.type not in {"decorator"})
-    return None
+    return _nearest(node, lambda current: current.child_by_field_name("name"), _DECORATORS)
+
+
+_DECORATORS = frozenset({"decorator"})
 
 
 def _members(src: bytes, node: Node, grammar: str) -> tuple[str, ...]:
