@@ -61,15 +61,18 @@ async def start(client: PeerClient, fake: FakeServer, tmp_path: Path, **provider
 
 async def status_where(client: PeerClient, state: str, not_reviewed: int) -> Any:
     """The server's status (``peer.health``) once it is ``state`` with ``not_reviewed``
-    units left unreviewed, asked again after each ``peer/status`` it sends."""
+    units left unreviewed, asked again after each ``peer/status`` it sends. The wait for the
+    next status is registered before asking: one sent while the answer is awaited is not
+    lost (it may be the last)."""
     async with asyncio.timeout(TIMEOUT):
         while True:
+            notified = client.protocol.wait_for_notification_async("peer/status")
             status = await client.workspace_execute_command_async(
                 types.ExecuteCommandParams("peer.health")
             )
             if (status["state"], status["notReviewed"]) == (state, not_reviewed):
                 return status
-            await client.wait_for_notification("peer/status")
+            await notified
 
 
 async def first_message(client: PeerClient) -> types.ShowMessageParams:
