@@ -90,15 +90,17 @@ async def all_reviewed(client: PeerClient, fake: FakeServer, model: ScriptedMode
 
 
 async def reviews_done(client: PeerClient, fake: FakeServer, sources: Sequence[Source]) -> None:
-    """Wait until no review is in flight (``sources``: what was opened, for the message)."""
+    """Wait until no review is in flight (``sources``: what was opened, for the message).
+    The wait for the next status is registered before asking, so the last is not lost."""
     async with asyncio.timeout(TIMEOUT):
         while True:
+            notified = client.protocol.wait_for_notification_async("peer/status")
             report = await client.workspace_execute_command_async(
                 types.ExecuteCommandParams("peer.health")
             )
             if report["inFlight"] == 0:
                 return
-            await client.wait_for_notification("peer/status")
+            await notified
 
 
 def category(diagnostic: types.Diagnostic) -> str:
