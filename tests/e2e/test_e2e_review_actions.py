@@ -243,10 +243,11 @@ async def reviews_done(client: PeerClient, cache_hits: int) -> None:
     health = types.Command("health", "peer.health")
     async with asyncio.timeout(TIMEOUT):
         while True:
+            notified = client.protocol.wait_for_notification_async("peer/status")
             report = await run(client, health)
             if report["inFlight"] == 0 and report["cache"]["hits"] >= cache_hits:
                 return
-            await client.wait_for_notification("peer/status")
+            await notified  # registered before asking: the last status is not lost
 
 
 def model_diagnostics(diagnostics: list[types.Diagnostic]) -> list[types.Diagnostic]:
