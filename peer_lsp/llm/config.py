@@ -111,6 +111,12 @@ def is_local(base_url: str) -> bool:
     return address.is_loopback or address.is_private or address.is_link_local
 
 
+def default_timeouts(base_url: str) -> Timeouts:
+    """The timeouts of a provider at ``base_url`` whose ``timeouts`` set none: a local one
+    waits `LOCAL_FIRST_BYTE` for its first byte."""
+    return Timeouts(first_byte=LOCAL_FIRST_BYTE) if is_local(base_url) else Timeouts()
+
+
 def default_deadline(providers: Iterable[ProviderConfig]) -> float:
     """The deadline of a route that sets none: the longest its providers need
     (`HOSTED_DEADLINE` or `LOCAL_DEADLINE`, scaled up by a ``maxOutputTokens`` above
@@ -233,10 +239,7 @@ def _provider_config(entry: Mapping[str, Any]) -> ProviderConfig:
         if key in entry:
             values[attr] = entry[key]
     seconds = {_TIMEOUT_ATTRS[k]: v for k, v in entry.get("timeouts", {}).items()}
-    if is_local(values["base_url"]):
-        seconds.setdefault("first_byte", LOCAL_FIRST_BYTE)
-    if seconds:
-        values["timeouts"] = Timeouts(**seconds)
+    values["timeouts"] = dataclasses.replace(default_timeouts(values["base_url"]), **seconds)
     if "headers" in entry:
         values["headers"] = dict(entry["headers"])
     if "stream" in entry:

@@ -28,6 +28,7 @@ from peer_lsp.llm.config import (
     ProviderConfig,
     RouteConfig,
     default_deadline,
+    default_timeouts,
     parse_llm_config,
 )
 from peer_lsp.llm.types import Timeouts
@@ -52,7 +53,8 @@ TOML_ONLY: dict[str, object] = {
 }
 """Values TOML has and JSON has not."""
 
-PROVIDER = {"preset": "vllm", "id": "p", "model": "m", "baseUrl": "http://127.0.0.1:9/v1"}
+BASE_URL = "http://127.0.0.1:9/v1"
+PROVIDER = {"preset": "vllm", "id": "p", "model": "m", "baseUrl": BASE_URL}
 ROUTE = {"name": "r", "providers": ["p"]}
 
 
@@ -246,7 +248,7 @@ def assert_applied(case: Case, settings: Settings) -> None:
         elif key == "headers" and rest:
             assert "X-Team" not in provider.headers
         else:
-            default = ProviderConfig("x", "openai", "m", "u")
+            default = ProviderConfig("x", "openai", "m", "u", timeouts=default_timeouts(BASE_URL))
             assert getattr(provider, attr) == getattr(default, attr)
         return
     attr, vital, _ = ROUTE_FIELDS[key]
