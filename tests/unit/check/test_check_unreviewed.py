@@ -174,7 +174,7 @@ def test_a_missing_key_fails_before_any_request_and_despite_the_cache(
     code, cached, err = run(capsys, "check", "app.py")
     assert code == EXIT_NOT_REVIEWED
     assert len(fake.requests) == 3
-    assert "error[model:security] eval on caller input" in cached  # the cache still answers
+    assert "[model:security] eval on caller input" in cached  # the cache still answers
     assert "peer check:   API key missing (3 units): " in err
 
 
