@@ -167,3 +167,53 @@ PHP_SUPERGLOBALS = frozenset(
     """
     )
 )
+
+# Namespaces every .NET SDK project imports without a `using` (ImplicitUsings): their types
+# are never refused.
+CSHARP_IMPLICIT_USINGS = frozenset(
+    _words(
+        """
+    System System.IO System.Collections.Generic System.Linq System.Net.Http System.Threading
+    System.Threading.Tasks
+    """
+    )
+)
+
+# .NET types that fixes reach for, by the namespace that holds them. Only names no other
+# namespace of the base library defines, and no common word a project would name a class
+# of its own (`Process`, `Match`, `Group`, `Trace` are left out: a same-namespace class in
+# a sibling file is out of sight).
+CSHARP_TYPE_NAMESPACES: dict[str, str] = {
+    name: namespace
+    for namespace, names in {
+        "System.Text": "StringBuilder Encoding UTF8Encoding ASCIIEncoding UnicodeEncoding",
+        "System.Text.RegularExpressions": "Regex RegexOptions MatchCollection"
+        " RegexMatchTimeoutException",
+        "System.Text.Json": "JsonSerializer JsonSerializerOptions JsonDocument JsonElement"
+        " JsonValueKind JsonNamingPolicy JsonException",
+        "System.Security.Cryptography": "SHA1 SHA256 SHA384 SHA512 MD5 HMACSHA256 Aes"
+        " RandomNumberGenerator Rfc2898DeriveBytes CryptographicException",
+        "System.Xml": "XmlDocument XmlReader XmlWriter XmlReaderSettings XmlWriterSettings"
+        " XmlNode XmlElement",
+        "System.Xml.Linq": "XDocument XElement XAttribute",
+        "System.Xml.Serialization": "XmlSerializer",
+        "System.Collections.Concurrent": "ConcurrentDictionary ConcurrentQueue ConcurrentBag"
+        " ConcurrentStack BlockingCollection",
+        "System.Diagnostics": "Stopwatch Debug Debugger ProcessStartInfo",
+        "System.Globalization": "CultureInfo NumberStyles DateTimeStyles",
+        "System.Net": "IPAddress IPEndPoint WebUtility Dns HttpStatusCode NetworkCredential",
+        "System.Web": "HttpUtility",
+        "System.Reflection": "BindingFlags MethodInfo PropertyInfo",
+        "System.Numerics": "BigInteger",
+        "System.Buffers": "ArrayPool",
+        "System.IO.Compression": "GZipStream DeflateStream ZipFile ZipArchive",
+    }.items()
+    for name in names.split()
+}
+
+# Libraries known to define a type of the same name: a `using` of one of these brings it.
+CSHARP_SHARED_NAMES: dict[str, tuple[str, ...]] = {
+    "Debug": ("UnityEngine",),
+    "JsonSerializer": ("Newtonsoft.Json",),
+    "JsonException": ("Newtonsoft.Json",),
+}

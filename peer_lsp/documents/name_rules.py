@@ -21,8 +21,13 @@ The policies, and why (docs/confidence.md repeats them for users):
 - C, C++: headers and macros are out of sight, so names are only checked in a file that
   includes nothing and uses no namespace.
 - PHP: only ``$variables``, which are local to their function (superglobals aside).
-- C#, Ruby: not checked (``using`` brings whole namespaces; a bare Ruby name may be a method
-  of any ancestor, and constants autoload).
+- C#: ``using`` brings whole namespaces and a class's members may be inherited or in
+  another part of a partial class, so only a known .NET type outside the SDK's implicit
+  namespaces is refused, when the file neither imports its namespace (``using``, ``global
+  using``, ``using static``, an alias) nor lies inside it, nor already uses another type of
+  it unqualified (a project-wide ``global using``); as an expression (``Regex.Escape``)
+  only in a type with no base type, not ``partial``, in a file without ``using static``.
+- Ruby: not checked (a bare name may be a method of any ancestor, and constants autoload).
 """
 
 from __future__ import annotations
@@ -441,6 +446,164 @@ _PHP = NameRules(
     open_file=_php_dynamic,
 )
 
+# -- C# --------------------------------------------------------------------------------------
+
+# Where an identifier can only be a type: a member of the class (inherited, or in another
+# part of a partial class) cannot stand there.
+_CS_TYPE_SITES = _sites(
+    """
+    object_creation_expression.type variable_declaration.type parameter.type
+    cast_expression.type typeof_expression.type default_expression.type array_type.type
+    nullable_type.type pointer_type.type ref_type.type declaration_pattern.type
+    catch_declaration.type method_declaration.returns local_function_statement.type
+    property_declaration.type as_expression.right type_argument_list base_list
+    type_parameter_constraint
+    """
+)
+_CS_MEMBER_INITIALIZERS = frozenset({"initializer_expression", "with_initializer"})
+_CS_TYPES = _types("class_declaration struct_declaration record_declaration interface_declaration")
+
+
+def _cs_type_position(node: Node) -> bool:
+    """Whether the name ``node`` stands where only a type can (``new Regex(...)``)."""
+    child, parent = node, node.parent
+    while parent is not None and parent.type == "generic_name":
+        child, parent = parent, parent.parent
+    if parent is None:
+        return False
+    if (parent.type, _ANY) in _CS_TYPE_SITES:
+        return True
+    return (parent.type, _field_of(parent, child)) in _CS_TYPE_SITES
+
+
+def _cs_open_type(node: Node) -> bool:
+    """Whether a type around ``node`` has a base type or other parts (``partial``): its
+    members, out of sight, may bear any name."""
+    parent = node.parent
+    while parent is not None:
+        if parent.type in _CS_TYPES:
+            if any(c.type == "base_list" for c in parent.children):
+                return True
+            if any(c.type == "modifier" and c.text == b"partial" for c in parent.children):
+                return True
+        parent = parent.parent
+    return False
+
+
+def _csharp_checked(node: Node) -> bool:
+    """Only a known .NET type outside the implicit namespaces, where it is a type for sure:
+    anywhere in a type position, and as an expression (``Regex.Escape``) only when no
+    enclosing type may inherit a member of that name and no ``using static`` may bring one."""
+    text = (node.text or b"").decode("utf-8", "replace")
+    if text not in known.CSHARP_TYPE_NAMESPACES:
+        return False
+    parent = node.parent
+    if parent is not None and parent.type == "assignment_expression":
+        grand = parent.parent
+        if grand is not None and grand.type in _CS_MEMBER_INITIALIZERS:
+            return _field_of(parent, node) != "left"  # `new Foo { Encoding = e }`
+    if _cs_type_position(node):
+        return True
+    if _cs_open_type(node):
+        return False
+    root = node
+    while root.parent is not None:
+        root = root.parent
+    return not _cs_using_static(root)
+
+
+_cs_using_static = _has("using_directive", rb"using\s+static")
+
+
+_CS_NAME_TYPES = frozenset({"identifier", "qualified_name", "alias_qualified_name", "generic_name"})
+
+
+def _cs_path(node: Node) -> str:
+    """The namespace a ``using`` or ``namespace`` names (an alias's target, without
+    ``global``, ``static``, ``global::``)."""
+    if node.type == "using_directive":
+        names = [c for c in node.children if c.type in _CS_NAME_TYPES]
+        target = names[-1] if names else None  # after `=` in an alias
+    else:
+        target = node.child_by_field_name("name")
+    text = (target.text or b"").decode("utf-8", "replace") if target is not None else ""
+    return re.sub(r"\s+", "", text).removeprefix("global::")
+
+
+def _cs_scope(node: Node) -> list[str]:
+    """The namespace blocks ``node`` stands in, outermost first, itself included."""
+    names: list[str] = []
+    current: Node | None = node
+    while current is not None:
+        if current.type == "namespace_declaration":
+            names.insert(0, _cs_path(current))
+        current = current.parent
+    return names
+
+
+def _cs_within(path: str, namespace: str) -> bool:
+    return path == namespace or path.startswith(namespace + ".")
+
+
+def _csharp_imported(name: str, root: Node) -> bool:
+    """Whether the file reaches the namespace of ``name``: a ``using`` of it (or of a type in
+    it, or of a library known to define the same name), a namespace inside it, or another
+    type of that namespace already used without qualification (a project-wide using)."""
+    namespace = known.CSHARP_TYPE_NAMESPACES.get(name)
+    if namespace is None or namespace in known.CSHARP_IMPLICIT_USINGS:
+        return True
+    reach = (namespace, *known.CSHARP_SHARED_NAMES.get(name, ()))
+    kinds = frozenset({"file_scoped_namespace_declaration"})
+    file_scope = [_cs_path(n) for n in _walk(root, kinds)]
+    for node in _walk(root, frozenset({"using_directive", "namespace_declaration"})):
+        scope = file_scope + _cs_scope(node)
+        if node.type == "namespace_declaration":
+            reached = [".".join(scope)]
+        else:  # inside `namespace A.B`, `using C;` may name A.B.C, A.C or C
+            reached = [".".join([*scope[:i], _cs_path(node)]) for i in range(len(scope) + 1)]
+        if any(_cs_within(path, n) for path in reached for n in reach):
+            return True
+    if any(_cs_within(path, n) for path in file_scope for n in reach):
+        return True
+    siblings = {t for t, n in known.CSHARP_TYPE_NAMESPACES.items() if n == namespace} - {name}
+    for node in _walk(root, frozenset({"identifier"})):
+        parent = node.parent
+        if parent is not None and (parent.type, _field_of(parent, node)) in _CS_QUALIFIED:
+            continue
+        if (node.text or b"").decode("utf-8", "replace") in siblings:
+            return True
+    return False
+
+
+_CS_QUALIFIED = _sites(
+    "member_access_expression.name qualified_name.name member_binding_expression.name"
+)
+
+_CSHARP = NameRules(
+    identifier_types=frozenset({"identifier"}),
+    binding_sites=_sites(
+        """
+        variable_declarator.name parameter.name class_declaration.name
+        struct_declaration.name record_declaration.name interface_declaration.name
+        enum_declaration.name delegate_declaration.name enum_member_declaration.name
+        method_declaration.name local_function_statement.name property_declaration.name
+        type_parameter.name foreach_statement.left declaration_pattern.name
+        declaration_expression.name catch_declaration.name from_clause.name let_clause
+        query_continuation join_clause.name using_directive.name tuple_pattern
+        labeled_statement
+        """
+    ),
+    not_references=_sites(
+        """
+        member_access_expression.name qualified_name.name member_binding_expression.name
+        argument.name anonymous_object_creation_expression with_initializer subpattern
+        name_colon attribute.name goto_statement
+        """
+    ),
+    checked=_csharp_checked,
+    resolves_outside=_csharp_imported,
+)
+
 _OFF = NameRules(identifier_types=frozenset(), binding_sites=frozenset())
 
 _RULES: dict[str, NameRules] = {
@@ -454,7 +617,7 @@ _RULES: dict[str, NameRules] = {
     "cpp": _C,
     "rust": _RUST,
     "php": _PHP,
-    "csharp": _OFF,
+    "csharp": _CSHARP,
     "ruby": _OFF,
 }
 

@@ -12,9 +12,10 @@ variable, a nested definition, a local import) or the language provides it (its 
 
 What counts as a reference, a binding and a builtin is per language
 (`peer_lsp.documents.name_rules`); so is which unresolved names we can be *sure* of. In a
-language whose scope is not the file (Go packages, Java packages and superclasses, C
-headers, Ruby methods), only what cannot come from outside the file is refused: a verifier
-that refuses true fixes is worse than none. docs/confidence.md lists each language's policy.
+language whose scope is not the file (Go packages, Java packages and superclasses, C#
+namespaces and partial classes, C headers, Ruby methods), only what cannot come from outside
+the file is refused: a verifier that refuses true fixes is worse than none.
+docs/confidence.md lists each language's policy.
 """
 
 from __future__ import annotations

@@ -144,6 +144,13 @@ CASES: dict[str, tuple[str, str, str, str]] = {
         "$safe = htmlspecialchars($name); foreach ([$safe] as $k => $v) {} return $v . $_GET['x'];",
         "return 'hi ' . $nmae;",
     ),
+    "csharp": (
+        "using System.Text;\n\nclass A {\n  int Size(string s) {\n    return s.Length;\n  }\n}\n",
+        "return s.Length;",
+        "var sb = new StringBuilder(s); var seen = new List<string>(File.ReadAllLines(s));"
+        " return System.Text.RegularExpressions.Regex.Escape(sb.ToString()).Length + seen.Count;",
+        "return Regex.Escape(s).Length;",
+    ),
     "c": (
         "int twice(int n) {\n    return n * 2;\n}\n",
         "return n * 2;",
@@ -171,7 +178,7 @@ def test_every_language_with_a_units_query_has_a_policy() -> None:
 
     with_units = {g for g in EXTENSIONS if query_source(g, "units") is not None}
     assert with_units == set(EXTENSIONS)
-    assert checked_grammars() == with_units - {"csharp", "ruby"}
+    assert checked_grammars() == with_units - {"ruby"}
     assert all(language_for_path(f"x{ext}") == g for g, ext in EXTENSIONS.items())
 
 
@@ -190,13 +197,77 @@ def test_every_language_with_a_units_query_has_a_policy() -> None:
         # C: a header may declare anything.
         ("c", "#include <string.h>\nint f(const char *s) {\n    return 1;\n}\n",
          "return 1;", "return (int) strlen(s) + MACRO_FROM_HEADER;"),
-        # C# and Ruby: not checked (documented).
+        # Ruby: not checked (documented).
         ("ruby", "def f(x)\n  x\nend\n", "  x\n", "  helper_from_a_mixin(x)\n"),
+        # C#: a class of the namespace (or of a `using`) may be in another file.
         ("csharp", "class A {\n  int F(int x) {\n    return x;\n  }\n}\n",
-         "return x;", "return Helper.Count(x);"),
+         "return x;", "return Helper.Count(x) + missingLocal;"),
     ],
 )  # fmt: skip
 def test_where_the_file_is_not_the_whole_scope_only_sure_names_are_refused(
     language: str, source: str, old: str, new: str
 ) -> None:
     assert fix(language, source, old, new).ok
+
+
+CS = "class A {\n  int F(string x) {\n    return x.Length;\n  }\n}\n"
+RX = "using System.Text.RegularExpressions;\n"
+CS_PARTIAL = CS.replace("class A", "partial class A")
+
+
+@pytest.mark.parametrize(
+    ("source", "new"),
+    [
+        (RX + CS, "return Regex.Escape(x).Length;"),
+        ("global " + RX + CS, "return new Regex(x).GetHashCode();"),
+        ("using static System.Text.RegularExpressions.Regex;\n" + CS, "return Escape(x).Length;"),
+        ("using Regex = " + RX[6:-2] + ".Regex;\n" + CS, "return Regex.Escape(x).Length;"),
+        (CS, "return global::System.Text.RegularExpressions.Regex.Escape(x).Length;"),
+        (CS, "System.Text.StringBuilder sb = new System.Text.StringBuilder(x); return sb.Length;"),
+        # The SDK's implicit global usings: System, System.IO, System.Linq, collections, tasks.
+        (CS, "var l = new List<string> { Path.GetFileName(x) }; return l.Count()"
+             " + Task.FromResult(1).Result + new HttpClient().GetHashCode();"),
+        # The file's namespace is (inside) the type's, in any of its three spellings.
+        ("namespace System.Text.Extra;\n" + CS, "return new StringBuilder(x).Length;"),
+        ("namespace System { namespace Text {\n" + CS + "}}", "return new StringBuilder().Length;"),
+        ("namespace System { using Text;\n" + CS + "}", "return new StringBuilder(x).Length;"),
+        # The file declares the name, or uses another type of its namespace with no `using`
+        # (a project-wide `global using`, out of sight).
+        ("class Regex {}\n" + CS, "return new Regex().GetHashCode();"),
+        (CS.replace("int F", "XmlReader r;\n  int F"), "return new XmlDocument().GetHashCode();"),
+        # Members that may be inherited, or in another part of a partial class.
+        (CS.replace("class A", "class A : TextWriter"), "return Encoding.GetByteCount(x);"),
+        (CS_PARTIAL, "return Stopwatch.Elapsed.Seconds;"),
+        ("using static Company.Helpers;\n" + CS, "return Encoding.GetByteCount(x);"),
+        # Libraries that define a type of the same name.
+        ("using UnityEngine;\n" + CS, "Debug.Log(x); return 1;"),
+        ("using Newtonsoft.Json;\n" + CS, "return JsonSerializer.CreateDefault().GetHashCode();"),
+        # Member names, not types: initializers, anonymous types, named arguments, patterns.
+        (CS, "var o = new Options { Encoding = null }; return o.GetHashCode();"),
+        (CS, "var o = new { Encoding = 1 }; return F(Regex: o) + (o is { Encoding: 1 } ? 0 : 2);"),
+        (CS, "var StringBuilder = x; return StringBuilder.Length;"),
+    ],
+)  # fmt: skip
+def test_csharp_accepts_a_dotnet_type_the_file_can_reach(source: str, new: str) -> None:
+    verdict = fix("csharp", source, "return x.Length;", new)
+    assert (verdict.ok, verdict.reason) == (True, "")
+
+
+@pytest.mark.parametrize(
+    ("source", "new", "missing"),
+    [
+        (CS, "return Regex.Escape(x).Length;", "Regex"),
+        (CS, "var sb = new StringBuilder(x); return sb.Length;", "StringBuilder"),
+        # A type position cannot hold an inherited member: checked even in a partial class.
+        (CS_PARTIAL, "Encoding e = Encoding.UTF8; return e.GetByteCount(x);", "Encoding"),
+        ("using System.Xml;\nnamespace System.Textual {\n" + CS + "}",
+         "return new StringBuilder(x).Length;", "StringBuilder"),
+        (CS, "return CultureInfo.InvariantCulture.Name.Length;", "CultureInfo"),
+        (CS, "return SHA256.HashData(new byte[0]).Length;", "SHA256"),
+    ],
+)  # fmt: skip
+def test_csharp_refuses_a_dotnet_type_its_file_does_not_import(
+    source: str, new: str, missing: str
+) -> None:
+    verdict = fix("csharp", source, "return x.Length;", new)
+    assert verdict == Verdict(False, f"the fix uses `{missing}`, which is not defined or imported")
