@@ -51,6 +51,7 @@ SEEDS: dict[str, tuple[str, str]] = {
     "php": ("$zz_unset_q = $zz_unknown_q;", "$zz_unknown_q"),
     "c": ('strlen("x");', "strlen"),
     "cpp": ('strlen("x");', "strlen"),
+    "csharp": ('var zz_seed_q = new Regex("a");', "Regex"),
 }
 STUB = {"python": "pass"}
 
