@@ -370,7 +370,7 @@ class Router:
 
 def _carries(request: LLMRequest, categories: tuple[str, ...]) -> bool:
     """Whether the request carries one of the route's categories."""
-    return request.category in categories or not set(request.categories).isdisjoint(categories)
+    return not set(request.categories).isdisjoint(categories)
 
 
 def _check_complete(response: LLMResponse) -> None:

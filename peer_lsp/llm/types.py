@@ -48,7 +48,6 @@ class LLMRequest:
     language: str = ""
     unit_tokens: int = 0
     complexity: int = 0
-    category: str = ""
     file: str = ""
     unit: str = ""
     prompt_version: str = ""
@@ -59,9 +58,9 @@ class LLMRequest:
     context overflow, the code's cache name) read it back. A field, so it survives
     ``dataclasses.replace``; never sent, never part of a cache key."""
     categories: tuple[str, ...] = ()
-    """What is already known to be wrong in the code, by finding category (the local
-    findings of a reviewed unit): a route with ``categories`` takes a request that carries
-    one of them, or whose ``category`` is one."""
+    """The finding categories the request is about (the local findings known in a reviewed
+    unit; a second opinion's findings): a route with ``categories`` takes a request that
+    carries one of them."""
 
 
 @dataclass(frozen=True, slots=True)

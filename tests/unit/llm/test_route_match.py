@@ -82,7 +82,7 @@ def test_a_request_matches_by_any_category_it_carries(fake: FakeServer) -> None:
     assert router.route_for(LLMRequest("s", "u", categories=("bug", "security"))).name == (
         "thorough"
     )
-    assert router.route_for(LLMRequest("s", "u", category="security")).name == "thorough"
+    assert router.route_for(LLMRequest("s", "u", categories=("security",))).name == "thorough"
     assert router.route_for(LLMRequest("s", "u", categories=("style",))).name == "quick"
 
 

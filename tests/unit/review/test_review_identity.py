@@ -69,11 +69,11 @@ def test_a_copied_request_still_knows_its_prompt() -> None:
     document = Document.open("file:///w/a.py", BIG)
     unit = document.units[0]
     request = build_review_request(unit, document, path="a.py")
-    copied = dataclasses.replace(request, complexity=7, category="bug")
+    copied = dataclasses.replace(request, complexity=7, categories=("bug",))
     smaller = shrink(copied)
     assert smaller is not None
     assert estimate_tokens(smaller.user) < estimate_tokens(request.user)
-    assert (smaller.complexity, smaller.category) == (7, "bug")  # what the caller set stays
+    assert (smaller.complexity, smaller.categories) == (7, ("bug",))  # what the caller set stays
 
     store = Document.open("file:///w/s.py", STORE)
     skeleton = build_review_request(store.units[0], store, path="s.py")
