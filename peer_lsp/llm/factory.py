@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import typing
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from peer_lsp.llm.config import (
@@ -75,13 +75,9 @@ class RouterSetup:
     that until the code changes."""
 
 
-def missing_keys(config: LLMConfig, environ: Mapping[str, str]) -> list[str]:
-    """What `RouterSetup.missing_keys` says, for these providers and this environment."""
-    return [
-        f"the environment variable {p.api_key_env} is not set (needed by provider {p.id!r})"
-        for p in config.providers
-        if p.api_key_env and not environ.get(p.api_key_env, "").strip()
-    ]
+def missing_keys(providers: Iterable[Provider]) -> list[str]:
+    """What `RouterSetup.missing_keys` says: each provider's `Provider.missing_key`."""
+    return [message for provider in providers if (message := provider.missing_key())]
 
 
 async def build_router(
@@ -112,7 +108,7 @@ async def build_router(
 
         cache = open_cache(settings)
     router = Router(config, providers, cache=cache, guard=guard)
-    return RouterSetup(router, config, problems, autodetected, missing_keys(config, env))
+    return RouterSetup(router, config, problems, autodetected, missing_keys(providers.values()))
 
 
 async def _autodetect_ollama(url: str) -> tuple[LLMConfig, str | None]:

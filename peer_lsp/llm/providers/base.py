@@ -210,14 +210,17 @@ class Provider(abc.ABC):
         name = self.config.api_key_env
         if not name:
             return None
-        key = self._environ.get(name, "").strip()
-        if not key:
-            raise errors.ConfigurationError(
-                f"the environment variable {name} is not set (needed by provider "
-                f"{self.config.id!r})",
-                provider=self.config.id,
-            )
-        return key
+        missing = self.missing_key()
+        if missing:
+            raise errors.ConfigurationError(missing, provider=self.config.id)
+        return self._environ.get(name, "").strip()
+
+    def missing_key(self) -> str:
+        """Why the provider has no key ("" when it has one or needs none)."""
+        name = self.config.api_key_env
+        if not name or self._environ.get(name, "").strip():
+            return ""
+        return f"the environment variable {name} is not set (needed by provider {self.config.id!r})"
 
     def _clean(self, text: str) -> str:
         """Vendor text for an error message: without the key, cut short (scrubbed first,
