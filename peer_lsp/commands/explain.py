@@ -114,7 +114,9 @@ def _run(args: argparse.Namespace) -> int:
         if target.line > line_count(text):
             raise UsageError([f"{shown} has {line_count(text)} lines, not {target.line}"])
         use_model = not args.no_model
-        with HeadlessReviewer(settings, root=base, prog=PROG, use_model=use_model) as rv:
+        with HeadlessReviewer(  # asked about this line: reviewed whether worth it or not
+            settings, root=base, prog=PROG, use_model=use_model, every_file=True
+        ) as rv:
             select = functools.partial(unit_at, line=target.line - 1)
             path = model_path(target.path, rv.root)
             analysis = rv.analyse(file_uri(target.path), text, path, select)
