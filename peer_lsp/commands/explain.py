@@ -3,10 +3,12 @@
 The unit at the line (the smallest function, method or class holding it, as the editor's
 "review now" picks it) is reviewed as `peer check` would review it; an answer already in the
 model-answer cache (from the editor or an earlier `peer check`) is used as is, so asking
-costs nothing when the code did not change. Then every finding on that line is printed: the
-`peer check` line, its category, confidence and source, the model's explanation, and the
-verified fix as removed and added lines. Without a provider only local findings are shown
-(and the run says so once, as `peer check` does).
+costs nothing when the code did not change. Asked for, it is reviewed also in a file that
+`peer check` leaves to local findings (generated, vendored, ...: `peer_lsp.review.worth`).
+Then every finding on that line is printed: the `peer check` line, its category, confidence
+and source, the model's explanation, and the verified fix as removed and added lines.
+Without a provider only local findings are shown (and the run says so once, as `peer check`
+does).
 
 ``FILE:LINE:COLUMN`` is accepted too (the column is ignored), so a line of `peer check`
 output can be pasted. Exit codes: 0 when the line was explained, findings or not; 2 when the
