@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import itertools
 import json
 import os
 import re
@@ -228,7 +229,7 @@ def report(runs: list[Run], repo: Path) -> None:
         top = sorted(run.by_file.items(), key=lambda item: -item[1][1])[:8]
         for name, (requests, tokens) in top:
             print(f"    {name:45} {requests:5} requests  ~{tokens:8,} tokens")
-    for before, after in zip(runs, runs[1:], strict=False):
+    for before, after in itertools.pairwise(runs):
         dropped = sorted(set(before.by_file) - set(after.by_file))
         if not dropped:
             continue
