@@ -18,7 +18,10 @@ reported on stderr at once, the counts per reason with the first units named at 
 and counts every unit reviewed in the run as not reviewed, cache hits included. What a failed
 review does to the exit code is each command's choice (``--allow-unreviewed``). A unit the
 guard will not send (``sendExclude``, ``maxRequestTokens``) or too large for the prompt is
-deliberately not reviewed: only logged, not counted.
+deliberately not reviewed: only logged, not counted. So is every unit of a file not worth a
+review (a lock, generated, minified or vendored file, a language without units:
+`peer_lsp.review.worth`), unless the run reviews ``every_file`` (`peer explain`, asked about
+one line).
 """
 
 from __future__ import annotations
@@ -99,12 +102,15 @@ class HeadlessReviewer:
         root: Path,
         prog: str,
         use_model: bool = True,
+        every_file: bool = False,
         err: TextIO | None = None,
     ) -> None:
         self.settings = settings
         self.root = Path(os.path.abspath(root))
         self.prog = prog
         self.use_model = use_model
+        self.every_file = every_file
+        """Review every file's units, also those not worth it (`peer_lsp.review.worth`)."""
         self.err = err or sys.stderr
         self.engine = Engine(settings)
         self.reviewer: Reviewer | None = None
@@ -192,7 +198,12 @@ class HeadlessReviewer:
         try:
             units = list(document.units if select is None else select(document))
             analysis = Analysis(document, [], path=path)
-            if self.reviewer is not None and self._runner is not None and units:
+            if (
+                self.reviewer is not None
+                and self._runner is not None
+                and units
+                and self._worth(document, text, path)
+            ):
                 outcomes = self._runner.run(self._review_all(document, units, path))
                 self._keep(document, outcomes, analysis)
             findings = self.engine.findings(uri)
@@ -206,6 +217,19 @@ class HeadlessReviewer:
             return analysis
         finally:
             self.engine.close(uri)
+
+    def _worth(self, document: Document, text: str, path: str) -> bool:
+        """Whether the file's units go to the model: not when it is not worth a review
+        (`peer_lsp.review.worth`: said in the log; its local findings stay), unless
+        ``every_file`` (an explicit request, as `peer explain`'s)."""
+        from peer_lsp.review.worth import why_not_review
+
+        if self.every_file:
+            return True
+        reason = why_not_review(path, document.grammar, text, self.settings)
+        if reason is not None:
+            log.info("%s not reviewed: %s", path, reason)
+        return reason is None
 
     def _keep(
         self,

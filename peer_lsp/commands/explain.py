@@ -3,10 +3,12 @@
 The unit at the line (the smallest function, method or class holding it, as the editor's
 "review now" picks it) is reviewed as `peer check` would review it; an answer already in the
 model-answer cache (from the editor or an earlier `peer check`) is used as is, so asking
-costs nothing when the code did not change. Then every finding on that line is printed: the
-`peer check` line, its category, confidence and source, the model's explanation, and the
-verified fix as removed and added lines. Without a provider only local findings are shown
-(and the run says so once, as `peer check` does).
+costs nothing when the code did not change. Asked for, it is reviewed also in a file that
+`peer check` leaves to local findings (generated, vendored, ...: `peer_lsp.review.worth`).
+Then every finding on that line is printed: the `peer check` line, its category, confidence
+and source, the model's explanation, and the verified fix as removed and added lines.
+Without a provider only local findings are shown (and the run says so once, as `peer check`
+does).
 
 ``FILE:LINE:COLUMN`` is accepted too (the column is ignored), so a line of `peer check`
 output can be pasted. Exit codes: 0 when the line was explained, findings or not; 2 when the
@@ -114,7 +116,9 @@ def _run(args: argparse.Namespace) -> int:
         if target.line > line_count(text):
             raise UsageError([f"{shown} has {line_count(text)} lines, not {target.line}"])
         use_model = not args.no_model
-        with HeadlessReviewer(settings, root=base, prog=PROG, use_model=use_model) as rv:
+        with HeadlessReviewer(  # asked about this line: reviewed whether worth it or not
+            settings, root=base, prog=PROG, use_model=use_model, every_file=True
+        ) as rv:
             select = functools.partial(unit_at, line=target.line - 1)
             path = model_path(target.path, rv.root)
             analysis = rv.analyse(file_uri(target.path), text, path, select)

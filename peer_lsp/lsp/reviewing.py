@@ -111,6 +111,8 @@ class Reviewing:
         self._told: set[str] = set()
         """Causes of failed reviews the user was shown (once each per start)."""
         self._missing_keys: list[str] = []
+        self._unworthy: dict[str, str | None] = {}
+        """Documents judged (`peer_lsp.review.worth`) since opened: why not reviewed, or None."""
 
     @property
     def router(self) -> Router | None:
@@ -154,6 +156,7 @@ class Reviewing:
             on_busy=self._busy,
         )
         engine.reviews.clear_closed()  # made with other settings
+        self._unworthy.clear()
         if self._missing_keys:
             self._set_state("error", self._missing_keys[0])
         else:
@@ -183,11 +186,11 @@ class Reviewing:
     # -- document events ---------------------------------------------------------------------
 
     def opened(self, document: Document) -> None:
-        if self.scheduler is not None and self.reviewer is not None:
+        if self.scheduler is not None and self.reviewer is not None and self._worth(document.uri):
             self.scheduler.opened(document.uri, self.reviewer.unreviewed(document))
 
     def changed(self, uri: str, diff: UnitDiff) -> None:
-        if self.scheduler is not None and diff:
+        if self.scheduler is not None and diff and self._worth(uri):
             self.scheduler.changed(uri, diff.touched, diff.removed)
         # an edit inside a unit may replace its object: cancel what is not in the document
         for key, (unit, task) in list(self._verifying.items()):
@@ -196,26 +199,46 @@ class Reviewing:
                 task.cancel()
 
     def saved(self, document: Document) -> None:
-        if self.scheduler is not None:
+        if self.scheduler is not None and self._worth(document.uri):
             self.scheduler.saved(document.uri, [])
 
     def closed(self, uri: str) -> None:
         if self.scheduler is not None:
             self.scheduler.closed(uri)
         self._unpublished.discard(uri)
+        self._unworthy.pop(uri, None)
         for key in [key for key in self._verifying if key[0] == uri]:
             self._verifying.pop(key)[1].cancel()
         for failed in [key for key in self._failed if key[0] == uri]:
             del self._failed[failed]
 
     def review_now(self, uri: str, line: int | None) -> int:
-        """Review the unit at ``line`` (or every unit) of a document now; the count queued."""
+        """Review the unit at ``line`` (or every unit) of a document now; the count queued.
+        Asked for, so also in a document not worth reviewing on its own (`_worth`)."""
         document = self.server.engine.documents.get(uri)
         if document is None or self.scheduler is None or self.reviewer is None:
             return 0
         units = self.reviewer.units_at(document, line)
         self.scheduler.now(uri, units, fresh=True)
         return len(units)
+
+    def _worth(self, uri: str) -> bool:
+        """Whether a document's units are reviewed without being asked for: not when it is not
+        worth it (`peer_lsp.review.worth`: a lock, generated, minified or vendored file, a
+        language without units), judged once per opening with its text then, and logged."""
+        if uri not in self._unworthy:
+            from peer_lsp.review.worth import why_not_review
+
+            document = self.server.engine.documents.get(uri)
+            if document is None:
+                return False
+            path = self._path(uri)
+            settings = self.server.engine.settings
+            reason = why_not_review(path, document.grammar, document.text, settings)
+            self._unworthy[uri] = reason
+            if reason is not None:
+                log.info("%s is not reviewed unless asked: %s", path, reason)
+        return self._unworthy[uri] is None
 
     # -- one review --------------------------------------------------------------------------
 

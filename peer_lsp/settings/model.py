@@ -127,6 +127,20 @@ class Settings:
     and none in `peer check`), off, or auto: each language's default, "introduced" for C, C++,
     Rust and TypeScript, whose grammars err on valid code, else "all" (docs/syntax.md)."""
 
+    review_languages: tuple[str, ...] = ()
+    """Languages reviewed although peer cannot cut them into functions and classes (their
+    files are sent in chunks of maxChunkLines), e.g. ["bash", "yaml"]. By default only the
+    languages with units are reviewed: Python, JavaScript, TypeScript, Go, Rust, Java, C, C++,
+    C#, Ruby and PHP."""
+
+    review_include: tuple[str, ...] = ()
+    """Files matching these globs are reviewed even when they look generated, minified,
+    vendored or locked, or their language has no units ("**" reviews every file)."""
+
+    review_exclude: tuple[str, ...] = ()
+    """Files matching these globs are never sent for review (their local findings stay); this
+    wins over reviewInclude. Unlike sendExclude, "review now" may still send them."""
+
 
 @dataclass(frozen=True, slots=True)
 class Spec:
@@ -194,6 +208,9 @@ _KINDS: dict[str, type] = {
     "rule_severity": dict,
     "complexity_threshold": int,
     "syntax_errors": str,
+    "review_languages": tuple,
+    "review_include": tuple,
+    "review_exclude": tuple,
 }
 
 SPECS: tuple[Spec, ...] = tuple(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -31,12 +32,14 @@ class Problem:
 
 _URL_SCHEMES: dict[str, tuple[str, ...]] = {"redis_url": ("redis://", "rediss://", "unix://")}
 """Settings that are URLs: the schemes they may start with (or empty: not set)."""
-_GLOBS = frozenset({"send_exclude"})
+_GLOBS = frozenset({"send_exclude", "review_include", "review_exclude"})
 """Glob settings compiled here, as the guard compiles them when the reviewer starts (``exclude``
 is compiled only by `peer check`, which reports a bad glob itself: checking it here would
 cost every start-up of the server the compiling of globs it never uses)."""
 _RULE_SELECTORS = frozenset({"disable_rules", "enable_rules", "rule_severity"})
 """Settings whose names must be rule ids, rule categories or "all" (docs/rules.md)."""
+_LANGUAGES = frozenset({"review_languages"})
+"""Settings that name languages: grammar names or editor language ids, kept as grammar names."""
 
 
 _BY_LOOSE_KEY = {spec.key.lower(): spec for spec in SPECS}
@@ -52,6 +55,8 @@ def accepted_values(spec: Spec) -> str:
         return "a table of rule id or category to " + ", ".join(spec.choices)
     if spec.attr in _RULE_SELECTORS:
         return "a list of rule ids or categories (see `peer rules`)"
+    if spec.attr in _LANGUAGES:
+        return "a list of language names (bash, yaml, json, markdown, ...)"
     if spec.choices:
         return "one of " + ", ".join(spec.choices)
     if spec.kind is tuple and spec.choices:
@@ -95,6 +100,16 @@ def _compiles(glob: str) -> bool:
     return True
 
 
+def _grammars(names: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """The grammar of each language name (``shellscript`` is bash), or raise ValueError."""
+    from peer_lsp.syntax.languages import resolve_language  # only when languages are named
+
+    grammars = [resolve_language(name, None) for name in names]
+    if not all(grammars):
+        raise ValueError
+    return tuple(dict.fromkeys(typing.cast("list[str]", grammars)))
+
+
 def _parses(url: str) -> bool:
     """Whether a URL's host and port can be read."""
     from urllib.parse import urlsplit
@@ -127,6 +142,8 @@ def _convert(spec: Spec, value: object) -> object:
             raise ValueError
         if spec.attr in _GLOBS and not all(_compiles(glob) for glob in items):
             raise ValueError
+        if spec.attr in _LANGUAGES:
+            return _grammars(items)
         return tuple(v.lower() for v in items) if spec.choices else tuple(items)
     if spec.kind is list:
         if isinstance(value, list | tuple):

@@ -1,8 +1,9 @@
 """No secret leaves the server: the guard corpus opened in an editor, reviewed by the fake.
 
 Every corpus file is opened with the languageId VS Code gives it (``dockercompose``,
-``shellscript``, ``dotenv``, ``ini``...); a file without a grammar is reviewed in line chunks,
-so configuration files are sent too, redacted. What the fake vendor received, the audit log,
+``shellscript``, ``dotenv``, ``ini``...). ``reviewInclude = ["**"]`` has every file reviewed,
+configuration and files without a grammar (in line chunks) too, as a user may ask: all are
+sent, redacted. What the fake vendor received, the audit log,
 the cache and the server's log must hold no fragment of any secret.
 """
 
@@ -77,6 +78,7 @@ async def test_the_server_sends_no_secret_of_the_corpus(
         "reviewOn": ["open"],
         "reviewDebounceMs": 10,
         "ollamaAutodetect": False,
+        "reviewInclude": ["**"],  # configuration too (peer_lsp.review.worth)
     }
     params = initialize_params(capabilities("visual_studio_code"), tmp_path)
     params.initialization_options = options

@@ -1,0 +1,129 @@
+"""The editor reviews only documents worth it (peer_lsp.review.worth): the real server over
+stdio, the fake vendor over HTTP. A generated module (the standard library's stringprep.py),
+a vendored one and a workflow YAML are opened beside hand-written code: only the code is sent
+on open, edit and save, the others keep their local diagnostics, and "review now" on one of
+them still sends it (asked for)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import sysconfig
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest_lsp
+from fakes import openai as oa
+from fakes.server import FakeServer, Received, Reply
+from lsp_support import (
+    SERVER_COMMAND,
+    TIMEOUT,
+    PeerClient,
+    capabilities,
+    document,
+    edit,
+    initialize_params,
+    make_client,
+)
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig
+
+STDLIB = Path(sysconfig.get_paths()["stdlib"])
+APP = "def risky(expr):\n    return eval(expr)\n\n\ndef safe(x):\n    return x + 1\n"
+_FILE = re.compile(r"^File: (\S+)$", re.MULTILINE)
+
+
+def nothing_found(received: Received) -> Reply:
+    text = json.dumps({"findings": []})
+    return oa.stream([text]) if received.json.get("stream") else oa.ok(text)
+
+
+def files_sent(fake: FakeServer) -> list[str]:
+    """The file of each request the fake received, in order."""
+    found = (_FILE.search(r.json["messages"][-1]["content"]) for r in fake.requests)
+    return [m.group(1) if m else "?" for m in found]
+
+
+async def wait_for(fake: FakeServer, condition: Callable[[], bool]) -> None:
+    assert await asyncio.to_thread(fake.wait_until, condition, TIMEOUT)
+
+
+async def command(client: PeerClient, name: str, *arguments: Any) -> Any:
+    async with asyncio.timeout(TIMEOUT):
+        return await client.workspace_execute_command_async(
+            types.ExecuteCommandParams(name, list(arguments))
+        )
+
+
+async def settled(client: PeerClient) -> None:
+    """Wait until no review is in flight or waiting (``peer.health``)."""
+    async with asyncio.timeout(TIMEOUT):
+        while (await command(client, "peer.health"))["inFlight"]:
+            await client.wait_for_notification("peer/status")
+
+
+@pytest_lsp.fixture(
+    config=ClientServerConfig(server_command=SERVER_COMMAND, client_factory=make_client)
+)
+async def client(lsp_client: PeerClient) -> AsyncIterator[None]:
+    lsp_client.editor = "visual_studio_code"
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_only_documents_worth_it_are_reviewed_unless_asked(
+    client: PeerClient, fake: FakeServer, tmp_path: Path
+) -> None:
+    fake.respond_with(nothing_found)
+    params = initialize_params(capabilities("visual_studio_code"), tmp_path)
+    params.initialization_options = {
+        "providers": [{"preset": "vllm", "id": "fake", "model": "m", "baseUrl": f"{fake.url}/v1"}],
+        "cacheDir": str(tmp_path / "cache"),
+        "auditLog": str(tmp_path / "audit.jsonl"),
+        "reviewOn": ["open", "save", "idle"],
+        "reviewDebounceMs": 20,
+        "ollamaAutodetect": False,
+    }
+    await client.initialize_session(params)
+    generated = tmp_path / "stringprep.py"
+    vendored = tmp_path / "vendor" / "lib.py"
+    workflow = tmp_path / ".github" / "workflows" / "ci.yml"
+    app = tmp_path / "app.py"
+    others = [
+        document(generated, (STDLIB / "stringprep.py").read_text(encoding="utf-8")),
+        document(vendored, APP.replace("risky", "theirs") + "print((1\n"),
+        document(workflow, "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n", "yaml"),
+    ]
+    for item in [*others, document(app, APP)]:
+        client.text_document_did_open(types.DidOpenTextDocumentParams(item))
+    await wait_for(fake, lambda: len(fake.requests) == 2)
+    await settled(client)
+    assert files_sent(fake) == ["app.py", "app.py"]
+
+    # an edit and a save of a document not worth it send nothing either
+    vendored_uri = vendored.as_uri()
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            types.VersionedTextDocumentIdentifier(2, vendored_uri), [edit((5, 15), (5, 16), "2")]
+        )
+    )
+    client.text_document_did_save(
+        types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(vendored_uri))
+    )
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            types.VersionedTextDocumentIdentifier(2, app.as_uri()), [edit((5, 15), (5, 16), "2")]
+        )
+    )
+    await wait_for(fake, lambda: len(fake.requests) == 3)
+    await settled(client)
+    assert files_sent(fake) == ["app.py"] * 3
+    local = client.diagnostics.get(vendored_uri, [])
+    assert any(d.code == "syntax-error" for d in local)  # local findings as ever
+
+    # asked for, it is reviewed
+    assert await command(client, "peer.reviewNow", vendored_uri) == {"queued": 2}
+    await wait_for(fake, lambda: len(fake.requests) == 5)
+    assert files_sent(fake)[3:] == ["vendor/lib.py"] * 2
