@@ -21,7 +21,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from peer_lsp.commands.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from peer_lsp.llm.guard import audit_path
 from peer_lsp.llm.usage_stats import Period, parse_when, read_usage
 
 if typing.TYPE_CHECKING:
@@ -78,6 +77,8 @@ def _audit_log(args: argparse.Namespace) -> Path | None:
     else the default; None after reporting a settings file that cannot be read."""
     if args.audit_log:
         return Path(args.audit_log).expanduser().absolute()
+    from peer_lsp.llm.guard import audit_path  # with the redaction patterns: only when needed
+
     loaded = _settings(args.config)
     if loaded is None:
         return None

@@ -332,10 +332,13 @@ def _read_lines(
         usage.add(record, outcome)
 
 
+_DECODER = json.JSONDecoder()
+
+
 def _decode(line: bytes) -> dict[str, Any] | None:
     try:
-        record = json.loads(line)
-    except ValueError:  # not JSON, or not UTF-8
+        record = _DECODER.decode(line.decode())
+    except ValueError:  # not UTF-8, or not JSON
         return None
     return record if isinstance(record, dict) else None
 
