@@ -211,7 +211,7 @@ class Guard:
         """Append one line for this request: ``sent``, ``cached``, ``error:KIND``, ``refused:…``.
 
         ``route``: the route that chose the provider; ``cost``: what the answer cost at the
-        provider's prices (the router's `cost_of`), None when unknown.
+        provider's prices (`peer_lsp.llm.lanes.cost_of`), None when unknown.
 
         ``request`` is best the `GuardedRequest` from `prepare`; a plain request (a cache hit)
         is redacted here only to compute its hash and counts. Never raises for an unwritable
