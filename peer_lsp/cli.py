@@ -99,7 +99,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     providers.add_argument("--config", default=None, help="settings file or project folder")
     _add_rules(commands)
+    _add_stats(commands)
     return parser
+
+
+def _add_stats(commands: argparse._SubParsersAction[_Parser]) -> None:
+    stats = commands.add_parser(
+        "stats", help="requests, latency, tokens, cost and failures per model, from the audit log"
+    )
+    stats.add_argument(
+        "--since",
+        default="7d",
+        metavar="WHEN",
+        help="start of the period: 24h, 7d, today, 2026-12-01, an ISO time (default: 7d)",
+    )
+    stats.add_argument(
+        "--until", default="now", metavar="WHEN", help="end of the period (default: now)"
+    )
+    stats.add_argument("--format", choices=("text", "json"), default="text")
+    stats.add_argument(
+        "--audit-log",
+        default=None,
+        metavar="PATH",
+        help="read this audit log (default: the auditLog setting, else the user state dir)",
+    )
+    stats.add_argument("--config", default=None, help="settings file or project folder")
 
 
 def _add_rules(commands: argparse._SubParsersAction[_Parser]) -> None:
@@ -241,6 +265,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from peer_lsp.commands.rules import run_rules
 
         return run_rules(args)
+    if args.command == "stats":
+        from peer_lsp.commands.stats import run_stats
+
+        return run_stats(args)
     parser.print_help(sys.stderr)
     return EXIT_USAGE
 

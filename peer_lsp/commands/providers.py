@@ -85,6 +85,7 @@ async def check(
     """(provider, status, latency) for one tiny request to each provider, in parallel."""
     from peer_lsp.llm.factory import make_provider
     from peer_lsp.llm.guard import Guard
+    from peer_lsp.llm.lanes import cost_of
 
     guard = Guard(settings)
 
@@ -98,7 +99,11 @@ async def check(
             return provider.id, f"{error.kind.value}: {error.message}", "-"
         finally:
             await provider.aclose()
-        guard.audit(sent, provider.id, provider_config.model, "sent", response.usage)
+        cost = cost_of(provider_config, response.usage)
+        guard.audit(
+            sent, provider.id, provider_config.model, "sent", response.usage,
+            response.latency_ms, cost=cost,
+        )  # fmt: skip
         return provider.id, "ok", f"{response.latency_ms:.0f} ms"
 
     return list(await asyncio.gather(*(one(p) for p in config.providers)))

@@ -10,11 +10,13 @@ Every outgoing request passes through `Guard.prepare`, which
 
 and returns a `GuardedRequest`: an `LLMRequest` that goes to a provider as it is, carrying the
 redaction counts, token estimate and payload hash for the audit. `Guard.audit` appends one JSON
-line per outcome to the audit log: time, provider, model, task, file, unit, token counts, the
-SHA-256 of the payload actually sent, and how many secrets of which kinds were redacted. Never
-code, never a secret. A refusal is audited by `prepare` itself and raised as `GuardRefusal`,
-an `InvalidRequest`: the router gives up at once instead of trying the next provider, since
-every provider would be refused alike.
+line per outcome to the audit log: time, provider, model, route, task, file, unit (and how many
+units the request reviews), token counts, latency, cost, the SHA-256 of the payload actually
+sent, and how many secrets of which kinds were redacted. Never code, never a secret.
+`peer stats` and the editor's health view read it back (`peer_lsp.llm.usage_stats`); a field
+a line lacks (written by an older version) is unknown there. A refusal is audited by `prepare`
+itself and raised as `GuardRefusal`, an `InvalidRequest`: the router gives up at once instead
+of trying the next provider, since every provider would be refused alike.
 
 Detection and placeholders: see `peer_lsp.llm.redaction`.
 """
@@ -105,8 +107,18 @@ def default_audit_log() -> Path:
     return Path(platformdirs.user_state_dir("peer-lsp", appauthor=False)) / AUDIT_FILE_NAME
 
 
+def audit_path(settings: GuardSettings, root: str | Path | None = None) -> Path:
+    """Where the audit log of these settings is: ``auditLog`` (a relative path is relative to
+    ``root``, the workspace or project folder), else `default_audit_log`."""
+    path = Path(settings.audit_log).expanduser() if settings.audit_log else None
+    if path is not None and not path.is_absolute() and root is not None:
+        path = Path(root) / path
+    return path or default_audit_log()
+
+
 def _record(request: LLMRequest, provider: str, model: str, outcome: str) -> dict[str, object]:
-    """An audit line with every field; what is not known (yet) is null."""
+    """An audit line with every field; what is not known (yet) is null. ``cost`` is in the
+    currency of the provider's prices, null when it has none."""
     now = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
     return {
         "ts": now,
@@ -115,12 +127,15 @@ def _record(request: LLMRequest, provider: str, model: str, outcome: str) -> dic
         "task": str(request.task),
         "file": request.file,
         "unit": request.unit,
+        "units": request.units,
+        "route": None,
         "outcome": outcome,
         "estimated_input_tokens": None,
         "input_tokens": None,
         "output_tokens": None,
         "cached_input_tokens": None,
         "latency_ms": None,
+        "cost": None,
         "payload_sha256": None,
         "redactions": None,
         "redaction_kinds": None,
@@ -148,10 +163,7 @@ class Guard:
         self.send_exclude = tuple(settings.send_exclude)
         self.max_request_tokens = settings.max_request_tokens
         self.root = Path(root) if root is not None else None
-        path = Path(settings.audit_log).expanduser() if settings.audit_log else None
-        if path is not None and not path.is_absolute() and self.root is not None:
-            path = self.root / path
-        self.audit_path: Path = path or default_audit_log()
+        self.audit_path: Path = audit_path(settings, self.root)
         self._known = tuple(secret for secret in known_secrets if len(secret) >= 8)
         # The same system prompt comes with every request, a retry or a fallback repeats all.
         self._redact = functools.lru_cache(maxsize=256)(self._redact_uncached)
@@ -192,8 +204,14 @@ class Guard:
         outcome: str,
         usage: Usage | None = None,
         latency_ms: float | None = None,
+        *,
+        route: str | None = None,
+        cost: float | None = None,
     ) -> None:
         """Append one line for this request: ``sent``, ``cached``, ``error:KIND``, ``refused:…``.
+
+        ``route``: the route that chose the provider; ``cost``: what the answer cost at the
+        provider's prices (`peer_lsp.llm.lanes.cost_of`), None when unknown.
 
         ``request`` is best the `GuardedRequest` from `prepare`; a plain request (a cache hit)
         is redacted here only to compute its hash and counts. Never raises for an unwritable
@@ -202,6 +220,8 @@ class Guard:
         guarded = request if isinstance(request, GuardedRequest) else self._redacted(request)
         record = _record(guarded, provider, model, outcome)
         record.update(
+            route=route,
+            cost=None if cost is None else round(cost, 9),
             estimated_input_tokens=guarded.estimated_tokens,
             payload_sha256=guarded.payload_sha256,
             redactions=guarded.redactions,

@@ -12,7 +12,22 @@ from peer_lsp.llm.resilience import CircuitBreaker, Clock, Sleep, TokenBucket
 from peer_lsp.llm.types import LLMResponse, Usage
 
 if typing.TYPE_CHECKING:
+    from peer_lsp.llm.config import ProviderConfig
     from peer_lsp.llm.providers.base import Provider
+
+
+def cost_of(config: ProviderConfig, usage: Usage) -> float | None:
+    """What ``usage`` costs at the provider's ``priceInputPerMtok`` / ``priceOutputPerMtok``
+    (in the prices' currency); None when neither price is set: unknown, not free.
+
+    The one place a cost is computed: the lane's statistics and the audit log take it from here.
+    """
+    if not (config.price_input_per_mtok or config.price_output_per_mtok):
+        return None
+    return (
+        usage.input_tokens * config.price_input_per_mtok
+        + usage.output_tokens * config.price_output_per_mtok
+    ) / 1_000_000
 
 
 @dataclass
@@ -72,22 +87,21 @@ class ProviderLane:
             self.breaker.record_failure(error.kind)
             self.last_failure = str(error)
 
-    def record_success(self, response: LLMResponse) -> None:
-        """Count a complete answer: its tokens, its price and its latency."""
+    def record_success(self, response: LLMResponse) -> float | None:
+        """Count a complete answer: its tokens, its price and its latency; what it cost
+        (`cost_of`), for the audit log."""
         stats = self.stats
-        config = self.provider.config
+        cost = cost_of(self.provider.config, response.usage)
         stats.successes += 1
         stats.usage = stats.usage + response.usage
-        stats.cost += (
-            response.usage.input_tokens * config.price_input_per_mtok
-            + response.usage.output_tokens * config.price_output_per_mtok
-        ) / 1_000_000
+        stats.cost += cost or 0.0
         stats.last_latency_ms = response.latency_ms
         stats.ewma_latency_ms = (
             response.latency_ms
             if stats.successes == 1
             else 0.8 * stats.ewma_latency_ms + 0.2 * response.latency_ms
         )
+        return cost
 
     def report(self) -> dict[str, typing.Any]:
         """Breaker state, calls, failures, tokens, cost and latency, ready for JSON."""

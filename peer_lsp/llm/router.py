@@ -66,6 +66,9 @@ class RequestGuard(typing.Protocol):
         outcome: str,
         usage: Usage | None = None,
         latency_ms: float | None = None,
+        *,
+        route: str | None = None,
+        cost: float | None = None,
     ) -> None: ...
 
 
@@ -197,7 +200,8 @@ class Router:
             if hit is not None:
                 self.cache_hits += 1
                 if self._guard is not None:
-                    self._guard.audit(request, provider_id, lane.provider.config.model, "cached")
+                    model_name = lane.provider.config.model
+                    self._guard.audit(request, provider_id, model_name, "cached", route=route.name)
                 return hit.to_response()
         self.cache_misses += 1
         return None
@@ -259,7 +263,7 @@ class Router:
                 )
                 continue
             try:
-                return await self._with_retries(lane, request, budget, shrink, validate)
+                return await self._with_retries(lane, request, budget, shrink, validate, route.name)
             except errors.LLMError as error:
                 failures.append(error)
                 if not error.falls_through or budget.attempts_left <= 0:
@@ -278,12 +282,13 @@ class Router:
         budget: _Budget,
         shrink: Shrink | None,
         validate: Validate | None,
+        route: str = "",
     ) -> LLMResponse:
         retries = 0
         while True:
             budget.attempts_left -= 1
             try:
-                response = await self._attempt(lane, request, validate)
+                response = await self._attempt(lane, request, validate, route)
             except errors.ContextOverflow:
                 smaller = shrink(request) if shrink is not None and not budget.shrunk else None
                 if smaller is None or budget.attempts_left <= 0:
@@ -314,7 +319,7 @@ class Router:
     # -- layer 5: one attempt ----------------------------------------------------------------
 
     async def _attempt(
-        self, lane: ProviderLane, request: LLMRequest, validate: Validate | None
+        self, lane: ProviderLane, request: LLMRequest, validate: Validate | None, route: str = ""
     ) -> LLMResponse:
         provider = lane.provider
         model = provider.config.model
@@ -335,17 +340,21 @@ class Router:
             except errors.LLMError as error:
                 lane.record_failure(error)
                 if self._guard is not None:
-                    self._guard.audit(sent, provider.id, model, f"error:{error.kind.value}")
+                    outcome = f"error:{error.kind.value}"
+                    self._guard.audit(sent, provider.id, model, outcome, route=route or None)
                 raise
             except asyncio.CancelledError:
                 if self._guard is not None:
-                    self._guard.audit(sent, provider.id, model, "cancelled")
+                    self._guard.audit(sent, provider.id, model, "cancelled", route=route or None)
                 raise
             finally:
                 lane.in_flight -= 1
-        lane.record_success(response)
+        cost = lane.record_success(response)
         if self._guard is not None:
-            self._guard.audit(sent, provider.id, model, "sent", response.usage, response.latency_ms)
+            self._guard.audit(
+                sent, provider.id, model, "sent", response.usage, response.latency_ms,
+                route=route or None, cost=cost,
+            )  # fmt: skip
         return response
 
     # -- stats -------------------------------------------------------------------------------

@@ -61,6 +61,9 @@ class LLMRequest:
     """The finding categories the request is about (the local findings known in a reviewed
     unit; a second opinion's findings): a route with ``categories`` takes a request that
     carries one of them."""
+    units: int = 1
+    """How many units the request reviews: more than one for a batch (whose ``unit`` names
+    them all). The audit log records it, so that a cache hit rate counts units, not requests."""
 
 
 @dataclass(frozen=True, slots=True)

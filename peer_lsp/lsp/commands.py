@@ -41,7 +41,8 @@ _DOCS = {
     ),
     Command.HEALTH: (
         "[]",
-        "the review status, with each provider's latency, success rate and breaker",
+        "the review status, with each provider's latency, success rate and breaker, and "
+        "today's bill (UTC) from the audit log, as `peer stats --since today` counts it",
     ),
     Command.ASK_ANOTHER_MODEL: (
         "[uri, fingerprint]",

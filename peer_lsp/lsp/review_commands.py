@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import typing
 
 from lsprotocol import types
@@ -26,9 +27,19 @@ def review_now(ls: PeerLanguageServer, *arguments: typing.Any) -> dict[str, int]
     return {"queued": ls.reviewing.review_now(uri, line)}
 
 
-def health(ls: PeerLanguageServer, *arguments: typing.Any) -> dict[str, object]:
-    """`peer.health`: status, and per provider latency, success rate and breaker state."""
-    return ls.reviewing.health()
+async def health(ls: PeerLanguageServer, *arguments: typing.Any) -> dict[str, object]:
+    """`peer.health`: status, per provider latency, success rate and breaker state, and under
+    ``usage`` today's bill (UTC) from the audit log, as `peer stats --since today` counts it
+    (every process writing that log, not this server alone). The log is read off the event
+    loop."""
+    from peer_lsp.llm.guard import audit_path
+    from peer_lsp.llm.usage_stats import Period, read_usage
+
+    report = ls.reviewing.health()
+    path = audit_path(ls.settings, ls.workspace_root)
+    usage = await asyncio.to_thread(read_usage, path, Period.today())
+    report["usage"] = usage.to_json()
+    return report
 
 
 async def ask_another_model(ls: PeerLanguageServer, *arguments: typing.Any) -> dict[str, object]:

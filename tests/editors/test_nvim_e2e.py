@@ -264,6 +264,14 @@ def test_review_fix_and_fix_all_in_neovim(tmp_path: Path, fake: FakeServer, mode
     assert health[0] == "# peer: health"
     assert "- units not reviewed: 0" in health
     assert any(line.startswith("| fake | m | closed | 6 | 100% |") for line in health), health
+    # today's bill from the audit log: six answers of 12 tokens in, 5 out, and no price
+    assert "## Today (UTC), from the audit log" in health
+    row = next(line for line in health if line.startswith("| fake | m | 6 |"))
+    assert re.fullmatch(
+        r"\| fake \| m \| 6 \| 0 \| 0% \| \d+ / \d+ / \d+ \| 72 / 30 \| - \| none \|", row
+    )
+    assert any(line.startswith("| **total** |  | 6 | 0 | 0% |") for line in health), health
+    assert "6 answers from providers without a price are not in the cost." in health
     checkhealth = step(results, "checkhealth")["text"].splitlines()
     client = r"- (✅ )?OK client \d+"
     assert any(re.match(rf"{client} running: .* -m peer_lsp serve", line) for line in checkhealth)

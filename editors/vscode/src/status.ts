@@ -176,6 +176,7 @@ export function renderHealth(report: unknown): string {
   const rows = typeof providers === "object" && providers !== null ? Object.entries(providers) : [];
   if (rows.length === 0) {
     lines.push("No provider is configured: peer reports syntax errors and local rules only.");
+    lines.push(...renderUsage(report));
     return lines.join("\n") + "\n";
   }
   lines.push(
@@ -192,5 +193,73 @@ export function renderHealth(report: unknown): string {
         `${cell(p.inputTokens)} / ${cell(p.outputTokens)} | ${cost === null ? "–" : `$${cost.toFixed(4)}`} |`,
     );
   }
+  lines.push(...renderUsage(report));
   return lines.join("\n") + "\n";
+}
+
+function record(value: unknown): Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
+}
+
+/** One row of the day's bill: a model's figures, or the total (peer_lsp/llm/usage_stats.py). */
+function usageRow(provider: string, model: string, raw: unknown): string {
+  const u = record(raw);
+  const latency = record(u.latencyMs);
+  const rate = count(u.cacheHitRate);
+  const cost = count(u.cost);
+  const ms = (value: unknown): string => {
+    const n = count(value);
+    return n === null ? "–" : String(Math.round(n));
+  };
+  const failures = Object.keys(record(u.failures)).length === 0 ? "none" : cell(u.failures);
+  return (
+    `| ${provider} | ${model} | ${cell(u.requests)} | ${cell(u.cached)} | ` +
+    `${rate === null ? "–" : percent(rate)} | ${ms(latency.p50)} / ${ms(latency.p95)} / ${ms(latency.p99)} | ` +
+    `${cell(u.inputTokens)} / ${cell(u.outputTokens)} | ${cost === null ? "–" : `$${cost.toFixed(4)}`} | ${failures} |`
+  );
+}
+
+/**
+ * The `usage` part of the report: today's bill (UTC) read from the audit log, the figures
+ * `peer stats --since today` prints. Nothing when the server sends none (an older server).
+ */
+export function renderUsage(report: unknown): string[] {
+  const usage = record(record(report).usage);
+  if (Object.keys(usage).length === 0) {
+    return [];
+  }
+  const lines = ["", "## Today (UTC), from the audit log", ""];
+  const models = Array.isArray(usage.models) ? usage.models : [];
+  if (models.length === 0) {
+    lines.push("Nothing was sent or answered from the cache today.");
+  } else {
+    lines.push(
+      "| provider | model | requests | cached | cache hit rate | p50 / p95 / p99 ms | tokens in / out | cost | failures |",
+      "|---|---|---|---|---|---|---|---|---|",
+    );
+    for (const raw of models) {
+      const m = record(raw);
+      lines.push(usageRow(cell(m.provider), cell(m.model), m));
+    }
+    lines.push(usageRow("**total**", "", usage.total));
+    const unpriced = count(record(usage.total).unpriced);
+    if (unpriced !== null && unpriced > 0) {
+      lines.push("", `${unpriced} answers from providers without a price are not in the cost.`);
+    }
+  }
+  const malformed = count(usage.malformed);
+  if (malformed !== null && malformed > 0) {
+    lines.push("", `${malformed} malformed lines of the audit log were skipped.`);
+  }
+  const problems = Array.isArray(usage.problems) ? usage.problems.filter((p) => typeof p === "string") : [];
+  for (const problem of problems) {
+    lines.push("", `**${problem}**`);
+  }
+  const path = text(usage.auditLog);
+  if (path !== null) {
+    lines.push("", `Audit log: \`${path}\` (\`peer stats\` shows other periods).`);
+  }
+  return lines;
 }

@@ -140,5 +140,61 @@ describe("renderHealth", () => {
     const markdown = renderHealth({ state: "local", providers: {} });
     assert.match(markdown, /No provider is configured/);
     assert.doesNotMatch(markdown, /\| provider \|/);
+    assert.doesNotMatch(markdown, /## Today/);
+  });
+
+  it("renders today's bill from the audit log, one row per model and the total", () => {
+    const figures = {
+      requests: 22,
+      answered: 20,
+      unitsAnswered: 20,
+      cached: 5,
+      cacheHitRate: 0.2,
+      latencyMs: { p50: 50.4, p95: 95, p99: 99.6 },
+      inputTokens: 20000,
+      outputTokens: 2000,
+      cachedInputTokens: 0,
+      cost: 0.013,
+      unpriced: 0,
+      failures: { invalid_request: 1, rate_limited: 1 },
+      cancelled: 0,
+      refused: { excluded: 1 },
+      other: {},
+    };
+    const unpriced = { ...figures, requests: 2, answered: 2, cached: 0, cacheHitRate: 0, cost: null, unpriced: 2, failures: {} };
+    const usage = {
+      version: 1,
+      since: "2026-12-07T00:00:00.000Z",
+      until: "2026-12-07T15:30:00.000Z",
+      auditLog: "/home/u/.local/state/peer-lsp/audit.jsonl",
+      files: [],
+      lines: 30,
+      malformed: 2,
+      problems: [],
+      models: [
+        { provider: "groq", model: "llama", ...figures },
+        { provider: "backup", model: "small", ...unpriced },
+      ],
+      total: { ...figures, requests: 24, unpriced: 2 },
+    };
+    const markdown = renderHealth({ ...IDLE, providers: { groq: { model: "llama" } }, usage });
+    assert.match(markdown, /^## Today \(UTC\), from the audit log$/m);
+    assert.match(
+      markdown,
+      /^\| groq \| llama \| 22 \| 5 \| 20% \| 50 \/ 95 \/ 100 \| 20000 \/ 2000 \| \$0\.0130 \| invalid_request: 1, rate_limited: 1 \|$/m,
+    );
+    assert.match(markdown, /^\| backup \| small \| 2 \| 0 \| 0% \| 50 \/ 95 \/ 100 \| 20000 \/ 2000 \| – \| none \|$/m);
+    assert.match(markdown, /^\| \*\*total\*\* \| {2}\| 24 \| 5 \| 20% \|/m);
+    assert.match(markdown, /2 answers from providers without a price are not in the cost\./);
+    assert.match(markdown, /2 malformed lines of the audit log were skipped\./);
+    assert.match(markdown, /Audit log: `\/home\/u\/\.local\/state\/peer-lsp\/audit\.jsonl`/);
+  });
+
+  it("says when nothing was sent today, and shows nothing of an older server's report", () => {
+    const empty = { version: 1, models: [], total: {}, malformed: 0, problems: ["cannot read /x: Permission denied"] };
+    const markdown = renderHealth({ ...IDLE, providers: { groq: { model: "llama" } }, usage: empty });
+    assert.match(markdown, /Nothing was sent or answered from the cache today\./);
+    assert.match(markdown, /\*\*cannot read \/x: Permission denied\*\*/);
+    assert.doesNotMatch(renderHealth({ ...IDLE, providers: {} }), /## Today/);
   });
 });

@@ -1017,8 +1017,11 @@ def test_the_audit_log_records_every_request_and_holds_no_code(
     guard_ = make_guard()
     for case in SAMPLES:
         sent = guard_.prepare(request(case.text, unit=case.id), "openai", "gpt-4.1-mini")
-        guard_.audit(sent, "openai", "gpt-4.1-mini", "sent", Usage(120, 40, 100), 812.345)
-    guard_.audit(request(SAMPLES[0].text), "openai", "gpt-4.1-mini", "cached")
+        guard_.audit(
+            sent, "openai", "gpt-4.1-mini", "sent", Usage(120, 40, 100), 812.345,
+            route="default", cost=0.000123,
+        )  # fmt: skip
+    guard_.audit(request(SAMPLES[0].text), "openai", "gpt-4.1-mini", "cached", route="default")
     guard_.audit(request(SAMPLES[1].text), "groq", "llama", "error:rate_limited")
 
     raw = audit_path.read_text(encoding="utf-8")
@@ -1032,9 +1035,9 @@ def test_the_audit_log_records_every_request_and_holds_no_code(
     assert "You review code" not in raw
     first = lines[0]
     assert set(first) == {
-        "ts", "provider", "model", "task", "file", "unit", "outcome",
+        "ts", "provider", "model", "task", "file", "unit", "units", "route", "outcome",
         "estimated_input_tokens", "input_tokens", "output_tokens", "cached_input_tokens",
-        "latency_ms", "payload_sha256", "redactions", "redaction_kinds",
+        "latency_ms", "cost", "payload_sha256", "redactions", "redaction_kinds",
     }  # fmt: skip
     assert str(first["ts"]).endswith("Z")
     assert (first["provider"], first["model"], first["task"]) == (
@@ -1049,11 +1052,13 @@ def test_the_audit_log_records_every_request_and_holds_no_code(
         100,
     )
     assert first["latency_ms"] == 812.3
+    assert (first["route"], first["units"], first["cost"]) == ("default", 1, 0.000123)
     assert first["redactions"] == 1
     assert first["redaction_kinds"] == {"private-key": 1}
     assert len(str(first["payload_sha256"])) == 64
     assert lines[-2]["outcome"] == "cached"
     assert lines[-2]["input_tokens"] is None
+    assert (lines[-2]["cost"], lines[-2]["route"]) == (None, "default")
     assert lines[-2]["payload_sha256"] == first["payload_sha256"]
     assert lines[-1]["outcome"] == "error:rate_limited"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -188,7 +189,9 @@ def test_config_names_the_file_to_read(
     assert "chosen-model" in captured.out
     assert "MY_OWN_KEY (set)" in captured.out
     assert "not-this-one" not in captured.out
-    assert (conf / "logs" / "a.jsonl").is_file()
+    [ping] = [json.loads(line) for line in (conf / "logs" / "a.jsonl").read_text().splitlines()]
+    assert (ping["outcome"], ping["unit"], ping["cost"]) == ("sent", "health-check", None)
+    assert ping["latency_ms"] > 0  # counted by `peer stats` like any answer
 
     (conf / "empty.py").write_text("")
     assert main(["check", "--config", str(config), "conf/empty.py"]) == 0

@@ -396,6 +396,7 @@ function M.health_lines(report)
   table.sort(ids)
   if #ids == 0 then
     table.insert(lines, 'No provider is configured: syntax errors and local rules only.')
+    vim.list_extend(lines, M.usage_lines(report.usage))
     return lines
   end
   table.insert(lines, '| provider | model | breaker | calls | success | latency ms | failures |')
@@ -414,6 +415,73 @@ function M.health_lines(report)
         cell(p.failures)
       )
     )
+  end
+  vim.list_extend(lines, M.usage_lines(report.usage))
+  return lines
+end
+
+local function usage_row(provider, model, u)
+  u = type(u) == 'table' and u or {}
+  local latency = type(u.latencyMs) == 'table' and u.latencyMs or {}
+  local function ms(value)
+    return tonumber(value) and tostring(math.floor(value + 0.5)) or '-'
+  end
+  local cost = tonumber(u.cost)
+  return ('| %s | %s | %s | %s | %s | %s / %s / %s | %s / %s | %s | %s |'):format(
+    provider,
+    model,
+    cell(u.requests),
+    cell(u.cached),
+    percent(u.cacheHitRate),
+    ms(latency.p50),
+    ms(latency.p95),
+    ms(latency.p99),
+    cell(u.inputTokens),
+    cell(u.outputTokens),
+    cost and ('%.4f'):format(cost) or '-',
+    cell(u.failures)
+  )
+end
+
+--- The `usage` part of the `peer.health` report as markdown lines: today's bill (UTC) from
+--- the audit log, the figures `peer stats --since today` prints; none from an older server.
+---@param usage table|nil
+---@return string[]
+function M.usage_lines(usage)
+  if type(usage) ~= 'table' then
+    return {}
+  end
+  local lines = { '', '## Today (UTC), from the audit log', '' }
+  local models = type(usage.models) == 'table' and usage.models or {}
+  if #models == 0 then
+    table.insert(lines, 'Nothing was sent or answered from the cache today.')
+  else
+    table.insert(lines, '| provider | model | requests | cached | hit rate | p50 / p95 / p99 ms | tokens in / out | cost | failures |')
+    table.insert(lines, '|---|---|---|---|---|---|---|---|---|')
+    for _, m in ipairs(models) do
+      if type(m) == 'table' then
+        table.insert(lines, usage_row(cell(m.provider), cell(m.model), m))
+      end
+    end
+    table.insert(lines, usage_row('**total**', '', usage.total))
+    local unpriced = type(usage.total) == 'table' and tonumber(usage.total.unpriced) or 0
+    if unpriced and unpriced > 0 then
+      table.insert(lines, '')
+      table.insert(lines, ('%d answers from providers without a price are not in the cost.'):format(unpriced))
+    end
+  end
+  local malformed = tonumber(usage.malformed)
+  if malformed and malformed > 0 then
+    table.insert(lines, '')
+    table.insert(lines, ('%d malformed lines of the audit log were skipped.'):format(malformed))
+  end
+  for _, problem in ipairs(type(usage.problems) == 'table' and usage.problems or {}) do
+    table.insert(lines, '')
+    table.insert(lines, ('**%s**'):format(tostring(problem)))
+  end
+  if text(usage.auditLog) then
+    table.insert(lines, '')
+    table.insert(lines, ('Audit log: `%s` (`peer stats` shows other periods).'):format(usage.auditLog))
   end
   return lines
 end
