@@ -15,6 +15,10 @@ if typing.TYPE_CHECKING:
     from peer_lsp.llm.providers.base import Provider
 
 
+_NOT_THE_PROVIDERS = (errors.ErrorKind.INVALID, errors.ErrorKind.REFUSED, errors.ErrorKind.BUDGET)
+"""Failures that say nothing about the provider's health: the breaker ignores them."""
+
+
 @dataclass
 class ProviderStats:
     """What one provider did: calls, outcomes, tokens, money and latency."""
@@ -64,11 +68,11 @@ class ProviderLane:
         )
 
     def record_failure(self, error: errors.LLMError) -> None:
-        """Count a failed call; all but an invalid or refused request count against the
-        breaker."""
+        """Count a failed call; all but an invalid or refused request (or one a budget kept
+        from being sent) count against the breaker."""
         failures = self.stats.failures
         failures[error.kind.value] = failures.get(error.kind.value, 0) + 1
-        if error.kind not in (errors.ErrorKind.INVALID, errors.ErrorKind.REFUSED):
+        if error.kind not in _NOT_THE_PROVIDERS:
             self.breaker.record_failure(error.kind)
             self.last_failure = str(error)
 
@@ -78,10 +82,7 @@ class ProviderLane:
         config = self.provider.config
         stats.successes += 1
         stats.usage = stats.usage + response.usage
-        stats.cost += (
-            response.usage.input_tokens * config.price_input_per_mtok
-            + response.usage.output_tokens * config.price_output_per_mtok
-        ) / 1_000_000
+        stats.cost += config.cost(response.usage)
         stats.last_latency_ms = response.latency_ms
         stats.ewma_latency_ms = (
             response.latency_ms
