@@ -68,23 +68,26 @@ class Limits:
     def __bool__(self) -> bool:
         return self.tokens > 0 or self.cost > 0
 
-    def refusal(self, period: str, spent: Spent, want: Spent) -> str | None:
-        """Why ``want`` more does not fit after ``spent`` (``period``: daily or run); None
-        when it does."""
-        if self.tokens and spent.tokens + want.tokens > self.tokens:
+    def refusal(self, period: str, spent: Spent, held: Spent, want: Spent) -> str | None:
+        """Why ``want`` more does not fit after ``spent`` and what requests in flight
+        ``held`` (``period``: daily or run); None when it does."""
+        if self.tokens and spent.tokens + held.tokens + want.tokens > self.tokens:
+            flight = f", {held.tokens:,} in flight" if held.tokens else ""
             return (
                 f"{period} token budget of {self.tokens:,} reached ({spent.tokens:,} used"
-                f"{_WHEN[period]}; a review takes up to {want.tokens:,})"
+                f"{_WHEN[period]}{flight}; a review takes up to {want.tokens:,})"
             )
-        if self.cost and spent.cost + want.cost > self.cost:
+        if self.cost and spent.cost + held.cost + want.cost > self.cost:
+            flight = f", {_money(held.cost)} in flight" if held.cost else ""
             return (
                 f"{period} cost budget of {_money(self.cost)} reached ({_money(spent.cost)} "
-                f"spent{_WHEN[period]}; a review costs up to {_money(want.cost)})"
+                f"spent{_WHEN[period]}{flight}; a review costs up to {_money(want.cost)})"
             )
         return None
 
 
 _WHEN = {"daily": " today, UTC", "run": " in this run"}
+"""How each period's use is told."""
 
 
 def _money(amount: float) -> str:
@@ -109,10 +112,11 @@ class _Run:
     used: dict[str, Spent] = field(default_factory=dict)
     reserved: dict[str, Spent] = field(default_factory=dict)
 
-    def spent(self, provider: str | None) -> Spent:
+    def spent(self, provider: str | None) -> tuple[Spent, Spent]:
+        """Used and reserved: by everyone (``provider`` None), or by one provider."""
         if provider is None:
-            return sum(self.used.values(), Spent()) + sum(self.reserved.values(), Spent())
-        return self.used.get(provider, Spent()) + self.reserved.get(provider, Spent())
+            return sum(self.used.values(), Spent()), sum(self.reserved.values(), Spent())
+        return self.used.get(provider, Spent()), self.reserved.get(provider, Spent())
 
     def add(self, book: dict[str, Spent], provider: str, amount: Spent) -> None:
         book[provider] = book.get(provider, Spent()) + amount
@@ -213,10 +217,10 @@ class Budget:
         if not self.per_run:
             return
         own = Limits(config.run_token_limit, config.run_cost_limit)
-        reason = self.run.refusal("run", self._run.spent(None), want)
+        reason = self.run.refusal("run", *self._run.spent(None), want)
         if reason is not None:
             raise BudgetExhausted(reason, overall=True)
-        reason = own.refusal("run", self._run.spent(config.id), want)
+        reason = own.refusal("run", *self._run.spent(config.id), want)
         if reason is not None:
             raise BudgetExhausted(reason, provider=config.id, overall=False)
 
@@ -230,9 +234,10 @@ class Budget:
         refused: list[bool] = []
 
         def refuse(use: DayUse) -> str | None:
-            reason = self.daily.refusal("daily", use.total, ticket.want)
+            reason = self.daily.refusal("daily", use.total, use.total_reserved, ticket.want)
             if reason is None:
-                reason = own.refusal("daily", use.of(config.id), ticket.want)
+                pid = config.id
+                reason = own.refusal("daily", use.of(pid), use.reserved_by(pid), ticket.want)
                 refused.append(False)
             else:
                 refused.append(True)

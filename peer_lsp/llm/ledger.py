@@ -75,16 +75,24 @@ class Spent:
 
 @dataclass(frozen=True, slots=True)
 class DayUse:
-    """One day's use: per provider, and reserved by requests in flight (included)."""
+    """One day's use per provider, and what requests in flight reserved."""
 
     providers: dict[str, Spent] = field(default_factory=dict)
+    reserved: dict[str, Spent] = field(default_factory=dict)
 
     @property
     def total(self) -> Spent:
         return sum(self.providers.values(), Spent())
 
+    @property
+    def total_reserved(self) -> Spent:
+        return sum(self.reserved.values(), Spent())
+
     def of(self, provider: str) -> Spent:
         return self.providers.get(provider, Spent())
+
+    def reserved_by(self, provider: str) -> Spent:
+        return self.reserved.get(provider, Spent())
 
 
 class Ledger:
@@ -102,7 +110,7 @@ class Ledger:
                 self._connection = None
 
     def use(self, day: str, *, reserved: bool = False, now: float = 0.0) -> DayUse:
-        """The day's use per provider; with ``reserved``, plus the live reservations."""
+        """The day's use per provider; with ``reserved``, also the live reservations."""
         with self._transaction("DEFERRED") as db:
             return _day_use(db, day, now if reserved else None)
 
@@ -197,18 +205,19 @@ class Ledger:
 
 
 def _day_use(db: sqlite3.Connection, day: str, now: float | None) -> DayUse:
-    providers: dict[str, Spent] = {}
     rows = db.execute(
         "SELECT provider, SUM(input_tokens + output_tokens), SUM(cost) FROM usage"
         " WHERE day = ? GROUP BY provider",
         (day,),
     ).fetchall()
-    if now is not None:
-        rows += db.execute(
-            "SELECT provider, SUM(tokens), SUM(cost) FROM reservations"
-            " WHERE day = ? AND expires > ? GROUP BY provider",
-            (day, now),
-        ).fetchall()
-    for provider, tokens, cost in rows:
-        providers[provider] = providers.get(provider, Spent()) + Spent(int(tokens), float(cost))
-    return DayUse(providers)
+    used = {provider: Spent(int(tokens), float(cost)) for provider, tokens, cost in rows}
+    if now is None:
+        return DayUse(used)
+    rows = db.execute(
+        "SELECT provider, SUM(tokens), SUM(cost) FROM reservations"
+        " WHERE day = ? AND expires > ? GROUP BY provider",
+        (day, now),
+    ).fetchall()
+    return DayUse(
+        used, {provider: Spent(int(tokens), float(cost)) for provider, tokens, cost in rows}
+    )
