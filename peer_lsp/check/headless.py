@@ -15,12 +15,12 @@ whose review fails keeps its local findings, and is counted in ``unreviewed``
 (`peer_lsp.check.unreviewed`) under the kind of its error: the first failure of each kind is
 reported on stderr at once, the counts per reason with the first units named at the end
 (`report_unreviewed`); a spent budget (`peer_lsp.llm.budget`: the run's budgets apply here,
-the router is built ``per_run``) is one such reason, its line naming the budget. A
-provider whose API key variable is empty is found before any request
-and counts every unit reviewed in the run as not reviewed, cache hits included. What a failed
-review does to the exit code is each command's choice (``--allow-unreviewed``). A unit the
-guard will not send (``sendExclude``, ``maxRequestTokens``) or too large for the prompt is
-deliberately not reviewed: only logged, not counted.
+the router is built ``per_run``) is one such reason, its line naming the budget. A provider
+whose API key variable is empty is found before any request and counts every unit reviewed in
+the run as not reviewed, cache hits included. What a failed review does to the exit code is
+each command's choice (``--allow-unreviewed``). A unit the guard will not send
+(``sendExclude``, ``maxRequestTokens``) or too large for the prompt is deliberately not
+reviewed: only logged, not counted.
 """
 
 from __future__ import annotations
