@@ -14,14 +14,15 @@ stderr; ``--no-model`` makes it local-only without asking for any provider, sile
 whose review fails keeps its local findings, and is counted in ``unreviewed``
 (`peer_lsp.check.unreviewed`) under the kind of its error: the first failure of each kind is
 reported on stderr at once, the counts per reason with the first units named at the end
-(`report_unreviewed`). A provider whose API key variable is empty is found before any request
-and counts every unit reviewed in the run as not reviewed, cache hits included. What a failed
-review does to the exit code is each command's choice (``--allow-unreviewed``). A unit the
-guard will not send (``sendExclude``, ``maxRequestTokens``) or too large for the prompt is
-deliberately not reviewed: only logged, not counted. So is every unit of a file not worth a
-review (a lock, generated, minified or vendored file, a language without units:
-`peer_lsp.review.worth`), unless the run reviews ``every_file`` (`peer explain`, asked about
-one line).
+(`report_unreviewed`); a spent budget (`peer_lsp.llm.budget`: the run's budgets apply here,
+the router is built ``per_run``) is one such reason, its line naming the budget. A provider
+whose API key variable is empty is found before any request and counts every unit reviewed in
+the run as not reviewed, cache hits included. What a failed review does to the exit code is
+each command's choice (``--allow-unreviewed``). A unit the guard will not send
+(``sendExclude``, ``maxRequestTokens``) or too large for the prompt is deliberately not
+reviewed: only logged, not counted. So is every unit of a file not worth a review (a lock,
+generated, minified or vendored file, a language without units: `peer_lsp.review.worth`),
+unless the run reviews ``every_file`` (`peer explain`, asked about one line).
 """
 
 from __future__ import annotations
@@ -57,6 +58,18 @@ if typing.TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 LOCAL_ONLY = "no provider configured: local findings only (syntax, local rules)"
+
+
+def _first_failure(error: LLMError, path: str, unit: str) -> str:
+    """The stderr line of the first failure of a kind; a budget's names the budget and
+    says what it means for the rest of the run."""
+    from peer_lsp.llm.errors import ErrorKind
+
+    if error.kind is ErrorKind.BUDGET:
+        return (
+            f"reviews stopped at {path} ({unit}): {error}; the units left get local findings only"
+        )
+    return f"review of {path} ({unit}) failed: {error}"
 
 
 class ProviderSetupError(Exception):
@@ -132,7 +145,7 @@ class HeadlessReviewer:
 
         self._runner = asyncio.Runner()
         try:
-            setup = self._runner.run(build_router(self.settings, root=self.root))
+            setup = self._runner.run(build_router(self.settings, root=self.root, per_run=True))
         except BaseException:
             self._close_runner()
             raise
@@ -287,6 +300,6 @@ class HeadlessReviewer:
         except LLMError as error:
             if not self.missing_keys and error.kind not in self._said:
                 self._said.add(error.kind)
-                self._say(f"review of {path} ({unit.qualified_name}) failed: {error}")
+                self._say(_first_failure(error, path, unit.qualified_name))
             return error
         return None

@@ -40,6 +40,7 @@ _LABELS = {
     "refused": "the model refused",
     "deadline": "deadline exceeded",
     "config": "provider not usable",
+    "budget": "budget reached",
 }
 
 

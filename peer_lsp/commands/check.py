@@ -5,7 +5,8 @@ Exit codes: 0 when no finding is at or above the fail-on severity (``--fail-on``
 exist, a settings file that is missing or unreadable, any rejected setting, a bad exclude
 glob) — those are reported on stderr before anything is checked — and 3 when a configured
 model could not review one or more units (`peer_lsp.check.unreviewed`: an API key missing or
-refused, a model not found, a provider unreachable, an answer that is not a findings list).
+refused, a model not found, a provider unreachable, an answer that is not a findings list, a
+token or cost budget spent: `peer_lsp.llm.budget`).
 3 wins over 1 and over ``--exit-zero``: a tree the model never saw must not pass for a clean
 one. Stderr then names the reasons, how many units each, and the first units; the JSON output
 carries the same as ``unreviewed``, SARIF as a tool execution notification. With

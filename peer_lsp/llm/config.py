@@ -29,17 +29,19 @@ from peer_lsp.llm.config_fields import (
     read_entry,
 )
 from peer_lsp.llm.presets import KEY_HOMES, PRESETS, PROJECT_KEY_PREFIX
-from peer_lsp.llm.types import Task, Timeouts
+from peer_lsp.llm.types import Task, Timeouts, Usage
 
 
 @dataclass(frozen=True, slots=True)
 class ProviderConfig:
     """One model at one endpoint.
 
-    ``max_output_tokens`` (``maxOutputTokens``), when set, is the output limit sent with every
-    request to this provider, in place of the limit the prompt asks for (2048 for a review,
-    1024 for an explanation): the user knows the model, e.g. that a reasoning model spends
-    thousands of tokens before its answer, or that a slow local one should stop sooner.
+    The ``*_limit`` fields are the provider's own budgets (``dailyTokenLimit``, ...; 0: none),
+    enforced by `peer_lsp.llm.budget`. ``max_output_tokens`` (``maxOutputTokens``), when set,
+    is the output limit sent with every request to this provider, in place of the limit the
+    prompt asks for (2048 for a review, 1024 for an explanation): the user knows the model,
+    e.g. that a reasoning model spends thousands of tokens before its answer, or that a slow
+    local one should stop sooner.
     """
 
     id: str
@@ -55,9 +57,25 @@ class ProviderConfig:
     max_output_tokens: int | None = None
     price_input_per_mtok: float = 0.0
     price_output_per_mtok: float = 0.0
+    daily_token_limit: int = 0
+    daily_cost_limit: float = 0.0
+    run_token_limit: int = 0
+    run_cost_limit: float = 0.0
     timeouts: Timeouts = field(default_factory=Timeouts)
     headers: Mapping[str, str] = field(default_factory=dict)
     stream: bool = True
+
+    @property
+    def priced(self) -> bool:
+        """Whether a price is set: without one every call counts as free."""
+        return self.price_input_per_mtok > 0 or self.price_output_per_mtok > 0
+
+    def cost(self, usage: Usage) -> float:
+        """What ``usage`` costs at this provider's prices (0 without them)."""
+        return (
+            usage.input_tokens * self.price_input_per_mtok
+            + usage.output_tokens * self.price_output_per_mtok
+        ) / 1_000_000
 
 
 @dataclass(frozen=True, slots=True)

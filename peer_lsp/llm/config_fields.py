@@ -134,8 +134,13 @@ PROVIDER_NUMBERS = {
     "maxOutputTokens": ("max_output_tokens", fields.whole(1, 10_000_000)),
     "priceInputPerMtok": ("price_input_per_mtok", fields.number(0, 1_000_000)),
     "priceOutputPerMtok": ("price_output_per_mtok", fields.number(0, 1_000_000)),
+    "dailyTokenLimit": ("daily_token_limit", fields.whole(0, 10**12)),
+    "dailyCostLimit": ("daily_cost_limit", fields.number(0, 10**9)),
+    "runTokenLimit": ("run_token_limit", fields.whole(0, 10**12)),
+    "runCostLimit": ("run_cost_limit", fields.number(0, 10**9)),
 }
-"""The limits and prices of a provider: key, attribute, reader."""
+"""The limits, prices and budgets of a provider: key, attribute, reader. A budget of 0 is
+none (`peer_lsp.llm.budget`)."""
 
 PROVIDER_FIELDS = (
     EntryField("preset", _preset, vital=True),

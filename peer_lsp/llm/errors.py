@@ -15,6 +15,8 @@ LLMError                       kind            router action
 ├── ModelNotFound              NOT_FOUND       fall through
 ├── Truncated                  TRUNCATED       retry (a cut stream), else fall through
 ├── Refused                    REFUSED         give up, report
+├── BudgetExhausted            BUDGET          not sent: a provider's budget falls through,
+│                                              the overall one gives up; never the breaker
 └── Cancelled / DeadlineExceeded               give up
 ```
 
@@ -41,6 +43,7 @@ class ErrorKind(enum.StrEnum):
     TRUNCATED = "truncated"
     REFUSED = "refused"
     DEADLINE = "deadline"
+    BUDGET = "budget"
 
 
 RETRYABLE = frozenset(
@@ -157,12 +160,31 @@ class DeadlineExceeded(LLMError):
     kind = ErrorKind.DEADLINE
 
 
+class BudgetExhausted(LLMError):
+    """A request not sent because a token or cost budget is spent (`peer_lsp.llm.budget`).
+
+    ``overall``: the budget of every provider (``dailyTokenLimit``, ...), after which no
+    provider is tried; else one provider's own, after which the route's next one is. Never a
+    failure of the provider: its breaker does not count it.
+    """
+
+    kind = ErrorKind.BUDGET
+
+    def __init__(self, message: str, *, provider: str = "", overall: bool = True) -> None:
+        super().__init__(message, provider=provider, retry=False)
+        self.overall = overall
+
+    @property
+    def falls_through(self) -> bool:
+        return not self.overall
+
+
 ERROR_CLASSES: dict[ErrorKind, type[LLMError]] = {
     cls.kind: cls
     for cls in (
         ConfigurationError, AuthError, QuotaExhausted, RateLimited, Overloaded, ServerError,
         ProviderTimeout, ConnectFailed, ContextOverflow, InvalidRequest, ModelNotFound,
-        Truncated, Refused, DeadlineExceeded,
+        Truncated, Refused, DeadlineExceeded, BudgetExhausted,
     )
 }  # fmt: skip
 

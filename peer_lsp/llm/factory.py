@@ -87,8 +87,11 @@ async def build_router(
     environ: Mapping[str, str] | None = None,
     ollama_url: str = OLLAMA_URL,
     with_cache: bool = True,
+    per_run: bool = False,
 ) -> RouterSetup:
-    """A router for these settings, or none when no provider is configured or found."""
+    """A router for these settings, or none when no provider is configured or found.
+
+    ``per_run``: a command-line run, whose run budgets (``runTokenLimit``, ...) apply."""
     config, problems = parse_llm_config(settings.providers, settings.routes)
     autodetected = None
     if not config.configured and settings.ollama_autodetect:
@@ -107,7 +110,11 @@ async def build_router(
         from peer_lsp.llm.cache.from_settings import open_cache
 
         cache = open_cache(settings)
-    router = Router(config, providers, cache=cache, guard=guard)
+    from peer_lsp.llm.budget import Budget, budget_problems
+
+    problems += budget_problems(settings, config)
+    budget = Budget.from_settings(settings, config, root=root, per_run=per_run)
+    router = Router(config, providers, cache=cache, guard=guard, budget=budget)
     return RouterSetup(router, config, problems, autodetected, missing_keys(providers.values()))
 
 

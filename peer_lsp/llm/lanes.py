@@ -18,16 +18,16 @@ if typing.TYPE_CHECKING:
 
 def cost_of(config: ProviderConfig, usage: Usage) -> float | None:
     """What ``usage`` costs at the provider's ``priceInputPerMtok`` / ``priceOutputPerMtok``
-    (in the prices' currency); None when neither price is set: unknown, not free.
-
-    The one place a cost is computed: the lane's statistics and the audit log take it from here.
+    (`ProviderConfig.cost`, in the prices' currency); None when neither price is set:
+    unknown, not free. The lane's statistics and the audit log take it from here.
     """
     if not (config.price_input_per_mtok or config.price_output_per_mtok):
         return None
-    return (
-        usage.input_tokens * config.price_input_per_mtok
-        + usage.output_tokens * config.price_output_per_mtok
-    ) / 1_000_000
+    return config.cost(usage)
+
+
+_NOT_THE_PROVIDERS = (errors.ErrorKind.INVALID, errors.ErrorKind.REFUSED, errors.ErrorKind.BUDGET)
+"""Failures that say nothing about the provider's health: the breaker ignores them."""
 
 
 @dataclass
@@ -79,11 +79,11 @@ class ProviderLane:
         )
 
     def record_failure(self, error: errors.LLMError) -> None:
-        """Count a failed call; all but an invalid or refused request count against the
-        breaker."""
+        """Count a failed call; all but an invalid or refused request (or one a budget kept
+        from being sent) count against the breaker."""
         failures = self.stats.failures
         failures[error.kind.value] = failures.get(error.kind.value, 0) + 1
-        if error.kind not in (errors.ErrorKind.INVALID, errors.ErrorKind.REFUSED):
+        if error.kind not in _NOT_THE_PROVIDERS:
             self.breaker.record_failure(error.kind)
             self.last_failure = str(error)
 

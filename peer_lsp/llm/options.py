@@ -34,7 +34,22 @@ class CacheSettings(typing.Protocol):
     def redis_url(self) -> str: ...
 
 
-class RouterSettings(GuardSettings, CacheSettings, typing.Protocol):
+class BudgetSettings(typing.Protocol):
+    """The settings the budgets read (`peer_lsp.settings.model.Settings` has them)."""
+
+    @property
+    def usage_ledger(self) -> str: ...
+    @property
+    def daily_token_limit(self) -> int: ...
+    @property
+    def daily_cost_limit(self) -> float: ...
+    @property
+    def run_token_limit(self) -> int: ...
+    @property
+    def run_cost_limit(self) -> float: ...
+
+
+class RouterSettings(GuardSettings, CacheSettings, BudgetSettings, typing.Protocol):
     """The settings a router is built from (`peer_lsp.settings.model.Settings` has them)."""
 
     @property

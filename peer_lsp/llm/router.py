@@ -9,8 +9,10 @@ call; the call is cancelled only when every caller has gone), then
 overflow gets one smaller prompt from the caller, then
 ``_with_retries`` — retries on one provider with full-jitter backoff or the server's hint,
 within one attempt budget per request, then
-``_attempt`` — guard (redact, refuse, audit), concurrency and rate limits, one HTTP call,
-and the check that the answer is complete and has the shape the caller asked for.
+``_attempt`` — guard (redact, refuse, audit), concurrency and rate limits, the budgets
+(`peer_lsp.llm.budget`: a request whose budget is spent is not sent; what an answer used is
+charged, complete or not), one HTTP call, and the check that the answer is complete and has
+the shape the caller asked for.
 
 An answer the caller's ``validate`` refuses (a model that ignored structured output and wrote
 prose) is neither returned nor cached, nor taken from the cache: it is a `ServerError` that
@@ -37,9 +39,11 @@ from peer_lsp.llm.config import default_deadline
 from peer_lsp.llm.in_flight import InFlight, request_key
 from peer_lsp.llm.lanes import ProviderLane
 from peer_lsp.llm.resilience import BreakerState, CircuitBreaker, Clock, Sleep, full_jitter
+from peer_lsp.llm.tokens import estimate_tokens
 from peer_lsp.llm.types import Finish, LLMRequest, LLMResponse, Usage
 
 if typing.TYPE_CHECKING:
+    from peer_lsp.llm.budget import Budget, Ticket
     from peer_lsp.llm.config import LLMConfig, RouteConfig
     from peer_lsp.llm.providers.base import Provider
 
@@ -88,6 +92,7 @@ class Router:
         *,
         cache: AnswerCache | None = None,
         guard: RequestGuard | None = None,
+        budget: Budget | None = None,
         clock: Clock = time.monotonic,
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
@@ -95,6 +100,7 @@ class Router:
         self.config = config
         self._cache = cache
         self._guard = guard
+        self.budget = budget
         self._clock = clock
         self._sleep = sleep
         self._rng = rng or random.Random()
@@ -115,6 +121,8 @@ class Router:
         """Close the providers, then the cache (which then persists its hit and miss counts)."""
         for lane in self._lanes.values():
             await lane.provider.aclose()
+        if self.budget is not None:
+            self.budget.close()
         if self._cache is not None:
             await self._cache.aclose()
 
@@ -327,11 +335,12 @@ class Router:
         async with lane.slots:
             if lane.bucket is not None:
                 await lane.bucket.acquire()
+            ticket = self._admit(lane, sent)
             lane.in_flight += 1
             lane.max_in_flight = max(lane.max_in_flight, lane.in_flight)
             lane.stats.calls += 1
             try:
-                response = await provider.send(sent)
+                response = await self._send(provider, sent, ticket)
                 _check_complete(response)
                 if validate is not None and not validate(response.text):
                     raise errors.ServerError(
@@ -356,6 +365,38 @@ class Router:
                 route=route or None, cost=cost,
             )  # fmt: skip
         return response
+
+    async def _send(
+        self, provider: Provider, sent: LLMRequest, ticket: Ticket | None
+    ) -> LLMResponse:
+        """One HTTP call; its ticket settled with what the answer used (billed whether or not
+        the answer is complete), or with nothing when there is no answer."""
+        if ticket is None or self.budget is None:
+            return await provider.send(sent)
+        try:
+            response = await provider.send(sent)
+        except BaseException:
+            self.budget.settle(ticket, None, 0.0)
+            raise
+        self.budget.settle(ticket, response.usage, provider.config.cost(response.usage))
+        return response
+
+    def _admit(self, lane: ProviderLane, sent: LLMRequest) -> Ticket | None:
+        """The budget's ticket for a request about to be sent (None without budgets), or
+        `BudgetExhausted`: audited, and not a failure of the provider."""
+        if self.budget is None:
+            return None
+        config = lane.provider.config
+        # the guard's estimate is of the redacted text: what is sent
+        estimated = getattr(sent, "estimated_tokens", 0)
+        if not estimated:
+            estimated = estimate_tokens(sent.system) + estimate_tokens(sent.user)
+        try:
+            return self.budget.admit(config, estimated, lane.provider.output_tokens(sent))
+        except errors.BudgetExhausted:
+            if self._guard is not None:
+                self._guard.audit(sent, config.id, config.model, "refused:budget")
+            raise
 
     # -- stats -------------------------------------------------------------------------------
 

@@ -13,6 +13,12 @@ window/showMessage, the status says ``error`` with the last failure while any un
 review failed (``notReviewed`` counts them), and a provider whose API key variable is empty
 is told at start, before any request: answers from the cache would otherwise hide it until
 the first changed unit.
+
+A spent budget (`peer_lsp.llm.budget`) is not a failure of the provider: the status says
+``paused`` with the budget, its limit and the use, a warning is shown once per start, local
+diagnostics go on, and answers from the cache still show. The next review the budget lets
+through (a new UTC day, a raised limit) ends the pause. The status carries the day's use
+against the daily limits (``budget``) for clients to show.
 """
 
 from __future__ import annotations
@@ -113,6 +119,8 @@ class Reviewing:
         self._missing_keys: list[str] = []
         self._unworthy: dict[str, str | None] = {}
         """Documents judged (`peer_lsp.review.worth`) since opened: why not reviewed, or None."""
+        self._paused = ""
+        """Why reviews are paused (a budget is spent), or empty."""
 
     @property
     def router(self) -> Router | None:
@@ -139,6 +147,7 @@ class Reviewing:
         self.reviewer = Reviewer(engine, setup.router)
         self._failed.clear()
         self._told.clear()
+        self._paused = ""
         self._missing_keys = setup.missing_keys
         for message in self._missing_keys:
             self._tell(
@@ -254,6 +263,9 @@ class Reviewing:
             if isinstance(error, GuardRefusal):  # sendExclude, maxRequestTokens: meant so
                 log.info("%s not reviewed: %s", unit.qualified_name, error)
                 return None
+            if error.kind is llm_errors.ErrorKind.BUDGET:
+                self._pause(str(error))
+                return None
             self._failed[uri, unit.qualified_name] = str(error)
             self._set_state("error", str(error))
             log.warning("review of %s failed: %s", unit.qualified_name, error)
@@ -264,6 +276,8 @@ class Reviewing:
             )
             return None
         self._failed.pop((uri, unit.qualified_name), None)
+        if not outcome.cached:
+            self._paused = ""  # the budget let a request through
         self.last_latency_ms = outcome.latency_ms
         self.last_provider, self.last_model = outcome.provider, outcome.model
         if self.state != "reviewing":
@@ -272,19 +286,35 @@ class Reviewing:
 
     def _settled_state(self) -> tuple[str, str]:
         """The state when no review runs: ``error`` while a key is missing or any unit's
-        latest review failed (with why), else ``idle``."""
+        latest review failed (with why), ``paused`` while a budget is spent, else ``idle``."""
         if self._missing_keys:
             return "error", self._missing_keys[0]
         if self._failed:
             return "error", next(reversed(self._failed.values()))
+        if self._paused:
+            return "paused", f"{self._paused}; local findings only"
         return "idle", ""
 
-    def _tell(self, cause: str, message: str) -> None:
-        """window/showMessage, once per cause of failure."""
+    def _pause(self, why: str) -> None:
+        """A budget is spent: say so, once per start as a warning, and in the status."""
+        log.info("model reviews paused: %s", why)
+        self._paused = why
+        self._tell(
+            "budget",
+            f"peer-lsp: model reviews paused: {why}. Local findings continue.",
+            types.MessageType.Warning,
+        )
+        if self.state != "reviewing":
+            self._set_state(*self._settled_state())
+
+    def _tell(
+        self, cause: str, message: str, kind: types.MessageType = types.MessageType.Error
+    ) -> None:
+        """window/showMessage, once per cause."""
         if cause in self._told:
             return
         self._told.add(cause)
-        self.server.show(types.MessageType.Error, message)
+        self.server.show(kind, message)
 
     def _reviewed(self, uri: str, unit: Unit, unit_hash: str, outcome: object) -> None:
         from peer_lsp.review.pipeline import ReviewOutcome
@@ -390,7 +420,8 @@ class Reviewing:
         self.server.notify(STATUS, self.status())
 
     def status(self) -> dict[str, object]:
-        """What a status bar shows: provider, model, reviews in flight, cache hit rate."""
+        """What a status bar shows: provider, model, reviews in flight, cache hit rate, the
+        day's use against the budgets."""
         stats = self.router.stats() if self.router is not None else {}
         hits, misses = stats.get("cacheHits", 0), stats.get("cacheMisses", 0)
         first = next(iter(self.router.config.providers), None) if self.router else None
@@ -403,7 +434,13 @@ class Reviewing:
             "cacheHitRate": round(hits / (hits + misses), 3) if hits + misses else None,
             "lastLatencyMs": round(self.last_latency_ms, 1) if self.last_latency_ms else None,
             "notReviewed": len(self._failed),
+            "budget": self._budget_today(),
         }
+
+    def _budget_today(self) -> dict[str, object] | None:
+        """The day's use against the daily limits (`Budget.today`); None while local-only."""
+        budget = self.router.budget if self.router is not None else None
+        return budget.today() if budget is not None else None
 
     def health(self) -> dict[str, object]:
         """`peer.health`: the status plus per-provider latency, success rate and breakers."""

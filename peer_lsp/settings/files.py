@@ -2,8 +2,8 @@
 read into `Settings` on top of the defaults, with command-line overrides last; or the one
 file a command names with ``--config`` (`load_settings_file`).
 
-Relative paths in a file (``cacheDir``, ``auditLog``) are relative to the file's folder, so
-a project means the same folders whichever folder a command runs from.
+Relative paths in a file (``cacheDir``, ``auditLog``, ``usageLedger``) are relative to the
+file's folder, so a project means the same folders whichever folder a command runs from.
 """
 
 from __future__ import annotations
@@ -109,5 +109,8 @@ def _anchored(settings: Settings, path: Path) -> Settings:
         return str(folder / value) if relative else value
 
     return dataclasses.replace(
-        settings, cache_dir=anchor(settings.cache_dir), audit_log=anchor(settings.audit_log)
+        settings,
+        cache_dir=anchor(settings.cache_dir),
+        audit_log=anchor(settings.audit_log),
+        usage_ledger=anchor(settings.usage_ledger),
     )

@@ -53,7 +53,8 @@ class Settings:
     """Language-model providers, each a table: preset (openai, groq, openrouter, deepseek,
     together, mistral, vllm, llamacpp, lmstudio, anthropic, gemini, ollama), model, and optional
     id, baseUrl, apiKeyEnv, structured, maxConcurrency, requestsPerMinute, contextWindow,
-    maxOutputTokens, priceInputPerMtok, priceOutputPerMtok, timeouts. Keys are read from the
+    maxOutputTokens, priceInputPerMtok, priceOutputPerMtok, dailyTokenLimit, dailyCostLimit,
+    runTokenLimit, runCostLimit, timeouts. Keys are read from the
     environment variable named by apiKeyEnv, never from settings.
     """
 
@@ -85,6 +86,28 @@ class Settings:
     """JSON-lines record of every request sent (no code, no secrets); empty: the user state
     directory.
     """
+
+    usage_ledger: str = ""
+    """SQLite file counting the tokens and cost spent per UTC day, provider and model, shared
+    by the editor and `peer check` (the daily budgets read it); empty: the user state
+    directory.
+    """
+
+    daily_token_limit: int = 0
+    """Tokens (input plus output) all providers may spend per UTC day, counted across the
+    editor and `peer check`; at the limit reviews pause, local findings go on. 0: no limit.
+    Each provider can have its own (dailyTokenLimit in its entry)."""
+
+    daily_cost_limit: float = 0.0
+    """Cost, at the providers' priceInputPerMtok and priceOutputPerMtok, all providers may
+    spend per UTC day; 0: no limit."""
+
+    run_token_limit: int = 0
+    """Tokens all providers may spend in one `peer check` (or fix, explain) run; units past it
+    are not reviewed (exit code 3 unless --allow-unreviewed). 0: no limit."""
+
+    run_cost_limit: float = 0.0
+    """Cost all providers may spend in one `peer check` run; 0: no limit."""
 
     ollama_autodetect: bool = True
     """With no provider configured, use a local Ollama if one answers on 127.0.0.1:11434."""
@@ -169,6 +192,10 @@ _BOUNDS: dict[str, tuple[float, float]] = {
     "cache_ttl_days": (0.0, 3650.0),
     "max_request_tokens": (256, 2_000_000),
     "review_debounce_ms": (0, 600_000),
+    "daily_token_limit": (0, 1_000_000_000_000),
+    "daily_cost_limit": (0.0, 1_000_000_000.0),
+    "run_token_limit": (0, 1_000_000_000_000),
+    "run_cost_limit": (0.0, 1_000_000_000.0),
     "max_reviews_per_file": (1, 64),
     "max_reviews_in_flight": (1, 256),
     "complexity_threshold": (1, 1000),
@@ -197,6 +224,11 @@ _KINDS: dict[str, type] = {
     "send_exclude": tuple,
     "max_request_tokens": int,
     "audit_log": str,
+    "usage_ledger": str,
+    "daily_token_limit": int,
+    "daily_cost_limit": float,
+    "run_token_limit": int,
+    "run_cost_limit": float,
     "ollama_autodetect": bool,
     "review_on": tuple,
     "review_debounce_ms": int,

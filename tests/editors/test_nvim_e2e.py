@@ -303,6 +303,7 @@ def test_units_the_model_could_not_review_are_counted_in_neovim(
             {**failing, "notReviewed": -2},
             failing,
             {"state": "reviewing", "model": "m", "inFlight": 2, "notReviewed": 3},
+            {"state": "paused", "detail": "daily token budget of 200,000 reached", "model": "m"},
         ],
     )
     assert "failure" not in results, json.dumps(results, indent=2)
@@ -314,10 +315,12 @@ def test_units_the_model_could_not_review_are_counted_in_neovim(
     assert any(line.startswith("  detail: fake: ") for line in status), status
     health = step(results, "health")["lines"]
     assert "- units not reviewed: **3** (their diagnostics are local findings only)" in health
+    assert "- today (UTC): 0 tokens, $0.00" in health  # nothing answered, nothing counted
     assert results["described"] == [
         "peer: m failing, 1 unit not reviewed",
         "peer: m failing",
         "peer: m failing",
         "peer: m failing",
         "peer: reviewing (2), 3 units not reviewed",
+        "peer: paused, budget reached",
     ]

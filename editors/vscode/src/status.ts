@@ -19,13 +19,27 @@ export interface PeerStatus {
    * clean. The server keeps `state` at "error" while this is above 0.
    */
   readonly notReviewed: number;
+  /** The day's use against the daily budgets; null while local-only. */
+  readonly budget: BudgetUse | null;
+}
+
+/**
+ * The day's (UTC) tokens and cost against the daily limits (null: no limit). When a budget is
+ * spent the server's `state` is "paused" and `detail` names the budget, its limit and the use.
+ */
+export interface BudgetUse {
+  readonly day: string;
+  readonly tokens: number;
+  readonly cost: number;
+  readonly tokenLimit: number | null;
+  readonly costLimit: number | null;
 }
 
 /** The status bar item: its text (with codicons), tooltip (markdown), and look. */
 export interface StatusView {
   readonly text: string;
   readonly tooltip: string;
-  /** A provider is failing: the item takes the warning colours. */
+  /** A provider is failing, or a budget paused reviews: the item takes the warning colours. */
   readonly warning: boolean;
   /** Reviews are running: the icon spins. */
   readonly busy: boolean;
@@ -41,6 +55,7 @@ export const STARTING: PeerStatus = {
   cacheHitRate: null,
   lastLatencyMs: null,
   notReviewed: 0,
+  budget: null,
 };
 
 function text(value: unknown): string | null {
@@ -70,7 +85,36 @@ export function parseStatus(raw: unknown): PeerStatus | undefined {
     cacheHitRate: count(fields.cacheHitRate),
     lastLatencyMs: count(fields.lastLatencyMs),
     notReviewed: Math.max(0, Math.floor(count(fields.notReviewed) ?? 0)),
+    budget: parseBudget(fields.budget),
   };
+}
+
+function parseBudget(raw: unknown): BudgetUse | null {
+  if (typeof raw !== "object" || raw === null) {
+    return null;
+  }
+  const fields = raw as Record<string, unknown>;
+  const limit = (value: unknown): number | null => {
+    const n = count(value);
+    return n !== null && n > 0 ? n : null;
+  };
+  return {
+    day: text(fields.day) ?? "",
+    tokens: Math.max(0, count(fields.tokens) ?? 0),
+    cost: Math.max(0, count(fields.cost) ?? 0),
+    tokenLimit: limit(fields.tokenLimit),
+    costLimit: limit(fields.costLimit),
+  };
+}
+
+/** The day's use, against its limits where set: "201,312 of 200,000 tokens, $0.42". */
+export function budgetLine(budget: BudgetUse): string {
+  const tokens = budget.tokens.toLocaleString("en-US");
+  const tokenPart =
+    budget.tokenLimit === null ? `${tokens} tokens` : `${tokens} of ${budget.tokenLimit.toLocaleString("en-US")} tokens`;
+  const cost = `$${budget.cost.toFixed(2)}`;
+  const costPart = budget.costLimit === null ? cost : `${cost} of $${budget.costLimit.toFixed(2)}`;
+  return `${tokenPart}, ${costPart}`;
 }
 
 function units(n: number): string {
@@ -88,7 +132,8 @@ function percent(rate: number): string {
 export function renderStatus(status: PeerStatus): StatusView {
   const model = status.model ?? status.provider;
   const busy = status.inFlight > 0 || status.state === "reviewing";
-  const warning = status.state === "error";
+  const paused = status.state === "paused";
+  const warning = status.state === "error" || paused;
   const lines = ["**peer**"];
   if (model !== null) {
     lines.push(`Model: ${status.model ?? "?"}${status.provider ? ` (${status.provider})` : ""}`);
@@ -103,14 +148,19 @@ export function renderStatus(status: PeerStatus): StatusView {
   if (status.notReviewed > 0) {
     lines.push(`Not reviewed: ${units(status.notReviewed)} (${LOCAL_ONLY})`);
   }
+  if (status.budget !== null) {
+    lines.push(`Today (UTC): ${budgetLine(status.budget)}`);
+  }
   if (status.detail) {
-    lines.push(warning ? `Failing: ${status.detail}` : status.detail);
+    lines.push(paused ? `Paused: ${status.detail}` : warning ? `Failing: ${status.detail}` : status.detail);
   }
   lines.push("Click for the health report.");
   const tooltip = lines.join("\n\n");
 
   let label: string;
-  if (warning) {
+  if (paused) {
+    label = "$(debug-pause) peer: paused, budget reached";
+  } else if (warning) {
     label = `$(warning) peer: ${model ?? "provider"} failing`;
   } else if (busy) {
     const reviews = status.inFlight === 1 ? "1 review" : `${status.inFlight} reviews`;
@@ -165,6 +215,7 @@ export function renderHealth(report: unknown): string {
     `- cache hit rate: ${status.cacheHitRate === null ? "no lookups yet" : percent(status.cacheHitRate)}`,
     `- last review: ${status.lastLatencyMs === null ? "none yet" : `${Math.round(status.lastLatencyMs)} ms`}`,
     `- units not reviewed: ${status.notReviewed > 0 ? `**${status.notReviewed}** (${LOCAL_ONLY})` : "0"}`,
+    `- today (UTC): ${status.budget === null ? "no model" : budgetLine(status.budget)}`,
     "",
     "## Providers",
     "",

@@ -13,6 +13,7 @@ const IDLE = {
   cacheHitRate: 0.734,
   lastLatencyMs: 812.4,
   notReviewed: 0,
+  budget: null,
 };
 
 function status(overrides: Partial<PeerStatus> = {}): PeerStatus {
@@ -42,6 +43,37 @@ describe("parseStatus", () => {
       assert.equal(parsed?.notReviewed, 0, String(odd));
     }
     assert.equal(status({ notReviewed: 2.7 }).notReviewed, 2);
+  });
+});
+
+describe("budgets", () => {
+  const PAUSED = {
+    ...IDLE,
+    state: "paused",
+    detail: "daily token budget of 200,000 reached (201,312 used today, UTC); local findings only",
+    budget: { day: "2026-12-07", tokens: 201312, cost: 0.4213, tokenLimit: 200000, costLimit: null },
+  };
+
+  it("reads the day's use, and a limit that is not a positive number as none", () => {
+    assert.deepEqual(status({ budget: PAUSED.budget }).budget, PAUSED.budget);
+    const odd = parseStatus({ ...IDLE, budget: { tokens: "many", tokenLimit: 0, costLimit: -1 } });
+    assert.deepEqual(odd?.budget, { day: "", tokens: 0, cost: 0, tokenLimit: null, costLimit: null });
+    assert.equal(parseStatus({ ...IDLE, budget: "spent" })?.budget, null);
+  });
+
+  it("shows a paused state in warning colours, naming the budget in the tooltip", () => {
+    const view = renderStatus(status(PAUSED));
+    assert.equal(view.text, "$(debug-pause) peer: paused, budget reached");
+    assert.equal(view.warning, true);
+    assert.equal(view.busy, false);
+    assert.match(view.tooltip, /Paused: daily token budget of 200,000 reached \(201,312 used today, UTC\)/);
+    assert.match(view.tooltip, /Today \(UTC\): 201,312 of 200,000 tokens, \$0\.42/);
+    assert.doesNotMatch(view.tooltip, /Failing/);
+  });
+
+  it("puts the day's use in the health report", () => {
+    assert.match(renderHealth({ ...PAUSED, providers: {} }), /- today \(UTC\): 201,312 of 200,000 tokens, \$0\.42\n/);
+    assert.match(renderHealth({ ...IDLE, providers: {} }), /- today \(UTC\): no model\n/);
   });
 });
 

@@ -87,6 +87,9 @@ def _project(folder: Path, fake: FakeServer) -> list[Filled]:
         "auditLog": str(folder / "state" / "audit.jsonl"),
         "ollamaAutodetect": False,
         "maxReviewsInFlight": 4,
+        # every file, config files too: what is not worth a review by default is still
+        # sent when the user says so, and must still leave its secrets behind
+        "reviewInclude": ["**"],
     }
     lines = [f"{key} = {json.dumps(value)}" for key, value in settings.items()]
     lines += ["[[providers]]", 'preset = "vllm"', 'id = "fake"', 'model = "m"']

@@ -46,6 +46,10 @@ function M.check()
       warn(('client %d: a provider is failing: %s'):format(client.id, tostring(status.detail)), {
         'Run :PeerHealth for each provider',
       })
+    elseif status.state == 'paused' then
+      warn(('client %d: model reviews paused: %s'):format(client.id, tostring(status.detail)), {
+        'Raise the budget (dailyTokenLimit, dailyCostLimit, ...) or wait for the next UTC day',
+      })
     else
       ok(('client %d: %s'):format(client.id, peer.describe(status)))
     end

@@ -227,8 +227,10 @@ end
 --- The last status the server reported for a buffer's peer client (nil if none).
 ---@param bufnr integer|nil default: the current buffer
 ---@return table|nil { state, detail, provider, model, inFlight, cacheHitRate, lastLatencyMs,
----                    notReviewed }: notReviewed counts the units whose latest model review
----                    failed; the state stays 'error' while it is above 0
+---                    notReviewed, budget }: notReviewed counts the units whose latest model
+---                    review failed; the state stays 'error' while it is above 0; state
+---                    'paused': a budget is spent (detail names it); budget: the day's use
+---                    { day, tokens, cost, tokenLimit, costLimit } (limits vim.NIL: none)
 function M.status(bufnr)
   for _, client in ipairs(M.clients(bufnr or vim.api.nvim_get_current_buf())) do
     if statuses[client.id] ~= nil then
@@ -246,8 +248,8 @@ function M.client_status(client_id)
 end
 
 --- A short statusline text: "peer: gpt-4o-mini 73% cached", "peer: reviewing (2)",
---- "peer: gpt-4o-mini failing, 3 units not reviewed", "peer: local"; "" where peer is not
---- attached.
+--- "peer: gpt-4o-mini failing, 3 units not reviewed", "peer: paused, budget reached",
+--- "peer: local"; "" where peer is not attached.
 ---@param opts table|nil { escape = true } doubles '%' for statusline expressions that are
 ---                      evaluated again (`%!`, lualine); not needed with `%{...}`
 ---@return string
@@ -275,6 +277,8 @@ function M.describe(status)
     local in_flight = tonumber(status.inFlight) or 0
     if status.state == 'error' then
       line = ('peer: %s failing'):format(model or 'provider')
+    elseif status.state == 'paused' then
+      line = 'peer: paused, budget reached'
     elseif in_flight > 0 or status.state == 'reviewing' then
       line = in_flight > 0 and ('peer: reviewing (%d)'):format(in_flight) or 'peer: reviewing'
     elseif status.state == 'local' or model == nil then
@@ -292,6 +296,30 @@ function M.describe(status)
     end
   end
   return line
+end
+
+--- The day's use against the daily limits, from a status's `budget`: "201,312 of 200,000
+--- tokens, $0.42"; nil when the status has none (no model).
+---@param budget table|nil
+---@return string|nil
+function M.budget_line(budget)
+  if type(budget) ~= 'table' then
+    return nil
+  end
+  local function number(value)
+    return type(value) == 'number' and value == value and value ~= math.huge and value or nil
+  end
+  local function grouped(n)
+    local digits = tostring(math.floor(n))
+    return (digits:reverse():gsub('(%d%d%d)', '%1,'):reverse():gsub('^,', ''))
+  end
+  local tokens = grouped(math.max(number(budget.tokens) or 0, 0))
+  local token_limit = number(budget.tokenLimit)
+  local cost = ('$%.2f'):format(math.max(number(budget.cost) or 0, 0))
+  local cost_limit = number(budget.costLimit)
+  local line = token_limit and ('%s of %s tokens'):format(tokens, grouped(token_limit))
+    or (tokens .. ' tokens')
+  return line .. ', ' .. (cost_limit and ('%s of $%.2f'):format(cost, cost_limit) or cost)
 end
 
 --- `:PeerStatus`: the status in full, as a message.
@@ -321,6 +349,7 @@ function M.show_status()
   if failed > 0 then
     add('not reviewed', ('%d (%s)'):format(failed, LOCAL_ONLY))
   end
+  add('today (UTC)', M.budget_line(status.budget))
   add('detail', status.detail)
   vim.notify(table.concat(lines, '\n'), levels.INFO, { title = 'peer' })
 end
@@ -387,6 +416,7 @@ function M.health_lines(report)
     ('- reviews in flight: %s'):format(cell(report.inFlight)),
     ('- cache hit rate: %s'):format(tonumber(report.cacheHitRate) and percent(report.cacheHitRate) or 'no lookups yet'),
     ('- units not reviewed: %s'):format(failed > 0 and ('**%d** (%s)'):format(failed, LOCAL_ONLY) or '0'),
+    ('- today (UTC): %s'):format(M.budget_line(report.budget) or 'no model'),
     '',
     '## Providers',
     '',
