@@ -8,6 +8,7 @@ LLMError                       kind            router action
 ├── RateLimited                RATE_LIMITED    retry after the hint, else fall through
 ├── Overloaded                 OVERLOADED      retry with backoff, then fall through
 ├── ServerError                SERVER          retry with backoff, then fall through
+│   └── UnusableAnswer         SERVER          fall through; the breaker is not told
 ├── ProviderTimeout            TIMEOUT         retry with backoff, then fall through
 ├── ConnectFailed              CONNECT         retry with backoff, then fall through
 ├── ContextOverflow            CONTEXT         never retry as is: smaller prompt, or next
@@ -126,6 +127,13 @@ class Overloaded(LLMError):
 
 class ServerError(LLMError):
     kind = ErrorKind.SERVER
+
+
+class UnusableAnswer(ServerError):
+    """A complete answer without the shape the caller asked for (prose instead of findings
+    JSON): not worth asking the same model again, and no sign that the provider is down, so
+    it does not count against the circuit breaker (a batch the model could not answer is
+    asked again in smaller requests, which must still get through)."""
 
 
 class ProviderTimeout(LLMError):

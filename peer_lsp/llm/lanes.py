@@ -79,10 +79,12 @@ class ProviderLane:
         )
 
     def record_failure(self, error: errors.LLMError) -> None:
-        """Count a failed call; all but an invalid or refused request (or one a budget kept
-        from being sent) count against the breaker."""
+        """Count a failed call; all but an invalid or refused request, one a budget kept
+        from being sent and an unusable answer count against the breaker."""
         failures = self.stats.failures
         failures[error.kind.value] = failures.get(error.kind.value, 0) + 1
+        if isinstance(error, errors.UnusableAnswer):
+            return
         if error.kind not in _NOT_THE_PROVIDERS:
             self.breaker.record_failure(error.kind)
             self.last_failure = str(error)
