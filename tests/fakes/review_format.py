@@ -54,3 +54,12 @@ def placed(user: str, findings: Sequence[dict[str, Any]]) -> str:
         for uid, _ in units
     ]
     return json.dumps({"units": entries})
+
+
+def units_asked(requests: Sequence[Any]) -> list[str]:
+    """Each unit's prompt in the review requests a fake received (`Received`), in order."""
+    return [
+        text
+        for received in requests
+        for _, text in unit_prompts(received.json["messages"][-1]["content"])
+    ]
