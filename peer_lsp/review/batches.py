@@ -248,21 +248,26 @@ def _shares(
 ) -> list[Usage]:
     """The batch's tokens shared among its units: the instructions equally, each unit's part
     of the prompt by its size; the output by the size of each unit's answer."""
-    count = len(batch)
-    system = estimate_tokens(batch_system()) / count
-    weights = [system + section_tokens(pending.request) for pending in batch]
-    outputs = [max(len(answer), 1) for answer in answers]
+    system = estimate_tokens(batch_system()) / len(batch)
+    inputs = [system + section_tokens(pending.request) for pending in batch]
+    outputs = [float(max(len(answer), 1)) for answer in answers]
     usage = response.usage
-    return [
-        Usage(
-            _part(usage.input_tokens, weight, sum(weights)),
-            _part(usage.output_tokens, output, sum(outputs)),
-            _part(usage.cached_input_tokens, weight, sum(weights)),
-            _part(usage.reasoning_tokens, output, sum(outputs)),
-        )
-        for weight, output in zip(weights, outputs, strict=True)
-    ]
+    columns = (
+        _apportion(usage.input_tokens, inputs),
+        _apportion(usage.output_tokens, outputs),
+        _apportion(usage.cached_input_tokens, inputs),
+        _apportion(usage.reasoning_tokens, outputs),
+    )
+    return [Usage(*parts) for parts in zip(*columns, strict=True)]
 
 
-def _part(total: int, weight: float, weights: float) -> int:
-    return round(total * weight / weights) if weights else 0
+def _apportion(total: int, weights: Sequence[float]) -> list[int]:
+    """``total`` in whole parts proportional to ``weights`` that add up to it exactly
+    (largest remainders get the units rounding left over)."""
+    whole = sum(weights)
+    exact = [total * weight / whole for weight in weights]
+    parts = [int(share) for share in exact]
+    by_remainder = sorted(range(len(exact)), key=lambda i: parts[i] - exact[i])
+    for index in by_remainder[: total - sum(parts)]:
+        parts[index] += 1
+    return parts
