@@ -106,6 +106,7 @@ def batch_request(members: Sequence[LLMRequest]) -> LLMRequest:
         context_key=hashlib.sha256(contexts.encode()).hexdigest(),
         origin=BatchOrigin(tuple(members)),
         categories=tuple(sorted({c for m in members for c in m.categories})),
+        units=len(members),
     )
 
 
