@@ -12,7 +12,8 @@ batch; a batch refused for its size or shape (context overflow, answer cut off a
 limit, not the JSON asked for) is split in two, down to units sent alone, which then get the
 single request's own remedies (a smaller prompt, the next provider). Other failures (a key
 refused, a provider down, the deadline) are every unit's failure: asking again in halves would
-only multiply them.
+only multiply them. A spent budget is split too: a smaller request may still fit in what is
+left of it.
 
 The tokens of a batch answer are shared among its units (input by the size of each unit's
 part of the prompt, output by the size of its answer), so that a unit's cached answer records
@@ -64,11 +65,15 @@ Result = ReviewOutcome | errors.LLMError
 
 def _smaller_may_pass(error: errors.LLMError) -> bool:
     """Whether a smaller batch may not meet ``error``: the prompt or the answer was too large
-    (a context overflow, the guard's ``maxRequestTokens``, the output limit), or the answer did
-    not have the shape asked for (the router's ``validate`` fails as a `ServerError`)."""
+    (a context overflow, the guard's ``maxRequestTokens``, the output limit, what is left of a
+    budget), or the answer did not have the shape asked for (the router's ``validate`` fails
+    as a `ServerError`)."""
     if isinstance(error, GuardRefusal):
         return error.reason == "too-large"
-    return isinstance(error, errors.ContextOverflow | errors.Truncated | errors.ServerError)
+    return isinstance(
+        error,
+        errors.ContextOverflow | errors.Truncated | errors.ServerError | errors.BudgetExhausted,
+    )
 
 
 @dataclass(frozen=True, slots=True)
