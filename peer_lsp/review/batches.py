@@ -89,10 +89,12 @@ class UnitReview:
 
 @dataclass(frozen=True, slots=True)
 class BatchLimits:
-    """How large a batch request may be: estimated input tokens, and units."""
+    """How large a batch request may be (estimated input tokens, and units), and how many
+    requests one call of `review_units` has in flight at once."""
 
     tokens: int = DEFAULT_BATCH_TOKENS
     units: int = DEFAULT_BATCH_UNITS
+    in_flight: int = 4
 
 
 @dataclass(slots=True)
@@ -153,8 +155,9 @@ async def review_units(
         # one file per batch: the guard's sendExclude is matched against the request's file
         key = (id(route), pending.request.file)
         groups.setdefault(key, (route, []))[1].append(pending)
+    reviews = _Reviews(router, results, limits.in_flight)
     sends = [
-        _send(router, route, batch, results)
+        reviews.send(route, batch)
         for route, members in groups.values()
         for batch in pack(
             members, lambda p: p.request, budget_tokens=limits.tokens, max_units=limits.units
@@ -169,51 +172,85 @@ def _finished(result: Result | None) -> Result:
     return result
 
 
-async def _send(
-    router: Router, route: RouteConfig, batch: list[_Pending], results: list[Result | None]
-) -> None:
-    """Review ``batch`` in one request, and what it leaves unanswered in smaller ones."""
-    if len(batch) == 1:
-        await _send_alone(router, route, batch[0], results)
-        return
-    ids = [unit_id(index) for index in range(len(batch))]
-    request = batch_request([pending.request for pending in batch])
+class _Reviews:
+    """The requests of one `review_units` call: where each unit's result goes, and the slots
+    that keep the requests in flight within the limit (held only around a request, never
+    while waiting for smaller ones)."""
 
-    def covers_a_unit(text: str) -> bool:
-        answer = split_batch_answer(text, ids)
-        return any(is_answer(text) for text in answer.answers.values())
+    def __init__(self, router: Router, results: list[Result | None], in_flight: int) -> None:
+        self.router = router
+        self.results = results
+        self.slots = asyncio.Semaphore(max(1, in_flight))
 
-    try:
-        response = await router.complete(
-            request,
-            normalized_code=" ".join(pending.code for pending in batch),
-            bypass_cache=True,
-            store=False,
-            validate=covers_a_unit,
-            route=route,
-        )
-    except errors.LLMError as error:
-        if not _smaller_may_pass(error):
-            for pending in batch:
-                results[pending.index] = error
+    async def send(self, route: RouteConfig, batch: list[_Pending]) -> None:
+        """Review ``batch`` in one request, and what it leaves unanswered in smaller ones."""
+        if len(batch) == 1:
+            await self.send_alone(route, batch[0])
             return
-        log.info("a batch of %d units failed (%s): asking in halves", len(batch), error)
-        await asyncio.gather(*(_send(router, route, part, results) for part in _halves(batch)))
-        return
-    answers = split_batch_answer(response.text, ids).answers
-    shares = _shares(response, batch, [answers.get(unit, "") for unit in ids])
-    unanswered: list[_Pending] = []
-    for unit, pending, share in zip(ids, batch, shares, strict=True):
-        text = answers.get(unit)
-        if text is None or not is_answer(text):
-            unanswered.append(pending)
-            continue
-        unit_response = dataclasses.replace(response, text=text, usage=share, finish=Finish.STOP)
-        await router.remember(pending.request, unit_response, normalized_code=pending.code)
-        results[pending.index] = _outcome(pending, unit_response)
-    if unanswered:
-        log.info("%d of %d units of a batch unanswered: asking again", len(unanswered), len(batch))
-        await asyncio.gather(*(_send(router, route, part, results) for part in _halves(unanswered)))
+        ids = [unit_id(index) for index in range(len(batch))]
+
+        def covers_a_unit(text: str) -> bool:
+            answer = split_batch_answer(text, ids)
+            return any(is_answer(text) for text in answer.answers.values())
+
+        try:
+            async with self.slots:
+                response = await self.router.complete(
+                    batch_request([pending.request for pending in batch]),
+                    normalized_code=" ".join(pending.code for pending in batch),
+                    bypass_cache=True,
+                    store=False,
+                    validate=covers_a_unit,
+                    route=route,
+                )
+        except errors.LLMError as error:
+            if not _smaller_may_pass(error):
+                for pending in batch:
+                    self.results[pending.index] = error
+                return
+            log.info("a batch of %d units failed (%s): asking in halves", len(batch), error)
+            await asyncio.gather(*(self.send(route, part) for part in _halves(batch)))
+            return
+        unanswered = await self._keep(response, batch, ids)
+        if unanswered:
+            log.info(
+                "%d of %d units of a batch unanswered: asking again", len(unanswered), len(batch)
+            )
+            await asyncio.gather(*(self.send(route, part) for part in _halves(unanswered)))
+
+    async def _keep(
+        self, response: LLMResponse, batch: list[_Pending], ids: list[str]
+    ) -> list[_Pending]:
+        """Each unit's share of a batch answer, cached and turned into its outcome; the
+        units the answer left out."""
+        answers = split_batch_answer(response.text, ids).answers
+        shares = _shares(response, batch, [answers.get(unit, "") for unit in ids])
+        unanswered: list[_Pending] = []
+        for unit, pending, share in zip(ids, batch, shares, strict=True):
+            text = answers.get(unit)
+            if text is None or not is_answer(text):
+                unanswered.append(pending)
+                continue
+            alone = dataclasses.replace(response, text=text, usage=share, finish=Finish.STOP)
+            await self.router.remember(pending.request, alone, normalized_code=pending.code)
+            self.results[pending.index] = _outcome(pending, alone)
+        return unanswered
+
+    async def send_alone(self, route: RouteConfig, pending: _Pending) -> None:
+        try:
+            async with self.slots:
+                response = await self.router.complete(
+                    pending.request,
+                    normalized_code=pending.code,
+                    bypass_cache=True,
+                    shrink=shrink,
+                    validate=is_answer,
+                    route=route,
+                )
+        except errors.LLMError as error:
+            self.results[pending.index] = error
+            return
+        self.results[pending.index] = _outcome(pending, response)
 
 
 def _halves(batch: list[_Pending]) -> list[list[_Pending]]:
@@ -221,24 +258,6 @@ def _halves(batch: list[_Pending]) -> list[list[_Pending]]:
         return [batch]
     half = len(batch) // 2
     return [batch[:half], batch[half:]]
-
-
-async def _send_alone(
-    router: Router, route: RouteConfig, pending: _Pending, results: list[Result | None]
-) -> None:
-    try:
-        response = await router.complete(
-            pending.request,
-            normalized_code=pending.code,
-            bypass_cache=True,
-            shrink=shrink,
-            validate=is_answer,
-            route=route,
-        )
-    except errors.LLMError as error:
-        results[pending.index] = error
-        return
-    results[pending.index] = _outcome(pending, response)
 
 
 def _outcome(pending: _Pending, response: LLMResponse) -> ReviewOutcome:

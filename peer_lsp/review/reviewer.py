@@ -119,10 +119,11 @@ class Reviewer:
         return await review_units(self.router, items, fresh=fresh, limits=self.batch_limits())
 
     def batch_limits(self) -> BatchLimits:
-        """How large a batch request may be: the settings, within ``maxRequestTokens``."""
+        """How large a batch request may be (the settings, within ``maxRequestTokens``), and
+        how many of one call's requests are in flight at once (``maxReviewsInFlight``)."""
         settings = self.engine.settings
         tokens = min(settings.review_batch_tokens, settings.max_request_tokens)
-        return BatchLimits(tokens, settings.review_batch_units)
+        return BatchLimits(tokens, settings.review_batch_units, settings.max_reviews_in_flight)
 
     def keep(self, uri: str, unit: Unit, unit_hash: str, outcome: ReviewOutcome) -> None:
         """Keep an outcome with its unit: the engine shows it while the unit's text holds."""
