@@ -449,7 +449,7 @@ def _carries(request: LLMRequest, categories: tuple[str, ...]) -> bool:
 def _check_complete(response: LLMResponse) -> None:
     """Only a finished answer counts: a cut-off or refused one is an error."""
     if response.finish is Finish.LENGTH:
-        raise errors.Truncated(
+        raise errors.OutputLimit(
             "the answer hit the output token limit", provider=response.provider, retry=False
         )
     if response.finish in (Finish.REFUSAL, Finish.CONTENT_FILTER):

@@ -199,9 +199,11 @@ async def test_a_batch_too_large_for_the_context_is_split(fake: FakeServer) -> N
         return answering(per_unit)(received)
 
     fake.respond_with(small_window)
-    results = await review_units(router(fake), items(Document.open("file:///w/app.py", SOURCE)))
+    routed = router(fake)
+    results = await review_units(routed, items(Document.open("file:///w/app.py", SOURCE)))
     assert titles(results) == EXPECTED
     assert [units_in(r) for r in fake.requests] == [4, 2, 2]
+    assert routed.open_providers() == []
 
 
 async def test_a_batch_answer_cut_at_the_output_limit_is_split(fake: FakeServer) -> None:
@@ -211,9 +213,24 @@ async def test_a_batch_answer_cut_at_the_output_limit_is_split(fake: FakeServer)
         return answering(per_unit)(received)
 
     fake.respond_with(short_output)
-    results = await review_units(router(fake), items(Document.open("file:///w/app.py", SOURCE)))
+    routed = router(fake)
+    results = await review_units(routed, items(Document.open("file:///w/app.py", SOURCE)))
     assert titles(results) == EXPECTED
     assert [units_in(r) for r in fake.requests] == [4, 2, 2]
+    assert routed.open_providers() == []
+
+
+async def test_answers_cut_at_the_output_limit_do_not_open_the_circuit(fake: FakeServer) -> None:
+    """A model that cannot answer within the output limit is not a provider that is down:
+    three such answers in a row (a batch, then each half) leave the circuit closed, and the
+    units say why they were not reviewed."""
+    fake.respond_with(oa.stream(['{"units": ['], finish="length"))
+    routed = router(fake)
+    document = Document.open("file:///w/app.py", SOURCE)
+    results = await review_units(routed, items(document)[:2])
+    assert all(isinstance(r, errors.Truncated) for r in results)
+    assert [units_in(r) for r in fake.requests] == [2, 1, 1]
+    assert routed.open_providers() == []
 
 
 async def test_a_refused_key_fails_every_unit_without_asking_again(fake: FakeServer) -> None:
