@@ -65,6 +65,8 @@ import peer_lsp
 from peer_lsp.documents.store import Document, TextChange
 from peer_lsp.llm.cache.key import cache_key
 from peer_lsp.llm.tokens import estimate_tokens
+from peer_lsp.llm.types import LLMRequest
+from peer_lsp.review.prompt.batch import batch_request, pack
 from peer_lsp.review.prompt.request import PromptBudgetError, build_review_request, code_key
 from peer_lsp.review.prompt.templates import PROMPT_VERSION, load_template, render_template
 from peer_lsp.syntax.unit import Unit, UnitKind
@@ -223,6 +225,10 @@ class Save:
     """Of ``peer_tokens_norm``, what class units cost (a class is sent whole, methods too)."""
     system_tokens_norm: int = 0
     """Of ``peer_tokens_norm``, the system prompts (one per request)."""
+    peer_tokens_batched: int = 0
+    """The units of ``peer_tokens_norm`` sent as the reviewer sends them: together, in
+    batch requests (`peer_lsp.review.prompt.batch.pack`, default limits)."""
+    requests_batched: int = 0
     too_large: int = 0
 
 
@@ -241,6 +247,9 @@ class FileReport:
     peer_tokens_key: int = 0
     class_tokens_norm: int = 0
     system_tokens_norm: int = 0
+    peer_tokens_batched: int = 0
+    requests_batched: int = 0
+    open_peer_tokens_batched: int = 0
     open_whole_file_tokens: int = 0
     open_peer_tokens_norm: int = 0
     open_peer_tokens_key: int = 0
@@ -325,6 +334,7 @@ def replay(
             report.open_whole_file_tokens = save.whole_file_tokens
             report.open_peer_tokens_norm = save.peer_tokens_norm
             report.open_peer_tokens_key = save.peer_tokens_key
+            report.open_peer_tokens_batched = save.peer_tokens_batched
         before_text = text
     report.saves = len(saves)
     report.lines_first = saves[0][1].count("\n")
@@ -351,6 +361,7 @@ def _account(
         reviewed=len(touched),
     )
     answered: set[int] = set()
+    to_send: list[LLMRequest] = []
     for unit in touched:
         try:
             request = build_review_request(unit, document, path=path)
@@ -366,13 +377,23 @@ def _account(
             save.sent_norm += 1
             save.peer_tokens_norm += tokens
             save.system_tokens_norm += estimate_tokens(request.system)
+            to_send.append(request)
             if unit.kind is UnitKind.CLASS:
                 save.class_tokens_norm += tokens
         if key not in cache.keys:
             cache.keys.add(key)
             save.sent_key += 1
             save.peer_tokens_key += tokens
+    for batch in pack(to_send, lambda request: request):
+        save.requests_batched += 1
+        if len(batch) == 1:
+            save.peer_tokens_batched += estimate_tokens(batch[0].system + batch[0].user)
+        else:
+            request = batch_request(batch)
+            save.peer_tokens_batched += estimate_tokens(request.system + request.user)
     report.whole_file_tokens += save.whole_file_tokens
+    report.peer_tokens_batched += save.peer_tokens_batched
+    report.requests_batched += save.requests_batched
     report.peer_tokens_norm += save.peer_tokens_norm
     report.peer_tokens_key += save.peer_tokens_key
     report.class_tokens_norm += save.class_tokens_norm
@@ -467,7 +488,8 @@ def summary_rows(reports: Sequence[FileReport]) -> list[dict[str, Any]]:
     for r in reports:
         for name in (
             "saves", "whole_file_tokens", "peer_tokens_norm", "peer_tokens_key",
-            "class_tokens_norm", "system_tokens_norm", "open_whole_file_tokens",
+            "class_tokens_norm", "system_tokens_norm", "peer_tokens_batched",
+            "requests_batched", "open_peer_tokens_batched", "open_whole_file_tokens",
             "open_peer_tokens_norm", "open_peer_tokens_key", "units_reviewed",
             "units_sent_norm", "units_sent_key",
             "units_normalized_changed", "units_comment_only", "lines_last",
@@ -477,6 +499,7 @@ def summary_rows(reports: Sequence[FileReport]) -> list[dict[str, Any]]:
         edits_whole = r.whole_file_tokens - r.open_whole_file_tokens
         edits_norm = r.peer_tokens_norm - r.open_peer_tokens_norm
         edits_key = r.peer_tokens_key - r.open_peer_tokens_key
+        edits_batched = r.peer_tokens_batched - r.open_peer_tokens_batched
         rows.append(
             {
                 "file": r.path,
@@ -490,6 +513,10 @@ def summary_rows(reports: Sequence[FileReport]) -> list[dict[str, Any]]:
                 "ratio_key": _ratio(r.whole_file_tokens, r.peer_tokens_key),
                 "edits_ratio_norm": _ratio(edits_whole, edits_norm),
                 "edits_ratio_key": _ratio(edits_whole, edits_key),
+                "peer_tokens_batched": r.peer_tokens_batched,
+                "ratio_batched": _ratio(r.whole_file_tokens, r.peer_tokens_batched),
+                "edits_ratio_batched": _ratio(edits_whole, edits_batched),
+                "requests_batched": r.requests_batched,
                 "class_share": _share(r.class_tokens_norm, r.peer_tokens_norm),
                 "system_share": _share(r.system_tokens_norm, r.peer_tokens_norm),
                 "ratio_without_classes": _ratio(
@@ -509,8 +536,8 @@ def format_table(rows: Sequence[dict[str, Any]]) -> str:
     """The rows as an aligned text table."""
     head = (
         "file", "saves", "lines", "whole-file tok", "peer tok", "ratio", "peer tok (key)",
-        "ratio (key)", "edits ratio", "class share", "system share", "units rev/sent",
-        "all reviewed",
+        "ratio (key)", "edits ratio", "class share", "system share", "peer tok (batched)",
+        "ratio (batched)", "units rev/sent", "requests (batched)", "all reviewed",
     )  # fmt: skip
     table = [head]
     for row in rows:
@@ -527,7 +554,10 @@ def format_table(rows: Sequence[dict[str, Any]]) -> str:
                 f"{row['edits_ratio_norm']:.2f}",
                 f"{row['class_share']:.0%}",
                 f"{row['system_share']:.0%}",
+                f"{row['peer_tokens_batched']:,}",
+                f"{row['ratio_batched']:.2f}",
                 f"{row['units_reviewed']}/{row['units_sent_norm']}",
+                f"{row['requests_batched']:,}",
                 "yes" if row["checks_ok"] else "NO",
             )
         )

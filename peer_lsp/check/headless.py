@@ -275,31 +275,26 @@ class HeadlessReviewer:
     async def _review_all(
         self, document: Document, units: Sequence[Unit], path: str
     ) -> list[tuple[Unit, ReviewOutcome | LLMError | None]]:
-        limit = asyncio.Semaphore(max(1, self.settings.max_reviews_in_flight))
-        local = self.engine.local_findings(document.uri)
-
-        async def one(unit: Unit) -> tuple[Unit, ReviewOutcome | LLMError | None]:
-            async with limit:
-                return unit, await self._review_one(document, unit, path, local)
-
-        return list(await asyncio.gather(*(one(unit) for unit in units)))
-
-    async def _review_one(
-        self, document: Document, unit: Unit, path: str, local: Sequence[Finding]
-    ) -> ReviewOutcome | LLMError | None:
-        """The unit's outcome; the error when the model failed (the first of each kind said
+        """Each unit's outcome; the error when the model failed (the first of each kind said
         at once); None when the guard would not send it."""
         from peer_lsp.llm.errors import LLMError
         from peer_lsp.llm.guard import GuardRefusal
 
         assert self.reviewer is not None
-        try:
-            return await self.reviewer.review(document, unit, path=path, local=local)
-        except GuardRefusal as refusal:
-            log.info("%s %s not reviewed: %s", path, unit.qualified_name, refusal)
-        except LLMError as error:
-            if not self.missing_keys and error.kind not in self._said:
-                self._said.add(error.kind)
-                self._say(_first_failure(error, path, unit.qualified_name))
-            return error
-        return None
+        local = self.engine.local_findings(document.uri)
+        results = await self.reviewer.review_units(document, units, path=path, local=local)
+        reviewed: list[tuple[Unit, ReviewOutcome | LLMError | None]] = []
+        for unit, result in zip(units, results, strict=True):
+            if isinstance(result, GuardRefusal):
+                log.info("%s %s not reviewed: %s", path, unit.qualified_name, result)
+                reviewed.append((unit, None))
+                continue
+            if (
+                isinstance(result, LLMError)
+                and not self.missing_keys
+                and result.kind not in self._said
+            ):
+                self._said.add(result.kind)
+                self._say(_first_failure(result, path, unit.qualified_name))
+            reviewed.append((unit, result))
+        return reviewed

@@ -8,12 +8,14 @@ LLMError                       kind            router action
 ├── RateLimited                RATE_LIMITED    retry after the hint, else fall through
 ├── Overloaded                 OVERLOADED      retry with backoff, then fall through
 ├── ServerError                SERVER          retry with backoff, then fall through
+│   └── UnusableAnswer         SERVER          fall through; the breaker is not told
 ├── ProviderTimeout            TIMEOUT         retry with backoff, then fall through
 ├── ConnectFailed              CONNECT         retry with backoff, then fall through
 ├── ContextOverflow            CONTEXT         never retry as is: smaller prompt, or next
 ├── InvalidRequest             INVALID         give up (our request is wrong)
 ├── ModelNotFound              NOT_FOUND       fall through
 ├── Truncated                  TRUNCATED       retry (a cut stream), else fall through
+│   └── OutputLimit            TRUNCATED       fall through; the breaker is not told
 ├── Refused                    REFUSED         give up, report
 ├── BudgetExhausted            BUDGET          not sent: a provider's budget falls through,
 │                                              the overall one gives up; never the breaker
@@ -71,6 +73,10 @@ class LLMError(Exception):
     """
 
     kind: ErrorKind = ErrorKind.SERVER
+    blames_provider: bool = True
+    """Whether the failure says the provider is unwell, and counts against its circuit
+    breaker. Not when our request was wrong or too large, a budget kept it, or the answer
+    came complete but unusable: the provider answered."""
 
     def __init__(
         self,
@@ -128,6 +134,15 @@ class ServerError(LLMError):
     kind = ErrorKind.SERVER
 
 
+class UnusableAnswer(ServerError):
+    """A complete answer without the shape the caller asked for (prose instead of findings
+    JSON): not worth asking the same model again, and no sign that the provider is down, so
+    it does not count against the circuit breaker (a batch the model could not answer is
+    asked again in smaller requests, which must still get through)."""
+
+    blames_provider = False
+
+
 class ProviderTimeout(LLMError):
     kind = ErrorKind.TIMEOUT
 
@@ -138,10 +153,12 @@ class ConnectFailed(LLMError):
 
 class ContextOverflow(LLMError):
     kind = ErrorKind.CONTEXT
+    blames_provider = False
 
 
 class InvalidRequest(LLMError):
     kind = ErrorKind.INVALID
+    blames_provider = False
 
 
 class ModelNotFound(LLMError):
@@ -152,8 +169,16 @@ class Truncated(LLMError):
     kind = ErrorKind.TRUNCATED
 
 
+class OutputLimit(Truncated):
+    """A complete answer cut at the output token limit (``finish_reason: length``): the
+    request asked for too much, the provider is fine (unlike a stream cut off)."""
+
+    blames_provider = False
+
+
 class Refused(LLMError):
     kind = ErrorKind.REFUSED
+    blames_provider = False
 
 
 class DeadlineExceeded(LLMError):
@@ -169,6 +194,7 @@ class BudgetExhausted(LLMError):
     """
 
     kind = ErrorKind.BUDGET
+    blames_provider = False
 
     def __init__(self, message: str, *, provider: str = "", overall: bool = True) -> None:
         super().__init__(message, provider=provider, retry=False)

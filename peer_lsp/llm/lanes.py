@@ -26,10 +26,6 @@ def cost_of(config: ProviderConfig, usage: Usage) -> float | None:
     return config.cost(usage)
 
 
-_NOT_THE_PROVIDERS = (errors.ErrorKind.INVALID, errors.ErrorKind.REFUSED, errors.ErrorKind.BUDGET)
-"""Failures that say nothing about the provider's health: the breaker ignores them."""
-
-
 @dataclass
 class ProviderStats:
     """What one provider did: calls, outcomes, tokens, money and latency."""
@@ -79,11 +75,11 @@ class ProviderLane:
         )
 
     def record_failure(self, error: errors.LLMError) -> None:
-        """Count a failed call; all but an invalid or refused request (or one a budget kept
-        from being sent) count against the breaker."""
+        """Count a failed call; one that says the provider is unwell
+        (`LLMError.blames_provider`) also counts against its breaker."""
         failures = self.stats.failures
         failures[error.kind.value] = failures.get(error.kind.value, 0) + 1
-        if error.kind not in _NOT_THE_PROVIDERS:
+        if error.blames_provider:
             self.breaker.record_failure(error.kind)
             self.last_failure = str(error)
 

@@ -15,10 +15,11 @@ charged, complete or not), one HTTP call, and the check that the answer is compl
 the shape the caller asked for.
 
 An answer the caller's ``validate`` refuses (a model that ignored structured output and wrote
-prose) is neither returned nor cached, nor taken from the cache: it is a `ServerError` that
-is not retried on the same provider, whose requests are sent at temperature 0 by default and
-would mostly get the same answer again, but falls through to the route's next provider, a
-different model that may comply. With no provider left the caller gets the error.
+prose) is neither returned nor cached, nor taken from the cache: it is an `UnusableAnswer`
+that is not retried on the same provider, whose requests are sent at temperature 0 by default
+and would mostly get the same answer again, but falls through to the route's next provider, a
+different model that may comply. With no provider left the caller gets the error. It does not
+count against the provider's circuit breaker: the provider answered.
 """
 
 from __future__ import annotations
@@ -165,23 +166,45 @@ class Router:
         bypass_cache: bool = False,
         shrink: Shrink | None = None,
         validate: Validate | None = None,
+        store: bool = True,
+        route: RouteConfig | None = None,
     ) -> LLMResponse:
         """A complete answer for ``request``, from the cache or the route's providers.
 
         ``normalized_code`` names the code under review for the cache key (whitespace and
         comments do not matter); ``bypass_cache`` skips the lookup (a re-review) but still
-        stores the fresh answer; ``shrink`` returns a smaller request after a context
-        overflow; ``validate`` rejects answers that must not be cached or returned.
+        stores the fresh answer unless ``store`` is False (an answer about several units,
+        which the caller stores unit by unit with `remember`); ``shrink`` returns a smaller
+        request after a context overflow; ``validate`` rejects answers that must not be
+        cached or returned; ``route`` is the route to take instead of the first that
+        matches (`route_for`): a batch goes where each of its units would have gone.
         """
-        route = self.route_for(request)
+        chosen = route if route is not None else self.route_for(request)
         if not bypass_cache:
-            cached = await self._cached(request, route, normalized_code, validate)
+            cached = await self._cached(request, chosen, normalized_code, validate)
             if cached is not None:
                 return cached
-        key = request_key(request, f"{route.name}:{bypass_cache}", normalized_code)
+        key = request_key(request, f"{chosen.name}:{bypass_cache}", normalized_code)
         return await self._in_flight.join(
-            key, lambda: self._fresh(request, route, normalized_code, shrink, validate)
+            key, lambda: self._fresh(request, chosen, normalized_code, shrink, validate, store)
         )
+
+    async def lookup(
+        self, request: LLMRequest, *, normalized_code: str = "", validate: Validate | None = None
+    ) -> LLMResponse | None:
+        """The cached answer ``complete`` would return for ``request``, or None (counted as a
+        hit or a miss); nothing is sent."""
+        return await self._cached(request, self.route_for(request), normalized_code, validate)
+
+    async def remember(
+        self, request: LLMRequest, response: LLMResponse, *, normalized_code: str = ""
+    ) -> None:
+        """Store ``response`` as the answer to ``request``, as if ``complete`` had got it: a
+        unit's share of an answer about several units, found again when the unit comes alone."""
+        if self._cache is None or response.provider not in self._lanes:
+            return
+        model = f"{response.provider}/{self._lanes[response.provider].provider.config.model}"
+        await store_response(self._cache, cache_key(request, model, normalized_code), response)
 
     async def _cached(
         self,
@@ -221,11 +244,11 @@ class Router:
         normalized_code: str,
         shrink: Shrink | None,
         validate: Validate | None,
+        store: bool = True,
     ) -> LLMResponse:
         response = await self._with_deadline(request, route, shrink, validate)
-        if self._cache is not None:
-            model = f"{response.provider}/{self._lanes[response.provider].provider.config.model}"
-            await store_response(self._cache, cache_key(request, model, normalized_code), response)
+        if store:
+            await self.remember(request, response, normalized_code=normalized_code)
         return response
 
     # -- layer 2: deadline -------------------------------------------------------------------
@@ -343,7 +366,7 @@ class Router:
                 response = await self._send(provider, sent, ticket)
                 _check_complete(response)
                 if validate is not None and not validate(response.text):
-                    raise errors.ServerError(
+                    raise errors.UnusableAnswer(
                         _refusal(request, response.text), provider=provider.id, retry=False
                     )
             except errors.LLMError as error:
@@ -426,7 +449,7 @@ def _carries(request: LLMRequest, categories: tuple[str, ...]) -> bool:
 def _check_complete(response: LLMResponse) -> None:
     """Only a finished answer counts: a cut-off or refused one is an error."""
     if response.finish is Finish.LENGTH:
-        raise errors.Truncated(
+        raise errors.OutputLimit(
             "the answer hit the output token limit", provider=response.provider, retry=False
         )
     if response.finish in (Finish.REFUSAL, Finish.CONTENT_FILTER):

@@ -251,38 +251,49 @@ class Reviewing:
 
     # -- one review --------------------------------------------------------------------------
 
-    async def _review(self, uri: str, unit: Unit, fresh: bool) -> object:
+    async def _review(self, uri: str, units: list[Unit], fresh: bool) -> list[object]:
+        """Review units of a document together; each unit's outcome, or None when it failed
+        (told to the user) or the guard would not send it."""
         document = self.server.engine.documents.get(uri)
         if document is None or self.reviewer is None:
-            return None
-        try:
-            outcome = await self.reviewer.review(document, unit, path=self._path(uri), fresh=fresh)
-        except llm_errors.LLMError as error:
+            return [None] * len(units)
+        path = self._path(uri)
+        results = await self.reviewer.review_units(document, units, path=path, fresh=fresh)
+        return [
+            self._settle(uri, unit, result) for unit, result in zip(units, results, strict=True)
+        ]
+
+    def _settle(self, uri: str, unit: Unit, result: object) -> object:
+        """What a unit's review result means for the status: a failure is kept and told."""
+        if isinstance(result, llm_errors.LLMError):
             from peer_lsp.llm.guard import GuardRefusal  # loaded with the router already
 
-            if isinstance(error, GuardRefusal):  # sendExclude, maxRequestTokens: meant so
-                log.info("%s not reviewed: %s", unit.qualified_name, error)
+            if isinstance(result, GuardRefusal):  # sendExclude, maxRequestTokens: meant so
+                log.info("%s not reviewed: %s", unit.qualified_name, result)
                 return None
-            if error.kind is llm_errors.ErrorKind.BUDGET:
-                self._pause(str(error))
+            if result.kind is llm_errors.ErrorKind.BUDGET:
+                self._pause(str(result))
                 return None
-            self._failed[uri, unit.qualified_name] = str(error)
-            self._set_state("error", str(error))
-            log.warning("review of %s failed: %s", unit.qualified_name, error)
+            self._failed[uri, unit.qualified_name] = str(result)
+            self._set_state("error", str(result))
+            log.warning("review of %s failed: %s", unit.qualified_name, result)
             self._tell(
-                "missing_key" if self._missing_keys else error.kind.value,
-                f"peer-lsp: a model review failed: {error}. The diagnostics of "
+                "missing_key" if self._missing_keys else result.kind.value,
+                f"peer-lsp: a model review failed: {result}. The diagnostics of "
                 f"{unit.qualified_name} and of units failing alike are local findings only.",
             )
             return None
-        self._failed.pop((uri, unit.qualified_name), None)
-        if not outcome.cached:
-            self._paused = ""  # the budget let a request through
-        self.last_latency_ms = outcome.latency_ms
-        self.last_provider, self.last_model = outcome.provider, outcome.model
-        if self.state != "reviewing":
-            self._set_state(*self._settled_state())
-        return outcome
+        from peer_lsp.review.pipeline import ReviewOutcome
+
+        if isinstance(result, ReviewOutcome):
+            self._failed.pop((uri, unit.qualified_name), None)
+            if not result.cached:
+                self._paused = ""  # the budget let a request through
+            self.last_latency_ms = result.latency_ms
+            self.last_provider, self.last_model = result.provider, result.model
+            if self.state != "reviewing":
+                self._set_state(*self._settled_state())
+        return result
 
     def _settled_state(self) -> tuple[str, str]:
         """The state when no review runs: ``error`` while a key is missing or any unit's

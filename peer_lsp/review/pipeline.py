@@ -61,7 +61,7 @@ class ReviewOutcome:
     output_tokens: int = 0
 
 
-def _is_answer(text: str) -> bool:
+def is_answer(text: str) -> bool:
     """Whether an answer is worth keeping: it parses into a findings list (maybe empty)."""
     return parse_answer(text).valid
 
@@ -102,7 +102,7 @@ async def review_unit(
         normalized_code=code_key(request, unit.normalized_hash),
         bypass_cache=bypass_cache,
         shrink=shrink,
-        validate=_is_answer,
+        validate=is_answer,
     )
     return findings_from_answer(response, document, unit, known, evidence=evidence)
 

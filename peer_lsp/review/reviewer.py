@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import typing
 
+from peer_lsp.review.batches import BatchLimits, UnitReview, review_units
 from peer_lsp.review.pipeline import ReviewOutcome, review_unit
 from peer_lsp.review.second_opinion import ask_another_model, verify_route_differs
 from peer_lsp.syntax.unit import starts_in
@@ -22,6 +23,7 @@ if typing.TYPE_CHECKING:
     from peer_lsp.analysis.engine import Engine
     from peer_lsp.documents.store import Document
     from peer_lsp.findings.model import Finding
+    from peer_lsp.llm.errors import LLMError
     from peer_lsp.llm.router import Router
     from peer_lsp.syntax.unit import Unit
 
@@ -89,6 +91,39 @@ class Reviewer:
             bypass_cache=fresh,
             evidence=self.evidence(document.uri, unit),
         )
+
+    async def review_units(
+        self,
+        document: Document,
+        units: Sequence[Unit],
+        *,
+        path: str,
+        fresh: bool = False,
+        local: Sequence[Finding] | None = None,
+    ) -> list[ReviewOutcome | LLMError]:
+        """Review several units of a document, those not cached in as few requests as the
+        batch settings allow (`peer_lsp.review.batches`); each unit's outcome or error, in
+        order (a `GuardRefusal` for a unit the guard would not send)."""
+        if local is None:
+            local = self.engine.local_findings(document.uri)
+        items = [
+            UnitReview(
+                document,
+                unit,
+                path,
+                self.known(document.uri, unit, local),
+                self.evidence(document.uri, unit),
+            )
+            for unit in units
+        ]
+        return await review_units(self.router, items, fresh=fresh, limits=self.batch_limits())
+
+    def batch_limits(self) -> BatchLimits:
+        """How large a batch request may be (the settings, within ``maxRequestTokens``), and
+        how many of one call's requests are in flight at once (``maxReviewsInFlight``)."""
+        settings = self.engine.settings
+        tokens = min(settings.review_batch_tokens, settings.max_request_tokens)
+        return BatchLimits(tokens, settings.review_batch_units, settings.max_reviews_in_flight)
 
     def keep(self, uri: str, unit: Unit, unit_hash: str, outcome: ReviewOutcome) -> None:
         """Keep an outcome with its unit: the engine shows it while the unit's text holds."""

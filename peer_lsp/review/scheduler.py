@@ -1,13 +1,17 @@
 """When units get reviewed: debounce, cancel what went stale, and keep within limits.
 
 Triggers (settings): when a document opens, when it is saved, after an idle pause following
-an edit, or only when asked. A unit edited again while its review is in flight cancels that
-review. A result is handed on only if the unit is still in the document (``alive``) with the
-hash the review was made for. An edit inside a top-level unit replaces its `Unit` object (the
-diff names the new one as changed), so on every change the reviews and pending reviews of
-units no longer alive are dropped too, not only those of the units named.
-At most ``per_file`` reviews run for one document and ``in_flight`` overall; the others wait
-their turn. Every task is kept and its failure logged (no fire-and-forget).
+an edit, or only when asked. The units of a document that become due together (those changed
+before one pause, all units at open) are handed to the review function together, so that
+it can ask about them in one request (`peer_lsp.review.batches`). A unit edited again while
+its review is in flight has that review's result discarded, and the request is cancelled once
+none of its units is wanted any more. A result is handed on only if the unit is still in the
+document (``alive``) with the hash the review was made for. An edit inside a top-level unit
+replaces its `Unit` object (the diff names the new one as changed), so on every change the
+reviews and pending reviews of units no longer alive are dropped too, not only those of the
+units named. At most ``per_file`` reviews (each of one or more units) run for one document
+and ``in_flight`` overall; the others wait their turn. Every task is kept and its failure
+logged (no fire-and-forget).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from peer_lsp.syntax.unit import Unit
@@ -30,9 +34,9 @@ class Trigger(enum.StrEnum):
     MANUAL = "manual"
 
 
-Review = Callable[[str, Unit, bool], Awaitable[object]]
-"""Reviews one unit of a document (by URI), past the cache when the flag says so ("review
-now"); what it returns goes to the result callback."""
+Review = Callable[[str, list[Unit], bool], Awaitable[Sequence[object]]]
+"""Reviews units of a document (by URI), past the cache when the flag says so ("review now");
+what it returns for each unit, in their order, goes to the result callback."""
 
 OnResult = Callable[[str, Unit, str, object], None]
 """Called with (uri, unit, the hash reviewed, result) when a review finishes and still fits."""
@@ -44,6 +48,7 @@ class _Job:
     unit_hash: str
     fresh: bool = False
     task: asyncio.Task[None] | None = None
+    """The review of the job's group: the units that became due together."""
 
 
 @dataclass
@@ -173,42 +178,59 @@ class ReviewScheduler:
                 del state.pending[key]
 
     def _cancel(self, state: _DocumentState, unit: Unit) -> None:
+        """Forget the unit's review; cancel its request once no unit of it is wanted."""
         job = state.jobs.pop(id(unit), None)
-        if job is not None and job.task is not None and not job.task.done():
+        if job is None or job.task is None or job.task.done():
+            return
+        if not any(other.task is job.task for other in state.jobs.values()):
             log.debug("review of %s cancelled: the unit changed", unit.qualified_name)
             job.task.cancel()
 
     def _start(self, uri: str, units: Iterable[Unit], *, fresh: bool = False) -> None:
         state = self._state(uri)
-        started = 0
+        group: list[_Job] = []
         for unit in units:
             self._cancel(state, unit)
-            if not unit.alive:
-                continue
-            job = _Job(unit, unit.exact_hash, fresh)
-            job.task = asyncio.ensure_future(self._run(uri, state, job))
-            job.task.add_done_callback(self._finished)
-            state.jobs[id(unit)] = job
-            started += 1
-        if started:
-            self._busy(started)
-
-    async def _run(self, uri: str, state: _DocumentState, job: _Job) -> None:
-        async with state.slots, self._global:
-            if not self._current(job):
-                return  # changed while waiting for a slot
-            self.running += 1
-            try:
-                result = await self._review(uri, job.unit, job.fresh)
-            finally:
-                self.running -= 1
-        if state.jobs.get(id(job.unit)) is not job:
-            return  # superseded
-        del state.jobs[id(job.unit)]
-        if not self._current(job):
-            log.debug("review of %s discarded: the unit changed", job.unit.qualified_name)
+            if unit.alive and id(unit) not in state.jobs:
+                job = _Job(unit, unit.exact_hash, fresh)
+                state.jobs[id(unit)] = job
+                group.append(job)
+        if not group:
             return
-        self._on_result(uri, job.unit, job.unit_hash, result)
+        task = asyncio.ensure_future(self._run(uri, state, group))
+        task.add_done_callback(lambda done: self._finished(done, len(group)))
+        for job in group:
+            job.task = task
+        self._busy(len(group))
+
+    async def _run(self, uri: str, state: _DocumentState, group: list[_Job]) -> None:
+        async with state.slots, self._global:
+            wanted = [job for job in group if self._wanted(state, job)]
+            if not wanted:
+                return  # every unit changed while waiting for a slot
+            self.running += len(wanted)
+            try:
+                fresh = any(job.fresh for job in wanted)
+                results = await self._review(uri, [job.unit for job in wanted], fresh)
+            finally:
+                self.running -= len(wanted)
+        for job, result in zip(wanted, results, strict=True):
+            if state.jobs.get(id(job.unit)) is not job:
+                continue  # superseded
+            del state.jobs[id(job.unit)]
+            if not self._current(job):
+                log.debug("review of %s discarded: the unit changed", job.unit.qualified_name)
+                continue
+            self._on_result(uri, job.unit, job.unit_hash, result)
+
+    def _wanted(self, state: _DocumentState, job: _Job) -> bool:
+        """Whether the job is still its unit's latest, for the text it was queued with."""
+        if state.jobs.get(id(job.unit)) is not job:
+            return False
+        if self._current(job):
+            return True
+        del state.jobs[id(job.unit)]
+        return False
 
     @staticmethod
     def _current(job: _Job) -> bool:
@@ -222,8 +244,8 @@ class ReviewScheduler:
         if self._on_busy is not None:
             self._on_busy(self.outstanding)
 
-    def _finished(self, task: asyncio.Task[None]) -> None:
-        self._busy(-1)  # here, not in _run: a task cancelled before it began never runs
+    def _finished(self, task: asyncio.Task[None], units: int) -> None:
+        self._busy(-units)  # here, not in _run: a task cancelled before it began never runs
         if task.cancelled():
             return
         error = task.exception()

@@ -125,6 +125,13 @@ class Settings:
     max_reviews_in_flight: int = 4
     """Reviews in flight across all documents at a time."""
 
+    review_batch_tokens: int = 8000
+    """Units of one file waiting for a review together go to the model in one request up to
+    this many estimated input tokens (instructions included), each still cached on its own."""
+
+    review_batch_units: int = 10
+    """Most units in one review request; 1 sends every unit alone."""
+
     verify_medium_confidence: bool = False
     """After a review, ask the route for verify requests (a route with tasks = ["verify"]) for
     a second opinion on findings between minConfidence and preferredConfidence; it moves their
@@ -198,6 +205,8 @@ _BOUNDS: dict[str, tuple[float, float]] = {
     "run_cost_limit": (0.0, 1_000_000_000.0),
     "max_reviews_per_file": (1, 64),
     "max_reviews_in_flight": (1, 256),
+    "review_batch_tokens": (1_000, 1_000_000),
+    "review_batch_units": (1, 50),
     "complexity_threshold": (1, 1000),
 }
 _CHOICES: dict[str, tuple[str, ...]] = {
@@ -234,6 +243,8 @@ _KINDS: dict[str, type] = {
     "review_debounce_ms": int,
     "max_reviews_per_file": int,
     "max_reviews_in_flight": int,
+    "review_batch_tokens": int,
+    "review_batch_units": int,
     "verify_medium_confidence": bool,
     "disable_rules": tuple,
     "enable_rules": tuple,

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import pytest_lsp
 from fakes import openai as oa
+from fakes import review_format
 from fakes.server import FakeServer, Received, Reply
 from lsp_support import SERVER_COMMAND, TIMEOUT, PeerClient, make_client
 from lsprotocol import types
@@ -28,8 +29,8 @@ DELAY = 0.03
 
 
 def answer(received: Received) -> Reply:
-    """No findings, with known token counts, after a known delay."""
-    text = json.dumps({"findings": []})
+    """No findings for any unit, with known token counts, after a known delay."""
+    text = review_format.answer(received.json["messages"][-1]["content"], lambda _unit: [])
     counts = {"prompt": PROMPT, "completion": COMPLETION}
     streamed = bool(received.json.get("stream"))
     reply = oa.stream([text], **counts) if streamed else oa.ok(text, **counts)
@@ -80,27 +81,28 @@ async def test_health_shows_todays_bill(
     path, _ = await start(client, fake, tmp_path, providers=[provider])
     uri = path.as_uri()
     client.text_document_did_open(open_params(path, SOURCE))
-    first = await health_when(client, answered=2, cached=0)
-    assert len(fake.requests) == 2
+    first = await health_when(client, answered=1, cached=0)
+    assert len(fake.requests) == 1  # both units in one request
 
     client.text_document_did_close(
         types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri))
     )
     client.text_document_did_open(open_params(path, SOURCE.replace("x + 1", "x+1"), version=2))
-    report = await health_when(client, answered=2, cached=2)
-    assert len(fake.requests) == 2  # the same units, reformatted: answered from the cache
+    report = await health_when(client, answered=1, cached=2)
+    assert len(fake.requests) == 1  # the same units, reformatted: answered from the cache
 
     usage = report["usage"]
     assert usage["auditLog"] == str(audit)
     assert usage["version"] == 1
     assert usage["since"].endswith("T00:00:00.000Z")  # today, UTC
-    assert usage["lines"] == 4  # yesterday's line is not today's
+    assert usage["lines"] == 3  # yesterday's line is not today's
     [fake_m] = usage["models"]
     assert (fake_m["provider"], fake_m["model"]) == ("fake", "m")
-    assert (fake_m["requests"], fake_m["answered"], fake_m["cached"]) == (2, 2, 2)
+    assert (fake_m["requests"], fake_m["answered"], fake_m["cached"]) == (1, 1, 2)
+    assert fake_m["unitsAnswered"] == 2
     assert fake_m["cacheHitRate"] == 0.5
-    assert (fake_m["inputTokens"], fake_m["outputTokens"]) == (2 * PROMPT, 2 * COMPLETION)
-    assert fake_m["cost"] == pytest.approx(2 * (PROMPT * PRICE_IN + COMPLETION * PRICE_OUT) / 1e6)
+    assert (fake_m["inputTokens"], fake_m["outputTokens"]) == (PROMPT, COMPLETION)
+    assert fake_m["cost"] == pytest.approx((PROMPT * PRICE_IN + COMPLETION * PRICE_OUT) / 1e6)
     assert fake_m["latencyMs"]["p50"] >= DELAY * 1000
     assert (fake_m["failures"], fake_m["refused"]) == ({}, {})
     assert usage["total"]["cost"] == fake_m["cost"]

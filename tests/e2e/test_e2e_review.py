@@ -8,7 +8,6 @@ it received, so the tests can say exactly which units were sent.
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 import pytest
 import pytest_lsp
 from fakes import openai as oa
+from fakes import review_format
 from fakes.server import FakeServer, Received, Reply
 from lsp_support import (
     SERVER_COMMAND,
@@ -52,19 +52,18 @@ EVAL_FINDING = {
 def answer(received: Received) -> Reply:
     """One finding for the unit that calls eval, none for the others."""
     user = received.json["messages"][-1]["content"]
-    findings = [EVAL_FINDING] if "eval(expr)" in user else []
-    text = json.dumps({"findings": findings})
+    text = review_format.answer(user, lambda unit: [EVAL_FINDING] if "eval(expr)" in unit else [])
     if received.json.get("stream"):
         return oa.stream([text[: len(text) // 2], text[len(text) // 2 :]])
     return oa.ok(text)
 
 
 def units_sent(fake: FakeServer) -> list[str]:
-    names = []
-    for received in fake.requests:
-        user = received.json["messages"][-1]["content"]
-        names.append("risky" if "def risky" in user else "safe" if "def safe" in user else "?")
-    return names
+    """The units the fake was asked about, alone or in batches, in order."""
+    return [
+        "risky" if "def risky" in unit else "safe" if "def safe" in unit else "?"
+        for unit in review_format.units_asked(fake.requests)
+    ]
 
 
 def open_params(path: Path, text: str, version: int = 1) -> types.DidOpenTextDocumentParams:
@@ -144,8 +143,9 @@ async def test_findings_arrive_with_confidence_and_a_verified_fix(
     assert diagnostic.data["model"] == oa.MODEL  # the model that served the answer
     assert diagnostic.data["hasFix"] is True
     assert 0.5 <= diagnostic.data["confidence"] <= 0.99
-    await wait_for(reviewing_fake, lambda: len(reviewing_fake.requests) == 2)
+    await wait_for(reviewing_fake, lambda: len(units_sent(reviewing_fake)) == 2)
     assert sorted(units_sent(reviewing_fake)) == ["risky", "safe"]
+    assert len(reviewing_fake.requests) == 1  # one request for the two units
 
     actions = await client.text_document_code_action_async(
         types.CodeActionParams(
@@ -185,7 +185,7 @@ async def test_an_edit_sends_only_the_changed_unit_and_reopening_uses_the_cache(
     path, _ = await start(client, reviewing_fake, tmp_path)
     uri = path.as_uri()
     client.text_document_did_open(open_params(path, SOURCE))
-    await wait_for(reviewing_fake, lambda: len(reviewing_fake.requests) == 2)
+    await wait_for(reviewing_fake, lambda: len(units_sent(reviewing_fake)) == 2)
     await diagnostics_where(client, uri, lambda d: bool(model_diagnostics(d)))
 
     client.text_document_did_change(
@@ -193,9 +193,9 @@ async def test_an_edit_sends_only_the_changed_unit_and_reopening_uses_the_cache(
             types.VersionedTextDocumentIdentifier(2, uri), [edit((8, 15), (8, 16), "2")]
         )
     )
-    await wait_for(reviewing_fake, lambda: len(reviewing_fake.requests) == 3)
+    await wait_for(reviewing_fake, lambda: len(units_sent(reviewing_fake)) == 3)
     assert units_sent(reviewing_fake)[2] == "safe"
-    assert "return x + 2" in reviewing_fake.requests[2].json["messages"][-1]["content"]
+    assert "return x + 2" in review_format.units_asked(reviewing_fake.requests)[2]
 
     client.text_document_did_close(
         types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri))
@@ -205,7 +205,7 @@ async def test_an_edit_sends_only_the_changed_unit_and_reopening_uses_the_cache(
     assert len(model_diagnostics(found)) == 1
     health = await client.workspace_execute_command_async(types.ExecuteCommandParams("peer.health"))
     assert health["cacheHitRate"] > 0
-    assert len(reviewing_fake.requests) == 3  # the reopened file came from the cache
+    assert len(units_sent(reviewing_fake)) == 3  # the reopened file came from the cache
 
 
 async def test_an_ignore_comment_suppresses_the_finding(
@@ -217,7 +217,7 @@ async def test_an_ignore_comment_suppresses_the_finding(
         "    return eval(expr)", "    # peer: ignore[model:security]\n    return eval(expr)"
     )
     client.text_document_did_open(open_params(path, ignored))
-    await wait_for(reviewing_fake, lambda: len(reviewing_fake.requests) == 2)
+    await wait_for(reviewing_fake, lambda: len(units_sent(reviewing_fake)) == 2)
     await wait_for(reviewing_fake, lambda: all(r.completed for r in reviewing_fake.requests))
     await client.workspace_execute_command_async(types.ExecuteCommandParams("peer.health"))
     assert model_diagnostics(list(client.diagnostics.get(uri, []))) == []

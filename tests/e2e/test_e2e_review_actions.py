@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 import pytest_lsp
 from fakes import openai as oa
+from fakes import review_format
 from fakes.server import FakeServer, Received, Reply
 from lsp_support import (
     SERVER_COMMAND,
@@ -88,14 +89,32 @@ def user_message(received: Received) -> str:
     return content
 
 
+def name_of(unit: str) -> str:
+    return "risky" if "def risky" in unit else "loader" if "def loader" in unit else "?"
+
+
 def unit_of(received: Received) -> str:
-    user = user_message(received)
-    return "risky" if "def risky" in user else "loader" if "def loader" in user else "?"
+    """The first unit a request asks about (the only one, unless it is a batch)."""
+    return name_of(review_format.unit_prompts(user_message(received))[0][1])
+
+
+def units_of(received: Received) -> list[str]:
+    return [name_of(text) for _, text in review_format.unit_prompts(user_message(received))]
+
+
+def prompt_of(received: Received, unit: str) -> str:
+    """What the request shows of ``unit`` (its part of a batch)."""
+    parts = review_format.unit_prompts(user_message(received))
+    return next(text for _, text in parts if name_of(text) == unit)
 
 
 def reply(received: Received, *findings: dict[str, Any]) -> Reply:
-    """An answer holding ``findings``, streamed if asked, from the model the request named."""
-    text = json.dumps({"findings": list(findings)})
+    """An answer holding ``findings`` (in a batch, each with the unit quoting its excerpt),
+    streamed if asked, from the model the request named."""
+    return answer_text(received, review_format.placed(user_message(received), findings))
+
+
+def answer_text(received: Received, text: str) -> Reply:
     model = received.json.get("model", oa.MODEL)
     if received.json.get("stream"):
         answer = oa.stream([text[: len(text) // 2], text[len(text) // 2 :]])
@@ -115,17 +134,30 @@ def reviewer(verifier_agrees: bool = True) -> Callable[[Received], Reply]:
     """Model "m" finds eval in risky and pickle in loader; model "v" (the second opinion)
     finds eval again if ``verifier_agrees``, else nothing."""
 
+    def findings(unit: str, model: str) -> list[dict[str, Any]]:
+        if model == "v":
+            return [EVAL] if verifier_agrees and unit == "risky" else []
+        return {"risky": [EVAL], "loader": [PICKLE]}.get(unit, [])
+
+    return per_unit(findings)
+
+
+def per_unit(findings: Callable[[str, str], list[dict[str, Any]]]) -> Callable[[Received], Reply]:
+    """A responder giving each unit asked about ``findings(its name, the model asked)``."""
+
     def respond(received: Received) -> Reply:
-        unit = unit_of(received)
-        if received.json.get("model") == "v":
-            return reply(received, EVAL) if verifier_agrees and unit == "risky" else reply(received)
-        return reply(received, *({"risky": [EVAL], "loader": [PICKLE]}.get(unit, [])))
+        model = str(received.json.get("model"))
+        text = review_format.answer(
+            user_message(received), lambda unit: findings(name_of(unit), model)
+        )
+        return answer_text(received, text)
 
     return respond
 
 
 def requests_for(fake: FakeServer, unit: str, model: str = "m") -> list[Received]:
-    return [r for r in fake.requests if unit_of(r) == unit and r.json.get("model") == model]
+    """The requests asking about ``unit``, alone or with others."""
+    return [r for r in fake.requests if unit in units_of(r) and r.json.get("model") == model]
 
 
 async def wait_for(fake: FakeServer, condition: Callable[[], bool]) -> None:
@@ -373,21 +405,29 @@ async def test_an_answer_for_code_edited_meanwhile_is_never_shown(
 async def test_an_edit_cancels_the_review_in_flight(
     client: RecordingClient, reviewing_fake: FakeServer, tmp_path: Path
 ) -> None:
-    reviewing_fake.script(Reply(hang=True), match=lambda r: unit_of(r) == "risky")
+    """The request asking about both units is cancelled once an edit has changed both."""
+    reviewing_fake.script(Reply(hang=True), match=lambda r: "risky" in units_of(r))
     path = await start(client, reviewing_fake, tmp_path)
     uri = path.as_uri()
     open_document(client, path)
     await wait_for(reviewing_fake, lambda: len(requests_for(reviewing_fake, "risky")) == 1)
     hung = requests_for(reviewing_fake, "risky")[0]
+    assert units_of(hung) == ["risky", "loader"]
 
-    change(client, uri, 2, edit((5, 12), (5, 16), "expr.strip()"))
+    change(
+        client,
+        uri,
+        2,
+        edit((5, 12), (5, 16), "expr.strip()"),
+        edit((10, 0), (10, 0), "    # the path comes from the caller\n"),
+    )
     await wait_for(reviewing_fake, lambda: hung.disconnected)
     assert not hung.completed
     found = await diagnostics_where(
         client, uri, lambda d: titled(str(EVAL["title"]))(d) and len(model_diagnostics(d)) == 2
     )
     assert len(requests_for(reviewing_fake, "risky")) == 2
-    assert {d.range.start.line for d in model_diagnostics(found)} == {RISKY_LINE, 10}
+    assert {d.range.start.line for d in model_diagnostics(found)} == {RISKY_LINE, 11}
 
 
 async def test_reviewing_again_keeps_the_findings_and_tells_the_model_only_local_ones(
@@ -407,9 +447,10 @@ async def test_reviewing_again_keeps_the_findings_and_tells_the_model_only_local
     await publications_where(client, lambda published: len(published) > before)
     assert len(model_diagnostics(list(client.published[-1].diagnostics))) == 2
     first, again = requests_for(reviewing_fake, "risky")  # "review now" asks the model
-    assert user_message(again) == user_message(first)
+    assert units_of(again) == ["risky"]
+    assert user_message(again) == prompt_of(first, "risky")
     assert str(EVAL["title"]) not in user_message(again)
-    assert len(reviewing_fake.requests) == 3
+    assert len(reviewing_fake.requests) == 2
 
 
 async def test_explain_gets_its_arguments(
@@ -474,7 +515,7 @@ async def test_without_a_verify_route_the_same_model_is_no_second_opinion(
     result = await run(client, command)
     assert result["opinion"] is None
     assert 'tasks = ["verify"]' in result["reason"]
-    assert len(reviewing_fake.requests) == 2  # the default route answered from the cache
+    assert len(reviewing_fake.requests) == 1  # the default route answered from the cache
     await round_trip(client)
     (still,) = [d for d in client.diagnostics[uri] if d.range.start.line == RISKY_LINE]
     assert data(still)["confidence"] == data(risky)["confidence"]
@@ -487,13 +528,12 @@ async def test_medium_confidence_findings_get_a_second_opinion_when_set(
     checked on the verify route at once; the others are not."""
     unsure = {**EVAL, "confidence": 0.6, "fix": None}  # 0.6 → about 0.66
 
-    def respond(received: Received) -> Reply:
-        unit = unit_of(received)
-        if received.json.get("model") == "v":
-            return reply(received, unsure) if unit == "risky" else reply(received)
-        return reply(received, *({"risky": [unsure], "loader": [PICKLE]}.get(unit, [])))
+    def findings(unit: str, model: str) -> list[dict[str, Any]]:
+        if model == "v":
+            return [unsure] if unit == "risky" else []
+        return {"risky": [unsure], "loader": [PICKLE]}.get(unit, [])
 
-    fake.respond_with(respond)
+    fake.respond_with(per_unit(findings))
     path = await start(client, fake, tmp_path, verifier=True, verifyMediumConfidence=True)
     uri = path.as_uri()
     open_document(client, path)

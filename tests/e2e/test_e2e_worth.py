@@ -7,7 +7,6 @@ them still sends it (asked for)."""
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 import sysconfig
 from collections.abc import AsyncIterator, Callable
@@ -16,6 +15,7 @@ from typing import Any
 
 import pytest_lsp
 from fakes import openai as oa
+from fakes import review_format
 from fakes.server import FakeServer, Received, Reply
 from lsp_support import (
     SERVER_COMMAND,
@@ -36,7 +36,7 @@ _FILE = re.compile(r"^File: (\S+)$", re.MULTILINE)
 
 
 def nothing_found(received: Received) -> Reply:
-    text = json.dumps({"findings": []})
+    text = review_format.answer(received.json["messages"][-1]["content"], lambda _unit: [])
     return oa.stream([text]) if received.json.get("stream") else oa.ok(text)
 
 
@@ -98,9 +98,9 @@ async def test_only_documents_worth_it_are_reviewed_unless_asked(
     ]
     for item in [*others, document(app, APP)]:
         client.text_document_did_open(types.DidOpenTextDocumentParams(item))
-    await wait_for(fake, lambda: len(fake.requests) == 2)
+    await wait_for(fake, lambda: len(fake.requests) == 1)
     await settled(client)
-    assert files_sent(fake) == ["app.py", "app.py"]
+    assert files_sent(fake) == ["app.py"]  # its two units in one request
 
     # an edit and a save of a document not worth it send nothing either
     vendored_uri = vendored.as_uri()
@@ -117,13 +117,13 @@ async def test_only_documents_worth_it_are_reviewed_unless_asked(
             types.VersionedTextDocumentIdentifier(2, app.as_uri()), [edit((5, 15), (5, 16), "2")]
         )
     )
-    await wait_for(fake, lambda: len(fake.requests) == 3)
+    await wait_for(fake, lambda: len(fake.requests) == 2)
     await settled(client)
-    assert files_sent(fake) == ["app.py"] * 3
+    assert files_sent(fake) == ["app.py"] * 2
     local = client.diagnostics.get(vendored_uri, [])
     assert any(d.code == "syntax-error" for d in local)  # local findings as ever
 
     # asked for, it is reviewed
     assert await command(client, "peer.reviewNow", vendored_uri) == {"queued": 2}
-    await wait_for(fake, lambda: len(fake.requests) == 5)
-    assert files_sent(fake)[3:] == ["vendor/lib.py"] * 2
+    await wait_for(fake, lambda: len(fake.requests) == 3)
+    assert files_sent(fake)[2:] == ["vendor/lib.py"]

@@ -15,7 +15,6 @@ class) is kept in ``complaints``, for the test to assert on.
 
 from __future__ import annotations
 
-import json
 import random
 import re
 import threading
@@ -24,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fakes import openai as oa
+from fakes.review_format import answer, unit_prompts
 from fakes.server import Received, Reply
 
 _CODE_LINE = re.compile(r"^ *(\d*) \|(?: (.*))?$")
@@ -75,8 +75,8 @@ class Prompt:
     known_lines: set[int]
 
     @classmethod
-    def read(cls, received: Received) -> Prompt:
-        user: str = received.json["messages"][-1]["content"]
+    def read(cls, user: str) -> Prompt:
+        """One unit's prompt: a single request's user message, or one unit's part of a batch."""
         head, _, rest = user.partition("```")
         code_block = rest.split("```", 1)[0] if rest else ""
         code: dict[int, str] = {}
@@ -147,17 +147,23 @@ class ScriptedModel:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __call__(self, received: Received) -> Reply:
-        prompt = Prompt.read(received)
+        user: str = received.json["messages"][-1]["content"]
+        units = unit_prompts(user)
+        rng = random.Random(f"{self.seed}:{units[0][1][:200]}")
+        return _reply(received, _wrap(answer(user, self._findings, indent=1), rng))
+
+    def _findings(self, user: str) -> list[dict[str, Any]]:
+        """What the model says about one unit, its noise seeded by the unit."""
+        prompt = Prompt.read(user)
         with self._lock:
             self.prompts.append(prompt)
             self._check(prompt)
         rng = random.Random(f"{self.seed}:{prompt.file}:{prompt.name}")
-        findings = [
+        return [
             self._finding(said, prompt, rng)
             for said in self.says.get((prompt.file, prompt.name), ())
             if said.repeat_known or not self._known(said, prompt)
         ]
-        return _reply(received, _wrap(json.dumps({"findings": findings}, indent=1), rng))
 
     def reviewed(self, file: str) -> set[str]:
         """The units of ``file`` asked about so far."""

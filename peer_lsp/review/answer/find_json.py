@@ -46,14 +46,14 @@ def without_thinking(text: str) -> str:
 
 def find_findings(text: str) -> tuple[list[Any], bool] | None:
     """The findings entries of the answer and whether they were cut off; None if none."""
-    for start, stop in _fenced_regions(text):
+    for start, stop in fenced_regions(text):
         found = _scan(text, start, stop)
         if found is not None:
             return found
     return _scan(text, 0, len(text))
 
 
-def _fenced_regions(text: str) -> Iterator[tuple[int, int]]:
+def fenced_regions(text: str) -> Iterator[tuple[int, int]]:
     """(content start, content end) of each fenced block that may hold JSON."""
     position = 0
     while (opening := _FENCE_OPEN.search(text, position)) is not None:
@@ -81,7 +81,7 @@ def _scan(text: str, start: int, stop: int) -> tuple[list[Any], bool] | None:
         if hit is None:
             position = match.start() + 1
             continue
-        entries = _entries(hit.value)
+        entries = findings_in(hit.value)
         if entries is not None and len(entries) == 1 and entries[0] is hit.value:
             singles.append(hit.value)
             cut = hit.truncated
@@ -110,7 +110,7 @@ def _read_within(text: str, head: str, offset: int) -> JsonRead | None:
     if head is text or (inside is not None and not inside.truncated):
         return inside
     beyond = read_json(text, offset)
-    if beyond is not None and not beyond.truncated and _entries(beyond.value) is not None:
+    if beyond is not None and not beyond.truncated and findings_in(beyond.value) is not None:
         return beyond
     return inside
 
@@ -118,7 +118,7 @@ def _read_within(text: str, head: str, offset: int) -> JsonRead | None:
 _LIST_KEYS = ("findings", "issues", "problems", "results", "comments", "diagnostics", "bugs")
 
 
-def _entries(value: Any, depth: int = 0) -> list[Any] | None:
+def findings_in(value: Any, depth: int = 0) -> list[Any] | None:
     """The findings a JSON value holds, or None when it does not look like an answer."""
     if isinstance(value, list):
         return value if not value or any(isinstance(item, dict) for item in value) else None
@@ -139,7 +139,7 @@ def _entries(value: Any, depth: int = 0) -> list[Any] | None:
     if depth < 2:
         for inner in value.values():
             if isinstance(inner, dict):
-                found = _entries(inner, depth + 1)
+                found = findings_in(inner, depth + 1)
                 if found is not None:
                     return found
     return None

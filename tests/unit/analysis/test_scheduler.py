@@ -18,10 +18,12 @@ def units() -> list[Unit]:
 
 
 class Reviews:
-    """A review function the test controls: each call waits until released."""
+    """A review function the test controls: each call (one request, of one or more units)
+    waits until released."""
 
     def __init__(self) -> None:
         self.started: list[str] = []
+        self.calls: list[list[str]] = []
         self.cancelled: list[str] = []
         self.release = asyncio.Event()
         self.progress = asyncio.Event()
@@ -29,20 +31,22 @@ class Reviews:
         self.max_running = 0
         self.results: list[tuple[str, str]] = []
 
-    async def __call__(self, uri: str, unit: Unit, fresh: bool = False) -> str:
-        self.started.append(unit.name)
+    async def __call__(self, uri: str, units: list[Unit], fresh: bool = False) -> list[str]:
+        names = [unit.name for unit in units]
+        self.started.extend(names)
+        self.calls.append(names)
         self.running += 1
         self.max_running = max(self.max_running, self.running)
         self.progress.set()
         try:
             await self.release.wait()
         except asyncio.CancelledError:
-            self.cancelled.append(unit.name)
+            self.cancelled.extend(names)
             self.progress.set()
             raise
         finally:
             self.running -= 1
-        return f"reviewed {unit.name}"
+        return [f"reviewed {name}" for name in names]
 
     def on_result(self, uri: str, unit: Unit, unit_hash: str, result: object) -> None:
         self.results.append((unit.name, str(result)))
@@ -93,17 +97,50 @@ async def test_a_result_for_changed_text_is_discarded() -> None:
     assert reviews.results == [("b", "reviewed b")]
 
 
+async def test_units_due_together_are_reviewed_in_one_call() -> None:
+    reviews = Reviews()
+    reviews.release.set()
+    scheduler = ReviewScheduler(reviews, reviews.on_result)
+    scheduler.opened("file:///m.py", units())
+    await scheduler.idle()
+    assert reviews.calls == [["a", "b", "c"]]
+    assert sorted(reviews.results) == [
+        ("a", "reviewed a"),
+        ("b", "reviewed b"),
+        ("c", "reviewed c"),
+    ]
+
+
+async def test_an_edit_drops_one_unit_of_a_call_and_keeps_the_others() -> None:
+    reviews = Reviews()
+    scheduler = ReviewScheduler(reviews, reviews.on_result, debounce=60)
+    a, b, c = units()
+    scheduler.now("file:///m.py", [a, b, c])
+    await reviews.wait_for(lambda: reviews.started)
+    scheduler.changed("file:///m.py", [b])  # b's result will be stale: the call goes on
+    assert reviews.cancelled == []
+    reviews.release.set()
+    await reviews.wait_for(lambda: len(reviews.results) == 2)
+    await scheduler.idle()
+    assert reviews.results == [("a", "reviewed a"), ("c", "reviewed c")]
+    scheduler.closed("file:///m.py")
+
+
 async def test_limits_per_file_and_overall() -> None:
+    """Limits count calls (requests), not units."""
     reviews = Reviews()
     scheduler = ReviewScheduler(reviews, reviews.on_result, per_file=2, in_flight=3)
     first, second = units(), Document.open("file:///n.py", SOURCE, "python").units
-    scheduler.now("file:///m.py", first)
+    for unit in first:  # three calls for one document: two at a time
+        scheduler.now("file:///m.py", [unit])
     scheduler.now("file:///n.py", second)
-    await reviews.wait_for(lambda: len(reviews.started) == 3)
-    assert scheduler.running == 3
+    await reviews.wait_for(lambda: len(reviews.calls) == 3)
+    assert scheduler.running == 5  # units: a and b of m.py, a, b and c of n.py
+    assert sorted(map(len, reviews.calls)) == [1, 1, 3]
     reviews.release.set()
     await scheduler.idle()
     assert reviews.max_running == 3
+    assert len(reviews.calls) == 4
     assert len(reviews.results) == 6
 
 
@@ -139,9 +176,9 @@ async def test_closing_cancels_everything() -> None:
     reviews = Reviews()
     scheduler = ReviewScheduler(reviews, reviews.on_result)
     scheduler.now("file:///m.py", units())
-    await reviews.wait_for(lambda: len(reviews.started) == 2)
+    await reviews.wait_for(lambda: len(reviews.started) == 3)
     scheduler.closed("file:///m.py")
-    await reviews.wait_for(lambda: len(reviews.cancelled) == 2)
+    await reviews.wait_for(lambda: len(reviews.cancelled) == 3)
     assert scheduler.in_flight() == 0
 
 
@@ -175,9 +212,9 @@ async def test_quick_edits_review_only_the_last_text() -> None:
     reviews.release.set()
     texts: list[str] = []
 
-    async def review(uri: str, unit: Unit, fresh: bool = False) -> str:
-        texts.append(unit.text)
-        return await reviews(uri, unit)
+    async def review(uri: str, units: list[Unit], fresh: bool = False) -> list[str]:
+        texts.extend(unit.text for unit in units)
+        return await reviews(uri, units)
 
     scheduler = ReviewScheduler(review, reviews.on_result, debounce=0.05)
     for version, digit in enumerate("789", start=2):

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fakes import openai as oa
-from fakes.server import FakeServer, Received, Reply
+from fakes.review_format import answer, placed, unit_prompts
+from fakes.server import FakeServer, Received, Reply, Responder
 
 from peer_lsp.cli import main
 
@@ -42,8 +44,9 @@ _NAME = re.compile(r"^Name: (\S+)$", re.MULTILINE)
 
 
 def reply(received: Received, findings: list[dict[str, Any]]) -> Reply:
-    """An answer holding ``findings``, streamed when the request asks for a stream."""
-    text = json.dumps({"findings": findings})
+    """An answer holding ``findings`` (in a batch, each with the unit quoting its excerpt),
+    streamed when the request asks for a stream."""
+    text = placed(user_prompt(received), findings)
     if received.json.get("stream"):
         return oa.stream([text[: len(text) // 2], text[len(text) // 2 :]])
     return oa.ok(text)
@@ -54,22 +57,31 @@ def user_prompt(received: Received) -> str:
     return content
 
 
-def answer_with(finding: dict[str, Any]) -> Any:
+def per_unit(findings_of: Callable[[str], list[dict[str, Any]]]) -> Responder:
+    """A responder giving each unit asked about (alone or in a batch) ``findings_of(its
+    prompt)``, streamed when the request asks for a stream."""
+
+    def respond(received: Received) -> Reply:
+        text = answer(user_prompt(received), findings_of)
+        if received.json.get("stream"):
+            return oa.stream([text[: len(text) // 2], text[len(text) // 2 :]])
+        return oa.ok(text)
+
+    return respond
+
+
+def answer_with(finding: dict[str, Any]) -> Responder:
     """A responder: ``finding`` for the unit that calls eval, nothing for the others."""
-
-    def answer(received: Received) -> Reply:
-        found = "eval(expr)" in user_prompt(received)
-        return reply(received, [finding] if found else [])
-
-    return answer
+    return per_unit(lambda unit: [finding] if "eval(expr)" in unit else [])
 
 
 def units_sent(fake: FakeServer) -> list[str]:
     """The names of the units the fake was asked to review, in order."""
     names = []
     for received in fake.requests:
-        match = _NAME.search(user_prompt(received))
-        names.append(match.group(1) if match else "?")
+        for _, unit in unit_prompts(user_prompt(received)):
+            match = _NAME.search(unit)
+            names.append(match.group(1) if match else "?")
     return names
 
 

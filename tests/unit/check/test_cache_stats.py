@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import real_redis
 from fakes.server import FakeServer
-from model_support import configure, run
+from model_support import configure, run, units_sent
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +33,8 @@ def two_checks(reviewing: FakeServer, capsys: pytest.CaptureFixture[str]) -> lis
         assert run(capsys, "check", "app.py")[0] == 1  # the eval finding
         shown = stats(capsys)
         seen.append((shown["hits"], shown["misses"]))
-    assert len(reviewing.requests) == 2  # risky and safe, once
+    assert sorted(units_sent(reviewing)) == ["risky", "safe"]  # once, in one request
+    assert len(reviewing.requests) == 1
     return seen
 
 

@@ -90,7 +90,14 @@ def test_a_run_budget_stops_a_run_and_not_the_next(
 ) -> None:
     fake.respond_with(billed)
     ledger = str(tmp_path / "u.sqlite3")
-    configure(tmp_path, fake, usageLedger=ledger, runTokenLimit=LIMIT, maxReviewsInFlight=1)
+    configure(
+        tmp_path,
+        fake,
+        usageLedger=ledger,
+        runTokenLimit=LIMIT,
+        maxReviewsInFlight=1,
+        reviewBatchUnits=1,  # one unit per request: the budget stops between two units
+    )
     path = tmp_path / "m.py"
     path.write_text("".join(f"def f{n}(x):\n    return x + {n}\n\n\n" for n in range(3)))
     code, out, err = run(capsys, "check", "--format", "json", str(path))

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakes.server import FakeServer, Received, Reply
-from model_support import configure, reply, run, user_prompt
+from fakes.server import FakeServer
+from model_support import configure, per_unit, run, units_sent
 
 SQL_SOURCE = (
     "def by_name(cur, name):\n"
@@ -47,11 +47,13 @@ ADD_FINDING: dict[str, Any] = {
 }
 
 
-def answer(received: Received) -> Reply:
-    prompt = user_prompt(received)
-    if "SELECT" in prompt:
-        return reply(received, [SQL_FINDING])
-    return reply(received, [ADD_FINDING] if "a + b" in prompt else [])
+def findings_of(unit: str) -> list[dict[str, Any]]:
+    if "SELECT" in unit:
+        return [SQL_FINDING]
+    return [ADD_FINDING] if "a + b" in unit else []
+
+
+answer = per_unit(findings_of)
 
 
 @pytest.fixture
@@ -75,7 +77,7 @@ def test_the_exit_code_and_text_are_the_same_with_and_without_the_model(
     local = run(capsys, "check", "--no-model", "--fail-on", "error", "app.py")
     assert fake.requests == []
     reviewed = run(capsys, "check", "--fail-on", "error", "app.py")
-    assert len(fake.requests) == 2
+    assert sorted(units_sent(fake)) == ["add", "by_name"]
     assert local[0] == reviewed[0] == 1
     sql_line = next(line for line in reviewed[1].splitlines() if "app.py:2:" in line)
     assert sql_line.startswith("app.py:2:24: error[py-sql-format] ")

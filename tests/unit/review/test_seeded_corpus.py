@@ -33,13 +33,13 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-@pytest.fixture
-def model(fake: FakeServer, project: Path) -> ScriptedModel:
-    """The scripted model, answering on ``fake``, configured for ``project``."""
-    scripted = ScriptedModel(model_says())
-    fake.respond_with(scripted)
+def configure(
+    project: Path, fake: FakeServer, batch_units: int | None = None, cache: str = "cache"
+) -> None:
+    """``project``'s settings: the fake, the cache folder, and ``reviewBatchUnits`` when
+    given."""
     settings = [
-        f"cacheDir = {json.dumps(str(project / 'cache'))}",
+        f"cacheDir = {json.dumps(str(project / cache))}",
         f"auditLog = {json.dumps(str(project / 'audit.jsonl'))}",
         "ollamaAutodetect = false",
         "[[providers]]",
@@ -48,7 +48,18 @@ def model(fake: FakeServer, project: Path) -> ScriptedModel:
         'model = "m"',
         f"baseUrl = {json.dumps(fake.url + '/v1')}",
     ]
+    if batch_units is not None:
+        settings.insert(0, f"reviewBatchUnits = {batch_units}")
     (project / ".peer.toml").write_text("\n".join(settings) + "\n", encoding="utf-8")
+
+
+@pytest.fixture(params=[None, 1], ids=["batched", "alone"])
+def model(fake: FakeServer, project: Path, request: pytest.FixtureRequest) -> ScriptedModel:
+    """The scripted model, answering on ``fake``, configured for ``project``: units sent
+    together as the settings allow by default, or each alone."""
+    scripted = ScriptedModel(model_says())
+    fake.respond_with(scripted)
+    configure(project, fake, request.param)
     return scripted
 
 
@@ -123,3 +134,23 @@ def test_fix_applies_every_true_fix_and_no_other(
     misses = file_misses(results) + unreviewed(model)
     assert not misses, "\n".join(["", *misses, "stderr:", err])
     assert code == 0
+
+
+def test_batching_loses_nothing_and_sends_fewer_requests(
+    fake: FakeServer, project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same findings, confidences and fixes whether the units of a file go together or
+    alone (the scripted model's noise is seeded per unit, not per request)."""
+    reports, requests = [], []
+    for batch_units in (1, None):
+        fake.reset()
+        fake.respond_with(ScriptedModel(model_says()))
+        configure(project, fake, batch_units, cache=f"cache-{batch_units}")  # cold, each
+        code, out, err = run(capsys, "check", "--format", "json", *NAMES)
+        assert code == 1, err
+        reports.append(json.loads(out)["findings"])
+        requests.append(len(fake.requests))
+    alone, batched = reports
+    assert batched == alone
+    print(f"requests: alone {requests[0]}, batched {requests[1]}")
+    assert requests[1] * 3 <= requests[0]
