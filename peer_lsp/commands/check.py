@@ -58,6 +58,7 @@ import dataclasses
 import functools
 import io
 import sys
+import time
 import typing
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,35 +83,35 @@ from peer_lsp.syntax.languages import language_for_path
 
 if typing.TYPE_CHECKING:
     import argparse
-    from collections.abc import Callable, Iterable, Iterator
+    from collections.abc import Callable, Generator, Iterable, Iterator
 
+    from peer_lsp.check.bill import Bill
+    from peer_lsp.check.headless import Failure
     from peer_lsp.check.report import Located
     from peer_lsp.check.unreviewed import Unreviewed
     from peer_lsp.documents.store import Document
     from peer_lsp.findings.model import Finding
     from peer_lsp.settings.model import Settings
 
-    Analyse = Callable[[str, str], tuple[Document, list[Finding]]]
-    """(uri, text) → the document and its findings."""
-
 PROG = "peer check"
 PROGRESS_MIN_FILES = 20
 """A progress bar appears only for more files than this (and only on a terminal)."""
 
 
-def check_file(
-    path: Path, shown: str, settings: Settings, analyse: Analyse | None = None
-) -> list[Located] | None:
-    """The findings of one file, or None when it is skipped (see the module docstring).
-
-    ``analyse`` replaces the local analysis (`analyse_text`), e.g. with a model review.
-    """
+def check_file(path: Path, shown: str, settings: Settings) -> list[Located] | None:
+    """The local findings of one file, or None when it is skipped (see the module
+    docstring)."""
     text = read_source(path, shown, settings, PROG)
     if text is None:
         return None
-    if analyse is None:
-        analyse = functools.partial(analyse_text, settings=settings)
-    document, findings = analyse(file_uri(path), text)
+    document, findings = analyse_text(file_uri(path), text, settings=settings)
+    return shown_findings(shown, document, findings, settings)
+
+
+def shown_findings(
+    shown: str, document: Document, findings: Iterable[Finding], settings: Settings
+) -> list[Located]:
+    """The findings at or above ``minConfidence``, located for the report."""
     return [
         locate(shown, document.data, document.lines, finding)
         for finding in findings
@@ -118,38 +119,36 @@ def check_file(
     ]
 
 
-def reviewing(reviewer: HeadlessReviewer, path: Path, diff: GitDiff | None) -> Analyse | None:
-    """How one file is analysed: None (local, whole file) unless a model reviews or ``--diff``
-    narrows the units."""
-    if not reviewer.uses_model and diff is None:
-        return None
-
-    def analyse(uri: str, text: str) -> tuple[Document, list[Finding]]:
-        select = None
-        if diff is not None:
-            select = functools.partial(changed_units, changes=diff.changes(path))
-        analysis = reviewer.analyse(uri, text, model_path(path, reviewer.root), select)
-        return analysis.document, analysis.findings
-
-    return analyse
+class Advance(typing.Protocol):
+    def __call__(self) -> None: ...
 
 
 @contextlib.contextmanager
-def _progress_bar(total: int) -> Iterator[Callable[[], None]]:
-    """A transient progress bar on stderr; yields the function that advances it."""
+def _progress_bar(total: int, reviews: Callable[[], str] | None) -> Iterator[Advance]:
+    """A transient progress bar on stderr; yields the function that advances it by a file.
+    ``reviews`` says how the reviews stand (read whenever the bar is drawn)."""
     from rich.console import Console
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
         Progress,
+        ProgressColumn,
+        Task,
         TextColumn,
         TimeElapsedColumn,
     )
+    from rich.text import Text
+
+    class Reviews(ProgressColumn):
+        def render(self, task: Task) -> Text:
+            return Text(f"· {reviews()}" if reviews is not None else "")
 
     progress = Progress(
         TextColumn("checking"),
         BarColumn(),
         MofNCompleteColumn(),
+        TextColumn("files"),
+        *([Reviews()] if reviews is not None else []),
         TimeElapsedColumn(),
         console=Console(stderr=True),
         transient=True,
@@ -159,6 +158,13 @@ def _progress_bar(total: int) -> Iterator[Callable[[], None]]:
     task = progress.add_task("check", total=total)
     with progress:
         yield lambda: progress.advance(task)
+
+
+def reviews_so_far(reviewer: HeadlessReviewer) -> str:
+    """``312 units reviewed (120 from cache)``: the progress bar's count of reviews."""
+    reviewed = reviewer.units_reviewed
+    units = "unit" if reviewed == 1 else "units"
+    return f"{reviewed:,} {units} reviewed ({reviewer.units_cached:,} from cache)"
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -172,6 +178,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    started = time.monotonic()
     try:
         run = prepare(args)
         diff = GitDiff(args.diff) if args.diff else None
@@ -180,7 +187,7 @@ def _run(args: argparse.Namespace) -> int:
         settings = security_settings(run.settings) if args.security else run.settings
         use_model = not (args.no_model or args.security)
         with HeadlessReviewer(settings, root=run.base, prog=PROG, use_model=use_model) as rv:
-            return _check(args, settings, run, rv, diff)
+            return _check(args, settings, run, rv, diff, started)
     except (UsageError, ProviderSetupError) as error:
         return usage_error(error.messages, PROG)
     except GitError as error:
@@ -207,8 +214,10 @@ def _check(
     run: Run,
     reviewer: HeadlessReviewer,
     diff: GitDiff | None,
+    started: float,
 ) -> int:
-    """Check the run's files, print the report, and return the exit code."""
+    """Check the run's files, print the report, and return the exit code; with a model, end
+    stderr with the bill (`peer_lsp.check.bill`)."""
     out, err = sys.stdout, sys.stderr
     cwd = Path.cwd()
     fail_on = Severity.parse(args.fail_on or settings.fail_on)
@@ -218,12 +227,13 @@ def _check(
         summary.skipped += 1
 
     files: Iterable[Path] = run.files(on_skip=count_skipped)
-    progress: contextlib.AbstractContextManager[Callable[[], None]]
+    progress: contextlib.AbstractContextManager[Advance]
     progress = contextlib.nullcontext(lambda: None)
     if not args.no_progress and err.isatty():
         files = list(files)  # the bar needs a total; only names are kept
         if len(files) > PROGRESS_MIN_FILES:
-            progress = _progress_bar(len(files))
+            reviews = functools.partial(reviews_so_far, reviewer) if reviewer.uses_model else None
+            progress = _progress_bar(len(files), reviews)
 
     text = args.format == "text"
     color = text and use_color(out)
@@ -250,16 +260,22 @@ def _check(
                 kept.extend(located)
     unreviewed, allowed = reviewer.unreviewed, args.allow_unreviewed
     summary.unreviewed = unreviewed.count
-    _report(args.format, kept, summary, color, cwd, unreviewed, allowed)
+    bill = reviewer.bill(time.monotonic() - started)
+    _report(args.format, kept, summary, color, cwd, unreviewed, allowed, bill)
+    code = EXIT_OK
     if unreviewed and not allowed:
         reviewer.report_unreviewed(
             f"exit code {EXIT_NOT_REVIEWED}: the review is incomplete"
             " (--allow-unreviewed accepts local findings for those units)"
         )
-        return EXIT_NOT_REVIEWED
-    reviewer.report_unreviewed()
-    failed = any(severity >= fail_on for severity in summary.by_severity)
-    return EXIT_FINDINGS if failed and not args.exit_zero else EXIT_OK
+        code = EXIT_NOT_REVIEWED
+    else:
+        reviewer.report_unreviewed()
+        failed = any(severity >= fail_on for severity in summary.by_severity)
+        code = EXIT_FINDINGS if failed and not args.exit_zero else EXIT_OK
+    if bill is not None:
+        print(f"{PROG}: {bill.line()}", file=err)
+    return code
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,7 +315,7 @@ def _checked(
     cwd = Path.cwd()
     items = ((path, shown_path(path, cwd)) for path in files)
     if reviewer.uses_model or diff is not None:
-        return contextlib.nullcontext(_reviewed(items, settings, reviewer, diff))
+        return contextlib.closing(_reviewed(items, settings, reviewer, diff))
     return in_order(
         functools.partial(check_local, settings=settings),
         not_checked,
@@ -323,9 +339,30 @@ def _reviewed(
     settings: Settings,
     reviewer: HeadlessReviewer,
     diff: GitDiff | None,
-) -> Iterator[Checked]:
-    for path, shown in items:
-        yield Checked(check_file(path, shown, settings, reviewing(reviewer, path, diff)))
+) -> Generator[Checked, None, None]:
+    """Each file read, analysed and reviewed by the model, several at once
+    (`HeadlessReviewer.in_order`), in the order found: its stderr captured and given back
+    with it, the units it could not have reviewed counted in its turn."""
+
+    async def check(item: tuple[Path, str]) -> tuple[Checked, str, list[Failure]]:
+        path, shown = item
+        captured = io.StringIO()
+        with contextlib.redirect_stderr(captured):
+            text = read_source(path, shown, settings, PROG)
+        if text is None:
+            return Checked(None, captured.getvalue()), "", []
+        select = None
+        if diff is not None:
+            select = functools.partial(changed_units, changes=diff.changes(path))
+        where = model_path(path, reviewer.root)
+        analysis = await reviewer.analyse_async(file_uri(path), text, where, select)
+        located = shown_findings(shown, analysis.document, analysis.findings, settings)
+        return Checked(located, captured.getvalue()), where, analysis.failed
+
+    with contextlib.closing(reviewer.in_order(items, check)) as results:
+        for checked, where, failed in results:
+            reviewer.settle(where, failed)
+            yield checked
 
 
 def _report(
@@ -336,10 +373,12 @@ def _report(
     cwd: Path,
     unreviewed: Unreviewed,
     allowed: bool,
+    bill: Bill | None,
 ) -> None:
     out = sys.stdout
     if form == "json":
-        print(render_json(kept, summary, unreviewed.to_json(allowed)), file=out)
+        usage = bill.to_json() if bill is not None else None
+        print(render_json(kept, summary, unreviewed.to_json(allowed), usage), file=out)
     elif form == "sarif":
         from peer_lsp.check.sarif import render_sarif
 
