@@ -62,7 +62,8 @@ class Bill:
 
     @property
     def cost_known(self) -> bool:
-        """Whether some of the cost is known (or nothing was spent)."""
+        """Whether some of the cost is known: a priced provider answered, or no provider
+        without a price was called."""
         return not self.unpriced or self.cost > 0
 
     def line(self) -> str:
@@ -77,12 +78,12 @@ class Bill:
         )
 
     def money(self) -> str:
-        """``~$0.0312``; ``$0`` when nothing was sent; ``cost unknown`` when no provider
+        """``~$0.0312``; ``$0`` when nothing was spent; ``cost unknown`` when no provider
         called has a price; ``~$0.0312 + unknown for NAME`` when some have none."""
-        if not self.requests:
-            return "$0"
         if not self.cost_known:
             return "cost unknown"
+        if not self.cost:
+            return "$0"
         amount = _dollars(self.cost)
         if self.unpriced:
             return f"{amount} + unknown for {', '.join(self.unpriced)}"
