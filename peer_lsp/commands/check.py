@@ -26,19 +26,37 @@ the current folder. Which files are walked, why a named path is checked even whe
 opened, is explained in `peer_lsp.check.walk`; each named path not checked is named on stderr
 with the reason and counted as skipped.
 
-Files are read and analysed one at a time and only their findings are kept, so memory does
-not grow with the size of the files. A file is skipped (and counted as such in the summary)
-when no grammar knows its language, when it is larger than ``maxFileBytes``, binary (a NUL
-byte in its first 8 KB), not UTF-8 or unreadable (`peer_lsp.commands.source_files`). Findings
-below ``minConfidence`` are not shown, as in the editor.
+Only the findings of a file are kept once it is checked, so memory does not grow with the
+size of the files. A file is skipped (and counted as such in the summary) when no grammar
+knows its language, when it is larger than ``maxFileBytes``, binary (a NUL byte in its first
+8 KB), not UTF-8 or unreadable (`peer_lsp.commands.source_files`). Findings below
+``minConfidence`` are not shown, as in the editor.
 
 The local analysis (syntax and rules: all of ``--no-model`` and ``--security``) runs in
 ``--jobs`` processes, by default one per usable core (`peer_lsp.check.workers`, decision
 0009); the report and stderr are the same, byte for byte, whatever the number, because results
 are taken in the order the files were found. A file whose analysis raises, or whose worker
 process dies, is named on stderr and counted as skipped; the other files are still checked.
-With a model, or ``--diff``, files are checked in this process (the review's own concurrency
-is ``maxReviewsInFlight``).
+With a model, or ``--diff``, files are checked in this process, on one event loop: while
+the model reviews one file the next ones are read, analysed and sent, a window of files at
+once (`HeadlessReviewer.in_order`: the ``maxConcurrency`` of the providers that take the
+reviews, summed; within a file at most ``maxReviewsInFlight`` reviews at a time; each
+provider's lane caps its calls). The report and stderr are still the same bytes as one file
+at a time: results, the messages of a file (an unreadable file, the first review failure of
+each kind) and the units not reviewed are taken in the order the files were found. A provider
+with ``maxConcurrency = 1`` (and a single route) reviews one file at a time.
+
+On a terminal, with more than 20 files, a progress bar counts files done (in order) and, with
+a model, the units reviewed and how many of them the cache answered. A run with a model ends
+with one line on stderr, the bill (`peer_lsp.check.bill`): requests sent (retries included)
+and the units they answered, units answered from the cache, tokens in and out, the estimated
+cost from the providers' ``priceInputPerMtok`` / ``priceOutputPerMtok`` ("cost unknown" for a
+provider without a price), and the wall time: ``peer check: 97 requests (412 units), 120
+units from cache, 81,230 tokens in, 9,112 out, ~$0.0312, 41.2 s``. It is printed whenever a
+model was configured and used, even when nothing was sent (``0 requests``: what the cache
+saved is worth seeing); never with ``--no-model``, ``--security`` or no provider, nor after
+Ctrl-C. The JSON output carries the same figures but the time as ``usage``
+(`Bill.to_json`), only in runs with a model.
 
 With a provider configured, each file's units are also reviewed by the model, and model
 findings are reported with the local ones (`peer_lsp.check.headless`); without one the run is
