@@ -42,7 +42,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def rich_source() -> Path:
     spec = importlib.util.find_spec("rich")
-    assert spec is not None and spec.submodule_search_locations
+    assert spec is not None
+    assert spec.submodule_search_locations
     return Path(next(iter(spec.submodule_search_locations)))
 
 
@@ -59,7 +60,8 @@ def copy_files(source: Path, count: int, into: Path) -> list[Path]:
 
 
 def load() -> str:
-    return "load average %.2f %.2f %.2f" % os.getloadavg()
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f}"
 
 
 class FakeVendor:
