@@ -137,12 +137,8 @@ def shown_findings(
     ]
 
 
-class Advance(typing.Protocol):
-    def __call__(self) -> None: ...
-
-
 @contextlib.contextmanager
-def _progress_bar(total: int, reviews: Callable[[], str] | None) -> Iterator[Advance]:
+def _progress_bar(total: int, reviews: Callable[[], str] | None) -> Iterator[Callable[[], None]]:
     """A transient progress bar on stderr; yields the function that advances it by a file.
     ``reviews`` says how the reviews stand (read whenever the bar is drawn)."""
     from rich.console import Console
@@ -245,7 +241,7 @@ def _check(
         summary.skipped += 1
 
     files: Iterable[Path] = run.files(on_skip=count_skipped)
-    progress: contextlib.AbstractContextManager[Advance]
+    progress: contextlib.AbstractContextManager[Callable[[], None]]
     progress = contextlib.nullcontext(lambda: None)
     if not args.no_progress and err.isatty():
         files = list(files)  # the bar needs a total; only names are kept
@@ -280,7 +276,6 @@ def _check(
     summary.unreviewed = unreviewed.count
     bill = reviewer.bill(time.monotonic() - started)
     _report(args.format, kept, summary, color, cwd, unreviewed, allowed, bill)
-    code = EXIT_OK
     if unreviewed and not allowed:
         reviewer.report_unreviewed(
             f"exit code {EXIT_NOT_REVIEWED}: the review is incomplete"
