@@ -1,13 +1,14 @@
 """The fake OpenAI-compatible vendor in a process of its own, for benchmarks.
 
-    python bench/fake_vendor.py [--latency S] [--fail-rate F] [--seed N]
+    python bench/fake_vendor.py [--latency S] [--fail-rate F] [--seed N] [--reviews]
 
 Prints its base URL on the first line of stdout, then serves until stdin closes. Each answer
 echoes the unit named in the request (``def NAME(``), so a client can check that every
 request got its own answer. With ``--fail-rate``, that share of calls to model ``a`` fails
 with a 429 (Retry-After 0.05 s), a 500/502/503, or no answer at all; model ``b`` never fails.
-In a separate process, the fake does not compete with the client for the GIL, as a real
-vendor would not.
+With ``--reviews`` it answers as a reviewer that finds nothing (``{"findings": []}``,
+streamed when asked), so that `peer check` takes every answer. In a separate process, the
+fake does not compete with the client for the GIL, as a real vendor would not.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.0)
     parser.add_argument("--fail-rate", type=float, default=0.0)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--reviews", action="store_true", help="answer: no findings")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     injected = dict.fromkeys(FAILURES, 0)
@@ -44,6 +46,11 @@ def main() -> None:
             if kind == "no answer":
                 return Reply(hang=True)
             return oa.error(int(kind), "server_error", message="injected failure")
+        if args.reviews:
+            text = json.dumps({"findings": []})
+            reply = oa.stream([text]) if received.json.get("stream") else oa.ok(text)
+            reply.first_byte_delay = args.latency
+            return reply
         user = received.json["messages"][-1]["content"]
         reply = oa.ok(json.dumps({"unit": user.split("def ", 1)[1].split("(", 1)[0]}))
         reply.first_byte_delay = args.latency

@@ -1,4 +1,4 @@
-"""Model review on the command line: the editor's review, headless, one file at a time.
+"""Model review on the command line: the editor's review, headless, several files at a time.
 
 `peer check`, `peer fix` and `peer explain` share one `HeadlessReviewer` per run. It builds the
 router once (`build_router`, from the same settings as the editor: providers, routes, cache,
@@ -9,11 +9,19 @@ are then ``engine.findings``: syntax and model findings merged, below ``minConfi
 under a ``peer: ignore`` comment hidden, exactly as the server shows them. The file is closed
 in the engine afterwards, so memory does not grow with the number of files.
 
+`analyse` does one file; `in_order` does many, a `window` of them at once (enough to keep
+every provider's ``maxConcurrency`` busy: the router's lanes cap the HTTP calls), and gives
+the results back in the order of the files. Each file's outcomes are kept and its document
+closed as soon as its reviews end; what the run says about it (`settle`: the units not
+reviewed, the first failure of each kind on stderr) waits for its turn, so that stderr, the
+``unreviewed`` counts and the units named first are those of a run one file at a time.
+
 Without a provider (and no local Ollama found) the run is local-only, and says so once on
 stderr; ``--no-model`` makes it local-only without asking for any provider, silently. A unit
 whose review fails keeps its local findings, and is counted in ``unreviewed``
 (`peer_lsp.check.unreviewed`) under the kind of its error: the first failure of each kind is
-reported on stderr at once, the counts per reason with the first units named at the end
+reported on stderr when its file's turn comes (in file and unit order, not in the order the
+answers came), the counts per reason with the first units named at the end
 (`report_unreviewed`); a spent budget (`peer_lsp.llm.budget`: the run's budgets apply here,
 the router is built ``per_run``) is one such reason, its line naming the budget. A provider
 whose API key variable is empty is found before any request and counts every unit reviewed in
@@ -41,12 +49,14 @@ from peer_lsp.findings.model import Category
 from peer_lsp.syntax.unit import starts_in
 
 if typing.TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Sequence
+    from collections.abc import Callable, Coroutine, Generator, Iterable, Sequence
     from types import TracebackType
-    from typing import TextIO
+    from typing import Any, TextIO
 
+    from peer_lsp.check.bill import Bill
     from peer_lsp.documents.store import Document
     from peer_lsp.findings.model import Finding
+    from peer_lsp.llm.config import LLMConfig
     from peer_lsp.llm.errors import LLMError
     from peer_lsp.review.pipeline import ReviewOutcome
     from peer_lsp.review.reviewer import Reviewer
@@ -54,6 +64,9 @@ if typing.TYPE_CHECKING:
     from peer_lsp.syntax.unit import Unit
 
     Select = Callable[[Document], Sequence[Unit]]
+
+T = typing.TypeVar("T")
+R = typing.TypeVar("R")
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +93,15 @@ class ProviderSetupError(Exception):
         super().__init__("\n".join(self.messages))
 
 
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A unit whose review failed: its name and the error (None: it was reviewed, but
+    while a provider's API key variable is empty, which counts it as not reviewed)."""
+
+    unit: str
+    error: LLMError | None
+
+
 @dataclass
 class Analysis:
     """One file analysed: its document, the findings the editor would show, and what the
@@ -91,6 +113,8 @@ class Analysis:
     models: set[str] = field(default_factory=set)
     path: str = ""
     """The file as the model sees it (`model_path`)."""
+    failed: list[Failure] = field(default_factory=list)
+    """The units not reviewed, in the units' order: counted by `HeadlessReviewer.settle`."""
 
 
 def model_path(path: Path, root: Path) -> str:
@@ -133,7 +157,13 @@ class HeadlessReviewer:
         """Providers whose API key variable is empty (`RouterSetup.missing_keys`)."""
         self._reported = False
         self._said: set[str] = set()
-        """Error kinds already reported on stderr as they happened."""
+        """Error kinds already reported on stderr (`settle`)."""
+        self.units_reviewed = 0
+        """Units with an outcome in this run, from a model's answer or the cache."""
+        self.units_answered = 0
+        """Of those, the units a model answered in this run."""
+        self.units_cached = 0
+        """Of those, the units the answer cache answered."""
         self._runner: asyncio.Runner | None = None
 
     # -- the run -----------------------------------------------------------------------------
@@ -191,6 +221,17 @@ class HeadlessReviewer:
         """Whether units are sent to a model in this run."""
         return self.reviewer is not None
 
+    def bill(self, seconds: float) -> Bill | None:
+        """What the run sent and cost so far (`peer_lsp.check.bill`); None without a model."""
+        if self.reviewer is None:
+            return None
+        from peer_lsp.check.bill import Bill
+
+        router = self.reviewer.router
+        return Bill.from_router(
+            router.stats(), router.config, units=self.units_answered, seconds=seconds
+        )
+
     def _close_runner(self) -> None:
         if self._runner is not None:
             self._runner.close()
@@ -219,17 +260,39 @@ class HeadlessReviewer:
             ):
                 outcomes = self._runner.run(self._review_all(document, units, path))
                 self._keep(document, outcomes, analysis)
-            findings = self.engine.findings(uri)
-            if select is not None:
-                findings = [
-                    f
-                    for f in findings
-                    if f.category is Category.SYNTAX or starts_in(f.span.start_byte, units)
-                ]
-            analysis.findings = findings
+            self._finish(analysis, units, select)
+        finally:
+            self.engine.close(uri)
+        self.settle(analysis.path, analysis.failed)
+        return analysis
+
+    async def analyse_async(
+        self, uri: str, text: str, path: str, select: Select | None = None
+    ) -> Analysis:
+        """`analyse` as a task of `in_order`: the same, except that what the run says about
+        the file waits for the caller to `settle` it, in the files' order."""
+        document = self.engine.open(uri, text)
+        try:
+            units = list(document.units if select is None else select(document))
+            analysis = Analysis(document, [], path=path)
+            if self.reviewer is not None and units and self._worth(document, text, path):
+                outcomes = await self._review_all(document, units, path)
+                self._keep(document, outcomes, analysis)
+            self._finish(analysis, units, select)
             return analysis
         finally:
             self.engine.close(uri)
+
+    def _finish(self, analysis: Analysis, units: Sequence[Unit], select: Select | None) -> None:
+        """The findings the file shows, while its document is still open."""
+        findings = self.engine.findings(analysis.document.uri)
+        if select is not None:
+            findings = [
+                f
+                for f in findings
+                if f.category is Category.SYNTAX or starts_in(f.span.start_byte, units)
+            ]
+        analysis.findings = findings
 
     def _worth(self, document: Document, text: str, path: str) -> bool:
         """Whether the file's units go to the model: not when it is not worth a review
@@ -250,34 +313,48 @@ class HeadlessReviewer:
         outcomes: list[tuple[Unit, ReviewOutcome | LLMError | None]],
         analysis: Analysis,
     ) -> None:
-        """Keep the outcomes, and count the units not reviewed, in the units' order."""
+        """Keep the outcomes, and note the units not reviewed, in the units' order."""
         from peer_lsp.llm.errors import LLMError
 
         assert self.reviewer is not None
-        path = analysis.path
         for unit, outcome in outcomes:
             name = unit.qualified_name
             if isinstance(outcome, LLMError):
-                if self.missing_keys:
-                    self.unreviewed.add(MISSING_KEY, self.missing_keys[0], path, name)
-                else:
-                    self.unreviewed.add_error(outcome, path, name)
+                analysis.failed.append(Failure(name, outcome))
                 continue
             if outcome is None:
                 continue
             if self.missing_keys and outcome.model:
-                self.unreviewed.add(MISSING_KEY, self.missing_keys[0], path, name)
+                analysis.failed.append(Failure(name, None))
             self.reviewer.keep(document.uri, unit, unit.exact_hash, outcome)
             analysis.reviewed.append(unit)
+            self.units_reviewed += 1
+            if outcome.cached:
+                self.units_cached += 1
+            elif outcome.model:
+                self.units_answered += 1
             if outcome.model:
                 analysis.models.add(outcome.model)
+
+    def settle(self, path: str, failed: Sequence[Failure]) -> None:
+        """Count a file's units not reviewed (``path``: as the model sees it), and say the
+        first failure of each kind: in the files' order, whenever their reviews ended."""
+        for failure in failed:
+            if self.missing_keys:
+                self.unreviewed.add(MISSING_KEY, self.missing_keys[0], path, failure.unit)
+                continue
+            error = failure.error
+            assert error is not None
+            self.unreviewed.add_error(error, path, failure.unit)
+            if error.kind not in self._said:
+                self._said.add(error.kind)
+                self._say(_first_failure(error, path, failure.unit))
 
     async def _review_all(
         self, document: Document, units: Sequence[Unit], path: str
     ) -> list[tuple[Unit, ReviewOutcome | LLMError | None]]:
-        """Each unit's outcome; the error when the model failed (the first of each kind said
-        at once); None when the guard would not send it."""
-        from peer_lsp.llm.errors import LLMError
+        """Each unit's outcome; the error when the model failed (reported in the files'
+        order by `settle`); None when the guard would not send it."""
         from peer_lsp.llm.guard import GuardRefusal
 
         assert self.reviewer is not None
@@ -288,13 +365,101 @@ class HeadlessReviewer:
             if isinstance(result, GuardRefusal):
                 log.info("%s %s not reviewed: %s", path, unit.qualified_name, result)
                 reviewed.append((unit, None))
-                continue
-            if (
-                isinstance(result, LLMError)
-                and not self.missing_keys
-                and result.kind not in self._said
-            ):
-                self._said.add(result.kind)
-                self._say(_first_failure(result, path, unit.qualified_name))
-            reviewed.append((unit, result))
+            else:
+                reviewed.append((unit, result))
         return reviewed
+
+    # -- many files --------------------------------------------------------------------------
+
+    @property
+    def window(self) -> int:
+        """How many files `in_order` keeps in flight: the calls the providers that first take
+        the review routes can make at once (their ``maxConcurrency``, summed), so that each of
+        them stays busy when every file sends at least one request; 1 without a model.
+
+        A provider's lane caps its calls; with this many files, each with at most
+        ``maxReviewsInFlight`` reviews in flight, no more reviews wait for a provider's slot
+        than when one file is reviewed at a time on a provider of ``maxConcurrency`` 1."""
+        if self.reviewer is None:
+            return 1
+        return review_capacity(self.reviewer.router.config)
+
+    def in_order(
+        self,
+        items: Iterable[T],
+        work: Callable[[T], Coroutine[Any, Any, R]],
+        window: int | None = None,
+    ) -> Generator[R, None, None]:
+        """``work`` on each item, up to ``window`` (default `window`) at once on the run's
+        event loop, the results in the items' order.
+
+        A result that is ready waits for the ones before it; at most ``LOOKAHEAD`` windows'
+        worth of items are started ahead of the first one not yet given back, so memory is
+        bounded by the window and not by how slow one file is. An error raised by ``work``
+        is raised when its item's turn comes. Closing the iterator (or an error, Ctrl-C)
+        cancels the work still in flight and waits for it to end, before the router closes.
+        """
+        width = max(1, self.window if window is None else window)
+        runner = self._runner
+        own = runner is None
+        if runner is None:  # no model: the work never waits, but is a coroutine all the same
+            runner = asyncio.Runner()
+        loop = runner.get_loop()
+        source = iter(items)
+        running: dict[int, asyncio.Task[R]] = {}
+        ended: dict[int, asyncio.Task[R]] = {}
+        started = given = 0
+        try:
+            while True:
+                while len(running) < width and started - given < width * LOOKAHEAD:
+                    item = next(source, _END)
+                    if item is _END:
+                        break
+                    running[started] = loop.create_task(work(typing.cast("T", item)))
+                    started += 1
+                if given in ended:
+                    yield ended.pop(given).result()
+                    given += 1
+                    continue
+                if not running:
+                    return
+                runner.run(_first_done(list(running.values())))
+                for index in [i for i, task in running.items() if task.done()]:
+                    ended[index] = running.pop(index)
+        finally:
+            if running:
+                for task in running.values():
+                    task.cancel()
+                runner.run(_all_done(list(running.values())))
+            if own:
+                runner.close()
+
+
+LOOKAHEAD = 4
+"""`HeadlessReviewer.in_order` starts items at most this many windows ahead of the first one
+not yet given back."""
+
+_END = object()
+
+
+async def _first_done(tasks: list[asyncio.Task[R]]) -> None:
+    await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+
+
+async def _all_done(tasks: list[asyncio.Task[R]]) -> None:
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def review_capacity(config: LLMConfig) -> int:
+    """The calls the first provider of each route taking reviews can make at once, summed
+    (a provider first in several routes counted once); at least 1. Fallback providers are
+    left out: they take requests only when the first one fails."""
+    from peer_lsp.llm.types import Task
+
+    concurrency = {provider.id: provider.max_concurrency for provider in config.providers}
+    first = {
+        route.providers[0]
+        for route in config.routes
+        if route.providers and (not route.tasks or Task.REVIEW in route.tasks)
+    }
+    return max(1, sum(concurrency.get(pid, 0) for pid in first))

@@ -189,14 +189,20 @@ def summary_json(summary: Summary) -> dict[str, object]:
 
 
 def render_json(
-    located: Sequence[Located], summary: Summary, unreviewed: dict[str, object] | None = None
+    located: Sequence[Located],
+    summary: Summary,
+    unreviewed: dict[str, object] | None = None,
+    usage: dict[str, object] | None = None,
 ) -> str:
     """The whole JSON document (version 1), indented for people, stable for tools;
-    ``unreviewed``: `Unreviewed.to_json` (none: nothing was left unreviewed)."""
-    document = {
+    ``unreviewed``: `Unreviewed.to_json` (none: nothing was left unreviewed); ``usage``:
+    `Bill.to_json`, only in runs where a model reviews (the key is absent otherwise)."""
+    document: dict[str, object] = {
         "version": JSON_VERSION,
         "findings": [finding_json(item) for item in located],
         "summary": summary_json(summary),
         "unreviewed": unreviewed or {"units": 0, "allowed": False, "reasons": []},
     }
+    if usage is not None:
+        document["usage"] = usage
     return json.dumps(document, indent=2, ensure_ascii=False)

@@ -26,19 +26,37 @@ the current folder. Which files are walked, why a named path is checked even whe
 opened, is explained in `peer_lsp.check.walk`; each named path not checked is named on stderr
 with the reason and counted as skipped.
 
-Files are read and analysed one at a time and only their findings are kept, so memory does
-not grow with the size of the files. A file is skipped (and counted as such in the summary)
-when no grammar knows its language, when it is larger than ``maxFileBytes``, binary (a NUL
-byte in its first 8 KB), not UTF-8 or unreadable (`peer_lsp.commands.source_files`). Findings
-below ``minConfidence`` are not shown, as in the editor.
+Only the findings of a file are kept once it is checked, so memory does not grow with the
+size of the files. A file is skipped (and counted as such in the summary) when no grammar
+knows its language, when it is larger than ``maxFileBytes``, binary (a NUL byte in its first
+8 KB), not UTF-8 or unreadable (`peer_lsp.commands.source_files`). Findings below
+``minConfidence`` are not shown, as in the editor.
 
 The local analysis (syntax and rules: all of ``--no-model`` and ``--security``) runs in
 ``--jobs`` processes, by default one per usable core (`peer_lsp.check.workers`, decision
 0009); the report and stderr are the same, byte for byte, whatever the number, because results
 are taken in the order the files were found. A file whose analysis raises, or whose worker
 process dies, is named on stderr and counted as skipped; the other files are still checked.
-With a model, or ``--diff``, files are checked in this process (the review's own concurrency
-is ``maxReviewsInFlight``).
+With a model, or ``--diff``, files are checked in this process, on one event loop: while
+the model reviews one file the next ones are read, analysed and sent, a window of files at
+once (`HeadlessReviewer.in_order`: the ``maxConcurrency`` of the providers that take the
+reviews, summed; within a file at most ``maxReviewsInFlight`` reviews at a time; each
+provider's lane caps its calls). The report and stderr are still the same bytes as one file
+at a time: results, the messages of a file (an unreadable file, the first review failure of
+each kind) and the units not reviewed are taken in the order the files were found. A provider
+with ``maxConcurrency = 1`` (and a single route) reviews one file at a time.
+
+On a terminal, with more than 20 files, a progress bar counts files done (in order) and, with
+a model, the units reviewed and how many of them the cache answered. A run with a model ends
+with one line on stderr, the bill (`peer_lsp.check.bill`): requests sent (retries included)
+and the units they answered, units answered from the cache, tokens in and out, the estimated
+cost from the providers' ``priceInputPerMtok`` / ``priceOutputPerMtok`` ("cost unknown" for a
+provider without a price), and the wall time: ``peer check: 97 requests (412 units), 120
+units from cache, 81,230 tokens in, 9,112 out, ~$0.0312, 41.2 s``. It is printed whenever a
+model was configured and used, even when nothing was sent (``0 requests``: what the cache
+saved is worth seeing); never with ``--no-model``, ``--security`` or no provider, nor after
+Ctrl-C. The JSON output carries the same figures but the time as ``usage``
+(`Bill.to_json`), only in runs with a model.
 
 With a provider configured, each file's units are also reviewed by the model, and model
 findings are reported with the local ones (`peer_lsp.check.headless`); without one the run is
@@ -58,6 +76,7 @@ import dataclasses
 import functools
 import io
 import sys
+import time
 import typing
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,35 +101,35 @@ from peer_lsp.syntax.languages import language_for_path
 
 if typing.TYPE_CHECKING:
     import argparse
-    from collections.abc import Callable, Iterable, Iterator
+    from collections.abc import Callable, Generator, Iterable, Iterator
 
+    from peer_lsp.check.bill import Bill
+    from peer_lsp.check.headless import Failure
     from peer_lsp.check.report import Located
     from peer_lsp.check.unreviewed import Unreviewed
     from peer_lsp.documents.store import Document
     from peer_lsp.findings.model import Finding
     from peer_lsp.settings.model import Settings
 
-    Analyse = Callable[[str, str], tuple[Document, list[Finding]]]
-    """(uri, text) → the document and its findings."""
-
 PROG = "peer check"
 PROGRESS_MIN_FILES = 20
 """A progress bar appears only for more files than this (and only on a terminal)."""
 
 
-def check_file(
-    path: Path, shown: str, settings: Settings, analyse: Analyse | None = None
-) -> list[Located] | None:
-    """The findings of one file, or None when it is skipped (see the module docstring).
-
-    ``analyse`` replaces the local analysis (`analyse_text`), e.g. with a model review.
-    """
+def check_file(path: Path, shown: str, settings: Settings) -> list[Located] | None:
+    """The local findings of one file, or None when it is skipped (see the module
+    docstring)."""
     text = read_source(path, shown, settings, PROG)
     if text is None:
         return None
-    if analyse is None:
-        analyse = functools.partial(analyse_text, settings=settings)
-    document, findings = analyse(file_uri(path), text)
+    document, findings = analyse_text(file_uri(path), text, settings=settings)
+    return shown_findings(shown, document, findings, settings)
+
+
+def shown_findings(
+    shown: str, document: Document, findings: Iterable[Finding], settings: Settings
+) -> list[Located]:
+    """The findings at or above ``minConfidence``, located for the report."""
     return [
         locate(shown, document.data, document.lines, finding)
         for finding in findings
@@ -118,38 +137,32 @@ def check_file(
     ]
 
 
-def reviewing(reviewer: HeadlessReviewer, path: Path, diff: GitDiff | None) -> Analyse | None:
-    """How one file is analysed: None (local, whole file) unless a model reviews or ``--diff``
-    narrows the units."""
-    if not reviewer.uses_model and diff is None:
-        return None
-
-    def analyse(uri: str, text: str) -> tuple[Document, list[Finding]]:
-        select = None
-        if diff is not None:
-            select = functools.partial(changed_units, changes=diff.changes(path))
-        analysis = reviewer.analyse(uri, text, model_path(path, reviewer.root), select)
-        return analysis.document, analysis.findings
-
-    return analyse
-
-
 @contextlib.contextmanager
-def _progress_bar(total: int) -> Iterator[Callable[[], None]]:
-    """A transient progress bar on stderr; yields the function that advances it."""
+def _progress_bar(total: int, reviews: Callable[[], str] | None) -> Iterator[Callable[[], None]]:
+    """A transient progress bar on stderr; yields the function that advances it by a file.
+    ``reviews`` says how the reviews stand (read whenever the bar is drawn)."""
     from rich.console import Console
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
         Progress,
+        ProgressColumn,
+        Task,
         TextColumn,
         TimeElapsedColumn,
     )
+    from rich.text import Text
+
+    class Reviews(ProgressColumn):
+        def render(self, task: Task) -> Text:
+            return Text(f"· {reviews()}" if reviews is not None else "")
 
     progress = Progress(
         TextColumn("checking"),
         BarColumn(),
         MofNCompleteColumn(),
+        TextColumn("files"),
+        *([Reviews()] if reviews is not None else []),
         TimeElapsedColumn(),
         console=Console(stderr=True),
         transient=True,
@@ -159,6 +172,13 @@ def _progress_bar(total: int) -> Iterator[Callable[[], None]]:
     task = progress.add_task("check", total=total)
     with progress:
         yield lambda: progress.advance(task)
+
+
+def reviews_so_far(reviewer: HeadlessReviewer) -> str:
+    """``312 units reviewed (120 from cache)``: the progress bar's count of reviews."""
+    reviewed = reviewer.units_reviewed
+    units = "unit" if reviewed == 1 else "units"
+    return f"{reviewed:,} {units} reviewed ({reviewer.units_cached:,} from cache)"
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -172,6 +192,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    started = time.monotonic()
     try:
         run = prepare(args)
         diff = GitDiff(args.diff) if args.diff else None
@@ -180,7 +201,7 @@ def _run(args: argparse.Namespace) -> int:
         settings = security_settings(run.settings) if args.security else run.settings
         use_model = not (args.no_model or args.security)
         with HeadlessReviewer(settings, root=run.base, prog=PROG, use_model=use_model) as rv:
-            return _check(args, settings, run, rv, diff)
+            return _check(args, settings, run, rv, diff, started)
     except (UsageError, ProviderSetupError) as error:
         return usage_error(error.messages, PROG)
     except GitError as error:
@@ -207,8 +228,10 @@ def _check(
     run: Run,
     reviewer: HeadlessReviewer,
     diff: GitDiff | None,
+    started: float,
 ) -> int:
-    """Check the run's files, print the report, and return the exit code."""
+    """Check the run's files, print the report, and return the exit code; with a model, end
+    stderr with the bill (`peer_lsp.check.bill`)."""
     out, err = sys.stdout, sys.stderr
     cwd = Path.cwd()
     fail_on = Severity.parse(args.fail_on or settings.fail_on)
@@ -223,7 +246,8 @@ def _check(
     if not args.no_progress and err.isatty():
         files = list(files)  # the bar needs a total; only names are kept
         if len(files) > PROGRESS_MIN_FILES:
-            progress = _progress_bar(len(files))
+            reviews = functools.partial(reviews_so_far, reviewer) if reviewer.uses_model else None
+            progress = _progress_bar(len(files), reviews)
 
     text = args.format == "text"
     color = text and use_color(out)
@@ -250,16 +274,21 @@ def _check(
                 kept.extend(located)
     unreviewed, allowed = reviewer.unreviewed, args.allow_unreviewed
     summary.unreviewed = unreviewed.count
-    _report(args.format, kept, summary, color, cwd, unreviewed, allowed)
+    bill = reviewer.bill(time.monotonic() - started)
+    _report(args.format, kept, summary, color, cwd, unreviewed, allowed, bill)
     if unreviewed and not allowed:
         reviewer.report_unreviewed(
             f"exit code {EXIT_NOT_REVIEWED}: the review is incomplete"
             " (--allow-unreviewed accepts local findings for those units)"
         )
-        return EXIT_NOT_REVIEWED
-    reviewer.report_unreviewed()
-    failed = any(severity >= fail_on for severity in summary.by_severity)
-    return EXIT_FINDINGS if failed and not args.exit_zero else EXIT_OK
+        code = EXIT_NOT_REVIEWED
+    else:
+        reviewer.report_unreviewed()
+        failed = any(severity >= fail_on for severity in summary.by_severity)
+        code = EXIT_FINDINGS if failed and not args.exit_zero else EXIT_OK
+    if bill is not None:
+        print(f"{PROG}: {bill.line()}", file=err)
+    return code
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,7 +328,7 @@ def _checked(
     cwd = Path.cwd()
     items = ((path, shown_path(path, cwd)) for path in files)
     if reviewer.uses_model or diff is not None:
-        return contextlib.nullcontext(_reviewed(items, settings, reviewer, diff))
+        return contextlib.closing(_reviewed(items, settings, reviewer, diff))
     return in_order(
         functools.partial(check_local, settings=settings),
         not_checked,
@@ -323,9 +352,30 @@ def _reviewed(
     settings: Settings,
     reviewer: HeadlessReviewer,
     diff: GitDiff | None,
-) -> Iterator[Checked]:
-    for path, shown in items:
-        yield Checked(check_file(path, shown, settings, reviewing(reviewer, path, diff)))
+) -> Generator[Checked, None, None]:
+    """Each file read, analysed and reviewed by the model, several at once
+    (`HeadlessReviewer.in_order`), in the order found: its stderr captured and given back
+    with it, the units it could not have reviewed counted in its turn."""
+
+    async def check(item: tuple[Path, str]) -> tuple[Checked, str, list[Failure]]:
+        path, shown = item
+        captured = io.StringIO()
+        with contextlib.redirect_stderr(captured):
+            text = read_source(path, shown, settings, PROG)
+        if text is None:
+            return Checked(None, captured.getvalue()), "", []
+        select = None
+        if diff is not None:
+            select = functools.partial(changed_units, changes=diff.changes(path))
+        where = model_path(path, reviewer.root)
+        analysis = await reviewer.analyse_async(file_uri(path), text, where, select)
+        located = shown_findings(shown, analysis.document, analysis.findings, settings)
+        return Checked(located, captured.getvalue()), where, analysis.failed
+
+    with contextlib.closing(reviewer.in_order(items, check)) as results:
+        for checked, where, failed in results:
+            reviewer.settle(where, failed)
+            yield checked
 
 
 def _report(
@@ -336,10 +386,12 @@ def _report(
     cwd: Path,
     unreviewed: Unreviewed,
     allowed: bool,
+    bill: Bill | None,
 ) -> None:
     out = sys.stdout
     if form == "json":
-        print(render_json(kept, summary, unreviewed.to_json(allowed)), file=out)
+        usage = bill.to_json() if bill is not None else None
+        print(render_json(kept, summary, unreviewed.to_json(allowed), usage), file=out)
     elif form == "sarif":
         from peer_lsp.check.sarif import render_sarif
 

@@ -34,6 +34,7 @@ class Reply:
     ``body`` is sent whole (a dict is JSON-encoded); ``chunks`` are streamed one by one.
     ``cut_after`` closes the connection after that many chunks, without finishing the
     chunked body. ``hang`` never answers: the server waits for the client to give up.
+    ``held`` keeps the reply until the test opens that `Gate` (`FakeServer.gate`).
     """
 
     status: int = 200
@@ -45,6 +46,23 @@ class Reply:
     chunk_delay: float = 0.0
     cut_after: int | None = None
     hang: bool = False
+    held: Gate | None = None
+
+
+class Gate:
+    """Replies held until the test opens it, from any thread (`FakeServer.gate`): so that a
+    test can have several requests in flight at once, or answer them in the order it
+    chooses, without sleeping."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._event = asyncio.Event()
+
+    def open(self) -> None:
+        self._loop.call_soon_threadsafe(self._event.set)
+
+    async def wait(self) -> None:
+        await self._event.wait()
 
 
 @dataclass
@@ -176,6 +194,11 @@ class FakeServer:
         """The reply for every request that no queued script takes."""
         self._default = responder if callable(responder) else (lambda _r: responder)
 
+    def gate(self) -> Gate:
+        """A closed `Gate` for `Reply.held`."""
+        assert self._loop is not None, "the fake is not running"
+        return Gate(self._loop)
+
     def reset(self) -> None:
         with self._changed:
             self.requests.clear()
@@ -266,8 +289,17 @@ class FakeServer:
                 await hung_up
                 self._mark_disconnected(received)
                 return False
+            start = received.arrived
+            if reply.held is not None:
+                opened = asyncio.ensure_future(reply.held.wait())
+                await asyncio.wait({hung_up, opened}, return_when=asyncio.FIRST_COMPLETED)
+                opened.cancel()
+                if hung_up.done():
+                    self._mark_disconnected(received)
+                    return False
+                start = asyncio.get_running_loop().time()  # delays count from the opening
             whole = self._whole(reply) if reply.chunks is None else b""
-            first_byte_at = received.arrived + reply.first_byte_delay
+            first_byte_at = start + reply.first_byte_delay
             if not await self._pause_until(first_byte_at, hung_up, received):
                 return False
             if reply.chunks is None:

@@ -41,6 +41,10 @@ EVAL_FINDING: dict[str, Any] = {
     "fix": {"replacement": "    return ast.literal_eval(expr)", "start_line": 2, "end_line": 2},
 }
 _NAME = re.compile(r"^Name: (\S+)$", re.MULTILINE)
+_BILL = re.compile(
+    r"^peer check: ([\d,]+ requests? \([\d,]+ units?\), [\d,]+ units? from cache, "
+    r"[\d,]+ tokens in, [\d,]+ out, [^,]+(?:, [^,]+)*), \d+\.\d s$"
+)
 
 
 def reply(received: Received, findings: list[dict[str, Any]]) -> Reply:
@@ -113,3 +117,17 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
     captured = capsys.readouterr()
     return code, captured.out, captured.err
+
+
+def split_bill(err: str) -> tuple[str, str]:
+    """`peer check`'s stderr before its last line, and that line, the bill (which a run with
+    a model always ends with), without the program's name and the time."""
+    *rest, last = err.splitlines(keepends=True)
+    match = _BILL.match(last.rstrip("\n"))
+    assert match is not None, f"no bill at the end of {err!r}"
+    return "".join(rest), match.group(1)
+
+
+def without_bill(err: str) -> str:
+    """`peer check`'s stderr without the bill it ends with."""
+    return split_bill(err)[0]

@@ -10,7 +10,17 @@ from pathlib import Path
 import pytest
 from fakes import openai as oa
 from fakes.server import FakeServer
-from model_support import EVAL_FINDING, SOURCE, answer_with, configure, reply, run, units_sent
+from model_support import (
+    EVAL_FINDING,
+    SOURCE,
+    answer_with,
+    configure,
+    reply,
+    run,
+    split_bill,
+    units_sent,
+    without_bill,
+)
 
 from peer_lsp.check.git_diff import FileChanges, changed_units, parse_hunks
 from peer_lsp.check.headless import LOCAL_ONLY
@@ -23,8 +33,12 @@ LOCAL_ONLY_LINE = f"peer check: {LOCAL_ONLY}\n"
 def test_model_findings_in_text(reviewing: FakeServer, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "check", "app.py")
     assert out.splitlines() == [EVAL_LINE_TEXT, "1 finding (1 error) in 1 file"]
-    assert (code, err) == (1, "")
+    before, bill = split_bill(err)
+    assert (code, before) == (1, "")
     assert sorted(units_sent(reviewing)) == ["risky", "safe"]
+    # one request for both units; the fake's usage: 12 tokens in, 5 out per answer; the
+    # provider sets no price
+    assert bill == "1 request (2 units), 0 units from cache, 12 tokens in, 5 out, cost unknown"
 
 
 def test_model_findings_in_json(reviewing: FakeServer, capsys: pytest.CaptureFixture[str]) -> None:
@@ -56,7 +70,8 @@ def test_nothing_found_exits_0(
 ) -> None:
     fake.respond_with(lambda received: reply(received, []))
     configure(project, fake)
-    assert run(capsys, "check", "app.py") == (0, "No findings in 1 file\n", "")
+    code, out, err = run(capsys, "check", "app.py")
+    assert (code, out, without_bill(err)) == (0, "No findings in 1 file\n", "")
     assert sorted(units_sent(fake)) == ["risky", "safe"]
 
 
@@ -64,8 +79,13 @@ def test_the_cache_answers_a_second_run(
     reviewing: FakeServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
     first = run(capsys, "check", "app.py")
-    assert run(capsys, "check", "app.py") == first
+    second = run(capsys, "check", "app.py")
+    assert second[:2] == first[:2]
     assert sorted(units_sent(reviewing)) == ["risky", "safe"]  # in the first run only
+    assert split_bill(second[2]) == (
+        "",
+        "0 requests (0 units), 2 units from cache, 0 tokens in, 0 out, $0",
+    )
 
 
 def test_min_confidence_and_ignore_comments_apply_to_model_findings(
@@ -114,16 +134,20 @@ def test_a_failing_provider_leaves_local_findings_and_says_so_once(
     assert code == 3  # not reviewed wins over the syntax error's 1
     assert "error[syntax-error]" in out
     assert out.splitlines()[-1].endswith(", 2 units not reviewed by the model")
-    lines = err.splitlines()
+    before, bill = split_bill(err)
+    lines = before.splitlines()
     assert len(lines) == 4
-    assert lines[0].startswith("peer check: review of app.py (")
-    assert "This request is not valid." in lines[0]
+    assert lines[0] == (
+        "peer check: review of app.py (risky) failed: fake: This request is not valid."
+        " (type invalid_request_error) (HTTP 400)"
+    )
     assert lines[1] == "peer check: 2 units were not reviewed by the model:"
     assert lines[2].startswith("peer check:   request rejected (2 units): ")
     assert lines[3].startswith("peer check: exit code 3: the review is incomplete")
+    assert bill.startswith("1 request (0 units), 0 units from cache, 0 tokens in, 0 out, ")
     code, _, err = run(capsys, "check", "--allow-unreviewed", "app.py")
     assert code == 1
-    assert err.splitlines()[-1] == "peer check: local findings only for those units"
+    assert without_bill(err).splitlines()[-1] == "peer check: local findings only for those units"
 
 
 def test_rejected_provider_settings_are_a_usage_error(
@@ -180,7 +204,11 @@ def test_diff_sends_only_the_changed_unit(
     code, out, err = run(capsys, "check", "--diff", "HEAD", ".")
     assert units_sent(reviewing) == ["safe"]
     assert "return x + 2" in reviewing.requests[0].json["messages"][-1]["content"]
-    assert (code, out, err) == (0, "No findings in 3 files\n", "")  # app, lib, .peer.toml
+    assert (code, out, without_bill(err)) == (
+        0,
+        "No findings in 3 files\n",
+        "",
+    )  # app, lib, .peer.toml
 
 
 def test_diff_reports_the_findings_of_changed_units_only(

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from fakes import openai as oa
 from fakes.server import FakeServer
-from model_support import EVAL_FINDING, answer_with, configure, run, units_sent
+from model_support import EVAL_FINDING, answer_with, configure, run, units_sent, without_bill
 
 from peer_lsp.commands.exits import EXIT_NOT_REVIEWED
 
@@ -63,7 +63,7 @@ def check_failed(capsys: pytest.CaptureFixture[str], reason: str, label: str) ->
     code, out, err = run(capsys, "check", "app.py")
     assert code == EXIT_NOT_REVIEWED, (out, err)
     assert out == "No findings in 1 file, 2 units not reviewed by the model\n"
-    lines = err.splitlines()
+    lines = without_bill(err).splitlines()
     assert "peer check: 2 units were not reviewed by the model:" in lines
     (why,) = [line for line in lines if line.startswith("peer check:   ")]
     assert why.startswith(f"peer check:   {label} (2 units): "), why
@@ -167,7 +167,7 @@ def test_a_missing_key_fails_before_any_request_and_despite_the_cache(
 
     monkeypatch.setenv(KEY_VARIABLE, "sk-test-123")
     code, out, err = run(capsys, "check", "app.py")
-    assert (code, err) == (1, "")
+    assert (code, without_bill(err)) == (1, "")
     assert len(units_sent(fake)) == 3  # now every answer is cached
 
     monkeypatch.setenv(KEY_VARIABLE, "")
@@ -183,7 +183,8 @@ def test_a_good_review_says_nothing_of_unreviewed_units(
 ) -> None:
     fake.respond_with(answer_with(EVAL_FINDING))
     configure(clean, fake)
-    assert run(capsys, "check", "app.py") == (0, "No findings in 1 file\n", "")
+    code, out, err = run(capsys, "check", "app.py")
+    assert (code, out, without_bill(err)) == (0, "No findings in 1 file\n", "")
     code, invocation = sarif_invocation(capsys)
     assert (code, invocation) == (0, {"executionSuccessful": True})
 

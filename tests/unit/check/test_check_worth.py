@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from fakes.review_format import units_asked
 from fakes.server import FakeServer
-from model_support import configure, reply, run, user_prompt
+from model_support import configure, reply, run, user_prompt, without_bill
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 APP = "def risky(expr):\n    return eval(expr)\n\n\ndef safe(x):\n    return x + 1\n"
@@ -64,7 +64,7 @@ def test_only_source_worth_a_review_reaches_the_model(
     assert len(units_asked(fake.requests)) == 3  # risky, safe, add
     assert "vendor/lib/broken.py:1:" in out  # its syntax error is still reported
     assert "syntax" in out
-    assert (code, err) == (1, "")
+    assert (code, without_bill(err)) == (1, "")
 
 
 def test_the_settings_widen_and_narrow_what_is_sent(
