@@ -6,8 +6,9 @@ Prints its base URL on the first line of stdout, then serves until stdin closes.
 echoes the unit named in the request (``def NAME(``), so a client can check that every
 request got its own answer. With ``--fail-rate``, that share of calls to model ``a`` fails
 with a 429 (Retry-After 0.05 s), a 500/502/503, or no answer at all; model ``b`` never fails.
-With ``--reviews`` it answers as a reviewer that finds nothing (``{"findings": []}``,
-streamed when asked), so that `peer check` takes every answer. In a separate process, the
+With ``--reviews`` it answers as a reviewer that finds nothing (``{"findings": []}``, or an
+empty list per unit for a request about several units; streamed when asked), so that
+`peer check` takes every answer. In a separate process, the
 fake does not compete with the client for the GIL, as a real vendor would not.
 """
 
@@ -22,6 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from fakes import openai as oa
+from fakes import review_format
 from fakes.server import FakeServer, Received, Reply
 
 FAILURES = ("429", "500", "502", "503", "no answer")
@@ -47,7 +49,7 @@ def main() -> None:
                 return Reply(hang=True)
             return oa.error(int(kind), "server_error", message="injected failure")
         if args.reviews:
-            text = json.dumps({"findings": []})
+            text = review_format.answer(received.json["messages"][-1]["content"], lambda _: [])
             reply = oa.stream([text]) if received.json.get("stream") else oa.ok(text)
             reply.first_byte_delay = args.latency
             return reply
