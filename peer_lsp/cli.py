@@ -89,6 +89,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="REV",
         help="send only the units changed since the git revision REV to the model",
     )
+    check.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="send nothing: say how many units and requests a review would send, the "
+        "estimated tokens and cost (local findings as usual)",
+    )
     _add_model_flags(check)
     _add_logging(check)
     _add_fix_and_explain(commands)

@@ -54,10 +54,12 @@ if typing.TYPE_CHECKING:
     from typing import Any, TextIO
 
     from peer_lsp.check.bill import Bill
+    from peer_lsp.check.dry_run import Estimate
     from peer_lsp.documents.store import Document
     from peer_lsp.findings.model import Finding
     from peer_lsp.llm.config import LLMConfig
     from peer_lsp.llm.errors import LLMError
+    from peer_lsp.review.batches import ReviewPlan
     from peer_lsp.review.pipeline import ReviewOutcome
     from peer_lsp.review.reviewer import Reviewer
     from peer_lsp.settings.model import Settings
@@ -140,6 +142,7 @@ class HeadlessReviewer:
         prog: str,
         use_model: bool = True,
         every_file: bool = False,
+        dry_run: bool = False,
         err: TextIO | None = None,
     ) -> None:
         self.settings = settings
@@ -165,6 +168,12 @@ class HeadlessReviewer:
         self.units_cached = 0
         """Of those, the units the answer cache answered."""
         self._runner: asyncio.Runner | None = None
+        self.plan: ReviewPlan | None = None
+        """With ``dry_run``: what reviews would send; nothing is sent, no unit is reviewed."""
+        if dry_run:
+            from peer_lsp.review.batches import ReviewPlan
+
+            self.plan = ReviewPlan()
 
     # -- the run -----------------------------------------------------------------------------
 
@@ -222,14 +231,27 @@ class HeadlessReviewer:
         return self.reviewer is not None
 
     def bill(self, seconds: float) -> Bill | None:
-        """What the run sent and cost so far (`peer_lsp.check.bill`); None without a model."""
-        if self.reviewer is None:
+        """What the run sent and cost so far (`peer_lsp.check.bill`); None without a model,
+        and in a dry run (`dry_run_estimate`)."""
+        if self.reviewer is None or self.plan is not None:
             return None
         from peer_lsp.check.bill import Bill
 
         router = self.reviewer.router
         return Bill.from_router(
             router.stats(), router.config, units=self.units_answered, seconds=seconds
+        )
+
+    def dry_run_estimate(self) -> Estimate | None:
+        """In a dry run with a model, what the run would have sent and cost
+        (`peer_lsp.check.dry_run`); else None."""
+        if self.plan is None or self.reviewer is None:
+            return None
+        from peer_lsp.check.dry_run import estimate
+        from peer_lsp.llm.guard import audit_path
+
+        return estimate(
+            self.plan, self.reviewer.router.config, audit_path(self.settings, self.root)
         )
 
     def _close_runner(self) -> None:
@@ -359,6 +381,9 @@ class HeadlessReviewer:
 
         assert self.reviewer is not None
         local = self.engine.local_findings(document.uri)
+        if self.plan is not None:
+            await self.reviewer.plan_units(document, units, self.plan, path=path, local=local)
+            return []
         results = await self.reviewer.review_units(document, units, path=path, local=local)
         reviewed: list[tuple[Unit, ReviewOutcome | LLMError | None]] = []
         for unit, result in zip(units, results, strict=True):

@@ -193,10 +193,12 @@ def render_json(
     summary: Summary,
     unreviewed: dict[str, object] | None = None,
     usage: dict[str, object] | None = None,
+    plan: dict[str, object] | None = None,
 ) -> str:
     """The whole JSON document (version 1), indented for people, stable for tools;
     ``unreviewed``: `Unreviewed.to_json` (none: nothing was left unreviewed); ``usage``:
-    `Bill.to_json`, only in runs where a model reviews (the key is absent otherwise)."""
+    `Bill.to_json`, only in runs where a model reviews (the key is absent otherwise);
+    ``plan``: `Estimate.to_json`, only in a dry run with a model."""
     document: dict[str, object] = {
         "version": JSON_VERSION,
         "findings": [finding_json(item) for item in located],
@@ -205,4 +207,6 @@ def render_json(
     }
     if usage is not None:
         document["usage"] = usage
+    if plan is not None:
+        document["plan"] = plan
     return json.dumps(document, indent=2, ensure_ascii=False)

@@ -66,7 +66,9 @@ the findings of those units plus the syntax findings of every file checked: a fi
 not parse is worth failing on whatever changed. Git missing, a path outside a repository or an
 unknown revision is a usage error (2). ``--format sarif`` writes SARIF 2.1.0 for GitHub code
 scanning (`peer_lsp.check.sarif`). ``--security`` runs only the local security rules
-(docs/rules.md): no syntax findings, no other rules, no model.
+(docs/rules.md): no syntax findings, no other rules, no model. ``--dry-run`` sends nothing:
+the local findings are reported as usual, and stderr ends with what the run would have sent
+and cost instead of the bill (`peer_lsp.check.dry_run`; JSON: ``plan``).
 """
 
 from __future__ import annotations
@@ -104,6 +106,7 @@ if typing.TYPE_CHECKING:
     from collections.abc import Callable, Generator, Iterable, Iterator
 
     from peer_lsp.check.bill import Bill
+    from peer_lsp.check.dry_run import Estimate
     from peer_lsp.check.headless import Failure
     from peer_lsp.check.report import Located
     from peer_lsp.check.unreviewed import Unreviewed
@@ -200,7 +203,9 @@ def _run(args: argparse.Namespace) -> int:
             diff.check(run.paths)
         settings = security_settings(run.settings) if args.security else run.settings
         use_model = not (args.no_model or args.security)
-        with HeadlessReviewer(settings, root=run.base, prog=PROG, use_model=use_model) as rv:
+        with HeadlessReviewer(
+            settings, root=run.base, prog=PROG, use_model=use_model, dry_run=args.dry_run
+        ) as rv:
             return _check(args, settings, run, rv, diff, started)
     except (UsageError, ProviderSetupError) as error:
         return usage_error(error.messages, PROG)
@@ -272,23 +277,31 @@ def _check(
                     print(format_finding(item, color), file=out)
             else:
                 kept.extend(located)
-    unreviewed, allowed = reviewer.unreviewed, args.allow_unreviewed
-    summary.unreviewed = unreviewed.count
+    summary.unreviewed = reviewer.unreviewed.count
     bill = reviewer.bill(time.monotonic() - started)
-    _report(args.format, kept, summary, color, cwd, unreviewed, allowed, bill)
-    if unreviewed and not allowed:
+    planned = reviewer.dry_run_estimate()
+    _report(args, kept, summary, color, cwd, reviewer.unreviewed, bill, planned)
+    code = _exit_code(args, reviewer, summary, fail_on)
+    for last in (bill, planned):  # the bill, or what a dry run would have cost
+        if last is not None:
+            print(f"{PROG}: {last.line()}", file=err)
+    return code
+
+
+def _exit_code(
+    args: argparse.Namespace, reviewer: HeadlessReviewer, summary: Summary, fail_on: Severity
+) -> int:
+    """3 when units were not reviewed (unless allowed), else 1 or 0 by the findings; the
+    units not reviewed are said on stderr either way."""
+    if reviewer.unreviewed and not args.allow_unreviewed:
         reviewer.report_unreviewed(
             f"exit code {EXIT_NOT_REVIEWED}: the review is incomplete"
             " (--allow-unreviewed accepts local findings for those units)"
         )
-        code = EXIT_NOT_REVIEWED
-    else:
-        reviewer.report_unreviewed()
-        failed = any(severity >= fail_on for severity in summary.by_severity)
-        code = EXIT_FINDINGS if failed and not args.exit_zero else EXIT_OK
-    if bill is not None:
-        print(f"{PROG}: {bill.line()}", file=err)
-    return code
+        return EXIT_NOT_REVIEWED
+    reviewer.report_unreviewed()
+    failed = any(severity >= fail_on for severity in summary.by_severity)
+    return EXIT_FINDINGS if failed and not args.exit_zero else EXIT_OK
 
 
 @dataclass(frozen=True, slots=True)
@@ -379,19 +392,20 @@ def _reviewed(
 
 
 def _report(
-    form: str,
+    args: argparse.Namespace,
     kept: list[Located],
     summary: Summary,
     color: bool,
     cwd: Path,
     unreviewed: Unreviewed,
-    allowed: bool,
     bill: Bill | None,
+    planned: Estimate | None,
 ) -> None:
-    out = sys.stdout
+    out, form, allowed = sys.stdout, args.format, args.allow_unreviewed
     if form == "json":
         usage = bill.to_json() if bill is not None else None
-        print(render_json(kept, summary, unreviewed.to_json(allowed), usage), file=out)
+        plan = planned.to_json() if planned is not None else None
+        print(render_json(kept, summary, unreviewed.to_json(allowed), usage, plan), file=out)
     elif form == "sarif":
         from peer_lsp.check.sarif import render_sarif
 

@@ -26,7 +26,7 @@ import asyncio
 import dataclasses
 import logging
 import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from peer_lsp.llm import errors
 from peer_lsp.llm.guard import GuardRefusal
@@ -129,6 +129,79 @@ async def review_units(
     ``fresh`` asks the models again instead of the cache (the answers are still stored).
     """
     results: list[Result | None] = [None] * len(items)
+    groups = await _waiting(router, items, results, fresh=fresh)
+    reviews = _Reviews(router, results, limits.in_flight)
+    await asyncio.gather(*(reviews.send(route, batch) for route, batch in _batches(groups, limits)))
+    return [_finished(result) for result in results]
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedRequest:
+    """A request a review would send: to whom, about how many units, how large."""
+
+    provider: str
+    model: str
+    units: int
+    input_tokens: int
+    """Estimated, before redaction (which changes little)."""
+    max_output_tokens: int
+
+
+@dataclass
+class ReviewPlan:
+    """What reviews would send, and what the cache would answer, without sending anything."""
+
+    units: int = 0
+    """Units that would be reviewed (asked, or answered from the cache)."""
+    cached: int = 0
+    unsendable: int = 0
+    """Units no request can carry (too large for the prompt budget, or no route takes them)."""
+    requests: list[PlannedRequest] = field(default_factory=list)
+
+
+async def plan_units(
+    router: Router,
+    items: Sequence[UnitReview],
+    plan: ReviewPlan,
+    *,
+    limits: BatchLimits = BatchLimits(),
+) -> None:
+    """Add to ``plan`` what `review_units` would do with ``items``: the units the cache
+    answers, and the requests it would send for the others (as first sent: a batch a model
+    fails is asked again in smaller ones, which this cannot foresee)."""
+    results: list[Result | None] = [None] * len(items)
+    groups = await _waiting(router, items, results, fresh=False)
+    plan.units += len(items)
+    plan.unsendable += sum(1 for r in results if r is not None and not _answered(r))
+    plan.cached += sum(1 for r in results if r is not None and _answered(r))
+    for route, batch in _batches(groups, limits):
+        request = batch[0].request if len(batch) == 1 else batch_request([p.request for p in batch])
+        first = route.providers[0] if route.providers else ""
+        provider = next((p for p in router.config.providers if p.id == first), None)
+        plan.requests.append(
+            PlannedRequest(
+                provider.id if provider else "",
+                provider.model if provider else "",
+                len(batch),
+                estimate_tokens(request.system) + estimate_tokens(request.user),
+                (provider.max_output_tokens if provider else None) or request.max_tokens,
+            )
+        )
+
+
+def _answered(result: Result) -> bool:
+    """Whether a result found before anything is sent is an answer (from the cache)."""
+    return isinstance(result, ReviewOutcome) and bool(result.model)
+
+
+Groups = dict[tuple[int, str], tuple["RouteConfig", list[_Pending]]]
+
+
+async def _waiting(
+    router: Router, items: Sequence[UnitReview], results: list[Result | None], *, fresh: bool
+) -> Groups:
+    """The units the cache does not answer, by route and file; the others' results filled
+    in (the cache's answer, or why no request can carry the unit)."""
     waiting: list[_Pending] = []
     for index, item in enumerate(items):
         try:
@@ -145,7 +218,7 @@ async def review_units(
             results[index] = _outcome(pending, hit)
         else:
             waiting.append(pending)
-    groups: dict[tuple[int, str], tuple[RouteConfig, list[_Pending]]] = {}
+    groups: Groups = {}
     for pending in waiting:
         try:
             route = router.route_for(pending.request)
@@ -155,16 +228,17 @@ async def review_units(
         # one file per batch: the guard's sendExclude is matched against the request's file
         key = (id(route), pending.request.file)
         groups.setdefault(key, (route, []))[1].append(pending)
-    reviews = _Reviews(router, results, limits.in_flight)
-    sends = [
-        reviews.send(route, batch)
+    return groups
+
+
+def _batches(groups: Groups, limits: BatchLimits) -> list[tuple[RouteConfig, list[_Pending]]]:
+    return [
+        (route, batch)
         for route, members in groups.values()
         for batch in pack(
             members, lambda p: p.request, budget_tokens=limits.tokens, max_units=limits.units
         )
     ]
-    await asyncio.gather(*sends)
-    return [_finished(result) for result in results]
 
 
 def _finished(result: Result | None) -> Result:

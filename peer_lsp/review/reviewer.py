@@ -12,7 +12,13 @@ from __future__ import annotations
 
 import typing
 
-from peer_lsp.review.batches import BatchLimits, UnitReview, review_units
+from peer_lsp.review.batches import (
+    BatchLimits,
+    ReviewPlan,
+    UnitReview,
+    plan_units,
+    review_units,
+)
 from peer_lsp.review.pipeline import ReviewOutcome, review_unit
 from peer_lsp.review.second_opinion import ask_another_model, verify_route_differs
 from peer_lsp.syntax.unit import starts_in
@@ -104,9 +110,32 @@ class Reviewer:
         """Review several units of a document, those not cached in as few requests as the
         batch settings allow (`peer_lsp.review.batches`); each unit's outcome or error, in
         order (a `GuardRefusal` for a unit the guard would not send)."""
+        items = self._items(document, units, path, local)
+        return await review_units(self.router, items, fresh=fresh, limits=self.batch_limits())
+
+    async def plan_units(
+        self,
+        document: Document,
+        units: Sequence[Unit],
+        plan: ReviewPlan,
+        *,
+        path: str,
+        local: Sequence[Finding] | None = None,
+    ) -> None:
+        """Add to ``plan`` what `review_units` would send for these units (nothing is sent)."""
+        items = self._items(document, units, path, local)
+        await plan_units(self.router, items, plan, limits=self.batch_limits())
+
+    def _items(
+        self,
+        document: Document,
+        units: Sequence[Unit],
+        path: str,
+        local: Sequence[Finding] | None,
+    ) -> list[UnitReview]:
         if local is None:
             local = self.engine.local_findings(document.uri)
-        items = [
+        return [
             UnitReview(
                 document,
                 unit,
@@ -116,7 +145,6 @@ class Reviewer:
             )
             for unit in units
         ]
-        return await review_units(self.router, items, fresh=fresh, limits=self.batch_limits())
 
     def batch_limits(self) -> BatchLimits:
         """How large a batch request may be (the settings, within ``maxRequestTokens``), and
