@@ -44,6 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from fakes import openai as oa  # noqa: E402
+from fakes import review_format  # noqa: E402
 from fakes.server import FakeServer, Received, Reply  # noqa: E402
 
 from peer_lsp.llm.tokens import estimate_tokens  # noqa: E402
@@ -157,7 +158,8 @@ def write_settings(folder: Path, url: str, cache: Path) -> None:
 
 
 def nothing_found(received: Received) -> Reply:
-    text = json.dumps({"findings": []})
+    """No findings, for one unit or for each unit of a batch."""
+    text = review_format.answer(received.json["messages"][-1]["content"], lambda _unit: [])
     return oa.stream([text]) if received.json.get("stream") else oa.ok(text)
 
 
