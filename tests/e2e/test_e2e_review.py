@@ -238,3 +238,24 @@ async def test_a_failing_provider_leaves_local_diagnostics_and_says_so(
             if status.state == "error":  # pygls hands custom params over as named tuples
                 break
     assert "HTTP 500" in status.detail
+
+
+async def test_a_unit_that_does_not_parse_waits_until_it_does(
+    client: PeerClient, reviewing_fake: FakeServer, tmp_path: Path
+) -> None:
+    """Half-typed code is not sent on open or on a pause in typing (the syntax findings
+    already say what is wrong with it); once it parses, the next pause sends it."""
+    path, _ = await start(client, reviewing_fake, tmp_path)
+    uri = path.as_uri()
+    broken = SOURCE.replace("    return x + 1\n", "    return (x + 1\n")
+    client.text_document_did_open(open_params(path, broken))
+    await diagnostics_where(client, uri, lambda d: bool(model_diagnostics(d)))
+    assert units_sent(reviewing_fake) == ["risky"]
+
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            types.VersionedTextDocumentIdentifier(2, uri), [edit((8, 17), (8, 17), ")")]
+        )
+    )
+    await wait_for(reviewing_fake, lambda: units_sent(reviewing_fake) == ["risky", "safe"])
+    assert "return (x + 1)" in review_format.units_asked(reviewing_fake.requests)[1]

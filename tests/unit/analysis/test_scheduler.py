@@ -225,3 +225,34 @@ async def test_quick_edits_review_only_the_last_text() -> None:
     await scheduler.idle()
     assert texts == ["def a():\n    return 9"]
     assert reviews.results == [("a", "reviewed a")]
+
+
+async def test_a_unit_that_is_not_ready_waits_for_a_later_trigger() -> None:
+    """A unit that does not parse is not sent on open or idle; it waits, pending, and goes
+    with the next trigger that finds it ready. Asked for, it is sent at once."""
+    reviews = Reviews()
+    reviews.release.set()
+    broken: set[str] = {"b"}
+    scheduler = ReviewScheduler(
+        reviews, reviews.on_result, debounce=0.01, ready=lambda _uri, unit: unit.name not in broken
+    )
+    a, b, c = units()
+    scheduler.opened("file:///m.py", [a, b, c])
+    await scheduler.idle()
+    assert reviews.calls == [["a", "c"]]
+
+    scheduler.changed("file:///m.py", [a])  # b still does not parse: a goes alone
+    await reviews.wait_for(lambda: len(reviews.calls) == 2)
+    await scheduler.idle()
+    assert reviews.calls[1] == ["a"]
+
+    broken.clear()  # fixed by an edit elsewhere: the next pause sends b, still pending
+    scheduler.changed("file:///m.py", [c])
+    await reviews.wait_for(lambda: len(reviews.calls) == 3)
+    await scheduler.idle()
+    assert sorted(reviews.calls[2]) == ["b", "c"]
+
+    broken.add("a")
+    scheduler.now("file:///m.py", [a])  # asked for: sent, parse or not
+    await scheduler.idle()
+    assert reviews.calls[3] == ["a"]
