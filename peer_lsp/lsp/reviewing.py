@@ -223,8 +223,8 @@ class Reviewing:
             del self._failed[failed]
 
     def _parses(self, uri: str, unit: Unit) -> bool:
-        """Whether a unit is worth a review by itself: not while it holds a syntax error (a
-        half-typed line). The model would spend tokens on what the syntax findings say."""
+        """Whether a unit is worth a review after a pause in typing: not while it holds a
+        syntax error (a half-typed line), which the model would spend tokens to repeat."""
         from peer_lsp.rules.segments import unit_has_error  # loaded with the rules already
 
         document = self.server.engine.documents.get(uri)

@@ -7,9 +7,10 @@ it can ask about them in one request (`peer_lsp.review.batches`). A unit edited 
 its review is in flight has that review's result discarded, and the request is cancelled once
 none of its units is wanted any more. A result is handed on only if the unit is still in the
 document (``alive``) with the hash the review was made for. A unit that is not ready (the
-server's ``ready``: it does not parse, half typed) is not sent by the triggers that fire by
-themselves (open, save, idle): it waits among the pending units until a later trigger finds it
-ready; "review now" sends it all the same. An edit inside a top-level unit
+server's ``ready``: it does not parse, half typed) is not sent after a pause in typing (idle):
+it waits among the pending units for a later pause that finds it ready, or a save, which
+sends it as it is (some grammars err on valid code: a save must still get it reviewed), as do
+opening and "review now". An edit inside a top-level unit
 replaces its `Unit` object (the diff names the new one as changed), so on every change the
 reviews and pending reviews of units no longer alive are dropped too, not only those of the
 units named. At most ``per_file`` reviews (each of one or more units) run for one document
@@ -95,14 +96,14 @@ class ReviewScheduler:
 
     def opened(self, uri: str, units: Iterable[Unit]) -> None:
         if Trigger.OPEN in self.triggers:
-            self._start(uri, self._when_ready(uri, units))
+            self._start(uri, units)
 
     def saved(self, uri: str, units: Iterable[Unit]) -> None:
         if Trigger.SAVE in self.triggers:
             state = self._state(uri)
             pending = list(state.pending.values())
             state.pending.clear()
-            self._start(uri, self._when_ready(uri, [*pending, *units] if pending else units))
+            self._start(uri, [*pending, *units] if pending else units)
 
     def changed(self, uri: str, touched: Iterable[Unit], removed: Iterable[Unit] = ()) -> None:
         """Units whose text changed: cancel their reviews; review them after a pause."""

@@ -227,9 +227,9 @@ async def test_quick_edits_review_only_the_last_text() -> None:
     assert reviews.results == [("a", "reviewed a")]
 
 
-async def test_a_unit_that_is_not_ready_waits_for_a_later_trigger() -> None:
-    """A unit that does not parse is not sent on open or idle; it waits, pending, and goes
-    with the next trigger that finds it ready. Asked for, it is sent at once."""
+async def test_after_a_pause_a_unit_that_is_not_ready_waits() -> None:
+    """After a pause in typing a unit that does not parse is not sent; it waits, pending,
+    for a pause that finds it ready, or a save. Opening and "review now" send it as it is."""
     reviews = Reviews()
     reviews.release.set()
     broken: set[str] = {"b"}
@@ -239,9 +239,9 @@ async def test_a_unit_that_is_not_ready_waits_for_a_later_trigger() -> None:
     a, b, c = units()
     scheduler.opened("file:///m.py", [a, b, c])
     await scheduler.idle()
-    assert reviews.calls == [["a", "c"]]
+    assert reviews.calls == [["a", "b", "c"]]
 
-    scheduler.changed("file:///m.py", [a])  # b still does not parse: a goes alone
+    scheduler.changed("file:///m.py", [a, b])  # b does not parse: a goes alone
     await reviews.wait_for(lambda: len(reviews.calls) == 2)
     await scheduler.idle()
     assert reviews.calls[1] == ["a"]
@@ -253,6 +253,11 @@ async def test_a_unit_that_is_not_ready_waits_for_a_later_trigger() -> None:
     assert sorted(reviews.calls[2]) == ["b", "c"]
 
     broken.add("a")
-    scheduler.now("file:///m.py", [a])  # asked for: sent, parse or not
+    scheduler.changed("file:///m.py", [a])
+    scheduler.saved("file:///m.py", [])  # a save sends it, parse or not
+    await reviews.wait_for(lambda: len(reviews.calls) == 4)
     await scheduler.idle()
     assert reviews.calls[3] == ["a"]
+    scheduler.now("file:///m.py", [a])
+    await scheduler.idle()
+    assert reviews.calls[4] == ["a"]
