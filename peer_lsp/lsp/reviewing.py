@@ -163,6 +163,7 @@ class Reviewing:
             per_file=settings.max_reviews_per_file,
             in_flight=settings.max_reviews_in_flight,
             on_busy=self._busy,
+            ready=self._parses,
         )
         engine.reviews.clear_closed()  # made with other settings
         self._unworthy.clear()
@@ -220,6 +221,15 @@ class Reviewing:
             self._verifying.pop(key)[1].cancel()
         for failed in [key for key in self._failed if key[0] == uri]:
             del self._failed[failed]
+
+    def _parses(self, uri: str, unit: Unit) -> bool:
+        """Whether a unit is worth a review after a pause in typing: not while it holds a
+        syntax error (a half-typed line), which the model would spend tokens to repeat."""
+        from peer_lsp.rules.segments import unit_has_error  # loaded with the rules already
+
+        document = self.server.engine.documents.get(uri)
+        tree = document.tree if document is not None else None
+        return tree is None or not unit_has_error(tree.root_node, unit.start_byte, unit.end_byte)
 
     def review_now(self, uri: str, line: int | None) -> int:
         """Review the unit at ``line`` (or every unit) of a document now; the count queued.

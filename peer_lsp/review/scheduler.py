@@ -6,7 +6,11 @@ before one pause, all units at open) are handed to the review function together,
 it can ask about them in one request (`peer_lsp.review.batches`). A unit edited again while
 its review is in flight has that review's result discarded, and the request is cancelled once
 none of its units is wanted any more. A result is handed on only if the unit is still in the
-document (``alive``) with the hash the review was made for. An edit inside a top-level unit
+document (``alive``) with the hash the review was made for. A unit that is not ready (the
+server's ``ready``: it does not parse, half typed) is not sent after a pause in typing (idle):
+it waits among the pending units for a later pause that finds it ready, or a save, which
+sends it as it is (some grammars err on valid code: a save must still get it reviewed), as do
+opening and "review now". An edit inside a top-level unit
 replaces its `Unit` object (the diff names the new one as changed), so on every change the
 reviews and pending reviews of units no longer alive are dropped too, not only those of the
 units named. At most ``per_file`` reviews (each of one or more units) run for one document
@@ -72,6 +76,7 @@ class ReviewScheduler:
         per_file: int = 2,
         in_flight: int = 4,
         on_busy: Callable[[int], None] | None = None,
+        ready: Callable[[str, Unit], bool] | None = None,
     ) -> None:
         self._review = review
         self._on_result = on_result
@@ -81,6 +86,7 @@ class ReviewScheduler:
         self._global = asyncio.Semaphore(in_flight)
         self._documents: dict[str, _DocumentState] = {}
         self._on_busy = on_busy
+        self._ready = ready
         self.running = 0
         """Reviews running now (holding a slot)."""
         self.outstanding = 0
@@ -166,7 +172,22 @@ class ReviewScheduler:
         state.timer = None
         units = list(state.pending.values())
         state.pending.clear()
-        self._start(uri, units)
+        self._start(uri, self._when_ready(uri, units))
+
+    def _when_ready(self, uri: str, units: Iterable[Unit]) -> list[Unit]:
+        """The units ready for a review; the others wait among the pending ones."""
+        units = list(units)
+        if self._ready is None:
+            return units
+        state = self._state(uri)
+        ready = []
+        for unit in units:
+            if self._ready(uri, unit):
+                ready.append(unit)
+            elif unit.alive:
+                log.debug("review of %s waits: it does not parse", unit.qualified_name)
+                state.pending[id(unit)] = unit
+        return ready
 
     def _drop_replaced(self, state: _DocumentState) -> None:
         """Forget the units that left the document: cancel their reviews, unqueue them."""

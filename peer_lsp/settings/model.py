@@ -114,7 +114,8 @@ class Settings:
 
     review_on: tuple[str, ...] = ("open", "save", "idle")
     """When units are sent for review: any of open, save, idle (after a pause in typing); an
-    empty list (or "manual") means only when asked."""
+    empty list (or "manual") means only when asked. After a pause in typing, a unit that does
+    not parse waits until it does or the file is saved."""
 
     review_debounce_ms: int = 1500
     """The pause after the last edit before changed units are reviewed (trigger idle)."""

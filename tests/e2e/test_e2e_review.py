@@ -238,3 +238,32 @@ async def test_a_failing_provider_leaves_local_diagnostics_and_says_so(
             if status.state == "error":  # pygls hands custom params over as named tuples
                 break
     assert "HTTP 500" in status.detail
+
+
+async def test_after_a_pause_a_unit_that_does_not_parse_waits_until_it_does(
+    client: PeerClient, reviewing_fake: FakeServer, tmp_path: Path
+) -> None:
+    """Half-typed code is not sent after a pause in typing (the syntax findings already say
+    what is wrong with it); once it parses, the next pause sends it."""
+    path, _ = await start(client, reviewing_fake, tmp_path)
+    uri = path.as_uri()
+    client.text_document_did_open(open_params(path, SOURCE))
+    await wait_for(reviewing_fake, lambda: len(units_sent(reviewing_fake)) == 2)
+
+    def change(version: int, at: tuple[int, int], text: str) -> None:
+        client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                types.VersionedTextDocumentIdentifier(version, uri), [edit(at, at, text)]
+            )
+        )
+
+    change(2, (8, 11), "(")  # safe: `return (x + 1`, half typed
+    change(3, (4, 20), ".strip()")  # risky: `return eval(expr.strip())`, parses
+    await wait_for(reviewing_fake, lambda: len(units_sent(reviewing_fake)) == 3)
+    assert units_sent(reviewing_fake)[2] == "risky"  # alone: safe waits
+    assert len(reviewing_fake.requests) == 2
+
+    change(4, (8, 17), ")")  # safe: `return (x + 1)`
+    await wait_for(reviewing_fake, lambda: len(units_sent(reviewing_fake)) == 4)
+    assert units_sent(reviewing_fake)[3] == "safe"
+    assert "return (x + 1)" in review_format.units_asked(reviewing_fake.requests)[3]

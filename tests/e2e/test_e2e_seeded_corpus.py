@@ -228,7 +228,7 @@ async def test_editing_one_method_sends_that_method_alone(
     client.text_document_did_change(
         types.DidChangeTextDocumentParams(
             types.VersionedTextDocumentIdentifier(version=2, uri=path.as_uri()),
-            [edit((line, 27), (line, 27), ", 0")],  # total = sum(self.history, 0)
+            [edit((line, 32), (line, 32), ", 0")],  # total = sum(self.history, 0)
         )
     )
     assert await asyncio.to_thread(fake.wait_until, lambda: len(model.prompts) > before, TIMEOUT)

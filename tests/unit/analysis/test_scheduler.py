@@ -225,3 +225,39 @@ async def test_quick_edits_review_only_the_last_text() -> None:
     await scheduler.idle()
     assert texts == ["def a():\n    return 9"]
     assert reviews.results == [("a", "reviewed a")]
+
+
+async def test_after_a_pause_a_unit_that_is_not_ready_waits() -> None:
+    """After a pause in typing a unit that does not parse is not sent; it waits, pending,
+    for a pause that finds it ready, or a save. Opening and "review now" send it as it is."""
+    reviews = Reviews()
+    reviews.release.set()
+    broken: set[str] = {"b"}
+    scheduler = ReviewScheduler(
+        reviews, reviews.on_result, debounce=0.01, ready=lambda _uri, unit: unit.name not in broken
+    )
+    a, b, c = units()
+    scheduler.opened("file:///m.py", [a, b, c])
+    await scheduler.idle()
+    assert reviews.calls == [["a", "b", "c"]]
+
+    scheduler.changed("file:///m.py", [a, b])  # b does not parse: a goes alone
+    await reviews.wait_for(lambda: len(reviews.calls) == 2)
+    await scheduler.idle()
+    assert reviews.calls[1] == ["a"]
+
+    broken.clear()  # fixed by an edit elsewhere: the next pause sends b, still pending
+    scheduler.changed("file:///m.py", [c])
+    await reviews.wait_for(lambda: len(reviews.calls) == 3)
+    await scheduler.idle()
+    assert sorted(reviews.calls[2]) == ["b", "c"]
+
+    broken.add("a")
+    scheduler.changed("file:///m.py", [a])
+    scheduler.saved("file:///m.py", [])  # a save sends it, parse or not
+    await reviews.wait_for(lambda: len(reviews.calls) == 4)
+    await scheduler.idle()
+    assert reviews.calls[3] == ["a"]
+    scheduler.now("file:///m.py", [a])
+    await scheduler.idle()
+    assert reviews.calls[4] == ["a"]
