@@ -2,7 +2,9 @@
 
 Starting a server costs about a second, so ``client`` and ``pulling_client`` share one
 server per editor per test module (tests keep apart by using their own documents), while
-``fresh_client`` gives a test a server of its own to initialise as it likes.
+``fresh_client`` gives a test a server of its own to initialise as it likes, and
+``vscode_server`` one to initialise as VS Code (the modules whose tests each initialise their
+own server name it ``client``).
 """
 
 from __future__ import annotations
@@ -69,3 +71,12 @@ async def fresh_client(
     lsp_client.editor = request.param
     yield
     await lsp_client.shutdown_session()  # does nothing if the test never initialised
+
+
+@pytest_lsp.fixture(config=CONFIG)
+async def vscode_server(lsp_client: PeerClient) -> AsyncIterator[None]:
+    """A started server of the test's own, for the test to initialise as VS Code (pushed
+    diagnostics; the pull path is the same code, covered by the diagnostics tests)."""
+    lsp_client.editor = "visual_studio_code"
+    yield
+    await lsp_client.shutdown_session()

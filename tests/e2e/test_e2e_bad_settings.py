@@ -10,25 +10,21 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import pytest_lsp
 from fakes import openai as oa
+from fakes import review_format
 from fakes.server import FakeServer, Received, Reply
 from lsp_support import (
-    SERVER_COMMAND,
     TIMEOUT,
     PeerClient,
     capabilities,
     document,
     initialize_params,
-    make_client,
 )
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig
 
 pytestmark = pytest.mark.e2e
 
@@ -72,16 +68,13 @@ def toml(value: object) -> str:
 
 
 def no_findings(received: Received) -> Reply:
-    return oa.ok(json.dumps({"findings": []}))
+    return oa.ok(review_format.answer(received.json["messages"][-1]["content"], lambda _: []))
 
 
-@pytest_lsp.fixture(
-    config=ClientServerConfig(server_command=SERVER_COMMAND, client_factory=make_client)
-)
-async def client(lsp_client: PeerClient) -> AsyncIterator[None]:
-    lsp_client.editor = "visual_studio_code"
-    yield
-    await lsp_client.shutdown_session()
+@pytest.fixture
+def client(vscode_server: PeerClient) -> PeerClient:
+    """A server of the test's own, initialised by the test as VS Code."""
+    return vscode_server
 
 
 async def first_message(client: PeerClient) -> types.ShowMessageParams:

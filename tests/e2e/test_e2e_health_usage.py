@@ -6,19 +6,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-import pytest_lsp
 from fakes import openai as oa
 from fakes import review_format
 from fakes.server import FakeServer, Received, Reply
-from lsp_support import SERVER_COMMAND, TIMEOUT, PeerClient, make_client
+from lsp_support import TIMEOUT, PeerClient
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig
 from test_e2e_review import SOURCE, open_params, start
 
 from peer_lsp.llm.usage_stats import iso
@@ -38,13 +35,10 @@ def answer(received: Received) -> Reply:
     return reply
 
 
-@pytest_lsp.fixture(
-    config=ClientServerConfig(server_command=SERVER_COMMAND, client_factory=make_client)
-)
-async def client(lsp_client: PeerClient) -> AsyncIterator[None]:
-    lsp_client.editor = "visual_studio_code"
-    yield
-    await lsp_client.shutdown_session()
+@pytest.fixture
+def client(vscode_server: PeerClient) -> PeerClient:
+    """A server of the test's own, initialised by the test as VS Code."""
+    return vscode_server
 
 
 async def health_when(client: PeerClient, answered: int, cached: int) -> dict[str, Any]:

@@ -18,25 +18,21 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import diskcache
 import pytest
-import pytest_lsp
 from llama_server import MODEL_ALIAS, LlamaServer, llama_paths
 from lsp_support import (
-    SERVER_COMMAND,
     PeerClient,
     capabilities,
     document,
     edit,
     initialize_params,
-    make_client,
 )
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig
 
 from peer_lsp.llm.cache.answers import CachedAnswer
 from peer_lsp.review.answer.parse import parse_answer
@@ -220,23 +216,26 @@ def test_context_overflow_gets_one_smaller_prompt(tmp_path: Path) -> None:
 # -- the language server --------------------------------------------------------------------
 
 
-@pytest_lsp.fixture(
-    config=ClientServerConfig(server_command=SERVER_COMMAND, client_factory=make_client)
-)
-async def client(lsp_client: PeerClient) -> AsyncIterator[None]:
-    lsp_client.editor = "visual_studio_code"
-    yield
-    await lsp_client.shutdown_session()
+@pytest.fixture
+def client(vscode_server: PeerClient) -> PeerClient:
+    """A server of the test's own, initialised by the test as VS Code."""
+    return vscode_server
 
 
 async def _reviews_settle(client: PeerClient, audit: Path, units: set[str]) -> None:
     """Wait until requests about ``units`` reached the model server and the server went
-    quiet (pygls hands custom notification params over as named tuples)."""
+    quiet, asking ``peer.health`` again after each ``peer/status`` (the wait is registered
+    before asking, so that no status is lost)."""
     async with asyncio.timeout(REVIEW_TIMEOUT):
         while True:
-            status = await client.wait_for_notification("peer/status")
-            if status.state in ("idle", "error") and _units(_asked(_audit(audit))) >= units:
+            notified = client.protocol.wait_for_notification_async("peer/status")
+            health = await client.workspace_execute_command_async(
+                types.ExecuteCommandParams("peer.health", [])
+            )
+            quiet = health["state"] in ("idle", "error") and not health["inFlight"]
+            if quiet and _units(_asked(_audit(audit))) >= units:
                 return
+            await notified
 
 
 async def test_the_server_reviews_and_cancels_against_the_real_server(

@@ -8,27 +8,23 @@ it received, so the tests can say exactly which units were sent.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-import pytest_lsp
 from fakes import openai as oa
 from fakes import review_format
 from fakes.server import FakeServer, Received, Reply
 from lsp_support import (
-    SERVER_COMMAND,
     TIMEOUT,
     PeerClient,
     capabilities,
     document,
     edit,
     initialize_params,
-    make_client,
 )
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig
 
 SOURCE = (
     "import ast\nimport os\n\ndef risky(expr):\n    return eval(expr)\n\n\n"
@@ -111,15 +107,10 @@ async def wait_for(fake: FakeServer, condition: Callable[[], bool]) -> None:
     assert await asyncio.to_thread(fake.wait_until, condition, TIMEOUT)
 
 
-@pytest_lsp.fixture(
-    config=ClientServerConfig(server_command=SERVER_COMMAND, client_factory=make_client)
-)
-async def client(lsp_client: PeerClient) -> AsyncIterator[None]:
-    """A server of the test's own, initialised by the test as VS Code (pushed diagnostics;
-    the pull path is the same code, covered by the diagnostics tests)."""
-    lsp_client.editor = "visual_studio_code"
-    yield
-    await lsp_client.shutdown_session()
+@pytest.fixture
+def client(vscode_server: PeerClient) -> PeerClient:
+    """A server of the test's own, initialised by the test as VS Code."""
+    return vscode_server
 
 
 @pytest.fixture
@@ -233,11 +224,15 @@ async def test_a_failing_provider_leaves_local_diagnostics_and_says_so(
     found = await diagnostics_where(client, uri, bool)
     assert any(d.code == "syntax-error" for d in found)
     async with asyncio.timeout(TIMEOUT):
-        while True:
-            status = await client.wait_for_notification("peer/status")
-            if status.state == "error":  # pygls hands custom params over as named tuples
+        while True:  # the wait is registered before asking, so that no status is lost
+            notified = client.protocol.wait_for_notification_async("peer/status")
+            health = await client.workspace_execute_command_async(
+                types.ExecuteCommandParams("peer.health")
+            )
+            if health["state"] == "error":
                 break
-    assert "HTTP 500" in status.detail
+            await notified
+    assert "HTTP 500" in health["detail"]
 
 
 async def test_after_a_pause_a_unit_that_does_not_parse_waits_until_it_does(

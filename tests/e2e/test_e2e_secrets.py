@@ -13,24 +13,22 @@ import asyncio
 import json
 import random
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 
-import pytest_lsp
+import pytest
 from fakes import openai as oa
+from fakes import review_format
 from fakes.server import FakeServer, Received, Reply
 from lsp_support import (
     LOG_FILE,
-    SERVER_COMMAND,
     TIMEOUT,
     PeerClient,
     capabilities,
     document,
     initialize_params,
-    make_client,
 )
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "unit" / "llm"))
 from secret_corpus import SAMPLES, Filled, fragments, materialize
@@ -54,17 +52,14 @@ def language_id(path: str) -> str:
 
 
 def no_findings(received: Received) -> Reply:
-    text = json.dumps({"findings": []})
+    text = review_format.answer(received.json["messages"][-1]["content"], lambda _: [])
     return oa.stream([text]) if received.json.get("stream") else oa.ok(text)
 
 
-@pytest_lsp.fixture(
-    config=ClientServerConfig(server_command=SERVER_COMMAND, client_factory=make_client)
-)
-async def client(lsp_client: PeerClient) -> AsyncIterator[None]:
-    lsp_client.editor = "visual_studio_code"
-    yield
-    await lsp_client.shutdown_session()
+@pytest.fixture
+def client(vscode_server: PeerClient) -> PeerClient:
+    """A server of the test's own, initialised by the test as VS Code."""
+    return vscode_server
 
 
 async def test_the_server_sends_no_secret_of_the_corpus(

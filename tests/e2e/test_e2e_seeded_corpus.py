@@ -11,15 +11,14 @@ on; a rule's own fix that gives the true fix counts as that fix.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import pytest_lsp
+import pytest
 from fakes.scripted import ScriptedModel
 from fakes.server import FakeServer
 from lsp_support import (
-    SERVER_COMMAND,
     TIMEOUT,
     PeerClient,
     action_converter,
@@ -31,7 +30,6 @@ from lsp_support import (
     pull,
 )
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig
 from pytest_lsp.client import register_lsp_features
 from review_corpus.expectations import BUGS, SOURCES, Source, model_says, place
 from review_corpus.judge import Shown, finding_misses, fix_owner, language
@@ -54,13 +52,10 @@ def make_client() -> PeerClient:
     return client
 
 
-@pytest_lsp.fixture(
-    config=ClientServerConfig(server_command=SERVER_COMMAND, client_factory=make_client)
-)
-async def client(lsp_client: PeerClient) -> AsyncIterator[None]:
-    lsp_client.editor = "visual_studio_code"
-    yield
-    await lsp_client.shutdown_session()
+@pytest.fixture
+def client(vscode_server: PeerClient) -> PeerClient:
+    """A server of the test's own, initialised by the test as VS Code."""
+    return vscode_server
 
 
 async def start(client: PeerClient, fake: FakeServer, root: Path) -> None:

@@ -9,26 +9,23 @@ from __future__ import annotations
 import asyncio
 import re
 import sysconfig
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest_lsp
+import pytest
 from fakes import openai as oa
 from fakes import review_format
 from fakes.server import FakeServer, Received, Reply
 from lsp_support import (
-    SERVER_COMMAND,
     TIMEOUT,
     PeerClient,
     capabilities,
     document,
     edit,
     initialize_params,
-    make_client,
 )
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 APP = "def risky(expr):\n    return eval(expr)\n\n\ndef safe(x):\n    return x + 1\n"
@@ -58,19 +55,20 @@ async def command(client: PeerClient, name: str, *arguments: Any) -> Any:
 
 
 async def settled(client: PeerClient) -> None:
-    """Wait until no review is in flight or waiting (``peer.health``)."""
+    """Wait until no review is in flight or waiting (``peer.health``), asking again after
+    each ``peer/status``; the wait is registered before asking, so that none is lost."""
     async with asyncio.timeout(TIMEOUT):
-        while (await command(client, "peer.health"))["inFlight"]:
-            await client.wait_for_notification("peer/status")
+        while True:
+            notified = client.protocol.wait_for_notification_async("peer/status")
+            if not (await command(client, "peer.health"))["inFlight"]:
+                return
+            await notified
 
 
-@pytest_lsp.fixture(
-    config=ClientServerConfig(server_command=SERVER_COMMAND, client_factory=make_client)
-)
-async def client(lsp_client: PeerClient) -> AsyncIterator[None]:
-    lsp_client.editor = "visual_studio_code"
-    yield
-    await lsp_client.shutdown_session()
+@pytest.fixture
+def client(vscode_server: PeerClient) -> PeerClient:
+    """A server of the test's own, initialised by the test as VS Code."""
+    return vscode_server
 
 
 async def test_only_documents_worth_it_are_reviewed_unless_asked(
