@@ -129,7 +129,81 @@ def _default_is_shared(match: Match) -> bool:
         return False
     function = parameter.parent.parent if parameter.parent is not None else None
     body = function.child_by_field_name("body") if function is not None else None
-    return body is not None and _shares(body, name, match.data)
+    return body is not None and _shared_before_rebinding(body, name, match.report, match.data)
+
+
+def _shared_before_rebinding(body: Node, name: str, default: Node, data: bytes) -> bool:
+    """A statement of the body changes, keeps or returns the parameter before a plain
+    assignment at the top level of the body rebinds it (``items = list(items)``,
+    ``items = items or []``): from there on the name no longer holds the shared default.
+
+    Only top-level assignments count, since one inside an ``if``, loop or ``try`` may not
+    run; an assignment whose value may be the default itself (``items = items``,
+    ``items = items if items else []``) does not unshare it.
+    """
+    for statement in body.named_children:
+        value = _rebound_value(statement, name, data)
+        if value is not None and not _may_be_default(value, name, default, data):
+            return _shares(value, name, data)  # ``items = items.pop()`` changes it first
+        if _shares(statement, name, data):
+            return True
+    return False
+
+
+def _rebound_value(statement: Node, name: str, data: bytes) -> Node | None:
+    """The value a plain assignment statement gives ``name`` (also in a chain ``a = name =
+    ...`` or a tuple target ``name, n = ...``); None when the statement does not."""
+    node: Node | None = statement
+    if statement.type == "expression_statement" and statement.named_child_count == 1:
+        node = statement.named_children[0]  # grammars that wrap expression statements
+    while node is not None and node.type == "assignment":
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        if left is not None and _binds(left, name, data):
+            return right  # None for a bare annotation, which binds nothing
+        node = right
+    return None
+
+
+def _binds(target: Node, name: str, data: bytes) -> bool:
+    if target.type == "identifier":
+        return text(target, data) == name
+    if target.type in ("pattern_list", "tuple_pattern", "list_pattern", "list_splat_pattern"):
+        return any(_binds(child, name, data) for child in target.named_children)
+    return False
+
+
+def _may_be_default(value: Node, name: str, default: Node, data: bytes) -> bool:
+    """``value`` may evaluate to the parameter itself: the bare name, or a branch of a
+    conditional or ``or``/``and`` that yields it (``items or []`` does not when the default
+    is empty, hence falsy; ``items and list(items)`` does)."""
+    if value.type == "parenthesized_expression" and value.named_child_count == 1:
+        return _may_be_default(value.named_children[0], name, default, data)
+    if value.type == "identifier":
+        return text(value, data) == name
+    if value.type == "conditional_expression" and value.named_child_count >= 3:
+        branches = (value.named_children[0], value.named_children[2])
+        return any(_may_be_default(branch, name, default, data) for branch in branches)
+    if value.type == "boolean_operator":
+        left, right = value.child_by_field_name("left"), value.child_by_field_name("right")
+        operator = value.child_by_field_name("operator")
+        if right is not None and _may_be_default(right, name, default, data):
+            return True
+        if left is None or not _may_be_default(left, name, default, data):
+            return False
+        empty = _is_empty(default)
+        # ``or`` yields the left operand when it is truthy, ``and`` when it is falsy.
+        return empty is not (operator is not None and operator.type == "or")
+    return False
+
+
+def _is_empty(default: Node) -> bool | None:
+    """Whether the default value is empty (``[]``, ``{}``, ``list()``): True, False, or None
+    when the tree cannot tell (comprehensions, constructors given arguments)."""
+    if default.type in ("list", "dictionary", "set"):
+        return not any(child.type != "comment" for child in default.named_children)
+    if default.type == "call":
+        return True if not arguments_of(default) else None
+    return None
 
 
 def _shares(body: Node, name: str, data: bytes) -> bool:
@@ -564,7 +638,10 @@ RULES: tuple[Rule, ...] = (
             "A default value is evaluated once, when the function is defined. A list, dict or"
             " set default is the same object in every call, so what one call appends the next"
             " call sees. Reported when the function changes the value, stores it or returns"
-            " it; a default that is only read is harmless, and a parameter named with a leading"
+            " it; a default that is only read is harmless, and so is one the function replaces"
+            " first (`items = list(items)` at the top of the body, before any change), while"
+            " a copy made only in one branch of an `if` still leaves the default shared in"
+            " the other. A parameter named with a leading"
             " underscore or as a cache (`_state=[0]`, `cache={}`, `seen=set()`) is taken to be"
             " shared on purpose.\n\n"
             "**Fix:** default to `None` and create the value inside:"
