@@ -11,7 +11,9 @@ import typing
 from peer_lsp.findings.model import Category, Severity
 from peer_lsp.rules.assignments import enclosing_scope
 from peer_lsp.rules.credentials import is_token_name, mentions_password
-from peer_lsp.rules.grammar_nodes import arguments_of, name_of_target, statement_of, text
+from peer_lsp.rules.flow import Origin, origin
+from peer_lsp.rules.grammar_nodes import arguments_of, name_of_target, statement_of, text, unwrap
+from peer_lsp.rules.literals import is_interpolated
 from peer_lsp.rules.model import Edit, Match, Rule
 
 if typing.TYPE_CHECKING:
@@ -360,6 +362,22 @@ def _no_timeout(match: Match) -> bool:
     return True
 
 
+def _code_not_literal(match: Match) -> bool:
+    """py-eval: the code is not a name holding only literals (``code = "1 + 1"``)."""
+    code = match.node("code")
+    return code is None or origin(code, match.data) is not Origin.LITERAL
+
+
+def _command_built(match: Match) -> bool:
+    """py-shell-injection: the command is interpolated at the call, or a local name whose
+    value was built from something not constant (``cmd = "ls " + path``)."""
+    command = unwrap(match.report)
+    found = origin(command, match.data)
+    if command.type == "identifier":
+        return found is Origin.BUILT
+    return found is not Origin.LITERAL and is_interpolated(command, match.grammar, match.data)
+
+
 # -- declarations ----------------------------------------------------------------------------
 
 RULES: tuple[Rule, ...] = (
@@ -397,13 +415,15 @@ RULES: tuple[Rule, ...] = (
         explanation=(
             "`eval()` and `exec()` run any Python code they are given, with the program's"
             " rights. When the argument is built at run time, whoever controls it controls the"
-            " program.\n\n"
+            " program. A local name is followed to what it was given earlier in the function:"
+            ' one that only ever held literals (`code = "1 + 1"`) is not reported.\n\n'
             "**Fix:** parse data instead of running it: `ast.literal_eval()` for Python"
             " literals, `json.loads()` for JSON, a dictionary of allowed functions for dispatch,"
             " `getattr()` with a checked name for attribute access.\n\n"
             "Reference: CWE-95 (Eval Injection)."
         ),
         references=("CWE-95",),
+        check=_code_not_literal,
     ),
     Rule(
         id="py-shell-injection",
@@ -418,13 +438,17 @@ RULES: tuple[Rule, ...] = (
             "The command is a string built at run time and run through a shell"
             " (`shell=True`, `os.system`, `os.popen`, `subprocess.getoutput`). The shell"
             " interprets `;`, `|`, `$(...)`, quotes and spaces in the interpolated values, so a"
-            " file name such as `x; rm -rf ~` runs a second command.\n\n"
+            " file name such as `x; rm -rf ~` runs a second command. A command held in a local"
+            ' name is followed to what it was given earlier in the function (`cmd = "ls " +'
+            " path`, `cmd += arg`, `arg = sys.argv[1]`); one built only from literals is not"
+            " reported.\n\n"
             "**Fix:** pass the program and its arguments as a list without a shell:"
             ' `subprocess.run(["ls", path], check=True)`. If a shell is unavoidable, quote'
             " each value with `shlex.quote()`.\n\n"
             "Reference: CWE-78 (OS Command Injection)."
         ),
         references=("CWE-78",),
+        check=_command_built,
     ),
     Rule(
         id="py-pickle-load",

@@ -1,4 +1,5 @@
-; eval()/exec() of something that is not a literal string.
+; eval()/exec() of something that is not a literal string; the check also drops a local name
+; that only ever held literals (peer_lsp.rules.flow).
 (call
   function: (identifier) @fn
   arguments: (argument_list . (_) @code)
