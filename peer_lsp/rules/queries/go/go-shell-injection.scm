@@ -1,7 +1,8 @@
-; exec.Command("sh", "-c", cmd) / exec.CommandContext(ctx, "bash", "-c", cmd)
+; exec.Command(name, ...) / exec.CommandContext(ctx, "bash", "-c", cmd) /
+; syscall.Exec(path, argv, env) / syscall.ForkExec / syscall.StartProcess
 (call_expression
   function: (selector_expression
     operand: (identifier) @package
     field: (field_identifier) @fn)
-  (#eq? @package "exec")
-  (#any-of? @fn "Command" "CommandContext")) @report
+  (#any-of? @package "exec" "syscall")
+  (#any-of? @fn "Command" "CommandContext" "Exec" "ForkExec" "StartProcess")) @report
