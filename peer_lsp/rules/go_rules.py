@@ -185,19 +185,73 @@ def _command_from_input(match: Match) -> bool:
         return True
     if match.text("package") == "syscall":
         return False
-    program = unwrap(args[0])
-    if program.type not in _STRINGS:
+    return _shell_runs_built(args, match.data)
+
+
+def _program_name(node: Node, data: bytes, depth: int = 0) -> str:
+    """The file name of the program ``node`` names when it is a constant (``"/bin/sh"``, a
+    local given one, ``exec.LookPath("bash")``); empty otherwise."""
+    node = _element(node)
+    if node.type in _STRINGS:
+        return string_value(node, data).rsplit("/", 1)[-1]
+    if depth > _MAX_DEPTH:
+        return ""
+    if node.type == "identifier":
+        value = _last_binding(node, data)
+        return _program_name(value, data, depth + 1) if value is not None else ""
+    args = arguments_of(node) if node.type == "call_expression" else []
+    if len(args) == 1 and callee_text(node, data) == "exec.LookPath":
+        return _program_name(args[0], data, depth + 1)
+    return ""
+
+
+def _shell_runs_built(argv: list[Node], data: bytes) -> bool:
+    """``argv`` (program first) runs a shell, maybe behind ``env``, whose ``-c`` command is
+    not a constant."""
+    if len(argv) > 1 and _program_name(argv[0], data) == "env":
+        argv = argv[1:]
+    if not argv or _program_name(argv[0], data) not in _SHELLS:
         return False
-    if string_value(program, match.data).rsplit("/", 1)[-1] == "env" and len(args) > 1:
-        args = args[1:]
-        if args[0].type not in _STRINGS:
-            return not _is_constant(args[0], match.data)
-    if string_value(args[0], match.data).rsplit("/", 1)[-1] not in _SHELLS:
-        return False
-    for flag, command in itertools.pairwise(args[1:]):
-        if flag.type in _STRINGS and string_value(flag, match.data) in _SHELL_FLAGS:
-            return not _is_constant(command, match.data)
+    for before, command in itertools.pairwise(argv[1:]):
+        flag = _element(before)
+        if flag.type in _STRINGS and string_value(flag, data) in _SHELL_FLAGS:
+            return not _is_constant(_element(command), data)
     return False
+
+
+def _element(node: Node) -> Node:
+    """The expression inside a composite literal's ``literal_element`` (and parentheses)."""
+    if node.type == "literal_element" and node.named_child_count == 1:
+        node = node.named_children[0]
+    return unwrap(node)
+
+
+def _struct_from_input(match: Match) -> bool:
+    """``&exec.Cmd{Path: p, Args: argv}`` whose ``Path`` is not a constant, or whose
+    ``argv`` (a literal, or a local given one) runs a shell ``-c`` command that is not."""
+    body = match.report.child_by_field_name("body")
+    fields: dict[str, Node] = {}
+    for element in body.named_children if body is not None else []:
+        if element.type == "keyed_element" and element.named_child_count == 2:
+            key, value = element.named_children
+            fields[text(key, match.data)] = _element(value)
+    path = fields.get("Path")
+    if path is not None and not _is_constant(path, match.data, callers=True):
+        return True
+    argv = fields.get("Args")
+    if argv is not None and argv.type == "identifier":
+        argv = _last_binding(argv, match.data)
+    if argv is None or argv.type != "composite_literal":
+        return False
+    items = argv.child_by_field_name("body")
+    return items is not None and _shell_runs_built(items.named_children, match.data)
+
+
+def _process_from_input(match: Match) -> bool:
+    """`_struct_from_input` for an ``exec.Cmd`` literal, `_command_from_input` for a call."""
+    if match.report.type == "composite_literal":
+        return _struct_from_input(match)
+    return _command_from_input(match)
 
 
 def _password_input(match: Match) -> bool:
@@ -277,8 +331,9 @@ RULES: tuple[Rule, ...] = (
             '`exec.Command("sh", "-c", cmd)` hands `cmd` to a shell, which interprets'
             " `;`, `|`, `$(...)` and quotes in the values that were formatted into it;"
             " `exec.Command(name, ...)` with a `name` from input runs whatever program it"
-            " names. Constants are not reported: string literals, local variables only ever"
-            ' given literals, `exec.LookPath("go")`, and a parameter that every call in the'
+            " names; so does an `exec.Cmd{Path: ..., Args: ...}` literal. Constants are not"
+            " reported: string literals, local variables only ever given literals,"
+            ' `exec.LookPath("go")`, and a parameter that every call in the'
             " file passes a literal (a program name, not a shell command).\n\n"
             "**Fix:** run a fixed program directly with one argument per value:"
             ' `exec.Command("git", "log", "--", branch)`; pick the program from a fixed list'
@@ -286,7 +341,7 @@ RULES: tuple[Rule, ...] = (
             "Reference: CWE-78 (OS Command Injection); gosec G204."
         ),
         references=("CWE-78",),
-        check=_command_from_input,
+        check=_process_from_input,
     ),
     Rule(
         id="go-tls-unverified",

@@ -6,3 +6,11 @@
     field: (field_identifier) @fn)
   (#any-of? @package "exec" "syscall")
   (#any-of? @fn "Command" "CommandContext" "Exec" "ForkExec" "StartProcess")) @report
+
+; &exec.Cmd{Path: path, Args: []string{"sh", "-c", cmd}}
+(composite_literal
+  type: (qualified_type
+    package: (package_identifier) @package
+    name: (type_identifier) @fn)
+  (#eq? @package "exec")
+  (#eq? @fn "Cmd")) @report
