@@ -97,9 +97,9 @@ def _last_binding(use: Node, data: bytes) -> Node | None:
 
 def _is_constant(node: Node, data: bytes, depth: int = 0, *, callers: bool = False) -> bool:
     """Whether ``node`` has the same value on every run: string literals and their ``+``, a
-    local name last given such a value, ``exec.LookPath`` of one, an element of a composite
-    literal made only of literals (``commands[runtime.GOOS][0]``); with ``callers``, also a
-    parameter that every call in the file gives a constant."""
+    local name last given such a value, ``exec.LookPath`` of one, ``os.Executable()``, an
+    element of a composite literal made only of literals (``commands[runtime.GOOS][0]``);
+    with ``callers``, also a parameter that every call in the file gives a constant."""
     node = unwrap(node)
     if node.type in _STRINGS or depth > _MAX_DEPTH:
         return node.type in _STRINGS
@@ -121,6 +121,8 @@ def _is_constant(node: Node, data: bytes, depth: int = 0, *, callers: bool = Fal
         return operand is not None and _is_constant(operand, data, depth + 1)
     if node.type == "call_expression":
         args = arguments_of(node)
+        if callee_text(node, data) == "os.Executable":
+            return True  # the running program itself, re-run (a test's helper process)
         return (
             callee_text(node, data) == "exec.LookPath"
             and len(args) == 1
