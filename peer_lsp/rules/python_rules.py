@@ -12,7 +12,14 @@ from peer_lsp.findings.model import Category, Severity
 from peer_lsp.rules.assignments import enclosing_scope
 from peer_lsp.rules.credentials import is_token_name, mentions_password
 from peer_lsp.rules.flow import Origin, origin
-from peer_lsp.rules.grammar_nodes import arguments_of, name_of_target, statement_of, text, unwrap
+from peer_lsp.rules.grammar_nodes import (
+    ancestors,
+    arguments_of,
+    name_of_target,
+    statement_of,
+    text,
+    unwrap,
+)
 from peer_lsp.rules.literals import is_interpolated
 from peer_lsp.rules.model import Edit, Match, Rule
 
@@ -400,6 +407,12 @@ def _unfiltered_extraction(match: Match) -> bool:
             return value is not None and match.text(value).strip("\"'") in ("fully_trusted", "None")
         if name == "members":
             return False
+    if any(
+        node.type == "if_statement"
+        and "data_filter" in match.text(node.child_by_field_name("condition"))
+        for node in ancestors(match.report)
+    ):
+        return False  # the fallback of `if hasattr(tarfile, "data_filter")` on old Pythons
     archive = match.node("archive")
     return archive is None or _is_tar_archive(archive, match)
 
