@@ -194,6 +194,7 @@ BANDIT_MAP: dict[str, str] = {
     "B107": "py-hardcoded-secret",
     "B113": "py-requests-no-timeout",
     "B201": "py-debug-server",
+    "B202": "py-tar-extract",
     "B301": "py-pickle-load",
     "B306": "py-insecure-tempfile",
     "B307": "py-eval",

@@ -12,7 +12,14 @@ from peer_lsp.findings.model import Category, Severity
 from peer_lsp.rules.assignments import enclosing_scope
 from peer_lsp.rules.credentials import is_token_name, mentions_password
 from peer_lsp.rules.flow import Origin, origin
-from peer_lsp.rules.grammar_nodes import arguments_of, name_of_target, statement_of, text, unwrap
+from peer_lsp.rules.grammar_nodes import (
+    ancestors,
+    arguments_of,
+    name_of_target,
+    statement_of,
+    text,
+    unwrap,
+)
 from peer_lsp.rules.literals import is_interpolated
 from peer_lsp.rules.model import Edit, Match, Rule
 
@@ -376,6 +383,79 @@ def _command_built(match: Match) -> bool:
     if command.type == "identifier":
         return found is Origin.BUILT
     return found is not Origin.LITERAL and is_interpolated(command, match.grammar, match.data)
+
+
+_TAR_OPENERS = frozenset(
+    {"tarfile.open", "tarfile.TarFile", "tarfile.TarFile.open", "TarFile.open"}
+    | {"tarfile.TarFile.taropen", "tarfile.TarFile.gzopen", "tarfile.TarFile.bz2open"}
+    | {"tarfile.TarFile.xzopen"}
+)
+
+
+def _unfiltered_extraction(match: Match) -> bool:
+    """py-tar-extract: a tar archive (or ``shutil.unpack_archive``) extracted without a safe
+    ``filter=`` and without a ``members=`` selection."""
+    for arg in arguments_of(match.report):
+        if arg.type == "dictionary_splat":
+            return False
+        if arg.type != "keyword_argument":
+            continue
+        name = match.text(arg.child_by_field_name("name"))
+        if name == "filter":
+            value = arg.child_by_field_name("value")
+            # None is the default (no filter before 3.14); "fully_trusted" is the old behaviour.
+            return value is not None and match.text(value).strip("\"'") in ("fully_trusted", "None")
+        if name == "members":
+            return False
+    if any(
+        node.type == "if_statement"
+        and "data_filter" in match.text(node.child_by_field_name("condition"))
+        for node in ancestors(match.report)
+    ):
+        return False  # the fallback of `if hasattr(tarfile, "data_filter")` on old Pythons
+    archive = match.node("archive")
+    return archive is None or _is_tar_archive(archive, match)
+
+
+def _is_tar_archive(archive: Node, match: Match) -> bool:
+    """The receiver is ``tarfile.open(...)`` itself, or a name bound to it in the same
+    function (``tar = tarfile.open(f)``, ``with tarfile.open(f) as tar``). Any other
+    ``extract`` method (zipfile's, which already drops ``..`` and absolute names, or an
+    unrelated class's) is left alone."""
+    archive = unwrap(archive)
+    if archive.type == "call":
+        return _opens_tar(archive, match)
+    if archive.type != "identifier":
+        return False
+    name = match.text(archive)
+    pending = [enclosing_scope(archive, match.grammar)]
+    while pending:
+        node = pending.pop()
+        if node.start_byte >= archive.start_byte:
+            continue
+        value = _bound_value(node, name, match)
+        if value is not None and value.type == "call" and _opens_tar(value, match):
+            return True
+        pending.extend(node.named_children)
+    return False
+
+
+def _bound_value(node: Node, name: str, match: Match) -> Node | None:
+    """The value ``node`` binds to ``name``: ``name = value`` or ``with value as name``."""
+    if node.type == "assignment":
+        target, value = node.child_by_field_name("left"), node.child_by_field_name("right")
+    elif node.type == "as_pattern":
+        target = node.child_by_field_name("alias")
+        value = node.named_children[0] if node.named_children else None
+    else:
+        return None
+    return value if target is not None and match.text(target) == name else None
+
+
+def _opens_tar(call: Node, match: Match) -> bool:
+    """``call`` opens a tar archive (``tarfile.open(...)`` and the ``TarFile`` openers)."""
+    function = call.child_by_field_name("function")
+    return function is not None and "".join(match.text(function).split()) in _TAR_OPENERS
 
 
 # -- declarations ----------------------------------------------------------------------------
@@ -798,5 +878,33 @@ RULES: tuple[Rule, ...] = (
         ),
         references=("CWE-400",),
         check=_no_timeout,
+    ),
+    Rule(
+        id="py-tar-extract",
+        languages=PY,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.8,
+        title="Archive extracted without a path filter",
+        message='`{fn}` without `filter="data"` can write outside the target folder'
+        " (path traversal)",
+        explanation=(
+            "A tar archive names its members freely: `../../.bashrc`, `/etc/cron.d/x`, or a"
+            " symlink followed by a file written through it. `TarFile.extractall()` /"
+            " `extract()` and `shutil.unpack_archive()` before Python 3.14 write them where"
+            " they point unless a filter is given, so extracting an archive someone else made"
+            ' lets them overwrite any file the process can write ("tar slip"). Reported for'
+            " archives opened with `tarfile.open` in the same function, without `filter=` or"
+            ' with `filter="fully_trusted"`; a `members=` selection is taken as checked.'
+            " `zipfile` already drops `..` and absolute names, so it is not reported.\n\n"
+            '**Fix:** pass `filter="data"` (Python 3.12+, and backported to 3.8-3.11'
+            ' security releases): `tar.extractall(dest, filter="data")`,'
+            ' `shutil.unpack_archive(path, dest, filter="data")`. On older Pythons, check'
+            " each member first: resolve `os.path.join(dest, member.name)` and refuse it"
+            " unless it stays under `dest`, and skip links and devices.\n\n"
+            "Reference: CWE-22 (Path Traversal); PEP 706; bandit B202."
+        ),
+        references=("CWE-22",),
+        check=_unfiltered_extraction,
     ),
 )
