@@ -14,14 +14,11 @@ from typing import Any
 
 from fakes import openai as oa
 from fakes import review_format
+from fakes.routing import fake_router
 from fakes.server import FakeServer, Received, Reply
 
 from peer_lsp.documents.store import Document
 from peer_lsp.llm import errors
-from peer_lsp.llm.cache.disk_cache import DiskCache
-from peer_lsp.llm.config import LLMConfig, RouteConfig, parse_provider
-from peer_lsp.llm.providers.openai_compat import OpenAICompatProvider
-from peer_lsp.llm.router import Router
 from peer_lsp.review.batches import BatchLimits, Result, UnitReview, review_units
 from peer_lsp.review.pipeline import ReviewOutcome
 from peer_lsp.review.prompt.batch import batch_system
@@ -93,18 +90,6 @@ def per_unit(received: Received) -> str:
     return review_format.answer(user(received), said)
 
 
-def router(fake: FakeServer, cache_dir: Path | None = None) -> Router:
-    config = parse_provider(
-        {"preset": "vllm", "model": "m", "id": "fake", "baseUrl": f"{fake.url}/v1"}, 0
-    )
-    cache = DiskCache(cache_dir, max_bytes=10_000_000, ttl_seconds=3600) if cache_dir else None
-    return Router(
-        LLMConfig((config,), (RouteConfig("default", ("fake",)),)),
-        {"fake": OpenAICompatProvider(config)},
-        cache=cache,
-    )
-
-
 def items(document: Document) -> list[UnitReview]:
     return [UnitReview(document, unit, "app.py") for unit in document.units]
 
@@ -131,7 +116,7 @@ async def test_the_units_of_a_file_go_in_one_request_and_keep_their_own_findings
 ) -> None:
     fake.respond_with(answering(per_unit))
     document = Document.open("file:///w/app.py", SOURCE)
-    results = await review_units(router(fake), items(document))
+    results = await review_units(fake_router(fake), items(document))
     assert titles(results) == EXPECTED
     (request,) = fake.requests
     assert units_in(request) == 4
@@ -146,16 +131,16 @@ async def test_the_units_of_a_file_go_in_one_request_and_keep_their_own_findings
 async def test_each_unit_is_cached_on_its_own(fake: FakeServer, tmp_path: Path) -> None:
     fake.respond_with(answering(per_unit))
     document = Document.open("file:///w/app.py", SOURCE)
-    await review_units(router(fake, tmp_path), items(document))
+    await review_units(fake_router(fake, tmp_path), items(document))
     assert len(fake.requests) == 1
 
-    alone = await review_units(router(fake, tmp_path), items(document)[1:2])  # load, alone
+    alone = await review_units(fake_router(fake, tmp_path), items(document)[1:2])  # load, alone
     assert [f.message for f in alone[0].findings] == ["unpickling untrusted bytes"]  # type: ignore[union-attr]
     assert alone[0].cached  # type: ignore[union-attr]
     assert len(fake.requests) == 1
 
     edited = Document.open("file:///w/app.py", SOURCE.replace("a + b", "a - b"))
-    again = await review_units(router(fake, tmp_path), items(edited))
+    again = await review_units(fake_router(fake, tmp_path), items(edited))
     assert titles(again) == EXPECTED
     assert len(fake.requests) == 2
     assert units_in(fake.requests[1]) == 1  # only `add` was sent, in its own request
@@ -171,7 +156,7 @@ async def test_a_model_that_ignores_the_batch_format_is_asked_unit_by_unit(
     closed (it answered every time)."""
     fake.respond_with(answering(lambda r: json.dumps({"findings": said(user(r))})))
     document = Document.open("file:///w/app.py", SOURCE)
-    routed = router(fake)
+    routed = fake_router(fake)
     results = await review_units(routed, items(document))
     assert titles(results) == EXPECTED
     assert sorted(units_in(r) for r in fake.requests) == [1, 1, 1, 1, 2, 2, 4]
@@ -187,7 +172,9 @@ async def test_a_unit_the_answer_leaves_out_is_asked_again(fake: FakeServer) -> 
         return json.dumps({"units": [{"unit": uid, "findings": said(t)} for uid, t in kept]})
 
     fake.respond_with(answering(forgetful))
-    results = await review_units(router(fake), items(Document.open("file:///w/app.py", SOURCE)))
+    results = await review_units(
+        fake_router(fake), items(Document.open("file:///w/app.py", SOURCE))
+    )
     assert titles(results) == EXPECTED
     assert [units_in(r) for r in fake.requests] == [4, 1]
 
@@ -199,7 +186,7 @@ async def test_a_batch_too_large_for_the_context_is_split(fake: FakeServer) -> N
         return answering(per_unit)(received)
 
     fake.respond_with(small_window)
-    routed = router(fake)
+    routed = fake_router(fake)
     results = await review_units(routed, items(Document.open("file:///w/app.py", SOURCE)))
     assert titles(results) == EXPECTED
     assert [units_in(r) for r in fake.requests] == [4, 2, 2]
@@ -213,7 +200,7 @@ async def test_a_batch_answer_cut_at_the_output_limit_is_split(fake: FakeServer)
         return answering(per_unit)(received)
 
     fake.respond_with(short_output)
-    routed = router(fake)
+    routed = fake_router(fake)
     results = await review_units(routed, items(Document.open("file:///w/app.py", SOURCE)))
     assert titles(results) == EXPECTED
     assert [units_in(r) for r in fake.requests] == [4, 2, 2]
@@ -225,7 +212,7 @@ async def test_answers_cut_at_the_output_limit_do_not_open_the_circuit(fake: Fak
     three such answers in a row (a batch, then each half) leave the circuit closed, and the
     units say why they were not reviewed."""
     fake.respond_with(oa.stream(['{"units": ['], finish="length"))
-    routed = router(fake)
+    routed = fake_router(fake)
     document = Document.open("file:///w/app.py", SOURCE)
     results = await review_units(routed, items(document)[:2])
     assert all(isinstance(r, errors.Truncated) for r in results)
@@ -235,7 +222,9 @@ async def test_answers_cut_at_the_output_limit_do_not_open_the_circuit(fake: Fak
 
 async def test_a_refused_key_fails_every_unit_without_asking_again(fake: FakeServer) -> None:
     fake.respond_with(oa.auth_error())
-    results = await review_units(router(fake), items(Document.open("file:///w/app.py", SOURCE)))
+    results = await review_units(
+        fake_router(fake), items(Document.open("file:///w/app.py", SOURCE))
+    )
     assert all(isinstance(result, errors.AuthError) for result in results)
     assert len(fake.requests) == 1
 
@@ -243,13 +232,13 @@ async def test_a_refused_key_fails_every_unit_without_asking_again(fake: FakeSer
 async def test_the_limits_cut_a_file_into_several_requests(fake: FakeServer) -> None:
     fake.respond_with(answering(per_unit))
     document = Document.open("file:///w/app.py", SOURCE)
-    results = await review_units(router(fake), items(document), limits=BatchLimits(units=3))
+    results = await review_units(fake_router(fake), items(document), limits=BatchLimits(units=3))
     assert titles(results) == EXPECTED
     assert sorted(units_in(r) for r in fake.requests) == [1, 3]
 
     fake.reset()
     fake.respond_with(answering(per_unit))
-    await review_units(router(fake), items(document), limits=BatchLimits(units=1))
+    await review_units(fake_router(fake), items(document), limits=BatchLimits(units=1))
     assert [units_in(r) for r in fake.requests] == [1, 1, 1, 1]
     assert all(r.json["messages"][0]["content"] != batch_system() for r in fake.requests)
 
@@ -259,7 +248,9 @@ async def test_the_tokens_of_a_batch_are_shared_among_its_units(fake: FakeServer
         return oa.stream([per_unit(received)], prompt=1000, completion=200)
 
     fake.respond_with(counted)
-    results = await review_units(router(fake), items(Document.open("file:///w/app.py", SOURCE)))
+    results = await review_units(
+        fake_router(fake), items(Document.open("file:///w/app.py", SOURCE))
+    )
     outcomes = [r for r in results if isinstance(r, ReviewOutcome)]
     assert sum(o.input_tokens for o in outcomes) == 1000
     assert sum(o.output_tokens for o in outcomes) == 200

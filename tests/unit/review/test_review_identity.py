@@ -12,13 +12,10 @@ import json
 from pathlib import Path
 
 from fakes import openai as oa
+from fakes.routing import fake_router
 from fakes.server import FakeServer, Received, Reply
 
 from peer_lsp.documents.store import Document
-from peer_lsp.llm.cache.disk_cache import DiskCache
-from peer_lsp.llm.config import LLMConfig, RouteConfig, parse_provider
-from peer_lsp.llm.providers.openai_compat import OpenAICompatProvider
-from peer_lsp.llm.router import Router
 from peer_lsp.llm.tokens import estimate_tokens
 from peer_lsp.review.pipeline import review_unit
 from peer_lsp.review.prompt.request import build_review_request, code_key, shrink
@@ -41,18 +38,6 @@ class Store:
 BIG = "def big(items):\n    total = 0\n" + "".join(
     f"    total += item_{i} * {i}\n" for i in range(120)
 )
-
-
-def _router(fake: FakeServer, cache_dir: Path | None = None) -> Router:
-    config = parse_provider(
-        {"preset": "vllm", "model": "m", "id": "fake", "baseUrl": f"{fake.url}/v1"}, 0
-    )
-    cache = DiskCache(cache_dir, max_bytes=10_000_000, ttl_seconds=3600) if cache_dir else None
-    return Router(
-        LLMConfig((config,), (RouteConfig("default", ("fake",)),)),
-        {"fake": OpenAICompatProvider(config)},
-        cache=cache,
-    )
 
 
 def _no_findings(received: Received) -> Reply:
@@ -86,7 +71,7 @@ async def test_after_a_context_overflow_the_smaller_prompt_is_sent(fake: FakeSer
     fake.script(oa.context_overflow("openai"))
     fake.respond_with(_no_findings)
     document = Document.open("file:///w/a.py", BIG)
-    router = _router(fake)
+    router = fake_router(fake)
     try:
         outcome = await review_unit(router, document, document.units[0], path="a.py")
     finally:
@@ -99,7 +84,7 @@ async def test_after_a_context_overflow_the_smaller_prompt_is_sent(fake: FakeSer
 
 async def test_editing_one_method_sends_that_method_alone(fake: FakeServer, tmp_path: Path) -> None:
     fake.respond_with(_no_findings)
-    router = _router(fake, tmp_path / "cache")
+    router = fake_router(fake, tmp_path / "cache")
 
     async def review_all(text: str) -> list[str]:
         before = len(fake.requests)
