@@ -140,7 +140,7 @@ class Settings:
 
     disable_rules: tuple[str, ...] = ()
     """Local rules turned off: rule ids (py-eval), categories (security, bug, performance,
-    maintainability) or all. See docs/rules.md."""
+    maintainability) or all; `peer rules` lists them."""
 
     enable_rules: tuple[str, ...] = ()
     """Local rules turned on, by id or category, also those off by default; an id here wins
@@ -156,7 +156,7 @@ class Settings:
     syntax_errors: str = "auto"
     """Syntax errors reported: all, introduced (only those an edit brought in, so none at open
     and none in `peer check`), off, or auto: each language's default, "introduced" for C, C++,
-    Rust and TypeScript, whose grammars err on valid code, else "all" (docs/syntax.md)."""
+    Rust and TypeScript, whose grammars err on valid code, else "all"."""
 
     review_languages: tuple[str, ...] = ()
     """Languages reviewed although peer cannot cut them into functions and classes (their
