@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from peer_lsp.llm.redaction.personal import KINDS as PERSONAL_DATA
 from peer_lsp.llm.send_exclude import DEFAULT_SEND_EXCLUDE
 
 LOG_LEVELS = ("error", "warning", "info", "debug")
@@ -78,6 +79,11 @@ class Settings:
 
     send_exclude: tuple[str, ...] = DEFAULT_SEND_EXCLUDE
     """Files matching these globs are never sent to a model (secrets, keys, environment files)."""
+
+    mask_personal_data: tuple[str, ...] = PERSONAL_DATA
+    """Personal data masked in code before it is sent, like secrets: email, phone,
+    payment-card (Luhn-checked), iban (checksum-checked), national-id (US SSN, UK NINO). The
+    audit log counts each kind masked. [] sends them as written."""
 
     max_request_tokens: int = 16_000
     """Largest prompt sent to a model, in estimated tokens; larger units are not sent."""
@@ -216,6 +222,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "review_on": ("open", "save", "idle", "manual"),
     "rule_severity": SEVERITIES,
     "syntax_errors": ("auto", "all", "introduced", "off"),
+    "mask_personal_data": PERSONAL_DATA,
 }
 _KINDS: dict[str, type] = {
     "log_level": str,
@@ -232,6 +239,7 @@ _KINDS: dict[str, type] = {
     "cache_ttl_days": float,
     "redis_url": str,
     "send_exclude": tuple,
+    "mask_personal_data": tuple,
     "max_request_tokens": int,
     "audit_log": str,
     "usage_ledger": str,
