@@ -116,7 +116,9 @@ class Settings:
     """Cost all providers may spend in one `peer check` run; 0: no limit."""
 
     ollama_autodetect: bool = True
-    """With no provider configured, use a local Ollama if one answers on 127.0.0.1:11434."""
+    """With no provider configured, offer a local Ollama that answers on 127.0.0.1:11434 (or
+    OLLAMA_HOST): used once the user allowed it for the workspace, never when another user's
+    process holds the port."""
 
     review_on: tuple[str, ...] = ("open", "save", "idle")
     """When units are sent for review: any of open, save, idle (after a pause in typing); an

@@ -13,6 +13,7 @@ from fakes.server import FakeServer, Received
 
 from peer_lsp.cli import main
 from peer_lsp.llm.factory import build_router, pick_ollama_model
+from peer_lsp.llm.local_models import Consents, LocalServer
 from peer_lsp.settings.model import Settings
 from peer_lsp.settings.options import resolve
 
@@ -127,7 +128,14 @@ async def test_router_uses_a_local_ollama_when_nothing_is_configured(
     fake.script(ol.tags(["llama3:8b", "qwen2.5-coder:7b"]))
     fake.script(ol.ok("looks fine"))
     settings, _ = resolve({"cacheDir": str(tmp_path / "cache"), "auditLog": str(tmp_path / "a")})
-    setup = await build_router(settings, ollama_url=fake.url, environ={})
+
+    async def allow(server: LocalServer) -> bool:
+        return True
+
+    consents = Consents(tmp_path / "consents.json")
+    setup = await build_router(
+        settings, ollama_url=fake.url, environ={}, ask=allow, consents=consents
+    )
     assert setup.router is not None
     assert setup.autodetected == "qwen2.5-coder:7b"
     from peer_lsp.llm.types import LLMRequest
