@@ -55,7 +55,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="check files and folders, as in CI")
     check.add_argument("paths", nargs="*", default=["."], metavar="PATH")
-    check.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    check.add_argument(
+        "--format",
+        choices=("text", "json", "sarif", "rdjson", "github", "gitlab"),
+        default="text",
+        help="text; json; sarif (code scanning); for pull requests (docs/ci.md): rdjson "
+        "(reviewdog), github (workflow annotations), gitlab (Code Quality report)",
+    )
     check.add_argument(
         "--fail-on",
         choices=SEVERITIES,
