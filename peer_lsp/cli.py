@@ -12,6 +12,7 @@ import typing
 from collections.abc import Sequence
 
 from peer_lsp import __version__
+from peer_lsp.check.shard import Shard, ShardError
 from peer_lsp.commands.exits import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from peer_lsp.settings.model import LOG_LEVELS, SEVERITIES
 
@@ -43,6 +44,14 @@ def _jobs(text: str) -> int:
     if jobs < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1: {jobs}")
     return jobs
+
+
+def _shard(text: str) -> Shard:
+    """``--shard K/N``: the K-th of N parts of the files."""
+    try:
+        return Shard.parse(text)
+    except ShardError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -94,6 +103,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         metavar="REV",
         help="send only the units changed since the git revision REV to the model",
+    )
+    check.add_argument(
+        "--shard",
+        type=_shard,
+        default=None,
+        metavar="K/N",
+        help="check only the K-th of N parts of the files, split by path (a CI matrix: the "
+        "N parts together are one run)",
     )
     check.add_argument(
         "--dry-run",

@@ -71,6 +71,8 @@ suggestions (`peer_lsp.check.rdjson`), ``github`` GitHub Actions annotations
 (`peer_lsp.check.github_annotations`) and ``gitlab`` a GitLab Code Quality report
 (`peer_lsp.check.gitlab_quality`); docs/ci.md has the workflows. ``--security`` runs only
 the local security rules (docs/rules.md): no syntax findings, no other rules, no model.
+``--shard K/N`` checks only the K-th of N parts of the files, split by their path in the
+repository, for a CI matrix whose runners together make one run (`peer_lsp.check.shard`).
 ``--dry-run`` sends nothing: the local findings are reported as usual, and stderr ends with
 what the run would have sent and cost instead of the bill (`peer_lsp.check.dry_run`; JSON:
 ``plan``).
@@ -250,7 +252,10 @@ def _check(
     def count_skipped() -> None:
         summary.skipped += 1
 
-    files: Iterable[Path] = run.files(on_skip=count_skipped)
+    keep = None
+    if args.shard is not None:
+        keep = functools.partial(args.shard.takes, root=find_repository_root(cwd) or cwd)
+    files: Iterable[Path] = run.files(on_skip=count_skipped, keep=keep)
     progress: contextlib.AbstractContextManager[Callable[[], None]]
     progress = contextlib.nullcontext(lambda: None)
     if not args.no_progress and err.isatty():
