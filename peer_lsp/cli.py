@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from peer_lsp import __version__
 from peer_lsp.check.shard import Shard, ShardError
 from peer_lsp.commands.exits import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from peer_lsp.project import docs_url
 from peer_lsp.settings.model import LOG_LEVELS, SEVERITIES
 
 if typing.TYPE_CHECKING:
@@ -68,8 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         choices=("text", "json", "sarif", "rdjson", "github", "gitlab"),
         default="text",
-        help="text; json; sarif (code scanning); for pull requests (docs/ci.md): rdjson "
-        "(reviewdog), github (workflow annotations), gitlab (Code Quality report)",
+        help="text; json; sarif (code scanning); for pull requests: rdjson (reviewdog), "
+        f"github (workflow annotations), gitlab (Code Quality report); {docs_url('ci.md')}",
     )
     check.add_argument(
         "--fail-on",

@@ -49,6 +49,7 @@ from urllib.parse import quote
 
 from peer_lsp import __version__
 from peer_lsp.findings.model import Category, Severity, is_model_finding
+from peer_lsp.project import HOMEPAGE
 from peer_lsp.rules.catalog import doc_url, get
 
 if typing.TYPE_CHECKING:
@@ -64,7 +65,8 @@ SARIF_SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
 TOOL_NAME = "peer"
-INFORMATION_URI = "https://pypi.org/project/peer-lsp/"
+INFORMATION_URI = HOMEPAGE
+"""The tool's home page (the package is not on PyPI: installs come from the repository)."""
 SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "peer/v1"
 

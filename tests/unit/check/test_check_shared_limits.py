@@ -35,9 +35,11 @@ FILES = 12
 UNITS_PER_FILE = 3
 PER_MINUTE = 120
 """2 requests a second, bursts of 20 (`TokenBucket`'s default: a tenth of a minute's)."""
-SKEW_S = 2.5
+SKEW_S = 4.0
 """Slack between Redis letting a request go and the fake receiving it, on a busy machine
-where a runner's event loop is analysing other files meanwhile (seconds)."""
+where a runner's event loop is analysing other files meanwhile (seconds; 2.6 s was seen at a
+load average of 11 on 2 cores). Runners without the shared bucket send all 36 requests
+within about 1.3 s, far outside it."""
 BILLED = 1_000
 DAILY = 10 * BILLED
 
