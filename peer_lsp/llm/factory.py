@@ -31,9 +31,10 @@ from peer_lsp.llm.local_models import (
 )
 
 if typing.TYPE_CHECKING:
-    from peer_lsp.llm.options import RouterSettings
+    from peer_lsp.llm.options import CacheSettings, RouterSettings
     from peer_lsp.llm.providers.base import Provider
     from peer_lsp.llm.router import Router
+    from peer_lsp.llm.shared_limits import RedisLedger, SharedLimits
 
 log = logging.getLogger(__name__)
 
@@ -148,9 +149,24 @@ async def build_router(
     from peer_lsp.llm.budget import Budget, budget_problems
 
     problems += budget_problems(settings, config)
-    budget = Budget.from_settings(settings, config, root=root, per_run=per_run)
-    router = Router(config, providers, cache=cache, guard=guard, budget=budget)
+    shared, ledger = shared_limits(settings) if per_run else (None, None)
+    budget = Budget.from_settings(settings, config, root=root, per_run=per_run, ledger=ledger)
+    router = Router(config, providers, cache=cache, guard=guard, budget=budget, shared=shared)
     return RouterSetup(router, config, problems, autodetected, missing_keys(providers.values()))
+
+
+def shared_limits(settings: CacheSettings) -> tuple[SharedLimits | None, RedisLedger | None]:
+    """With ``redisUrl``: the rate limits and the daily-budget ledger every process on that
+    Redis shares (`peer_lsp.llm.shared_limits`); else none. A URL that cannot be used is
+    the cache's warning already: none either."""
+    if not settings.redis_url:
+        return None, None
+    from peer_lsp.llm.shared_limits import RedisLedger, SharedLimits
+
+    try:
+        return SharedLimits(settings.redis_url), RedisLedger(settings.redis_url)
+    except ValueError:
+        return None, None
 
 
 async def _autodetect_ollama(
