@@ -8,6 +8,7 @@ import typing
 from peer_lsp.findings.model import Category, Severity
 from peer_lsp.rules.assignments import enclosing_scope
 from peer_lsp.rules.credentials import is_token_name, mentions_password
+from peer_lsp.rules.go_flow import is_built, is_constant, last_binding, string_text
 from peer_lsp.rules.grammar_nodes import (
     arguments_of,
     callee_text,
@@ -18,6 +19,7 @@ from peer_lsp.rules.grammar_nodes import (
 )
 from peer_lsp.rules.literals import string_value
 from peer_lsp.rules.model import Match, Rule
+from peer_lsp.rules.sql import looks_like_sql
 
 if typing.TYPE_CHECKING:
     from tree_sitter import Node
@@ -31,145 +33,8 @@ _SHELLS = frozenset({"sh", "bash", "zsh", "ksh", "dash", "cmd", "cmd.exe", "powe
 
 _SHELL_FLAGS = frozenset({"-c", "/c", "/C", "-Command"})
 _STRINGS = frozenset({"interpreted_string_literal", "raw_string_literal"})
-_NOT_CONSTANT = frozenset({"identifier", "call_expression", "selector_expression"})
-_BINDINGS = {
-    "short_var_declaration": ("left", "right"),
-    "assignment_statement": ("left", "right"),
-    "var_spec": ("name", "value"),
-    "const_spec": ("name", "value"),
-}
 _MAX_DEPTH = 8
-"""How many names deep a value is followed (``a := "x"; b := a + "y"``)."""
-
-
-def _bound_value(statement: Node, name: str, data: bytes) -> Node | None:
-    """The value ``statement`` gives to ``name``: the matching right-hand expression, or the
-    one call on the right of ``x, err := f()``; None when it binds no such name."""
-    fields = _BINDINGS.get(statement.type)
-    if fields is None:
-        return None
-    if statement.type in ("var_spec", "const_spec"):
-        targets = statement.children_by_field_name(fields[0])
-    else:
-        left = statement.child_by_field_name(fields[0])
-        targets = left.named_children if left is not None else []
-    right = statement.child_by_field_name(fields[1])
-    values = (right.named_children if right.type == "expression_list" else [right]) if right else []
-    for index, target in enumerate(targets):
-        if target.type == "identifier" and text(target, data) == name:
-            if len(values) == len(targets):
-                return values[index]
-            return values[0] if len(values) == 1 and index == 0 else None
-    return None
-
-
-def _last_binding(use: Node, data: bytes) -> Node | None:
-    """The value last bound to the identifier ``use`` before it in its function, else by a
-    top-level ``var``/``const`` of the file; None when it has none (a parameter, a range
-    variable, a package-level name from another file)."""
-    name = text(use, data)
-    scope = enclosing_scope(use, "go")
-    best: tuple[int, Node] | None = None
-    stack = [scope]
-    while stack:
-        node = stack.pop()
-        if node.start_byte >= use.start_byte:
-            continue
-        value = _bound_value(node, name, data)
-        later = best is None or node.start_byte > best[0]
-        if value is not None and node.end_byte <= use.start_byte and later:
-            best = (node.start_byte, value)
-        if node is scope or node.type != "func_literal":
-            stack.extend(node.named_children)
-    if best is not None or scope.type == "source_file":
-        return best[1] if best is not None else None
-    root = scope
-    while root.parent is not None:
-        root = root.parent
-    for declaration in root.named_children:
-        if declaration.type in ("var_declaration", "const_declaration"):
-            for spec in declaration.named_children:
-                value = _bound_value(spec, name, data)
-                if value is not None:
-                    return value
-    return None
-
-
-def _is_constant(node: Node, data: bytes, depth: int = 0, *, callers: bool = False) -> bool:
-    """Whether ``node`` has the same value on every run: string literals and their ``+``, a
-    local name last given such a value, ``exec.LookPath`` of one, ``os.Executable()``, an
-    element of a composite literal made only of literals (``commands[runtime.GOOS][0]``);
-    with ``callers``, also a parameter that every call in the file gives a constant."""
-    node = unwrap(node)
-    if node.type in _STRINGS or depth > _MAX_DEPTH:
-        return node.type in _STRINGS
-    if node.type == "binary_expression":
-        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
-        return (
-            left is not None
-            and right is not None
-            and _is_constant(left, data, depth + 1)
-            and _is_constant(right, data, depth + 1)
-        )
-    if node.type == "identifier":
-        value = _last_binding(node, data)
-        if value is None:
-            return callers and _parameter_given_constants(node, data, depth)
-        return _is_constant(value, data, depth + 1)
-    if node.type in ("index_expression", "slice_expression"):
-        operand = node.child_by_field_name("operand")
-        return operand is not None and _is_constant(operand, data, depth + 1)
-    if node.type == "call_expression":
-        args = arguments_of(node)
-        if callee_text(node, data) == "os.Executable":
-            return True  # the running program itself, re-run (a test's helper process)
-        return (
-            callee_text(node, data) == "exec.LookPath"
-            and len(args) == 1
-            and _is_constant(args[0], data, depth + 1)
-        )
-    if node.type == "composite_literal":
-        body = node.child_by_field_name("body")
-        return body is not None and not any(n.type in _NOT_CONSTANT for n in _descendants(body))
-    return False
-
-
-def _parameter_given_constants(use: Node, data: bytes, depth: int) -> bool:
-    """``use`` names a parameter of a function of this file, and every call of that function
-    in the file passes a constant there (``RunCmd("sleep")``): the value is known."""
-    function = enclosing_scope(use, "go")
-    name = function.child_by_field_name("name")
-    parameters = function.child_by_field_name("parameters")
-    if function.type != "function_declaration" or name is None or parameters is None:
-        return False
-    names = [
-        text(n, data)
-        for declaration in parameters.named_children
-        for n in declaration.children_by_field_name("name")
-    ]
-    if text(use, data) not in names:
-        return False
-    index = names.index(text(use, data))
-    root = function
-    while root.parent is not None:
-        root = root.parent
-    calls = [
-        arguments_of(n)
-        for n in _descendants(root)
-        if n.type == "call_expression" and callee_text(n, data) == text(name, data)
-    ]
-    return bool(calls) and all(
-        len(args) > index and _is_constant(args[index], data, depth + 1) for args in calls
-    )
-
-
-def _descendants(node: Node) -> list[Node]:
-    found, stack = [], list(node.named_children)
-    while stack:
-        current = stack.pop()
-        found.append(current)
-        stack.extend(current.named_children)
-    return found
+"""How many names deep a program name is followed (``sh := "bash"; exec.Command(sh)``)."""
 
 
 def _command_from_input(match: Match) -> bool:
@@ -183,7 +48,7 @@ def _command_from_input(match: Match) -> bool:
         args = args[1:]
     if not args or args[0].type == "variadic_argument":
         return False
-    if not _is_constant(args[0], match.data, callers=True):
+    if not is_constant(args[0], match.data, callers=True):
         return True
     if match.text("package") == "syscall":
         return False
@@ -199,7 +64,7 @@ def _program_name(node: Node, data: bytes, depth: int = 0) -> str:
     if depth > _MAX_DEPTH:
         return ""
     if node.type == "identifier":
-        value = _last_binding(node, data)
+        value = last_binding(node, data)
         return _program_name(value, data, depth + 1) if value is not None else ""
     args = arguments_of(node) if node.type == "call_expression" else []
     if len(args) == 1 and callee_text(node, data) == "exec.LookPath":
@@ -217,7 +82,7 @@ def _shell_runs_built(argv: list[Node], data: bytes) -> bool:
     for before, command in itertools.pairwise(argv[1:]):
         flag = _element(before)
         if flag.type in _STRINGS and string_value(flag, data) in _SHELL_FLAGS:
-            return not _is_constant(_element(command), data)
+            return not is_constant(_element(command), data)
     return False
 
 
@@ -238,11 +103,11 @@ def _struct_from_input(match: Match) -> bool:
             key, value = element.named_children
             fields[text(key, match.data)] = _element(value)
     path = fields.get("Path")
-    if path is not None and not _is_constant(path, match.data, callers=True):
+    if path is not None and not is_constant(path, match.data, callers=True):
         return True
     argv = fields.get("Args")
     if argv is not None and argv.type == "identifier":
-        argv = _last_binding(argv, match.data)
+        argv = last_binding(argv, match.data)
     if argv is None or argv.type != "composite_literal":
         return False
     items = argv.child_by_field_name("body")
@@ -254,6 +119,15 @@ def _process_from_input(match: Match) -> bool:
     if match.report.type == "composite_literal":
         return _struct_from_input(match)
     return _command_from_input(match)
+
+
+def _sql_built(match: Match) -> bool:
+    """The query argument is SQL text built at run time from a part that is not constant
+    (`peer_lsp.rules.go_flow`: ``+``, ``+=``, ``fmt.Sprintf``, a builder), followed through
+    local names; numbers printed with ``%d`` and quoted identifiers are not input."""
+    return is_built(match.report, match.data) and looks_like_sql(
+        string_text(match.report, match.data)
+    )
 
 
 def _password_input(match: Match) -> bool:
@@ -319,6 +193,7 @@ RULES: tuple[Rule, ...] = (
             "Reference: CWE-89 (SQL Injection)."
         ),
         references=("CWE-89",),
+        check=_sql_built,
     ),
     Rule(
         id="go-shell-injection",
