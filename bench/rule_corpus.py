@@ -159,9 +159,13 @@ MAPPINGS: dict[str, dict[str, str]] = {
         **_many(_GO_SQL, "go-sql-format"),
         "dangerous-exec-command": "go-shell-injection",
         "dangerous-exec-cmd": "go-shell-injection",
-        "math-random-used": "go-random-secret",
         "md5-used-as-password": "go-weak-password-hash",
         "hardcoded-jwt-key": "go-hardcoded-secret",
+        "dangerous-syscall-exec": "go-shell-injection",
+        "use-of-DES": "go-weak-cipher",
+        "use-of-rc4": "go-weak-cipher",
+        "use-of-md5": "go-weak-hash",
+        "use-of-sha1": "go-weak-hash",
     },
     "java": {
         **_many(_JAVA_SQL, "java-sql-format"),
@@ -216,8 +220,19 @@ GOSEC_MAP: dict[str, str] = {
     "G202": "go-sql-format",
     "G204": "go-shell-injection",
     "G402": "go-tls-unverified",
-    "G404": "go-random-secret",
+    "G401": "go-weak-hash",
+    "G405": "go-weak-cipher",
+    "G406": "go-weak-hash",
+    "G501": "go-weak-hash",
+    "G502": "go-weak-cipher",
+    "G503": "go-weak-cipher",
+    "G505": "go-weak-hash",
+    "G506": "go-weak-hash",
+    "G507": "go-weak-hash",
 }
+# Left out as audits of any use, where ours need a use that matters: G404 and semgrep's
+# math-random-used report every math/rand call or import (go-random-secret wants the value in
+# a token, key or password); G504 reports importing net/http/cgi.
 
 _LABEL = re.compile(r"(?<![A-Za-z])(todoruleid|todook|ruleid|ok)\s*:\s*([A-Za-z0-9_.,\s-]+)")
 _COMMENT = re.compile(r"\s*(#|//|/\*|\*|<!--|\{/\*)")

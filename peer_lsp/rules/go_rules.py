@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 import typing
 
 from peer_lsp.findings.model import Category, Severity
@@ -51,8 +52,18 @@ def _command_from_input(match: Match) -> bool:
     if not is_constant(args[0], match.data, callers=True):
         return True
     if match.text("package") == "syscall":
-        return False
+        return len(args) > 1 and _argv_runs_built(args[1], match.data)
     return _shell_runs_built(args, match.data)
+
+
+def _argv_runs_built(argv: Node, data: bytes) -> bool:
+    """``argv`` (a ``[]string{...}`` literal, or a local given one) runs a shell ``-c``
+    command that is not a constant."""
+    argv = _element(argv)
+    if argv.type == "identifier":
+        argv = last_binding(argv, data) or argv
+    items = argv.child_by_field_name("body") if argv.type == "composite_literal" else None
+    return items is not None and _shell_runs_built(items.named_children, data)
 
 
 def _program_name(node: Node, data: bytes, depth: int = 0) -> str:
@@ -106,12 +117,7 @@ def _struct_from_input(match: Match) -> bool:
     if path is not None and not is_constant(path, match.data, callers=True):
         return True
     argv = fields.get("Args")
-    if argv is not None and argv.type == "identifier":
-        argv = last_binding(argv, match.data)
-    if argv is None or argv.type != "composite_literal":
-        return False
-    items = argv.child_by_field_name("body")
-    return items is not None and _shell_runs_built(items.named_children, match.data)
+    return argv is not None and _argv_runs_built(argv, match.data)
 
 
 def _process_from_input(match: Match) -> bool:
@@ -172,6 +178,37 @@ def _math_rand_for_secret(match: Match) -> bool:
         return False
     names = target.named_children if target.type == "expression_list" else [target]
     return any(is_token_name(name_of_target(n, match.data)) for n in names)
+
+
+_WEAK_CIPHERS = frozenset(
+    {"crypto/des", "crypto/rc4", "golang.org/x/crypto/blowfish", "golang.org/x/crypto/cast5"}
+    | {"golang.org/x/crypto/tea", "golang.org/x/crypto/xtea", "golang.org/x/crypto/twofish"}
+)
+_WEAK_HASHES = frozenset(
+    {"crypto/md5", "crypto/sha1", "golang.org/x/crypto/md4", "golang.org/x/crypto/ripemd160"}
+)
+_IMPORT = re.compile(rb'(?:^|[\s(])(?:([A-Za-z_]\w*)\s+)?"([\w./-]+)"')
+
+
+def _import_path(name: str, data: bytes) -> str:
+    """The import path the file imports as package name ``name`` (its last element, or an
+    explicit alias); empty when none does."""
+    for alias, path in _IMPORT.findall(data):
+        decoded = path.decode()
+        if (alias.decode() or decoded.rsplit("/", 1)[-1]) == name:
+            return decoded
+    return ""
+
+
+def _weak_cipher(match: Match) -> bool:
+    return _import_path(match.text("package"), match.data) in _WEAK_CIPHERS
+
+
+def _weak_hash(match: Match) -> bool:
+    """A broken hash from its real import, not already reported as a password hash."""
+    return _import_path(match.text("package"), match.data) in _WEAK_HASHES and not any(
+        mentions_password(arg, match.data) for arg in arguments_of(match.report)
+    )
 
 
 RULES: tuple[Rule, ...] = (
@@ -332,5 +369,46 @@ RULES: tuple[Rule, ...] = (
         ),
         references=("CWE-338",),
         check=_math_rand_for_secret,
+    ),
+    Rule(
+        id="go-weak-cipher",
+        languages=GO,
+        category=_S,
+        severity=_ERROR,
+        confidence=0.85,
+        title="Broken cipher (DES, 3DES, RC4, Blowfish)",
+        message="`{package}.{fn}` is a broken cipher: use AES-GCM or ChaCha20-Poly1305",
+        explanation=(
+            "DES keys are brute-forced in hours, 3DES and Blowfish have 64-bit blocks that"
+            " leak plaintext after a few gigabytes (Sweet32), and RC4's keystream is biased"
+            " enough to recover plaintext. Data encrypted with them is not protected.\n\n"
+            "**Fix:** an authenticated cipher: `aes.NewCipher` with a 256-bit key and"
+            " `cipher.NewGCM`, or `chacha20poly1305.New`; a fresh random nonce per message.\n\n"
+            "Reference: CWE-327 (Use of a Broken or Risky Cryptographic Algorithm); gosec"
+            " G405, G502, G503."
+        ),
+        references=("CWE-327",),
+        check=_weak_cipher,
+    ),
+    Rule(
+        id="go-weak-hash",
+        languages=GO,
+        category=_S,
+        severity=Severity.INFO,
+        confidence=0.6,
+        title="Broken hash (MD5, SHA-1, MD4, RIPEMD-160)",
+        message="`{package}.{fn}` is a broken hash: do not use it for signatures, integrity"
+        " or tokens",
+        explanation=(
+            "Collisions are practical for MD5, SHA-1 and MD4 (two inputs with the same hash can"
+            " be made on purpose), so a hash that vouches for content, signs, or derives a key"
+            " can be forged. As a checksum against accidents, or where a protocol fixes the"
+            " hash, it is fine: then dismiss the finding.\n\n"
+            "**Fix:** `sha256.Sum256` / `sha256.New` (or SHA-3, BLAKE2); for passwords"
+            " `bcrypt` or `argon2`; for message authentication `hmac.New(sha256.New, key)`.\n\n"
+            "Reference: CWE-328 (Use of Weak Hash); gosec G401, G406, G501, G505."
+        ),
+        references=("CWE-328",),
+        check=_weak_hash,
     ),
 )
