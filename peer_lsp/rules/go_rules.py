@@ -9,7 +9,7 @@ import typing
 from peer_lsp.findings.model import Category, Severity
 from peer_lsp.rules.assignments import enclosing_scope
 from peer_lsp.rules.credentials import is_token_name, mentions_password
-from peer_lsp.rules.go_flow import is_built, is_constant, last_binding, string_text
+from peer_lsp.rules.go_flow import Origin, is_built, is_constant, last_binding, origin, string_text
 from peer_lsp.rules.grammar_nodes import (
     arguments_of,
     callee_text,
@@ -208,6 +208,17 @@ def _weak_hash(match: Match) -> bool:
     """A broken hash from its real import, not already reported as a password hash."""
     return _import_path(match.text("package"), match.data) in _WEAK_HASHES and not any(
         mentions_password(arg, match.data) for arg in arguments_of(match.report)
+    )
+
+
+def _template_trusts_input(match: Match) -> bool:
+    """``html/template``'s ``HTML``/``JS``/``URL``... conversion of a value that is not a
+    constant (`peer_lsp.rules.go_flow`)."""
+    value = match.node("value")
+    return (
+        value is not None
+        and _import_path(match.text("package"), match.data) == "html/template"
+        and origin(value, match.data) is not Origin.CONSTANT
     )
 
 
@@ -410,5 +421,29 @@ RULES: tuple[Rule, ...] = (
         ),
         references=("CWE-328",),
         check=_weak_hash,
+    ),
+    Rule(
+        id="go-template-unescaped",
+        languages=GO,
+        category=_S,
+        severity=_ERROR,
+        confidence=0.8,
+        title="html/template escaping turned off for a value that is not a constant",
+        message="`template.{fn}` marks this value as safe: html/template will not escape it"
+        " (cross-site scripting)",
+        explanation=(
+            "`template.HTML`, `JS`, `URL`, `CSS`, `HTMLAttr`, `JSStr` and `Srcset` tell"
+            " html/template that the text is already safe, so it is written into the page as"
+            " it is. Built from a request value or any text not under the program's control,"
+            " a `<script>` or `javascript:` URL in it runs in the visitor's browser."
+            " Conversions of constants (literals, names only ever given literals) are not"
+            " reported.\n\n"
+            "**Fix:** pass the plain string to the template and let it escape; where markup"
+            " must be kept, sanitise it first (bluemonday) and convert only the sanitised"
+            " result.\n\n"
+            "Reference: CWE-79 (Cross-site Scripting); gosec G203."
+        ),
+        references=("CWE-79",),
+        check=_template_trusts_input,
     ),
 )
