@@ -163,6 +163,7 @@ MAPPINGS: dict[str, dict[str, str]] = {
         "hardcoded-jwt-key": "go-hardcoded-secret",
         "dangerous-syscall-exec": "go-shell-injection",
         "use-of-DES": "go-weak-cipher",
+        "tainted-url-host": "go-ssrf",
         "unsafe-template-type": "go-template-unescaped",
         "use-of-rc4": "go-weak-cipher",
         "use-of-md5": "go-weak-hash",

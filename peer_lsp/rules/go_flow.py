@@ -336,6 +336,76 @@ def _parameter_given_constants(use: Node, data: bytes, depth: int) -> bool:
     )
 
 
+_REQUEST_TYPES = re.compile(r"(?:http\.Request|gin\.Context|echo\.Context|fiber\.Ctx)$")
+
+
+def request_names(node: Node, data: bytes) -> frozenset[str]:
+    """The parameters of the function around ``node`` that hold the incoming request
+    (``r *http.Request``, ``c *gin.Context``, ``c echo.Context``)."""
+    function = enclosing_scope(node, "go")
+    parameters = function.child_by_field_name("parameters")
+    names: set[str] = set()
+    for declaration in parameters.named_children if parameters is not None else []:
+        kind = declaration.child_by_field_name("type")
+        if kind is not None and _REQUEST_TYPES.search(text(kind, data)):
+            names.update(text(n, data) for n in declaration.children_by_field_name("name"))
+    return frozenset(names)
+
+
+def depends_on(node: Node, names: frozenset[str], data: bytes, depth: int = 0) -> bool:
+    """Whether the value of ``node`` is computed from one of the local ``names`` (a request
+    parameter), following local names to the values they were given."""
+    if not names or depth > _MAX_DEPTH:
+        return False
+    node = unwrap(node)
+    identifiers = [node] if node.type == "identifier" else []
+    identifiers += [n for n in descendants(node) if n.type == "identifier"]
+    for identifier in identifiers:
+        if text(identifier, data) in names:
+            return True
+        if any(depends_on(v, names, data, depth + 1) for v in bindings(identifier, data)):
+            return True
+    return False
+
+
+def text_prefixes(node: Node, data: bytes, depth: int = 0) -> list[str]:
+    """The constant text each value of ``node`` starts with, up to its first part that is
+    not constant (one per binding of a local name: branches are not told apart)."""
+    node = _element(node)
+    if node.type in STRINGS:
+        return [string_value(node, data)]
+    if depth > _MAX_DEPTH:
+        return [""]
+    if node.type == "identifier":
+        values = bindings(node, data)
+        if not values or _origin(node, data, depth, False) is Origin.CONSTANT:
+            return [string_text(node, data)] if values else [""]
+        plain = [v for v in values if not _appends(v) and not _empty(v, data)]
+        return [p for v in plain for p in text_prefixes(v, data, depth + 1)] or [""]
+    if node.type == "binary_expression":
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        if left is None or right is None:
+            return [""]
+        heads = text_prefixes(left, data, depth + 1)
+        if _origin(left, data, depth, False) is not Origin.CONSTANT:
+            return heads
+        return [h + t for h in heads for t in text_prefixes(right, data, depth + 1)]
+    name = callee_text(node, data) if node.type == "call_expression" else ""
+    if name.startswith("fmt.") and name.lower().endswith("printf"):
+        args = arguments_of(node)
+        args = args[1:] if name == "fmt.Fprintf" else args
+        if args:
+            formats = text_prefixes(args[0], data, depth + 1)
+            return [_VERB.split(f, maxsplit=1)[0] for f in formats]
+    return [""]
+
+
+def _empty(value: Node, data: bytes) -> bool:
+    """``value`` is the empty string literal (``url := ""`` before the branches that set it)."""
+    return value.type in STRINGS and not string_value(value, data)
+
+
 def string_text(node: Node, data: bytes, depth: int = 0) -> str:
     """The string literals a value is made of, joined by spaces, following local names,
     ``+``, ``Sprintf`` and builders (to tell what the text is: SQL, a URL...)."""

@@ -9,7 +9,18 @@ import typing
 from peer_lsp.findings.model import Category, Severity
 from peer_lsp.rules.assignments import enclosing_scope
 from peer_lsp.rules.credentials import is_token_name, mentions_password
-from peer_lsp.rules.go_flow import Origin, is_built, is_constant, last_binding, origin, string_text
+from peer_lsp.rules.go_flow import (
+    Origin,
+    bindings,
+    depends_on,
+    is_built,
+    is_constant,
+    last_binding,
+    origin,
+    request_names,
+    string_text,
+    text_prefixes,
+)
 from peer_lsp.rules.grammar_nodes import (
     arguments_of,
     callee_text,
@@ -220,6 +231,43 @@ def _template_trusts_input(match: Match) -> bool:
         and _import_path(match.text("package"), match.data) == "html/template"
         and origin(value, match.data) is not Origin.CONSTANT
     )
+
+
+_FIXED_HOST = re.compile(r"^(?:[A-Za-z][\w+.-]*:)?//[^/?#%@]+|^/(?!/)")
+"""A URL prefix that already names its host (``https://api.example.com``), or a path."""
+
+
+def _is_http_client(node: Node, data: bytes) -> bool:
+    """``http`` itself, ``http.DefaultClient``, or a local given an ``http.Client``."""
+    node = unwrap(node)
+    if text(node, data) in ("http", "http.DefaultClient"):
+        return True
+    if node.type != "identifier":
+        return False
+    values = [unwrap(v) for v in bindings(node, data)]
+    values = [v.named_children[0] if v.type == "unary_expression" else v for v in values]
+    return any(
+        v.type == "composite_literal"
+        and text(v.child_by_field_name("type") or v, data) == "http.Client"
+        for v in values
+    )
+
+
+def _url_from_request(match: Match) -> bool:
+    """The URL an HTTP client fetches is computed from the request being handled and its
+    text does not name a host before the first part that is not constant."""
+    client = match.node("client")
+    if client is None or not _is_http_client(client, match.data):
+        return False
+    args = arguments_of(match.report)
+    position = {"NewRequest": 1, "NewRequestWithContext": 2}.get(match.text("fn"), 0)
+    if len(args) <= position or (position and match.text("client") != "http"):
+        return False
+    url = args[position]
+    requests = request_names(match.report, match.data)
+    if not depends_on(url, requests, match.data):
+        return False
+    return not all(_FIXED_HOST.match(p) for p in text_prefixes(url, match.data))
 
 
 RULES: tuple[Rule, ...] = (
@@ -445,5 +493,29 @@ RULES: tuple[Rule, ...] = (
         ),
         references=("CWE-79",),
         check=_template_trusts_input,
+    ),
+    Rule(
+        id="go-ssrf",
+        languages=GO,
+        category=_S,
+        severity=_ERROR,
+        confidence=0.75,
+        title="Server-side request to a host taken from the request",
+        message="The URL fetched here takes its host from the incoming request: a caller can"
+        " make the server reach internal addresses",
+        explanation=(
+            "The handler builds the URL it fetches (`http.Get`, a client's `Get`/`Post`,"
+            " `http.NewRequest`) from the request it is serving, and no fixed scheme and"
+            " host come before that value. A caller can then point the server at"
+            " `http://169.254.169.254/` (cloud credentials), `localhost` admin ports or"
+            " other internal services (server-side request forgery). A value only in the"
+            " path or query of a fixed host is not reported.\n\n"
+            "**Fix:** choose the host from a fixed list (or a fixed base URL and put the"
+            " value in the path with `url.PathEscape`); when the host must vary, resolve it"
+            " and refuse private, loopback and link-local addresses.\n\n"
+            "Reference: CWE-918 (Server-Side Request Forgery); gosec G107."
+        ),
+        references=("CWE-918",),
+        check=_url_from_request,
     ),
 )
