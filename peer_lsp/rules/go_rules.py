@@ -204,9 +204,9 @@ _IMPORT = re.compile(rb'(?:^|[\s(])(?:([A-Za-z_]\w*)\s+)?"([\w./-]+)"')
 def _import_path(name: str, data: bytes) -> str:
     """The import path the file imports as package name ``name`` (its last element, or an
     explicit alias); empty when none does."""
-    for alias, path in _IMPORT.findall(data):
-        decoded = path.decode()
-        if (alias.decode() or decoded.rsplit("/", 1)[-1]) == name:
+    for found in _IMPORT.finditer(data):
+        alias, decoded = (found.group(1) or b"").decode(), found.group(2).decode()
+        if (alias or decoded.rsplit("/", 1)[-1]) == name:
             return decoded
     return ""
 
