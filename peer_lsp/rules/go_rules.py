@@ -270,6 +270,48 @@ def _url_from_request(match: Match) -> bool:
     return not all(_FIXED_HOST.match(p) for p in text_prefixes(url, match.data))
 
 
+def _file_mode(node: Node, data: bytes, depth: int = 0) -> int | None:
+    """The value of a constant file mode: an integer literal (``0777``, ``0o666``), ``os.ModePerm``,
+    their ``|``, or a local given one; None when it is not known."""
+    node = unwrap(node)
+    if node.type == "int_literal":
+        digits = text(node, data).replace("_", "").lower()
+        try:
+            return (
+                int(digits[1:], 8)
+                if digits.startswith("0") and digits.isdigit()
+                else int(digits, 0)
+            )
+        except ValueError:
+            return None
+    if text(node, data) in ("os.ModePerm", "fs.ModePerm"):
+        return 0o777
+    if node.type == "binary_expression" and depth < 4:
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        operator = node.child(1)
+        if left is None or right is None or operator is None or text(operator, data) != "|":
+            return None
+        a, b = _file_mode(left, data, depth + 1), _file_mode(right, data, depth + 1)
+        return a | b if a is not None and b is not None else None
+    if node.type == "call_expression" and callee_text(node, data) in ("os.FileMode", "fs.FileMode"):
+        args = arguments_of(node)
+        return _file_mode(args[0], data, depth + 1) if len(args) == 1 else None
+    if node.type == "identifier" and depth < 4:
+        value = last_binding(node, data)
+        return _file_mode(value, data, depth + 1) if value is not None else None
+    return None
+
+
+def _world_writable(match: Match) -> bool:
+    """The mode given to a file or folder lets every user write it (``0o002`` set)."""
+    mode = match.node("mode")
+    if mode is None or (match.text("package") == "ioutil" and match.text("fn") != "WriteFile"):
+        return False
+    value = _file_mode(mode, match.data)
+    return value is not None and bool(value & 0o002)
+
+
 RULES: tuple[Rule, ...] = (
     Rule(
         id="go-sql-format",
@@ -517,5 +559,27 @@ RULES: tuple[Rule, ...] = (
         ),
         references=("CWE-918",),
         check=_url_from_request,
+    ),
+    Rule(
+        id="go-world-writable",
+        languages=GO,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.85,
+        title="File or folder made writable by every user",
+        message="`{package}.{fn}` gives write permission to every user of the machine",
+        explanation=(
+            "A mode with the write bit for others (`0777`, `0666`, `os.ModePerm`) lets any"
+            " local user or compromised service rewrite the file or put files in the folder:"
+            " replace a script, a config, or data other code trusts. (The process umask"
+            " usually removes the bit at creation, but not for `os.Chmod`, and not where the"
+            " umask is 0.)\n\n"
+            "**Fix:** grant only what is needed: `0644` for files others read, `0600` for"
+            " private ones, `0755` (or `0750`) for programs and folders.\n\n"
+            "Reference: CWE-732 (Incorrect Permission Assignment for Critical Resource);"
+            " gosec G301, G302, G306."
+        ),
+        references=("CWE-732",),
+        check=_world_writable,
     ),
 )
