@@ -13,6 +13,7 @@ from peer_lsp.rules.go_flow import (
     Origin,
     bindings,
     depends_on,
+    descendants,
     is_built,
     is_constant,
     last_binding,
@@ -312,6 +313,101 @@ def _world_writable(match: Match) -> bool:
     return value is not None and bool(value & 0o002)
 
 
+_DECOMPRESSORS = frozenset(
+    {"gzip.NewReader", "zlib.NewReader", "zlib.NewReaderDict", "flate.NewReader"}
+    | {"flate.NewReaderDict", "bzip2.NewReader", "lzw.NewReader", "zstd.NewReader"}
+    | {"lz4.NewReader", "snappy.NewReader", "xz.NewReader"}
+)
+_ENTRY_TYPES = re.compile(r"\*?(?:zip\.File|tar\.Header)$")
+
+
+def _archive_entry(node: Node, data: bytes) -> bool:
+    """``node`` names an entry of a zip or tar archive: the variable of ``range r.File``, a
+    parameter of type ``*zip.File``/``*tar.Header``, or a local given ``tr.Next()``."""
+    node = unwrap(node)
+    if node.type != "identifier":
+        return False
+    name = text(node, data)
+    scope = enclosing_scope(node, "go")
+    for candidate in descendants(scope):
+        if candidate.type == "range_clause" and candidate.start_byte < node.start_byte:
+            left, right = (
+                candidate.child_by_field_name("left"),
+                candidate.child_by_field_name("right"),
+            )
+            names = [text(n, data) for n in left.named_children] if left is not None else []
+            if name in names and right is not None and text(right, data).endswith(".File"):
+                return True
+        if candidate.type == "parameter_declaration":
+            kind = candidate.child_by_field_name("type")
+            named = [text(n, data) for n in candidate.children_by_field_name("name")]
+            if name in named and kind is not None and _ENTRY_TYPES.search(text(kind, data)):
+                return True
+    return any(
+        v.type == "call_expression" and callee_text(v, data).endswith(".Next")
+        for v in bindings(node, data)
+    )
+
+
+def _decompressing(node: Node, data: bytes, depth: int = 0) -> bool:
+    """``node`` is a reader that inflates compressed data: made by a decompressor, or an
+    archive entry's ``Open()``; locals followed to what they were given."""
+    node = unwrap(node)
+    if node.type == "identifier" and depth < 4:
+        return any(_decompressing(v, data, depth + 1) for v in bindings(node, data))
+    if node.type != "call_expression":
+        return False
+    if callee_text(node, data) in _DECOMPRESSORS:
+        return True
+    function = node.child_by_field_name("function")
+    if function is None or function.type != "selector_expression":
+        return False
+    field, operand = function.child_by_field_name("field"), function.child_by_field_name("operand")
+    return (
+        field is not None
+        and operand is not None
+        and text(field, data) == "Open"
+        and _archive_entry(operand, data)
+    )
+
+
+def _copies_decompressed(match: Match) -> bool:
+    source = match.node("source")
+    return source is not None and _decompressing(source, match.data)
+
+
+_CONTAINMENT = re.compile(
+    rb"strings\.HasPrefix|filepath\.Rel\(|filepath\.IsLocal|securejoin|"
+    rb"strings\.Contains\([^)]*\.\.|\"\.\.\""
+)
+
+
+def _joins_entry_name(match: Match) -> bool:
+    """A ``Join`` whose parts include an archive entry's ``Name`` (followed through locals),
+    in a function that never checks the result stays inside the target folder."""
+    if b'"archive/' not in match.data:
+        return False
+    names = []
+    for argument in arguments_of(match.report):
+        part = unwrap(argument)
+        candidates = [part, *descendants(part)]
+        for value in [
+            v for c in candidates if c.type == "identifier" for v in bindings(c, match.data)
+        ]:
+            candidates += [value, *descendants(value)]
+        names += [
+            c
+            for c in candidates
+            if c.type == "selector_expression"
+            and text(c.child_by_field_name("field") or c, match.data) == "Name"
+            and _archive_entry(c.child_by_field_name("operand") or c, match.data)
+        ]
+    if not names:
+        return False
+    scope = enclosing_scope(match.report, "go")
+    return _CONTAINMENT.search(match.data[scope.start_byte : scope.end_byte]) is None
+
+
 RULES: tuple[Rule, ...] = (
     Rule(
         id="go-sql-format",
@@ -581,5 +677,50 @@ RULES: tuple[Rule, ...] = (
         ),
         references=("CWE-732",),
         check=_world_writable,
+    ),
+    Rule(
+        id="go-decompression-bomb",
+        languages=GO,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.7,
+        title="Decompressed data copied without a size limit",
+        message="`io.{fn}` copies everything the decompressor yields: a small archive can"
+        " expand to gigabytes (decompression bomb)",
+        explanation=(
+            "A few kilobytes of gzip, zlib or zip input can inflate to gigabytes. Copying"
+            " the decompressing reader to the end (`io.Copy`, `io.CopyBuffer`) fills the"
+            " disk or memory of whoever handles an untrusted archive.\n\n"
+            "**Fix:** copy at most a known limit, `io.CopyN(dst, r, limit)` or"
+            " `io.Copy(dst, io.LimitReader(r, limit))`, and fail when the limit is reached.\n\n"
+            "Reference: CWE-409 (Improper Handling of Highly Compressed Data); gosec G110."
+        ),
+        references=("CWE-409",),
+        check=_copies_decompressed,
+    ),
+    Rule(
+        id="go-zip-slip",
+        languages=GO,
+        category=_S,
+        severity=_ERROR,
+        confidence=0.8,
+        title="Archive entry name joined to a path without a containment check (zip slip)",
+        message="An archive entry's name is joined to the target folder: `../` in it writes"
+        " outside the folder",
+        explanation=(
+            "Entry names inside zip and tar archives are chosen by whoever made the archive."
+            " `filepath.Join(target, f.Name)` with a name like `../../home/u/.ssh/"
+            "authorized_keys` leaves the target folder, so extracting overwrites any file"
+            " the process can write (zip slip). The rule stays quiet when the function checks"
+            " the result (`strings.HasPrefix`, `filepath.Rel`, `filepath.IsLocal`, a"
+            " `..` test).\n\n"
+            "**Fix:** refuse names that are not local: `if !filepath.IsLocal(f.Name) {"
+            " return errBadName }` (Go 1.20), or check"
+            " `strings.HasPrefix(path, filepath.Clean(target)+string(os.PathSeparator))`"
+            " after joining.\n\n"
+            "Reference: CWE-22 (Path Traversal); gosec G305."
+        ),
+        references=("CWE-22",),
+        check=_joins_entry_name,
     ),
 )
