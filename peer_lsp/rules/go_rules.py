@@ -408,6 +408,69 @@ def _joins_entry_name(match: Match) -> bool:
     return _CONTAINMENT.search(match.data[scope.start_byte : scope.end_byte]) is None
 
 
+def _is_true(node: Node, data: bytes, depth: int = 0) -> bool:
+    """``node`` is the constant ``true``: ``true``, ``!false``, or a name given one."""
+    node = unwrap(node)
+    if node.type == "true":
+        return True
+    if node.type == "unary_expression" and depth < 6:
+        operand = node.child_by_field_name("operand")
+        return (
+            text(node.child(0) or node, data) == "!"
+            and operand is not None
+            and unwrap(operand).type == "false"
+        )
+    if node.type == "identifier" and depth < 6:
+        value = last_binding(node, data)
+        return value is not None and _is_true(value, data, depth + 1)
+    return False
+
+
+def _skips_verification(match: Match) -> bool:
+    value = match.node("value")
+    return value is not None and _is_true(value, match.data)
+
+
+_OLD_VERSIONS = frozenset({"VersionSSL30", "VersionTLS10", "VersionTLS11"})
+_WEAK_SUITE = re.compile(r"^TLS_RSA_|_RC4_|_3DES_|_CBC_SHA256$|_NULL_|_EXPORT_")
+
+
+def _tls_version(node: Node, data: bytes, depth: int = 0) -> int | None:
+    """The protocol version a constant names (``tls.VersionTLS10``, ``0x0301``, a name given
+    one); None when it is not known."""
+    node = unwrap(node)
+    field = text(node, data).rsplit(".", 1)[-1]
+    versions = {"VersionSSL30": 0x300, "VersionTLS10": 0x301, "VersionTLS11": 0x302}
+    versions |= {"VersionTLS12": 0x303, "VersionTLS13": 0x304}
+    if field in versions:
+        return versions[field]
+    if node.type == "int_literal":
+        try:
+            return int(text(node, data).replace("_", ""), 0)
+        except ValueError:
+            return None
+    if node.type == "identifier" and depth < 6:
+        value = last_binding(node, data)
+        return _tls_version(value, data, depth + 1) if value is not None else None
+    return None
+
+
+def _old_tls(match: Match) -> bool:
+    """A ``tls.Config`` version below TLS 1.2 (0 is Go's default, fine), or cipher suites
+    with no forward secrecy or a broken cipher."""
+    value = match.node("value")
+    if value is None or b'"crypto/tls"' not in match.data:
+        return False
+    if match.text("field") == "CipherSuites":
+        value = unwrap(value)
+        if value.type == "identifier":
+            value = last_binding(value, match.data) or value
+        suites = [text(n, match.data).rsplit(".", 1)[-1] for n in descendants(value)]
+        return any(_WEAK_SUITE.search(s) for s in suites if s.startswith("TLS_"))
+    version = _tls_version(value, match.data)
+    return version is not None and 0 < version < 0x303
+
+
 RULES: tuple[Rule, ...] = (
     Rule(
         id="go-sql-format",
@@ -471,6 +534,7 @@ RULES: tuple[Rule, ...] = (
             "Reference: CWE-295 (Improper Certificate Validation)."
         ),
         references=("CWE-295",),
+        check=_skips_verification,
     ),
     Rule(
         id="go-hardcoded-secret",
@@ -722,5 +786,28 @@ RULES: tuple[Rule, ...] = (
         ),
         references=("CWE-22",),
         check=_joins_entry_name,
+    ),
+    Rule(
+        id="go-tls-old-version",
+        languages=GO,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.85,
+        title="TLS below 1.2 or weak cipher suites allowed",
+        message="This `tls.Config` allows TLS below 1.2 or cipher suites without forward"
+        " secrecy: set `MinVersion: tls.VersionTLS12` and keep Go's default suites",
+        explanation=(
+            "TLS 1.0 and 1.1 (and SSL 3.0) are deprecated (RFC 8996): they rely on SHA-1 and"
+            " CBC constructions with known attacks (BEAST, POODLE). Cipher suites with RSA key"
+            " exchange (`TLS_RSA_*`) have no forward secrecy, so a key leaked later decrypts"
+            " recorded traffic; RC4, 3DES and CBC-SHA256 suites are broken or weak. A"
+            " `MinVersion`/`MaxVersion` of 0 is Go's default (TLS 1.2 and up) and is not"
+            " reported.\n\n"
+            "**Fix:** `MinVersion: tls.VersionTLS12` (or 13), and leave `CipherSuites` unset"
+            " or list only ECDHE suites with AES-GCM or ChaCha20-Poly1305.\n\n"
+            "Reference: CWE-326 (Inadequate Encryption Strength), CWE-327; gosec G402."
+        ),
+        references=("CWE-326", "CWE-327"),
+        check=_old_tls,
     ),
 )
