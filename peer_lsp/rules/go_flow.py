@@ -52,7 +52,8 @@ _SAFE_CALLS = frozenset(
     {"strconv.Itoa", "strconv.FormatInt", "strconv.FormatUint", "strconv.FormatFloat"}
     | {"strconv.FormatBool", "len", "cap", "make", "pq.QuoteIdentifier", "pq.QuoteLiteral"}
     | {"int", "int32", "int64", "uint", "uint32", "uint64", "float32", "float64"}
-    | {"os.Executable", "runtime.GOOS", "runtime.GOARCH"}
+    | {"os.Executable", "runtime.GOOS", "runtime.GOARCH", "strconv.Atoi", "strconv.ParseInt"}
+    | {"strconv.ParseUint", "strconv.ParseFloat", "strconv.ParseBool"}
 )
 """Calls whose result cannot carry text that changes a statement or a command line."""
 _JOINS = frozenset({"strings.Join", "path.Join", "filepath.Join", "strings.Repeat"})
@@ -97,9 +98,9 @@ def _origin(node: Node, data: bytes, depth: int, callers: bool) -> Origin:
     if node.type == "binary_expression":
         parts = [node.child_by_field_name("left"), node.child_by_field_name("right")]
         found = [_origin(p, data, deeper, False) for p in parts if p is not None]
-        if all(o is Origin.CONSTANT for o in found):
-            return Origin.CONSTANT
-        return Origin.BUILT if text(node.child(1), data) == "+" else Origin.INPUT
+        if all(o is Origin.CONSTANT for o in found) or text(node.child(1), data) != "+":
+            return Origin.CONSTANT  # only + joins text; the others make numbers or booleans
+        return Origin.BUILT
     if node.type == "identifier":
         return _name_origin(node, data, deeper, callers)
     if node.type in ("index_expression", "slice_expression"):
