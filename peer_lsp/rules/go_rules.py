@@ -471,6 +471,37 @@ def _old_tls(match: Match) -> bool:
     return version is not None and 0 < version < 0x303
 
 
+def _server_without_timeouts(match: Match) -> bool:
+    """A package-level ``http.ListenAndServe``-like call, or an ``http.Server`` literal that
+    sets neither ``ReadHeaderTimeout`` nor ``ReadTimeout``."""
+    fields = match.node("fields")
+    if fields is None:
+        return True
+    keys = {
+        text(element.named_children[0], match.data)
+        for element in fields.named_children
+        if element.type == "keyed_element" and element.named_child_count == 2
+    }
+    return not keys & {"ReadHeaderTimeout", "ReadTimeout"}
+
+
+_LOOPBACK = re.compile(r"^(?:localhost|127\.|\[::1\])")
+
+
+def _pprof_served(match: Match) -> bool:
+    """net/http/pprof is imported for its side effect, the default mux is served (handler
+    ``nil`` or ``http.DefaultServeMux``) and the address is not loopback."""
+    if re.search(rb'_\s+"net/http/pprof"', match.data) is None:
+        return False
+    handler, address = match.node("handler"), match.node("address")
+    if handler is None or address is None:
+        return False
+    if text(handler, match.data) not in ("nil", "http.DefaultServeMux"):
+        return False
+    prefixes = text_prefixes(address, match.data)
+    return not all(_LOOPBACK.match(p) for p in prefixes)
+
+
 RULES: tuple[Rule, ...] = (
     Rule(
         id="go-sql-format",
@@ -809,5 +840,48 @@ RULES: tuple[Rule, ...] = (
         ),
         references=("CWE-326", "CWE-327"),
         check=_old_tls,
+    ),
+    Rule(
+        id="go-http-no-timeout",
+        languages=GO,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.75,
+        title="HTTP server without read timeouts",
+        message="This HTTP server has no read timeout: slow clients can hold its connections"
+        " open forever (Slowloris)",
+        explanation=(
+            "`http.ListenAndServe`, `http.Serve` and an `http.Server` with neither"
+            " `ReadHeaderTimeout` nor `ReadTimeout` wait as long as a client likes for the"
+            " request headers. A few hundred connections sending one byte now and then use up"
+            " the server's file descriptors and goroutines (Slowloris).\n\n"
+            "**Fix:** `srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout:"
+            " 5 * time.Second}` then `srv.ListenAndServe()`; add `ReadTimeout`,"
+            " `WriteTimeout` and `IdleTimeout` where the handlers allow.\n\n"
+            "Reference: CWE-400 (Uncontrolled Resource Consumption); gosec G112, G114."
+        ),
+        references=("CWE-400",),
+        check=_server_without_timeouts,
+    ),
+    Rule(
+        id="go-pprof-exposed",
+        languages=GO,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.8,
+        title="pprof debug endpoints served to the network",
+        message="net/http/pprof is imported and the default mux is served on a public address:"
+        " /debug/pprof/ is open to anyone who can reach it",
+        explanation=(
+            "Importing `net/http/pprof` registers `/debug/pprof/` on `http.DefaultServeMux`."
+            " Serving that mux on a non-loopback address lets anyone read heap and goroutine"
+            " dumps (secrets in memory, internal paths) and start CPU profiles that slow the"
+            " service down.\n\n"
+            "**Fix:** serve the application on its own `http.NewServeMux()`, and pprof on a"
+            " separate listener bound to `localhost` (or behind authentication).\n\n"
+            "Reference: CWE-200 (Exposure of Sensitive Information); gosec G108."
+        ),
+        references=("CWE-200",),
+        check=_pprof_served,
     ),
 )
