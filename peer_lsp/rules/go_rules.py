@@ -471,21 +471,26 @@ def _old_tls(match: Match) -> bool:
     return version is not None and 0 < version < 0x303
 
 
+_LOOPBACK = re.compile(r"^(?:localhost|127\.|\[::1\])")
+
+
 def _server_without_timeouts(match: Match) -> bool:
     """A package-level ``http.ListenAndServe``-like call, or an ``http.Server`` literal that
     sets neither ``ReadHeaderTimeout`` nor ``ReadTimeout``."""
     fields = match.node("fields")
     if fields is None:
-        return True
+        args = arguments_of(match.report)
+        address = args[0] if args and match.text("fn").startswith("Listen") else None
+        local = address is not None and all(
+            _LOOPBACK.match(p) for p in text_prefixes(address, match.data)
+        )
+        return not local  # a server only this machine reaches is no Slowloris target
     keys = {
         text(element.named_children[0], match.data)
         for element in fields.named_children
         if element.type == "keyed_element" and element.named_child_count == 2
     }
     return not keys & {"ReadHeaderTimeout", "ReadTimeout"}
-
-
-_LOOPBACK = re.compile(r"^(?:localhost|127\.|\[::1\])")
 
 
 def _pprof_served(match: Match) -> bool:
@@ -854,7 +859,8 @@ RULES: tuple[Rule, ...] = (
             "`http.ListenAndServe`, `http.Serve` and an `http.Server` with neither"
             " `ReadHeaderTimeout` nor `ReadTimeout` wait as long as a client likes for the"
             " request headers. A few hundred connections sending one byte now and then use up"
-            " the server's file descriptors and goroutines (Slowloris).\n\n"
+            " the server's file descriptors and goroutines (Slowloris). A server on a"
+            " loopback address (`localhost:6060`) is not reported.\n\n"
             "**Fix:** `srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout:"
             " 5 * time.Second}` then `srv.ListenAndServe()`; add `ReadTimeout`,"
             " `WriteTimeout` and `IdleTimeout` where the handlers allow.\n\n"
