@@ -169,6 +169,8 @@ MAPPINGS: dict[str, dict[str, str]] = {
         "incorrect-default-permission": "go-world-writable",
         "tainted-url-host": "go-ssrf",
         "unsafe-template-type": "go-template-unescaped",
+        "formatted-template-string": "go-template-unescaped",
+        "raw-html-format": "go-html-from-request",
         "use-of-rc4": "go-weak-cipher",
         "use-of-md5": "go-weak-hash",
         "use-of-sha1": "go-weak-hash",

@@ -353,18 +353,32 @@ def request_names(node: Node, data: bytes) -> frozenset[str]:
     return frozenset(names)
 
 
-def depends_on(node: Node, names: frozenset[str], data: bytes, depth: int = 0) -> bool:
+def depends_on(
+    node: Node,
+    names: frozenset[str],
+    data: bytes,
+    depth: int = 0,
+    *,
+    stops: frozenset[str] = frozenset(),
+) -> bool:
     """Whether the value of ``node`` is computed from one of the local ``names`` (a request
-    parameter), following local names to the values they were given."""
+    parameter), following local names to the values they were given; values passed through
+    a call named in ``stops`` (an escaper such as ``html.EscapeString``) do not count."""
     if not names or depth > _MAX_DEPTH:
         return False
-    node = unwrap(node)
-    identifiers = [node] if node.type == "identifier" else []
-    identifiers += [n for n in descendants(node) if n.type == "identifier"]
+    pending, identifiers = [unwrap(node)], []
+    while pending:
+        current = pending.pop()
+        if current.type == "call_expression" and callee_text(current, data) in stops:
+            continue
+        if current.type == "identifier":
+            identifiers.append(current)
+        pending.extend(current.named_children)
     for identifier in identifiers:
         if text(identifier, data) in names:
             return True
-        if any(depends_on(v, names, data, depth + 1) for v in bindings(identifier, data)):
+        values = bindings(identifier, data)
+        if any(depends_on(v, names, data, depth + 1, stops=stops) for v in values):
             return True
     return False
 
@@ -443,8 +457,14 @@ def descendants(node: Node) -> list[Node]:
 
 
 def _element(node: Node) -> Node:
-    """The expression inside a composite literal's ``literal_element`` (and parentheses)."""
+    """The expression inside a composite literal's ``literal_element``, parentheses and type
+    conversions (``[]byte(s)``)."""
     node = unwrap(node)
     if node.type == "literal_element" and node.named_child_count == 1:
         node = unwrap(node.named_children[0])
+    while node.type == "type_conversion_expression":
+        operand = node.child_by_field_name("operand")
+        if operand is None:
+            break
+        node = unwrap(operand)
     return node

@@ -507,6 +507,48 @@ def _pprof_served(match: Match) -> bool:
     return not all(_LOOPBACK.match(p) for p in prefixes)
 
 
+_HTML_TAG = re.compile(r"<[A-Za-z!/]")
+_HTML_ESCAPERS = frozenset(
+    {"html.EscapeString", "template.HTMLEscapeString", "template.JSEscapeString"}
+    | {"url.QueryEscape", "url.PathEscape", "strconv.Itoa", "len"}
+)
+
+
+def _response_writers(node: Node, data: bytes) -> frozenset[str]:
+    """The parameters of the function around ``node`` of type ``http.ResponseWriter``."""
+    function = enclosing_scope(node, "go")
+    parameters = function.child_by_field_name("parameters")
+    names: set[str] = set()
+    for declaration in parameters.named_children if parameters is not None else []:
+        kind = declaration.child_by_field_name("type")
+        if kind is not None and text(kind, data).endswith("http.ResponseWriter"):
+            names.update(text(n, data) for n in declaration.children_by_field_name("name"))
+    return frozenset(names)
+
+
+def _html_from_request(match: Match) -> bool:
+    """The handler writes HTML to its ``http.ResponseWriter`` that is built at run time
+    (``+``, ``Sprintf``, ``Fprintf`` arguments) from the request it is serving."""
+    writer = match.node("writer")
+    if writer is None or text(writer, match.data) not in _response_writers(writer, match.data):
+        return False
+    args = arguments_of(match.report)
+    if match.text("package"):
+        args = args[1:]
+    if not args:
+        return False
+    requests = request_names(match.report, match.data)
+    if not any(depends_on(a, requests, match.data, stops=_HTML_ESCAPERS) for a in args):
+        return False
+    if match.text("fn") == "Fprintf":
+        html = string_text(args[0], match.data)
+        built = any(origin(a, match.data) is not Origin.CONSTANT for a in args[1:])
+    else:
+        html = " ".join(string_text(a, match.data) for a in args)
+        built = any(is_built(a, match.data) for a in args)
+    return built and _HTML_TAG.search(html) is not None
+
+
 RULES: tuple[Rule, ...] = (
     Rule(
         id="go-sql-format",
@@ -889,5 +931,26 @@ RULES: tuple[Rule, ...] = (
         ),
         references=("CWE-200",),
         check=_pprof_served,
+    ),
+    Rule(
+        id="go-html-from-request",
+        languages=GO,
+        category=_S,
+        severity=_ERROR,
+        confidence=0.8,
+        title="HTML built from the request written to the response",
+        message="HTML made from request values is written to the response without escaping"
+        " (cross-site scripting)",
+        explanation=(
+            "The handler formats values from the request (`r.URL.Query()`, `r.FormValue`,"
+            " headers) into HTML text and writes it with `w.Write`, `fmt.Fprintf(w, ...)` or"
+            " `io.WriteString(w, ...)`. Nothing escapes them, so a `<script>` in the value"
+            " runs in the visitor's browser (reflected XSS).\n\n"
+            "**Fix:** render with `html/template`, which escapes by context; for a single"
+            " value, `html.EscapeString(v)`.\n\n"
+            "Reference: CWE-79 (Cross-site Scripting)."
+        ),
+        references=("CWE-79",),
+        check=_html_from_request,
     ),
 )
