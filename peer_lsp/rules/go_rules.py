@@ -224,13 +224,14 @@ def _weak_hash(match: Match) -> bool:
 
 
 def _template_trusts_input(match: Match) -> bool:
-    """``html/template``'s ``HTML``/``JS``/``URL``... conversion of a value that is not a
-    constant (`peer_lsp.rules.go_flow`)."""
+    """``html/template``'s ``HTML``/``JS``/``URL``... conversion of text built at run time
+    (``+``, ``Sprintf``, a builder) from a part that is not constant (`peer_lsp.rules.go_flow`);
+    a value passed as it is (a renderer's or sanitiser's output) is left alone."""
     value = match.node("value")
     return (
         value is not None
         and _import_path(match.text("package"), match.data) == "html/template"
-        and origin(value, match.data) is not Origin.CONSTANT
+        and is_built(value, match.data)
     )
 
 
@@ -756,7 +757,7 @@ RULES: tuple[Rule, ...] = (
         category=_S,
         severity=_ERROR,
         confidence=0.8,
-        title="html/template escaping turned off for a value that is not a constant",
+        title="html/template escaping turned off for text built at run time",
         message="`template.{fn}` marks this value as safe: html/template will not escape it"
         " (cross-site scripting)",
         explanation=(
@@ -764,8 +765,10 @@ RULES: tuple[Rule, ...] = (
             " html/template that the text is already safe, so it is written into the page as"
             " it is. Built from a request value or any text not under the program's control,"
             " a `<script>` or `javascript:` URL in it runs in the visitor's browser."
-            " Conversions of constants (literals, names only ever given literals) are not"
-            " reported.\n\n"
+            " Reported when the text is built here (`+`, `+=`, `fmt.Sprintf`, a"
+            " `strings.Builder`) from a part that is not a constant; constants and values"
+            " passed as they are (the output of a markdown renderer or a sanitiser) are"
+            " not.\n\n"
             "**Fix:** pass the plain string to the template and let it escape; where markup"
             " must be kept, sanitise it first (bluemonday) and convert only the sanitised"
             " result.\n\n"
