@@ -550,6 +550,56 @@ def _html_from_request(match: Match) -> bool:
     return built and _HTML_TAG.search(html) is not None
 
 
+def _cookie_unprotected(match: Match) -> bool:
+    """An ``http.Cookie`` or gorilla ``sessions.Options`` literal that does not set both
+    ``Secure`` and ``HttpOnly`` to true."""
+    pair = (match.text("package"), match.text("type"))
+    fields = match.node("fields")
+    if pair not in (("http", "Cookie"), ("sessions", "Options")) or fields is None:
+        return False
+    values = {
+        text(element.named_children[0], match.data): element.named_children[1]
+        for element in fields.named_children
+        if element.type == "keyed_element" and element.named_child_count == 2
+    }
+    if pair == ("http", "Cookie") and ("Name" not in values or _sent_by_client(match.report)):
+        return False  # filled in later, or a cookie a client sends (flags are the server's)
+    return any(
+        flag not in values or _is_false(_element(values[flag]), match.data)
+        for flag in ("Secure", "HttpOnly")
+    )
+
+
+def _is_false(node: Node, data: bytes) -> bool:
+    """``node`` is the constant ``false`` (``false``, ``!true``, a name given one)."""
+    node = unwrap(node)
+    if node.type == "false":
+        return True
+    if node.type == "unary_expression":
+        operand = node.child_by_field_name("operand")
+        return operand is not None and _is_true(operand, data)
+    if node.type == "identifier":
+        value = last_binding(node, data)
+        return value is not None and _is_false(value, data)
+    return False
+
+
+def _sent_by_client(node: Node) -> bool:
+    """The cookie literal is an argument of ``req.AddCookie(...)``."""
+    current = node.parent
+    while current is not None and current.type in (
+        "composite_literal",
+        "unary_expression",
+        "argument_list",
+    ):
+        current = current.parent
+    if current is None or current.type != "call_expression":
+        return False
+    function = current.child_by_field_name("function")
+    field = function.child_by_field_name("field") if function is not None else None
+    return field is not None and field.text == b"AddCookie"
+
+
 RULES: tuple[Rule, ...] = (
     Rule(
         id="go-sql-format",
@@ -955,5 +1005,31 @@ RULES: tuple[Rule, ...] = (
         ),
         references=("CWE-79",),
         check=_html_from_request,
+    ),
+    Rule(
+        id="go-cookie-flags",
+        languages=GO,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.7,
+        title="Cookie without Secure or HttpOnly",
+        message="This cookie is not marked `Secure` and `HttpOnly`: it can travel over plain"
+        " HTTP or be read by page scripts",
+        explanation=(
+            "Without `Secure` the browser also sends the cookie over plain HTTP, where anyone"
+            " on the network path reads it; without `HttpOnly` any script on the page (an"
+            " injected one too) reads it from `document.cookie`. For session cookies either"
+            " gap hands the session to an attacker. Reported for `http.Cookie` literals that"
+            " set a `Name` (not those a client adds to its request) and gorilla"
+            " `sessions.Options` that leave a flag out or set it to `false`; a flag set"
+            " from an expression (`Secure: r.TLS != nil`) is the code's decision.\n\n"
+            "**Fix:** `Secure: true, HttpOnly: true` (and `SameSite:"
+            " http.SameSiteLaxMode`); a cookie that scripts must read can drop `HttpOnly`"
+            " on purpose.\n\n"
+            "Reference: CWE-614 (Sensitive Cookie Without 'Secure'), CWE-1004 (Sensitive"
+            " Cookie Without 'HttpOnly')."
+        ),
+        references=("CWE-614", "CWE-1004"),
+        check=_cookie_unprotected,
     ),
 )
