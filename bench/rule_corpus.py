@@ -171,6 +171,7 @@ MAPPINGS: dict[str, dict[str, str]] = {
         "unsafe-template-type": "go-template-unescaped",
         "formatted-template-string": "go-template-unescaped",
         "raw-html-format": "go-html-from-request",
+        "open-redirect": "go-open-redirect",
         "cookie-missing-secure": "go-cookie-flags",
         "cookie-missing-httponly": "go-cookie-flags",
         "session-cookie-missing-secure": "go-cookie-flags",

@@ -600,6 +600,18 @@ def _sent_by_client(node: Node) -> bool:
     return field is not None and field.text == b"AddCookie"
 
 
+def _redirect_from_request(match: Match) -> bool:
+    """``http.Redirect`` to a URL computed from the request whose text names no fixed host
+    (or local path) before the first part that is not constant."""
+    url = match.node("url")
+    if url is None:
+        return False
+    requests = request_names(match.report, match.data)
+    return depends_on(url, requests, match.data) and not all(
+        _FIXED_HOST.match(p) for p in text_prefixes(url, match.data)
+    )
+
+
 RULES: tuple[Rule, ...] = (
     Rule(
         id="go-sql-format",
@@ -1031,5 +1043,28 @@ RULES: tuple[Rule, ...] = (
         ),
         references=("CWE-614", "CWE-1004"),
         check=_cookie_unprotected,
+    ),
+    Rule(
+        id="go-open-redirect",
+        languages=GO,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.75,
+        title="Redirect to a location taken from the request",
+        message="`http.Redirect` sends the visitor to a location built from the request: a"
+        " link to this site can forward to any other site",
+        explanation=(
+            "The redirect target comes from the request (a `next` parameter, the `Host`"
+            " header) and no fixed host or local path comes before it, so a link to this site"
+            " can send visitors on to a look-alike phishing page, with this site's name on"
+            " the link (open redirect). A value only in the path or query after a fixed"
+            " host, or after a leading `/`, is not reported.\n\n"
+            "**Fix:** redirect only to local paths (check the parsed URL has no scheme or"
+            " host and does not start with `//`) or to hosts from a fixed list; build"
+            " HTTP-to-HTTPS redirects from the configured host name, not `r.Host`.\n\n"
+            "Reference: CWE-601 (URL Redirection to Untrusted Site)."
+        ),
+        references=("CWE-601",),
+        check=_redirect_from_request,
     ),
 )
