@@ -172,6 +172,8 @@ MAPPINGS: dict[str, dict[str, str]] = {
         "formatted-template-string": "go-template-unescaped",
         "raw-html-format": "go-html-from-request",
         "open-redirect": "go-open-redirect",
+        "jwt-go-none-algorithm": "go-jwt-none",
+        "go-ssti": "go-template-injection",
         "cookie-missing-secure": "go-cookie-flags",
         "cookie-missing-httponly": "go-cookie-flags",
         "session-cookie-missing-secure": "go-cookie-flags",

@@ -612,6 +612,24 @@ def _redirect_from_request(match: Match) -> bool:
     )
 
 
+def _template_from_request(match: Match) -> bool:
+    """A template parsed from text built at run time from the request being handled (the
+    file imports html/template or text/template)."""
+    source = match.node("text")
+    if source is None or b'/template"' not in match.data:
+        return False
+    function = match.report.child_by_field_name("function")
+    receiver = function.child_by_field_name("operand") if function is not None else None
+    if receiver is None:
+        return False
+    receiver = unwrap(receiver)
+    made = [receiver, *(bindings(receiver, match.data) if receiver.type == "identifier" else [])]
+    if not any(b"template." in text(m, match.data).encode() for m in made):
+        return False  # url.Parse, time.Parse...: not a template
+    requests = request_names(match.report, match.data)
+    return is_built(source, match.data) and depends_on(source, requests, match.data)
+
+
 RULES: tuple[Rule, ...] = (
     Rule(
         id="go-sql-format",
@@ -1066,5 +1084,48 @@ RULES: tuple[Rule, ...] = (
         ),
         references=("CWE-601",),
         check=_redirect_from_request,
+    ),
+    Rule(
+        id="go-jwt-none",
+        languages=GO,
+        category=_S,
+        severity=_ERROR,
+        confidence=0.9,
+        title="JWT with the none algorithm",
+        message="`jwt.{name}` makes or accepts unsigned tokens: anyone can forge them",
+        explanation=(
+            "A token with `alg: none` carries no signature, so whoever holds one can change"
+            " its claims (user id, roles, expiry) at will; a verifier that accepts `none`"
+            " accepts every forged token.\n\n"
+            "**Fix:** sign with `jwt.SigningMethodHS256` (a secret of 32+ random bytes) or"
+            " `RS256`/`ES256`/`EdDSA`, and check the algorithm in the key function"
+            " (`jwt.WithValidMethods`).\n\n"
+            "Reference: CWE-327 (Use of a Broken or Risky Cryptographic Algorithm), CWE-347"
+            " (Improper Verification of Cryptographic Signature)."
+        ),
+        references=("CWE-327", "CWE-347"),
+    ),
+    Rule(
+        id="go-template-injection",
+        languages=GO,
+        category=_S,
+        severity=_ERROR,
+        confidence=0.8,
+        title="Template parsed from text built from the request",
+        message="The template text is built from the request: `{{{{ }}}}` actions in the input"
+        " run as template code (server-side template injection)",
+        explanation=(
+            "Values formatted into the template's source (rather than passed as data to"
+            " `Execute`) are parsed as template text: `{{.}}`, `{{.Password}}` or method"
+            " calls in the input read the data and call methods of the values handed to the"
+            " template, and escaping is bypassed.\n\n"
+            "**Fix:** keep the template text constant and pass the value as data:"
+            ' `tmpl.Execute(w, map[string]any{"Query": query})` with `{{.Query}}` in the'
+            " template.\n\n"
+            "Reference: CWE-1336 (Improper Neutralization of Special Elements Used in a"
+            " Template Engine)."
+        ),
+        references=("CWE-1336",),
+        check=_template_from_request,
     ),
 )
