@@ -630,6 +630,28 @@ def _template_from_request(match: Match) -> bool:
     return is_built(source, match.data) and depends_on(source, requests, match.data)
 
 
+def _error_dropped(match: Match) -> bool:
+    """The listed library calls always; a call of a function of this file only when that
+    function's one result is ``error``."""
+    local = match.node("local")
+    if local is None:
+        return True
+    name = text(local, match.data)
+    root = match.report
+    while root.parent is not None:
+        root = root.parent
+    for declaration in root.named_children:
+        result = declaration.child_by_field_name("result")
+        named = declaration.child_by_field_name("name")
+        if (
+            declaration.type == "function_declaration"
+            and named is not None
+            and text(named, match.data) == name
+        ):
+            return result is not None and text(result, match.data) == "error"
+    return False
+
+
 RULES: tuple[Rule, ...] = (
     Rule(
         id="go-sql-format",
@@ -723,7 +745,9 @@ RULES: tuple[Rule, ...] = (
         message="The error returned by `{fn}` is ignored: check it, or the code goes on with"
         " bad data",
         explanation=(
-            "These functions report failure only through their error result. Calling them as"
+            "These functions (a list of library calls, and functions of the same file whose"
+            " only result is an `error`) report failure only through their error result."
+            " Calling them as"
             " a statement, or assigning the error to `_` next to a value, goes on with a zero"
             " value or half-written data as if all went well (an unparsed config, a number"
             " that is silently 0, a server that never started listening).\n\n"
@@ -732,6 +756,7 @@ RULES: tuple[Rule, ...] = (
             "Reference: CWE-252 (Unchecked Return Value); errcheck."
         ),
         references=("CWE-252",),
+        check=_error_dropped,
     ),
     Rule(
         id="go-defer-in-loop",
