@@ -43,6 +43,8 @@ ARTIFACTS = Path(os.environ.get("PEER_ARTIFACTS") or Path(__file__).with_name("a
 STEP_TIMEOUT_MS = 30_000
 """Longest wait of one step in the browser (the first review includes the server's start)."""
 LISTENING = re.compile(r"HTTP server listening on (http://127\.0\.0\.1:\d+/)")
+STATUS = r"peer: m · \d+% cached"
+"""The status bar item once the model answered (its check mark is an icon, not text)."""
 RUN_TIMEOUT_S = 240
 """Longest whole run, so that a browser that hangs fails the test instead of the suite."""
 
@@ -322,7 +324,7 @@ def drive(tmp_path: Path, found: Tools, server: CodeServer) -> dict[str, Any]:
             EMPTY["title"],
             INDEX["title"],
         ],
-        "status": "peer: m",
+        "status": STATUS,
         "hover": {"line": 3, "column": 20, "expect": "Confidence"},
         "quick_fix": {
             "line": 12,
@@ -393,7 +395,9 @@ def test_review_hover_quick_fix_and_fix_all_in_real_vscode(
         )
         assert step(results, "problems")["squiggles"] == {"error": 2, "warning": 2}
 
-        assert re.fullmatch(r"peer: m · \d+% cached", step(results, "status")["text"])
+        status = step(results, "status")
+        assert re.fullmatch(STATUS, status["text"])
+        assert "Model: m (fake)" in status["label"]  # the tooltip's markdown
 
         hover = step(results, "hover")["text"]
         assert EMPTY["title"] in hover

@@ -6,7 +6,8 @@
 // CONFIG: url (code-server with the workspace folder), file (its name), playwright (the
 // playwright-core package folder), chromium, screenshots (folder), results (file), timeout_ms
 // (longest wait of one step), and what to wait for: problems (a substring of each expected
-// Problems entry), status (a substring of the status bar item once the model answered),
+// Problems entry), status (a regular expression the status bar item's text matches once the
+// model answered),
 // hover {line, column, expect}, quick_fix {line, column, title, expect}, fix_all_expect.
 // Every step waits on what the page shows, with a deadline; none sleeps. A screenshot is taken
 // after each step and when one fails; the test keeps them when it fails.
@@ -154,8 +155,10 @@ async function main() {
     await step("status", async () => {
       const item = page.locator(".statusbar-item", { hasText: "peer" }).first();
       await page.waitForFunction(
-        (wanted) =>
-          [...document.querySelectorAll(".statusbar-item")].some((node) => node.textContent.includes(wanted)),
+        (pattern) =>
+          [...document.querySelectorAll(".statusbar-item")].some((node) =>
+            new RegExp(`^(?:${pattern})$`).test(node.textContent.trim()),
+          ),
         config.status,
         { timeout },
       );
