@@ -154,6 +154,13 @@ MAPPINGS: dict[str, dict[str, str]] = {
         "sequelize-tls-disabled-cert-validation": "js-tls-unverified",
         "md5-used-as-password": "js-weak-password-hash",
         "javascript-debugger": "js-debugger",
+        "express-open-redirect": "js-open-redirect",
+        "express-ssrf": "js-ssrf",
+        "direct-response-write": "js-xss-response",
+        "express-vm-injection": "js-code-injection",
+        "vm-runincontext-injection": "js-code-injection",
+        "express-res-sendfile": "js-path-traversal",
+        "express-path-join-resolve-traversal": "js-path-traversal",
     },
     "go": {
         **_many(_GO_SQL, "go-sql-format"),

@@ -13,6 +13,7 @@ from peer_lsp.findings.model import Category, Severity
 from peer_lsp.rules.assignments import enclosing_scope
 from peer_lsp.rules.credentials import is_token_name, mentions_password
 from peer_lsp.rules.grammar_nodes import name_of_target, statement_of, text
+from peer_lsp.rules.js_flow import from_input, led_by_input, scope_of
 from peer_lsp.rules.literals import is_built_string
 from peer_lsp.rules.model import Edit, Match, Rule
 
@@ -115,6 +116,76 @@ def _remove_statement(match: Match) -> Sequence[Edit]:
     if data[start : report.start_byte].strip() or data[report.end_byte : end].strip():
         return [Edit(report.start_byte, report.end_byte, "")]
     return [Edit(start, end, "")]
+
+
+def _url_led_by_input(match: Match) -> bool:
+    """The URL's start (scheme and host) comes from the request."""
+    return led_by_input(match.report, match.data)
+
+
+_NOT_HTML = re.compile(
+    r"""(?:Content-Type['"]\s*,\s*['"](?!text/html))|\.type\(\s*['"](?!html)""", re.IGNORECASE
+)
+
+
+def _html_from_input(match: Match) -> bool:
+    """The body sent holds request input, is not an object (sent as JSON), and the handler
+    does not declare a content type other than HTML."""
+    body = match.report
+    if body.type in ("object", "array"):
+        return False
+    if not from_input(body, match.data):
+        return False
+    return _NOT_HTML.search(match.text(scope_of(body))) is None
+
+
+def _vm_from_input(match: Match) -> bool:
+    """The code or the context handed to ``vm`` holds request input."""
+    call = match.report.parent
+    arguments = call.child_by_field_name("arguments") if call is not None else None
+    return arguments is not None and any(
+        from_input(argument, match.data) for argument in arguments.named_children
+    )
+
+
+_PATH_CLEANERS = re.compile(r"^replace(All)?$")
+"""A ``replace`` of the input is taken as the removal of ``..`` segments."""
+_FILE_SINKS = re.compile(r"^(sendFile|sendfile|download)$|^(fs|fsp|fse|fsPromises)\.")
+
+
+def _path_from_input(match: Match) -> bool:
+    """A path part comes from the request, and (for ``path.join``) the joined path is not
+    itself handed straight to a file sink reported on its own."""
+    parts = match.node("parts")
+    if parts is None:
+        return from_input(match.report, match.data, _PATH_CLEANERS)
+    outer = match.report.parent
+    call = outer.parent if outer is not None and outer.type == "arguments" else None
+    function = call.child_by_field_name("function") if call is not None else None
+    if function is not None and function.type == "member_expression":
+        prop = function.child_by_field_name("property")
+        obj = function.child_by_field_name("object")
+        if prop is not None and obj is not None:
+            name = f"{match.text(obj)}.{match.text(prop)}"
+            if _FILE_SINKS.search(match.text(prop)) or _FILE_SINKS.search(name):
+                return False
+    if _checked_later(match):
+        return False
+    return any(from_input(part, match.data, _PATH_CLEANERS) for part in parts.named_children[1:])
+
+
+def _checked_later(match: Match) -> bool:
+    """``const full = path.join(base, name)`` and later ``full.startsWith(base)`` (or
+    ``indexOf``) in the same function: the joined path is checked before use."""
+    declarator = match.report.parent
+    if declarator is None or declarator.type != "variable_declarator":
+        return False
+    name = declarator.child_by_field_name("name")
+    if name is None or name.type != "identifier":
+        return False
+    after = match.data[declarator.end_byte : scope_of(declarator).end_byte]
+    pattern = re.escape(match.text(name)) + r"\s*\.\s*(startsWith|indexOf)\s*\("
+    return re.search(pattern.encode(), after) is not None
 
 
 RULES: tuple[Rule, ...] = (
@@ -350,5 +421,115 @@ RULES: tuple[Rule, ...] = (
         references=("https://eslint.org/docs/latest/rules/no-debugger",),
         fix=_remove_statement,
         fix_title="Remove the debugger statement",
+    ),
+    Rule(
+        id="js-open-redirect",
+        languages=JS,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.8,
+        title="Redirect to a URL from the request",
+        message="The redirect target starts with request input: a link to this page can send"
+        " users to any site",
+        explanation=(
+            "`res.redirect(req.query.next)` sends the browser wherever the request says. An"
+            " attacker mails a link to your trusted domain that bounces the victim to a look-alike"
+            " login page (phishing) or a `javascript:` URL.\n\n"
+            "**Fix:** redirect only to relative paths you recognise (check that the value starts"
+            " with a single `/` and not `//`), or look the destination up in a list of allowed"
+            " URLs.\n\n"
+            "Reference: CWE-601 (URL Redirection to Untrusted Site)."
+        ),
+        references=("CWE-601",),
+        check=_url_led_by_input,
+    ),
+    Rule(
+        id="js-ssrf",
+        languages=JS,
+        category=_S,
+        severity=_ERROR,
+        confidence=0.8,
+        title="HTTP request to a URL from the request (SSRF)",
+        message="The server fetches a URL whose host comes from the request: an attacker can"
+        " reach internal services through it",
+        explanation=(
+            "When the scheme and host of a server-side request come from the client"
+            ' (`fetch(req.query.url)`, `axios.get("https://" + req.body.host)`), the'
+            " server can be made to call internal addresses, cloud metadata endpoints"
+            " (`169.254.169.254`) or other hosts behind the firewall, with its own network"
+            " position and credentials (server-side request forgery).\n\n"
+            "**Fix:** keep the host fixed in the code and put only checked values in the path"
+            " or query, or compare the parsed URL's host with a list of allowed hosts.\n\n"
+            "Reference: CWE-918 (Server-Side Request Forgery)."
+        ),
+        references=("CWE-918",),
+        check=_url_led_by_input,
+    ),
+    Rule(
+        id="js-xss-response",
+        languages=JS,
+        category=_S,
+        severity=_ERROR,
+        confidence=0.75,
+        title="Request input written into an HTML response",
+        message="Request input is sent back in the response body without escaping: a"
+        " `<script>` in it runs in the user's browser (XSS)",
+        explanation=(
+            '`res.send("<h1>Hello " + req.query.name)` and `res.write(...)` send text that'
+            " Express serves as `text/html`: markup in the input is parsed by the browser, so a"
+            " crafted link runs script in your site's origin (reflected cross-site scripting)."
+            "\n\n"
+            "**Fix:** render through a template engine that escapes (`res.render`), escape the"
+            " value (`escape-html`, `xss`), or send it as JSON (`res.json(...)`) or plain"
+            ' text (`res.type("text")`).\n\n'
+            "Reference: CWE-79 (Cross-site Scripting)."
+        ),
+        references=("CWE-79",),
+        check=_html_from_input,
+    ),
+    Rule(
+        id="js-code-injection",
+        languages=JS,
+        category=_S,
+        severity=_ERROR,
+        confidence=0.8,
+        title="Node vm runs code or a context built from request input",
+        message="`{module}.{method}` runs with request input in its code or context: the `vm`"
+        " module is no sandbox",
+        explanation=(
+            "`vm.runInNewContext`, `vm.runInContext`, `vm.runInThisContext`,"
+            " `vm.compileFunction` and `new vm.Script` compile and run JavaScript. Node"
+            " documents that `vm` is not a security mechanism: code that reaches it, or objects"
+            " put in its context, can escape to the process (`this.constructor.constructor("
+            '"return process")()`), so request input there means remote code execution.\n\n'
+            "**Fix:** do not run code from users; evaluate data with `JSON.parse` or a parser"
+            " for the small language you need, and pass values, not code, between"
+            " components.\n\n"
+            "Reference: CWE-94 (Code Injection)."
+        ),
+        references=("CWE-94",),
+        check=_vm_from_input,
+    ),
+    Rule(
+        id="js-path-traversal",
+        languages=JS,
+        category=_S,
+        severity=_ERROR,
+        confidence=0.75,
+        title="File path built from request input",
+        message="A file path is built from request input: `../` in it reaches files outside"
+        " the intended folder",
+        explanation=(
+            "`path.join(base, req.params.file)`, `res.sendFile(req.query.path)` and `fs.*`"
+            " calls with a path from the request resolve `..` segments and absolute paths, so"
+            " a client can read or overwrite any file the process can (`../../etc/passwd`)."
+            "\n\n"
+            "**Fix:** take the base name (`path.basename`), or resolve the path and check that"
+            " it still starts with the base folder; for `res.sendFile` pass `{ root: folder }`"
+            " and a relative name.\n\n"
+            "Reference: CWE-22 (Path Traversal)."
+        ),
+        references=("CWE-22",),
+        check=_path_from_input,
     ),
 )
