@@ -115,7 +115,8 @@ def _many(ids: str, peer: str) -> dict[str, str]:
 
 # Language group -> semgrep rule id -> peer rule id. Chosen by reading each semgrep rule's
 # message: same weakness (CWE) and the same kind of sink; pure audits that fire on any use
-# (``subprocess-shell-true``, ``avoid-raw-sql``) are left out because ours need a non-literal.
+# (``subprocess-shell-true``, ``spawn-shell-true``, ``avoid-raw-sql``) are left out because
+# ours need a non-literal.
 MAPPINGS: dict[str, dict[str, str]] = {
     "python": {
         **_many(_PY_SHELL, "py-shell-injection"),
@@ -149,7 +150,6 @@ MAPPINGS: dict[str, dict[str, str]] = {
         "insecure-document-method": "js-inner-html",
         "react-unsanitized-property": "js-inner-html",
         "react-dangerouslysetinnerhtml": "js-dangerous-html",
-        "spawn-shell-true": "js-shell-injection",
         "dangerous-spawn-shell": "js-shell-injection",
         "sequelize-tls-disabled-cert-validation": "js-tls-unverified",
         "md5-used-as-password": "js-weak-password-hash",

@@ -539,3 +539,108 @@ def _is_scheme_only(node: Node, data: bytes) -> bool:
             and _is_scheme_only(right, data)
         )
     return False
+
+
+# ---------------------------------------------------------------------------------------------
+# Strings built at run time
+
+
+_FORMATTERS = frozenset({"util.format", "format", "sprintf", "vsprintf", "printf"})
+
+
+def built_string(node: Node, data: bytes) -> bool:
+    """Whether ``node`` is a string built at run time with a part that is not a constant: a
+    template literal with a substitution, ``+``, ``+=``, ``.concat(...)`` or
+    ``util.format(...)``, directly or in the values of the names it uses."""
+    return _built(_inner(node), data, _MAX_DEPTH)
+
+
+def _stringy(node: Node, data: bytes, depth: int) -> bool:
+    """A string literal, a template, a built string, or a name given one of them."""
+    node = _inner(node)
+    if node.type in ("string", "template_string"):
+        return True
+    if node.type == "identifier" and depth > 0:
+        return any(
+            b.value is not None and _stringy(b.value, data, depth - 1)
+            for b in bindings_of(node, data)
+        )
+    return _built(node, data, depth)
+
+
+def _built(node: Node, data: bytes, depth: int) -> bool:
+    node = _inner(node)
+    if depth <= 0:
+        return False
+    kind = node.type
+    if kind == "identifier":
+        for binding in bindings_of(node, data):
+            value = binding.value
+            if value is None:
+                continue
+            if binding.node.type == "augmented_assignment_expression":
+                if not _literal_only(value, data, depth - 1):
+                    return True
+            elif _built(value, data, depth - 1):
+                return True
+        return False
+    if kind == "template_string":
+        return not _literal_only(node, data, depth)
+    if kind == "binary_expression":
+        operator = node.child_by_field_name("operator")
+        if operator is None or operator.type != "+" or _literal_only(node, data, depth):
+            return False
+        return any(
+            _stringy(side, data, depth)
+            for field in ("left", "right")
+            if (side := node.child_by_field_name(field)) is not None
+        )
+    if kind == "call_expression":
+        return _built_call(node, data, depth)
+    return False
+
+
+def _built_call(node: Node, data: bytes, depth: int) -> bool:
+    function = node.child_by_field_name("function")
+    arguments = node.child_by_field_name("arguments")
+    if function is None or arguments is None or arguments.type != "arguments":
+        return False
+    args = [a for a in arguments.named_children if a.type != "comment"]
+    function = _inner(function)
+    name = "".join(text(function, data).split())
+    if function.type == "member_expression":
+        prop = function.child_by_field_name("property")
+        obj = function.child_by_field_name("object")
+        if prop is not None and obj is not None and text(prop, data) == "concat":
+            if not _stringy(obj, data, depth):
+                return False
+            return _built(obj, data, depth) or any(not _literal_only(a, data, depth) for a in args)
+    if name in _FORMATTERS and args and _stringy(args[0], data, depth):
+        return any(not _literal_only(a, data, depth) for a in args)
+    return False
+
+
+def string_text(node: Node, data: bytes) -> str:
+    """The text of every string literal in ``node`` and in the values of the names it uses
+    (followed as `bindings_of` does), joined by spaces: what an SQL check reads."""
+    parts: list[str] = []
+    seen: set[int] = set()
+    stack = [(node, _MAX_DEPTH)]
+    while stack:
+        current, depth = stack.pop()
+        if current.id in seen:
+            continue
+        seen.add(current.id)
+        if current.type in ("string", "template_string"):
+            parts.append(text(current, data))
+        if current.type == "identifier" and depth > 0:
+            parent = current.parent
+            if parent is None or parent.child_by_field_name("property") != current:
+                stack.extend(
+                    (b.value, depth - 1) for b in bindings_of(current, data) if b.value is not None
+                )
+            continue
+        if current.type in _SCOPES:
+            continue
+        stack.extend((child, depth) for child in reversed(current.named_children))
+    return " ".join(parts)

@@ -13,12 +13,24 @@ from peer_lsp.findings.model import Category, Severity
 from peer_lsp.rules.assignments import enclosing_scope
 from peer_lsp.rules.credentials import is_token_name, mentions_password
 from peer_lsp.rules.grammar_nodes import name_of_target, statement_of, text
-from peer_lsp.rules.js_flow import from_input, led_by_input, scope_of
+from peer_lsp.rules.js_flow import (
+    Origin,
+    bindings_of,
+    built_string,
+    from_input,
+    led_by_input,
+    origin,
+    scope_of,
+    string_text,
+)
 from peer_lsp.rules.literals import is_built_string
 from peer_lsp.rules.model import Edit, Match, Rule
+from peer_lsp.rules.sql import looks_like_sql
 
 if typing.TYPE_CHECKING:
     from collections.abc import Sequence
+
+    from tree_sitter import Node
 
 
 JS = ("javascript", "typescript", "tsx")
@@ -51,8 +63,36 @@ def _from_child_process(match: Match) -> bool:
     )
 
 
+_SHELLS = re.compile(r"^(?:.*/)?(?:sh|bash|zsh|dash|ksh|cmd(?:\.exe)?|powershell(?:\.exe)?|pwsh)$")
+
+
 def _shell_command(match: Match) -> bool:
-    return _from_child_process(match) and is_built_string(match.report, match.grammar, match.data)
+    """child_process's exec of a built string; or a shell program (``sh``, ``bash``, a name
+    holding one) given an argument array with an element that is not a constant."""
+    if not _from_child_process(match):
+        return False
+    program = match.node("program")
+    if program is None:
+        return is_built_string(match.report, match.grammar, match.data)
+    if not _SHELLS.match(_constant_text(program, match.data)):
+        return False
+    return any(
+        origin(element, match.data) is not Origin.LITERAL
+        for element in match.report.named_children
+        if element.type != "comment"
+    )
+
+
+def _constant_text(node: Node, data: bytes) -> str:
+    """The text of a string literal, or of the one string a local name was given."""
+    if node.type == "identifier":
+        values = [b.value for b in bindings_of(node, data) if b.value is not None]
+        if len(values) != 1:
+            return ""
+        node = values[0]
+    if node.type != "string":
+        return ""
+    return text(node, data)[1:-1]
 
 
 def _number_is_nan(match: Match) -> Sequence[Edit]:
@@ -116,6 +156,19 @@ def _remove_statement(match: Match) -> Sequence[Edit]:
     if data[start : report.start_byte].strip() or data[report.end_byte : end].strip():
         return [Edit(report.start_byte, report.end_byte, "")]
     return [Edit(start, end, "")]
+
+
+def _code_not_constant(match: Match) -> bool:
+    """The code is not made only of constants (local names followed to their values)."""
+    code = match.node("code")
+    return code is None or origin(code, match.data) is not Origin.LITERAL
+
+
+def _sql_built(match: Match) -> bool:
+    """SQL text built at run time (``+``, ``+=``, template, ``concat``, ``util.format``),
+    directly or in the local names it is made of."""
+    value = match.report
+    return built_string(value, match.data) and looks_like_sql(string_text(value, match.data))
 
 
 def _url_led_by_input(match: Match) -> bool:
@@ -208,6 +261,7 @@ RULES: tuple[Rule, ...] = (
             "Reference: CWE-95 (Eval Injection)."
         ),
         references=("CWE-95",),
+        check=_code_not_constant,
     ),
     Rule(
         id="js-inner-html",
@@ -362,6 +416,7 @@ RULES: tuple[Rule, ...] = (
             "Reference: CWE-89 (SQL Injection)."
         ),
         references=("CWE-89",),
+        check=_sql_built,
     ),
     Rule(
         id="js-nan-comparison",
