@@ -159,6 +159,8 @@ MAPPINGS: dict[str, dict[str, str]] = {
         "direct-response-write": "js-xss-response",
         "express-vm-injection": "js-code-injection",
         "vm-runincontext-injection": "js-code-injection",
+        "express-vm2-injection": "js-code-injection",
+        "express-sandbox-code-injection": "js-code-injection",
         "express-res-sendfile": "js-path-traversal",
         "express-path-join-resolve-traversal": "js-path-traversal",
     },

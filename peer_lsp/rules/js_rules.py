@@ -196,12 +196,33 @@ def _html_from_input(match: Match) -> bool:
 
 
 def _vm_from_input(match: Match) -> bool:
-    """The code or the context handed to ``vm`` holds request input."""
-    call = match.report.parent
-    arguments = call.child_by_field_name("arguments") if call is not None else None
+    """The code or the context handed to ``vm`` (or vm2, sandbox) holds request input; for
+    ``x.run(...)``, ``x`` is a ``new VM``/``NodeVM``/``Sandbox`` (directly or by name)."""
+    call = match.node("call")
+    receiver = match.node("receiver")
+    if call is None or (receiver is not None and not _is_sandbox(receiver, match.data)):
+        return False
+    arguments = call.child_by_field_name("arguments")
     return arguments is not None and any(
         from_input(argument, match.data) for argument in arguments.named_children
     )
+
+
+_SANDBOXES = frozenset({"VM", "NodeVM", "Sandbox"})
+
+
+def _is_sandbox(node: Node, data: bytes) -> bool:
+    """``new VM(...)`` / ``new NodeVM(...)`` / ``new Sandbox(...)``, or a name given one."""
+    if node.type == "identifier":
+        return any(
+            b.value is not None and _is_sandbox(b.value, data) for b in bindings_of(node, data)
+        )
+    while node.type in ("parenthesized_expression", "await_expression") and node.named_children:
+        node = node.named_children[0]
+    if node.type != "new_expression":
+        return False
+    constructor = node.child_by_field_name("constructor")
+    return constructor is not None and text(constructor, data) in _SANDBOXES
 
 
 _PATH_CLEANERS = re.compile(r"^replace(All)?$")
@@ -551,15 +572,17 @@ RULES: tuple[Rule, ...] = (
         category=_S,
         severity=_ERROR,
         confidence=0.8,
-        title="Node vm runs code or a context built from request input",
-        message="`{module}.{method}` runs with request input in its code or context: the `vm`"
-        " module is no sandbox",
+        title="Node vm / vm2 / sandbox runs code or a context built from request input",
+        message="`{callee}` runs with request input in its code or context: `vm` and its"
+        " wrappers are no sandbox",
         explanation=(
             "`vm.runInNewContext`, `vm.runInContext`, `vm.runInThisContext`,"
-            " `vm.compileFunction` and `new vm.Script` compile and run JavaScript. Node"
-            " documents that `vm` is not a security mechanism: code that reaches it, or objects"
-            " put in its context, can escape to the process (`this.constructor.constructor("
-            '"return process")()`), so request input there means remote code execution.\n\n'
+            " `vm.compileFunction` and `new vm.Script` compile and run JavaScript, and so do"
+            " vm2 (`new VM().run`, `NodeVM`, `VMScript`) and `sandbox`. Node documents that"
+            " `vm` is not a security mechanism, and vm2 is discontinued after repeated escapes:"
+            " code that reaches them, or objects put in their context, can escape to the"
+            ' process (`this.constructor.constructor("return process")()`), so request input'
+            " there means remote code execution.\n\n"
             "**Fix:** do not run code from users; evaluate data with `JSON.parse` or a parser"
             " for the small language you need, and pass values, not code, between"
             " components.\n\n"
