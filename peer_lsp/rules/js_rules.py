@@ -265,6 +265,32 @@ def _checked_later(match: Match) -> bool:
     return re.search(pattern.encode(), after) is not None
 
 
+def _template_from_input(match: Match) -> bool:
+    """The template text itself holds request input."""
+    return from_input(match.report, match.data)
+
+
+_SERIALIZERS = re.compile(r"""^require\(\s*['"](node-serialize|serialize-to-js)['"]\s*\)$""")
+
+
+def _from_serializer(match: Match) -> bool:
+    """The receiver is ``require("node-serialize")`` (or serialize-to-js), by a local name or
+    an ``import`` of the file."""
+    module = match.node("module")
+    if module is None:
+        return False
+    for binding in bindings_of(module, match.data):
+        if binding.value is not None and _SERIALIZERS.match(
+            "".join(match.text(binding.value).split())
+        ):
+            return True
+    name = re.escape(match.text(module))
+    imported = (
+        rf"""import\s+(?:\*\s+as\s+)?{name}\s+from\s+['"](?:node-serialize|serialize-to-js)['"]"""
+    )
+    return re.search(imported.encode(), match.data) is not None
+
+
 RULES: tuple[Rule, ...] = (
     Rule(
         id="js-eval",
@@ -612,5 +638,68 @@ RULES: tuple[Rule, ...] = (
         ),
         references=("CWE-22",),
         check=_path_from_input,
+    ),
+    Rule(
+        id="js-template-injection",
+        languages=JS,
+        category=_S,
+        severity=_ERROR,
+        confidence=0.8,
+        title="Template compiled from request input",
+        message="`{callee}` compiles a template that holds request input: template syntax in it"
+        " runs on the server",
+        explanation=(
+            "Template engines (Pug, EJS, Handlebars, Nunjucks, doT, lodash `template`...)"
+            " turn the template text into code. When that text comes from the request, its"
+            " expressions run on the server with its rights (server-side template injection,"
+            " often remote code execution), and nothing in it is escaped.\n\n"
+            "**Fix:** keep templates in files or constants and pass the user's values as data:"
+            ' `ejs.render(TEMPLATE, { name: req.query.name })`, `res.render("page", data)`.'
+            "\n\n"
+            "Reference: CWE-1336 (Improper Neutralization of Special Elements Used in a"
+            " Template Engine)."
+        ),
+        references=("CWE-1336", "CWE-94"),
+        check=_template_from_input,
+    ),
+    Rule(
+        id="js-weak-cipher",
+        languages=JS,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.85,
+        title="Broken or deprecated cipher",
+        message="`{report}` uses a broken cipher mode or derives its key without salt or IV:"
+        " the data can be read or forged",
+        explanation=(
+            "`crypto.createCipher()`/`createDecipher()` derive the key from the password with"
+            " one round of MD5 and no salt, and use no IV, so equal messages give equal"
+            " ciphertexts (removed in Node 22). DES, 3DES, RC2, RC4 and Blowfish are broken or"
+            " have 64-bit blocks, and ECB mode shows the patterns of the plaintext.\n\n"
+            '**Fix:** `crypto.createCipheriv("aes-256-gcm", key, iv)` with a random 12-byte'
+            " IV per message and a key from `crypto.scrypt()`, keeping the auth tag.\n\n"
+            "Reference: CWE-327 (Use of a Broken or Risky Cryptographic Algorithm)."
+        ),
+        references=("CWE-327",),
+    ),
+    Rule(
+        id="js-unsafe-deserialization",
+        languages=JS,
+        category=_S,
+        severity=_ERROR,
+        confidence=0.85,
+        title="node-serialize / serialize-to-js deserializing data",
+        message="`{module}.{method}` evaluates functions embedded in the data: if it comes from"
+        " outside, it runs the sender's code",
+        explanation=(
+            "`node-serialize`'s `unserialize()` and `serialize-to-js`'s `deserialize()`"
+            " rebuild functions with `eval`, so a crafted value (`_$$ND_FUNC$$_function(){...}()`)"
+            " runs code as soon as it is deserialized (CVE-2017-5941).\n\n"
+            "**Fix:** exchange data as JSON (`JSON.parse`) and rebuild objects explicitly;"
+            " never deserialize functions from outside.\n\n"
+            "Reference: CWE-502 (Deserialization of Untrusted Data)."
+        ),
+        references=("CWE-502",),
+        check=_from_serializer,
     ),
 )
