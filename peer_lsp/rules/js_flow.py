@@ -140,71 +140,117 @@ class Binding(typing.NamedTuple):
     plain: bool
 
 
-def _pattern_binds(pattern: Node, wanted: str, data: bytes) -> bool:
-    """Whether a destructuring pattern (or a plain identifier) binds ``wanted``."""
+def _bound_names(pattern: Node, data: bytes) -> list[str]:
+    """The names a binding target binds: the identifier itself, every name of a
+    destructuring pattern (not its keys or default values), or the root of ``a.b`` (a value
+    stored into ``a``)."""
+    names: list[str] = []
     stack = [pattern]
     while stack:
         current = stack.pop()
-        if current.type in ("identifier", "shorthand_property_identifier_pattern"):
-            if text(current, data) == wanted:
-                parent = current.parent
-                # In ``{ key: value }`` patterns only the value is bound.
-                if parent is None or parent.type != "pair_pattern":
-                    return True
-                if parent.child_by_field_name("value") == current:
-                    return True
-            continue
+        kind = current.type
+        if kind in ("identifier", "shorthand_property_identifier_pattern"):
+            names.append(text(current, data))
+        elif kind in ("pair_pattern",):
+            value = current.child_by_field_name("value")
+            if value is not None:
+                stack.append(value)
+        elif kind in ("assignment_pattern", "object_assignment_pattern"):
+            left = current.child_by_field_name("left")
+            if left is not None:
+                stack.append(left)
+        elif kind in ("member_expression", "subscript_expression"):
+            obj = current.child_by_field_name("object")
+            if obj is not None:
+                stack.append(obj)
+        elif kind not in _SCOPES and kind not in ("type_annotation", "predefined_type"):
+            stack.extend(current.named_children)
+    return names
+
+
+_BINDERS = frozenset(
+    {
+        "variable_declarator",
+        "assignment_expression",
+        "augmented_assignment_expression",
+        "for_in_statement",
+        "catch_clause",
+    }
+)
+
+
+def _binding_of(node: Node) -> tuple[Node | None, Binding] | None:
+    """The target a binder node binds and the `Binding` it makes."""
+    kind = node.type
+    if kind == "variable_declarator":
+        target, value = node.child_by_field_name("name"), node.child_by_field_name("value")
+        plain = target is not None and target.type == "identifier" and value is not None
+        return target, Binding(node, value, plain=plain)
+    if kind in ("assignment_expression", "augmented_assignment_expression"):
+        target, value = node.child_by_field_name("left"), node.child_by_field_name("right")
+        target = unwrap(target) if target is not None else None
+        plain = kind == "assignment_expression" and target is not None
+        plain = plain and target is not None and target.type == "identifier"
+        return target, Binding(node, value, plain=plain)
+    if kind == "for_in_statement":
+        target, value = node.child_by_field_name("left"), node.child_by_field_name("right")
+        return target, Binding(node, value, plain=False)
+    if kind == "catch_clause":
+        return node.child_by_field_name("parameter"), Binding(node, None, plain=False)
+    return None
+
+
+class _Index:
+    """Every binding of every name directly in one scope, built once per document."""
+
+    data: bytes | None = None
+    scopes: typing.ClassVar[dict[tuple[int, int, str], dict[str, list[Binding]]]] = {}
+
+
+def _scope_index(scope: Node, data: bytes) -> dict[str, list[Binding]]:
+    """Name -> its bindings in ``scope`` (parameters first, then in source order), nested
+    functions left out; cached for the document ``data`` (the last one asked about)."""
+    if _Index.data is not data:
+        _Index.data, _Index.scopes = data, {}
+    key = (scope.start_byte, scope.end_byte, scope.type)
+    found = _Index.scopes.get(key)
+    if found is not None:
+        return found
+    index: dict[str, list[Binding]] = {}
+    parameters = scope.child_by_field_name("parameters") or scope.child_by_field_name("parameter")
+    if parameters is not None:
+        for wanted in _bound_names(parameters, data):
+            index.setdefault(wanted, []).append(Binding(parameters, None, plain=False))
+    body = scope.child_by_field_name("body") if scope.type != "program" else scope
+    stack = list(reversed(body.named_children)) if body is not None else []
+    while stack:
+        current = stack.pop()
         if current.type in _SCOPES:
             continue
-        stack.extend(current.named_children)
-    return False
+        if current.type in _BINDERS:
+            made = _binding_of(current)
+            if made is not None and made[0] is not None:
+                for wanted in dict.fromkeys(_bound_names(made[0], data)):
+                    index.setdefault(wanted, []).append(made[1])
+        stack.extend(reversed(current.named_children))
+    for bindings in index.values():
+        bindings.sort(key=lambda b: b.node.start_byte)
+    _Index.scopes[key] = index
+    return index
 
 
 def _bindings_in(scope: Node, name: Node, wanted: str, data: bytes) -> list[Binding]:
     """The bindings of ``wanted`` in ``scope`` before ``name`` (nested functions skipped)."""
     found: list[Binding] = []
-    parameters = scope.child_by_field_name("parameters") or scope.child_by_field_name("parameter")
-    if parameters is not None and _pattern_binds(parameters, wanted, data):
-        found.append(Binding(parameters, None, plain=False))
-    body = scope.child_by_field_name("body") if scope.type != "program" else scope
-    stack = list(body.named_children) if body is not None else []
-    while stack:
-        current = stack.pop()
-        if current.start_byte >= name.start_byte or current.type in _SCOPES:
-            continue
-        binding = _binding(current, wanted, data)
-        if binding is not None and current.end_byte <= name.start_byte:
+    for binding in _scope_index(scope, data).get(wanted, ()):
+        node = binding.node
+        if node.type == "formal_parameters" or node.end_byte <= name.start_byte:
             found.append(binding)
-        elif binding is not None and current.type == "for_in_statement":
+        elif (
+            node.type in ("for_in_statement", "catch_clause") and node.start_byte < name.start_byte
+        ):
             found.append(binding)  # the sink is inside the loop over these values
-        stack.extend(current.named_children)
-    found.sort(key=lambda b: b.node.start_byte)
     return found
-
-
-def _binding(node: Node, wanted: str, data: bytes) -> Binding | None:
-    """The binding of ``wanted`` that ``node`` makes, if any."""
-    if node.type == "variable_declarator":
-        target, value = node.child_by_field_name("name"), node.child_by_field_name("value")
-        if target is None or not _pattern_binds(target, wanted, data):
-            return None
-        return Binding(node, value, plain=target.type == "identifier" and value is not None)
-    if node.type in ("assignment_expression", "augmented_assignment_expression"):
-        target, value = node.child_by_field_name("left"), node.child_by_field_name("right")
-        if target is None or not _pattern_binds(unwrap(target), wanted, data):
-            return None
-        plain = node.type == "assignment_expression" and unwrap(target).type == "identifier"
-        return Binding(node, value, plain=plain)
-    if node.type == "for_in_statement":
-        target, value = node.child_by_field_name("left"), node.child_by_field_name("right")
-        if target is None or not _pattern_binds(target, wanted, data):
-            return None
-        return Binding(node, value, plain=False)
-    if node.type in ("catch_clause",):
-        parameter = node.child_by_field_name("parameter")
-        if parameter is not None and _pattern_binds(parameter, wanted, data):
-            return Binding(node, None, plain=False)
-    return None
 
 
 def bindings_of(name: Node, data: bytes) -> list[Binding]:
