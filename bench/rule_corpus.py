@@ -155,6 +155,7 @@ MAPPINGS: dict[str, dict[str, str]] = {
         "md5-used-as-password": "js-weak-password-hash",
         "javascript-debugger": "js-debugger",
         "express-open-redirect": "js-open-redirect",
+        "js-open-redirect": "js-open-redirect",
         "express-ssrf": "js-ssrf",
         "direct-response-write": "js-xss-response",
         "express-vm-injection": "js-code-injection",

@@ -14,7 +14,8 @@ Three questions are answered on top of it:
   in a way not followed (a parameter, a loop variable);
 - `from_input`: does any part of it come from an HTTP request (``req.query``,
   ``req.body``, ``req.params``, ``req.headers``, ``req.cookies``, ``req.param(...)``...,
-  the destructured ``({ body }: Request)``, an AWS Lambda handler's ``event``), through
+  the destructured ``({ body }: Request)``, an AWS Lambda handler's ``event``) or, in a
+  browser, from the page's URL (``location.search``, ``document.URL``...), through
   names, ``+``, template literals, objects, arrays and calls (a call of something that
   says it sanitizes or converts to a number stops it);
 - `led_by_input`: does the request input make the *start* of the value (after at most a
@@ -83,6 +84,11 @@ INPUT_PROPERTIES = frozenset(
     }
 )
 """Properties of a request that carry what the client sent."""
+_LOCATION_PARTS = frozenset({"href", "search", "hash", "pathname"})
+"""``location.search`` and the like: the page's URL, which whoever links to it chooses."""
+_PAGE_INPUTS = frozenset({"URL", "documentURI", "baseURI", "referrer", "name"})
+"""``document.URL``, ``document.referrer``, ``window.name``: chosen by another page."""
+_GLOBALS = frozenset({"window", "document", "self", "globalThis"})
 _INPUT_METHODS = frozenset({"param", "header", "get"})
 """``req.param("x")``, ``req.header("x")``, ``req.get("x")`` (on ``req`` only: the
 ``request`` package's ``request.get(url)`` is a client)."""
@@ -406,9 +412,15 @@ def is_input_access(node: Node, data: bytes) -> bool:
     root, names = _chain(_inner(node), data)
     if root.type != "identifier" or not names:
         return False
-    if text(root, data) in REQUEST_NAMES:
+    base = text(root, data)
+    if base in REQUEST_NAMES:
         return any(name in INPUT_PROPERTIES for name in names[:2])
-    return False
+    if base in _GLOBALS and names[0] == "location":
+        names = names[1:]
+        base = "location"
+    if base == "location":
+        return bool(names) and names[0] in _LOCATION_PARTS
+    return base in _GLOBALS and names[0] in _PAGE_INPUTS
 
 
 def _tainted(node: Node, data: bytes, depth: int, cleaners: re.Pattern[str] | None) -> bool:

@@ -537,9 +537,11 @@ RULES: tuple[Rule, ...] = (
         message="The redirect target starts with request input: a link to this page can send"
         " users to any site",
         explanation=(
-            "`res.redirect(req.query.next)` sends the browser wherever the request says. An"
-            " attacker mails a link to your trusted domain that bounces the victim to a look-alike"
-            " login page (phishing) or a `javascript:` URL.\n\n"
+            "`res.redirect(req.query.next)` sends the browser wherever the request says, and"
+            " so does `location.href = ` a value read from the page's own URL"
+            " (`location.search`, `location.hash`). An attacker mails a link to your trusted"
+            " domain that bounces the victim to a look-alike login page (phishing) or a"
+            " `javascript:` URL.\n\n"
             "**Fix:** redirect only to relative paths you recognise (check that the value starts"
             " with a single `/` and not `//`), or look the destination up in a list of allowed"
             " URLs.\n\n"
