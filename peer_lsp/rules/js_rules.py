@@ -291,6 +291,26 @@ def _from_serializer(match: Match) -> bool:
     return re.search(imported.encode(), match.data) is not None
 
 
+_COOKIE_CALLS = re.compile(r"(^|\.)(session|cookieSession|cookie|expressSession)$")
+
+
+def _in_cookie_options(match: Match) -> bool:
+    """The flag sits in cookie options: under a ``cookie:`` key, or in the options object of
+    ``session(...)``, ``cookieSession(...)`` or ``res.cookie(...)``."""
+    pair = match.report.parent
+    options = pair.parent if pair is not None else None
+    holder = options.parent if options is not None else None
+    if holder is None:
+        return False
+    if holder.type == "pair":
+        key = holder.child_by_field_name("key")
+        return key is not None and match.text(key).strip("'\"") == "cookie"
+    if holder.type == "arguments" and holder.parent is not None:
+        function = holder.parent.child_by_field_name("function")
+        return function is not None and bool(_COOKIE_CALLS.search(match.text(function)))
+    return False
+
+
 RULES: tuple[Rule, ...] = (
     Rule(
         id="js-eval",
@@ -703,5 +723,27 @@ RULES: tuple[Rule, ...] = (
         ),
         references=("CWE-502",),
         check=_from_serializer,
+    ),
+    Rule(
+        id="js-cookie-insecure",
+        languages=JS,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.85,
+        title="Cookie sent without Secure or HttpOnly",
+        message="`{flag}: false` in cookie options: the cookie is sent over plain HTTP or"
+        " readable by page scripts",
+        explanation=(
+            "A session cookie without `Secure` travels in clear text over any `http://`"
+            " request, and one without `HttpOnly` can be read by any script on the page, so a"
+            " single XSS steals the session.\n\n"
+            '**Fix:** `cookie: { secure: true, httpOnly: true, sameSite: "lax" }` (behind'
+            ' a proxy, also `app.set("trust proxy", 1)`); for local development, set'
+            " `secure` from the environment rather than to `false`.\n\n"
+            "Reference: CWE-614 (Sensitive Cookie Without 'Secure' Attribute), CWE-1004"
+            " (Sensitive Cookie Without 'HttpOnly' Flag)."
+        ),
+        references=("CWE-614", "CWE-1004"),
+        check=_in_cookie_options,
     ),
 )
