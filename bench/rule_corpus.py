@@ -115,7 +115,8 @@ def _many(ids: str, peer: str) -> dict[str, str]:
 
 # Language group -> semgrep rule id -> peer rule id. Chosen by reading each semgrep rule's
 # message: same weakness (CWE) and the same kind of sink; pure audits that fire on any use
-# (``subprocess-shell-true``, ``avoid-raw-sql``) are left out because ours need a non-literal.
+# (``subprocess-shell-true``, ``spawn-shell-true``, ``avoid-raw-sql``) are left out because
+# ours need a non-literal.
 MAPPINGS: dict[str, dict[str, str]] = {
     "python": {
         **_many(_PY_SHELL, "py-shell-injection"),
@@ -149,11 +150,23 @@ MAPPINGS: dict[str, dict[str, str]] = {
         "insecure-document-method": "js-inner-html",
         "react-unsanitized-property": "js-inner-html",
         "react-dangerouslysetinnerhtml": "js-dangerous-html",
-        "spawn-shell-true": "js-shell-injection",
         "dangerous-spawn-shell": "js-shell-injection",
         "sequelize-tls-disabled-cert-validation": "js-tls-unverified",
         "md5-used-as-password": "js-weak-password-hash",
         "javascript-debugger": "js-debugger",
+        "express-open-redirect": "js-open-redirect",
+        "js-open-redirect": "js-open-redirect",
+        "express-ssrf": "js-ssrf",
+        "direct-response-write": "js-xss-response",
+        "express-vm-injection": "js-code-injection",
+        "vm-runincontext-injection": "js-code-injection",
+        "express-vm2-injection": "js-code-injection",
+        "express-sandbox-code-injection": "js-code-injection",
+        "express-insecure-template-usage": "js-template-injection",
+        "create-de-cipher-no-iv": "js-weak-cipher",
+        "express-third-party-object-deserialization": "js-unsafe-deserialization",
+        "express-res-sendfile": "js-path-traversal",
+        "express-path-join-resolve-traversal": "js-path-traversal",
     },
     "go": {
         **_many(_GO_SQL, "go-sql-format"),
