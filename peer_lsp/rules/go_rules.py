@@ -18,6 +18,7 @@ from peer_lsp.rules.grammar_nodes import (
 )
 from peer_lsp.rules.literals import string_value
 from peer_lsp.rules.model import Match, Rule
+from peer_lsp.rules.secret_sinks import key_is_hardcoded
 
 if typing.TYPE_CHECKING:
     from tree_sitter import Node
@@ -380,6 +381,7 @@ RULES: tuple[Rule, ...] = (
             "Reference: CWE-798 (Use of Hard-coded Credentials)."
         ),
         references=("CWE-798",),
+        check=key_is_hardcoded,
     ),
     Rule(
         id="go-ignored-error",

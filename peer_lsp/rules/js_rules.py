@@ -15,6 +15,7 @@ from peer_lsp.rules.credentials import is_token_name, mentions_password
 from peer_lsp.rules.grammar_nodes import name_of_target, statement_of, text
 from peer_lsp.rules.literals import is_built_string
 from peer_lsp.rules.model import Edit, Match, Rule
+from peer_lsp.rules.secret_sinks import key_is_hardcoded
 
 if typing.TYPE_CHECKING:
     from collections.abc import Sequence
@@ -235,6 +236,7 @@ RULES: tuple[Rule, ...] = (
             "Reference: CWE-798 (Use of Hard-coded Credentials)."
         ),
         references=("CWE-798",),
+        check=key_is_hardcoded,
     ),
     Rule(
         id="js-weak-password-hash",

@@ -22,6 +22,7 @@ from peer_lsp.rules.grammar_nodes import (
 )
 from peer_lsp.rules.literals import is_interpolated
 from peer_lsp.rules.model import Edit, Match, Rule
+from peer_lsp.rules.secret_sinks import key_is_hardcoded
 
 if typing.TYPE_CHECKING:
     from collections.abc import Sequence
@@ -612,6 +613,7 @@ RULES: tuple[Rule, ...] = (
             "Reference: CWE-798 (Use of Hard-coded Credentials)."
         ),
         references=("CWE-798",),
+        check=key_is_hardcoded,
     ),
     Rule(
         id="py-weak-password-hash",
