@@ -9,7 +9,7 @@ import re
 import typing
 
 from peer_lsp.findings.model import Category, Severity
-from peer_lsp.rules.assignments import enclosing_scope
+from peer_lsp.rules.assignments import assigned_value, enclosing_scope
 from peer_lsp.rules.credentials import is_token_name, mentions_password
 from peer_lsp.rules.flow import Origin, origin
 from peer_lsp.rules.grammar_nodes import (
@@ -371,9 +371,54 @@ def _no_timeout(match: Match) -> bool:
 
 
 def _code_not_literal(match: Match) -> bool:
-    """py-eval: the code is not a name holding only literals (``code = "1 + 1"``)."""
+    """py-eval: the code is not a name holding only literals (``code = "1 + 1"``), nor code
+    the function generates and runs in a namespace it builds itself (`_own_namespace`)."""
     code = match.node("code")
-    return code is None or origin(code, match.data) is not Origin.LITERAL
+    if code is not None and origin(code, match.data) is Origin.LITERAL:
+        return False
+    return not _own_namespace(match.report, match.data)
+
+
+def _namespace_argument(call: Node, data: bytes) -> Node | None:
+    """The ``globals`` argument of an ``eval``/``exec`` call: its second positional argument
+    or ``globals=``."""
+    positional = 0
+    for arg in arguments_of(call):
+        if arg.type == "keyword_argument":
+            name = arg.child_by_field_name("name")
+            if name is not None and text(name, data) == "globals":
+                return arg.child_by_field_name("value")
+        elif arg.type not in ("list_splat", "dictionary_splat"):
+            positional += 1
+            if positional == 2:
+                return arg
+    return None
+
+
+def _own_namespace(call: Node, data: bytes) -> bool:
+    """Whether ``eval``/``exec`` runs in a namespace the function builds itself: a dict
+    display or ``dict(...)`` given as ``globals``, directly or through a local name.
+
+    That is code generation (``namedtuple``, ``dataclasses``, template compilers): the
+    module writes the code from names it checked and runs it where nothing else is in
+    scope. A namespace that sets ``__builtins__`` is not: that is an attempt to make
+    untrusted input safe to evaluate, which does not work.
+    """
+    namespace = _namespace_argument(call, data)
+    if namespace is None:
+        return False
+    namespace = unwrap(namespace)
+    if namespace.type == "identifier":
+        value = assigned_value(namespace, "python", data)
+        if value is None:
+            return False
+        namespace = unwrap(value)
+    if namespace.type == "dictionary":
+        built = True
+    else:
+        function = namespace.child_by_field_name("function") if namespace.type == "call" else None
+        built = function is not None and text(function, data) == "dict"
+    return built and "__builtins__" not in text(namespace, data)
 
 
 def _command_built(match: Match) -> bool:
