@@ -372,41 +372,53 @@ def _no_timeout(match: Match) -> bool:
 
 def _code_not_literal(match: Match) -> bool:
     """py-eval: the code is not a name holding only literals (``code = "1 + 1"``), nor code
-    the function generates and runs in a namespace it builds itself (`_own_namespace`)."""
+    the function generates and runs in a namespace it builds (`_generated_code`), nor code
+    evaluated in a frame's namespace (`_in_frame`)."""
     code = match.node("code")
     if code is not None and origin(code, match.data) is Origin.LITERAL:
         return False
-    return not _own_namespace(match.report, match.data)
+    namespaces = _namespace_arguments(match.report, match.data)
+    if any(_in_frame(namespace, match.data) for namespace in namespaces):
+        return False
+    return not (
+        code is not None
+        and namespaces
+        and _own_namespace(namespaces[0], match.data)
+        and _built_here(code, match.data)
+    )
 
 
-def _namespace_argument(call: Node, data: bytes) -> Node | None:
-    """The ``globals`` argument of an ``eval``/``exec`` call: its second positional argument
-    or ``globals=``."""
+def _namespace_arguments(call: Node, data: bytes) -> list[Node]:
+    """The ``globals`` and ``locals`` arguments of an ``eval``/``exec`` call (positional
+    after the code, or by keyword), ``globals`` first when both are there."""
+    found: dict[str, Node] = {}
     positional = 0
     for arg in arguments_of(call):
         if arg.type == "keyword_argument":
             name = arg.child_by_field_name("name")
-            if name is not None and text(name, data) == "globals":
-                return arg.child_by_field_name("value")
+            value = arg.child_by_field_name("value")
+            if name is not None and value is not None and text(name, data) in _NAMESPACES:
+                found[text(name, data)] = value
         elif arg.type not in ("list_splat", "dictionary_splat"):
+            if 1 <= positional <= 2:
+                found[_NAMESPACES[positional - 1]] = arg
             positional += 1
-            if positional == 2:
-                return arg
-    return None
+    return [found[name] for name in _NAMESPACES if name in found]
 
 
-def _own_namespace(call: Node, data: bytes) -> bool:
-    """Whether ``eval``/``exec`` runs in a namespace the function builds itself: a dict
-    display or ``dict(...)`` given as ``globals``, directly or through a local name.
+_NAMESPACES = ("globals", "locals")
+_FRAME_NAMESPACE = re.compile(r"\bf_(?:globals|locals)\b|\bcurframe_locals\b")
 
-    That is code generation (``namedtuple``, ``dataclasses``, template compilers): the
-    module writes the code from names it checked and runs it where nothing else is in
-    scope. A namespace that sets ``__builtins__`` is not: that is an attempt to make
-    untrusted input safe to evaluate, which does not work.
-    """
-    namespace = _namespace_argument(call, data)
-    if namespace is None:
-        return False
+
+def _in_frame(namespace: Node, data: bytes) -> bool:
+    """A frame's own namespace (``frame.f_globals``, ``frame.f_locals``): a debugger or a
+    profiler evaluating what its user typed where the program stopped."""
+    return _FRAME_NAMESPACE.search(text(namespace, data)) is not None
+
+
+def _own_namespace(namespace: Node, data: bytes) -> bool:
+    """A namespace the function builds itself: a dict display or ``dict(...)``, given
+    directly or through a local name."""
     namespace = unwrap(namespace)
     if namespace.type == "identifier":
         value = assigned_value(namespace, "python", data)
@@ -414,11 +426,19 @@ def _own_namespace(call: Node, data: bytes) -> bool:
             return False
         namespace = unwrap(value)
     if namespace.type == "dictionary":
-        built = True
-    else:
-        function = namespace.child_by_field_name("function") if namespace.type == "call" else None
-        built = function is not None and text(function, data) == "dict"
-    return built and "__builtins__" not in text(namespace, data)
+        return True
+    function = namespace.child_by_field_name("function") if namespace.type == "call" else None
+    return function is not None and text(function, data) == "dict"
+
+
+def _built_here(code: Node, data: bytes) -> bool:
+    """The code is written in the function: a string built in place, or a local name the
+    function gave a value. Not a parameter passed straight through, which is input, not
+    generated code (``eval(expression, {"__builtins__": None})`` is a sandbox that fails)."""
+    code = unwrap(code)
+    if code.type == "identifier":
+        return assigned_value(code, "python", data) is not None
+    return code.type in ("string", "concatenated_string", "binary_operator")
 
 
 def _command_built(match: Match) -> bool:
