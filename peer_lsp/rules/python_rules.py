@@ -372,7 +372,7 @@ def _no_timeout(match: Match) -> bool:
 
 def _code_not_literal(match: Match) -> bool:
     """py-eval: the code is not a name holding only literals (``code = "1 + 1"``), nor code
-    the function generates and runs in a namespace it builds (`_generated_code`), nor code
+    the function writes and runs in a namespace it builds (`_own_namespace`), nor code
     evaluated in a frame's namespace (`_in_frame`)."""
     code = match.node("code")
     if code is not None and origin(code, match.data) is Origin.LITERAL:
@@ -382,8 +382,7 @@ def _code_not_literal(match: Match) -> bool:
         return False
     return not (
         code is not None
-        and namespaces
-        and _own_namespace(namespaces[0], match.data)
+        and any(_own_namespace(namespace, match.data) for namespace in namespaces)
         and _built_here(code, match.data)
     )
 
