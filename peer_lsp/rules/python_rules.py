@@ -373,12 +373,15 @@ def _no_timeout(match: Match) -> bool:
 def _code_not_literal(match: Match) -> bool:
     """py-eval: the code is not a name holding only literals (``code = "1 + 1"``), nor code
     the function writes and runs in a namespace it builds (`_own_namespace`), nor code
-    evaluated in a frame's namespace (`_in_frame`)."""
+    evaluated in a frame's namespace (`_in_frame`) or in one its caller hands in as
+    ``globals``/``locals`` (`_is_parameter`)."""
     code = match.node("code")
     if code is not None and origin(code, match.data) is Origin.LITERAL:
         return False
     namespaces = _namespace_arguments(match.report, match.data)
     if any(_in_frame(namespace, match.data) for namespace in namespaces):
+        return False
+    if any(_is_parameter(namespace, match.data) for namespace in namespaces):
         return False
     return not (
         code is not None
@@ -406,6 +409,9 @@ def _namespace_arguments(call: Node, data: bytes) -> list[Node]:
 
 
 _NAMESPACES = ("globals", "locals")
+_NAMESPACE_PARAMETERS = frozenset(
+    {"globals", "locals", "globalns", "localns", "global_ns", "local_ns", "globs", "locs"}
+)
 _FRAME_NAMESPACE = re.compile(r"\bf_(?:globals|locals)\b|\bcurframe_locals\b")
 
 
@@ -413,6 +419,26 @@ def _in_frame(namespace: Node, data: bytes) -> bool:
     """A frame's own namespace (``frame.f_globals``, ``frame.f_locals``): a debugger or a
     profiler evaluating what its user typed where the program stopped."""
     return _FRAME_NAMESPACE.search(text(namespace, data)) is not None
+
+
+def _is_parameter(namespace: Node, data: bytes) -> bool:
+    """A namespace the caller hands in as ``exec``'s own parameters are named
+    (``def runctx(self, cmd, globals=None, locals=None)``): the function is an evaluation
+    API like ``exec`` itself, as profilers, tracers and debuggers offer, and what it runs is
+    its caller's choice; where a caller passes input is where the finding belongs."""
+    namespace = unwrap(namespace)
+    if namespace.type != "identifier" or text(namespace, data) not in _NAMESPACE_PARAMETERS:
+        return False
+    scope = enclosing_scope(namespace, "python")
+    parameters = scope.child_by_field_name("parameters")
+    if scope.type != "function_definition" or parameters is None:
+        return False
+    name = text(namespace, data)
+    for parameter in parameters.named_children:
+        target = parameter.child_by_field_name("name") if parameter.type != "identifier" else None
+        if text(target if target is not None else parameter, data) == name:
+            return True
+    return False
 
 
 def _own_namespace(namespace: Node, data: bytes) -> bool:
