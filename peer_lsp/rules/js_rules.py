@@ -10,9 +10,10 @@ import re
 import typing
 
 from peer_lsp.findings.model import Category, Severity
-from peer_lsp.rules.assignments import assigned_value, enclosing_scope
+from peer_lsp.rules.assignments import enclosing_scope
 from peer_lsp.rules.credentials import is_token_name, mentions_password
 from peer_lsp.rules.grammar_nodes import name_of_target, statement_of, text
+from peer_lsp.rules.html_sinks import safe_markup
 from peer_lsp.rules.literals import is_built_string
 from peer_lsp.rules.model import Edit, Match, Rule
 from peer_lsp.rules.secret_sinks import key_is_hardcoded
@@ -20,56 +21,19 @@ from peer_lsp.rules.secret_sinks import key_is_hardcoded
 if typing.TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from tree_sitter import Node
-
 
 JS = ("javascript", "typescript", "tsx")
 JSX = ("javascript", "tsx")
 _S, _B, _M = Category.SECURITY, Category.BUG, Category.MAINTAINABILITY
 _ERROR, _WARNING = Severity.ERROR, Severity.WARNING
 
-_SANITIZED = re.compile(
-    r"saniti[sz]e|escape|purify|DOMPurify|encodeHTML|xss|TrustedHTML|createHTML", re.IGNORECASE
-)
-"""A call that says it sanitizes or escapes, or a Trusted Types policy (``createHTML``)."""
-
-_ENTITY = re.compile(r"""["'`]&(?:quot|lt|gt|amp|apos|#\d+|#x[0-9a-fA-F]+);["'`]""")
-"""An HTML entity as a replacement string: ``s.replace(/"/g, "&quot;")`` escapes."""
-
-
-def _escaped(node: Node, data: bytes) -> bool:
-    """A template literal each of whose substitutions is escaped (sanitizer, entity
-    replacement), so nothing it inserts is markup."""
-    parts = [child for child in node.named_children if child.type == "template_substitution"]
-    return bool(parts) and all(
-        _SANITIZED.search(text(part, data)) or _ENTITY.search(text(part, data)) for part in parts
-    )
-
-
-def _inert_template(match: Match) -> bool:
-    """The element written to is a ``<template>`` the function created: its content is an
-    inert document fragment, where no script or event handler runs."""
-    target = match.report.parent
-    left = target.child_by_field_name("left") if target is not None else None
-    element = left.child_by_field_name("object") if left is not None else None
-    if element is None or element.type != "identifier":
-        return False
-    created = assigned_value(element, match.grammar, match.data)
-    return created is not None and bool(
-        re.fullmatch(r"[\w$.]*createElement\(\s*[\"'`]template[\"'`]\s*\)", match.text(created))
-    )
+_SANITIZED = re.compile(r"saniti[sz]e|escape|purify|DOMPurify|encodeHTML|xss", re.IGNORECASE)
 
 
 def _not_sanitized(match: Match) -> bool:
-    """The HTML is not passed through something that says it sanitizes or escapes (a
-    sanitizer, a Trusted Types policy, entity replacement in every substitution), nor written
-    into an inert ``<template>`` element the function created."""
+    """The HTML is not passed through something that says it sanitizes or escapes."""
     value = match.node("value") or match.report
-    if _SANITIZED.search(match.text(value)) is not None:
-        return False
-    if value.type == "template_string" and _escaped(value, match.data):
-        return False
-    return not _inert_template(match)
+    return _SANITIZED.search(match.text(value)) is None
 
 
 def _from_child_process(match: Match) -> bool:
@@ -155,6 +119,12 @@ def _remove_statement(match: Match) -> Sequence[Edit]:
     return [Edit(start, end, "")]
 
 
+def _unsafe_markup(match: Match) -> bool:
+    """js-inner-html: not sanitized, and not markup that cannot carry script (Trusted Types,
+    escaped substitutions, an inert ``<template>``: `peer_lsp.rules.html_sinks`)."""
+    return _not_sanitized(match) and not safe_markup(match)
+
+
 RULES: tuple[Rule, ...] = (
     Rule(
         id="js-eval",
@@ -194,7 +164,7 @@ RULES: tuple[Rule, ...] = (
             "Reference: CWE-79 (Cross-site Scripting)."
         ),
         references=("CWE-79",),
-        check=_not_sanitized,
+        check=_unsafe_markup,
     ),
     Rule(
         id="js-dangerous-html",
