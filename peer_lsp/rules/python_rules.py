@@ -9,8 +9,9 @@ import re
 import typing
 
 from peer_lsp.findings.model import Category, Severity
-from peer_lsp.rules.assignments import assigned_value, enclosing_scope
+from peer_lsp.rules.assignments import enclosing_scope
 from peer_lsp.rules.credentials import is_token_name, mentions_password
+from peer_lsp.rules.eval_namespaces import deliberate_evaluation
 from peer_lsp.rules.flow import Origin, origin
 from peer_lsp.rules.grammar_nodes import (
     ancestors,
@@ -371,99 +372,12 @@ def _no_timeout(match: Match) -> bool:
 
 
 def _code_not_literal(match: Match) -> bool:
-    """py-eval: the code is not a name holding only literals (``code = "1 + 1"``), nor code
-    the function writes and runs in a namespace it builds (`_own_namespace`), nor code
-    evaluated in a frame's namespace (`_in_frame`) or in one its caller hands in as
-    ``globals``/``locals`` (`_is_parameter`)."""
+    """py-eval: the code is not a name holding only literals (``code = "1 + 1"``)."""
     code = match.node("code")
-    if code is not None and origin(code, match.data) is Origin.LITERAL:
-        return False
-    namespaces = _namespace_arguments(match.report, match.data)
-    if any(_in_frame(namespace, match.data) for namespace in namespaces):
-        return False
-    if any(_is_parameter(namespace, match.data) for namespace in namespaces):
-        return False
-    return not (
-        code is not None
-        and any(_own_namespace(namespace, match.data) for namespace in namespaces)
-        and _built_here(code, match.data)
+    return code is None or (
+        origin(code, match.data) is not Origin.LITERAL
+        and not deliberate_evaluation(match.report, code, match.data)
     )
-
-
-def _namespace_arguments(call: Node, data: bytes) -> list[Node]:
-    """The ``globals`` and ``locals`` arguments of an ``eval``/``exec`` call (positional
-    after the code, or by keyword), ``globals`` first when both are there."""
-    found: dict[str, Node] = {}
-    positional = 0
-    for arg in arguments_of(call):
-        if arg.type == "keyword_argument":
-            name = arg.child_by_field_name("name")
-            value = arg.child_by_field_name("value")
-            if name is not None and value is not None and text(name, data) in _NAMESPACES:
-                found[text(name, data)] = value
-        elif arg.type not in ("list_splat", "dictionary_splat"):
-            if 1 <= positional <= 2:
-                found[_NAMESPACES[positional - 1]] = arg
-            positional += 1
-    return [found[name] for name in _NAMESPACES if name in found]
-
-
-_NAMESPACES = ("globals", "locals")
-_NAMESPACE_PARAMETERS = frozenset(
-    {"globals", "locals", "globalns", "localns", "global_ns", "local_ns", "globs", "locs"}
-)
-_FRAME_NAMESPACE = re.compile(r"\bf_(?:globals|locals)\b|\bcurframe_locals\b")
-
-
-def _in_frame(namespace: Node, data: bytes) -> bool:
-    """A frame's own namespace (``frame.f_globals``, ``frame.f_locals``): a debugger or a
-    profiler evaluating what its user typed where the program stopped."""
-    return _FRAME_NAMESPACE.search(text(namespace, data)) is not None
-
-
-def _is_parameter(namespace: Node, data: bytes) -> bool:
-    """A namespace the caller hands in as ``exec``'s own parameters are named
-    (``def runctx(self, cmd, globals=None, locals=None)``): the function is an evaluation
-    API like ``exec`` itself, as profilers, tracers and debuggers offer, and what it runs is
-    its caller's choice; where a caller passes input is where the finding belongs."""
-    namespace = unwrap(namespace)
-    if namespace.type != "identifier" or text(namespace, data) not in _NAMESPACE_PARAMETERS:
-        return False
-    scope = enclosing_scope(namespace, "python")
-    parameters = scope.child_by_field_name("parameters")
-    if scope.type != "function_definition" or parameters is None:
-        return False
-    name = text(namespace, data)
-    for parameter in parameters.named_children:
-        target = parameter.child_by_field_name("name") if parameter.type != "identifier" else None
-        if text(target if target is not None else parameter, data) == name:
-            return True
-    return False
-
-
-def _own_namespace(namespace: Node, data: bytes) -> bool:
-    """A namespace the function builds itself: a dict display or ``dict(...)``, given
-    directly or through a local name."""
-    namespace = unwrap(namespace)
-    if namespace.type == "identifier":
-        value = assigned_value(namespace, "python", data)
-        if value is None:
-            return False
-        namespace = unwrap(value)
-    if namespace.type == "dictionary":
-        return True
-    function = namespace.child_by_field_name("function") if namespace.type == "call" else None
-    return function is not None and text(function, data) == "dict"
-
-
-def _built_here(code: Node, data: bytes) -> bool:
-    """The code is written in the function: a string built in place, or a local name the
-    function gave a value. Not a parameter passed straight through, which is input, not
-    generated code (``eval(expression, {"__builtins__": None})`` is a sandbox that fails)."""
-    code = unwrap(code)
-    if code.type == "identifier":
-        return assigned_value(code, "python", data) is not None
-    return code.type in ("string", "concatenated_string", "binary_operator")
 
 
 def _command_built(match: Match) -> bool:
