@@ -11,6 +11,7 @@ from peer_lsp.rules.credentials import is_token_name, mentions_password
 from peer_lsp.rules.grammar_nodes import arguments_of, name_of_target, statement_of, text
 from peer_lsp.rules.literals import is_built_string, string_value
 from peer_lsp.rules.model import Edit, Match, Rule
+from peer_lsp.rules.secret_sinks import key_is_hardcoded
 
 if typing.TYPE_CHECKING:
     from collections.abc import Sequence
@@ -206,6 +207,7 @@ RULES: tuple[Rule, ...] = (
             "Reference: CWE-798 (Use of Hard-coded Credentials)."
         ),
         references=("CWE-798",),
+        check=key_is_hardcoded,
     ),
     Rule(
         id="java-weak-password-hash",
