@@ -213,3 +213,10 @@ _BINDING_FIELDS: dict[str, tuple[str, ...]] = {
     "aliased_import": ("alias",),
 }
 """Parents that bind the identifier in one of their fields."""
+
+
+def assigned_values(name: Node, data: bytes) -> list[Node]:
+    """The values the last assignments to identifier ``name`` before it give it (the same
+    assignments `origin` classifies); empty when it is bound another way too."""
+    values, bound_otherwise = _assigned_before(name, data)
+    return [] if bound_otherwise else values
