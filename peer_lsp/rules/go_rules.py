@@ -259,7 +259,7 @@ def _ends_loop(defer: Node, loop: Node) -> bool:
     block = defer.parent
     if block is None:
         return False
-    inner = block
+    inner: Node | None = block
     while inner is not None and inner != loop:
         if inner.type in _BREAKS_OUT:
             break

@@ -458,8 +458,10 @@ def _names_a_file(match: Match) -> bool:
         if node.type in ("if_statement", "elif_clause"):
             condition = node.child_by_field_name("condition")
             inside = node.child_by_field_name("consequence")
-            holds = inside is not None and inside.start_byte <= match.report.start_byte
-            holds = holds and match.report.end_byte <= inside.end_byte
+            holds = inside is not None and (
+                inside.start_byte <= match.report.start_byte
+                and match.report.end_byte <= inside.end_byte
+            )
             if holds and condition is not None and _NOT_FILES.search(match.text(condition)):
                 return False
     return True
