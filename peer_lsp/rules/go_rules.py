@@ -115,7 +115,26 @@ def _program_from_input(program: Node, rest: list[Node], match: Match) -> bool:
     ):
         return False
     sources = frozenset(parameters) | request_names(match.report, match.data) | _OUTSIDE
-    return depends_on(program, sources, match.data)
+    return _reaches(program, sources, match.data)
+
+
+def _reaches(node: Node, names: frozenset[str], data: bytes) -> bool:
+    """Whether an identifier in ``names`` is part of ``node``'s value, following local
+    names to the values they were given (each name and value visited once, unlike
+    `depends_on`, whose walk multiplies on names given many values)."""
+    pending, seen = [unwrap(node)], set()
+    while pending:
+        current = pending.pop()
+        key = (current.start_byte, current.end_byte, current.type)
+        if key in seen:
+            continue
+        seen.add(key)
+        if current.type == "identifier":
+            if text(current, data) in names:
+                return True
+            pending.extend(bindings(current, data))
+        pending.extend(current.named_children)
+    return False
 
 
 def _argv_runs_built(argv: Node, data: bytes) -> bool:
