@@ -784,7 +784,9 @@ def _valid_env_key(match: Match) -> bool:
 def _error_dropped(match: Match) -> bool:
     """The listed library calls, except ``os.Setenv``/``os.Unsetenv`` of a literal key
     (they fail only on a key that is empty or holds ``=`` or a NUL); a call of a function of
-    this file only when that function's one result is ``error``."""
+    this file only when that function's one result is ``error`` and another call of it in
+    the file uses that error (`_error_used`): a function whose error no call reads is one
+    its authors treat as unable to fail with their arguments."""
     local = match.node("local")
     if local is None:
         return not _valid_env_key(match)
@@ -800,7 +802,23 @@ def _error_dropped(match: Match) -> bool:
             and named is not None
             and text(named, match.data) == name
         ):
-            return result is not None and text(result, match.data) == "error"
+            if result is None or text(result, match.data) != "error":
+                return False
+            return _error_used(root, name, match.data)
+    return False
+
+
+def _error_used(root: Node, name: str, data: bytes) -> bool:
+    """Some call of the function ``name`` in the file is not a statement of its own: its
+    error is assigned, returned or tested there."""
+    for node in descendants(root):
+        if node.type != "call_expression" or node.parent is None:
+            continue
+        function = node.child_by_field_name("function")
+        if function is None or function.type != "identifier" or text(function, data) != name:
+            continue
+        if node.parent.type != "expression_statement":
+            return True
     return False
 
 
@@ -904,7 +922,8 @@ RULES: tuple[Rule, ...] = (
         " bad data",
         explanation=(
             "These functions (a list of library calls, and functions of the same file whose"
-            " only result is an `error`) report failure only through their error result."
+            " only result is an `error`, when another call in the file reads that error) report"
+            " failure only through their error result."
             " Calling them as a statement goes on with a zero value or half-written data as"
             " if all went well (an unparsed config, a server that never started listening)."
             " An explicit `_ = f()` or `v, _ := f()` is a deliberate discard and is not"
