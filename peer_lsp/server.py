@@ -14,6 +14,7 @@ from peer_lsp.lsp import (
     code_actions,
     diagnostics,
     editor_commands,
+    explain,
     lifecycle,
     review_commands,
     sync,
@@ -25,7 +26,8 @@ from peer_lsp.lsp.language_server import PeerLanguageServer
 def create_server() -> PeerLanguageServer:
     """A fresh server with every feature registered."""
     server = PeerLanguageServer()
-    for feature in (lifecycle, sync, diagnostics, review_commands, code_actions, editor_commands):
+    features = (lifecycle, sync, diagnostics, review_commands, explain, code_actions)
+    for feature in (*features, editor_commands):
         feature.register(server)
     forget_generated_sources()
     return server
