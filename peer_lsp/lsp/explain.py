@@ -61,7 +61,7 @@ def explanation_markdown(finding: Finding, where: str, language: str | None = No
             if fix.verified
             else "not verified"
         )
-        lines += ["", f"**Fix** ({state}): {escape(fix.title)}"]
+        lines += ["", f"**{escape(fix.title)}** ({state})"]
         for edit in fix.edits:
             if edit.new_text.strip():
                 lines += ["", code_block(edit.new_text, language or "")]

@@ -88,8 +88,7 @@ def test_the_explanation_document_is_markdown_with_the_fix_as_code() -> None:
         "\n"
         "**Model:** gpt-test\n"
         "\n"
-        "**Fix** (verified: it parses, its names resolve, its unit keeps its exports): "
-        "Use index 0\n"
+        "**Use index 0** (verified: it parses, its names resolve, its unit keeps its exports)\n"
         "\n"
         "```python\n    return words[0]\n```\n"
     )
