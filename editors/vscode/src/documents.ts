@@ -9,11 +9,11 @@
 /** The URI scheme of explanations: `peer-explain:/<title>.md`. */
 export const EXPLAIN_SCHEME = "peer-explain";
 
-/** The URI scheme of the health report: always `peer-health:/peer health.md`. */
+/** The URI scheme of the health report: always `peer-health:/peer-health.md`. */
 export const HEALTH_SCHEME = "peer-health";
 
-/** The one health document. */
-export const HEALTH_URI = `${HEALTH_SCHEME}:/peer health.md`;
+/** The one health document (spelled as VS Code's `Uri.toString()` spells it). */
+export const HEALTH_URI = `${HEALTH_SCHEME}:/peer-health.md`;
 
 /**
  * What the client adds to its capabilities (`experimental.peer`): it shows what peer's
@@ -93,4 +93,55 @@ export class VirtualDocuments {
   onDidChange(listener: (uri: string) => void): void {
     this.listeners.push(listener);
   }
+}
+
+/** How the extension puts a virtual document in front of the user (VS Code's API, in extension.ts). */
+export interface Shower {
+  /** Open the document read-only as text (Markdown source). */
+  open(uri: string): Promise<void>;
+  /** Open the document in the Markdown preview; rejects when there is none. */
+  preview(uri: string): Promise<void>;
+  /** Tell the user something short. */
+  inform(message: string): void;
+}
+
+/**
+ * The health report: always the one document `HEALTH_URI`, its contents replaced (and an open
+ * editor of it refreshed), then shown.
+ */
+export async function showHealthReport(
+  documents: VirtualDocuments,
+  markdown: string,
+  shower: Shower,
+  uriOf: (uri: string) => string = (uri) => uri,
+): Promise<string> {
+  const uri = uriOf(HEALTH_URI);
+  documents.set(uri, markdown);
+  await shower.open(uri);
+  return uri;
+}
+
+/**
+ * `peer.explain`'s result in the Markdown preview of its read-only document (as source when
+ * the preview is not available); undefined, and a short note, when it is not an explanation.
+ */
+export async function showExplanationResult(
+  documents: VirtualDocuments,
+  result: unknown,
+  shower: Shower,
+  uriOf: (uri: string) => string = (uri) => uri,
+): Promise<string | undefined> {
+  const explanation = parseExplanation(result);
+  if (explanation === undefined) {
+    shower.inform("peer: that finding is gone; nothing to explain.");
+    return undefined;
+  }
+  const uri = uriOf(explanationUri(explanation));
+  documents.set(uri, explanation.markdown);
+  try {
+    await shower.preview(uri);
+  } catch {
+    await shower.open(uri); // the Markdown extension is disabled: the source, still read-only
+  }
+  return uri;
 }

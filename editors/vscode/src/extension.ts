@@ -21,11 +21,11 @@ import {
 import {
   EXPLAIN_SCHEME,
   HEALTH_SCHEME,
-  HEALTH_URI,
   VirtualDocuments,
-  explanationUri,
-  parseExplanation,
+  showExplanationResult,
+  showHealthReport,
   withPeerCapabilities,
+  type Shower,
 } from "./documents";
 import {
   chooseLaunch,
@@ -298,29 +298,32 @@ async function showHealth(): Promise<void> {
     return;
   }
   // one document, refreshed: the provider tells VS Code it changed
-  const uri = vscode.Uri.parse(HEALTH_URI);
-  documents.set(uri.toString(), renderHealth(report));
-  const document = await vscode.workspace.openTextDocument(uri);
-  await vscode.window.showTextDocument(document, { preview: true });
+  await showHealthReport(documents, renderHealth(report), shower, canonical);
 }
 
 /** `peer.explain`'s markdown in a read-only document, rendered by the Markdown preview. */
 async function showExplanation(result: unknown): Promise<void> {
-  const explanation = parseExplanation(result);
-  if (explanation === undefined) {
-    void vscode.window.showInformationMessage("peer: that finding is gone; nothing to explain.");
-    return;
-  }
-  const uri = vscode.Uri.parse(explanationUri(explanation));
-  documents.set(uri.toString(), explanation.markdown);
-  try {
-    await vscode.commands.executeCommand("markdown.showPreview", uri);
-  } catch {
-    // the Markdown extension is disabled: show the source, still read-only
-    const document = await vscode.workspace.openTextDocument(uri);
-    await vscode.window.showTextDocument(document, { preview: true });
-  }
+  await showExplanationResult(documents, result, shower, canonical);
 }
+
+/** A URI as VS Code spells it, which is what the content provider is asked for. */
+function canonical(uri: string): string {
+  return vscode.Uri.parse(uri).toString();
+}
+
+/** VS Code's side of showing the virtual documents (documents.ts decides what and where). */
+const shower: Shower = {
+  async open(uri: string): Promise<void> {
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
+    await vscode.window.showTextDocument(document, { preview: true });
+  },
+  async preview(uri: string): Promise<void> {
+    await vscode.commands.executeCommand("markdown.showPreview", vscode.Uri.parse(uri));
+  },
+  inform(message: string): void {
+    void vscode.window.showInformationMessage(message);
+  },
+};
 
 async function clearCache(): Promise<void> {
   const answer = await vscode.window.showWarningMessage(

@@ -7,8 +7,30 @@ import {
   VirtualDocuments,
   explanationUri,
   parseExplanation,
+  showExplanationResult,
+  showHealthReport,
   withPeerCapabilities,
+  type Shower,
 } from "../src/documents";
+
+/** A Shower that records what VS Code would be asked to show. */
+function recorder(previewFails = false): Shower & { calls: string[] } {
+  const calls: string[] = [];
+  return {
+    calls,
+    open: (uri) => {
+      calls.push(`open ${uri}`);
+      return Promise.resolve();
+    },
+    preview: (uri) => {
+      calls.push(`preview ${uri}`);
+      return previewFails ? Promise.reject(new Error("no markdown extension")) : Promise.resolve();
+    },
+    inform: (message) => {
+      calls.push(`inform ${message}`);
+    },
+  };
+}
 
 /** `peer.explain`'s result as the server sends it (peer_lsp/lsp/explain.py). */
 const EXPLAINED = {
@@ -39,6 +61,41 @@ describe("explanations", () => {
     withPeerCapabilities(capabilities);
     assert.deepEqual(capabilities.experimental, { other: 1, peer: { showsCommandResults: true } });
     assert.deepEqual(withPeerCapabilities<{ experimental?: unknown }>({}).experimental, { peer: { showsCommandResults: true } });
+  });
+});
+
+describe("showing them", () => {
+  it("shows the health report in the same document every time, refreshed", async () => {
+    const documents = new VirtualDocuments();
+    const refreshed: string[] = [];
+    documents.onDidChange((uri) => refreshed.push(uri));
+    const shower = recorder();
+    const first = await showHealthReport(documents, "# peer: health\n\n- state: **idle**\n", shower);
+    const second = await showHealthReport(documents, "# peer: health\n\n- state: **error**\n", shower);
+    assert.equal(first, HEALTH_URI);
+    assert.equal(second, HEALTH_URI);
+    assert.deepEqual(shower.calls, [`open ${HEALTH_URI}`, `open ${HEALTH_URI}`]);
+    assert.equal(documents.size, 1); // no Untitled-N per click
+    assert.deepEqual(refreshed, [HEALTH_URI]); // the open editor shows the new report
+    assert.match(documents.get(HEALTH_URI), /\*\*error\*\*/);
+  });
+
+  it("previews an explanation's markdown, or opens its source without the preview", async () => {
+    const documents = new VirtualDocuments();
+    const shower = recorder();
+    const uri = await showExplanationResult(documents, EXPLAINED, shower);
+    assert.ok(uri !== undefined && uri.startsWith(`${EXPLAIN_SCHEME}:/`));
+    assert.deepEqual(shower.calls, [`preview ${uri}`]);
+    assert.equal(documents.get(uri), EXPLAINED.markdown);
+    const without = recorder(true);
+    const again = await showExplanationResult(new VirtualDocuments(), EXPLAINED, without);
+    assert.deepEqual(without.calls, [`preview ${again}`, `open ${again}`]);
+  });
+
+  it("says so when the finding went away", async () => {
+    const shower = recorder();
+    assert.equal(await showExplanationResult(new VirtualDocuments(), null, shower), undefined);
+    assert.deepEqual(shower.calls, ["inform peer: that finding is gone; nothing to explain."]);
   });
 });
 
