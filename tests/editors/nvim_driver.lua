@@ -186,6 +186,36 @@ local function run()
         hover = answer.result.contents.value
       end
     end
+    -- what the hover float shows on screen, with Markdown concealed as Neovim renders it
+    vim.cmd('syntax on')
+    vim.o.lines, vim.o.columns = 60, 160
+    local windows = #vim.api.nvim_list_wins()
+    vim.lsp.buf.hover()
+    wait('the hover float', function()
+      return #vim.api.nvim_list_wins() > windows
+    end)
+    -- Neovim 0.12 highlights (and conceals) Markdown once its parse is done, which may be
+    -- after the float is drawn: read the screen until it shows `expect`, or give up and keep
+    -- what it shows
+    local shown_hover = {}
+    local function read_screen()
+      vim.cmd('redraw!')
+      shown_hover = {}
+      for row = 1, vim.o.lines do
+        local text = ''
+        for column = 1, vim.o.columns do
+          text = text .. vim.fn.screenstring(row, column)
+        end
+        table.insert(shown_hover, text)
+      end
+      return table.concat(shown_hover, '\n'):find(at.expect, 1, true) ~= nil
+    end
+    vim.wait(TIMEOUT, read_screen, 20)
+    for _, win in ipairs(vim.api.nvim_list_wins()) do
+      if vim.api.nvim_win_get_config(win).relative ~= '' then
+        vim.api.nvim_win_close(win, true)
+      end
+    end
     local before = #results.notifications
     vim.lsp.buf.code_action({
       filter = function(action)
@@ -200,6 +230,7 @@ local function run()
     table.insert(results.steps, {
       step = 'explain',
       hover = hover,
+      shown_hover = shown_hover,
       lines = vim.api.nvim_buf_get_lines(float_buf, 0, -1, false),
       filetype = vim.bo[float_buf].filetype,
       floating = vim.api.nvim_win_get_config(float_win).relative ~= '',

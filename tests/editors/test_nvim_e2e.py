@@ -179,7 +179,7 @@ def run_neovim(tmp_path: Path, fake: FakeServer, mode: str, **extra: Any) -> dic
             },
         ],
         "fix_all_expect": "return words[0]",
-        "explain": {"line": 7, "column": 11},
+        "explain": {"line": 7, "column": 11, "expect": "words[1] is the second word."},
         "doc_copy": str(doc_copy),
         "results": str(tmp_path / "results.json"),
         "timeout_ms": STEP_TIMEOUT_MS,
@@ -244,6 +244,9 @@ def test_review_fix_and_fix_all_in_neovim(tmp_path: Path, fake: FakeServer, mode
     # explanation is a markdown float, not a raw message
     explained = step(results, "explain")
     assert "words\\[1\\] is the second word." in explained["hover"], explained["hover"]
+    # on screen, as Neovim renders the hover (the plugin conceals the escaping backslashes)
+    screen = "\n".join(explained["shown_hover"])
+    assert "words[1] is the second word." in screen, screen
     assert explained["filetype"] == "markdown"
     assert explained["floating"] is True
     assert explained["lines"][0] == "# the first word is at index 0"
