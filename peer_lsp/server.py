@@ -17,6 +17,7 @@ from peer_lsp.lsp import (
     explain,
     lifecycle,
     review_commands,
+    symbols,
     sync,
 )
 from peer_lsp.lsp.initialize_answer import REGENERATE, TEMPLATE_FILE, template_path
@@ -26,8 +27,16 @@ from peer_lsp.lsp.language_server import PeerLanguageServer
 def create_server() -> PeerLanguageServer:
     """A fresh server with every feature registered."""
     server = PeerLanguageServer()
-    features = (lifecycle, sync, diagnostics, review_commands, explain, code_actions)
-    for feature in (*features, editor_commands):
+    for feature in (
+        lifecycle,
+        sync,
+        diagnostics,
+        review_commands,
+        explain,
+        code_actions,
+        editor_commands,
+        symbols,
+    ):
         feature.register(server)
     forget_generated_sources()
     return server

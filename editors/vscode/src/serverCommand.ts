@@ -54,8 +54,8 @@ export function problemText(problem: Problem): string {
 /** The console script the Python package installs. */
 export const SERVER_SCRIPT = "peer-lsp";
 
-/** The package on PyPI. */
-export const PACKAGE = "peer-lsp";
+/** Not on the package index yet: installed from its repository (README, "Install"). */
+export const PACKAGE = "git+https://github.com/peer-lsp/peer-lsp";
 
 /** The command that installs the server's console script on `PATH`. */
 export const INSTALL = `pipx install ${PACKAGE}`;

@@ -54,7 +54,7 @@ describe("chooseLaunch", () => {
     assert.equal(launch.command, "/venv/bin/python");
     assert.deepEqual(launch.args, ["-m", "peer_lsp", "serve"]);
     assert.deepEqual(launch.env, { PEER_LOG_STDERR: "1", OPENAI_API_KEY_ENV: "x" });
-    assert.equal(installCommand(launch), "/venv/bin/python -m pip install peer-lsp");
+    assert.equal(installCommand(launch), "/venv/bin/python -m pip install git+https://github.com/peer-lsp/peer-lsp");
   });
 
   it("prefers a configured command, found on PATH, to everything else", () => {
@@ -68,7 +68,7 @@ describe("chooseLaunch", () => {
     const launch = chooseLaunch(NONE, posix([]));
     assert.equal(launch.found, false);
     assert.ok(!launch.found);
-    assert.equal(launch.command, "pipx install peer-lsp");
+    assert.equal(launch.command, "pipx install git+https://github.com/peer-lsp/peer-lsp");
     assert.match(launch.message, /not on PATH/);
   });
 
@@ -80,14 +80,14 @@ describe("chooseLaunch", () => {
     assert.equal(
       problemText(onPath),
       'The peer language server is not installed: "peer-lsp" is not on PATH. ' +
-        'Install it with "pipx install peer-lsp", or set peer.server.command or peer.server.pythonPath.',
+        'Install it with "pipx install git+https://github.com/peer-lsp/peer-lsp", or set peer.server.command or peer.server.pythonPath.',
     );
     assert.equal(
       problemText(command),
       'The server command "/nowhere/peer-lsp" (setting peer.server.command) was not found. ' +
-        'Install the server with "pipx install peer-lsp", or correct peer.server.command.',
+        'Install the server with "pipx install git+https://github.com/peer-lsp/peer-lsp", or correct peer.server.command.',
     );
-    assert.equal(command.command, "pipx install peer-lsp");
+    assert.equal(command.command, "pipx install git+https://github.com/peer-lsp/peer-lsp");
     assert.equal(python.command, undefined); // nothing to copy: the setting is what to correct
     for (const text of [problemText(onPath), problemText(command), problemText(python)]) {
       assert.doesNotMatch(text, /run: [A-Z]/);
@@ -98,9 +98,9 @@ describe("chooseLaunch", () => {
     assert.equal(
       problemText(failed),
       "The peer language server did not start (/venv/bin/python -m peer_lsp serve): exit code 1 " +
-        "If it is not installed, run: /venv/bin/python -m pip install peer-lsp",
+        "If it is not installed, run: /venv/bin/python -m pip install git+https://github.com/peer-lsp/peer-lsp",
     );
-    assert.equal(failed.command, "/venv/bin/python -m pip install peer-lsp");
+    assert.equal(failed.command, "/venv/bin/python -m pip install git+https://github.com/peer-lsp/peer-lsp");
   });
 
   it("names the setting when a configured program does not exist", () => {
@@ -118,6 +118,6 @@ describe("commandLine", () => {
     const launch = chooseLaunch({ ...NONE, pythonPath: "/My Env/python" }, posix(["/My Env/python"]));
     assert.ok(launch.found);
     assert.equal(commandLine(launch), "'/My Env/python' -m peer_lsp serve");
-    assert.equal(installCommand(launch), "'/My Env/python' -m pip install peer-lsp");
+    assert.equal(installCommand(launch), "'/My Env/python' -m pip install git+https://github.com/peer-lsp/peer-lsp");
   });
 });
