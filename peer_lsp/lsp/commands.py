@@ -42,13 +42,18 @@ _DOCS = {
     Command.HEALTH: (
         "[]",
         "the review status, with each provider's latency, success rate and breaker, and "
-        "today's bill (UTC) from the audit log, as `peer stats --since today` counts it",
+        "today's bill (UTC) from the audit log, as `peer stats --since today` counts it; "
+        "also a one-line window/showMessage for a client that shows command results nowhere",
     ),
     Command.ASK_ANOTHER_MODEL: (
         "[uri, fingerprint]",
         "a second model's opinion on a model finding; its confidence moves with it",
     ),
-    Command.EXPLAIN: ("[uri, fingerprint]", "show the finding's explanation"),
+    Command.EXPLAIN: (
+        "[uri, fingerprint]",
+        "the finding's explanation: `{title, markdown, text, shownAs}`, shown as a Markdown "
+        "document (see Explanations below)",
+    ),
     Command.DISMISS: (
         "[uri, fingerprint]",
         "never show this finding again for this code in this workspace",
