@@ -14,6 +14,7 @@ from peer_lsp.lsp import (
     code_actions,
     diagnostics,
     editor_commands,
+    inspect_command,
     lifecycle,
     review_commands,
     symbols,
@@ -33,6 +34,7 @@ def create_server() -> PeerLanguageServer:
         review_commands,
         code_actions,
         editor_commands,
+        inspect_command,
         symbols,
     ):
         feature.register(server)
