@@ -15,6 +15,7 @@ from peer_lsp.lsp import (
     diagnostics,
     editor_commands,
     explain,
+    inspect_command,
     lifecycle,
     review_commands,
     symbols,
@@ -35,6 +36,7 @@ def create_server() -> PeerLanguageServer:
         explain,
         code_actions,
         editor_commands,
+        inspect_command,
         symbols,
     ):
         feature.register(server)

@@ -22,6 +22,7 @@ class Command(enum.StrEnum):
     DISMISS = "peer.dismiss"
     CLEAR_CACHE = "peer.clearCache"
     AUDIT_LOG = "peer.auditLog"
+    INSPECT = "peer.inspect"
 
     @property
     def arguments(self) -> str:
@@ -60,6 +61,11 @@ _DOCS = {
     ),
     Command.CLEAR_CACHE: ("[]", "empty the model-answer cache the settings name"),
     Command.AUDIT_LOG: ("[]", "where the audit log of requests sent is, and whether it exists"),
+    Command.INSPECT: (
+        "[uri, fingerprint or line]",
+        "the exchanges with models about a finding or the unit at a line: the prompt as sent, "
+        "the raw answer, the findings kept and those dropped with why (the inspector setting)",
+    ),
 }
 
 STATUS = "peer/status"
