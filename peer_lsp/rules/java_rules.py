@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
-import itertools
 import typing
 
 from peer_lsp.findings.model import Category, Severity
 from peer_lsp.rules.assignments import enclosing_scope
 from peer_lsp.rules.credentials import is_token_name, mentions_password
-from peer_lsp.rules.grammar_nodes import arguments_of, name_of_target, statement_of, text
-from peer_lsp.rules.literals import is_built_string, string_value
+from peer_lsp.rules import java_flow
+from peer_lsp.rules.grammar_nodes import (
+    arguments_of,
+    name_of_target,
+    statement_of,
+    text,
+    unwrap,
+)
+from peer_lsp.rules.literals import string_value
 from peer_lsp.rules.model import Edit, Match, Rule
+from peer_lsp.rules.sql import looks_like_sql
 
 if typing.TYPE_CHECKING:
     from collections.abc import Sequence
+
+    from tree_sitter import Node
 
 
 JAVA = ("java",)
@@ -45,26 +54,205 @@ def _equals_literal(match: Match) -> Sequence[Edit]:
     return [Edit(report.start_byte, report.end_byte, call)]
 
 
-_SHELLS = frozenset({"sh", "bash", "/bin/sh", "/bin/bash", "zsh", "cmd", "cmd.exe"})
+_SHELLS = frozenset({"sh", "bash", "/bin/sh", "/bin/bash", "zsh", "cmd", "cmd.exe", "powershell"})
+_SHELL_FLAGS = frozenset({"-c", "/c", "/C", "-Command"})
+_BUILT = (java_flow.Origin.BUILT, java_flow.Origin.INPUT)
 
 
-def _shell_with_built_command(match: Match) -> bool:
-    """``new ProcessBuilder("sh", "-c", cmd)`` with ``cmd`` built at run time."""
-    args = arguments_of(match.report)
-    if len(args) < 3 or args[0].type != "string_literal":
+def _argv(nodes: Sequence[Node], data: bytes) -> list[Node]:
+    """A command's words: arguments, with arrays (``new String[] {...}``, a local array or
+    list filled by ``a[i] = x`` / ``a.add(x)``) and ``Arrays.asList``/``List.of`` spread."""
+    words: list[Node] = []
+    for node in nodes:
+        node = unwrap(node)
+        if node.type == "identifier":
+            values = java_flow.local_values(node, data)
+            elements = java_flow.element_values(node, data)
+            if elements:
+                words += _argv(elements, data)
+                continue
+            if values and unwrap(values[-1]).type in _SPREADABLE:
+                words += _argv(values[-1:], data)
+                continue
+        if node.type == "array_creation_expression":
+            value = node.child_by_field_name("value")
+            words += _argv(value.named_children if value is not None else [], data)
+        elif node.type == "array_initializer":
+            words += _argv(node.named_children, data)
+        elif node.type == "method_invocation" and text_of(node, "name", data) in ("asList", "of"):
+            words += _argv(arguments_of(node), data)
+        elif node.type != "object_creation_expression":
+            words.append(node)
+    return words
+
+
+_SPREADABLE = frozenset({"array_creation_expression", "array_initializer", "method_invocation"})
+
+
+def text_of(node: Node, field: str, data: bytes) -> str:
+    child = node.child_by_field_name(field)
+    return text(child, data) if child is not None else ""
+
+
+def _runs_injectable_command(args: Sequence[Node], data: bytes) -> bool:
+    """One string command built at run time (split on spaces by ``Runtime.exec``), a program
+    that is not a constant, or a shell's ``-c`` script that is not a constant."""
+    if len(args) == 1 and unwrap(args[0]).type not in _SPREADABLE:
+        single = unwrap(args[0])
+        kind = java_flow.declared_type(single, data) if single.type == "identifier" else ""
+        found = java_flow.origin(single, data)
+        if found is java_flow.Origin.BUILT and not java_flow.element_values(single, data):
+            return True
+        if found is java_flow.Origin.INPUT and kind == "String":
+            return True
+    words = _argv(args, data)
+    if not words:
         return False
-    if string_value(args[0], match.data) not in _SHELLS:
+    if java_flow.origin(words[0], data) in _BUILT and _is_string_word(words[0], data):
+        return True
+    literal = [string_value(w, data) if w.type == "string_literal" else None for w in words]
+    if not any(value in _SHELLS or (value or "").endswith(("/sh", "/bash")) for value in literal):
         return False
-    for flag, command in itertools.pairwise(args[1:]):
-        if string_value(flag, match.data) in ("-c", "/c", "/C"):
-            return is_built_string(command, match.grammar, match.data)
+    if not any(value in _SHELL_FLAGS for value in literal):
+        return False
+    flag = next(i for i, value in enumerate(literal) if value in _SHELL_FLAGS)
+    return any(not java_flow.is_constant(word, data) for word in words[flag + 1 :])
+
+
+def _is_string_word(node: Node, data: bytes) -> bool:
+    node = unwrap(node)
+    if node.type != "identifier":
+        return True
+    return java_flow.declared_type(node, data) in ("String", "")
+
+
+def _is_runtime(receiver: Node | None, data: bytes) -> bool:
+    """``Runtime.getRuntime()``, or a variable of type ``Runtime`` / given it."""
+    if receiver is None:
+        return False
+    receiver = unwrap(receiver)
+    if receiver.type == "method_invocation":
+        return text_of(receiver, "name", data) == "getRuntime"
+    if receiver.type == "identifier":
+        if java_flow.declared_type(receiver, data) == "Runtime":
+            return True
+        values = java_flow.local_values(receiver, data)
+        return any(_is_runtime(value, data) for value in values)
+    return False
+
+
+def _is_process_builder(receiver: Node | None, data: bytes) -> bool:
+    if receiver is None:
+        return False
+    receiver = unwrap(receiver)
+    if receiver.type == "object_creation_expression":
+        return text_of(receiver, "type", data) == "ProcessBuilder"
+    if receiver.type == "identifier":
+        return java_flow.declared_type(receiver, data) == "ProcessBuilder"
     return False
 
 
 def _shell_check(match: Match) -> bool:
-    if match.report.type == "object_creation_expression":
-        return _shell_with_built_command(match)
-    return True
+    call, data = match.report, match.data
+    args = arguments_of(call)
+    if call.type == "method_invocation":
+        receiver = call.child_by_field_name("object")
+        method = match.text("method")
+        if method == "exec" and not _is_runtime(receiver, data):
+            return False
+        if method == "command" and not _is_process_builder(receiver, data):
+            return False
+    return bool(args) and _runs_injectable_command(args, data)
+
+
+_SQL_ONLY = frozenset(
+    {
+        "executeQuery",
+        "executeUpdate",
+        "executeLargeUpdate",
+        "addBatch",
+        "createNativeQuery",
+        "createSQLQuery",
+        "createQuery",
+        "queryForObject",
+        "queryForList",
+        "queryForMap",
+        "queryForRowSet",
+        "queryForInt",
+        "queryForLong",
+        "queryForStream",
+        "batchUpdate",
+        "executeBatchUpdate",
+        "newQuery",
+        "setFilter",
+        "setGrouping",
+        "setOrdering",
+        "sqlRestriction",
+        "preparedQuery",
+        "nativeQuery",
+        "PreparedStatementCreatorFactory",
+    }
+)
+"""Methods whose string argument is only ever query text (not a name that could mean
+something else, like ``execute`` or ``query``)."""
+
+_PREPARE = frozenset({"prepareStatement", "prepareCall", "prepare"})
+_SQL_TYPES = frozenset(
+    {
+        "Statement",
+        "PreparedStatement",
+        "CallableStatement",
+        "Connection",
+        "JdbcTemplate",
+        "JdbcOperations",
+        "NamedParameterJdbcTemplate",
+        "NamedParameterJdbcOperations",
+        "SqlClient",
+        "SqlConnection",
+        "PgPool",
+        "Pool",
+        "EntityManager",
+        "Session",
+        "PersistenceManager",
+    }
+)
+
+
+def _sql_receiver(call: Node, data: bytes) -> bool:
+    """The call is made on a JDBC/JPA/Spring/Vert.x object (by its declared type) or a
+    Turbine peer class."""
+    receiver = call.child_by_field_name("object")
+    if receiver is None or receiver.type != "identifier":
+        return False
+    name = text(receiver, data)
+    if name.endswith("Peer") and name[:1].isupper():
+        return True
+    kind = java_flow.declared_type(receiver, data).split("<")[0].split(".")[-1]
+    return kind in _SQL_TYPES or kind.endswith("Peer")
+
+
+def _sql_check(match: Match) -> bool:
+    """Query text built at run time; or handed in unchanged (a parameter, a request value)
+    as the statement itself of an API that only takes SQL."""
+    argument, data = match.report, match.data
+    call = argument.parent.parent if argument.parent is not None else None
+    if call is None:
+        return False
+    method = match.text("method")
+    args = arguments_of(call)
+    first = bool(args) and args[0] == argument
+    found = java_flow.origin(argument, data)
+    sqlish = looks_like_sql(" ".join(java_flow.string_parts(argument, data)))
+    known = method in _SQL_ONLY or _sql_receiver(call, data)
+    if found is java_flow.Origin.BUILT:
+        if first or method in ("newQuery", "batchUpdate"):
+            return sqlish or (known and method not in _PREPARE)
+        return sqlish and method != "sqlRestriction"
+    if found is java_flow.Origin.INPUT and method not in _PREPARE:
+        if first:
+            return known
+        return method == "batchUpdate" and java_flow.declared_type(unwrap(argument), data) == "String"
+    return False
 
 
 def _about_passwords(match: Match) -> bool:
@@ -105,6 +293,7 @@ RULES: tuple[Rule, ...] = (
             "Reference: CWE-89 (SQL Injection)."
         ),
         references=("CWE-89",),
+        check=_sql_check,
     ),
     Rule(
         id="java-deserialization",
