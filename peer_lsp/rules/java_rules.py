@@ -232,26 +232,27 @@ def _sql_receiver(call: Node, data: bytes) -> bool:
 
 
 def _sql_check(match: Match) -> bool:
-    """Query text built at run time; or handed in unchanged (a parameter, a request value)
-    as the statement itself of an API that only takes SQL."""
-    argument, data = match.report, match.data
-    call = argument.parent.parent if argument.parent is not None else None
-    if call is None:
-        return False
+    """Some argument of the query call is SQL text built at run time, or handed in unchanged
+    (a parameter, a request value) as the statement of an API that only takes SQL."""
+    call, data = match.report, match.data
     method = match.text("method")
     args = arguments_of(call)
-    first = bool(args) and args[0] == argument
-    found = java_flow.origin(argument, data)
-    sqlish = looks_like_sql(" ".join(java_flow.string_parts(argument, data)))
     known = method in _SQL_ONLY or _sql_receiver(call, data)
-    if found is java_flow.Origin.BUILT:
-        if first or method in ("newQuery", "batchUpdate"):
-            return sqlish or (known and method not in _PREPARE)
-        return sqlish and method != "sqlRestriction"
-    if found is java_flow.Origin.INPUT and method not in _PREPARE:
-        if first:
-            return known
-        return method == "batchUpdate" and java_flow.declared_type(unwrap(argument), data) == "String"
+    for index, argument in enumerate(args):
+        found = java_flow.origin(argument, data)
+        if found is java_flow.Origin.BUILT:
+            sqlish = looks_like_sql(" ".join(java_flow.string_parts(argument, data)))
+            if index == 0 or method in ("newQuery", "batchUpdate"):
+                if sqlish or (known and method not in _PREPARE):
+                    return True
+            elif sqlish and method != "sqlRestriction":
+                return True
+        elif found is java_flow.Origin.INPUT and known and method not in _PREPARE:
+            if index == 0:
+                return True
+            kind = java_flow.declared_type(unwrap(argument), data)
+            if method == "batchUpdate" and kind == "String":
+                return True
     return False
 
 
@@ -282,14 +283,18 @@ RULES: tuple[Rule, ...] = (
         category=_S,
         severity=_ERROR,
         confidence=0.8,
-        title="SQL built by string concatenation",
-        message="SQL built by concatenation is passed to `{method}`: use a PreparedStatement"
-        " with `?` parameters",
+        title="SQL built at run time or handed in",
+        message="`{method}` runs SQL text that is not a constant (built from values, or a"
+        " parameter): use a PreparedStatement with `?` parameters",
         explanation=(
-            "The query text is concatenated (or `String.format`ted) from values, so a quote in"
-            " them changes the statement (SQL injection).\n\n"
+            "The query text is concatenated, `String.format`ted or appended to a"
+            " `StringBuilder` from values (followed through local variables in the method),"
+            " or is a parameter or request value passed unchanged to an API that only takes"
+            " SQL (`executeQuery`, `JdbcTemplate`, `createNativeQuery`...): a quote in the"
+            " values changes the statement (SQL injection).\n\n"
             '**Fix:** `PreparedStatement ps = conn.prepareStatement("SELECT * FROM t WHERE id'
-            ' = ?"); ps.setLong(1, id);` (JPA: named parameters, `setParameter`).\n\n'
+            ' = ?"); ps.setLong(1, id);` (JPA: named parameters, `setParameter`; Spring:'
+            " `jdbc.query(sql, mapper, args...)` with a constant `sql`).\n\n"
             "Reference: CWE-89 (SQL Injection)."
         ),
         references=("CWE-89",),
@@ -327,8 +332,10 @@ RULES: tuple[Rule, ...] = (
         " values changes what runs",
         explanation=(
             "`Runtime.exec(String)` splits the string on spaces, and `sh -c` hands it to a"
-            " shell: values concatenated into the command can add arguments or, through the"
-            " shell, whole commands.\n\n"
+            " shell: values concatenated into the command (directly, through a local"
+            " variable or a `StringBuilder`) can add arguments or, through the shell, whole"
+            " commands. The same holds for a `ProcessBuilder` (or `command(...)`) whose"
+            " program is a parameter, or whose `-c` script is not a constant.\n\n"
             '**Fix:** `new ProcessBuilder("git", "log", branch)` with one argument per'
             " value and no shell.\n\n"
             "Reference: CWE-78 (OS Command Injection)."
