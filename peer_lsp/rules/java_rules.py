@@ -32,15 +32,38 @@ _ERROR, _WARNING = Severity.ERROR, Severity.WARNING
 _COMMENTS = ("line_comment", "block_comment")
 
 
+def _empty_body(body: Node) -> bool:
+    return not [child for child in body.named_children if child.type not in _COMMENTS]
+
+
 def _trusts_everything(match: Match) -> bool:
-    """A trust check with an empty body, or a ``verify`` whose body is ``return true;``."""
+    """A trust check with an empty body, a ``verify`` whose body is ``return true;``, or a
+    ``getAcceptedIssuers`` returning null next to an empty ``checkServerTrusted``."""
     body = match.node("body")
     if body is None:
         return True
-    statements = [child for child in body.named_children if child.type not in _COMMENTS]
-    if match.text(match.report) == "verify":
+    name = match.text("name")
+    if name == "verify":
+        statements = [child for child in body.named_children if child.type not in _COMMENTS]
         return len(statements) == 1 and statements[0].type == "return_statement"
-    return not statements
+    if name == "getAcceptedIssuers":
+        return _beside_empty_server_check(match.report, match.data)
+    return _empty_body(body)
+
+
+def _beside_empty_server_check(method: Node, data: bytes) -> bool:
+    holder = method.parent
+    if holder is None:
+        return False
+    for sibling in holder.named_children:
+        if sibling.type != "method_declaration":
+            continue
+        name = sibling.child_by_field_name("name")
+        body = sibling.child_by_field_name("body")
+        if name is not None and text(name, data) == "checkServerTrusted" and body is not None:
+            if _empty_body(body):
+                return True
+    return False
 
 
 def _equals_literal(match: Match) -> Sequence[Edit]:
