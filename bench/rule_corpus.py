@@ -108,6 +108,11 @@ _JAVA_SQL = (
     "jdo-sqli find-sql-string-concatenation tainted-sqli"
 )
 
+_JAVA_CIPHER = (
+    "des-is-deprecated desede-is-deprecated use-of-rc4 use-of-rc2 use-of-blowfish "
+    "use-of-aes-ecb ecb-cipher use-of-default-aes rsa-no-padding no-null-cipher"
+)
+
 
 def _many(ids: str, peer: str) -> dict[str, str]:
     return dict.fromkeys(ids.split(), peer)
@@ -174,6 +179,10 @@ MAPPINGS: dict[str, dict[str, str]] = {
         "object-deserialization": "java-deserialization",
         "java-jwt-hardcoded-secret": "java-hardcoded-secret",
         "md5-used-as-password": "java-weak-password-hash",
+        **_many(_JAVA_CIPHER, "java-weak-cipher"),
+        "use-of-weak-rsa-key": "java-weak-key",
+        "blowfish-insufficient-key-size": "java-weak-key",
+        "weak-ssl-context": "java-weak-tls",
     },
     "c": {
         "insecure-use-printf-fn": "c-format-string",

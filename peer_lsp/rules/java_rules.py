@@ -466,3 +466,144 @@ RULES: tuple[Rule, ...] = (
         check=_random_for_secret,
     ),
 )
+
+
+_BROKEN_CIPHERS = frozenset(
+    {"DES", "DESEDE", "TRIPLEDES", "3DES", "RC2", "RC4", "ARCFOUR", "BLOWFISH", "IDEA"}
+)
+
+
+def _weak_cipher(match: Match) -> bool:
+    """A broken cipher (DES, 3DES, RC2, RC4, Blowfish), ECB mode, bare ``"AES"`` (which means
+    AES/ECB), RSA without padding, or the ``NullCipher``."""
+    if match.report.type == "object_creation_expression":
+        return True
+    algorithm = string_value(match.node("algorithm") or match.report, match.data).upper()
+    parts = [part.strip() for part in algorithm.split("/")]
+    name = parts[0]
+    if name in _BROKEN_CIPHERS or (name.startswith("PBEWITH") and name.endswith(("DES", "RC2", "RC4", "40", "128"))):
+        return True
+    if match.text("class").endswith("KeyGenerator"):
+        return False
+    if name == "AES" and len(parts) == 1:
+        return True
+    if name == "RSA":
+        return len(parts) == 3 and parts[2] == "NOPADDING"
+    return len(parts) >= 2 and parts[1] == "ECB"
+
+
+_MIN_BITS = {"RSA": 2048, "DSA": 2048, "DH": 2048, "DIFFIEHELLMAN": 2048, "EC": 224, "AES": 128, "BLOWFISH": 128}
+
+
+def _weak_key(match: Match) -> bool:
+    """The generator made here is initialised, later in the method, with fewer bits than its
+    algorithm needs (RSA/DSA/DH 2048, EC 224, AES/Blowfish 128)."""
+    data = match.data
+    algorithm = string_value(match.node("algorithm") or match.report, data).upper()
+    minimum = _MIN_BITS.get(algorithm)
+    holder = match.report.parent
+    if minimum is None or holder is None:
+        return False
+    field = {"variable_declarator": "name", "assignment_expression": "left"}.get(holder.type)
+    target = holder.child_by_field_name(field) if field else None
+    if target is None or target.type != "identifier":
+        return False
+    for use in _uses_after(holder, text(target, data), data):
+        call = use.parent
+        if call is None or call.type != "method_invocation" or call.child_by_field_name("object") != use:
+            continue
+        if text_of(call, "name", data) not in ("initialize", "init"):
+            continue
+        args = arguments_of(call)
+        if args and args[0].type == "decimal_integer_literal":
+            return int(text(args[0], data).replace("_", "")) < minimum
+    return False
+
+
+def _uses_after(statement: Node, wanted: str, data: bytes) -> list[Node]:
+    """The identifiers named ``wanted`` after ``statement`` in its method, in order."""
+    method = java_flow.enclosing_method(statement)
+    if method is None:
+        return []
+    found = []
+    stack = [method]
+    while stack:
+        current = stack.pop()
+        if current.type == "identifier" and current.start_byte >= statement.end_byte and text(current, data) == wanted:
+            found.append(current)
+        stack.extend(current.named_children)
+    return sorted(found, key=lambda node: node.start_byte)
+
+
+_OLD_PROTOCOLS = frozenset({"SSL", "SSLV2", "SSLV3", "TLSV1", "TLSV1.1"})
+
+
+def _weak_tls(match: Match) -> bool:
+    protocol = string_value(match.node("protocol") or match.report, match.data)
+    return protocol.upper() in _OLD_PROTOCOLS
+
+
+RULES += (
+    Rule(
+        id="java-weak-cipher",
+        languages=JAVA,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.85,
+        title="Broken cipher or mode",
+        message="`{report}` uses a broken cipher or mode: use AES/GCM/NoPadding (or"
+        " ChaCha20-Poly1305)",
+        explanation=(
+            "DES (56-bit keys) and 3DES/RC2/Blowfish (64-bit blocks) fall to brute force or"
+            " birthday attacks, RC4's keystream is biased, ECB mode encrypts equal blocks to"
+            ' equal ciphertext (the plain text\'s patterns show), `Cipher.getInstance("AES")`'
+            " silently means AES/ECB, RSA without padding is deterministic and malleable, and"
+            " `NullCipher` does not encrypt at all.\n\n"
+            '**Fix:** `Cipher.getInstance("AES/GCM/NoPadding")` with a fresh 12-byte IV per'
+            ' message; for RSA, `"RSA/ECB/OAEPWithSHA-256AndMGF1Padding"`.\n\n'
+            "Reference: CWE-327 (Use of a Broken or Risky Cryptographic Algorithm)."
+        ),
+        references=("CWE-327",),
+        check=_weak_cipher,
+    ),
+    Rule(
+        id="java-weak-key",
+        languages=JAVA,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.85,
+        title="Key generated with too few bits",
+        message="This {algorithm} generator is initialised with too few bits: RSA/DSA/DH need"
+        " 2048, EC 224, AES and Blowfish 128",
+        explanation=(
+            "A key generator initialised with a small size makes keys that can be factored"
+            " or searched: 512- and 1024-bit RSA keys have been broken, and short symmetric"
+            " keys fall to brute force.\n\n"
+            "**Fix:** `keyGen.initialize(3072)` for RSA (at least 2048), 256-bit EC curves,"
+            " `init(256)` for AES.\n\n"
+            "Reference: CWE-326 (Inadequate Encryption Strength)."
+        ),
+        references=("CWE-326",),
+        check=_weak_key,
+    ),
+    Rule(
+        id="java-weak-tls",
+        languages=JAVA,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.85,
+        title="SSL or TLS 1.0/1.1 context",
+        message="`{protocol}` asks for an outdated protocol (SSL, TLS 1.0 or 1.1): use"
+        ' `SSLContext.getInstance("TLSv1.3")` or `"TLS"`',
+        explanation=(
+            "SSL 3.0 (POODLE) and TLS 1.0/1.1 (BEAST, weak MACs and ciphers) are deprecated"
+            " (RFC 8996); a context created for them can negotiate those versions with a"
+            " downgrading attacker.\n\n"
+            '**Fix:** `SSLContext.getInstance("TLSv1.3")` (or `"TLSv1.2"`, or `"TLS"` with'
+            " the JDK's default protocol list).\n\n"
+            "Reference: CWE-327 (Use of a Broken or Risky Cryptographic Algorithm)."
+        ),
+        references=("CWE-327", "CWE-757"),
+        check=_weak_tls,
+    ),
+)
