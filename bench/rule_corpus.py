@@ -113,6 +113,15 @@ _JAVA_CIPHER = (
     "use-of-aes-ecb ecb-cipher use-of-default-aes rsa-no-padding no-null-cipher"
 )
 
+_JAVA_XXE = (
+    "documentbuilderfactory-disallow-doctype-decl-missing "
+    "documentbuilderfactory-disallow-doctype-decl-false "
+    "documentbuilderfactory-external-general-entities-true "
+    "documentbuilderfactory-external-parameter-entities-true "
+    "saxparserfactory-disallow-doctype-decl-missing transformerfactory-dtds-not-disabled "
+    "xmlinputfactory-possible-xxe xmlinputfactory-external-entities-enabled"
+)
+
 
 def _many(ids: str, peer: str) -> dict[str, str]:
     return dict.fromkeys(ids.split(), peer)
@@ -183,6 +192,7 @@ MAPPINGS: dict[str, dict[str, str]] = {
         "use-of-weak-rsa-key": "java-weak-key",
         "blowfish-insufficient-key-size": "java-weak-key",
         "weak-ssl-context": "java-weak-tls",
+        **_many(_JAVA_XXE, "java-xxe"),
     },
     "c": {
         "insecure-use-printf-fn": "c-format-string",

@@ -9,6 +9,7 @@ from peer_lsp.rules.assignments import enclosing_scope
 from peer_lsp.rules.credentials import is_token_name, mentions_password
 from peer_lsp.rules import java_flow
 from peer_lsp.rules.grammar_nodes import (
+    ancestors,
     arguments_of,
     name_of_target,
     statement_of,
@@ -605,5 +606,202 @@ RULES += (
         ),
         references=("CWE-327", "CWE-757"),
         check=_weak_tls,
+    ),
+)
+
+
+_FACTORIES = {
+    "newDocumentBuilder": "DocumentBuilderFactory",
+    "newSAXParser": "SAXParserFactory",
+    "newTransformer": "TransformerFactory",
+}
+
+
+def _xml_key(node: Node, data: bytes) -> str:
+    """What an XML setting names, by the words that identify it in a URI or constant."""
+    raw = text(node, data).lower().replace("_", "-")
+    for key in (
+        "disallow-doctype-decl",
+        "external-general-entities",
+        "external-parameter-entities",
+        "access-external-dtd",
+        "accessexternaldtd",
+        "access-external-stylesheet",
+        "accessexternalstylesheet",
+        "issupportingexternalentities",
+        "is-supporting-external-entities",
+        "support-dtd",
+        "supportdtd",
+    ):
+        if key in raw:
+            return key.replace("-", "").replace("is", "", 1) if key.startswith("is") else key.replace("-", "")
+    return ""
+
+
+def _xml_flag(node: Node, data: bytes) -> str:
+    raw = text(node, data).replace(" ", "")
+    if raw in ("true", "Boolean.TRUE"):
+        return "on"
+    if raw in ("false", "Boolean.FALSE", '""'):
+        return "off"
+    return ""
+
+
+def _xml_settings(factory: str, scope: Node, data: bytes) -> tuple[set[str], bool]:
+    """The settings turned off on ``factory`` in ``scope`` (by key), and whether the factory
+    is handed to another method (which may configure it)."""
+    off: set[str] = set()
+    handed = False
+    stack = [scope]
+    while stack:
+        current = stack.pop()
+        stack.extend(current.named_children)
+        if current.type != "method_invocation":
+            continue
+        obj = current.child_by_field_name("object")
+        args = arguments_of(current)
+        if obj is None or text(obj, data) != factory:
+            if any(text(arg, data) == factory for arg in args):
+                handed = True
+            continue
+        if text_of(current, "name", data) in ("setFeature", "setProperty", "setAttribute"):
+            if len(args) == 2 and _xml_flag(args[1], data):
+                key = _xml_key(args[0], data)
+                on = _xml_flag(args[1], data) == "on"
+                if key and (on == (key == "disallowdoctypedecl")):
+                    off.add(key)
+    return off, handed
+
+
+def _secured(kind: str, off: set[str]) -> bool:
+    if kind in ("DocumentBuilderFactory", "SAXParserFactory"):
+        entities = {"externalgeneralentities", "externalparameterentities"}
+        return "disallowdoctypedecl" in off or entities <= off
+    if kind == "TransformerFactory":
+        return bool({"accessexternaldtd"} & off) and bool({"accessexternalstylesheet"} & off)
+    return bool({"supportdtd", "supportingexternalentities"} & off)
+
+
+def _outer_class(node: Node) -> Node:
+    found = node
+    for parent in ancestors(node):
+        if parent.type in ("class_declaration", "enum_declaration", "record_declaration"):
+            found = parent
+    return found
+
+
+def _scope_of(name: Node, data: bytes) -> Node:
+    """Where a name's settings are looked for: its method when it is a local variable or
+    parameter there, else its outermost class (fields set up in constructors or static
+    blocks)."""
+    method = java_flow.enclosing_method(name)
+    wanted = text(name, data)
+    if method is not None:
+        stack = [method]
+        while stack:
+            current = stack.pop()
+            stack.extend(current.named_children)
+            if current.type in ("variable_declarator", "formal_parameter"):
+                target = current.child_by_field_name("name")
+                if target is not None and text(target, data) == wanted:
+                    return method
+    return _outer_class(name)
+
+
+def _created_as(name: Node, kind: str, data: bytes) -> bool:
+    """``name`` is given ``<kind>.newInstance()`` (or ``newFactory()``) in its scope."""
+    wanted = text(name, data)
+    stack = [_scope_of(name, data)]
+    while stack:
+        current = stack.pop()
+        stack.extend(current.named_children)
+        field = {"variable_declarator": ("name", "value"), "assignment_expression": ("left", "right")}.get(current.type)
+        if field is None:
+            continue
+        target = current.child_by_field_name(field[0])
+        value = current.child_by_field_name(field[1])
+        if target is None or value is None or text(target, data) != wanted:
+            continue
+        if _is_factory_creation(value, kind, data):
+            return True
+    return False
+
+
+def _is_factory_creation(node: Node, kind: str, data: bytes) -> bool:
+    node = unwrap(node)
+    return (
+        node.type == "method_invocation"
+        and text_of(node, "name", data) in ("newInstance", "newFactory", "newDefaultInstance")
+        and text_of(node, "object", data).split(".")[-1] == kind
+    )
+
+
+def _xxe(match: Match) -> bool:
+    call, data = match.report, match.data
+    method = match.text("method")
+    args = arguments_of(call)
+    receiver = call.child_by_field_name("object")
+    if method in ("setFeature", "setProperty"):
+        if len(args) != 2 or not _xml_key(args[0], data):
+            return False
+        key, flag = _xml_key(args[0], data), _xml_flag(args[1], data)
+        if key == "disallowdoctypedecl":
+            return flag == "off"
+        return flag == "on" and key in (
+            "externalgeneralentities",
+            "externalparameterentities",
+            "supportingexternalentities",
+            "supportdtd",
+        )
+    if method in ("newFactory", "newInstance"):
+        if receiver is None or text(receiver, data).split(".")[-1] != "XMLInputFactory":
+            return False
+        holder = call.parent
+        field = {"variable_declarator": "name", "assignment_expression": "left"}.get(
+            holder.type if holder is not None else ""
+        )
+        target = holder.child_by_field_name(field) if holder is not None and field else None
+        if target is None or target.type != "identifier":
+            return False
+        off, handed = _xml_settings(text(target, data), _scope_of(target, data), data)
+        return not handed and not _secured("XMLInputFactory", off)
+    kind = _FACTORIES[method]
+    if receiver is None:
+        return False
+    receiver = unwrap(receiver)
+    if receiver.type == "method_invocation":
+        return _is_factory_creation(receiver, kind, data)
+    if receiver.type != "identifier" or not _created_as(receiver, kind, data):
+        return False
+    off, handed = _xml_settings(text(receiver, data), _scope_of(receiver, data), data)
+    return not handed and not _secured(kind, off)
+
+
+RULES += (
+    Rule(
+        id="java-xxe",
+        languages=JAVA,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.7,
+        title="XML parser that resolves external entities",
+        message="This XML parser resolves DTDs and external entities: disable DOCTYPEs"
+        " (disallow-doctype-decl) before parsing anything not fully trusted",
+        explanation=(
+            "Java's `DocumentBuilderFactory`, `SAXParserFactory`, `TransformerFactory` and"
+            " `XMLInputFactory` process `<!DOCTYPE>` declarations by default: a document can"
+            " declare an external entity (`<!ENTITY x SYSTEM \"file:///etc/passwd\">`) that"
+            " the parser fetches and inlines (XXE: file disclosure, server-side requests,"
+            " entity-expansion denial of service). Reported where a parser is made from a"
+            " factory that this class never secures, where an `XMLInputFactory` is created"
+            " and never secured, and where a setting turns the resolution back on.\n\n"
+            '**Fix:** `dbf.setFeature("http://apache.org/xml/features/disallow-doctype-decl",'
+            " true)` (SAX likewise); `xif.setProperty(XMLInputFactory.SUPPORT_DTD, false)`;"
+            ' `tf.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "")` and'
+            " `ACCESS_EXTERNAL_STYLESHEET`.\n\n"
+            "Reference: CWE-611 (Improper Restriction of XML External Entity Reference)."
+        ),
+        references=("CWE-611",),
+        check=_xxe,
     ),
 )
