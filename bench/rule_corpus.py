@@ -193,6 +193,9 @@ MAPPINGS: dict[str, dict[str, str]] = {
         "blowfish-insufficient-key-size": "java-weak-key",
         "weak-ssl-context": "java-weak-tls",
         **_many(_JAVA_XXE, "java-xxe"),
+        "dangerous-groovy-shell": "java-code-injection",
+        "script-engine-injection": "java-code-injection",
+        "spel-injection": "java-code-injection",
     },
     "c": {
         "insecure-use-printf-fn": "c-format-string",

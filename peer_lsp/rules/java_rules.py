@@ -805,3 +805,68 @@ RULES += (
         check=_xxe,
     ),
 )
+
+
+_ENGINES = {
+    "GroovyShell": frozenset({"evaluate", "parse", "run"}),
+    "GroovyClassLoader": frozenset({"parseClass"}),
+    "ScriptEngine": frozenset({"eval"}),
+    "SpelExpressionParser": frozenset({"parseExpression", "parseRaw"}),
+    "ExpressionParser": frozenset({"parseExpression"}),
+    "TemplateAwareExpressionParser": frozenset({"parseExpression"}),
+}
+
+
+def _engine_type(receiver: Node, data: bytes) -> str:
+    """The engine class a receiver holds: its declared type, the class it was created with
+    (``new GroovyShell()``) or cast to (``(GroovyClassLoader) loader``)."""
+    receiver = unwrap(receiver)
+    if receiver.type == "object_creation_expression":
+        return text_of(receiver, "type", data)
+    if receiver.type != "identifier":
+        return ""
+    for value in java_flow.local_values(receiver, data):
+        value = unwrap(value)
+        if value.type == "object_creation_expression":
+            return text_of(value, "type", data)
+        if value.type == "cast_expression":
+            return text_of(value, "type", data)
+    return java_flow.declared_type(receiver, data)
+
+
+def _evaluates_non_constant(match: Match) -> bool:
+    """Code or an expression that is not a constant, handed to a script engine."""
+    receiver, code = match.node("receiver"), match.node("code")
+    if receiver is None or code is None:
+        return False
+    kind = _engine_type(receiver, match.data).split("<")[0].split(".")[-1]
+    if match.text("method") not in _ENGINES.get(kind, ()):
+        return False
+    return not java_flow.is_constant(code, match.data)
+
+
+RULES += (
+    Rule(
+        id="java-code-injection",
+        languages=JAVA,
+        category=_S,
+        severity=_ERROR,
+        confidence=0.75,
+        title="Script or expression engine given code that is not a constant",
+        message="`{method}` runs code that is not a constant: whoever controls it runs"
+        " arbitrary code in this JVM",
+        explanation=(
+            "`GroovyShell.evaluate/parse/run`, `GroovyClassLoader.parseClass`,"
+            " `ScriptEngine.eval` and Spring's `SpelExpressionParser.parseExpression` compile"
+            " and run what they are given, with the application's rights (`Runtime.exec`,"
+            " files, the network). Here the code is built at run time, handed in, or read from"
+            " a file or URL.\n\n"
+            "**Fix:** keep the code constant and pass values in as bindings (`Binding`,"
+            " `Bindings`, an `EvaluationContext` variable); when users must write expressions,"
+            " use a `SimpleEvaluationContext` (SpEL) or a sandboxed interpreter.\n\n"
+            "Reference: CWE-94 (Code Injection); CWE-917 (Expression Language Injection)."
+        ),
+        references=("CWE-94", "CWE-917"),
+        check=_evaluates_non_constant,
+    ),
+)
