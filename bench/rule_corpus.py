@@ -196,6 +196,10 @@ MAPPINGS: dict[str, dict[str, str]] = {
         "dangerous-groovy-shell": "java-code-injection",
         "script-engine-injection": "java-code-injection",
         "spel-injection": "java-code-injection",
+        "cookie-missing-httponly": "java-cookie-insecure",
+        "cookie-missing-secure-flag": "java-cookie-insecure",
+        "cookie-setSecure": "java-cookie-insecure",
+        "spring-csrf-disabled": "java-csrf-disabled",
     },
     "c": {
         "insecure-use-printf-fn": "c-format-string",

@@ -870,3 +870,103 @@ RULES += (
         check=_evaluates_non_constant,
     ),
 )
+
+
+def _calls_on(name: Node, data: bytes) -> tuple[set[str], bool]:
+    """The methods called on local ``name`` in its method, and whether it is handed to a
+    method other than ``addCookie`` (which might set its flags)."""
+    method = java_flow.enclosing_method(name)
+    wanted = text(name, data)
+    called: set[str] = set()
+    handed = False
+    stack = [method] if method is not None else []
+    while stack:
+        current = stack.pop()
+        stack.extend(current.named_children)
+        if current.type != "method_invocation":
+            continue
+        obj = current.child_by_field_name("object")
+        if obj is not None and obj.type == "identifier" and text(obj, data) == wanted:
+            called.add(text_of(current, "name", data))
+        elif text_of(current, "name", data) != "addCookie" and any(
+            text(arg, data) == wanted for arg in arguments_of(current)
+        ):
+            handed = True
+    return called, handed
+
+
+def _insecure_cookie(match: Match) -> bool:
+    """An explicit ``setSecure(false)``/``setHttpOnly(false)`` on a cookie; or a cookie made
+    here with ``new Cookie`` and added to the response with neither call made on it."""
+    data = match.data
+    if match.text("method") != "addCookie":
+        receiver = match.report.child_by_field_name("object")
+        if receiver is None or receiver.type != "identifier":
+            return receiver is not None
+        kind = java_flow.declared_type(receiver, data)
+        return kind in ("", "Cookie") or kind.endswith(".Cookie")
+    cookie = match.node("cookie")
+    if cookie is None:
+        return False
+    values = java_flow.local_values(cookie, data)
+    if not values or unwrap(values[-1]).type != "object_creation_expression":
+        return False
+    if text_of(unwrap(values[-1]), "type", data).split(".")[-1] != "Cookie":
+        return False
+    called, handed = _calls_on(cookie, data)
+    if handed:
+        return False
+    return not {"setSecure", "setHttpOnly"} <= called
+
+
+RULES += (
+    Rule(
+        id="java-cookie-insecure",
+        languages=JAVA,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.7,
+        title="Cookie without the Secure or HttpOnly flag",
+        message="This cookie is sent without `Secure` or `HttpOnly`: set both"
+        " (`setSecure(true)`, `setHttpOnly(true)`)",
+        explanation=(
+            "A cookie without `Secure` also travels over plain HTTP, where anyone on the"
+            " network reads it; without `HttpOnly`, any script on the page (an XSS payload)"
+            " reads it through `document.cookie`. Session and authentication cookies need"
+            " both. Reported at `setSecure(false)`/`setHttpOnly(false)`, and at `addCookie`"
+            " for a cookie made in the method with either call missing.\n\n"
+            "**Fix:** `cookie.setSecure(true); cookie.setHttpOnly(true);` before"
+            " `response.addCookie(cookie)` (or `server.servlet.session.cookie.secure` /"
+            " `http-only` for the session cookie).\n\n"
+            "Reference: CWE-614 (Sensitive Cookie in HTTPS Session Without 'Secure'"
+            " Attribute); CWE-1004 (Sensitive Cookie Without 'HttpOnly' Flag)."
+        ),
+        references=("CWE-614", "CWE-1004"),
+        check=_insecure_cookie,
+    ),
+)
+
+
+RULES += (
+    Rule(
+        id="java-csrf-disabled",
+        languages=JAVA,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.7,
+        title="Spring Security CSRF protection disabled",
+        message="CSRF protection is turned off: any site a logged-in user visits can send"
+        " requests on their behalf",
+        explanation=(
+            "With `csrf().disable()`, a form or script on another site can make the user's"
+            " browser post to this application with the user's cookies, and the request is"
+            " accepted (change the password, transfer money). Disabling it is right only for"
+            " stateless APIs authenticated by a header token, never by cookies.\n\n"
+            "**Fix:** keep CSRF protection on (the default); for a single-page app use"
+            " `csrf(c -> c.csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse()))`;"
+            " exempt only specific stateless endpoints with `ignoringRequestMatchers`.\n\n"
+            "Reference: CWE-352 (Cross-Site Request Forgery)."
+        ),
+        references=("CWE-352",),
+    ),
+)
