@@ -200,6 +200,7 @@ MAPPINGS: dict[str, dict[str, str]] = {
         "cookie-missing-secure-flag": "java-cookie-insecure",
         "cookie-setSecure": "java-cookie-insecure",
         "spring-csrf-disabled": "java-csrf-disabled",
+        "use-snakeyaml-constructor": "java-deserialization",
     },
     "c": {
         "insecure-use-printf-fn": "c-format-string",

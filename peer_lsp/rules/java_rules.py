@@ -337,10 +337,15 @@ RULES: tuple[Rule, ...] = (
             "`ObjectInputStream.readObject()` and `XMLDecoder.readObject()` build whatever"
             " object graph the stream describes, running constructors and `readObject`"
             ' methods of library classes ("gadget chains") on the way: untrusted bytes mean'
-            " remote code execution.\n\n"
+            " remote code execution. SnakeYAML's `new Yaml()` (before 2.0) does the same"
+            " for `!!java.class` tags, and Jackson with default typing"
+            " (`enableDefaultTyping`, `@JsonTypeInfo(use = Id.CLASS)`) instantiates the class"
+            " a JSON document names.\n\n"
             "**Fix:** exchange data as JSON or Protocol Buffers; if Java serialization is"
             " unavoidable, set an allow-list with `ObjectInputFilter` (Java 9+) before"
-            " reading.\n\n"
+            " reading. `new Yaml(new SafeConstructor(new LoaderOptions()))`; Jackson: no"
+            " default typing, `@JsonTypeInfo(use = Id.NAME)` with registered subtypes, or"
+            " `activateDefaultTyping` with a strict `PolymorphicTypeValidator`.\n\n"
             "Reference: CWE-502 (Deserialization of Untrusted Data)."
         ),
         references=("CWE-502",),
