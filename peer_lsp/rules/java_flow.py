@@ -497,3 +497,88 @@ def element_values(name: Node, data: bytes) -> list[Node]:
                 found.append(args[-1])
     found.sort(key=lambda node: node.start_byte)
     return found
+
+
+_WEB_ANNOTATIONS = frozenset(
+    {
+        "RequestParam",
+        "PathVariable",
+        "RequestHeader",
+        "CookieValue",
+        "RequestBody",
+        "MatrixVariable",
+        "QueryParam",
+        "PathParam",
+        "FormParam",
+        "HeaderParam",
+        "CookieParam",
+    }
+)
+"""Parameter annotations that bind a value from the HTTP request (Spring, JAX-RS)."""
+
+_NUMERIC_TYPES = frozenset(
+    {"int", "long", "short", "byte", "double", "float", "boolean", "Integer", "Long", "Short"}
+    | {"Byte", "Double", "Float", "Boolean", "BigDecimal", "BigInteger", "UUID"}
+)
+"""Parameter types that cannot carry text an attacker shapes."""
+
+_CLEANERS = re.compile(
+    r"^(getName|getBaseName|forHtml\w*|forUri\w*|encodeFor\w+|htmlEscape\w*|escapeHtml\w*"
+    r"|escapeXml\w*|escapeEcmaScript|sanitize\w*|normalize|isValid\w*|matches|equals\w*"
+    r"|contains|startsWith|endsWith|length|size|isEmpty|hashCode|parseInt|parseLong"
+    r"|valueOf|getBytes)$"
+)
+"""Calls whose result no longer carries request text as such: escapers, ``getName`` (a bare
+file name), predicates and number parsing. ``String.valueOf`` is followed separately."""
+
+
+def from_request(node: Node, data: bytes, depth: int = _MAX_DEPTH) -> bool:
+    """Whether ``node`` carries text from the HTTP request: a servlet request getter
+    (``getParameter``, ``getHeader``...) or a parameter bound by ``@RequestParam``,
+    ``@PathVariable``..., followed through local variables, concatenation, ``append`` and
+    calls that pass text on; escapers and ``FilenameUtils.getName`` stop it."""
+    node = unwrap(node)
+    if depth <= 0:
+        return False
+    if node.type == "identifier":
+        return _name_from_request(node, data, depth)
+    if node.type == "method_invocation":
+        name = text(node.child_by_field_name("name") or node, data)
+        if name in _REQUEST_GETTERS and node.child_by_field_name("object") is not None:
+            return True
+        receiver = node.child_by_field_name("object")
+        if name == "valueOf" and receiver is not None and text(receiver, data) == "String":
+            return any(from_request(arg, data, depth - 1) for arg in arguments_of(node))
+        if _CLEANERS.match(name):
+            return False
+        parts = ([receiver] if receiver is not None else []) + arguments_of(node)
+        return any(from_request(part, data, depth - 1) for part in parts)
+    if node.type in ("lambda_expression", "class_body"):
+        return False
+    return any(from_request(child, data, depth - 1) for child in node.named_children)
+
+
+def _name_from_request(name: Node, data: bytes, depth: int) -> bool:
+    method = enclosing_method(name)
+    if method is None:
+        return False
+    wanted = text(name, data)
+    parameters = method.child_by_field_name("parameters")
+    for parameter in parameters.named_children if parameters is not None else []:
+        target = parameter.child_by_field_name("name")
+        if target is None or text(target, data) != wanted:
+            continue
+        kind = parameter.child_by_field_name("type")
+        if kind is not None and text(kind, data) in _NUMERIC_TYPES:
+            return False
+        modifiers = next((c for c in parameter.named_children if c.type == "modifiers"), None)
+        for annotation in modifiers.named_children if modifiers is not None else []:
+            label = annotation.child_by_field_name("name")
+            if label is not None and text(label, data).split(".")[-1] in _WEB_ANNOTATIONS:
+                return True
+    values, _ = _assigned_before(method, name, wanted, data)
+    if any(from_request(value, data, depth - 1) for value, _ in values):
+        return True
+    return any(
+        from_request(call, data, depth - 1) for call in _appends(method, name, wanted, data)
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import typing
 
 from peer_lsp.findings.model import Category, Severity
@@ -973,5 +974,138 @@ RULES += (
             "Reference: CWE-352 (Cross-Site Request Forgery)."
         ),
         references=("CWE-352",),
+    ),
+)
+
+
+def _path_from_request(match: Match) -> bool:
+    """A file path that carries text from the HTTP request (no ``getName`` in between)."""
+    return any(java_flow.from_request(arg, match.data) for arg in arguments_of(match.report))
+
+
+_FIXED_HOST = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^/%{]+/")
+
+
+def _url_from_request(match: Match) -> bool:
+    """A URL whose host can come from the HTTP request (a fixed ``scheme://host/`` prefix
+    leaves only the path to the caller)."""
+    url = match.node("url")
+    if url is None or not java_flow.from_request(url, match.data):
+        return False
+    if match.text("api") == "create" and not match.text(
+        match.report.child_by_field_name("object")
+    ).endswith("URI"):
+        return False
+    if match.text("api") == "connect" and match.text(match.report.child_by_field_name("object")) != "Jsoup":
+        return False
+    parts = java_flow.string_parts(url, match.data)
+    return not (parts and _FIXED_HOST.match(parts[0]))
+
+
+def _redirect_from_request(match: Match) -> bool:
+    url = match.node("url")
+    return url is not None and java_flow.from_request(url, match.data)
+
+
+def _is_response_writer(node: Node, data: bytes) -> bool:
+    """``response.getWriter()`` / ``getOutputStream()``, or a local given one."""
+    node = unwrap(node)
+    if node.type == "method_invocation":
+        return text_of(node, "name", data) in ("getWriter", "getOutputStream")
+    if node.type == "identifier":
+        return any(_is_response_writer(value, data) for value in java_flow.local_values(node, data))
+    return False
+
+
+def _writes_request_text(match: Match) -> bool:
+    """Request text written into the servlet response without HTML escaping."""
+    writer = match.node("writer")
+    if writer is None or not _is_response_writer(writer, match.data):
+        return False
+    return any(java_flow.from_request(arg, match.data) for arg in arguments_of(match.report))
+
+
+RULES += (
+    Rule(
+        id="java-path-traversal",
+        languages=JAVA,
+        category=_S,
+        severity=_ERROR,
+        confidence=0.75,
+        title="File path from the HTTP request",
+        message="`{api}` opens a path that comes from the request: `../` in it reaches any"
+        " file the server can read or write",
+        explanation=(
+            "A request parameter, header or path variable ends up in a file path (directly,"
+            " through a local variable or a concatenation): `../../etc/passwd` or an"
+            " absolute path escapes the intended directory.\n\n"
+            "**Fix:** keep only the file name (`FilenameUtils.getName(name)`), or resolve it"
+            " against the base directory and check the result stays inside:"
+            " `Path p = base.resolve(name).normalize(); if (!p.startsWith(base)) throw ...`.\n\n"
+            "Reference: CWE-22 (Path Traversal)."
+        ),
+        references=("CWE-22",),
+        check=_path_from_request,
+    ),
+    Rule(
+        id="java-ssrf",
+        languages=JAVA,
+        category=_S,
+        severity=_ERROR,
+        confidence=0.7,
+        title="Server-side request to a URL from the HTTP request",
+        message="`{api}` fetches a URL whose host comes from the request: the server can be"
+        " made to call internal services",
+        explanation=(
+            "The server makes an HTTP request to a URL a client chose: it can be pointed at"
+            " internal addresses (cloud metadata at 169.254.169.254, admin ports, files via"
+            " `file:`) that the client itself cannot reach (SSRF).\n\n"
+            "**Fix:** keep the scheme and host fixed and put the client's value in the path or"
+            " query (encoded); or check the host against an allow-list after parsing.\n\n"
+            "Reference: CWE-918 (Server-Side Request Forgery)."
+        ),
+        references=("CWE-918",),
+        check=_url_from_request,
+    ),
+    Rule(
+        id="java-open-redirect",
+        languages=JAVA,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.75,
+        title="Redirect to a URL from the HTTP request",
+        message="This redirects to a URL taken from the request: an attacker's link sends"
+        " users to a site of their choosing",
+        explanation=(
+            "`sendRedirect`, a `Location` header or a Spring `redirect:` view built from a"
+            " request value lets a link on this site's domain forward to any other site"
+            " (phishing pages that look trusted, stolen OAuth codes).\n\n"
+            "**Fix:** redirect only to relative paths you check (starts with `/`, not `//`),"
+            " or map a key from the request to a fixed list of targets.\n\n"
+            "Reference: CWE-601 (URL Redirection to Untrusted Site)."
+        ),
+        references=("CWE-601",),
+        check=_redirect_from_request,
+    ),
+    Rule(
+        id="java-xss",
+        languages=JAVA,
+        category=_S,
+        severity=_ERROR,
+        confidence=0.75,
+        title="Request text written into the response unescaped",
+        message="Text from the request is written into the response without HTML escaping"
+        " (cross-site scripting)",
+        explanation=(
+            "A request parameter or header is written straight to the servlet response"
+            " (`response.getWriter().write(...)`): `<script>` in it runs in the browser of"
+            " whoever opens the link, with their session.\n\n"
+            "**Fix:** escape for the context (`Encode.forHtml(value)` from the OWASP Java"
+            " Encoder, `HtmlUtils.htmlEscape`), or render through a template engine that"
+            " escapes by default.\n\n"
+            "Reference: CWE-79 (Cross-site Scripting)."
+        ),
+        references=("CWE-79",),
+        check=_writes_request_text,
     ),
 )
