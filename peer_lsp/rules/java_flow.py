@@ -36,7 +36,9 @@ if typing.TYPE_CHECKING:
 _MAX_DEPTH = 8
 """How many names deep a value is followed."""
 
-_METHODS = frozenset({"method_declaration", "constructor_declaration", "compact_constructor_declaration"})
+_METHODS = frozenset(
+    {"method_declaration", "constructor_declaration", "compact_constructor_declaration"}
+)
 _NESTED = frozenset({"lambda_expression", "class_body", "class_declaration"})
 _CONSTANT_TYPES = frozenset(
     {
@@ -233,7 +235,9 @@ def _name_origin(name: Node, data: bytes, depth: int) -> Origin:
         return _field_origin(name, wanted, data, depth)
     values, bound_otherwise = _assigned_before(method, name, wanted, data)
     origins = [_value_origin(value, data, depth - 1) for value in values]
-    origins += [_appended_origin(call, data, depth - 1) for call in _appends(method, name, wanted, data)]
+    origins += [
+        _appended_origin(call, data, depth - 1) for call in _appends(method, name, wanted, data)
+    ]
     if bound_otherwise is not None:
         origins.append(bound_otherwise)
     if not origins:
@@ -330,7 +334,10 @@ def _last_dominating(found: list[tuple[Node, Node, bool]], name: Node) -> int:
         if augmented:
             continue
         holder = statement.parent
-        if holder is not None and holder.type in ("expression_statement", "local_variable_declaration"):
+        if holder is not None and holder.type in (
+            "expression_statement",
+            "local_variable_declaration",
+        ):
             holder = holder.parent
         if holder is None or holder.type not in ("block", "constructor_body"):
             continue
@@ -579,6 +586,4 @@ def _name_from_request(name: Node, data: bytes, depth: int) -> bool:
     values, _ = _assigned_before(method, name, wanted, data)
     if any(from_request(value, data, depth - 1) for value, _ in values):
         return True
-    return any(
-        from_request(call, data, depth - 1) for call in _appends(method, name, wanted, data)
-    )
+    return any(from_request(call, data, depth - 1) for call in _appends(method, name, wanted, data))

@@ -6,9 +6,9 @@ import re
 import typing
 
 from peer_lsp.findings.model import Category, Severity
+from peer_lsp.rules import java_flow
 from peer_lsp.rules.assignments import enclosing_scope
 from peer_lsp.rules.credentials import is_token_name, mentions_password
-from peer_lsp.rules import java_flow
 from peer_lsp.rules.grammar_nodes import (
     ancestors,
     arguments_of,
@@ -62,9 +62,13 @@ def _beside_empty_server_check(method: Node, data: bytes) -> bool:
             continue
         name = sibling.child_by_field_name("name")
         body = sibling.child_by_field_name("body")
-        if name is not None and text(name, data) == "checkServerTrusted" and body is not None:
-            if _empty_body(body):
-                return True
+        if (
+            name is not None
+            and text(name, data) == "checkServerTrusted"
+            and body is not None
+            and _empty_body(body)
+        ):
+            return True
     return False
 
 
@@ -88,8 +92,8 @@ def _argv(nodes: Sequence[Node], data: bytes) -> list[Node]:
     """A command's words: arguments, with arrays (``new String[] {...}``, a local array or
     list filled by ``a[i] = x`` / ``a.add(x)``) and ``Arrays.asList``/``List.of`` spread."""
     words: list[Node] = []
-    for node in nodes:
-        node = unwrap(node)
+    for given in nodes:
+        node = unwrap(given)
         if node.type == "identifier":
             values = java_flow.local_values(node, data)
             elements = java_flow.element_values(node, data)
@@ -301,6 +305,400 @@ def _random_for_secret(match: Match) -> bool:
     return target is not None and is_token_name(name_of_target(target, match.data))
 
 
+_BROKEN_CIPHERS = frozenset(
+    {"DES", "DESEDE", "TRIPLEDES", "3DES", "RC2", "RC4", "ARCFOUR", "BLOWFISH", "IDEA"}
+)
+
+
+def _weak_cipher(match: Match) -> bool:
+    """A broken cipher (DES, 3DES, RC2, RC4, Blowfish), ECB mode, bare ``"AES"`` (which means
+    AES/ECB), RSA without padding, or the ``NullCipher``."""
+    if match.report.type == "object_creation_expression":
+        return True
+    algorithm = string_value(match.node("algorithm") or match.report, match.data).upper()
+    parts = [part.strip() for part in algorithm.split("/")]
+    name = parts[0]
+    if name in _BROKEN_CIPHERS or (
+        name.startswith("PBEWITH") and name.endswith(("DES", "RC2", "RC4", "40", "128"))
+    ):
+        return True
+    if match.text("class").endswith("KeyGenerator"):
+        return False
+    if name == "AES" and len(parts) == 1:
+        return True
+    if name == "RSA":
+        return len(parts) == 3 and parts[2] == "NOPADDING"
+    return len(parts) >= 2 and parts[1] == "ECB"
+
+
+_MIN_BITS = {
+    "RSA": 2048,
+    "DSA": 2048,
+    "DH": 2048,
+    "DIFFIEHELLMAN": 2048,
+    "EC": 224,
+    "AES": 128,
+    "BLOWFISH": 128,
+}
+
+
+def _weak_key(match: Match) -> bool:
+    """The generator made here is initialised, later in the method, with fewer bits than its
+    algorithm needs (RSA/DSA/DH 2048, EC 224, AES/Blowfish 128)."""
+    data = match.data
+    algorithm = string_value(match.node("algorithm") or match.report, data).upper()
+    minimum = _MIN_BITS.get(algorithm)
+    holder = match.report.parent
+    if minimum is None or holder is None:
+        return False
+    field = {"variable_declarator": "name", "assignment_expression": "left"}.get(holder.type)
+    target = holder.child_by_field_name(field) if field else None
+    if target is None or target.type != "identifier":
+        return False
+    for use in _uses_after(holder, text(target, data), data):
+        call = use.parent
+        if (
+            call is None
+            or call.type != "method_invocation"
+            or call.child_by_field_name("object") != use
+        ):
+            continue
+        if text_of(call, "name", data) not in ("initialize", "init"):
+            continue
+        args = arguments_of(call)
+        if args and args[0].type == "decimal_integer_literal":
+            return int(text(args[0], data).replace("_", "")) < minimum
+    return False
+
+
+def _uses_after(statement: Node, wanted: str, data: bytes) -> list[Node]:
+    """The identifiers named ``wanted`` after ``statement`` in its method, in order."""
+    method = java_flow.enclosing_method(statement)
+    if method is None:
+        return []
+    found = []
+    stack = [method]
+    while stack:
+        current = stack.pop()
+        if (
+            current.type == "identifier"
+            and current.start_byte >= statement.end_byte
+            and text(current, data) == wanted
+        ):
+            found.append(current)
+        stack.extend(current.named_children)
+    return sorted(found, key=lambda node: node.start_byte)
+
+
+_OLD_PROTOCOLS = frozenset({"SSL", "SSLV2", "SSLV3", "TLSV1", "TLSV1.1"})
+
+
+def _weak_tls(match: Match) -> bool:
+    protocol = string_value(match.node("protocol") or match.report, match.data)
+    return protocol.upper() in _OLD_PROTOCOLS
+
+
+_FACTORIES = {
+    "newDocumentBuilder": "DocumentBuilderFactory",
+    "newSAXParser": "SAXParserFactory",
+    "newTransformer": "TransformerFactory",
+}
+
+
+_XML_KEYS = (
+    ("disallowdoctypedecl", "disallowdoctypedecl"),
+    ("externalgeneralentities", "externalgeneralentities"),
+    ("externalparameterentities", "externalparameterentities"),
+    ("accessexternaldtd", "accessexternaldtd"),
+    ("accessexternalstylesheet", "accessexternalstylesheet"),
+    ("supportingexternalentities", "supportingexternalentities"),
+    ("supportdtd", "supportdtd"),
+)
+"""(words in a setting's URI or constant name, lower case without ``-``/``_``, its key)."""
+
+
+def _xml_key(node: Node, data: bytes) -> str:
+    """What an XML setting names, by the words that identify it in a URI or constant
+    (``http://apache.org/xml/features/disallow-doctype-decl``, ``XMLInputFactory.SUPPORT_DTD``)."""
+    raw = text(node, data).lower().replace("_", "").replace("-", "")
+    return next((key for words, key in _XML_KEYS if words in raw), "")
+
+
+def _xml_flag(node: Node, data: bytes) -> str:
+    raw = text(node, data).replace(" ", "")
+    if raw in ("true", "Boolean.TRUE"):
+        return "on"
+    if raw in ("false", "Boolean.FALSE", '""'):
+        return "off"
+    return ""
+
+
+def _xml_settings(factory: str, scope: Node, data: bytes) -> tuple[set[str], bool]:
+    """The settings turned off on ``factory`` in ``scope`` (by key), and whether the factory
+    is handed to another method (which may configure it)."""
+    off: set[str] = set()
+    handed = False
+    stack = [scope]
+    while stack:
+        current = stack.pop()
+        stack.extend(current.named_children)
+        if current.type != "method_invocation":
+            continue
+        obj = current.child_by_field_name("object")
+        args = arguments_of(current)
+        if obj is None or text(obj, data) != factory:
+            if any(text(arg, data) == factory for arg in args):
+                handed = True
+            continue
+        setter = text_of(current, "name", data) in ("setFeature", "setProperty", "setAttribute")
+        if setter and len(args) == 2 and _xml_flag(args[1], data):
+            key = _xml_key(args[0], data)
+            on = _xml_flag(args[1], data) == "on"
+            if key and (on == (key == "disallowdoctypedecl")):
+                off.add(key)
+    return off, handed
+
+
+def _secured(kind: str, off: set[str]) -> bool:
+    if kind in ("DocumentBuilderFactory", "SAXParserFactory"):
+        entities = {"externalgeneralentities", "externalparameterentities"}
+        return "disallowdoctypedecl" in off or entities <= off
+    if kind == "TransformerFactory":
+        return bool({"accessexternaldtd"} & off) and bool({"accessexternalstylesheet"} & off)
+    return bool({"supportdtd", "supportingexternalentities"} & off)
+
+
+def _outer_class(node: Node) -> Node:
+    found = node
+    for parent in ancestors(node):
+        if parent.type in ("class_declaration", "enum_declaration", "record_declaration"):
+            found = parent
+    return found
+
+
+def _scope_of(name: Node, data: bytes) -> Node:
+    """Where a name's settings are looked for: its method when it is a local variable or
+    parameter there, else its outermost class (fields set up in constructors or static
+    blocks)."""
+    method = java_flow.enclosing_method(name)
+    wanted = text(name, data)
+    if method is not None:
+        stack = [method]
+        while stack:
+            current = stack.pop()
+            stack.extend(current.named_children)
+            if current.type in ("variable_declarator", "formal_parameter"):
+                target = current.child_by_field_name("name")
+                if target is not None and text(target, data) == wanted:
+                    return method
+    return _outer_class(name)
+
+
+def _created_as(name: Node, kind: str, data: bytes) -> bool:
+    """``name`` is given ``<kind>.newInstance()`` (or ``newFactory()``) in its scope."""
+    wanted = text(name, data)
+    stack = [_scope_of(name, data)]
+    while stack:
+        current = stack.pop()
+        stack.extend(current.named_children)
+        field = {
+            "variable_declarator": ("name", "value"),
+            "assignment_expression": ("left", "right"),
+        }.get(current.type)
+        if field is None:
+            continue
+        target = current.child_by_field_name(field[0])
+        value = current.child_by_field_name(field[1])
+        if target is None or value is None or text(target, data) != wanted:
+            continue
+        if _is_factory_creation(value, kind, data):
+            return True
+    return False
+
+
+def _is_factory_creation(node: Node, kind: str, data: bytes) -> bool:
+    node = unwrap(node)
+    return (
+        node.type == "method_invocation"
+        and text_of(node, "name", data) in ("newInstance", "newFactory", "newDefaultInstance")
+        and text_of(node, "object", data).split(".")[-1] == kind
+    )
+
+
+def _xxe(match: Match) -> bool:
+    call, data = match.report, match.data
+    method = match.text("method")
+    args = arguments_of(call)
+    receiver = call.child_by_field_name("object")
+    if method in ("setFeature", "setProperty"):
+        if len(args) != 2 or not _xml_key(args[0], data):
+            return False
+        key, flag = _xml_key(args[0], data), _xml_flag(args[1], data)
+        if key == "disallowdoctypedecl":
+            return flag == "off"
+        return flag == "on" and key in (
+            "externalgeneralentities",
+            "externalparameterentities",
+            "supportingexternalentities",
+            "supportdtd",
+        )
+    if method in ("newFactory", "newInstance"):
+        if receiver is None or text(receiver, data).split(".")[-1] != "XMLInputFactory":
+            return False
+        holder = call.parent
+        field = {"variable_declarator": "name", "assignment_expression": "left"}.get(
+            holder.type if holder is not None else ""
+        )
+        target = holder.child_by_field_name(field) if holder is not None and field else None
+        if target is None or target.type != "identifier":
+            return False
+        off, handed = _xml_settings(text(target, data), _scope_of(target, data), data)
+        return not handed and not _secured("XMLInputFactory", off)
+    kind = _FACTORIES[method]
+    if receiver is None:
+        return False
+    receiver = unwrap(receiver)
+    if receiver.type == "method_invocation":
+        return _is_factory_creation(receiver, kind, data)
+    if receiver.type != "identifier" or not _created_as(receiver, kind, data):
+        return False
+    off, handed = _xml_settings(text(receiver, data), _scope_of(receiver, data), data)
+    return not handed and not _secured(kind, off)
+
+
+_ENGINES = {
+    "GroovyShell": frozenset({"evaluate", "parse", "run"}),
+    "GroovyClassLoader": frozenset({"parseClass"}),
+    "ScriptEngine": frozenset({"eval"}),
+    "SpelExpressionParser": frozenset({"parseExpression", "parseRaw"}),
+    "ExpressionParser": frozenset({"parseExpression"}),
+    "TemplateAwareExpressionParser": frozenset({"parseExpression"}),
+}
+
+
+def _engine_type(receiver: Node, data: bytes) -> str:
+    """The engine class a receiver holds: its declared type, the class it was created with
+    (``new GroovyShell()``) or cast to (``(GroovyClassLoader) loader``)."""
+    receiver = unwrap(receiver)
+    if receiver.type == "object_creation_expression":
+        return text_of(receiver, "type", data)
+    if receiver.type != "identifier":
+        return ""
+    for given in java_flow.local_values(receiver, data):
+        value = unwrap(given)
+        if value.type in ("object_creation_expression", "cast_expression"):
+            return text_of(value, "type", data)
+    return java_flow.declared_type(receiver, data)
+
+
+def _evaluates_non_constant(match: Match) -> bool:
+    """Code or an expression that is not a constant, handed to a script engine."""
+    receiver, code = match.node("receiver"), match.node("code")
+    if receiver is None or code is None:
+        return False
+    kind = _engine_type(receiver, match.data).split("<")[0].split(".")[-1]
+    if match.text("method") not in _ENGINES.get(kind, ()):
+        return False
+    return not java_flow.is_constant(code, match.data)
+
+
+def _calls_on(name: Node, data: bytes) -> tuple[set[str], bool]:
+    """The methods called on local ``name`` in its method, and whether it is handed to a
+    method other than ``addCookie`` (which might set its flags)."""
+    method = java_flow.enclosing_method(name)
+    wanted = text(name, data)
+    called: set[str] = set()
+    handed = False
+    stack = [method] if method is not None else []
+    while stack:
+        current = stack.pop()
+        stack.extend(current.named_children)
+        if current.type != "method_invocation":
+            continue
+        obj = current.child_by_field_name("object")
+        if obj is not None and obj.type == "identifier" and text(obj, data) == wanted:
+            called.add(text_of(current, "name", data))
+        elif text_of(current, "name", data) != "addCookie" and any(
+            text(arg, data) == wanted for arg in arguments_of(current)
+        ):
+            handed = True
+    return called, handed
+
+
+def _insecure_cookie(match: Match) -> bool:
+    """An explicit ``setSecure(false)``/``setHttpOnly(false)`` on a cookie; or a cookie made
+    here with ``new Cookie`` and added to the response with neither call made on it."""
+    data = match.data
+    if match.text("method") != "addCookie":
+        receiver = match.report.child_by_field_name("object")
+        if receiver is None or receiver.type != "identifier":
+            return receiver is not None
+        kind = java_flow.declared_type(receiver, data)
+        return kind in ("", "Cookie") or kind.endswith(".Cookie")
+    cookie = match.node("cookie")
+    if cookie is None:
+        return False
+    values = java_flow.local_values(cookie, data)
+    if not values or unwrap(values[-1]).type != "object_creation_expression":
+        return False
+    if text_of(unwrap(values[-1]), "type", data).split(".")[-1] != "Cookie":
+        return False
+    called, handed = _calls_on(cookie, data)
+    if handed:
+        return False
+    return not {"setSecure", "setHttpOnly"} <= called
+
+
+def _path_from_request(match: Match) -> bool:
+    """A file path that carries text from the HTTP request (no ``getName`` in between)."""
+    return any(java_flow.from_request(arg, match.data) for arg in arguments_of(match.report))
+
+
+_FIXED_HOST = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^/%{]+/")
+
+
+def _url_from_request(match: Match) -> bool:
+    """A URL whose host can come from the HTTP request (a fixed ``scheme://host/`` prefix
+    leaves only the path to the caller)."""
+    url = match.node("url")
+    if url is None or not java_flow.from_request(url, match.data):
+        return False
+    if match.text("api") == "create" and not match.text(
+        match.report.child_by_field_name("object")
+    ).endswith("URI"):
+        return False
+    if (
+        match.text("api") == "connect"
+        and match.text(match.report.child_by_field_name("object")) != "Jsoup"
+    ):
+        return False
+    parts = java_flow.string_parts(url, match.data)
+    return not (parts and _FIXED_HOST.match(parts[0]))
+
+
+def _redirect_from_request(match: Match) -> bool:
+    url = match.node("url")
+    return url is not None and java_flow.from_request(url, match.data)
+
+
+def _is_response_writer(node: Node, data: bytes) -> bool:
+    """``response.getWriter()`` / ``getOutputStream()``, or a local given one."""
+    node = unwrap(node)
+    if node.type == "method_invocation":
+        return text_of(node, "name", data) in ("getWriter", "getOutputStream")
+    if node.type == "identifier":
+        return any(_is_response_writer(value, data) for value in java_flow.local_values(node, data))
+    return False
+
+
+def _writes_request_text(match: Match) -> bool:
+    """Request text written into the servlet response without HTML escaping."""
+    writer = match.node("writer")
+    if writer is None or not _is_response_writer(writer, match.data):
+        return False
+    return any(java_flow.from_request(arg, match.data) for arg in arguments_of(match.report))
+
+
 RULES: tuple[Rule, ...] = (
     Rule(
         id="java-sql-format",
@@ -472,85 +870,6 @@ RULES: tuple[Rule, ...] = (
         references=("CWE-338",),
         check=_random_for_secret,
     ),
-)
-
-
-_BROKEN_CIPHERS = frozenset(
-    {"DES", "DESEDE", "TRIPLEDES", "3DES", "RC2", "RC4", "ARCFOUR", "BLOWFISH", "IDEA"}
-)
-
-
-def _weak_cipher(match: Match) -> bool:
-    """A broken cipher (DES, 3DES, RC2, RC4, Blowfish), ECB mode, bare ``"AES"`` (which means
-    AES/ECB), RSA without padding, or the ``NullCipher``."""
-    if match.report.type == "object_creation_expression":
-        return True
-    algorithm = string_value(match.node("algorithm") or match.report, match.data).upper()
-    parts = [part.strip() for part in algorithm.split("/")]
-    name = parts[0]
-    if name in _BROKEN_CIPHERS or (name.startswith("PBEWITH") and name.endswith(("DES", "RC2", "RC4", "40", "128"))):
-        return True
-    if match.text("class").endswith("KeyGenerator"):
-        return False
-    if name == "AES" and len(parts) == 1:
-        return True
-    if name == "RSA":
-        return len(parts) == 3 and parts[2] == "NOPADDING"
-    return len(parts) >= 2 and parts[1] == "ECB"
-
-
-_MIN_BITS = {"RSA": 2048, "DSA": 2048, "DH": 2048, "DIFFIEHELLMAN": 2048, "EC": 224, "AES": 128, "BLOWFISH": 128}
-
-
-def _weak_key(match: Match) -> bool:
-    """The generator made here is initialised, later in the method, with fewer bits than its
-    algorithm needs (RSA/DSA/DH 2048, EC 224, AES/Blowfish 128)."""
-    data = match.data
-    algorithm = string_value(match.node("algorithm") or match.report, data).upper()
-    minimum = _MIN_BITS.get(algorithm)
-    holder = match.report.parent
-    if minimum is None or holder is None:
-        return False
-    field = {"variable_declarator": "name", "assignment_expression": "left"}.get(holder.type)
-    target = holder.child_by_field_name(field) if field else None
-    if target is None or target.type != "identifier":
-        return False
-    for use in _uses_after(holder, text(target, data), data):
-        call = use.parent
-        if call is None or call.type != "method_invocation" or call.child_by_field_name("object") != use:
-            continue
-        if text_of(call, "name", data) not in ("initialize", "init"):
-            continue
-        args = arguments_of(call)
-        if args and args[0].type == "decimal_integer_literal":
-            return int(text(args[0], data).replace("_", "")) < minimum
-    return False
-
-
-def _uses_after(statement: Node, wanted: str, data: bytes) -> list[Node]:
-    """The identifiers named ``wanted`` after ``statement`` in its method, in order."""
-    method = java_flow.enclosing_method(statement)
-    if method is None:
-        return []
-    found = []
-    stack = [method]
-    while stack:
-        current = stack.pop()
-        if current.type == "identifier" and current.start_byte >= statement.end_byte and text(current, data) == wanted:
-            found.append(current)
-        stack.extend(current.named_children)
-    return sorted(found, key=lambda node: node.start_byte)
-
-
-_OLD_PROTOCOLS = frozenset({"SSL", "SSLV2", "SSLV3", "TLSV1", "TLSV1.1"})
-
-
-def _weak_tls(match: Match) -> bool:
-    protocol = string_value(match.node("protocol") or match.report, match.data)
-    return protocol.upper() in _OLD_PROTOCOLS
-
-
-RULES += (
     Rule(
         id="java-weak-cipher",
         languages=JAVA,
@@ -613,177 +932,6 @@ RULES += (
         references=("CWE-327", "CWE-757"),
         check=_weak_tls,
     ),
-)
-
-
-_FACTORIES = {
-    "newDocumentBuilder": "DocumentBuilderFactory",
-    "newSAXParser": "SAXParserFactory",
-    "newTransformer": "TransformerFactory",
-}
-
-
-def _xml_key(node: Node, data: bytes) -> str:
-    """What an XML setting names, by the words that identify it in a URI or constant."""
-    raw = text(node, data).lower().replace("_", "-")
-    for key in (
-        "disallow-doctype-decl",
-        "external-general-entities",
-        "external-parameter-entities",
-        "access-external-dtd",
-        "accessexternaldtd",
-        "access-external-stylesheet",
-        "accessexternalstylesheet",
-        "issupportingexternalentities",
-        "is-supporting-external-entities",
-        "support-dtd",
-        "supportdtd",
-    ):
-        if key in raw:
-            return key.replace("-", "").replace("is", "", 1) if key.startswith("is") else key.replace("-", "")
-    return ""
-
-
-def _xml_flag(node: Node, data: bytes) -> str:
-    raw = text(node, data).replace(" ", "")
-    if raw in ("true", "Boolean.TRUE"):
-        return "on"
-    if raw in ("false", "Boolean.FALSE", '""'):
-        return "off"
-    return ""
-
-
-def _xml_settings(factory: str, scope: Node, data: bytes) -> tuple[set[str], bool]:
-    """The settings turned off on ``factory`` in ``scope`` (by key), and whether the factory
-    is handed to another method (which may configure it)."""
-    off: set[str] = set()
-    handed = False
-    stack = [scope]
-    while stack:
-        current = stack.pop()
-        stack.extend(current.named_children)
-        if current.type != "method_invocation":
-            continue
-        obj = current.child_by_field_name("object")
-        args = arguments_of(current)
-        if obj is None or text(obj, data) != factory:
-            if any(text(arg, data) == factory for arg in args):
-                handed = True
-            continue
-        if text_of(current, "name", data) in ("setFeature", "setProperty", "setAttribute"):
-            if len(args) == 2 and _xml_flag(args[1], data):
-                key = _xml_key(args[0], data)
-                on = _xml_flag(args[1], data) == "on"
-                if key and (on == (key == "disallowdoctypedecl")):
-                    off.add(key)
-    return off, handed
-
-
-def _secured(kind: str, off: set[str]) -> bool:
-    if kind in ("DocumentBuilderFactory", "SAXParserFactory"):
-        entities = {"externalgeneralentities", "externalparameterentities"}
-        return "disallowdoctypedecl" in off or entities <= off
-    if kind == "TransformerFactory":
-        return bool({"accessexternaldtd"} & off) and bool({"accessexternalstylesheet"} & off)
-    return bool({"supportdtd", "supportingexternalentities"} & off)
-
-
-def _outer_class(node: Node) -> Node:
-    found = node
-    for parent in ancestors(node):
-        if parent.type in ("class_declaration", "enum_declaration", "record_declaration"):
-            found = parent
-    return found
-
-
-def _scope_of(name: Node, data: bytes) -> Node:
-    """Where a name's settings are looked for: its method when it is a local variable or
-    parameter there, else its outermost class (fields set up in constructors or static
-    blocks)."""
-    method = java_flow.enclosing_method(name)
-    wanted = text(name, data)
-    if method is not None:
-        stack = [method]
-        while stack:
-            current = stack.pop()
-            stack.extend(current.named_children)
-            if current.type in ("variable_declarator", "formal_parameter"):
-                target = current.child_by_field_name("name")
-                if target is not None and text(target, data) == wanted:
-                    return method
-    return _outer_class(name)
-
-
-def _created_as(name: Node, kind: str, data: bytes) -> bool:
-    """``name`` is given ``<kind>.newInstance()`` (or ``newFactory()``) in its scope."""
-    wanted = text(name, data)
-    stack = [_scope_of(name, data)]
-    while stack:
-        current = stack.pop()
-        stack.extend(current.named_children)
-        field = {"variable_declarator": ("name", "value"), "assignment_expression": ("left", "right")}.get(current.type)
-        if field is None:
-            continue
-        target = current.child_by_field_name(field[0])
-        value = current.child_by_field_name(field[1])
-        if target is None or value is None or text(target, data) != wanted:
-            continue
-        if _is_factory_creation(value, kind, data):
-            return True
-    return False
-
-
-def _is_factory_creation(node: Node, kind: str, data: bytes) -> bool:
-    node = unwrap(node)
-    return (
-        node.type == "method_invocation"
-        and text_of(node, "name", data) in ("newInstance", "newFactory", "newDefaultInstance")
-        and text_of(node, "object", data).split(".")[-1] == kind
-    )
-
-
-def _xxe(match: Match) -> bool:
-    call, data = match.report, match.data
-    method = match.text("method")
-    args = arguments_of(call)
-    receiver = call.child_by_field_name("object")
-    if method in ("setFeature", "setProperty"):
-        if len(args) != 2 or not _xml_key(args[0], data):
-            return False
-        key, flag = _xml_key(args[0], data), _xml_flag(args[1], data)
-        if key == "disallowdoctypedecl":
-            return flag == "off"
-        return flag == "on" and key in (
-            "externalgeneralentities",
-            "externalparameterentities",
-            "supportingexternalentities",
-            "supportdtd",
-        )
-    if method in ("newFactory", "newInstance"):
-        if receiver is None or text(receiver, data).split(".")[-1] != "XMLInputFactory":
-            return False
-        holder = call.parent
-        field = {"variable_declarator": "name", "assignment_expression": "left"}.get(
-            holder.type if holder is not None else ""
-        )
-        target = holder.child_by_field_name(field) if holder is not None and field else None
-        if target is None or target.type != "identifier":
-            return False
-        off, handed = _xml_settings(text(target, data), _scope_of(target, data), data)
-        return not handed and not _secured("XMLInputFactory", off)
-    kind = _FACTORIES[method]
-    if receiver is None:
-        return False
-    receiver = unwrap(receiver)
-    if receiver.type == "method_invocation":
-        return _is_factory_creation(receiver, kind, data)
-    if receiver.type != "identifier" or not _created_as(receiver, kind, data):
-        return False
-    off, handed = _xml_settings(text(receiver, data), _scope_of(receiver, data), data)
-    return not handed and not _secured(kind, off)
-
-
-RULES += (
     Rule(
         id="java-xxe",
         languages=JAVA,
@@ -796,7 +944,7 @@ RULES += (
         explanation=(
             "Java's `DocumentBuilderFactory`, `SAXParserFactory`, `TransformerFactory` and"
             " `XMLInputFactory` process `<!DOCTYPE>` declarations by default: a document can"
-            " declare an external entity (`<!ENTITY x SYSTEM \"file:///etc/passwd\">`) that"
+            ' declare an external entity (`<!ENTITY x SYSTEM "file:///etc/passwd">`) that'
             " the parser fetches and inlines (XXE: file disclosure, server-side requests,"
             " entity-expansion denial of service). Reported where a parser is made from a"
             " factory that this class never secures, where an `XMLInputFactory` is created"
@@ -810,48 +958,6 @@ RULES += (
         references=("CWE-611",),
         check=_xxe,
     ),
-)
-
-
-_ENGINES = {
-    "GroovyShell": frozenset({"evaluate", "parse", "run"}),
-    "GroovyClassLoader": frozenset({"parseClass"}),
-    "ScriptEngine": frozenset({"eval"}),
-    "SpelExpressionParser": frozenset({"parseExpression", "parseRaw"}),
-    "ExpressionParser": frozenset({"parseExpression"}),
-    "TemplateAwareExpressionParser": frozenset({"parseExpression"}),
-}
-
-
-def _engine_type(receiver: Node, data: bytes) -> str:
-    """The engine class a receiver holds: its declared type, the class it was created with
-    (``new GroovyShell()``) or cast to (``(GroovyClassLoader) loader``)."""
-    receiver = unwrap(receiver)
-    if receiver.type == "object_creation_expression":
-        return text_of(receiver, "type", data)
-    if receiver.type != "identifier":
-        return ""
-    for value in java_flow.local_values(receiver, data):
-        value = unwrap(value)
-        if value.type == "object_creation_expression":
-            return text_of(value, "type", data)
-        if value.type == "cast_expression":
-            return text_of(value, "type", data)
-    return java_flow.declared_type(receiver, data)
-
-
-def _evaluates_non_constant(match: Match) -> bool:
-    """Code or an expression that is not a constant, handed to a script engine."""
-    receiver, code = match.node("receiver"), match.node("code")
-    if receiver is None or code is None:
-        return False
-    kind = _engine_type(receiver, match.data).split("<")[0].split(".")[-1]
-    if match.text("method") not in _ENGINES.get(kind, ()):
-        return False
-    return not java_flow.is_constant(code, match.data)
-
-
-RULES += (
     Rule(
         id="java-code-injection",
         languages=JAVA,
@@ -875,57 +981,6 @@ RULES += (
         references=("CWE-94", "CWE-917"),
         check=_evaluates_non_constant,
     ),
-)
-
-
-def _calls_on(name: Node, data: bytes) -> tuple[set[str], bool]:
-    """The methods called on local ``name`` in its method, and whether it is handed to a
-    method other than ``addCookie`` (which might set its flags)."""
-    method = java_flow.enclosing_method(name)
-    wanted = text(name, data)
-    called: set[str] = set()
-    handed = False
-    stack = [method] if method is not None else []
-    while stack:
-        current = stack.pop()
-        stack.extend(current.named_children)
-        if current.type != "method_invocation":
-            continue
-        obj = current.child_by_field_name("object")
-        if obj is not None and obj.type == "identifier" and text(obj, data) == wanted:
-            called.add(text_of(current, "name", data))
-        elif text_of(current, "name", data) != "addCookie" and any(
-            text(arg, data) == wanted for arg in arguments_of(current)
-        ):
-            handed = True
-    return called, handed
-
-
-def _insecure_cookie(match: Match) -> bool:
-    """An explicit ``setSecure(false)``/``setHttpOnly(false)`` on a cookie; or a cookie made
-    here with ``new Cookie`` and added to the response with neither call made on it."""
-    data = match.data
-    if match.text("method") != "addCookie":
-        receiver = match.report.child_by_field_name("object")
-        if receiver is None or receiver.type != "identifier":
-            return receiver is not None
-        kind = java_flow.declared_type(receiver, data)
-        return kind in ("", "Cookie") or kind.endswith(".Cookie")
-    cookie = match.node("cookie")
-    if cookie is None:
-        return False
-    values = java_flow.local_values(cookie, data)
-    if not values or unwrap(values[-1]).type != "object_creation_expression":
-        return False
-    if text_of(unwrap(values[-1]), "type", data).split(".")[-1] != "Cookie":
-        return False
-    called, handed = _calls_on(cookie, data)
-    if handed:
-        return False
-    return not {"setSecure", "setHttpOnly"} <= called
-
-
-RULES += (
     Rule(
         id="java-cookie-insecure",
         languages=JAVA,
@@ -950,10 +1005,6 @@ RULES += (
         references=("CWE-614", "CWE-1004"),
         check=_insecure_cookie,
     ),
-)
-
-
-RULES += (
     Rule(
         id="java-csrf-disabled",
         languages=JAVA,
@@ -975,57 +1026,6 @@ RULES += (
         ),
         references=("CWE-352",),
     ),
-)
-
-
-def _path_from_request(match: Match) -> bool:
-    """A file path that carries text from the HTTP request (no ``getName`` in between)."""
-    return any(java_flow.from_request(arg, match.data) for arg in arguments_of(match.report))
-
-
-_FIXED_HOST = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^/%{]+/")
-
-
-def _url_from_request(match: Match) -> bool:
-    """A URL whose host can come from the HTTP request (a fixed ``scheme://host/`` prefix
-    leaves only the path to the caller)."""
-    url = match.node("url")
-    if url is None or not java_flow.from_request(url, match.data):
-        return False
-    if match.text("api") == "create" and not match.text(
-        match.report.child_by_field_name("object")
-    ).endswith("URI"):
-        return False
-    if match.text("api") == "connect" and match.text(match.report.child_by_field_name("object")) != "Jsoup":
-        return False
-    parts = java_flow.string_parts(url, match.data)
-    return not (parts and _FIXED_HOST.match(parts[0]))
-
-
-def _redirect_from_request(match: Match) -> bool:
-    url = match.node("url")
-    return url is not None and java_flow.from_request(url, match.data)
-
-
-def _is_response_writer(node: Node, data: bytes) -> bool:
-    """``response.getWriter()`` / ``getOutputStream()``, or a local given one."""
-    node = unwrap(node)
-    if node.type == "method_invocation":
-        return text_of(node, "name", data) in ("getWriter", "getOutputStream")
-    if node.type == "identifier":
-        return any(_is_response_writer(value, data) for value in java_flow.local_values(node, data))
-    return False
-
-
-def _writes_request_text(match: Match) -> bool:
-    """Request text written into the servlet response without HTML escaping."""
-    writer = match.node("writer")
-    if writer is None or not _is_response_writer(writer, match.data):
-        return False
-    return any(java_flow.from_request(arg, match.data) for arg in arguments_of(match.report))
-
-
-RULES += (
     Rule(
         id="java-path-traversal",
         languages=JAVA,
