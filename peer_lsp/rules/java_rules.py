@@ -85,7 +85,6 @@ def _equals_literal(match: Match) -> Sequence[Edit]:
 
 _SHELLS = frozenset({"sh", "bash", "/bin/sh", "/bin/bash", "zsh", "cmd", "cmd.exe", "powershell"})
 _SHELL_FLAGS = frozenset({"-c", "/c", "/C", "-Command"})
-_BUILT = (java_flow.Origin.BUILT, java_flow.Origin.INPUT)
 
 
 def _argv(nodes: Sequence[Node], data: bytes) -> list[Node]:
@@ -126,8 +125,8 @@ def text_of(node: Node, field: str, data: bytes) -> str:
 def _runs_injectable_command(args: Sequence[Node], data: bytes) -> bool:
     """One string command built at run time (split on spaces by ``Runtime.exec``), a program
     that is not a constant, or a shell's ``-c`` script that is not a constant."""
-    if len(args) == 1 and unwrap(args[0]).type not in _SPREADABLE:
-        single = unwrap(args[0])
+    single = unwrap(args[0]) if len(args) == 1 else None
+    if single is not None and not _is_list_of_words(single, data):
         kind = java_flow.declared_type(single, data) if single.type == "identifier" else ""
         found = java_flow.origin(single, data)
         if found is java_flow.Origin.BUILT and not java_flow.element_values(single, data):
@@ -137,7 +136,10 @@ def _runs_injectable_command(args: Sequence[Node], data: bytes) -> bool:
     words = _argv(args, data)
     if not words:
         return False
-    if java_flow.origin(words[0], data) in _BUILT and _is_string_word(words[0], data):
+    program = java_flow.origin(words[0], data)
+    if program is java_flow.Origin.INPUT and _is_string_word(words[0], data):
+        return True
+    if program is java_flow.Origin.BUILT and java_flow.from_request(words[0], data):
         return True
     literal = [string_value(w, data) if w.type == "string_literal" else None for w in words]
     if not any(value in _SHELLS or (value or "").endswith(("/sh", "/bash")) for value in literal):
@@ -146,6 +148,13 @@ def _runs_injectable_command(args: Sequence[Node], data: bytes) -> bool:
         return False
     flag = next(i for i, value in enumerate(literal) if value in _SHELL_FLAGS)
     return any(not java_flow.is_constant(word, data) for word in words[flag + 1 :])
+
+
+def _is_list_of_words(node: Node, data: bytes) -> bool:
+    """An array or ``Arrays.asList``/``List.of`` (not one command string)."""
+    if node.type in ("array_creation_expression", "array_initializer"):
+        return True
+    return node.type == "method_invocation" and text_of(node, "name", data) in ("asList", "of")
 
 
 def _is_string_word(node: Node, data: bytes) -> bool:
@@ -260,6 +269,24 @@ def _sql_receiver(call: Node, data: bytes) -> bool:
     return kind in _SQL_TYPES or kind.endswith("Peer")
 
 
+def _takes_bind_values(node: Node, data: bytes) -> bool:
+    """The method around ``node`` also takes ``Object... params`` (or ``Object[]``): a query
+    API whose SQL parameter is a template with ``?`` placeholders, run as the caller asks."""
+    method = java_flow.enclosing_method(node)
+    parameters = method.child_by_field_name("parameters") if method is not None else None
+    for parameter in parameters.named_children if parameters is not None else []:
+        kind = parameter.child_by_field_name("type")
+        if kind is None and parameter.type == "spread_parameter":
+            kinds = ("type_identifier", "scoped_type_identifier", "generic_type")
+            kind = next((c for c in parameter.named_children if c.type in kinds), None)
+        written = text(kind, data) if kind is not None else ""
+        if parameter.type == "spread_parameter" and written == "Object":
+            return True
+        if written == "Object[]":
+            return True
+    return False
+
+
 def _sql_check(match: Match) -> bool:
     """Some argument of the query call is SQL text built at run time, or handed in unchanged
     (a parameter, a request value) as the statement of an API that only takes SQL."""
@@ -276,7 +303,12 @@ def _sql_check(match: Match) -> bool:
                     return True
             elif sqlish and method != "sqlRestriction":
                 return True
-        elif found is java_flow.Origin.INPUT and known and method not in _PREPARE:
+        elif (
+            found is java_flow.Origin.INPUT
+            and known
+            and method not in _PREPARE
+            and not _takes_bind_values(call, data)
+        ):
             if index == 0:
                 return True
             kind = java_flow.declared_type(unwrap(argument), data)
@@ -525,6 +557,39 @@ def _is_factory_creation(node: Node, kind: str, data: bytes) -> bool:
     )
 
 
+_BUILDS_ONLY = frozenset({"newDocument", "getDOMImplementation"})
+
+
+def _may_parse(call: Node, data: bytes) -> bool:
+    """Whether the parser or transformer ``call`` makes may read a document: not when it
+    only builds new documents (``newDocumentBuilder().newDocument()``), when an entity
+    resolver of its own is installed, or (a transformer) when it has no stylesheet and so
+    only serialises a DOM."""
+    method = text_of(call, "name", data)
+    if method == "newTransformer":
+        return bool(arguments_of(call))
+    parent = call.parent
+    if parent is not None and parent.type == "method_invocation":
+        return text_of(parent, "name", data) not in _BUILDS_ONLY
+    field = {"variable_declarator": "name", "assignment_expression": "left"}.get(
+        parent.type if parent is not None else ""
+    )
+    target = parent.child_by_field_name(field) if parent is not None and field else None
+    if target is None or target.type != "identifier":
+        return True
+    uses = _uses_after(parent, text(target, data), data)
+    for use in uses:
+        user = use.parent
+        if user is None or user.type != "method_invocation":
+            return True
+        name = text_of(user, "name", data)
+        if user.child_by_field_name("object") == use and name == "setEntityResolver":
+            return False
+        if user.child_by_field_name("object") != use or name not in _BUILDS_ONLY:
+            return True
+    return not uses
+
+
 def _xxe(match: Match) -> bool:
     call, data = match.report, match.data
     method = match.text("method")
@@ -555,7 +620,7 @@ def _xxe(match: Match) -> bool:
         off, handed = _xml_settings(text(target, data), _scope_of(target, data), data)
         return not handed and not _secured("XMLInputFactory", off)
     kind = _FACTORIES[method]
-    if receiver is None:
+    if receiver is None or not _may_parse(call, data):
         return False
     receiver = unwrap(receiver)
     if receiver.type == "method_invocation":
