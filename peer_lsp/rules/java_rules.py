@@ -569,12 +569,12 @@ def _may_parse(call: Node, data: bytes) -> bool:
     if method == "newTransformer":
         return bool(arguments_of(call))
     parent = call.parent
-    if parent is not None and parent.type == "method_invocation":
+    if parent is None:
+        return True
+    if parent.type == "method_invocation":
         return text_of(parent, "name", data) not in _BUILDS_ONLY
-    field = {"variable_declarator": "name", "assignment_expression": "left"}.get(
-        parent.type if parent is not None else ""
-    )
-    target = parent.child_by_field_name(field) if parent is not None and field else None
+    field = {"variable_declarator": "name", "assignment_expression": "left"}.get(parent.type)
+    target = parent.child_by_field_name(field) if field else None
     if target is None or target.type != "identifier":
         return True
     uses = _uses_after(parent, text(target, data), data)
