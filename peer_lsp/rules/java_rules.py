@@ -306,7 +306,7 @@ def _sql_check(match: Match) -> bool:
         elif (
             found is java_flow.Origin.INPUT
             and known
-            and method not in _PREPARE
+            and method not in ("prepareStatement", "prepareCall")
             and not _takes_bind_values(call, data)
         ):
             if index == 0:
@@ -889,7 +889,8 @@ RULES: tuple[Rule, ...] = (
         explanation=(
             "A password or key in the source is readable by everyone with the repository, its"
             " history or the jar (`javap -constants` prints it), and cannot be rotated without"
-            " a release.\n\n"
+            " a release. A literal given to `Algorithm.HMAC256(...)` (java-jwt) is the key"
+            " that signs tokens: whoever reads it can mint tokens.\n\n"
             '**Fix:** `System.getenv("DB_PASSWORD")`, a vault, or an externalized'
             " configuration property; rotate the value that was committed.\n\n"
             "Reference: CWE-798 (Use of Hard-coded Credentials)."
