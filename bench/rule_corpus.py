@@ -209,6 +209,8 @@ MAPPINGS: dict[str, dict[str, str]] = {
         "spring-unvalidated-redirect": "java-open-redirect",
         "servletresponse-writer-xss": "java-xss",
         "no-direct-response-writer": "java-xss",
+        "ldap-injection": "java-ldap-injection",
+        "tainted-ldapi-from-http-request": "java-ldap-injection",
     },
     "c": {
         "insecure-use-printf-fn": "c-format-string",

@@ -764,6 +764,33 @@ def _writes_request_text(match: Match) -> bool:
     return any(java_flow.from_request(arg, match.data) for arg in arguments_of(match.report))
 
 
+_LDAP_TYPES = frozenset(
+    {
+        "DirContext",
+        "InitialDirContext",
+        "LdapContext",
+        "InitialLdapContext",
+        "LdapCtx",
+        "EventDirContext",
+        "LdapTemplate",
+        "LdapOperations",
+    }
+)
+
+
+def _ldap_filter_built(match: Match) -> bool:
+    """An LDAP search whose filter is built at run time from values (not ``{0}``
+    placeholders with the values passed apart)."""
+    receiver, search_filter = match.node("receiver"), match.node("filter")
+    if receiver is None or search_filter is None:
+        return False
+    receiver = unwrap(receiver)
+    kind = java_flow.declared_type(receiver, match.data) if receiver.type == "identifier" else ""
+    if kind.split("<")[0].split(".")[-1] not in _LDAP_TYPES:
+        return False
+    return java_flow.origin(search_filter, match.data) is java_flow.Origin.BUILT
+
+
 RULES: tuple[Rule, ...] = (
     Rule(
         id="java-sql-format",
@@ -1173,5 +1200,26 @@ RULES: tuple[Rule, ...] = (
         ),
         references=("CWE-79",),
         check=_writes_request_text,
+    ),
+    Rule(
+        id="java-ldap-injection",
+        languages=JAVA,
+        category=_S,
+        severity=_ERROR,
+        confidence=0.8,
+        title="LDAP filter built from values",
+        message="The LDAP search filter is concatenated from values: `*`, `(` or `)` in them"
+        " change the query",
+        explanation=(
+            "A filter such as `\"(uid=\" + name + \")\"` lets a value close the clause and add"
+            " its own (`*)(uid=*))(|(uid=*`): the search returns other users, or every entry,"
+            " and login checks built on it can be bypassed (LDAP injection).\n\n"
+            '**Fix:** pass the values apart: `ctx.search(base, "(uid={0})", new Object[]'
+            " {name}, controls)` (JNDI escapes them), or Spring LDAP's"
+            ' `LdapQueryBuilder.query().where("uid").is(name)`.\n\n'
+            "Reference: CWE-90 (LDAP Injection)."
+        ),
+        references=("CWE-90",),
+        check=_ldap_filter_built,
     ),
 )
