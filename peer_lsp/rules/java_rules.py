@@ -1211,7 +1211,7 @@ RULES: tuple[Rule, ...] = (
         message="The LDAP search filter is concatenated from values: `*`, `(` or `)` in them"
         " change the query",
         explanation=(
-            "A filter such as `\"(uid=\" + name + \")\"` lets a value close the clause and add"
+            'A filter such as `"(uid=" + name + ")"` lets a value close the clause and add'
             " its own (`*)(uid=*))(|(uid=*`): the search returns other users, or every entry,"
             " and login checks built on it can be bypassed (LDAP injection).\n\n"
             '**Fix:** pass the values apart: `ctx.search(base, "(uid={0})", new Object[]'
