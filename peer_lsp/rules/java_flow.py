@@ -22,9 +22,12 @@ are. Assignments after the use (a loop's next turn) are not seen.
 
 from __future__ import annotations
 
+import bisect
 import enum
 import re
+import threading
 import typing
+from collections import OrderedDict
 
 from peer_lsp.rules.grammar_nodes import ancestors, arguments_of, text, unwrap
 
@@ -271,6 +274,87 @@ def _walk(node: Node, before: int) -> Iterator[Node]:
         stack.extend(current.named_children)
 
 
+_BINDERS = frozenset(
+    {"formal_parameter", "spread_parameter", "catch_formal_parameter", "enhanced_for_statement"}
+)
+_INDEX_SIZE = 64
+_Index: typing.TypeAlias = "dict[tuple[str, str], list[Node]]"
+_indexes: OrderedDict[tuple[int, int, int], tuple[bytes, _Index]] = OrderedDict()
+_indexes_lock = threading.Lock()
+
+
+def _names_of(node: Node, data: bytes) -> list[str]:
+    """The local names a node binds, assigns or calls a method on (what `_index` files it
+    under)."""
+    kind = node.type
+    if kind == "variable_declarator":
+        target = node.child_by_field_name("name")
+        return [text(target, data)] if target is not None else []
+    if kind == "local_variable_declaration":
+        return [
+            text(target, data)
+            for declarator in node.children_by_field_name("declarator")
+            if (target := declarator.child_by_field_name("name")) is not None
+        ]
+    if kind == "assignment_expression":
+        target = node.child_by_field_name("left")
+        if target is not None and target.type == "array_access":
+            target = target.child_by_field_name("array")
+        return [text(target, data)] if target is not None else []
+    if kind in _BINDERS:
+        target = node.child_by_field_name("name")
+        if target is None:
+            declarator = next(
+                (c for c in node.named_children if c.type == "variable_declarator"), None
+            )
+            target = declarator.child_by_field_name("name") if declarator else None
+        return [text(target, data)] if target is not None else []
+    if kind == "method_invocation":
+        root = node.child_by_field_name("object")
+        while root is not None and root.type == "method_invocation":
+            root = root.child_by_field_name("object")
+        return [text(root, data)] if root is not None and root.type == "identifier" else []
+    return []
+
+
+def _category(node: Node) -> str:
+    if node.type == "method_invocation":
+        return "call"
+    if node.type == "local_variable_declaration":
+        return "declaration"
+    return "binding"
+
+
+def _index(method: Node, data: bytes) -> _Index:
+    """The method's bindings (declarators, assignments, parameters, loop variables),
+    declarations and calls, by kind and the local name they concern, in source order: built
+    once per method and document, so that following many names in a long method does not
+    walk it again for each."""
+    key = (id(data), method.start_byte, method.end_byte)
+    with _indexes_lock:
+        cached = _indexes.get(key)
+        if cached is not None and cached[0] is data:
+            _indexes.move_to_end(key)
+            return cached[1]
+    by_name: _Index = {}
+    for current in _walk(method, method.end_byte):
+        for name in _names_of(current, data):
+            by_name.setdefault((_category(current), name), []).append(current)
+    for nodes in by_name.values():
+        nodes.sort(key=lambda node: node.start_byte)
+    with _indexes_lock:
+        _indexes[key] = (data, by_name)
+        while len(_indexes) > _INDEX_SIZE:
+            _indexes.popitem(last=False)
+    return by_name
+
+
+def _related(method: Node, wanted: str, before: int, data: bytes, kind: str) -> list[Node]:
+    """The indexed nodes of ``kind`` about local ``wanted`` that start before ``before``."""
+    nodes = _index(method, data).get((kind, wanted), [])
+    return nodes[: bisect.bisect_left(nodes, before, key=lambda node: node.start_byte)]
+
+
 def _assigned_before(
     method: Node, name: Node, wanted: str, data: bytes
 ) -> tuple[list[tuple[Node, bool]], Origin | None]:
@@ -280,7 +364,7 @@ def _assigned_before(
     found: list[tuple[Node, Node, bool]] = []  # (statement, value, augmented)
     binding: Origin | None = None
     binding_at = -1
-    for current in _walk(method, name.start_byte):
+    for current in _related(method, wanted, name.start_byte, data, "binding"):
         if current.type == "variable_declarator":
             target = current.child_by_field_name("name")
             value = current.child_by_field_name("value")
@@ -350,7 +434,7 @@ def _appends(method: Node, name: Node, wanted: str, data: bytes) -> list[Node]:
     """``wanted.append(x)`` / ``wanted.insert(i, x)`` calls (or chains starting at
     ``wanted``) before ``name``: what a local ``StringBuilder`` was filled with."""
     calls = []
-    for current in _walk(method, name.start_byte):
+    for current in _related(method, wanted, name.start_byte, data, "call"):
         if current.type != "method_invocation" or current.end_byte > name.start_byte:
             continue
         method_name = current.child_by_field_name("name")
@@ -428,7 +512,10 @@ def declared_type(name: Node, data: bytes) -> str:
     method = enclosing_method(name)
     if method is not None:
         found = ""
-        for current in _walk(method, name.start_byte):
+        before = name.start_byte
+        nodes = _related(method, wanted, before, data, "binding")
+        nodes += _related(method, wanted, before, data, "declaration")
+        for current in nodes:
             if current.type in ("formal_parameter", "spread_parameter"):
                 target = current.child_by_field_name("name")
                 kind = current.child_by_field_name("type")
@@ -475,7 +562,9 @@ def element_values(name: Node, data: bytes) -> list[Node]:
         return []
     wanted = text(name, data)
     found: list[Node] = []
-    for current in _walk(method, name.start_byte):
+    before = name.start_byte
+    nodes = _related(method, wanted, before, data, "binding")
+    for current in nodes + _related(method, wanted, before, data, "call"):
         if current.end_byte > name.start_byte:
             continue
         if current.type == "assignment_expression":
