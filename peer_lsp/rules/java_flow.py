@@ -171,17 +171,24 @@ def _operator(node: Node) -> str:
     return operator.type if operator is not None else ""
 
 
-def _operands(node: Node) -> Iterator[Node]:
-    """The operands of a chain of ``+`` (``a + b + c``)."""
-    for side in ("left", "right"):
-        part = node.child_by_field_name(side)
-        if part is None:
-            continue
-        part = unwrap(part)
-        if part.type == "binary_expression" and _operator(part) == "+":
-            yield from _operands(part)
-        else:
-            yield part
+def _operands(node: Node) -> list[Node]:
+    """The operands of a chain of ``+`` (``a + b + c``), in order; iterative, since a long
+    concatenation nests one tree level per operand."""
+    operands: list[Node] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        for side in ("right", "left"):
+            part = current.child_by_field_name(side)
+            if part is None:
+                continue
+            part = unwrap(part)
+            if part.type == "binary_expression" and _operator(part) == "+":
+                stack.append(part)
+            else:
+                operands.append(part)
+    operands.sort(key=lambda part: part.start_byte)
+    return operands
 
 
 def _call_origin(call: Node, data: bytes, depth: int) -> Origin:
