@@ -499,9 +499,12 @@ def string_parts(node: Node, data: bytes, depth: int = _MAX_DEPTH) -> list[str]:
         for call in _appends(method, node, wanted, data):
             parts += string_parts(call, data, depth - 1)
         return parts
-    for child in node.named_children:
-        if child.type not in _NESTED:
-            parts += string_parts(child, data, depth - 1)
+    if node.type == "binary_expression" and _operator(node) == "+":
+        children = _operands(node)  # flat: a long chain is one level, not one per operand
+    else:
+        children = [child for child in node.named_children if child.type not in _NESTED]
+    for child in children:
+        parts += string_parts(child, data, depth - 1)
     return parts
 
 

@@ -27,7 +27,7 @@ def test_java_sql_built_from_a_long_concatenation_is_found() -> None:
         "class Users {\n"
         "  void find(Statement stmt, String name) throws Exception {\n"
         f'    String sql = "SELECT * FROM t WHERE n = " + {chain};\n'
-        "    stmt.executeQuery(sql);\n"
+        "    stmt.execute(sql);\n"
         "  }\n"
         "}\n"
     )
