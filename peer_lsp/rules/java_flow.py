@@ -6,7 +6,8 @@ The Java counterpart of `peer_lsp.rules.flow`. A sink's argument is often a loca
 
 - `Origin.LITERAL`: made only of constants: string and number literals, their ``+``,
   ``String.format``/``concat``/``StringBuilder`` of constants, ``static final`` fields given
-  a constant, and ``UPPER_CASE`` names (the Java naming convention for constants).
+  a constant, and ``UPPER_CASE`` names (the Java naming convention for constants); also
+  comparisons and arithmetic, whose booleans and numbers cannot carry text into a string.
 - `Origin.BUILT`: text put together at run time from at least one value that is not a
   constant (``"..." + x``, ``String.format(fmt, x)``, ``sb.append(x)``, ``s += x``).
 - `Origin.INPUT`: handed in unchanged from outside the method: a parameter, or a servlet
@@ -143,8 +144,10 @@ def _origin(node: Node, data: bytes, depth: int) -> Origin:
         return Origin.UNKNOWN
     if kind == "binary_expression":
         if _operator(node) != "+":
-            return Origin.UNKNOWN
+            return Origin.LITERAL  # a comparison or arithmetic: a boolean or number, no text
         return _combine_parts(_operands(node), data, depth)
+    if kind in ("unary_expression", "instanceof_expression"):
+        return Origin.LITERAL
     if kind == "ternary_expression":
         branches = [
             branch

@@ -58,6 +58,7 @@ def _argument_of_sink(body: str) -> tuple[Node, bytes]:
         ('String q = param; q = "fixed"; sink(q);', Origin.LITERAL),
         ('String q = "fixed"; if (count > 1) { q = param + "!"; } sink(q);', Origin.BUILT),
         ("sink(other.call());", Origin.UNKNOWN),
+        ('sink("active = " + (param != null));', Origin.LITERAL),
     ],
 )
 def test_origin_follows_locals_to_their_values(body: str, expected: Origin) -> None:
