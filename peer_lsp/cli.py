@@ -12,7 +12,9 @@ import typing
 from collections.abc import Sequence
 
 from peer_lsp import __version__
+from peer_lsp.check.shard import Shard, ShardError
 from peer_lsp.commands.exits import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from peer_lsp.project import docs_url
 from peer_lsp.settings.model import LOG_LEVELS, SEVERITIES
 
 if typing.TYPE_CHECKING:
@@ -45,6 +47,14 @@ def _jobs(text: str) -> int:
     return jobs
 
 
+def _shard(text: str) -> Shard:
+    """``--shard K/N``: the K-th of N parts of the files."""
+    try:
+        return Shard.parse(text)
+    except ShardError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="peer", description="peer-lsp: an AI code reviewer in your editor.")
     parser.add_argument("--version", action="version", version=f"peer-lsp {__version__}")
@@ -55,7 +65,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="check files and folders, as in CI")
     check.add_argument("paths", nargs="*", default=["."], metavar="PATH")
-    check.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    check.add_argument(
+        "--format",
+        choices=("text", "json", "sarif", "rdjson", "github", "gitlab"),
+        default="text",
+        help="text; json; sarif (code scanning); for pull requests: rdjson (reviewdog), "
+        f"github (workflow annotations), gitlab (Code Quality report); {docs_url('ci.md')}",
+    )
     check.add_argument(
         "--fail-on",
         choices=SEVERITIES,
@@ -88,6 +104,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         metavar="REV",
         help="send only the units changed since the git revision REV to the model",
+    )
+    check.add_argument(
+        "--shard",
+        type=_shard,
+        default=None,
+        metavar="K/N",
+        help="check only the K-th of N parts of the files, split by path (a CI matrix: the "
+        "N parts together are one run)",
     )
     check.add_argument(
         "--dry-run",

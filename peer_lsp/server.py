@@ -16,6 +16,7 @@ from peer_lsp.lsp import (
     editor_commands,
     lifecycle,
     review_commands,
+    symbols,
     sync,
 )
 from peer_lsp.lsp.initialize_answer import REGENERATE, TEMPLATE_FILE, template_path
@@ -25,7 +26,15 @@ from peer_lsp.lsp.language_server import PeerLanguageServer
 def create_server() -> PeerLanguageServer:
     """A fresh server with every feature registered."""
     server = PeerLanguageServer()
-    for feature in (lifecycle, sync, diagnostics, review_commands, code_actions, editor_commands):
+    for feature in (
+        lifecycle,
+        sync,
+        diagnostics,
+        review_commands,
+        code_actions,
+        editor_commands,
+        symbols,
+    ):
         feature.register(server)
     forget_generated_sources()
     return server

@@ -1,12 +1,14 @@
 """A private, real redis-server for the tests that need one (the cache's Redis backend).
 
 Started on a free port without persistence and stopped afterwards; tests that need it are
-skipped where redis-server is not installed (.ci/run installs it).
+skipped where redis-server is not installed, unless ``PEER_REDIS_REQUIRED=1`` (.ci/run installs
+it and sets that): then they fail.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import socket
 import subprocess
@@ -29,6 +31,8 @@ def redis_server(folder: Path) -> Iterator[str]:
     """A redis-server working in ``folder`` while the block runs; its URL."""
     binary = shutil.which("redis-server")
     if binary is None:
+        if os.environ.get("PEER_REDIS_REQUIRED") == "1":
+            pytest.fail("redis-server is not on PATH, and PEER_REDIS_REQUIRED=1 (.ci/run)")
         pytest.skip("redis-server is not installed (.ci/run installs it)")
     port = free_port()
     command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly"]

@@ -59,6 +59,7 @@ if typing.TYPE_CHECKING:
     from peer_lsp.findings.model import Finding
     from peer_lsp.llm.config import LLMConfig
     from peer_lsp.llm.errors import LLMError
+    from peer_lsp.llm.local_models import LocalServer
     from peer_lsp.review.batches import ReviewPlan
     from peer_lsp.review.pipeline import ReviewOutcome
     from peer_lsp.review.reviewer import Reviewer
@@ -184,7 +185,10 @@ class HeadlessReviewer:
 
         self._runner = asyncio.Runner()
         try:
-            setup = self._runner.run(build_router(self.settings, root=self.root, per_run=True))
+            ask = self._ask_in_terminal if _interactive() else None
+            setup = self._runner.run(
+                build_router(self.settings, root=self.root, per_run=True, ask=ask)
+            )
         except BaseException:
             self._close_runner()
             raise
@@ -192,6 +196,8 @@ class HeadlessReviewer:
             self._close_runner()
             raise ProviderSetupError(setup.problems)
         if setup.router is None:
+            if setup.local_model:
+                self._say(f"{setup.local_model} (allow it by running peer check in a terminal)")
             self._say(LOCAL_ONLY)
             return self
         from peer_lsp.review.reviewer import Reviewer  # the review pipeline, only when used
@@ -261,6 +267,16 @@ class HeadlessReviewer:
 
     def _say(self, message: str) -> None:
         print(f"{self.prog}: {message}", file=self.err)
+
+    async def _ask_in_terminal(self, server: LocalServer) -> bool | None:
+        """Whether an autodetected local server may have the project's code: y or n (kept
+        for this folder), anything else is no answer."""
+        question = (
+            f"{self.prog}: found {server.describe()} and no configured provider.\n"
+            f"{self.prog}: send this project's code to it for review? [y/n] "
+        )
+        answer = await asyncio.to_thread(_read_answer, question, self.err)
+        return {"y": True, "yes": True, "n": False, "no": False}.get(answer)
 
     # -- one file ----------------------------------------------------------------------------
 
@@ -488,3 +504,16 @@ def review_capacity(config: LLMConfig) -> int:
         if route.providers and (not route.tasks or Task.REVIEW in route.tasks)
     }
     return max(1, sum(concurrency.get(pid, 0) for pid in first))
+
+
+def _interactive() -> bool:
+    """A person at a terminal, who can be asked (not CI, not a pipe)."""
+    return sys.stdin.isatty() and sys.stderr.isatty()
+
+
+def _read_answer(question: str, err: typing.TextIO) -> str:
+    print(question, end="", file=err, flush=True)
+    try:
+        return sys.stdin.readline().strip().lower()
+    except (OSError, ValueError):
+        return ""

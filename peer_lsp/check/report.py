@@ -66,11 +66,41 @@ class Located:
     utf16_columns: tuple[int, int] | None = None
     """Start and end column in UTF-16 code units (1-based); None: the same as ``column`` and
     ``end_column`` (nothing beyond the Basic Multilingual Plane before them)."""
+    utf8_columns: tuple[int, int] | None = None
+    """Start and end column in UTF-8 bytes (1-based), as reviewdog counts them; None: the
+    same as ``column`` and ``end_column`` (ASCII before them)."""
+    edits: tuple[LocatedEdit, ...] = ()
+    """The finding's fix, when it was verified, as located replacements (else empty)."""
 
     @property
     def utf16_span(self) -> tuple[int, int]:
         """``(column, end_column)`` in UTF-16 code units, as SARIF and GitHub count them."""
         return self.utf16_columns or (self.column, self.end_column)
+
+    @property
+    def utf8_span(self) -> tuple[int, int]:
+        """``(column, end_column)`` in UTF-8 bytes, as reviewdog's rdjson counts them."""
+        return self.utf8_columns or (self.column, self.end_column)
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """A 1-based line and its column counted three ways (1-based): code points, UTF-16 code
+    units and UTF-8 bytes, for the formats that count each."""
+
+    line: int
+    column: int
+    utf16: int
+    utf8: int
+
+
+@dataclass(frozen=True, slots=True)
+class LocatedEdit:
+    """One replacement of a verified fix: ``[start, end)`` replaced by ``new_text``."""
+
+    start: Point
+    end: Point
+    new_text: str
 
 
 @dataclass(slots=True)
@@ -96,23 +126,41 @@ class Summary:
         self.by_severity.update(item.finding.severity for item in located)
 
 
+def point_at(data: bytes, lines: LineIndex, offset: int) -> Point:
+    """The `Point` of byte ``offset`` in ``data``."""
+    line, utf8 = position_at(data, lines, offset, Encoding.UTF8)
+    utf16 = position_at(data, lines, offset, Encoding.UTF16)[1]
+    return Point(line + 1, column_in_code_points(data, lines, offset) + 1, utf16 + 1, utf8 + 1)
+
+
 def locate(path: str, data: bytes, lines: LineIndex, finding: Finding) -> Located:
-    """Where ``finding`` is in the file ``path`` whose bytes are ``data``."""
+    """Where ``finding`` is in the file ``path`` whose bytes are ``data``, with its fix's
+    replacements when the fix was verified (unverified fixes are never offered)."""
     span = finding.span
-    column = column_in_code_points(data, lines, span.start_byte) + 1
-    end_column = column_in_code_points(data, lines, span.end_byte) + 1
-    utf16 = (
-        position_at(data, lines, span.start_byte, Encoding.UTF16)[1] + 1,
-        position_at(data, lines, span.end_byte, Encoding.UTF16)[1] + 1,
-    )
+    start = point_at(data, lines, span.start_byte)
+    end = point_at(data, lines, span.end_byte)
+    columns = (start.column, end.column)
+    edits: tuple[LocatedEdit, ...] = ()
+    fix = finding.fix
+    if fix is not None and fix.verified:
+        edits = tuple(
+            LocatedEdit(
+                point_at(data, lines, edit.start_byte),
+                point_at(data, lines, edit.end_byte),
+                edit.new_text,
+            )
+            for edit in fix.edits
+        )
     return Located(
         path=path,
         line=span.start_line + 1,
-        column=column,
+        column=start.column,
         end_line=span.end_line + 1,
-        end_column=end_column,
+        end_column=end.column,
         finding=finding,
-        utf16_columns=None if utf16 == (column, end_column) else utf16,
+        utf16_columns=None if (start.utf16, end.utf16) == columns else (start.utf16, end.utf16),
+        utf8_columns=None if (start.utf8, end.utf8) == columns else (start.utf8, end.utf8),
+        edits=edits,
     )
 
 

@@ -17,6 +17,11 @@ per finding. What GitHub reads, and how it is filled:
   lines with characters beyond the Basic Multilingual Plane (emoji) before the finding.
 - ``partialFingerprints["peer/v1"]``: the finding's fingerprint (rule, unit and normalized
   code, never a line number), so an alert keeps its identity as lines move.
+- ``fixes``: a finding whose fix was verified (it stays in its unit and reparses: the fix
+  `peer fix` and the editor's quick fix apply) carries it as one ``fix`` (SARIF §3.55): its
+  title as ``description``, one ``artifactChanges`` entry for the file, one ``replacements``
+  entry per edit, each a ``deletedRegion`` (in the same UTF-16 columns, empty to insert) and
+  its ``insertedContent.text`` (empty to delete). Unverified fixes are never written.
 - ``properties``: ``confidence`` (0 to 1), ``source`` (``syntax``, ``rule:ID`` or the model),
   ``category``. Rules carry ``properties.tags`` (the category; ``security`` marks security
   alerts on GitHub) and, for security rules, ``security-severity`` on GitHub's 0-10 scale.
@@ -44,6 +49,7 @@ from urllib.parse import quote
 
 from peer_lsp import __version__
 from peer_lsp.findings.model import Category, Severity, is_model_finding
+from peer_lsp.project import HOMEPAGE
 from peer_lsp.rules.catalog import doc_url, get
 
 if typing.TYPE_CHECKING:
@@ -59,7 +65,8 @@ SARIF_SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
 TOOL_NAME = "peer"
-INFORMATION_URI = "https://pypi.org/project/peer-lsp/"
+INFORMATION_URI = HOMEPAGE
+"""The tool's home page (the package is not on PyPI: installs come from the repository)."""
 SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "peer/v1"
 
@@ -184,6 +191,29 @@ def _message(finding: Finding) -> str:
     return finding.message
 
 
+def _fixes(item: Located, root: Path) -> list[dict[str, object]]:
+    """The finding's verified fix as SARIF ``fixes`` (empty when it has none)."""
+    if not item.edits or item.finding.fix is None:
+        return []
+    replacements = [
+        {
+            "deletedRegion": {
+                "startLine": edit.start.line,
+                "startColumn": edit.start.utf16,
+                "endLine": edit.end.line,
+                "endColumn": edit.end.utf16,
+            },
+            "insertedContent": {"text": edit.new_text},
+        }
+        for edit in item.edits
+    ]
+    change = {"artifactLocation": _artifact(item.path, root), "replacements": replacements}
+    fix: dict[str, object] = {"artifactChanges": [change]}
+    if item.finding.fix.title:
+        fix["description"] = {"text": item.finding.fix.title}
+    return [fix]
+
+
 def _result(item: Located, rule_index: int, root: Path) -> dict[str, object]:
     finding = item.finding
     start_column, end_column = item.utf16_span
@@ -194,7 +224,7 @@ def _result(item: Located, rule_index: int, root: Path) -> dict[str, object]:
         "endColumn": end_column,
     }
     location = {"artifactLocation": _artifact(item.path, root), "region": region}
-    return {
+    result: dict[str, object] = {
         "ruleId": finding.rule_id,
         "ruleIndex": rule_index,
         "level": LEVELS[finding.severity],
@@ -207,6 +237,10 @@ def _result(item: Located, rule_index: int, root: Path) -> dict[str, object]:
             "category": finding.category.value,
         },
     }
+    fixes = _fixes(item, root)
+    if fixes:
+        result["fixes"] = fixes
+    return result
 
 
 def _root_uri(root: Path) -> str:

@@ -65,10 +65,17 @@ only the units changed since the git revision ``REV`` (`peer_lsp.check.git_diff`
 the findings of those units plus the syntax findings of every file checked: a file that does
 not parse is worth failing on whatever changed. Git missing, a path outside a repository or an
 unknown revision is a usage error (2). ``--format sarif`` writes SARIF 2.1.0 for GitHub code
-scanning (`peer_lsp.check.sarif`). ``--security`` runs only the local security rules
-(docs/rules.md): no syntax findings, no other rules, no model. ``--dry-run`` sends nothing:
-the local findings are reported as usual, and stderr ends with what the run would have sent
-and cost instead of the bill (`peer_lsp.check.dry_run`; JSON: ``plan``).
+scanning (`peer_lsp.check.sarif`, verified fixes as ``fixes``); for pull requests
+``--format rdjson`` writes reviewdog's diagnostic format with the verified fixes as
+suggestions (`peer_lsp.check.rdjson`), ``github`` GitHub Actions annotations
+(`peer_lsp.check.github_annotations`) and ``gitlab`` a GitLab Code Quality report
+(`peer_lsp.check.gitlab_quality`); docs/ci.md has the workflows. ``--security`` runs only
+the local security rules (docs/rules.md): no syntax findings, no other rules, no model.
+``--shard K/N`` checks only the K-th of N parts of the files, split by their path in the
+repository, for a CI matrix whose runners together make one run (`peer_lsp.check.shard`).
+``--dry-run`` sends nothing: the local findings are reported as usual, and stderr ends with
+what the run would have sent and cost instead of the bill (`peer_lsp.check.dry_run`; JSON:
+``plan``).
 """
 
 from __future__ import annotations
@@ -245,7 +252,10 @@ def _check(
     def count_skipped() -> None:
         summary.skipped += 1
 
-    files: Iterable[Path] = run.files(on_skip=count_skipped)
+    keep = None
+    if args.shard is not None:
+        keep = functools.partial(args.shard.takes, root=find_repository_root(cwd) or cwd)
+    files: Iterable[Path] = run.files(on_skip=count_skipped, keep=keep)
     progress: contextlib.AbstractContextManager[Callable[[], None]]
     progress = contextlib.nullcontext(lambda: None)
     if not args.no_progress and err.isatty():
@@ -411,6 +421,19 @@ def _report(
 
         root = find_repository_root(cwd) or cwd
         print(render_sarif(kept, root, unreviewed, allowed=allowed), file=out)
+    elif form == "rdjson":
+        from peer_lsp.check.rdjson import render_rdjson
+
+        print(render_rdjson(kept), file=out)
+    elif form == "github":
+        from peer_lsp.check.github_annotations import render_github
+
+        if kept:
+            print(render_github(kept), file=out)
+    elif form == "gitlab":
+        from peer_lsp.check.gitlab_quality import render_gitlab
+
+        print(render_gitlab(kept, find_repository_root(cwd) or cwd), file=out)
     else:
         for item in kept:
             print(format_finding(item, color), file=out)

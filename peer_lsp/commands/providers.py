@@ -16,6 +16,7 @@ from peer_lsp.commands.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from peer_lsp.llm import errors
 from peer_lsp.llm.config import LLMConfig, ProviderConfig, parse_llm_config
 from peer_lsp.llm.types import LLMRequest, Task
+from peer_lsp.project import docs_url
 from peer_lsp.settings.model import Settings
 
 if typing.TYPE_CHECKING:
@@ -134,7 +135,7 @@ def run_providers(args: argparse.Namespace, environ: Mapping[str, str] | None = 
         print(
             "No provider is configured: peer reviews locally (syntax and local rules) "
             "and uses a local Ollama when one answers on 127.0.0.1:11434.\n"
-            "Add [[providers]] to .peer.toml; see docs/providers.md."
+            f"Add [[providers]] to .peer.toml; see {docs_url('providers.md')}"
         )
         return EXIT_OK
     print(describe(config, env))

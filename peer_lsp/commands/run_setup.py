@@ -99,16 +99,23 @@ class Run:
     excludes: list[Excludes]
     prog: str
 
-    def files(self, on_skip: Callable[[], None] | None = None) -> Iterator[Path]:
+    def files(
+        self,
+        on_skip: Callable[[], None] | None = None,
+        keep: Callable[[Path], bool] | None = None,
+    ) -> Iterator[Path]:
         """The files to check; a named path that is not is reported on stderr (and counted
-        by ``on_skip``)."""
+        by ``on_skip``). ``keep``: only the paths it accepts, reported or yielded (``--shard``)."""
 
         def skipped(path: Path, why: str) -> None:
+            if keep is not None and not keep(path):
+                return
             print(f"{self.prog}: skipped {path}: {why}", file=sys.stderr)
             if on_skip is not None:
                 on_skip()
 
-        return walk(self.paths, self.excludes, skipped)
+        found = walk(self.paths, self.excludes, skipped)
+        return found if keep is None else (path for path in found if keep(path))
 
 
 def prepare(args: argparse.Namespace) -> Run:

@@ -29,6 +29,10 @@ past the busy timeout): with a daily limit that applies, the request is refused 
 since a budget that silently stops counting does not hold; the message names the file and
 ``usageLedger``, the setting that moves it. Without daily limits, one warning, and requests
 go on uncounted.
+
+**Shared by a CI matrix**: a command-line run whose ``redisUrl`` is set counts its daily
+budgets in Redis instead (`peer_lsp.llm.shared_limits.RedisLedger`), so every runner on that
+Redis shares them; the run budgets stay each process's.
 """
 
 from __future__ import annotations
@@ -41,7 +45,7 @@ from dataclasses import dataclass, field
 
 from peer_lsp.llm.config import default_deadline
 from peer_lsp.llm.errors import BudgetExhausted
-from peer_lsp.llm.ledger import DayUse, Ledger, LedgerError, Spent, utc_day
+from peer_lsp.llm.ledger import DayUse, Ledger, LedgerError, Spent, UsageLedger, utc_day
 
 if typing.TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -131,7 +135,7 @@ class Budget:
 
     def __init__(
         self,
-        ledger: Ledger | None,
+        ledger: UsageLedger | None,
         *,
         daily: Limits = Limits(),
         run: Limits = Limits(),
@@ -158,12 +162,18 @@ class Budget:
 
     @classmethod
     def from_settings(
-        cls, settings: BudgetSettings, config: LLMConfig, *, root: str | Path | None, per_run: bool
+        cls,
+        settings: BudgetSettings,
+        config: LLMConfig,
+        *,
+        root: str | Path | None,
+        per_run: bool,
+        ledger: UsageLedger | None = None,
     ) -> Budget:
-        """The budgets the settings and ``config``'s providers set, counted in the ledger
-        the settings name."""
+        """The budgets the settings and ``config``'s providers set, counted in ``ledger``,
+        else in the SQLite ledger the settings name."""
         return cls(
-            Ledger(ledger_path(settings.usage_ledger, root)),
+            ledger or Ledger(ledger_path(settings.usage_ledger, root)),
             daily=Limits(settings.daily_token_limit, settings.daily_cost_limit),
             run=Limits(settings.run_token_limit, settings.run_cost_limit),
             per_run=per_run,

@@ -165,6 +165,7 @@ class Guard:
         self.root = Path(root) if root is not None else None
         self.audit_path: Path = audit_path(settings, self.root)
         self._known = tuple(secret for secret in known_secrets if len(secret) >= 8)
+        self._personal = tuple(settings.mask_personal_data)
         # The same system prompt comes with every request, a retry or a fallback repeats all.
         self._redact = functools.lru_cache(maxsize=256)(self._redact_uncached)
         self._warned = False
@@ -238,7 +239,7 @@ class Guard:
         self._write(record)
 
     def _redact_uncached(self, text: str) -> Redaction:
-        return redact_prompt(text, self._known)
+        return redact_prompt(text, self._known, self._personal)
 
     def _redacted(self, request: LLMRequest) -> GuardedRequest:
         system = self._redact(request.system)

@@ -8,12 +8,13 @@ import typing
 from dataclasses import dataclass, field
 
 from peer_lsp.llm import errors
-from peer_lsp.llm.resilience import CircuitBreaker, Clock, Sleep, TokenBucket
+from peer_lsp.llm.resilience import Bucket, CircuitBreaker, Clock, Sleep, TokenBucket
 from peer_lsp.llm.types import LLMResponse, Usage
 
 if typing.TYPE_CHECKING:
     from peer_lsp.llm.config import ProviderConfig
     from peer_lsp.llm.providers.base import Provider
+    from peer_lsp.llm.shared_limits import SharedLimits
 
 
 def cost_of(config: ProviderConfig, usage: Usage) -> float | None:
@@ -50,7 +51,7 @@ class ProviderLane:
     provider: Provider
     breaker: CircuitBreaker
     slots: asyncio.Semaphore
-    bucket: TokenBucket | None
+    bucket: Bucket | None
     stats: ProviderStats = field(default_factory=ProviderStats)
     in_flight: int = 0
     max_in_flight: int = 0
@@ -58,15 +59,20 @@ class ProviderLane:
     """The latest failure that counted against the breaker: why its circuit is open."""
 
     @classmethod
-    def for_provider(cls, provider: Provider, clock: Clock, sleep: Sleep) -> ProviderLane:
+    def for_provider(
+        cls, provider: Provider, clock: Clock, sleep: Sleep, shared: SharedLimits | None = None
+    ) -> ProviderLane:
         """A lane with the limits of the provider's config: ``maxConcurrency`` calls at
-        once, and ``requestsPerMinute`` when set."""
+        once, and ``requestsPerMinute`` when set: shared by every process on the same Redis
+        with ``shared`` (`peer_lsp.llm.shared_limits`), else this process's own."""
         config = provider.config
-        bucket = (
-            TokenBucket(config.requests_per_minute, clock=clock, sleep=sleep)
-            if config.requests_per_minute > 0
-            else None
-        )
+        bucket: Bucket | None = None
+        if config.requests_per_minute > 0:
+            bucket = (
+                shared.bucket(provider.id, config.requests_per_minute)
+                if shared is not None
+                else TokenBucket(config.requests_per_minute, clock=clock, sleep=sleep)
+            )
         return cls(
             provider,
             CircuitBreaker(clock=clock),

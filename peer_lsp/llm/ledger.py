@@ -22,6 +22,7 @@ import contextlib
 import os
 import sqlite3
 import threading
+import typing
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -93,6 +94,40 @@ class DayUse:
 
     def reserved_by(self, provider: str) -> Spent:
         return self.reserved.get(provider, Spent())
+
+
+class UsageLedger(typing.Protocol):
+    """What the budgets need of a ledger: `Ledger` (SQLite, the user's processes), or
+    `peer_lsp.llm.shared_limits.RedisLedger` (every process on one Redis)."""
+
+    @property
+    def path(self) -> object:
+        """Where it is, for messages."""
+        ...
+
+    def close(self) -> None: ...
+
+    def use(self, day: str, *, reserved: bool = False, now: float = 0.0) -> DayUse: ...
+
+    def reserve(
+        self,
+        day: str,
+        provider: str,
+        want: Spent,
+        expires: float,
+        *,
+        now: float,
+        refuse: Callable[[DayUse], str | None],
+    ) -> int | str: ...
+
+    def settle(
+        self,
+        reservation: int | None,
+        day: str,
+        provider: str,
+        model: str,
+        used: tuple[int, int, float] | None,
+    ) -> None: ...
 
 
 class Ledger:

@@ -31,6 +31,9 @@ PRESETS: dict[str, Preset] = {
     "deepseek": Preset("openai", "https://api.deepseek.com", "DEEPSEEK_API_KEY", "json"),
     "together": Preset("openai", "https://api.together.xyz/v1", "TOGETHER_API_KEY", "json"),
     "mistral": Preset("openai", "https://api.mistral.ai/v1", "MISTRAL_API_KEY", "json"),
+    # Hugging Face's Inference Providers router; whether a JSON schema is honoured depends on
+    # the provider behind it, JSON mode plus the instruction works across them.
+    "huggingface": Preset("openai", "https://router.huggingface.co/v1", "HF_TOKEN", "json"),
     "vllm": Preset("openai", "http://127.0.0.1:8000/v1", None, "schema"),
     "llamacpp": Preset("openai", "http://127.0.0.1:8080/v1", None, "schema"),
     "lmstudio": Preset("openai", "http://127.0.0.1:1234/v1", None, "schema"),

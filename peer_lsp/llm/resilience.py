@@ -8,6 +8,7 @@ import asyncio
 import enum
 import random
 import time
+import typing
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -93,6 +94,13 @@ class CircuitBreaker:
 
     def seconds_left(self) -> float:
         return max(self.open_until - self.clock(), 0.0) if self.state is BreakerState.OPEN else 0.0
+
+
+class Bucket(typing.Protocol):
+    """A rate limit: ``acquire`` returns when a request may start (`TokenBucket`, or one
+    shared by processes: `peer_lsp.llm.shared_limits.SharedBucket`)."""
+
+    async def acquire(self) -> None: ...
 
 
 class TokenBucket:

@@ -47,6 +47,7 @@ if typing.TYPE_CHECKING:
     from peer_lsp.llm.budget import Budget, Ticket
     from peer_lsp.llm.config import LLMConfig, RouteConfig
     from peer_lsp.llm.providers.base import Provider
+    from peer_lsp.llm.shared_limits import SharedLimits
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +95,7 @@ class Router:
         cache: AnswerCache | None = None,
         guard: RequestGuard | None = None,
         budget: Budget | None = None,
+        shared: SharedLimits | None = None,
         clock: Clock = time.monotonic,
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
@@ -105,8 +107,9 @@ class Router:
         self._clock = clock
         self._sleep = sleep
         self._rng = rng or random.Random()
+        self._shared = shared
         self._lanes = {
-            pid: ProviderLane.for_provider(provider, clock, sleep)
+            pid: ProviderLane.for_provider(provider, clock, sleep, shared)
             for pid, provider in providers.items()
         }
         self._in_flight = InFlight()
@@ -124,6 +127,8 @@ class Router:
             await lane.provider.aclose()
         if self.budget is not None:
             self.budget.close()
+        if self._shared is not None:
+            await self._shared.aclose()
         if self._cache is not None:
             await self._cache.aclose()
 

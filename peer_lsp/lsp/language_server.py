@@ -66,6 +66,13 @@ class PeerLanguageServer(LanguageServer):
         """Tell the user something (window/showMessage)."""
         self.window_show_message(types.ShowMessageParams(type=kind, message=message))
 
+    async def ask(self, kind: types.MessageType, message: str, answers: list[str]) -> str | None:
+        """Ask the user (window/showMessageRequest): the answer chosen, None if dismissed."""
+        actions = [types.MessageActionItem(title) for title in answers]
+        params = types.ShowMessageRequestParams(type=kind, message=message, actions=actions)
+        chosen = await self.window_show_message_request_async(params)
+        return chosen.title if chosen is not None else None
+
     def notify(self, method: str, params: object) -> None:
         """Send a notification of peer's own (``peer/status``)."""
         self.protocol.notify(method, params)

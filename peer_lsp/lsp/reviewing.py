@@ -43,6 +43,7 @@ if typing.TYPE_CHECKING:
 
     from peer_lsp.analysis.engine import Engine
     from peer_lsp.documents.store import Document
+    from peer_lsp.llm.local_models import LocalServer
     from peer_lsp.llm.router import Router
     from peer_lsp.lsp.capabilities import ClientFeatures
     from peer_lsp.review.reviewer import Reviewer
@@ -50,6 +51,10 @@ if typing.TYPE_CHECKING:
     from peer_lsp.syntax.unit_diff import UnitDiff
 
 log = logging.getLogger(__name__)
+
+ALLOW_LOCAL = "Use it"
+DENY_LOCAL = "Not for this workspace"
+"""The answers to the question about an autodetected local model server."""
 
 PUBLISH_EVERY = 0.1
 """Seconds between publishes (and status notifications) while results keep landing."""
@@ -89,6 +94,9 @@ class Host(typing.Protocol):
     def notify(self, method: str, params: object) -> None: ...
     def republish(self, uri: str) -> None: ...
     def show(self, kind: types.MessageType, message: str) -> None: ...
+    async def ask(
+        self, kind: types.MessageType, message: str, answers: list[str]
+    ) -> str | None: ...
 
 
 class Reviewing:
@@ -136,11 +144,14 @@ class Reviewing:
         await self.stop()
         engine = self.server.engine
         settings = engine.settings
-        setup = await build_router(settings, root=self.server.workspace_root)
+        setup = await build_router(
+            settings, root=self.server.workspace_root, ask=self._ask_local_model
+        )
         for problem in setup.problems:
             log.warning("provider settings: %s", problem)
         if setup.router is None:
-            self._set_state("local", "no provider configured: syntax and local rules only")
+            detail = setup.local_model or "no provider configured"
+            self._set_state("local", f"{detail}: syntax and local rules only")
             return
         from peer_lsp.review.reviewer import Reviewer  # the review pipeline, only when used
 
@@ -327,6 +338,22 @@ class Reviewing:
         )
         if self.state != "reviewing":
             self._set_state(*self._settled_state())
+
+    async def _ask_local_model(self, server: LocalServer) -> bool | None:
+        """window/showMessageRequest: may this local server, found on its own, have the
+        workspace's code? None when the user dismissed the question (asked again next start)."""
+        message = (
+            f"peer-lsp found {server.describe()} and no configured provider. "
+            "Send this workspace's code to it for review?"
+        )
+        try:
+            chosen = await self.server.ask(
+                types.MessageType.Info, message, [ALLOW_LOCAL, DENY_LOCAL]
+            )
+        except Exception:  # a client that cannot ask: no answer, nothing sent
+            log.info("could not ask about %s", server.describe(), exc_info=True)
+            return None
+        return None if chosen is None else chosen == ALLOW_LOCAL
 
     def _tell(
         self, cause: str, message: str, kind: types.MessageType = types.MessageType.Error

@@ -41,6 +41,7 @@ from peer_lsp.review.prompt.batch import (
     batch_request,
     batch_system,
     pack,
+    project_instructions,
     section_tokens,
     unit_id,
 )
@@ -346,7 +347,8 @@ def _shares(
 ) -> list[Usage]:
     """The batch's tokens shared among its units: the instructions equally, each unit's part
     of the prompt by its size; the output by the size of each unit's answer."""
-    system = estimate_tokens(batch_system()) / len(batch)
+    project = project_instructions(batch[0].request)
+    system = estimate_tokens(batch_system(project)) / len(batch)
     inputs = [system + section_tokens(pending.request) for pending in batch]
     outputs = [float(max(len(answer), 1)) for answer in answers]
     usage = response.usage

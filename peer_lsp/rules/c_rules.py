@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+import typing
 
 from peer_lsp.findings.model import Category, Severity
 from peer_lsp.rules.grammar_nodes import arguments_of
 from peer_lsp.rules.literals import is_literal, string_value
 from peer_lsp.rules.model import Match, Rule
+
+if typing.TYPE_CHECKING:
+    from tree_sitter import Node
 
 C = ("c", "cpp")
 _S, _B = Category.SECURITY, Category.BUG
@@ -23,19 +27,34 @@ _FORMAT_POSITION = {
     "wprintf": 0,
     "fwprintf": 1,
     "swprintf": 2,
+    "vprintf": 0,
+    "vfprintf": 1,
+    "vdprintf": 1,
+    "vsprintf": 1,
+    "vsnprintf": 2,
 }
+_CONSTANT_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
+"""An ALL_CAPS name: by C convention a macro or an enum constant, not data."""
+_COPIES = frozenset({"strcpy", "strncpy", "strcat", "strncat", "memcpy", "memmove", "stpcpy"})
 _TRANSLATIONS = frozenset({"_", "N_", "gettext", "dgettext", "ngettext", "dcgettext", "tr", "i18n"})
 
 
 def _format_is_data(match: Match) -> bool:
-    """The format argument is the last one and not a literal (nor a translated literal)."""
+    """The format argument is not a literal (nor a translated literal, nor a macro that
+    names one) and is either the last argument or comes from the program's arguments
+    (``argv[1]``, or a buffer ``strcpy``'d from it before in the function)."""
     args = arguments_of(match.report)
     position = _FORMAT_POSITION.get(match.text("fn"))
-    if position is None or len(args) != position + 1:
+    if position is None or len(args) <= position:
         return False
+    if position and args[0].type in ("string_literal", "concatenated_string"):
+        return False  # sprintf("...", x): not the libc function (it cannot write a literal)
     fmt = args[position]
-    if is_literal(fmt, match.grammar):
+    if is_literal(fmt, match.grammar) or _names_literal(fmt, match):
         return False
+    last = len(args) == position + 1 and not match.text("fn").startswith("v")
+    if not last and not _from_argv(fmt, match):
+        return False  # printf(fmt, x) in a wrapper: the format is the caller's
     if fmt.type == "call_expression":
         function = fmt.child_by_field_name("function")
         if function is not None and match.text(function) in _TRANSLATIONS:
@@ -47,6 +66,67 @@ def _format_is_data(match: Match) -> bool:
             fmt.child_by_field_name("alternative"),
         )
         if branch is not None
+    )
+
+
+def _names_literal(node: Node, match: Match) -> bool:
+    """``node`` is an ALL_CAPS name (a macro or enum constant by C convention), or a name the
+    file ``#define``s as a string literal."""
+    if node.type != "identifier":
+        return False
+    name = match.text(node)
+    if _CONSTANT_NAME.match(name):
+        return True
+    pattern = re.compile(rb"#\s*define\s+" + re.escape(name.encode()) + rb'\s+(?:\w+\s*)*"')
+    return pattern.search(match.data) is not None
+
+
+def _from_argv(node: Node, match: Match) -> bool:
+    """``node`` is ``argv[i]``, or a local buffer that a ``strcpy``-like call (or an
+    assignment) filled from ``argv[i]`` earlier in the function."""
+    if node.type == "subscript_expression":
+        argument = node.child_by_field_name("argument")
+        return argument is not None and match.text(argument) == "argv"
+    if node.type != "identifier":
+        return False
+    name = match.text(node)
+    function = node.parent
+    while function is not None and function.type != "function_definition":
+        function = function.parent
+    if function is None:
+        return False
+    stack = [function]
+    while stack:
+        current = stack.pop()
+        stack.extend(current.named_children)
+        if current.end_byte <= node.start_byte and _fills_from_argv(current, name, match):
+            return True
+    return False
+
+
+def _fills_from_argv(node: Node, name: str, match: Match) -> bool:
+    """``node`` copies ``argv[i]`` into the buffer ``name`` (``strcpy(name, argv[1])``) or
+    points ``name`` at it (``name = argv[1]``)."""
+    if node.type == "call_expression":
+        callee = node.child_by_field_name("function")
+        args = arguments_of(node)
+        return (
+            callee is not None
+            and match.text(callee) in _COPIES
+            and len(args) >= 2
+            and match.text(args[0]) == name
+            and _from_argv(args[1], match)
+        )
+    if node.type not in ("assignment_expression", "init_declarator"):
+        return False
+    left = node.child_by_field_name("left") or node.child_by_field_name("declarator")
+    right = node.child_by_field_name("right") or node.child_by_field_name("value")
+    return (
+        left is not None
+        and right is not None
+        and match.text(left).lstrip("*") == name
+        and right.type == "subscript_expression"
+        and _from_argv(right, match)
     )
 
 
@@ -149,7 +229,10 @@ RULES: tuple[Rule, ...] = (
         explanation=(
             "When the format string is data (`printf(msg)`), conversions in it are obeyed:"
             " `%s`/`%x` leak stack memory and `%n` writes to it. Attackers who control the"
-            " text control the process.\n\n"
+            " text control the process. Reported when the format is the last argument, or"
+            " comes from `argv` (directly or copied into a buffer) whatever follows it."
+            " Literals, translated literals, macros `#define`d as literals and ALL_CAPS names"
+            " are constant formats.\n\n"
             '**Fix:** `printf("%s", msg)` or `fputs(msg, stdout)`.\n\n'
             "Reference: CWE-134 (Use of Externally-Controlled Format String)."
         ),

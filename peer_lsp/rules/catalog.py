@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 
 from peer_lsp.findings.model import Category
+from peer_lsp.project import docs_url
 from peer_lsp.rules.c_rules import RULES as C_RULES
 from peer_lsp.rules.common_rules import RULES as COMMON_RULES
 from peer_lsp.rules.go_rules import RULES as GO_RULES
@@ -35,13 +36,10 @@ BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
 if len(BY_ID) != len(RULES):  # pragma: no cover - a programming error, caught by any test
     raise RuntimeError("two rules share an id")
 
-DOCS_URL = "https://github.com/peer-lsp/peer-lsp/blob/main/docs/rules.md"
-"""Where docs/rules.md is published; each rule's section is ``#<rule-id>``."""
-
 
 def doc_url(rule_id: str) -> str:
     """The link to a rule's documentation (a diagnostic's codeDescription, SARIF helpUri)."""
-    return f"{DOCS_URL}#{rule_id}"
+    return docs_url("rules.md", rule_id)
 
 
 CATEGORIES: tuple[str, ...] = tuple(

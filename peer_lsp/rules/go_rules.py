@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 import itertools
+import re
 import typing
 
 from peer_lsp.findings.model import Category, Severity
 from peer_lsp.rules.assignments import enclosing_scope
 from peer_lsp.rules.credentials import is_token_name, mentions_password
+from peer_lsp.rules.go_flow import (
+    Origin,
+    bindings,
+    depends_on,
+    descendants,
+    is_built,
+    is_constant,
+    last_binding,
+    origin,
+    request_names,
+    string_text,
+    text_prefixes,
+)
 from peer_lsp.rules.grammar_nodes import (
     arguments_of,
     callee_text,
@@ -18,6 +32,7 @@ from peer_lsp.rules.grammar_nodes import (
 )
 from peer_lsp.rules.literals import string_value
 from peer_lsp.rules.model import Match, Rule
+from peer_lsp.rules.sql import looks_like_sql
 
 if typing.TYPE_CHECKING:
     from tree_sitter import Node
@@ -31,145 +46,8 @@ _SHELLS = frozenset({"sh", "bash", "zsh", "ksh", "dash", "cmd", "cmd.exe", "powe
 
 _SHELL_FLAGS = frozenset({"-c", "/c", "/C", "-Command"})
 _STRINGS = frozenset({"interpreted_string_literal", "raw_string_literal"})
-_NOT_CONSTANT = frozenset({"identifier", "call_expression", "selector_expression"})
-_BINDINGS = {
-    "short_var_declaration": ("left", "right"),
-    "assignment_statement": ("left", "right"),
-    "var_spec": ("name", "value"),
-    "const_spec": ("name", "value"),
-}
 _MAX_DEPTH = 8
-"""How many names deep a value is followed (``a := "x"; b := a + "y"``)."""
-
-
-def _bound_value(statement: Node, name: str, data: bytes) -> Node | None:
-    """The value ``statement`` gives to ``name``: the matching right-hand expression, or the
-    one call on the right of ``x, err := f()``; None when it binds no such name."""
-    fields = _BINDINGS.get(statement.type)
-    if fields is None:
-        return None
-    if statement.type in ("var_spec", "const_spec"):
-        targets = statement.children_by_field_name(fields[0])
-    else:
-        left = statement.child_by_field_name(fields[0])
-        targets = left.named_children if left is not None else []
-    right = statement.child_by_field_name(fields[1])
-    values = (right.named_children if right.type == "expression_list" else [right]) if right else []
-    for index, target in enumerate(targets):
-        if target.type == "identifier" and text(target, data) == name:
-            if len(values) == len(targets):
-                return values[index]
-            return values[0] if len(values) == 1 and index == 0 else None
-    return None
-
-
-def _last_binding(use: Node, data: bytes) -> Node | None:
-    """The value last bound to the identifier ``use`` before it in its function, else by a
-    top-level ``var``/``const`` of the file; None when it has none (a parameter, a range
-    variable, a package-level name from another file)."""
-    name = text(use, data)
-    scope = enclosing_scope(use, "go")
-    best: tuple[int, Node] | None = None
-    stack = [scope]
-    while stack:
-        node = stack.pop()
-        if node.start_byte >= use.start_byte:
-            continue
-        value = _bound_value(node, name, data)
-        later = best is None or node.start_byte > best[0]
-        if value is not None and node.end_byte <= use.start_byte and later:
-            best = (node.start_byte, value)
-        if node is scope or node.type != "func_literal":
-            stack.extend(node.named_children)
-    if best is not None or scope.type == "source_file":
-        return best[1] if best is not None else None
-    root = scope
-    while root.parent is not None:
-        root = root.parent
-    for declaration in root.named_children:
-        if declaration.type in ("var_declaration", "const_declaration"):
-            for spec in declaration.named_children:
-                value = _bound_value(spec, name, data)
-                if value is not None:
-                    return value
-    return None
-
-
-def _is_constant(node: Node, data: bytes, depth: int = 0, *, callers: bool = False) -> bool:
-    """Whether ``node`` has the same value on every run: string literals and their ``+``, a
-    local name last given such a value, ``exec.LookPath`` of one, ``os.Executable()``, an
-    element of a composite literal made only of literals (``commands[runtime.GOOS][0]``);
-    with ``callers``, also a parameter that every call in the file gives a constant."""
-    node = unwrap(node)
-    if node.type in _STRINGS or depth > _MAX_DEPTH:
-        return node.type in _STRINGS
-    if node.type == "binary_expression":
-        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
-        return (
-            left is not None
-            and right is not None
-            and _is_constant(left, data, depth + 1)
-            and _is_constant(right, data, depth + 1)
-        )
-    if node.type == "identifier":
-        value = _last_binding(node, data)
-        if value is None:
-            return callers and _parameter_given_constants(node, data, depth)
-        return _is_constant(value, data, depth + 1)
-    if node.type in ("index_expression", "slice_expression"):
-        operand = node.child_by_field_name("operand")
-        return operand is not None and _is_constant(operand, data, depth + 1)
-    if node.type == "call_expression":
-        args = arguments_of(node)
-        if callee_text(node, data) == "os.Executable":
-            return True  # the running program itself, re-run (a test's helper process)
-        return (
-            callee_text(node, data) == "exec.LookPath"
-            and len(args) == 1
-            and _is_constant(args[0], data, depth + 1)
-        )
-    if node.type == "composite_literal":
-        body = node.child_by_field_name("body")
-        return body is not None and not any(n.type in _NOT_CONSTANT for n in _descendants(body))
-    return False
-
-
-def _parameter_given_constants(use: Node, data: bytes, depth: int) -> bool:
-    """``use`` names a parameter of a function of this file, and every call of that function
-    in the file passes a constant there (``RunCmd("sleep")``): the value is known."""
-    function = enclosing_scope(use, "go")
-    name = function.child_by_field_name("name")
-    parameters = function.child_by_field_name("parameters")
-    if function.type != "function_declaration" or name is None or parameters is None:
-        return False
-    names = [
-        text(n, data)
-        for declaration in parameters.named_children
-        for n in declaration.children_by_field_name("name")
-    ]
-    if text(use, data) not in names:
-        return False
-    index = names.index(text(use, data))
-    root = function
-    while root.parent is not None:
-        root = root.parent
-    calls = [
-        arguments_of(n)
-        for n in _descendants(root)
-        if n.type == "call_expression" and callee_text(n, data) == text(name, data)
-    ]
-    return bool(calls) and all(
-        len(args) > index and _is_constant(args[index], data, depth + 1) for args in calls
-    )
-
-
-def _descendants(node: Node) -> list[Node]:
-    found, stack = [], list(node.named_children)
-    while stack:
-        current = stack.pop()
-        found.append(current)
-        stack.extend(current.named_children)
-    return found
+"""How many names deep a program name is followed (``sh := "bash"; exec.Command(sh)``)."""
 
 
 def _command_from_input(match: Match) -> bool:
@@ -183,11 +61,21 @@ def _command_from_input(match: Match) -> bool:
         args = args[1:]
     if not args or args[0].type == "variadic_argument":
         return False
-    if not _is_constant(args[0], match.data, callers=True):
+    if not is_constant(args[0], match.data, callers=True):
         return True
     if match.text("package") == "syscall":
-        return False
+        return len(args) > 1 and _argv_runs_built(args[1], match.data)
     return _shell_runs_built(args, match.data)
+
+
+def _argv_runs_built(argv: Node, data: bytes) -> bool:
+    """``argv`` (a ``[]string{...}`` literal, or a local given one) runs a shell ``-c``
+    command that is not a constant."""
+    argv = _element(argv)
+    if argv.type == "identifier":
+        argv = last_binding(argv, data) or argv
+    items = argv.child_by_field_name("body") if argv.type == "composite_literal" else None
+    return items is not None and _shell_runs_built(items.named_children, data)
 
 
 def _program_name(node: Node, data: bytes, depth: int = 0) -> str:
@@ -199,7 +87,7 @@ def _program_name(node: Node, data: bytes, depth: int = 0) -> str:
     if depth > _MAX_DEPTH:
         return ""
     if node.type == "identifier":
-        value = _last_binding(node, data)
+        value = last_binding(node, data)
         return _program_name(value, data, depth + 1) if value is not None else ""
     args = arguments_of(node) if node.type == "call_expression" else []
     if len(args) == 1 and callee_text(node, data) == "exec.LookPath":
@@ -217,7 +105,7 @@ def _shell_runs_built(argv: list[Node], data: bytes) -> bool:
     for before, command in itertools.pairwise(argv[1:]):
         flag = _element(before)
         if flag.type in _STRINGS and string_value(flag, data) in _SHELL_FLAGS:
-            return not _is_constant(_element(command), data)
+            return not is_constant(_element(command), data)
     return False
 
 
@@ -238,15 +126,10 @@ def _struct_from_input(match: Match) -> bool:
             key, value = element.named_children
             fields[text(key, match.data)] = _element(value)
     path = fields.get("Path")
-    if path is not None and not _is_constant(path, match.data, callers=True):
+    if path is not None and not is_constant(path, match.data, callers=True):
         return True
     argv = fields.get("Args")
-    if argv is not None and argv.type == "identifier":
-        argv = _last_binding(argv, match.data)
-    if argv is None or argv.type != "composite_literal":
-        return False
-    items = argv.child_by_field_name("body")
-    return items is not None and _shell_runs_built(items.named_children, match.data)
+    return argv is not None and _argv_runs_built(argv, match.data)
 
 
 def _process_from_input(match: Match) -> bool:
@@ -254,6 +137,15 @@ def _process_from_input(match: Match) -> bool:
     if match.report.type == "composite_literal":
         return _struct_from_input(match)
     return _command_from_input(match)
+
+
+def _sql_built(match: Match) -> bool:
+    """The query argument is SQL text built at run time from a part that is not constant
+    (`peer_lsp.rules.go_flow`: ``+``, ``+=``, ``fmt.Sprintf``, a builder), followed through
+    local names; numbers printed with ``%d`` and quoted identifiers are not input."""
+    return is_built(match.report, match.data) and looks_like_sql(
+        string_text(match.report, match.data)
+    )
 
 
 def _password_input(match: Match) -> bool:
@@ -300,6 +192,466 @@ def _math_rand_for_secret(match: Match) -> bool:
     return any(is_token_name(name_of_target(n, match.data)) for n in names)
 
 
+_WEAK_CIPHERS = frozenset(
+    {"crypto/des", "crypto/rc4", "golang.org/x/crypto/blowfish", "golang.org/x/crypto/cast5"}
+    | {"golang.org/x/crypto/tea", "golang.org/x/crypto/xtea", "golang.org/x/crypto/twofish"}
+)
+_WEAK_HASHES = frozenset(
+    {"crypto/md5", "crypto/sha1", "golang.org/x/crypto/md4", "golang.org/x/crypto/ripemd160"}
+)
+_IMPORT = re.compile(rb'(?:^|[\s(])(?:([A-Za-z_]\w*)\s+)?"([\w./-]+)"')
+
+
+def _import_path(name: str, data: bytes) -> str:
+    """The import path the file imports as package name ``name`` (its last element, or an
+    explicit alias); empty when none does."""
+    for found in _IMPORT.finditer(data):
+        alias, decoded = (found.group(1) or b"").decode(), found.group(2).decode()
+        if (alias or decoded.rsplit("/", 1)[-1]) == name:
+            return decoded
+    return ""
+
+
+def _weak_cipher(match: Match) -> bool:
+    return _import_path(match.text("package"), match.data) in _WEAK_CIPHERS
+
+
+def _weak_hash(match: Match) -> bool:
+    """A broken hash from its real import, not already reported as a password hash."""
+    return _import_path(match.text("package"), match.data) in _WEAK_HASHES and not any(
+        mentions_password(arg, match.data) for arg in arguments_of(match.report)
+    )
+
+
+def _template_trusts_input(match: Match) -> bool:
+    """``html/template``'s ``HTML``/``JS``/``URL``... conversion of text built at run time
+    (``+``, ``Sprintf``, a builder) from a part that is not constant (`peer_lsp.rules.go_flow`);
+    a value passed as it is (a renderer's or sanitiser's output) is left alone."""
+    value = match.node("value")
+    return (
+        value is not None
+        and _import_path(match.text("package"), match.data) == "html/template"
+        and is_built(value, match.data)
+    )
+
+
+_FIXED_HOST = re.compile(r"^(?:[A-Za-z][\w+.-]*:)?//[^/?#%@]+|^/(?!/)")
+"""A URL prefix that already names its host (``https://api.example.com``), or a path."""
+
+
+def _is_http_client(node: Node, data: bytes) -> bool:
+    """``http`` itself, ``http.DefaultClient``, or a local given an ``http.Client``."""
+    node = unwrap(node)
+    if text(node, data) in ("http", "http.DefaultClient"):
+        return True
+    if node.type != "identifier":
+        return False
+    values = [unwrap(v) for v in bindings(node, data)]
+    values = [v.named_children[0] if v.type == "unary_expression" else v for v in values]
+    return any(
+        v.type == "composite_literal"
+        and text(v.child_by_field_name("type") or v, data) == "http.Client"
+        for v in values
+    )
+
+
+def _url_from_request(match: Match) -> bool:
+    """The URL an HTTP client fetches is computed from the request being handled and its
+    text does not name a host before the first part that is not constant."""
+    client = match.node("client")
+    if client is None or not _is_http_client(client, match.data):
+        return False
+    args = arguments_of(match.report)
+    position = {"NewRequest": 1, "NewRequestWithContext": 2}.get(match.text("fn"), 0)
+    if len(args) <= position or (position and match.text("client") != "http"):
+        return False
+    url = args[position]
+    requests = request_names(match.report, match.data)
+    if not depends_on(url, requests, match.data):
+        return False
+    return not all(_FIXED_HOST.match(p) for p in text_prefixes(url, match.data))
+
+
+def _file_mode(node: Node, data: bytes, depth: int = 0) -> int | None:
+    """The value of a constant file mode: an integer literal (``0777``, ``0o666``), ``os.ModePerm``,
+    their ``|``, or a local given one; None when it is not known."""
+    node = unwrap(node)
+    if node.type == "int_literal":
+        digits = text(node, data).replace("_", "").lower()
+        try:
+            return (
+                int(digits[1:], 8)
+                if digits.startswith("0") and digits.isdigit()
+                else int(digits, 0)
+            )
+        except ValueError:
+            return None
+    if text(node, data) in ("os.ModePerm", "fs.ModePerm"):
+        return 0o777
+    if node.type == "binary_expression" and depth < 4:
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        operator = node.child(1)
+        if left is None or right is None or operator is None or text(operator, data) != "|":
+            return None
+        a, b = _file_mode(left, data, depth + 1), _file_mode(right, data, depth + 1)
+        return a | b if a is not None and b is not None else None
+    if node.type == "call_expression" and callee_text(node, data) in ("os.FileMode", "fs.FileMode"):
+        args = arguments_of(node)
+        return _file_mode(args[0], data, depth + 1) if len(args) == 1 else None
+    if node.type == "identifier" and depth < 4:
+        value = last_binding(node, data)
+        return _file_mode(value, data, depth + 1) if value is not None else None
+    return None
+
+
+def _world_writable(match: Match) -> bool:
+    """The mode given to a file or folder lets every user write it (``0o002`` set)."""
+    mode = match.node("mode")
+    if mode is None or (match.text("package") == "ioutil" and match.text("fn") != "WriteFile"):
+        return False
+    value = _file_mode(mode, match.data)
+    return value is not None and bool(value & 0o002)
+
+
+_DECOMPRESSORS = frozenset(
+    {"gzip.NewReader", "zlib.NewReader", "zlib.NewReaderDict", "flate.NewReader"}
+    | {"flate.NewReaderDict", "bzip2.NewReader", "lzw.NewReader", "zstd.NewReader"}
+    | {"lz4.NewReader", "snappy.NewReader", "xz.NewReader"}
+)
+_ENTRY_TYPES = re.compile(r"\*?(?:zip\.File|tar\.Header)$")
+
+
+def _archive_entry(node: Node, data: bytes) -> bool:
+    """``node`` names an entry of a zip or tar archive: the variable of ``range r.File``, a
+    parameter of type ``*zip.File``/``*tar.Header``, or a local given ``tr.Next()``."""
+    node = unwrap(node)
+    if node.type != "identifier":
+        return False
+    name = text(node, data)
+    scope = enclosing_scope(node, "go")
+    for candidate in descendants(scope):
+        if candidate.type == "range_clause" and candidate.start_byte < node.start_byte:
+            left, right = (
+                candidate.child_by_field_name("left"),
+                candidate.child_by_field_name("right"),
+            )
+            names = [text(n, data) for n in left.named_children] if left is not None else []
+            if name in names and right is not None and text(right, data).endswith(".File"):
+                return True
+        if candidate.type == "parameter_declaration":
+            kind = candidate.child_by_field_name("type")
+            named = [text(n, data) for n in candidate.children_by_field_name("name")]
+            if name in named and kind is not None and _ENTRY_TYPES.search(text(kind, data)):
+                return True
+    return any(
+        v.type == "call_expression" and callee_text(v, data).endswith(".Next")
+        for v in bindings(node, data)
+    )
+
+
+def _decompressing(node: Node, data: bytes, depth: int = 0) -> bool:
+    """``node`` is a reader that inflates compressed data: made by a decompressor, or an
+    archive entry's ``Open()``; locals followed to what they were given."""
+    node = unwrap(node)
+    if node.type == "identifier" and depth < 4:
+        return any(_decompressing(v, data, depth + 1) for v in bindings(node, data))
+    if node.type != "call_expression":
+        return False
+    if callee_text(node, data) in _DECOMPRESSORS:
+        return True
+    function = node.child_by_field_name("function")
+    if function is None or function.type != "selector_expression":
+        return False
+    field, operand = function.child_by_field_name("field"), function.child_by_field_name("operand")
+    return (
+        field is not None
+        and operand is not None
+        and text(field, data) == "Open"
+        and _archive_entry(operand, data)
+    )
+
+
+def _copies_decompressed(match: Match) -> bool:
+    source = match.node("source")
+    return source is not None and _decompressing(source, match.data)
+
+
+_CONTAINMENT = re.compile(
+    rb"strings\.HasPrefix|filepath\.Rel\(|filepath\.IsLocal|securejoin|"
+    rb"strings\.Contains\([^)]*\.\.|\"\.\.\""
+)
+
+
+def _joins_entry_name(match: Match) -> bool:
+    """A ``Join`` whose parts include an archive entry's ``Name`` (followed through locals),
+    in a function that never checks the result stays inside the target folder."""
+    if b'"archive/' not in match.data:
+        return False
+    names = []
+    for argument in arguments_of(match.report):
+        part = unwrap(argument)
+        candidates = [part, *descendants(part)]
+        for value in [
+            v for c in candidates if c.type == "identifier" for v in bindings(c, match.data)
+        ]:
+            candidates += [value, *descendants(value)]
+        names += [
+            c
+            for c in candidates
+            if c.type == "selector_expression"
+            and text(c.child_by_field_name("field") or c, match.data) == "Name"
+            and _archive_entry(c.child_by_field_name("operand") or c, match.data)
+        ]
+    if not names:
+        return False
+    scope = enclosing_scope(match.report, "go")
+    return _CONTAINMENT.search(match.data[scope.start_byte : scope.end_byte]) is None
+
+
+def _is_true(node: Node, data: bytes, depth: int = 0) -> bool:
+    """``node`` is the constant ``true``: ``true``, ``!false``, or a name given one."""
+    node = unwrap(node)
+    if node.type == "true":
+        return True
+    if node.type == "unary_expression" and depth < 6:
+        operand = node.child_by_field_name("operand")
+        return (
+            text(node.child(0) or node, data) == "!"
+            and operand is not None
+            and unwrap(operand).type == "false"
+        )
+    if node.type == "identifier" and depth < 6:
+        value = last_binding(node, data)
+        return value is not None and _is_true(value, data, depth + 1)
+    return False
+
+
+def _skips_verification(match: Match) -> bool:
+    value = match.node("value")
+    return value is not None and _is_true(value, match.data)
+
+
+_OLD_VERSIONS = frozenset({"VersionSSL30", "VersionTLS10", "VersionTLS11"})
+_WEAK_SUITE = re.compile(r"^TLS_RSA_|_RC4_|_3DES_|_CBC_SHA256$|_NULL_|_EXPORT_")
+
+
+def _tls_version(node: Node, data: bytes, depth: int = 0) -> int | None:
+    """The protocol version a constant names (``tls.VersionTLS10``, ``0x0301``, a name given
+    one); None when it is not known."""
+    node = unwrap(node)
+    field = text(node, data).rsplit(".", 1)[-1]
+    versions = {"VersionSSL30": 0x300, "VersionTLS10": 0x301, "VersionTLS11": 0x302}
+    versions |= {"VersionTLS12": 0x303, "VersionTLS13": 0x304}
+    if field in versions:
+        return versions[field]
+    if node.type == "int_literal":
+        try:
+            return int(text(node, data).replace("_", ""), 0)
+        except ValueError:
+            return None
+    if node.type == "identifier" and depth < 6:
+        value = last_binding(node, data)
+        return _tls_version(value, data, depth + 1) if value is not None else None
+    return None
+
+
+def _old_tls(match: Match) -> bool:
+    """A ``tls.Config`` version below TLS 1.2 (0 is Go's default, fine), or cipher suites
+    with no forward secrecy or a broken cipher."""
+    value = match.node("value")
+    if value is None or b'"crypto/tls"' not in match.data:
+        return False
+    if match.text("field") == "CipherSuites":
+        value = unwrap(value)
+        if value.type == "identifier":
+            value = last_binding(value, match.data) or value
+        suites = [text(n, match.data).rsplit(".", 1)[-1] for n in descendants(value)]
+        return any(_WEAK_SUITE.search(s) for s in suites if s.startswith("TLS_"))
+    version = _tls_version(value, match.data)
+    return version is not None and 0 < version < 0x303
+
+
+_LOOPBACK = re.compile(r"^(?:localhost|127\.|\[::1\])")
+
+
+def _server_without_timeouts(match: Match) -> bool:
+    """A package-level ``http.ListenAndServe``-like call, or an ``http.Server`` literal that
+    sets neither ``ReadHeaderTimeout`` nor ``ReadTimeout``."""
+    fields = match.node("fields")
+    if fields is None:
+        args = arguments_of(match.report)
+        address = args[0] if args and match.text("fn").startswith("Listen") else None
+        local = address is not None and all(
+            _LOOPBACK.match(p) for p in text_prefixes(address, match.data)
+        )
+        return not local  # a server only this machine reaches is no Slowloris target
+    keys = {
+        text(element.named_children[0], match.data)
+        for element in fields.named_children
+        if element.type == "keyed_element" and element.named_child_count == 2
+    }
+    return not keys & {"ReadHeaderTimeout", "ReadTimeout"}
+
+
+def _pprof_served(match: Match) -> bool:
+    """net/http/pprof is imported for its side effect, the default mux is served (handler
+    ``nil`` or ``http.DefaultServeMux``) and the address is not loopback."""
+    if re.search(rb'_\s+"net/http/pprof"', match.data) is None:
+        return False
+    handler, address = match.node("handler"), match.node("address")
+    if handler is None or address is None:
+        return False
+    if text(handler, match.data) not in ("nil", "http.DefaultServeMux"):
+        return False
+    prefixes = text_prefixes(address, match.data)
+    return not all(_LOOPBACK.match(p) for p in prefixes)
+
+
+_HTML_TAG = re.compile(r"<[A-Za-z!/]")
+_HTML_ESCAPERS = frozenset(
+    {"html.EscapeString", "template.HTMLEscapeString", "template.JSEscapeString"}
+    | {"url.QueryEscape", "url.PathEscape", "strconv.Itoa", "len"}
+)
+
+
+def _response_writers(node: Node, data: bytes) -> frozenset[str]:
+    """The parameters of the function around ``node`` of type ``http.ResponseWriter``."""
+    function = enclosing_scope(node, "go")
+    parameters = function.child_by_field_name("parameters")
+    names: set[str] = set()
+    for declaration in parameters.named_children if parameters is not None else []:
+        kind = declaration.child_by_field_name("type")
+        if kind is not None and text(kind, data).endswith("http.ResponseWriter"):
+            names.update(text(n, data) for n in declaration.children_by_field_name("name"))
+    return frozenset(names)
+
+
+def _html_from_request(match: Match) -> bool:
+    """The handler writes HTML to its ``http.ResponseWriter`` that is built at run time
+    (``+``, ``Sprintf``, ``Fprintf`` arguments) from the request it is serving."""
+    writer = match.node("writer")
+    if writer is None or text(writer, match.data) not in _response_writers(writer, match.data):
+        return False
+    args = arguments_of(match.report)
+    if match.text("package"):
+        args = args[1:]
+    if not args:
+        return False
+    requests = request_names(match.report, match.data)
+    if not any(depends_on(a, requests, match.data, stops=_HTML_ESCAPERS) for a in args):
+        return False
+    if match.text("fn") == "Fprintf":
+        html = string_text(args[0], match.data)
+        built = any(origin(a, match.data) is not Origin.CONSTANT for a in args[1:])
+    else:
+        html = " ".join(string_text(a, match.data) for a in args)
+        built = any(is_built(a, match.data) for a in args)
+    return built and _HTML_TAG.search(html) is not None
+
+
+def _cookie_unprotected(match: Match) -> bool:
+    """An ``http.Cookie`` or gorilla ``sessions.Options`` literal that does not set both
+    ``Secure`` and ``HttpOnly`` to true."""
+    pair = (match.text("package"), match.text("type"))
+    fields = match.node("fields")
+    if pair not in (("http", "Cookie"), ("sessions", "Options")) or fields is None:
+        return False
+    values = {
+        text(element.named_children[0], match.data): element.named_children[1]
+        for element in fields.named_children
+        if element.type == "keyed_element" and element.named_child_count == 2
+    }
+    if pair == ("http", "Cookie") and ("Name" not in values or _sent_by_client(match.report)):
+        return False  # filled in later, or a cookie a client sends (flags are the server's)
+    return any(
+        flag not in values or _is_false(_element(values[flag]), match.data)
+        for flag in ("Secure", "HttpOnly")
+    )
+
+
+def _is_false(node: Node, data: bytes) -> bool:
+    """``node`` is the constant ``false`` (``false``, ``!true``, a name given one)."""
+    node = unwrap(node)
+    if node.type == "false":
+        return True
+    if node.type == "unary_expression":
+        operand = node.child_by_field_name("operand")
+        return operand is not None and _is_true(operand, data)
+    if node.type == "identifier":
+        value = last_binding(node, data)
+        return value is not None and _is_false(value, data)
+    return False
+
+
+def _sent_by_client(node: Node) -> bool:
+    """The cookie literal is an argument of ``req.AddCookie(...)``."""
+    current = node.parent
+    while current is not None and current.type in (
+        "composite_literal",
+        "unary_expression",
+        "argument_list",
+    ):
+        current = current.parent
+    if current is None or current.type != "call_expression":
+        return False
+    function = current.child_by_field_name("function")
+    field = function.child_by_field_name("field") if function is not None else None
+    return field is not None and field.text == b"AddCookie"
+
+
+def _redirect_from_request(match: Match) -> bool:
+    """``http.Redirect`` to a URL computed from the request whose text names no fixed host
+    (or local path) before the first part that is not constant."""
+    url = match.node("url")
+    if url is None:
+        return False
+    requests = request_names(match.report, match.data)
+    return depends_on(url, requests, match.data) and not all(
+        _FIXED_HOST.match(p) for p in text_prefixes(url, match.data)
+    )
+
+
+def _template_from_request(match: Match) -> bool:
+    """A template parsed from text built at run time from the request being handled (the
+    file imports html/template or text/template)."""
+    source = match.node("text")
+    if source is None or b'/template"' not in match.data:
+        return False
+    function = match.report.child_by_field_name("function")
+    receiver = function.child_by_field_name("operand") if function is not None else None
+    if receiver is None:
+        return False
+    receiver = unwrap(receiver)
+    made = [receiver, *(bindings(receiver, match.data) if receiver.type == "identifier" else [])]
+    if not any(b"template." in text(m, match.data).encode() for m in made):
+        return False  # url.Parse, time.Parse...: not a template
+    requests = request_names(match.report, match.data)
+    return is_built(source, match.data) and depends_on(source, requests, match.data)
+
+
+def _error_dropped(match: Match) -> bool:
+    """The listed library calls always; a call of a function of this file only when that
+    function's one result is ``error``."""
+    local = match.node("local")
+    if local is None:
+        return True
+    name = text(local, match.data)
+    root = match.report
+    while root.parent is not None:
+        root = root.parent
+    for declaration in root.named_children:
+        result = declaration.child_by_field_name("result")
+        named = declaration.child_by_field_name("name")
+        if (
+            declaration.type == "function_declaration"
+            and named is not None
+            and text(named, match.data) == name
+        ):
+            return result is not None and text(result, match.data) == "error"
+    return False
+
+
 RULES: tuple[Rule, ...] = (
     Rule(
         id="go-sql-format",
@@ -319,6 +671,7 @@ RULES: tuple[Rule, ...] = (
             "Reference: CWE-89 (SQL Injection)."
         ),
         references=("CWE-89",),
+        check=_sql_built,
     ),
     Rule(
         id="go-shell-injection",
@@ -362,6 +715,7 @@ RULES: tuple[Rule, ...] = (
             "Reference: CWE-295 (Improper Certificate Validation)."
         ),
         references=("CWE-295",),
+        check=_skips_verification,
     ),
     Rule(
         id="go-hardcoded-secret",
@@ -391,7 +745,9 @@ RULES: tuple[Rule, ...] = (
         message="The error returned by `{fn}` is ignored: check it, or the code goes on with"
         " bad data",
         explanation=(
-            "These functions report failure only through their error result. Calling them as"
+            "These functions (a list of library calls, and functions of the same file whose"
+            " only result is an `error`) report failure only through their error result."
+            " Calling them as"
             " a statement, or assigning the error to `_` next to a value, goes on with a zero"
             " value or half-written data as if all went well (an unparsed config, a number"
             " that is silently 0, a server that never started listening).\n\n"
@@ -400,6 +756,7 @@ RULES: tuple[Rule, ...] = (
             "Reference: CWE-252 (Unchecked Return Value); errcheck."
         ),
         references=("CWE-252",),
+        check=_error_dropped,
     ),
     Rule(
         id="go-defer-in-loop",
@@ -457,5 +814,343 @@ RULES: tuple[Rule, ...] = (
         ),
         references=("CWE-338",),
         check=_math_rand_for_secret,
+    ),
+    Rule(
+        id="go-weak-cipher",
+        languages=GO,
+        category=_S,
+        severity=_ERROR,
+        confidence=0.85,
+        title="Broken cipher (DES, 3DES, RC4, Blowfish)",
+        message="`{package}.{fn}` is a broken cipher: use AES-GCM or ChaCha20-Poly1305",
+        explanation=(
+            "DES keys are brute-forced in hours, 3DES and Blowfish have 64-bit blocks that"
+            " leak plaintext after a few gigabytes (Sweet32), and RC4's keystream is biased"
+            " enough to recover plaintext. Data encrypted with them is not protected.\n\n"
+            "**Fix:** an authenticated cipher: `aes.NewCipher` with a 256-bit key and"
+            " `cipher.NewGCM`, or `chacha20poly1305.New`; a fresh random nonce per message.\n\n"
+            "Reference: CWE-327 (Use of a Broken or Risky Cryptographic Algorithm); gosec"
+            " G405, G502, G503."
+        ),
+        references=("CWE-327",),
+        check=_weak_cipher,
+    ),
+    Rule(
+        id="go-weak-hash",
+        languages=GO,
+        category=_S,
+        severity=Severity.INFO,
+        confidence=0.6,
+        title="Broken hash (MD5, SHA-1, MD4, RIPEMD-160)",
+        message="`{package}.{fn}` is a broken hash: do not use it for signatures, integrity"
+        " or tokens",
+        explanation=(
+            "Collisions are practical for MD5, SHA-1 and MD4 (two inputs with the same hash can"
+            " be made on purpose), so a hash that vouches for content, signs, or derives a key"
+            " can be forged. As a checksum against accidents, or where a protocol fixes the"
+            " hash, it is fine: then dismiss the finding.\n\n"
+            "**Fix:** `sha256.Sum256` / `sha256.New` (or SHA-3, BLAKE2); for passwords"
+            " `bcrypt` or `argon2`; for message authentication `hmac.New(sha256.New, key)`.\n\n"
+            "Reference: CWE-328 (Use of Weak Hash); gosec G401, G406, G501, G505."
+        ),
+        references=("CWE-328",),
+        check=_weak_hash,
+    ),
+    Rule(
+        id="go-template-unescaped",
+        languages=GO,
+        category=_S,
+        severity=_ERROR,
+        confidence=0.8,
+        title="html/template escaping turned off for text built at run time",
+        message="`template.{fn}` marks this value as safe: html/template will not escape it"
+        " (cross-site scripting)",
+        explanation=(
+            "`template.HTML`, `JS`, `URL`, `CSS`, `HTMLAttr`, `JSStr` and `Srcset` tell"
+            " html/template that the text is already safe, so it is written into the page as"
+            " it is. Built from a request value or any text not under the program's control,"
+            " a `<script>` or `javascript:` URL in it runs in the visitor's browser."
+            " Reported when the text is built here (`+`, `+=`, `fmt.Sprintf`, a"
+            " `strings.Builder`) from a part that is not a constant; constants and values"
+            " passed as they are (the output of a markdown renderer or a sanitiser) are"
+            " not.\n\n"
+            "**Fix:** pass the plain string to the template and let it escape; where markup"
+            " must be kept, sanitise it first (bluemonday) and convert only the sanitised"
+            " result.\n\n"
+            "Reference: CWE-79 (Cross-site Scripting); gosec G203."
+        ),
+        references=("CWE-79",),
+        check=_template_trusts_input,
+    ),
+    Rule(
+        id="go-ssrf",
+        languages=GO,
+        category=_S,
+        severity=_ERROR,
+        confidence=0.75,
+        title="Server-side request to a host taken from the request",
+        message="The URL fetched here takes its host from the incoming request: a caller can"
+        " make the server reach internal addresses",
+        explanation=(
+            "The handler builds the URL it fetches (`http.Get`, a client's `Get`/`Post`,"
+            " `http.NewRequest`) from the request it is serving, and no fixed scheme and"
+            " host come before that value. A caller can then point the server at"
+            " `http://169.254.169.254/` (cloud credentials), `localhost` admin ports or"
+            " other internal services (server-side request forgery). A value only in the"
+            " path or query of a fixed host is not reported.\n\n"
+            "**Fix:** choose the host from a fixed list (or a fixed base URL and put the"
+            " value in the path with `url.PathEscape`); when the host must vary, resolve it"
+            " and refuse private, loopback and link-local addresses.\n\n"
+            "Reference: CWE-918 (Server-Side Request Forgery); gosec G107."
+        ),
+        references=("CWE-918",),
+        check=_url_from_request,
+    ),
+    Rule(
+        id="go-world-writable",
+        languages=GO,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.85,
+        title="File or folder made writable by every user",
+        message="`{package}.{fn}` gives write permission to every user of the machine",
+        explanation=(
+            "A mode with the write bit for others (`0777`, `0666`, `os.ModePerm`) lets any"
+            " local user or compromised service rewrite the file or put files in the folder:"
+            " replace a script, a config, or data other code trusts. (The process umask"
+            " usually removes the bit at creation, but not for `os.Chmod`, and not where the"
+            " umask is 0.)\n\n"
+            "**Fix:** grant only what is needed: `0644` for files others read, `0600` for"
+            " private ones, `0755` (or `0750`) for programs and folders.\n\n"
+            "Reference: CWE-732 (Incorrect Permission Assignment for Critical Resource);"
+            " gosec G301, G302, G306."
+        ),
+        references=("CWE-732",),
+        check=_world_writable,
+    ),
+    Rule(
+        id="go-decompression-bomb",
+        languages=GO,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.7,
+        title="Decompressed data copied without a size limit",
+        message="`io.{fn}` copies everything the decompressor yields: a small archive can"
+        " expand to gigabytes (decompression bomb)",
+        explanation=(
+            "A few kilobytes of gzip, zlib or zip input can inflate to gigabytes. Copying"
+            " the decompressing reader to the end (`io.Copy`, `io.CopyBuffer`) fills the"
+            " disk or memory of whoever handles an untrusted archive.\n\n"
+            "**Fix:** copy at most a known limit, `io.CopyN(dst, r, limit)` or"
+            " `io.Copy(dst, io.LimitReader(r, limit))`, and fail when the limit is reached.\n\n"
+            "Reference: CWE-409 (Improper Handling of Highly Compressed Data); gosec G110."
+        ),
+        references=("CWE-409",),
+        check=_copies_decompressed,
+    ),
+    Rule(
+        id="go-zip-slip",
+        languages=GO,
+        category=_S,
+        severity=_ERROR,
+        confidence=0.8,
+        title="Archive entry name joined to a path without a containment check (zip slip)",
+        message="An archive entry's name is joined to the target folder: `../` in it writes"
+        " outside the folder",
+        explanation=(
+            "Entry names inside zip and tar archives are chosen by whoever made the archive."
+            " `filepath.Join(target, f.Name)` with a name like `../../home/u/.ssh/"
+            "authorized_keys` leaves the target folder, so extracting overwrites any file"
+            " the process can write (zip slip). The rule stays quiet when the function checks"
+            " the result (`strings.HasPrefix`, `filepath.Rel`, `filepath.IsLocal`, a"
+            " `..` test).\n\n"
+            "**Fix:** refuse names that are not local: `if !filepath.IsLocal(f.Name) {"
+            " return errBadName }` (Go 1.20), or check"
+            " `strings.HasPrefix(path, filepath.Clean(target)+string(os.PathSeparator))`"
+            " after joining.\n\n"
+            "Reference: CWE-22 (Path Traversal); gosec G305."
+        ),
+        references=("CWE-22",),
+        check=_joins_entry_name,
+    ),
+    Rule(
+        id="go-tls-old-version",
+        languages=GO,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.85,
+        title="TLS below 1.2 or weak cipher suites allowed",
+        message="This `tls.Config` allows TLS below 1.2 or cipher suites without forward"
+        " secrecy: set `MinVersion: tls.VersionTLS12` and keep Go's default suites",
+        explanation=(
+            "TLS 1.0 and 1.1 (and SSL 3.0) are deprecated (RFC 8996): they rely on SHA-1 and"
+            " CBC constructions with known attacks (BEAST, POODLE). Cipher suites with RSA key"
+            " exchange (`TLS_RSA_*`) have no forward secrecy, so a key leaked later decrypts"
+            " recorded traffic; RC4, 3DES and CBC-SHA256 suites are broken or weak. A"
+            " `MinVersion`/`MaxVersion` of 0 is Go's default (TLS 1.2 and up) and is not"
+            " reported.\n\n"
+            "**Fix:** `MinVersion: tls.VersionTLS12` (or 13), and leave `CipherSuites` unset"
+            " or list only ECDHE suites with AES-GCM or ChaCha20-Poly1305.\n\n"
+            "Reference: CWE-326 (Inadequate Encryption Strength), CWE-327; gosec G402."
+        ),
+        references=("CWE-326", "CWE-327"),
+        check=_old_tls,
+    ),
+    Rule(
+        id="go-http-no-timeout",
+        languages=GO,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.75,
+        title="HTTP server without read timeouts",
+        message="This HTTP server has no read timeout: slow clients can hold its connections"
+        " open forever (Slowloris)",
+        explanation=(
+            "`http.ListenAndServe`, `http.Serve` and an `http.Server` with neither"
+            " `ReadHeaderTimeout` nor `ReadTimeout` wait as long as a client likes for the"
+            " request headers. A few hundred connections sending one byte now and then use up"
+            " the server's file descriptors and goroutines (Slowloris). A server on a"
+            " loopback address (`localhost:6060`) is not reported.\n\n"
+            "**Fix:** `srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout:"
+            " 5 * time.Second}` then `srv.ListenAndServe()`; add `ReadTimeout`,"
+            " `WriteTimeout` and `IdleTimeout` where the handlers allow.\n\n"
+            "Reference: CWE-400 (Uncontrolled Resource Consumption); gosec G112, G114."
+        ),
+        references=("CWE-400",),
+        check=_server_without_timeouts,
+    ),
+    Rule(
+        id="go-pprof-exposed",
+        languages=GO,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.8,
+        title="pprof debug endpoints served to the network",
+        message="net/http/pprof is imported and the default mux is served on a public address:"
+        " /debug/pprof/ is open to anyone who can reach it",
+        explanation=(
+            "Importing `net/http/pprof` registers `/debug/pprof/` on `http.DefaultServeMux`."
+            " Serving that mux on a non-loopback address lets anyone read heap and goroutine"
+            " dumps (secrets in memory, internal paths) and start CPU profiles that slow the"
+            " service down.\n\n"
+            "**Fix:** serve the application on its own `http.NewServeMux()`, and pprof on a"
+            " separate listener bound to `localhost` (or behind authentication).\n\n"
+            "Reference: CWE-200 (Exposure of Sensitive Information); gosec G108."
+        ),
+        references=("CWE-200",),
+        check=_pprof_served,
+    ),
+    Rule(
+        id="go-html-from-request",
+        languages=GO,
+        category=_S,
+        severity=_ERROR,
+        confidence=0.8,
+        title="HTML built from the request written to the response",
+        message="HTML made from request values is written to the response without escaping"
+        " (cross-site scripting)",
+        explanation=(
+            "The handler formats values from the request (`r.URL.Query()`, `r.FormValue`,"
+            " headers) into HTML text and writes it with `w.Write`, `fmt.Fprintf(w, ...)` or"
+            " `io.WriteString(w, ...)`. Nothing escapes them, so a `<script>` in the value"
+            " runs in the visitor's browser (reflected XSS).\n\n"
+            "**Fix:** render with `html/template`, which escapes by context; for a single"
+            " value, `html.EscapeString(v)`.\n\n"
+            "Reference: CWE-79 (Cross-site Scripting)."
+        ),
+        references=("CWE-79",),
+        check=_html_from_request,
+    ),
+    Rule(
+        id="go-cookie-flags",
+        languages=GO,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.7,
+        title="Cookie without Secure or HttpOnly",
+        message="This cookie is not marked `Secure` and `HttpOnly`: it can travel over plain"
+        " HTTP or be read by page scripts",
+        explanation=(
+            "Without `Secure` the browser also sends the cookie over plain HTTP, where anyone"
+            " on the network path reads it; without `HttpOnly` any script on the page (an"
+            " injected one too) reads it from `document.cookie`. For session cookies either"
+            " gap hands the session to an attacker. Reported for `http.Cookie` literals that"
+            " set a `Name` (not those a client adds to its request) and gorilla"
+            " `sessions.Options` that leave a flag out or set it to `false`; a flag set"
+            " from an expression (`Secure: r.TLS != nil`) is the code's decision.\n\n"
+            "**Fix:** `Secure: true, HttpOnly: true` (and `SameSite:"
+            " http.SameSiteLaxMode`); a cookie that scripts must read can drop `HttpOnly`"
+            " on purpose.\n\n"
+            "Reference: CWE-614 (Sensitive Cookie Without 'Secure'), CWE-1004 (Sensitive"
+            " Cookie Without 'HttpOnly')."
+        ),
+        references=("CWE-614", "CWE-1004"),
+        check=_cookie_unprotected,
+    ),
+    Rule(
+        id="go-open-redirect",
+        languages=GO,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.75,
+        title="Redirect to a location taken from the request",
+        message="`http.Redirect` sends the visitor to a location built from the request: a"
+        " link to this site can forward to any other site",
+        explanation=(
+            "The redirect target comes from the request (a `next` parameter, the `Host`"
+            " header) and no fixed host or local path comes before it, so a link to this site"
+            " can send visitors on to a look-alike phishing page, with this site's name on"
+            " the link (open redirect). A value only in the path or query after a fixed"
+            " host, or after a leading `/`, is not reported.\n\n"
+            "**Fix:** redirect only to local paths (check the parsed URL has no scheme or"
+            " host and does not start with `//`) or to hosts from a fixed list; build"
+            " HTTP-to-HTTPS redirects from the configured host name, not `r.Host`.\n\n"
+            "Reference: CWE-601 (URL Redirection to Untrusted Site)."
+        ),
+        references=("CWE-601",),
+        check=_redirect_from_request,
+    ),
+    Rule(
+        id="go-jwt-none",
+        languages=GO,
+        category=_S,
+        severity=_ERROR,
+        confidence=0.9,
+        title="JWT with the none algorithm",
+        message="`jwt.{name}` makes or accepts unsigned tokens: anyone can forge them",
+        explanation=(
+            "A token with `alg: none` carries no signature, so whoever holds one can change"
+            " its claims (user id, roles, expiry) at will; a verifier that accepts `none`"
+            " accepts every forged token.\n\n"
+            "**Fix:** sign with `jwt.SigningMethodHS256` (a secret of 32+ random bytes) or"
+            " `RS256`/`ES256`/`EdDSA`, and check the algorithm in the key function"
+            " (`jwt.WithValidMethods`).\n\n"
+            "Reference: CWE-327 (Use of a Broken or Risky Cryptographic Algorithm), CWE-347"
+            " (Improper Verification of Cryptographic Signature)."
+        ),
+        references=("CWE-327", "CWE-347"),
+    ),
+    Rule(
+        id="go-template-injection",
+        languages=GO,
+        category=_S,
+        severity=_ERROR,
+        confidence=0.8,
+        title="Template parsed from text built from the request",
+        message="The template text is built from the request: `{{{{ }}}}` actions in the input"
+        " run as template code (server-side template injection)",
+        explanation=(
+            "Values formatted into the template's source (rather than passed as data to"
+            " `Execute`) are parsed as template text: `{{.}}`, `{{.Password}}` or method"
+            " calls in the input read the data and call methods of the values handed to the"
+            " template, and escaping is bypassed.\n\n"
+            "**Fix:** keep the template text constant and pass the value as data:"
+            ' `tmpl.Execute(w, map[string]any{"Query": query})` with `{{.Query}}` in the'
+            " template.\n\n"
+            "Reference: CWE-1336 (Improper Neutralization of Special Elements Used in a"
+            " Template Engine)."
+        ),
+        references=("CWE-1336",),
+        check=_template_from_request,
     ),
 )

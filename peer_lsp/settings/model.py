@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from peer_lsp.llm.redaction.personal import KINDS as PERSONAL_DATA
 from peer_lsp.llm.send_exclude import DEFAULT_SEND_EXCLUDE
 
 LOG_LEVELS = ("error", "warning", "info", "debug")
@@ -79,6 +80,11 @@ class Settings:
     send_exclude: tuple[str, ...] = DEFAULT_SEND_EXCLUDE
     """Files matching these globs are never sent to a model (secrets, keys, environment files)."""
 
+    mask_personal_data: tuple[str, ...] = PERSONAL_DATA
+    """Personal data masked in code before it is sent, like secrets: email, phone,
+    payment-card (Luhn-checked), iban (checksum-checked), national-id (US SSN, UK NINO). The
+    audit log counts each kind masked. [] sends them as written."""
+
     max_request_tokens: int = 16_000
     """Largest prompt sent to a model, in estimated tokens; larger units are not sent."""
 
@@ -110,7 +116,9 @@ class Settings:
     """Cost all providers may spend in one `peer check` run; 0: no limit."""
 
     ollama_autodetect: bool = True
-    """With no provider configured, use a local Ollama if one answers on 127.0.0.1:11434."""
+    """With no provider configured, offer a local Ollama that answers on 127.0.0.1:11434 (or
+    OLLAMA_HOST): used once the user allowed it for the workspace, never when another user's
+    process holds the port."""
 
     review_on: tuple[str, ...] = ("open", "save", "idle")
     """When units are sent for review: any of open, save, idle (after a pause in typing); an
@@ -140,7 +148,7 @@ class Settings:
 
     disable_rules: tuple[str, ...] = ()
     """Local rules turned off: rule ids (py-eval), categories (security, bug, performance,
-    maintainability) or all. See docs/rules.md."""
+    maintainability) or all; `peer rules` lists them."""
 
     enable_rules: tuple[str, ...] = ()
     """Local rules turned on, by id or category, also those off by default; an id here wins
@@ -156,7 +164,7 @@ class Settings:
     syntax_errors: str = "auto"
     """Syntax errors reported: all, introduced (only those an edit brought in, so none at open
     and none in `peer check`), off, or auto: each language's default, "introduced" for C, C++,
-    Rust and TypeScript, whose grammars err on valid code, else "all" (docs/syntax.md)."""
+    Rust and TypeScript, whose grammars err on valid code, else "all"."""
 
     review_languages: tuple[str, ...] = ()
     """Languages reviewed although peer cannot cut them into functions and classes (their
@@ -216,6 +224,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "review_on": ("open", "save", "idle", "manual"),
     "rule_severity": SEVERITIES,
     "syntax_errors": ("auto", "all", "introduced", "off"),
+    "mask_personal_data": PERSONAL_DATA,
 }
 _KINDS: dict[str, type] = {
     "log_level": str,
@@ -232,6 +241,7 @@ _KINDS: dict[str, type] = {
     "cache_ttl_days": float,
     "redis_url": str,
     "send_exclude": tuple,
+    "mask_personal_data": tuple,
     "max_request_tokens": int,
     "audit_log": str,
     "usage_ledger": str,

@@ -57,10 +57,10 @@ def accepted_values(spec: Spec) -> str:
         return "a list of rule ids or categories (see `peer rules`)"
     if spec.attr in _LANGUAGES:
         return "a list of language names (bash, yaml, json, markdown, ...)"
-    if spec.choices:
-        return "one of " + ", ".join(spec.choices)
     if spec.kind is tuple and spec.choices:
         return "a list of: " + ", ".join(spec.choices)
+    if spec.choices:
+        return "one of " + ", ".join(spec.choices)
     if spec.kind is tuple:
         return "a list of glob strings"
     if spec.kind is list:

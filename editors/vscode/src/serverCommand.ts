@@ -41,8 +41,8 @@ export interface Missing {
 /** The console script the Python package installs. */
 export const SERVER_SCRIPT = "peer-lsp";
 
-/** The package on PyPI. */
-export const PACKAGE = "peer-lsp";
+/** Not on the package index yet: installed from its repository (README, "Install"). */
+export const PACKAGE = "git+https://github.com/peer-lsp/peer-lsp";
 
 /** `PEER_LOG_STDERR=1` copies the server's log to stderr, which VS Code shows in the output channel. */
 export const LOG_TO_STDERR: Readonly<Record<string, string>> = { PEER_LOG_STDERR: "1" };

@@ -45,7 +45,7 @@ describe("chooseLaunch", () => {
     assert.equal(launch.command, "/venv/bin/python");
     assert.deepEqual(launch.args, ["-m", "peer_lsp", "serve"]);
     assert.deepEqual(launch.env, { PEER_LOG_STDERR: "1", OPENAI_API_KEY_ENV: "x" });
-    assert.equal(installCommand(launch), "/venv/bin/python -m pip install peer-lsp");
+    assert.equal(installCommand(launch), "/venv/bin/python -m pip install git+https://github.com/peer-lsp/peer-lsp");
   });
 
   it("prefers a configured command, found on PATH, to everything else", () => {
@@ -59,7 +59,7 @@ describe("chooseLaunch", () => {
     const launch = chooseLaunch(NONE, posix([]));
     assert.equal(launch.found, false);
     assert.ok(!launch.found);
-    assert.equal(launch.fix, "pipx install peer-lsp");
+    assert.equal(launch.fix, "pipx install git+https://github.com/peer-lsp/peer-lsp");
     assert.match(launch.message, /not on PATH/);
   });
 
@@ -78,6 +78,6 @@ describe("commandLine", () => {
     const launch = chooseLaunch({ ...NONE, pythonPath: "/My Env/python" }, posix(["/My Env/python"]));
     assert.ok(launch.found);
     assert.equal(commandLine(launch), "'/My Env/python' -m peer_lsp serve");
-    assert.equal(installCommand(launch), "'/My Env/python' -m pip install peer-lsp");
+    assert.equal(installCommand(launch), "'/My Env/python' -m pip install git+https://github.com/peer-lsp/peer-lsp");
   });
 });

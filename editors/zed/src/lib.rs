@@ -34,7 +34,7 @@ impl zed::Extension for PeerExtension {
             Some(path) => path,
             None => {
                 return Err(format!(
-                    "{SERVER} is not on PATH: install it with `pipx install peer-lsp`, \
+                    "{SERVER} is not on PATH: install it with `pipx install git+https://github.com/peer-lsp/peer-lsp`, \
                      or set lsp.{SERVER}.binary.path in Zed's settings"
                 ))
             }

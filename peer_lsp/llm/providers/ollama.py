@@ -180,7 +180,7 @@ def _message(text: str, status: int) -> str:
 
 async def detect_ollama(
     base_url: str = DEFAULT_URL,
-    timeout: float = 0.5,
+    timeout: float = 2.0,
     client: httpx.AsyncClient | None = None,
 ) -> list[str] | None:
     """The names of the models a running Ollama has, or None when nothing answers like one.
@@ -189,20 +189,22 @@ async def detect_ollama(
     ``{"models": [{"name": ...}]}`` all mean "no Ollama here". Without a ``client``, a
     plain TCP connection is tried first: when nothing listens (the usual case, at every
     start of the server) httpx is never imported, which keeps about 9 MB out of the
-    server's memory (bench/memory_breakdown.py).
+    server's memory (bench/memory_breakdown.py). ``timeout`` bounds the connection and the
+    answer each: 2 s, as a busy machine's server can be slow to answer a first request.
     """
     url = f"{base_url.rstrip('/')}/api/tags"
     try:
-        async with asyncio.timeout(timeout):
-            if client is not None:
-                response = await client.get(url, timeout=timeout)
-            elif not await _listening(base_url):
-                return None
-            else:
-                import httpx
+        if client is None:
+            async with asyncio.timeout(timeout):
+                if not await _listening(base_url):
+                    return None
+            import httpx  # not timed: a first import on a busy machine can take the timeout
 
-                async with httpx.AsyncClient(timeout=timeout) as own:
-                    response = await own.get(url)
+            async with asyncio.timeout(timeout), httpx.AsyncClient(timeout=timeout) as own:
+                response = await own.get(url)
+        else:
+            async with asyncio.timeout(timeout):
+                response = await client.get(url, timeout=timeout)
     except Exception:  # anything at all: detection is best effort
         return None
     if response.status_code != 200:

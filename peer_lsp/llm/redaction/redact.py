@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from peer_lsp.llm.redaction.assignments import find_assignments, find_heredocs
 from peer_lsp.llm.redaction.detectors import DETECTORS
+from peer_lsp.llm.redaction.personal import personal_detectors
 from peer_lsp.llm.redaction.placeholders import placeholder
 
 
@@ -54,8 +55,12 @@ def _replace(
     return "".join(parts)
 
 
-def redact(text: str, known: Iterable[str] | Mapping[str, str] = ()) -> Redaction:
+def redact(
+    text: str, known: Iterable[str] | Mapping[str, str] = (), personal: Iterable[str] = ()
+) -> Redaction:
     """``text`` with every secret replaced by its `placeholder`, line breaks kept.
+
+    ``personal``: the kinds of personal data (`personal.KINDS`) masked too, after the secrets.
 
     ``known``: exact values that are secrets whatever they look like: the API keys of the
     configured providers (kind ``configured-key``), or a mapping of values to their kinds
@@ -78,6 +83,10 @@ def redact(text: str, known: Iterable[str] | Mapping[str, str] = ()) -> Redactio
         spans = list(find(text))
         if spans:
             text = _replace(text, spans, kinds, found)
+    for detector in personal_detectors(personal):
+        spans = list(detector.spans(text))
+        if spans:
+            text = _replace(text, spans, kinds, found)
     return Redaction(text, sum(kinds.values()), kinds, found)
 
 
@@ -85,7 +94,7 @@ _NUMBERED = re.compile(r"(?P<prefix> *\d* \|)(?: (?P<code>.*))?")
 """A line of a numbered code block in a prompt: ``  12 | code`` (no number: elided lines)."""
 
 
-def redact_prompt(text: str, known: Iterable[str] = ()) -> Redaction:
+def redact_prompt(text: str, known: Iterable[str] = (), personal: Iterable[str] = ()) -> Redaction:
     """A whole prompt redacted: its numbered code blocks as code, then everything as text.
 
     A numbered line's ``  12 | `` prefix would hide what starts the line (``password:`` in
@@ -93,6 +102,7 @@ def redact_prompt(text: str, known: Iterable[str] = ()) -> Redaction:
     prefixes first; then the whole text, for what lies outside the blocks.
     """
     kinds: Counter[str] = Counter()
+    personal = tuple(personal)
     lines = text.split("\n")
     index = 0
     while index < len(lines):
@@ -100,20 +110,22 @@ def redact_prompt(text: str, known: Iterable[str] = ()) -> Redaction:
         while end < len(lines) and _NUMBERED.fullmatch(lines[end]):
             end += 1
         if end > index:
-            lines[index:end] = _redact_numbered(lines[index:end], known, kinds)
+            lines[index:end] = _redact_numbered(lines[index:end], known, kinds, personal)
             index = end
         else:
             index += 1
-    whole = redact("\n".join(lines), known)
+    whole = redact("\n".join(lines), known, personal)
     kinds.update(whole.kinds)
     return Redaction(whole.text, sum(kinds.values()), kinds)
 
 
-def _redact_numbered(lines: list[str], known: Iterable[str], kinds: Counter[str]) -> list[str]:
+def _redact_numbered(
+    lines: list[str], known: Iterable[str], kinds: Counter[str], personal: Iterable[str]
+) -> list[str]:
     matches = [_NUMBERED.fullmatch(line) for line in lines]
     prefixes = [m["prefix"] if m else "" for m in matches]
     code = "\n".join((m["code"] or "") if m else "" for m in matches)
-    redacted = redact(code, known)
+    redacted = redact(code, known, personal)
     if not redacted.count:
         return lines
     kinds.update(redacted.kinds)

@@ -66,9 +66,18 @@ class BatchOrigin:
     members: tuple[LLMRequest, ...]
 
 
-def batch_system() -> str:
-    """The instructions of every batch request (no placeholders: the cache keys on them)."""
-    return render_template(load_template(BATCH_PROMPT_VERSION), {})
+def batch_system(project: str = "") -> str:
+    """The instructions of a batch request (no placeholders: the cache keys on them), with
+    the ``project``'s own (`instructions.Instructions.section`) after them."""
+    return render_template(load_template(BATCH_PROMPT_VERSION), {}) + project
+
+
+def project_instructions(member: LLMRequest) -> str:
+    """The project instructions a single request was rendered with (a batch shares its
+    members': they are of one file)."""
+    origin = member.origin
+    context = getattr(origin, "context", None)
+    return str(getattr(context, "instructions", ""))
 
 
 def _section(index: int, member: LLMRequest) -> str:
@@ -89,7 +98,7 @@ def batch_request(members: Sequence[LLMRequest]) -> LLMRequest:
     user = "\n\n".join(_section(index, member) for index, member in enumerate(members))
     contexts = "\n".join(f"{m.prompt_version}:{m.context_key}" for m in members)
     return LLMRequest(
-        system=batch_system(),
+        system=batch_system(project_instructions(first)),
         user=user,
         max_tokens=min(MAX_BATCH_OUTPUT_TOKENS, OUTPUT_TOKENS_PER_UNIT * (len(members) + 1)),
         temperature=first.temperature,
@@ -123,7 +132,10 @@ def pack(
     """``items`` cut into batches, in order: each as many as fit in ``budget_tokens`` (batch
     instructions included) and ``max_units``. An item too large to share a request is a batch
     of its own; ``max_units`` of 1 (or a budget nothing fits in) sends every unit alone."""
-    room = budget_tokens - estimate_tokens(batch_system())
+    if not items:
+        return []
+    project = project_instructions(request_of(items[0]))  # the items are of one file
+    room = budget_tokens - estimate_tokens(batch_system(project))
     batches: list[list[T]] = []
     current: list[T] = []
     used = 0

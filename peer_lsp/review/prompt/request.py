@@ -99,6 +99,7 @@ class ReviewPrompt:
     def render(self) -> LLMRequest:
         """The request, trimmed to the budget; PromptBudgetError when nothing fits."""
         system = render_template(load_template(self.template.version), {})
+        system += self.context.instructions
         room = self.budget_tokens - estimate_tokens(system)
         user, cut = self._fit(room)
         return LLMRequest(

@@ -25,14 +25,16 @@ import hashlib
 import re
 import typing
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlparse
+from urllib.request import url2pathname
 
 from peer_lsp.llm.redaction.placeholders import stable_placeholders
 from peer_lsp.llm.redaction.redact import redact
 from peer_lsp.llm.tokens import estimate_tokens
 from peer_lsp.review.prompt.callees import sibling_signatures
 from peer_lsp.review.prompt.imports import file_imports, imports_used
+from peer_lsp.review.prompt.instructions import instructions_for
 from peer_lsp.review.prompt.skeleton import ELIDED, skeleton
 from peer_lsp.syntax.unit import UnitKind
 
@@ -82,6 +84,8 @@ class UnitContext:
     unit_tokens: int = 0
     secrets: Mapping[str, str] = dataclasses.field(default_factory=dict, repr=False, compare=False)
     """The secrets redacted from the code, by value: redacted too wherever else they occur."""
+    instructions: str = ""
+    """The project's own review instructions for this file (`instructions_for`), or empty."""
 
     @classmethod
     def of(
@@ -132,6 +136,7 @@ class UnitContext:
             ),
             unit_tokens=estimate_tokens(unit.text),
             secrets=code.found,
+            instructions=instructions_for(_file_path(document.uri)).section(),
         )
 
 
@@ -156,6 +161,15 @@ def _class_header(unit: Unit) -> str:
 
 def _file_name(uri: str) -> str:
     return PurePosixPath(unquote(urlparse(uri).path)).name
+
+
+def _file_path(uri: str) -> Path | None:
+    """The local file a ``file:`` URI (or, from `peer check`, a plain path) names; None for
+    other schemes (an unsaved buffer)."""
+    parts = urlparse(uri)
+    if parts.scheme == "file":
+        return Path(url2pathname(parts.path))
+    return Path(uri) if uri and not parts.scheme else None
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")

@@ -13,6 +13,7 @@ from fakes.server import FakeServer, Received
 
 from peer_lsp.cli import main
 from peer_lsp.llm.factory import build_router, pick_ollama_model
+from peer_lsp.llm.local_models import Consents, LocalServer
 from peer_lsp.settings.model import Settings
 from peer_lsp.settings.options import resolve
 
@@ -127,7 +128,14 @@ async def test_router_uses_a_local_ollama_when_nothing_is_configured(
     fake.script(ol.tags(["llama3:8b", "qwen2.5-coder:7b"]))
     fake.script(ol.ok("looks fine"))
     settings, _ = resolve({"cacheDir": str(tmp_path / "cache"), "auditLog": str(tmp_path / "a")})
-    setup = await build_router(settings, ollama_url=fake.url, environ={})
+
+    async def allow(server: LocalServer) -> bool:
+        return True
+
+    consents = Consents(tmp_path / "consents.json")
+    setup = await build_router(
+        settings, ollama_url=fake.url, environ={}, ask=allow, consents=consents
+    )
     assert setup.router is not None
     assert setup.autodetected == "qwen2.5-coder:7b"
     from peer_lsp.llm.types import LLMRequest
@@ -230,3 +238,47 @@ def test_a_bad_config_file_is_the_same_usage_error_as_for_check(
         errors[command] = err.removeprefix(f"peer {command}: ")
     assert errors["providers"] == errors["check"]
     assert errors["providers"].startswith(expected)
+
+
+def test_the_hugging_face_preset_is_an_openai_compatible_router(
+    tmp_path: Path, fake: FakeServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its router speaks OpenAI's chat completions: JSON mode and a bearer token."""
+    (tmp_path / ".peer.toml").write_text(
+        f'[[providers]]\npreset = "huggingface"\nmodel = "Qwen/Qwen2.5-Coder-32B-Instruct"\n'
+        f'baseUrl = "{fake.url}/v1"\napiKeyEnv = "PEER_HF_TOKEN"\n'
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PEER_HF_TOKEN", SECRET)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    fake.respond_with(oa.ok("OK"))
+
+    assert main(["providers", "--check"]) == 0
+
+    (sent,) = fake.requests
+    assert sent.path == "/v1/chat/completions"
+    assert sent.headers["authorization"] == f"Bearer {SECRET}"
+    assert sent.json["model"] == "Qwen/Qwen2.5-Coder-32B-Instruct"
+
+
+def test_hf_token_goes_to_hugging_face_only(
+    tmp_path: Path,
+    fake: FakeServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    (tmp_path / ".peer.toml").write_text(
+        f'[[providers]]\npreset = "huggingface"\nmodel = "m"\nbaseUrl = "{fake.url}/v1"\n'
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HF_TOKEN", SECRET)
+
+    assert main(["providers", "--check"]) == 2
+
+    assert "may send HF_TOKEN only to https://router.huggingface.co/v1" in capsys.readouterr().err
+    assert fake.requests == []
+    (tmp_path / ".peer.toml").write_text('[[providers]]\npreset = "huggingface"\nmodel = "m"\n')
+    assert main(["providers"]) == 0
+    out = capsys.readouterr().out
+    assert "https://router.huggingface.co/v1" in out
+    assert "HF_TOKEN" in out

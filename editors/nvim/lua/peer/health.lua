@@ -29,7 +29,7 @@ function M.check()
       ok('peer-lsp found: ' .. vim.fn.exepath('peer-lsp'))
     else
       warn('peer-lsp is not on PATH', {
-        'Install the server: pipx install peer-lsp',
+        'Install the server: pipx install git+https://github.com/peer-lsp/peer-lsp',
         "Or start it from a Python environment: cmd = { '/path/to/python', '-m', 'peer_lsp', 'serve' }",
       })
     end

@@ -21,3 +21,13 @@
   arguments: (arguments . (_) @code)
   (#any-of? @fn "setTimeout" "setInterval")
   (#interpolated? @code)) @report
+
+; window.eval(x) / globalThis.eval(x)
+(call_expression
+  function: (member_expression
+    object: (identifier) @global
+    property: (property_identifier) @fn)
+  arguments: (arguments . (_) @code)
+  (#any-of? @global "window" "globalThis" "self")
+  (#eq? @fn "eval")
+  (#not-literal? @code)) @report

@@ -19,3 +19,13 @@
     (object (pair key: (property_identifier) @key value: (true))))
   (#any-of? @name "spawn" "spawnSync" "execFile" "execFileSync")
   (#eq? @key "shell"))
+
+; spawn("bash", ["-c", cmd]) / spawn(shell, [script]): a shell given a command that is not a
+; constant (the check follows the program's name to its value).
+(call_expression
+  function: [
+    (identifier) @name
+    (member_expression property: (property_identifier) @name)
+  ] @callee
+  arguments: (arguments . (_) @program . (array) @report)
+  (#any-of? @name "spawn" "spawnSync" "execFile" "execFileSync"))
