@@ -1,5 +1,5 @@
 """Which rules run, and how loud: the settings ``disableRules``, ``enableRules``,
-``ruleSeverity`` and ``complexityThreshold`` resolved against the catalog.
+``ruleSeverity``, ``complexityThreshold`` and ``testCode`` resolved against the catalog.
 
 A selector is a rule id (``py-eval``), a category (``security``, ``bug``, ``performance``,
 ``maintainability``) or ``all``. A rule runs when its id is in ``enableRules``; else not when
@@ -40,9 +40,18 @@ class RuleSettings(typing.Protocol):
     def rule_severity(self) -> Mapping[str, str]: ...
     @property
     def complexity_threshold(self) -> int: ...
+    @property
+    def test_code(self) -> str: ...
 
 
 ALL = "all"
+
+TEST_CODE_HINT = "hint"
+"""``testCode``: rule findings in test files are hints, and hard-coded secrets are dropped."""
+TEST_CODE_NORMAL = "normal"
+"""``testCode``: test files are checked like any other file."""
+TEST_CODE_OFF = "off"
+"""``testCode``: no rule findings in test files."""
 
 
 def is_enabled(rule: Rule, enable: Collection[str], disable: Collection[str]) -> bool:
@@ -73,6 +82,8 @@ class RuleConfig:
     enabled: frozenset[str]
     severities: dict[str, Severity] = field(default_factory=dict)
     complexity_threshold: int = 15
+    test_code: str = TEST_CODE_HINT
+    """What becomes of findings in test files (`peer_lsp.rules.test_paths`): hint, normal, off."""
 
     @classmethod
     def from_settings(cls, settings: RuleSettings, rules: Iterable[Rule] = RULES) -> RuleConfig:
@@ -84,6 +95,7 @@ class RuleConfig:
             frozenset(rule.id for rule in chosen),
             {rule.id: severity_of(rule, overrides) for rule in chosen},
             settings.complexity_threshold,
+            settings.test_code,
         )
 
     def severity(self, rule: Rule) -> Severity:

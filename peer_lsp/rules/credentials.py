@@ -53,14 +53,22 @@ _NAMES_A_SECRET = re.compile(r"pass(?:word|wd)|secret|token|api_?key", re.IGNORE
 """A value that names the kind of secret (``"[type=password]"``) is a label, not one."""
 
 
+_SCHEME = re.compile(r"(?:Bearer|bearer|Basic|basic|Token|token):?[ \t]+(?=\S)")
+"""An HTTP authorization scheme before a credential (``"Bearer: 2lkj..."``)."""
+
+
 def is_secret_value(value: str) -> bool:
     """Whether a literal looks like a real credential rather than a placeholder or label.
 
+    An authorization scheme before it (``Bearer``, ``Basic``, ``Token``) is left out.
     At least 6 characters, no whitespace, not one or two characters repeated, not a
     placeholder (``changeme``, ``<password>``, ``${DB_PASS}``, ``xxx``…) nor a label that names
     the secret (``"[type=password]"``), not an environment variable's name (``DB_PASSWORD``),
     not plain words (``Incorrect``, ``db.password``), not a path or URL.
     """
+    scheme = _SCHEME.match(value)
+    if scheme is not None:
+        value = value[scheme.end() :]
     if len(value) < 6 or len(value) > 200 or any(c.isspace() for c in value):
         return False
     if len(set(value)) <= 2:

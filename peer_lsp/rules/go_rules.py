@@ -32,6 +32,7 @@ from peer_lsp.rules.grammar_nodes import (
 )
 from peer_lsp.rules.literals import string_value
 from peer_lsp.rules.model import Match, Rule
+from peer_lsp.rules.secret_sinks import key_is_hardcoded
 from peer_lsp.rules.sql import looks_like_sql
 
 if typing.TYPE_CHECKING:
@@ -734,6 +735,7 @@ RULES: tuple[Rule, ...] = (
             "Reference: CWE-798 (Use of Hard-coded Credentials)."
         ),
         references=("CWE-798",),
+        check=key_is_hardcoded,
     ),
     Rule(
         id="go-ignored-error",

@@ -19,6 +19,7 @@ from peer_lsp.rules.grammar_nodes import (
 )
 from peer_lsp.rules.literals import string_value
 from peer_lsp.rules.model import Edit, Match, Rule
+from peer_lsp.rules.secret_sinks import key_is_hardcoded
 from peer_lsp.rules.sql import looks_like_sql
 
 if typing.TYPE_CHECKING:
@@ -916,13 +917,15 @@ RULES: tuple[Rule, ...] = (
         explanation=(
             "A password or key in the source is readable by everyone with the repository, its"
             " history or the jar (`javap -constants` prints it), and cannot be rotated without"
-            " a release. A literal given to `Algorithm.HMAC256(...)` (java-jwt) is the key"
-            " that signs tokens: whoever reads it can mint tokens.\n\n"
+            " a release. A constant given to a JWT library or a MAC as its key"
+            ' (`Algorithm.HMAC256("k")`, `signWith`, `SecretKeySpec`) lets whoever reads it'
+            " mint tokens.\n\n"
             '**Fix:** `System.getenv("DB_PASSWORD")`, a vault, or an externalized'
             " configuration property; rotate the value that was committed.\n\n"
             "Reference: CWE-798 (Use of Hard-coded Credentials)."
         ),
         references=("CWE-798",),
+        check=key_is_hardcoded,
     ),
     Rule(
         id="java-weak-password-hash",

@@ -13,6 +13,7 @@ from peer_lsp.findings.model import Category, Severity
 from peer_lsp.rules.assignments import enclosing_scope
 from peer_lsp.rules.credentials import is_token_name, mentions_password
 from peer_lsp.rules.grammar_nodes import name_of_target, statement_of, text
+from peer_lsp.rules.html_sinks import safe_markup
 from peer_lsp.rules.js_flow import (
     Origin,
     bindings_of,
@@ -25,6 +26,7 @@ from peer_lsp.rules.js_flow import (
 )
 from peer_lsp.rules.literals import is_built_string
 from peer_lsp.rules.model import Edit, Match, Rule
+from peer_lsp.rules.secret_sinks import key_is_hardcoded
 from peer_lsp.rules.sql import looks_like_sql
 
 if typing.TYPE_CHECKING:
@@ -311,6 +313,12 @@ def _in_cookie_options(match: Match) -> bool:
     return False
 
 
+def _unsafe_markup(match: Match) -> bool:
+    """js-inner-html: not sanitized, and not markup that cannot carry script (Trusted Types,
+    escaped substitutions, an inert ``<template>``: `peer_lsp.rules.html_sinks`)."""
+    return _not_sanitized(match) and not safe_markup(match)
+
+
 RULES: tuple[Rule, ...] = (
     Rule(
         id="js-eval",
@@ -351,7 +359,7 @@ RULES: tuple[Rule, ...] = (
             "Reference: CWE-79 (Cross-site Scripting)."
         ),
         references=("CWE-79",),
-        check=_not_sanitized,
+        check=_unsafe_markup,
     ),
     Rule(
         id="js-dangerous-html",
@@ -430,6 +438,7 @@ RULES: tuple[Rule, ...] = (
             "Reference: CWE-798 (Use of Hard-coded Credentials)."
         ),
         references=("CWE-798",),
+        check=key_is_hardcoded,
     ),
     Rule(
         id="js-weak-password-hash",

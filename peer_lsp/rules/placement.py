@@ -4,6 +4,10 @@ Hits are kept relative to the segment they were found in; each analysis places t
 their current absolute offsets (the cost is the number of findings), with the rule's
 severity (after ``ruleSeverity``), category, explanation and fixed confidence, and a
 fingerprint that names the unit (`MODULE` for top-level code).
+
+In a test file or fixture (`peer_lsp.rules.test_paths`) the ``testCode`` setting decides: by
+default (``hint``) every finding is a hint and hard-coded secrets are left out (a test's
+password logs a fake user in); ``off`` leaves out every finding; ``normal`` changes nothing.
 """
 
 from __future__ import annotations
@@ -11,8 +15,9 @@ from __future__ import annotations
 import typing
 from collections import Counter
 
-from peer_lsp.findings.model import Finding, Fix, Span, TextEdit, fingerprint
+from peer_lsp.findings.model import Finding, Fix, Severity, Span, TextEdit, fingerprint
 from peer_lsp.rules.catalog import BY_ID
+from peer_lsp.rules.config import TEST_CODE_HINT, TEST_CODE_OFF
 
 if typing.TYPE_CHECKING:
     from collections.abc import Iterable
@@ -25,18 +30,30 @@ if typing.TYPE_CHECKING:
 MODULE = "<module>"
 """The unit name of findings in top-level code (for their fingerprints)."""
 
+SECRET_RULE_SUFFIX = "-hardcoded-secret"
+"""The rules whose findings a test file holds on purpose (``py-hardcoded-secret``, ...)."""
+
+
+def kept_in_tests(rule_id: str, test_code: str) -> bool:
+    """Whether a finding of ``rule_id`` in a test file is kept under ``test_code``."""
+    if test_code == TEST_CODE_OFF:
+        return False
+    return test_code != TEST_CODE_HINT or not rule_id.endswith(SECRET_RULE_SUFFIX)
+
 
 def place_findings(
     lines: LineIndex,
     config: RuleConfig,
     unit_hits: Iterable[tuple[Unit, tuple[Hit, ...]]],
     code_hits: Iterable[tuple[Unit | None, int, tuple[Hit, ...]]],
+    test_file: bool = False,
 ) -> list[Finding]:
     """The findings of the cached hits, in document order.
 
     ``unit_hits``: each unit with its hits, relative to its start; ``code_hits``: each stretch
     of top-level code as the unit it follows (None: the file's start), how far after that
-    unit's end it starts, and its hits, relative to that start.
+    unit's end it starts, and its hits, relative to that start. ``test_file``: the document
+    is a test or a fixture (the module docstring says what ``testCode`` then does).
     """
     placed: list[tuple[Hit, int, Unit | None]] = [
         (hit, unit.start_byte, unit) for unit, hits in unit_hits for hit in hits
@@ -49,6 +66,8 @@ def place_findings(
     ordinals: Counter[tuple[str, str, str]] = Counter()
     findings: list[Finding] = []
     for hit, base, unit in placed:
+        if test_file and not kept_in_tests(hit.rule_id, config.test_code):
+            continue
         rule = BY_ID[hit.rule_id]
         start, end = base + hit.start, base + hit.end
         unit_name = MODULE if unit is None else unit.qualified_name
@@ -62,7 +81,9 @@ def place_findings(
         findings.append(
             Finding(
                 span=Span(start, end, lines.line_of(start), lines.line_of(end)),
-                severity=config.severity(rule),
+                severity=Severity.HINT
+                if test_file and config.test_code == TEST_CODE_HINT
+                else config.severity(rule),
                 category=rule.category,
                 rule_id=rule.id,
                 message=hit.message,

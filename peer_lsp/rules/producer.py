@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from peer_lsp.rules.common_rules import COMPLEXITY
 from peer_lsp.rules.compiled import compiled_rules
 from peer_lsp.rules.complexity import count_branches, has_complexity
-from peer_lsp.rules.config import RuleConfig, RuleSettings
+from peer_lsp.rules.config import TEST_CODE_NORMAL, RuleConfig, RuleSettings
 from peer_lsp.rules.model import Edit
 from peer_lsp.rules.placement import place_findings
 from peer_lsp.rules.runner import Hit, run_rules
@@ -48,6 +48,7 @@ from peer_lsp.rules.segments import (
     top_unit_at,
     unit_has_error,
 )
+from peer_lsp.rules.test_paths import is_test_path
 from peer_lsp.syntax.budget import OverBudget
 from peer_lsp.syntax.unit import UnitKind
 
@@ -169,7 +170,11 @@ class RuleProducer:
             del self._states[document.uri]
             return []
         return place_findings(
-            document.lines, state.config, state.units.values(), state.gaps.values()
+            document.lines,
+            state.config,
+            state.units.values(),
+            state.gaps.values(),
+            test_file=state.config.test_code != TEST_CODE_NORMAL and is_test_path(document.uri),
         )
 
     def _parses_again(self, uri: str, tree: Tree) -> bool:

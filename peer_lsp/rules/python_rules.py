@@ -11,6 +11,7 @@ import typing
 from peer_lsp.findings.model import Category, Severity
 from peer_lsp.rules.assignments import enclosing_scope
 from peer_lsp.rules.credentials import is_token_name, mentions_password
+from peer_lsp.rules.eval_namespaces import deliberate_evaluation
 from peer_lsp.rules.flow import Origin, origin
 from peer_lsp.rules.grammar_nodes import (
     ancestors,
@@ -22,6 +23,7 @@ from peer_lsp.rules.grammar_nodes import (
 )
 from peer_lsp.rules.literals import is_interpolated
 from peer_lsp.rules.model import Edit, Match, Rule
+from peer_lsp.rules.secret_sinks import key_is_hardcoded
 
 if typing.TYPE_CHECKING:
     from collections.abc import Sequence
@@ -372,7 +374,10 @@ def _no_timeout(match: Match) -> bool:
 def _code_not_literal(match: Match) -> bool:
     """py-eval: the code is not a name holding only literals (``code = "1 + 1"``)."""
     code = match.node("code")
-    return code is None or origin(code, match.data) is not Origin.LITERAL
+    return code is None or (
+        origin(code, match.data) is not Origin.LITERAL
+        and not deliberate_evaluation(match.report, code, match.data)
+    )
 
 
 def _command_built(match: Match) -> bool:
@@ -612,6 +617,7 @@ RULES: tuple[Rule, ...] = (
             "Reference: CWE-798 (Use of Hard-coded Credentials)."
         ),
         references=("CWE-798",),
+        check=key_is_hardcoded,
     ),
     Rule(
         id="py-weak-password-hash",

@@ -166,6 +166,12 @@ class Settings:
     and none in `peer check`), off, or auto: each language's default, "introduced" for C, C++,
     Rust and TypeScript, whose grammars err on valid code, else "all"."""
 
+    test_code: str = "hint"
+    """Local rule findings in test files and fixtures (`test_x.py`, `x_test.go`, `x.spec.ts`,
+    `XTest.java`, folders `tests`, `src/test`, `testdata`, `fixtures`, ...): hint (shown as
+    hints, without hard-coded secrets, which tests hold on purpose), normal (like any other
+    file) or off (none)."""
+
     review_languages: tuple[str, ...] = ()
     """Languages reviewed although peer cannot cut them into functions and classes (their
     files are sent in chunks of maxChunkLines), e.g. ["bash", "yaml"]. By default only the
@@ -225,6 +231,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "rule_severity": SEVERITIES,
     "syntax_errors": ("auto", "all", "introduced", "off"),
     "mask_personal_data": PERSONAL_DATA,
+    "test_code": ("hint", "normal", "off"),
 }
 _KINDS: dict[str, type] = {
     "log_level": str,
@@ -262,6 +269,7 @@ _KINDS: dict[str, type] = {
     "rule_severity": dict,
     "complexity_threshold": int,
     "syntax_errors": str,
+    "test_code": str,
     "review_languages": tuple,
     "review_include": tuple,
     "review_exclude": tuple,

@@ -131,3 +131,34 @@ def test_fix_applies_verified_rule_fixes(project: Path, capsys: pytest.CaptureFi
     assert (project / "clean.py").read_text(encoding="utf-8") == (
         "def f(x):\n    return x is None\n"
     )
+
+
+def test_check_reports_test_files_as_hints(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    secret = 'API_TOKEN = "ghp_4kTq9ZrXw2mVb7LpN3sYd8HcJf6GtR1eUa0o"\n'
+    (project / "tests").mkdir()
+    (project / "tests" / "helpers.py").write_text(SOURCE + secret, encoding="utf-8")
+    (project / "login_test.go").write_text(
+        'package login\n\nconst adminPassword = "s3cr3t-Kq9x"\n', encoding="utf-8"
+    )
+    (project / "app.py").write_text(secret, encoding="utf-8")
+
+    code, out, _ = run(capsys, "check", "--format", "json", "tests", "login_test.go", "app.py")
+    found = sorted((f["path"], f["rule"], f["severity"]) for f in json.loads(out)["findings"])
+    assert found == [
+        ("app.py", "py-hardcoded-secret", "warning"),
+        ("tests/helpers.py", "py-mutable-default", "hint"),
+        ("tests/helpers.py", "py-none-comparison", "hint"),
+        ("tests/helpers.py", "py-shell-injection", "hint"),
+    ]
+    assert code == 1  # app.py's secret; the hints alone would not fail the run
+
+    (project / ".peer.toml").write_text(
+        'ollamaAutodetect = false\ntestCode = "normal"\n', encoding="utf-8"
+    )
+    _, out, _ = run(capsys, "check", "--format", "json", "tests", "login_test.go")
+    found = sorted((f["path"], f["rule"], f["severity"]) for f in json.loads(out)["findings"])
+    assert ("login_test.go", "go-hardcoded-secret", "warning") in found
+    assert ("tests/helpers.py", "py-hardcoded-secret", "warning") in found
+    assert ("tests/helpers.py", "py-shell-injection", "error") in found

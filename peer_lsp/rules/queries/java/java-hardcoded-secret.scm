@@ -11,10 +11,21 @@
   (#secret-name? @name)
   (#secret-value? @report))
 
-; Algorithm.HMAC256("key") (java-jwt): whatever literal signs the tokens is a key in the code.
+; A constant handed to a JWT library or a MAC as the key it signs or checks with
+; (secret_sinks.py): Algorithm.HMAC256("k"), Keys.hmacShaKeyFor(...), signWith(alg, "k").
 (method_invocation
-  object: (identifier) @class
+  object: (identifier) @_lib
   name: (identifier) @name
-  arguments: (argument_list . (string_literal) @report)
-  (#eq? @class "Algorithm")
-  (#match? @name "^HMAC(256|384|512)$"))
+  arguments: (argument_list . (_) @key @report)
+  (#eq? @_lib "Algorithm")
+  (#any-of? @name "HMAC256" "HMAC384" "HMAC512"))
+
+(method_invocation
+  name: (identifier) @name
+  arguments: (argument_list (_) @key @report .)
+  (#any-of? @name "signWith" "setSigningKey"))
+
+(object_creation_expression
+  type: (type_identifier) @name
+  arguments: (argument_list . (_) @key @report)
+  (#eq? @name "SecretKeySpec"))

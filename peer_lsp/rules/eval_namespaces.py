@@ -1,0 +1,117 @@
+"""Evaluation that is the code's purpose: when ``eval``/``exec`` is not reported (py-eval).
+
+``eval`` and ``exec`` are dangerous when what they run comes from outside. Three shapes say
+the evaluation is deliberate, with the namespace it runs in chosen explicitly:
+
+- code generation: the function writes the code (a string built there, or a local name it
+  gave a value) and runs it in a namespace it builds itself, a dict display or ``dict()``
+  (``namedtuple``, ``dataclasses``, ``timeit``, template compilers). A namespace built there
+  for code that is a parameter passed straight through is a sandbox attempt
+  (``eval(expression, {"__builtins__": None})``), and does not count;
+- a frame's namespace (``frame.f_globals``, ``frame.f_locals``): a debugger evaluating what
+  its user typed where the program stopped;
+- ``globals``/``locals`` parameters forwarded to ``exec``, the way ``exec`` names them
+  (``def runctx(self, cmd, globals=None, locals=None)``): the function is an evaluation API
+  like ``exec`` itself (profilers, tracers, debuggers); what it runs is its caller's choice,
+  and a caller passing input is where the finding belongs.
+"""
+
+from __future__ import annotations
+
+import re
+import typing
+
+from peer_lsp.rules.assignments import assigned_value, enclosing_scope
+from peer_lsp.rules.grammar_nodes import arguments_of, text, unwrap
+
+if typing.TYPE_CHECKING:
+    from tree_sitter import Node
+
+
+def deliberate_evaluation(call: Node, code: Node, data: bytes) -> bool:
+    """Whether an ``eval``/``exec`` call of ``code`` is one of the deliberate shapes of the
+    module docstring."""
+    namespaces = _namespace_arguments(call, data)
+    if any(
+        _in_frame(namespace, data) or _is_parameter(namespace, data) for namespace in namespaces
+    ):
+        return True
+    return any(_own_namespace(namespace, data) for namespace in namespaces) and _built_here(
+        code, data
+    )
+
+
+def _namespace_arguments(call: Node, data: bytes) -> list[Node]:
+    """The ``globals`` and ``locals`` arguments of an ``eval``/``exec`` call (positional
+    after the code, or by keyword), ``globals`` first when both are there."""
+    found: dict[str, Node] = {}
+    positional = 0
+    for arg in arguments_of(call):
+        if arg.type == "keyword_argument":
+            name = arg.child_by_field_name("name")
+            value = arg.child_by_field_name("value")
+            if name is not None and value is not None and text(name, data) in _NAMESPACES:
+                found[text(name, data)] = value
+        elif arg.type not in ("list_splat", "dictionary_splat"):
+            if 1 <= positional <= 2:
+                found[_NAMESPACES[positional - 1]] = arg
+            positional += 1
+    return [found[name] for name in _NAMESPACES if name in found]
+
+
+_NAMESPACES = ("globals", "locals")
+_NAMESPACE_PARAMETERS = frozenset(
+    {"globals", "locals", "globalns", "localns", "global_ns", "local_ns", "globs", "locs"}
+)
+_FRAME_NAMESPACE = re.compile(r"\bf_(?:globals|locals)\b|\bcurframe_locals\b")
+
+
+def _in_frame(namespace: Node, data: bytes) -> bool:
+    """A frame's own namespace (``frame.f_globals``, ``frame.f_locals``): a debugger or a
+    profiler evaluating what its user typed where the program stopped."""
+    return _FRAME_NAMESPACE.search(text(namespace, data)) is not None
+
+
+def _is_parameter(namespace: Node, data: bytes) -> bool:
+    """A namespace the caller hands in as ``exec``'s own parameters are named
+    (``def runctx(self, cmd, globals=None, locals=None)``): the function is an evaluation
+    API like ``exec`` itself, as profilers, tracers and debuggers offer, and what it runs is
+    its caller's choice; where a caller passes input is where the finding belongs."""
+    namespace = unwrap(namespace)
+    if namespace.type != "identifier" or text(namespace, data) not in _NAMESPACE_PARAMETERS:
+        return False
+    scope = enclosing_scope(namespace, "python")
+    parameters = scope.child_by_field_name("parameters")
+    if scope.type != "function_definition" or parameters is None:
+        return False
+    name = text(namespace, data)
+    for parameter in parameters.named_children:
+        target = parameter.child_by_field_name("name") if parameter.type != "identifier" else None
+        if text(target if target is not None else parameter, data) == name:
+            return True
+    return False
+
+
+def _own_namespace(namespace: Node, data: bytes) -> bool:
+    """A namespace the function builds itself: a dict display or ``dict(...)``, given
+    directly or through a local name."""
+    namespace = unwrap(namespace)
+    if namespace.type == "identifier":
+        value = assigned_value(namespace, "python", data)
+        if value is None:
+            return False
+        namespace = unwrap(value)
+    if namespace.type == "dictionary":
+        return True
+    function = namespace.child_by_field_name("function") if namespace.type == "call" else None
+    return function is not None and text(function, data) == "dict"
+
+
+def _built_here(code: Node, data: bytes) -> bool:
+    """The code is written in the function: a string built in place, or a local name the
+    function gave a value. Not a parameter passed straight through, which is input, not
+    generated code (``eval(expression, {"__builtins__": None})`` is a sandbox that fails)."""
+    code = unwrap(code)
+    if code.type == "identifier":
+        return assigned_value(code, "python", data) is not None
+    return code.type in ("string", "concatenated_string", "binary_operator")
