@@ -108,6 +108,20 @@ _JAVA_SQL = (
     "jdo-sqli find-sql-string-concatenation tainted-sqli"
 )
 
+_JAVA_CIPHER = (
+    "des-is-deprecated desede-is-deprecated use-of-rc4 use-of-rc2 use-of-blowfish "
+    "use-of-aes-ecb ecb-cipher use-of-default-aes rsa-no-padding no-null-cipher"
+)
+
+_JAVA_XXE = (
+    "documentbuilderfactory-disallow-doctype-decl-missing "
+    "documentbuilderfactory-disallow-doctype-decl-false "
+    "documentbuilderfactory-external-general-entities-true "
+    "documentbuilderfactory-external-parameter-entities-true "
+    "saxparserfactory-disallow-doctype-decl-missing transformerfactory-dtds-not-disabled "
+    "xmlinputfactory-possible-xxe xmlinputfactory-external-entities-enabled"
+)
+
 
 def _many(ids: str, peer: str) -> dict[str, str]:
     return dict.fromkeys(ids.split(), peer)
@@ -206,6 +220,29 @@ MAPPINGS: dict[str, dict[str, str]] = {
         "object-deserialization": "java-deserialization",
         "java-jwt-hardcoded-secret": "java-hardcoded-secret",
         "md5-used-as-password": "java-weak-password-hash",
+        **_many(_JAVA_CIPHER, "java-weak-cipher"),
+        "use-of-weak-rsa-key": "java-weak-key",
+        "blowfish-insufficient-key-size": "java-weak-key",
+        "weak-ssl-context": "java-weak-tls",
+        **_many(_JAVA_XXE, "java-xxe"),
+        "dangerous-groovy-shell": "java-code-injection",
+        "script-engine-injection": "java-code-injection",
+        "spel-injection": "java-code-injection",
+        "cookie-missing-httponly": "java-cookie-insecure",
+        "cookie-missing-secure-flag": "java-cookie-insecure",
+        "cookie-setSecure": "java-cookie-insecure",
+        "spring-csrf-disabled": "java-csrf-disabled",
+        "use-snakeyaml-constructor": "java-deserialization",
+        "httpservlet-path-traversal": "java-path-traversal",
+        "tainted-file-path": "java-path-traversal",
+        "jax-rs-path-traversal": "java-path-traversal",
+        "tainted-url-host": "java-ssrf",
+        "unvalidated-redirect": "java-open-redirect",
+        "spring-unvalidated-redirect": "java-open-redirect",
+        "servletresponse-writer-xss": "java-xss",
+        "no-direct-response-writer": "java-xss",
+        "ldap-injection": "java-ldap-injection",
+        "tainted-ldapi-from-http-request": "java-ldap-injection",
     },
     "c": {
         "insecure-use-printf-fn": "c-format-string",
