@@ -279,18 +279,24 @@ def meter(confidence: float, width: int = 10) -> str:
     return f"{'█' * filled}{'░' * (width - filled)} {round(confidence * 100)}%"
 
 
+def _as_written(text: str) -> str:
+    return text
+
+
 def hover_text(finding: Finding, markdown: bool = True) -> str:
     """What a hover says of ``finding``, in Markdown or, for clients that read only that, in
-    plain text. The finding's message and explanation (model text) are escaped for Markdown
-    but for their code spans (`peer_lsp.text.markdown`)."""
+    plain text. A model finding's message and explanation (model text) are escaped for
+    Markdown but for their code spans (`peer_lsp.text.markdown`); a local rule's are
+    Markdown written here, shown as written."""
 
     def code(text: str) -> str:
         return code_span(text) if markdown else text
 
-    title = f"**{escape(finding.message)}**" if markdown else finding.message
+    escaped = escape if markdown and is_model_finding(finding) else _as_written
+    title = f"**{escaped(finding.message)}**" if markdown else finding.message
     parts = [f"{title} ({finding.category.value}, {code(finding.rule_id)})"]
     if finding.explanation:
-        parts.append(escape(finding.explanation) if markdown else finding.explanation)
+        parts.append(escaped(finding.explanation) if markdown else finding.explanation)
     parts.append(f"Confidence: {code(meter(finding.confidence))}")
     if is_model_finding(finding):
         parts.append(f"Model: {finding.source}")

@@ -42,15 +42,21 @@ SHOW_DOCUMENT_TIMEOUT = 10.0
 
 def explanation_markdown(finding: Finding, where: str, language: str | None = None) -> str:
     """The explanation document of ``finding``, found at ``where`` (``file:line``). Model
-    text is escaped for Markdown but for its code spans; the fix is a code block."""
+    text is escaped for Markdown but for its code spans (a local rule's is Markdown written
+    here, shown as written); the fix is a code block."""
+    model = is_model_finding(finding)
+
+    def authored(text: str) -> str:
+        return escape(text) if model else text
+
     lines = [
-        f"# {escape(finding.message)}",
+        f"# {authored(finding.message)}",
         "",
         f"{finding.severity.name.capitalize()} · {finding.category.value} · "
         f"{code_span(finding.rule_id)} · {escape(where)}",
     ]
     if finding.explanation:
-        lines += ["", escape(finding.explanation)]
+        lines += ["", authored(finding.explanation)]
     lines += ["", f"**Confidence:** {code_span(meter(finding.confidence))}"]
     if is_model_finding(finding):
         lines += ["", f"**Model:** {escape(finding.source)}"]
@@ -61,7 +67,7 @@ def explanation_markdown(finding: Finding, where: str, language: str | None = No
             if fix.verified
             else "not verified"
         )
-        lines += ["", f"**{escape(fix.title)}** ({state})"]
+        lines += ["", f"**{authored(fix.title)}** ({state})"]
         for edit in fix.edits:
             if edit.new_text.strip():
                 lines += ["", code_block(edit.new_text, language or "")]
