@@ -114,6 +114,11 @@ def build_parser() -> argparse.ArgumentParser:
         "N parts together are one run)",
     )
     check.add_argument(
+        "--summary",
+        action="store_true",
+        help="end with a model's short summary of the run: what changed, the top risks",
+    )
+    check.add_argument(
         "--dry-run",
         action="store_true",
         help="send nothing: say how many units and requests a review would send, the "
