@@ -90,6 +90,13 @@ _PY_SECRET = (
     "hardcoded-token jwt-python-hardcoded-secret avoid_hardcoded_config_SECRET_KEY "
     "hardcoded-password-default-argument"
 )
+_PY_CLEARTEXT = (
+    "insecure-urlopen insecure-urlopen-ftp insecure-urlretrieve insecure-urlretrieve-ftp "
+    "insecure-urlopener-open insecure-urlopener-open-ftp insecure-urlopener-retrieve "
+    "insecure-urlopener-retrieve-ftp insecure-openerdirector-open insecure-openerdirector-open-ftp "
+    "insecure-request-object insecure-request-object-ftp request-with-http "
+    "request-session-with-http request-session-http-in-with-context use-ftp-tls"
+)
 _JS_SQL = (
     "tainted-sql-string node-postgres-sqli node-mysql-sqli mysql-sqli node-mssql-sqli "
     "sequelize-sqli pg-sqli node-knex-sqli knex-sqli"
@@ -138,6 +145,8 @@ MAPPINGS: dict[str, dict[str, str]] = {
         "string-is-comparison": "py-is-literal",
         "use-timeout": "py-requests-no-timeout",
         "suppressed-exception-handling-finally-break": "py-return-in-finally",
+        **_many(_PY_CLEARTEXT, "py-cleartext-transport"),
+        "weak-ssl-version": "py-weak-tls",
     },
     "javascript": {
         **_many(_JS_SQL, "js-sql-format"),

@@ -213,3 +213,226 @@ _BINDING_FIELDS: dict[str, tuple[str, ...]] = {
     "aliased_import": ("alias",),
 }
 """Parents that bind the identifier in one of their fields."""
+
+
+# -- values from outside ---------------------------------------------------------------------
+
+_REQUEST_NAMES = frozenset({"request", "req"})
+_REQUEST_INPUTS = frozenset(
+    {"args", "form", "values", "json", "data", "files", "headers", "cookies", "body"}
+    | {"GET", "POST", "FILES", "COOKIES", "META", "query_params", "path_params", "params"}
+    | {"match_info", "matchdict", "query", "get_json", "get_data", "query_string", "url"}
+    | {"full_path", "path", "view_args", "stream", "content", "text", "raw_post_data"}
+)
+"""Attributes of a web framework's request object that carry what the client sent."""
+
+_INPUT_CALLS = frozenset(
+    {"input", "raw_input", "os.getenv", "getenv", "os.environ.get", "environ.get"}
+    | {"getopt.getopt", "getopt.gnu_getopt"}
+)
+_INPUT_VALUES = frozenset({"sys.argv", "os.environ", "environ", "flask.request"})
+
+_CLEANERS = frozenset(
+    {"int", "float", "bool", "len", "shlex.quote", "pipes.quote", "quote", "escape"}
+    | {"html.escape", "markupsafe.escape", "secure_filename", "werkzeug.utils.secure_filename"}
+    | {"os.path.basename", "basename", "uuid.UUID", "hash", "abs", "round"}
+)
+"""Calls whose result no longer carries the text of their argument, or carries it made safe."""
+
+_ROUTE_DECORATORS = frozenset({"route", "get", "post", "put", "patch", "delete", "api_route"})
+_MAX_NODES = 400
+"""How many tree nodes one `from_input` question may visit in an expression."""
+
+
+def from_input(node: Node, data: bytes) -> bool:
+    """Whether the Python expression ``node`` carries a value from outside the program.
+
+    Outside means a web request (``request.args``, ``request.GET[...]``, ``request.json``,
+    Flask route parameters, the ``event`` of an AWS Lambda handler), the command line
+    (``sys.argv``, ``getopt``), the environment (``os.environ``, ``os.getenv``) or
+    ``input()``. Local names are followed to every value bound to them earlier in the same
+    function (``=``, ``+=``, unpacking, ``for``, ``with``); ``int()``, ``shlex.quote()``,
+    ``secure_filename()``-like calls and a lookup in a constant table end the trail.
+    """
+    return _carries_input(unwrap(node), data, _MAX_DEPTH, [_MAX_NODES])
+
+
+def _carries_input(node: Node, data: bytes, depth: int, budget: list[int]) -> bool:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        budget[0] -= 1
+        if budget[0] < 0:
+            return False
+        kind = current.type
+        if kind in _NESTED_SCOPES or kind in ("string_content", "comment"):
+            continue
+        if kind == "identifier":
+            if _name_from_input(current, data, depth, budget):
+                return True
+            continue
+        if kind in ("attribute", "subscript", "call"):
+            verdict = _input_source(current, data)
+            if verdict is not None:
+                if verdict:
+                    return True
+                continue
+            if kind == "attribute":
+                base = current.child_by_field_name("object")
+                if base is not None:
+                    stack.append(base)  # ``x.y`` carries what ``x`` carries; ``y`` is a field
+                continue
+            if kind == "call":
+                function = current.child_by_field_name("function")
+                arguments = current.child_by_field_name("arguments")
+                if function is not None and function.type == "attribute":
+                    stack.append(function)
+                if arguments is not None:
+                    stack.append(arguments)
+                continue
+        if kind == "keyword_argument":
+            value = current.child_by_field_name("value")
+            if value is not None:
+                stack.append(value)
+            continue
+        stack.extend(current.named_children)
+    return False
+
+
+def _input_source(node: Node, data: bytes) -> bool | None:
+    """True for an input source itself, False for a cleaner or a constant-table lookup (the
+    walk stops there), None for anything else (the walk goes on into it)."""
+    if node.type == "call":
+        function = node.child_by_field_name("function")
+        name = "".join(text(function, data).split()) if function is not None else ""
+        if name in _INPUT_CALLS:
+            return True
+        if name in _CLEANERS or name.rsplit(".", 1)[-1] in ("quote", "escape", "basename"):
+            return False
+        return None
+    name = "".join(text(node, data).split())
+    head = name.split("[", 1)[0]
+    if head in _INPUT_VALUES or any(head.startswith(v + ".") for v in _INPUT_VALUES):
+        return True
+    parts = head.split(".")
+    if len(parts) >= 2 and parts[-2] in _REQUEST_NAMES and parts[-1] in _REQUEST_INPUTS:
+        return True
+    if len(parts) >= 3 and parts[0] in ("self", "flask") and parts[1] in _REQUEST_NAMES:
+        return parts[2] in _REQUEST_INPUTS or None
+    if node.type == "subscript":
+        table = node.child_by_field_name("value")
+        if table is not None and table.type == "identifier" and _constant_table(table, data):
+            return False
+    return None
+
+
+def _constant_table(name: Node, data: bytes) -> bool:
+    """``name`` only ever held a dict, list, tuple or set display of constants."""
+    values, bound_otherwise = _assigned_before(name, data)
+    return (
+        bool(values)
+        and not bound_otherwise
+        and all(
+            value.type in ("dictionary", "list", "tuple", "set")
+            and all(_literal_only(part, data, 1) for part in _leaves(value))
+            for value in values
+        )
+    )
+
+
+def _leaves(display: Node) -> list[Node]:
+    leaves: list[Node] = []
+    for child in display.named_children:
+        if child.type == "pair":
+            leaves.extend(child.named_children)
+        elif child.type != "comment":
+            leaves.append(child)
+    return leaves
+
+
+def _name_from_input(name: Node, data: bytes, depth: int, budget: list[int]) -> bool:
+    """A local name is input when a value bound to it before ``name`` is, when it is the
+    ``event`` of a Lambda handler, or a parameter of a web route."""
+    if depth <= 0:
+        return False
+    wanted = text(name, data)
+    scope = enclosing_scope(name, _GRAMMAR)
+    if scope.type == "function_definition" and _is_input_parameter(scope, wanted, data):
+        return True
+    return any(
+        _carries_input(value, data, depth - 1, budget)
+        for value in _bound_values(scope, wanted, name, data)
+    )
+
+
+def _is_input_parameter(function: Node, wanted: str, data: bytes) -> bool:
+    parameters = function.child_by_field_name("parameters")
+    if parameters is None:
+        return False
+    names = [
+        text(p if p.type == "identifier" else p.named_children[0], data)
+        for p in parameters.named_children
+        if p.type == "identifier" or (p.named_child_count and p.type.endswith("parameter"))
+    ]
+    if wanted not in names:
+        return False
+    if wanted == "event" and "context" in names:
+        return True  # an AWS Lambda handler: def handler(event, context)
+    decorated = function.parent
+    if decorated is None or decorated.type != "decorated_definition":
+        return False
+    for decorator in decorated.named_children:
+        if decorator.type != "decorator" or not decorator.named_child_count:
+            continue
+        call = decorator.named_children[0]
+        function_node = call.child_by_field_name("function") if call.type == "call" else None
+        if function_node is not None and function_node.type == "attribute":
+            method = function_node.child_by_field_name("attribute")
+            if method is not None and text(method, data) in _ROUTE_DECORATORS:
+                return True
+    return False
+
+
+def _bound_values(scope: Node, wanted: str, name: Node, data: bytes) -> list[Node]:
+    """Every value bound to ``wanted`` before ``name`` in ``scope`` (nested scopes left out):
+    the right side of an assignment to it (alone, in a tuple, or in a chain), the iterable of
+    a ``for`` over it, the context of a ``with ... as`` it, a walrus."""
+    found: list[Node] = []
+    stack = list(scope.named_children)
+    while stack:
+        current = stack.pop()
+        if current.start_byte >= name.start_byte or current.type in _NESTED_SCOPES:
+            continue
+        kind = current.type
+        target: Node | None = None
+        value: Node | None = None
+        if kind in _ASSIGNMENTS or kind == "for_statement":
+            target = current.child_by_field_name("left")
+            value = current.child_by_field_name("right")
+        elif kind == "named_expression":
+            target = current.child_by_field_name("name")
+            value = current.child_by_field_name("value")
+        elif kind == "as_pattern":
+            target = current.child_by_field_name("alias")
+            value = current.named_children[0] if current.named_child_count else None
+        if target is not None and value is not None and _names(target, wanted, data):
+            found.append(value)
+        stack.extend(current.named_children)
+    return found
+
+
+def _names(target: Node, wanted: str, data: bytes) -> bool:
+    if target.type == "identifier":
+        return text(target, data) == wanted
+    if target.type in ("pattern_list", "tuple_pattern", "list_pattern", "as_pattern_target"):
+        return any(_names(child, wanted, data) for child in target.named_children)
+    if target.type in ("list_splat_pattern", "parenthesized_expression"):
+        return any(_names(child, wanted, data) for child in target.named_children)
+    return False
+
+
+def flow_values(name: Node, data: bytes) -> list[Node]:
+    """The values a local name may hold at ``name`` (see `origin` for which assignments
+    count); empty when it is also bound another way."""
+    values, bound_otherwise = _assigned_before(unwrap(name), data)
+    return [] if bound_otherwise else values

@@ -11,7 +11,7 @@ import typing
 from peer_lsp.findings.model import Category, Severity
 from peer_lsp.rules.assignments import enclosing_scope
 from peer_lsp.rules.credentials import is_token_name, mentions_password
-from peer_lsp.rules.flow import Origin, origin
+from peer_lsp.rules.flow import Origin, flow_values, from_input, origin
 from peer_lsp.rules.grammar_nodes import (
     ancestors,
     arguments_of,
@@ -377,12 +377,68 @@ def _code_not_literal(match: Match) -> bool:
 
 def _command_built(match: Match) -> bool:
     """py-shell-injection: the command is interpolated at the call, or a local name whose
-    value was built from something not constant (``cmd = "ls " + path``)."""
+    value was built from something not constant (``cmd = "ls " + path``); with
+    ``shell=True``, a list with such an element. Without a shell (the ``@plain`` pattern),
+    see `_plain_command_built`."""
     command = unwrap(match.report)
-    found = origin(command, match.data)
+    plain = match.node("plain")
+    if plain is not None:
+        return _plain_command_built(command, plain, match)
+    if command.type in ("list", "tuple"):
+        return any(_built(item, match) for item in command.named_children)
+    return _built(command, match)
+
+
+def _built(value: Node, match: Match) -> bool:
+    """A string built at run time from something not constant, or taken from input."""
+    value = unwrap(value)
+    found = origin(value, match.data)
+    if found is Origin.LITERAL:
+        return False
+    if value.type == "identifier" and found is Origin.BUILT:
+        return True
+    return is_interpolated(value, match.grammar, match.data) or from_input(value, match.data)
+
+
+_SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "cmd", "cmd.exe", "powershell", "pwsh"})
+
+
+def _plain_command_built(command: Node, arguments: Node, match: Match) -> bool:
+    """subprocess without ``shell=True``: a shell given ``-c`` and a built command
+    (``["sh", "-c", cmd]``), or a program taken from input (``[request.args["tool"], path]``,
+    ``sys.argv[1]``). A string built with interpolation but run without a shell is one
+    program name, not a shell command, and is left alone."""
+    for arg in arguments.named_children:
+        if arg.type == "dictionary_splat":
+            return False
+        if arg.type == "keyword_argument" and match.text(arg.child_by_field_name("name")) == (
+            "shell"
+        ):
+            return False  # shell=True is the first pattern; shell=False is this one's
+    values = [command]
     if command.type == "identifier":
-        return found is Origin.BUILT
-    return found is not Origin.LITERAL and is_interpolated(command, match.grammar, match.data)
+        values = flow_values(command, match.data) or [command]
+    for each in values:
+        value = unwrap(each)
+        if value.type in ("list", "tuple"):
+            items = [i for i in value.named_children if i.type != "comment"]
+            if items and _shell_with_command(items, match):
+                return True
+            if items and from_input(items[0], match.data):
+                return True
+        elif not is_interpolated(value, match.grammar, match.data) and from_input(
+            value, match.data
+        ):
+            return True  # the program itself comes from outside
+    return False
+
+
+def _shell_with_command(items: list[Node], match: Match) -> bool:
+    program = match.text(items[0]).strip("\"'").rsplit("/", 1)[-1]
+    if program not in _SHELLS or len(items) < 3:
+        return False
+    flag = match.text(items[1]).strip("\"'")
+    return flag in ("-c", "/c", "/C", "-Command") and _built(items[2], match)
 
 
 _TAR_OPENERS = frozenset(
@@ -456,6 +512,157 @@ def _opens_tar(call: Node, match: Match) -> bool:
     """``call`` opens a tar archive (``tarfile.open(...)`` and the ``TarFile`` openers)."""
     function = call.child_by_field_name("function")
     return function is not None and "".join(match.text(function).split()) in _TAR_OPENERS
+
+
+_URL_OPENERS = frozenset({"URLopener", "FancyURLopener", "OpenerDirector", "build_opener"})
+_HTTP_CLIENTS = frozenset({"requests", "httpx"})
+_SESSIONS = frozenset({"Session", "session", "Client", "AsyncClient"})
+_URLLIB = frozenset({"urllib", "urllib2", "request", "urllib.request", "urllib.urlopen"})
+_LOCAL_HOSTS = ("localhost", "127.", "0.0.0.0", "[::1]")
+
+
+def _cleartext_request(match: Match) -> bool:
+    """py-cleartext-transport: the call is an HTTP/FTP client's request (or an FTP session)
+    and its URL is an ``http://``/``ftp://`` literal to a host that is not this machine."""
+    name = match.node("name")
+    if name is not None:
+        return _cleartext_url(match.report, match) and _sent_later(name, match)
+    fn = match.text("fn")
+    function = match.report.child_by_field_name("function")
+    receiver = function.child_by_field_name("object") if function is not None else None
+    args = arguments_of(match.report)
+    if fn == "FTP":
+        return receiver is None or match.text(receiver) == "ftplib"
+    url_index = 0
+    if fn in ("urlopen", "urlretrieve", "Request"):
+        if receiver is not None and match.text(receiver) not in _URLLIB | _HTTP_CLIENTS:
+            return False
+        if fn == "Request" and receiver is not None and match.text(receiver) in _HTTP_CLIENTS:
+            url_index = 1
+    elif fn in ("open", "retrieve"):
+        if receiver is None or not _made_by(receiver, _URL_OPENERS, match):
+            return False
+    else:
+        if receiver is None:
+            return False
+        if match.text(receiver) not in _HTTP_CLIENTS and not _made_by(receiver, _SESSIONS, match):
+            return False
+        url_index = 1 if fn == "request" else 0
+    url = _argument(args, url_index, "url", match)
+    return url is not None and _cleartext_url(url, match)
+
+
+_NESTED = frozenset({"function_definition", "class_definition", "lambda"})
+
+
+def _sent_later(name: Node, match: Match) -> bool:
+    """A request after the assignment to ``name``, in the same function, takes the name as its
+    URL and is reported itself (so the URL is one of the values it is known to hold)."""
+    wanted = match.text(name)
+    pending = list(enclosing_scope(name, match.grammar).named_children)
+    while pending:
+        node = pending.pop()
+        if node.end_byte <= name.end_byte or node.type in _NESTED:
+            continue
+        if node.type == "call" and node.start_byte > name.end_byte:
+            function = node.child_by_field_name("function")
+            fn = function.child_by_field_name("attribute") if function is not None else None
+            fn = function if function is not None and function.type == "identifier" else fn
+            uses = any(
+                a.type == "identifier" and match.text(a) == wanted for a in arguments_of(node)
+            )
+            if fn is not None and uses:
+                sink = Match({"report": [node], "fn": [fn]}, match.data, match.grammar)
+                if _cleartext_request(sink):
+                    return True
+        pending.extend(node.named_children)
+    return False
+
+
+def _argument(args: list[Node], index: int, keyword: str, match: Match) -> Node | None:
+    positional = [a for a in args if a.type not in ("keyword_argument", "comment")]
+    for arg in args:
+        if arg.type == "keyword_argument" and match.text(arg.child_by_field_name("name")) == (
+            keyword
+        ):
+            return arg.child_by_field_name("value")
+    if any(a.type in ("list_splat", "dictionary_splat") for a in positional):
+        return None
+    return positional[index] if index < len(positional) else None
+
+
+def _made_by(receiver: Node, makers: frozenset[str], match: Match) -> bool:
+    """``receiver`` is a call of one of ``makers`` (``URLopener()``, ``requests.Session()``)
+    or a local name bound to one (``od = URLopener()``, ``with requests.Session() as s``)."""
+    receiver = unwrap(receiver)
+    if receiver.type == "call":
+        callee = receiver.child_by_field_name("function")
+        name = match.text(callee).rsplit(".", 1)[-1] if callee is not None else ""
+        return name in makers
+    if receiver.type != "identifier":
+        return False
+    name = match.text(receiver)
+    pending = [enclosing_scope(receiver, match.grammar)]
+    while pending:
+        node = pending.pop()
+        if node.start_byte >= receiver.start_byte:
+            continue
+        value = _bound_value(node, name, match)
+        if value is not None and _made_by(value, makers, match):
+            return True
+        pending.extend(node.named_children)
+    return False
+
+
+def _cleartext_url(url: Node, match: Match) -> bool:
+    """An ``http://``/``ftp://`` string (an f-string's leading text counts), directly, through
+    every value a local name was given, or as the default of a parameter never rebound."""
+    url = unwrap(url)
+    if url.type == "identifier":
+        values = flow_values(url, match.data) or _parameter_default(url, match)
+        return bool(values) and all(_cleartext_url(value, match) for value in values)
+    if url.type == "binary_operator":
+        left = url.child_by_field_name("left")
+        return left is not None and _cleartext_url(left, match)
+    if url.type != "string":
+        return False
+    content = match.text(url).lstrip("rRbBuUfF").strip("\"'").lower()
+    for scheme in ("http://", "ftp://"):
+        if content.startswith(scheme):
+            host = content[len(scheme) :]
+            return bool(host) and not host.startswith(_LOCAL_HOSTS)
+    return False
+
+
+def _parameter_default(name: Node, match: Match) -> list[Node]:
+    """The default value of the parameter ``name`` refers to, when nothing else binds it."""
+    scope = enclosing_scope(name, match.grammar)
+    if scope.type != "function_definition" or flow_values(name, match.data):
+        return []
+    parameters = scope.child_by_field_name("parameters")
+    for parameter in parameters.named_children if parameters is not None else ():
+        if parameter.type in ("default_parameter", "typed_default_parameter") and match.text(
+            parameter.child_by_field_name("name")
+        ) == match.text(name):
+            value = parameter.child_by_field_name("value")
+            return [value] if value is not None else []
+    return []
+
+
+_VERSION_PLACES = frozenset(
+    {"keyword_argument", "default_parameter", "typed_default_parameter", "argument_list"}
+)
+
+
+def _chooses_version(match: Match) -> bool:
+    """py-weak-tls: the protocol constant is given to a call, is a parameter's default or is
+    assigned; comparing with it (``if proto == ssl.PROTOCOL_TLSv1``) only reads it."""
+    parent = match.report.parent
+    if parent is None:
+        return False
+    if parent.type == "assignment":
+        return parent.child_by_field_name("right") == match.report
+    return parent.type in _VERSION_PLACES
 
 
 # -- declarations ----------------------------------------------------------------------------
@@ -906,5 +1113,51 @@ RULES: tuple[Rule, ...] = (
         ),
         references=("CWE-22",),
         check=_unfiltered_extraction,
+    ),
+    Rule(
+        id="py-cleartext-transport",
+        languages=PY,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.75,
+        title="Request sent over an unencrypted connection",
+        message="`{fn}` talks to the network without encryption: use https:// (or FTP_TLS)",
+        explanation=(
+            "An `http://` or `ftp://` URL (or an `ftplib.FTP` session) sends the request, its"
+            " cookies, credentials and the answer in clear text: anyone on the network path"
+            " can read them and change the answer (inject code into a downloaded script,"
+            " a different certificate, a redirect). Reported for urllib (`urlopen`,"
+            " `urlretrieve`, `Request`, `URLopener`/`OpenerDirector`), requests and httpx (and"
+            " their sessions) when the URL is a literal, a local name given only such"
+            " literals, or a parameter's default; URLs to this machine (`localhost`,"
+            " `127.x`) are not reported.\n\n"
+            "**Fix:** use `https://` (and keep certificate checks on); use `ftplib.FTP_TLS`"
+            " and call `prot_p()`, or SFTP, instead of FTP.\n\n"
+            "Reference: CWE-319 (Cleartext Transmission of Sensitive Information)."
+        ),
+        references=("CWE-319",),
+        check=_cleartext_request,
+    ),
+    Rule(
+        id="py-weak-tls",
+        languages=PY,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.85,
+        title="Broken or deprecated SSL/TLS version",
+        message="`{version}` selects a broken or deprecated protocol version: use TLS 1.2 or later",
+        explanation=(
+            "SSL 2.0 and 3.0 are broken (DROWN, POODLE) and TLS 1.0 and 1.1 are deprecated"
+            " (RFC 8996): a connection limited to them, or allowing them, can be downgraded"
+            " and read by whoever sits on the network path. pyOpenSSL's `SSLv23_METHOD` still"
+            " allows SSL 3.0 where the library has it.\n\n"
+            "**Fix:** let the library negotiate the newest version:"
+            " `ssl.create_default_context()` (or `ssl.PROTOCOL_TLS_CLIENT`), and set"
+            " `context.minimum_version = ssl.TLSVersion.TLSv1_2`; in pyOpenSSL use"
+            " `SSL.TLS_METHOD` with `set_min_proto_version`.\n\n"
+            "Reference: CWE-326 (Inadequate Encryption Strength), CWE-327; RFC 8996."
+        ),
+        references=("CWE-326", "CWE-327"),
+        check=_chooses_version,
     ),
 )
