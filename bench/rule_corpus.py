@@ -147,6 +147,8 @@ MAPPINGS: dict[str, dict[str, str]] = {
         "suppressed-exception-handling-finally-break": "py-return-in-finally",
         **_many(_PY_CLEARTEXT, "py-cleartext-transport"),
         "weak-ssl-version": "py-weak-tls",
+        "ssrf-requests": "py-ssrf",
+        "tainted-url-host": "py-ssrf",
     },
     "javascript": {
         **_many(_JS_SQL, "js-sql-format"),

@@ -226,11 +226,10 @@ _REQUEST_INPUTS = frozenset(
 )
 """Attributes of a web framework's request object that carry what the client sent."""
 
-_INPUT_CALLS = frozenset(
-    {"input", "raw_input", "os.getenv", "getenv", "os.environ.get", "environ.get"}
-    | {"getopt.getopt", "getopt.gnu_getopt"}
-)
-_INPUT_VALUES = frozenset({"sys.argv", "os.environ", "environ", "flask.request"})
+_INPUT_CALLS = frozenset({"input", "raw_input", "getopt.getopt", "getopt.gnu_getopt"})
+_INPUT_VALUES = frozenset({"sys.argv", "flask.request"})
+_ENVIRONMENT_CALLS = frozenset({"os.getenv", "getenv", "os.environ.get", "environ.get"})
+_ENVIRONMENT_VALUES = frozenset({"os.environ", "environ"})
 
 _CLEANERS = frozenset(
     {"int", "float", "bool", "len", "shlex.quote", "pipes.quote", "quote", "escape"}
@@ -244,7 +243,7 @@ _MAX_NODES = 400
 """How many tree nodes one `from_input` question may visit in an expression."""
 
 
-def from_input(node: Node, data: bytes) -> bool:
+def from_input(node: Node, data: bytes, *, environment: bool = True) -> bool:
     """Whether the Python expression ``node`` carries a value from outside the program.
 
     Outside means a web request (``request.args``, ``request.GET[...]``, ``request.json``,
@@ -252,27 +251,40 @@ def from_input(node: Node, data: bytes) -> bool:
     (``sys.argv``, ``getopt``), the environment (``os.environ``, ``os.getenv``) or
     ``input()``. Local names are followed to every value bound to them earlier in the same
     function (``=``, ``+=``, unpacking, ``for``, ``with``); ``int()``, ``shlex.quote()``,
-    ``secure_filename()``-like calls and a lookup in a constant table end the trail.
+    ``secure_filename()``-like calls and a lookup in a constant table end the trail. With
+    ``environment=False`` the environment does not count (``$EDITOR`` names a program the
+    user chose).
     """
-    return _carries_input(unwrap(node), data, _MAX_DEPTH, [_MAX_NODES])
+    calls, values = _INPUT_CALLS, _INPUT_VALUES
+    if environment:
+        calls, values = calls | _ENVIRONMENT_CALLS, values | _ENVIRONMENT_VALUES
+    return _carries_input(unwrap(node), data, _MAX_DEPTH, _Walk([_MAX_NODES], calls, values))
 
 
-def _carries_input(node: Node, data: bytes, depth: int, budget: list[int]) -> bool:
+class _Walk(typing.NamedTuple):
+    """What one `from_input` question shares: its node budget and the sources counted."""
+
+    budget: list[int]
+    calls: frozenset[str]
+    values: frozenset[str]
+
+
+def _carries_input(node: Node, data: bytes, depth: int, walk: _Walk) -> bool:
     stack = [node]
     while stack:
         current = stack.pop()
-        budget[0] -= 1
-        if budget[0] < 0:
+        walk.budget[0] -= 1
+        if walk.budget[0] < 0:
             return False
         kind = current.type
         if kind in _NESTED_SCOPES or kind in ("string_content", "comment"):
             continue
         if kind == "identifier":
-            if _name_from_input(current, data, depth, budget):
+            if _name_from_input(current, data, depth, walk):
                 return True
             continue
         if kind in ("attribute", "subscript", "call"):
-            verdict = _input_source(current, data)
+            verdict = _input_source(current, data, walk)
             if verdict is not None:
                 if verdict:
                     return True
@@ -299,20 +311,20 @@ def _carries_input(node: Node, data: bytes, depth: int, budget: list[int]) -> bo
     return False
 
 
-def _input_source(node: Node, data: bytes) -> bool | None:
+def _input_source(node: Node, data: bytes, walk: _Walk) -> bool | None:
     """True for an input source itself, False for a cleaner or a constant-table lookup (the
     walk stops there), None for anything else (the walk goes on into it)."""
     if node.type == "call":
         function = node.child_by_field_name("function")
         name = "".join(text(function, data).split()) if function is not None else ""
-        if name in _INPUT_CALLS:
+        if name in walk.calls:
             return True
         if name in _CLEANERS or name.rsplit(".", 1)[-1] in ("quote", "escape", "basename"):
             return False
         return None
     name = "".join(text(node, data).split())
     head = name.split("[", 1)[0]
-    if head in _INPUT_VALUES or any(head.startswith(v + ".") for v in _INPUT_VALUES):
+    if head in walk.values or any(head.startswith(v + ".") for v in walk.values):
         return True
     parts = head.split(".")
     if len(parts) >= 2 and parts[-2] in _REQUEST_NAMES and parts[-1] in _REQUEST_INPUTS:
@@ -350,7 +362,7 @@ def _leaves(display: Node) -> list[Node]:
     return leaves
 
 
-def _name_from_input(name: Node, data: bytes, depth: int, budget: list[int]) -> bool:
+def _name_from_input(name: Node, data: bytes, depth: int, walk: _Walk) -> bool:
     """A local name is input when a value bound to it before ``name`` is, when it is the
     ``event`` of a Lambda handler, or a parameter of a web route."""
     if depth <= 0:
@@ -360,7 +372,7 @@ def _name_from_input(name: Node, data: bytes, depth: int, budget: list[int]) -> 
     if scope.type == "function_definition" and _is_input_parameter(scope, wanted, data):
         return True
     return any(
-        _carries_input(value, data, depth - 1, budget)
+        _carries_input(value, data, depth - 1, walk)
         for value in _bound_values(scope, wanted, name, data)
     )
 

@@ -5,6 +5,7 @@ Patterns: ``queries/python/<rule-id>.scm``.
 
 from __future__ import annotations
 
+import itertools
 import re
 import typing
 
@@ -424,10 +425,10 @@ def _plain_command_built(command: Node, arguments: Node, match: Match) -> bool:
             items = [i for i in value.named_children if i.type != "comment"]
             if items and _shell_with_command(items, match):
                 return True
-            if items and from_input(items[0], match.data):
+            if items and from_input(items[0], match.data, environment=False):
                 return True
         elif not is_interpolated(value, match.grammar, match.data) and from_input(
-            value, match.data
+            value, match.data, environment=False
         ):
             return True  # the program itself comes from outside
     return False
@@ -527,29 +528,36 @@ def _cleartext_request(match: Match) -> bool:
     name = match.node("name")
     if name is not None:
         return _cleartext_url(match.report, match) and _sent_later(name, match)
+    if match.text("fn") == "FTP":
+        function = match.report.child_by_field_name("function")
+        receiver = function.child_by_field_name("object") if function is not None else None
+        return receiver is None or match.text(receiver) == "ftplib"
+    url = _client_url(match)
+    return url is not None and _cleartext_url(url, match)
+
+
+def _client_url(match: Match) -> Node | None:
+    """The URL argument of an HTTP client's request (urllib, requests, httpx, their
+    sessions, ``URLopener``/``OpenerDirector``); None when the call is not one."""
     fn = match.text("fn")
     function = match.report.child_by_field_name("function")
     receiver = function.child_by_field_name("object") if function is not None else None
-    args = arguments_of(match.report)
-    if fn == "FTP":
-        return receiver is None or match.text(receiver) == "ftplib"
     url_index = 0
     if fn in ("urlopen", "urlretrieve", "Request"):
         if receiver is not None and match.text(receiver) not in _URLLIB | _HTTP_CLIENTS:
-            return False
+            return None
         if fn == "Request" and receiver is not None and match.text(receiver) in _HTTP_CLIENTS:
             url_index = 1
     elif fn in ("open", "retrieve"):
         if receiver is None or not _made_by(receiver, _URL_OPENERS, match):
-            return False
+            return None
     else:
         if receiver is None:
-            return False
+            return None
         if match.text(receiver) not in _HTTP_CLIENTS and not _made_by(receiver, _SESSIONS, match):
-            return False
+            return None
         url_index = 1 if fn == "request" else 0
-    url = _argument(args, url_index, "url", match)
-    return url is not None and _cleartext_url(url, match)
+    return _argument(arguments_of(match.report), url_index, "url", match)
 
 
 _NESTED = frozenset({"function_definition", "class_definition", "lambda"})
@@ -647,6 +655,185 @@ def _parameter_default(name: Node, match: Match) -> list[Node]:
             value = parameter.child_by_field_name("value")
             return [value] if value is not None else []
     return []
+
+
+def _request_to_input(match: Match) -> bool:
+    """py-ssrf, at a request: its URL starts with a value from outside (the whole URL, or
+    its scheme and host); a URL whose host is built in is the other pattern's."""
+    if match.node("built") is not None:
+        return _host_from_input(match.report, match)
+    url = _client_url(match)
+    return url is not None and _leads_with_input(url, match, 4)
+
+
+def _leads_with_input(url: Node, match: Match, depth: int) -> bool:
+    """``url`` begins with a value from outside: the value itself, ``param + "/id"``,
+    ``"{}.csv".format(param)``, ``"%s/id" % param``, ``f"{param}/x"``, or a local name
+    given such a value."""
+    url = unwrap(url)
+    if depth <= 0:
+        return False
+    if url.type == "identifier":
+        values = flow_values(url, match.data)
+        if not values:
+            return from_input(url, match.data)
+        return any(_leads_with_input(value, match, depth - 1) for value in values)
+    if url.type == "binary_operator":
+        left = url.child_by_field_name("left")
+        right = url.child_by_field_name("right")
+        if left is None or right is None:
+            return False
+        if _operator_text(url, match) == "%":
+            return _template_text(left, match).startswith("%") and from_input(right, match.data)
+        return _leads_with_input(left, match, depth - 1)
+    if url.type == "string":
+        parts = [c for c in url.named_children if c.type in ("string_content", "interpolation")]
+        return bool(parts) and parts[0].type == "interpolation" and from_input(parts[0], match.data)
+    if url.type == "call" and _is_format(url, match):
+        function = url.child_by_field_name("function")
+        template = function.child_by_field_name("object") if function is not None else None
+        arguments = url.child_by_field_name("arguments")
+        return (
+            template is not None
+            and arguments is not None
+            and _template_text(template, match).startswith("{")
+            and from_input(arguments, match.data)
+        )
+    if url.type in ("string", "concatenated_string"):
+        return False
+    return from_input(url, match.data)
+
+
+def _operator_text(node: Node, match: Match) -> str:
+    operator = node.child_by_field_name("operator")
+    return match.text(operator) if operator is not None else ""
+
+
+def _is_format(call: Node, match: Match) -> bool:
+    function = call.child_by_field_name("function")
+    method = function.child_by_field_name("attribute") if function is not None else None
+    return (
+        method is not None
+        and function is not None
+        and function.type == "attribute"
+        and (match.text(method) == "format")
+    )
+
+
+def _template_text(node: Node, match: Match) -> str:
+    """The text of a string literal (or of the one literal a local name holds), without
+    its quotes and prefix; empty for anything else."""
+    node = unwrap(node)
+    if node.type == "identifier":
+        values = flow_values(node, match.data)
+        return _template_text(values[0], match) if len(values) == 1 else ""
+    if node.type != "string":
+        return ""
+    return "".join(
+        match.text(child) for child in node.named_children if child.type == "string_content"
+    )
+
+
+_HOST_HOLE = re.compile(r"://(%[-#0 +]*[sr]|%\([^)]*\)[sr]|\{[^{}]*\})")
+
+
+def _host_from_input(built: Node, match: Match) -> bool:
+    """py-ssrf, where a URL is built: the text before a value from outside ends with
+    ``scheme://``, so that value chooses the host (``"https://%s/path" % host``,
+    ``"http://" + param``, ``f"https://{env}/age"``, ``url += param`` after
+    ``url = "https://"``)."""
+    kind = built.type
+    if kind == "binary_operator":
+        parent = built.parent
+        if parent is not None and parent.type == "binary_operator":
+            return False  # the outermost operation of a chain is judged once
+        if _operator_text(built, match) == "%":
+            left, right = built.child_by_field_name("left"), built.child_by_field_name("right")
+            if left is None or right is None:
+                return False
+            hole = _HOST_HOLE.search(_template_text(left, match))
+            return hole is not None and _hole_filled_by_input(
+                _template_text(left, match), hole, right, match
+            )
+        parts = _plus_parts(built)
+        return any(
+            _template_text(before, match).endswith("://") and from_input(after, match.data)
+            for before, after in itertools.pairwise(parts)
+        )
+    if kind == "augmented_assignment":
+        left, right = built.child_by_field_name("left"), built.child_by_field_name("right")
+        return (
+            left is not None
+            and right is not None
+            and _template_text(left, match).endswith("://")
+            and from_input(right, match.data)
+        )
+    if kind == "string":
+        previous = ""
+        for child in built.named_children:
+            if child.type == "string_content":
+                previous = match.text(child)
+            elif child.type == "interpolation":
+                if previous.endswith("://") and from_input(child, match.data):
+                    return True
+                previous = ""
+        return False
+    if kind == "call" and _is_format(built, match):
+        function = built.child_by_field_name("function")
+        template = function.child_by_field_name("object") if function is not None else None
+        arguments = built.child_by_field_name("arguments")
+        if template is None or arguments is None:
+            return False
+        text_ = _template_text(template, match)
+        hole = _HOST_HOLE.search(text_)
+        return hole is not None and _hole_filled_by_input(text_, hole, arguments, match)
+    return False
+
+
+def _hole_filled_by_input(template: str, hole: re.Match[str], values: Node, match: Match) -> bool:
+    """The value that fills the placeholder ``hole`` of ``template`` comes from outside:
+    the placeholder's position among the template's, or its name, picks the value."""
+    values = unwrap(values)
+    items = [v for v in values.named_children if v.type != "comment"]
+    if values.type not in ("tuple", "argument_list"):
+        return from_input(values, match.data)
+    named = re.match(r"%\(([^)]*)\)|\{([A-Za-z_]\w*)", hole.group(1))
+    if named:
+        key = named.group(1) or named.group(2)
+        for item in items:
+            if item.type == "keyword_argument" and match.text(item.child_by_field_name("name")) == (
+                key
+            ):
+                return from_input(item, match.data)
+        return from_input(values, match.data)
+    index = len(re.findall(r"%[-#0 +]*[sr]|\{[^{}]*\}", template[: hole.start()]))
+    positional = [i for i in items if i.type != "keyword_argument"]
+    if index < len(positional):
+        return from_input(positional[index], match.data)
+    return from_input(values, match.data)
+
+
+def _plus_parts(node: Node) -> list[Node]:
+    """The operands of a ``+`` chain, left to right."""
+    parts: list[Node] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if (
+            current.type == "binary_operator"
+            and current.child_by_field_name("operator") is not None
+        ):
+            operator = current.child_by_field_name("operator")
+            if operator is not None and operator.type == "+":
+                left, right = (
+                    current.child_by_field_name("left"),
+                    current.child_by_field_name("right"),
+                )
+                if left is not None and right is not None:
+                    stack.extend((right, left))
+                    continue
+        parts.append(current)
+    return parts
 
 
 _VERSION_PLACES = frozenset(
@@ -1159,5 +1346,31 @@ RULES: tuple[Rule, ...] = (
         ),
         references=("CWE-326", "CWE-327"),
         check=_chooses_version,
+    ),
+    Rule(
+        id="py-ssrf",
+        languages=PY,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.7,
+        title="Request to a URL chosen by the client",
+        message="The URL's host comes from outside: the server can be made to call any address"
+        " (SSRF)",
+        explanation=(
+            "A value from a web request, the command line or the environment chooses where"
+            " the server sends a request: the whole URL (`requests.get(request.args['url'])`)"
+            ' or its host (`f"https://{host}/api"`, `"http://%s/" % host`). An attacker'
+            " points it at internal services the server can reach and they cannot (cloud"
+            " metadata at 169.254.169.254, admin ports, databases), or at their own server to"
+            " collect the cookies and tokens sent with it. Values are followed through local"
+            " names inside one function; a URL whose scheme and host are constants and only"
+            " the path or query comes from outside is not reported.\n\n"
+            '**Fix:** keep the host constant (`f"https://api.example.com/{quote(name)}"`), or'
+            " check the parsed URL's scheme and host against a list of allowed ones before"
+            " the request, and refuse redirects to other hosts.\n\n"
+            "Reference: CWE-918 (Server-Side Request Forgery)."
+        ),
+        references=("CWE-918",),
+        check=_request_to_input,
     ),
 )
