@@ -149,6 +149,7 @@ MAPPINGS: dict[str, dict[str, str]] = {
         "weak-ssl-version": "py-weak-tls",
         "ssrf-requests": "py-ssrf",
         "tainted-url-host": "py-ssrf",
+        "path-traversal-open": "py-path-traversal",
     },
     "javascript": {
         **_many(_JS_SQL, "js-sql-format"),

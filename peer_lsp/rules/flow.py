@@ -221,8 +221,8 @@ _REQUEST_NAMES = frozenset({"request", "req"})
 _REQUEST_INPUTS = frozenset(
     {"args", "form", "values", "json", "data", "files", "headers", "cookies", "body"}
     | {"GET", "POST", "FILES", "COOKIES", "META", "query_params", "path_params", "params"}
-    | {"match_info", "matchdict", "query", "get_json", "get_data", "query_string", "url"}
-    | {"full_path", "path", "view_args", "stream", "content", "text", "raw_post_data"}
+    | {"match_info", "matchdict", "query", "get_json", "get_data", "query_string"}
+    | {"view_args", "stream", "content", "text", "raw_post_data"}
 )
 """Attributes of a web framework's request object that carry what the client sent."""
 
@@ -243,7 +243,9 @@ _MAX_NODES = 400
 """How many tree nodes one `from_input` question may visit in an expression."""
 
 
-def from_input(node: Node, data: bytes, *, environment: bool = True) -> bool:
+def from_input(
+    node: Node, data: bytes, *, environment: bool = True, web_only: bool = False
+) -> bool:
     """Whether the Python expression ``node`` carries a value from outside the program.
 
     Outside means a web request (``request.args``, ``request.GET[...]``, ``request.json``,
@@ -253,10 +255,13 @@ def from_input(node: Node, data: bytes, *, environment: bool = True) -> bool:
     function (``=``, ``+=``, unpacking, ``for``, ``with``); ``int()``, ``shlex.quote()``,
     ``secure_filename()``-like calls and a lookup in a constant table end the trail. With
     ``environment=False`` the environment does not count (``$EDITOR`` names a program the
-    user chose).
+    user chose); with ``web_only=True`` only a web request counts (a command-line tool opening
+    the file named in its arguments is doing its job).
     """
     calls, values = _INPUT_CALLS, _INPUT_VALUES
-    if environment:
+    if web_only:
+        calls, values = frozenset(), frozenset({"flask.request"})
+    elif environment:
         calls, values = calls | _ENVIRONMENT_CALLS, values | _ENVIRONMENT_VALUES
     return _carries_input(unwrap(node), data, _MAX_DEPTH, _Walk([_MAX_NODES], calls, values))
 

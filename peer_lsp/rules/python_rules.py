@@ -666,7 +666,7 @@ def _request_to_input(match: Match) -> bool:
     return url is not None and _leads_with_input(url, match, 4)
 
 
-def _leads_with_input(url: Node, match: Match, depth: int) -> bool:
+def _leads_with_input(url: Node, match: Match, depth: int, *, web_only: bool = False) -> bool:
     """``url`` begins with a value from outside: the value itself, ``param + "/id"``,
     ``"{}.csv".format(param)``, ``"%s/id" % param``, ``f"{param}/x"``, or a local name
     given such a value."""
@@ -676,19 +676,27 @@ def _leads_with_input(url: Node, match: Match, depth: int) -> bool:
     if url.type == "identifier":
         values = flow_values(url, match.data)
         if not values:
-            return from_input(url, match.data)
-        return any(_leads_with_input(value, match, depth - 1) for value in values)
+            return from_input(url, match.data, web_only=web_only)
+        return any(
+            _leads_with_input(value, match, depth - 1, web_only=web_only) for value in values
+        )
     if url.type == "binary_operator":
         left = url.child_by_field_name("left")
         right = url.child_by_field_name("right")
         if left is None or right is None:
             return False
         if _operator_text(url, match) == "%":
-            return _template_text(left, match).startswith("%") and from_input(right, match.data)
-        return _leads_with_input(left, match, depth - 1)
+            return _template_text(left, match).startswith("%") and from_input(
+                right, match.data, web_only=web_only
+            )
+        return _leads_with_input(left, match, depth - 1, web_only=web_only)
     if url.type == "string":
         parts = [c for c in url.named_children if c.type in ("string_content", "interpolation")]
-        return bool(parts) and parts[0].type == "interpolation" and from_input(parts[0], match.data)
+        return (
+            bool(parts)
+            and parts[0].type == "interpolation"
+            and from_input(parts[0], match.data, web_only=web_only)
+        )
     if url.type == "call" and _is_format(url, match):
         function = url.child_by_field_name("function")
         template = function.child_by_field_name("object") if function is not None else None
@@ -697,11 +705,11 @@ def _leads_with_input(url: Node, match: Match, depth: int) -> bool:
             template is not None
             and arguments is not None
             and _template_text(template, match).startswith("{")
-            and from_input(arguments, match.data)
+            and from_input(arguments, match.data, web_only=web_only)
         )
     if url.type in ("string", "concatenated_string"):
         return False
-    return from_input(url, match.data)
+    return from_input(url, match.data, web_only=web_only)
 
 
 def _operator_text(node: Node, match: Match) -> str:
@@ -834,6 +842,49 @@ def _plus_parts(node: Node) -> list[Node]:
                     continue
         parts.append(current)
     return parts
+
+
+_FILE_MODULES = frozenset({"io", "codecs", "os", "flask", "gzip", "bz2", "lzma"})
+
+
+def _path_from_request(match: Match) -> bool:
+    """py-path-traversal: the path carries a value from a web request and the call is the
+    built-in ``open``, ``io``/``codecs``/``os.open``, Flask's ``send_file`` or Django's
+    ``FileResponse`` (``send_from_directory`` already refuses paths outside its folder)."""
+    path = match.node("path")
+    function = match.report.child_by_field_name("function")
+    if path is None or function is None:
+        return False
+    if function.type == "attribute":
+        receiver = function.child_by_field_name("object")
+        if receiver is None or match.text(receiver) not in _FILE_MODULES:
+            return False
+    if match.text("fn") == "FileResponse":
+        path = _opened_path(path, match) or path
+    return from_input(path, match.data, web_only=True)
+
+
+def _opened_path(value: Node, match: Match) -> Node | None:
+    """The path of ``open(path)`` given directly to ``FileResponse(open(...))``."""
+    value = unwrap(value)
+    if value.type != "call":
+        return None
+    arguments = arguments_of(value)
+    return arguments[0] if arguments else None
+
+
+_URL_CHECKS = re.compile(r"is_safe_url|url_has_allowed_host_and_scheme|netloc|url_is_safe")
+
+
+def _redirect_to_request(match: Match) -> bool:
+    """py-open-redirect: the URL starts with a value from a web request, and the function
+    does not check a URL's host anywhere (``url_has_allowed_host_and_scheme``,
+    ``is_safe_url``, ``urlparse(...).netloc``)."""
+    url = match.node("url")
+    if url is None or not _leads_with_input(url, match, 4, web_only=True):
+        return False
+    scope = enclosing_scope(match.report, match.grammar)
+    return _URL_CHECKS.search(match.text(scope)) is None
 
 
 _VERSION_PLACES = frozenset(
@@ -1372,5 +1423,55 @@ RULES: tuple[Rule, ...] = (
         ),
         references=("CWE-918",),
         check=_request_to_input,
+    ),
+    Rule(
+        id="py-path-traversal",
+        languages=PY,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.7,
+        title="File path taken from a web request",
+        message="`{fn}` opens a path built from the request: `../` in it reaches any file the"
+        " server can read",
+        explanation=(
+            "A file name or path from a web request (a query or form field, a route"
+            " parameter, a header, a Lambda event) is opened or sent as it is. With `../`"
+            " segments or an absolute path the client reads or overwrites files outside the"
+            " folder meant for it: configuration, keys, source code. Values are followed"
+            " through local names inside one function; `os.path.basename()` and"
+            " `secure_filename()` end the trail. Paths from the command line are not"
+            " reported: a tool opening the file its user names is doing its job.\n\n"
+            "**Fix:** serve files with `flask.send_from_directory(folder, name)`, or resolve"
+            " the path (`(base / name).resolve()`) and refuse it unless it is inside `base`"
+            " (`resolved.is_relative_to(base)`); better, look the file up by an id in a fixed"
+            " table.\n\n"
+            "Reference: CWE-22 (Path Traversal)."
+        ),
+        references=("CWE-22",),
+        check=_path_from_request,
+    ),
+    Rule(
+        id="py-open-redirect",
+        languages=PY,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.7,
+        title="Redirect to a URL taken from the request",
+        message="The redirect target comes from the request: a link to this site can send"
+        " users anywhere (open redirect)",
+        explanation=(
+            "`redirect(request.args['next'])` sends the browser wherever the link says. An"
+            " attacker mails a link to the real site that bounces to a look-alike login page,"
+            " borrowing this site's name for phishing, or steals tokens carried in the URL."
+            " Reported when the redirect URL starts with a value from a web request (followed"
+            " through local names in one function); a fixed prefix such as"
+            ' `"/profile/" + name` keeps the user on this site and is not reported.\n\n'
+            "**Fix:** redirect to a named route (`url_for(...)`), or accept only relative"
+            " paths of this site: parse the URL and refuse it when it has a scheme or a host"
+            " (`urlparse(target).netloc`), or when it starts with `//`.\n\n"
+            "Reference: CWE-601 (URL Redirection to Untrusted Site)."
+        ),
+        references=("CWE-601",),
+        check=_redirect_to_request,
     ),
 )
