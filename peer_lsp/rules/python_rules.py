@@ -288,10 +288,9 @@ def _yaml_unsafe(match: Match) -> bool:
     positional = [a for a in args if a.type not in ("keyword_argument", "comment")]
     if loader is None and len(positional) > 1:
         loader = positional[1]
-    if any(a.type in ("dictionary_splat", "list_splat") for a in args):
-        return False  # the loader may come in **kwargs
     if loader is None:
-        return True
+        # the loader may come in **kwargs; without one, it is the unsafe default
+        return not any(a.type in ("dictionary_splat", "list_splat") for a in args)
     return _UNSAFE_LOADERS.search("".join(match.text(loader).split())) is not None
 
 
@@ -963,7 +962,11 @@ RULES: tuple[Rule, ...] = (
             "The command is a string built at run time and run through a shell"
             " (`shell=True`, `os.system`, `os.popen`, `subprocess.getoutput`). The shell"
             " interprets `;`, `|`, `$(...)`, quotes and spaces in the interpolated values, so a"
-            " file name such as `x; rm -rf ~` runs a second command. A command held in a local"
+            " file name such as `x; rm -rf ~` runs a second command. Also reported: a list"
+            ' command given to a shell (`["sh", "-c", cmd]`, or a list with `shell=True`) with'
+            " a built element, asyncio's `create_subprocess_shell`/`subprocess_shell`, and a"
+            " program taken from a web request or the command line"
+            " (`subprocess.run([request.args['tool'], path])`). A command held in a local"
             ' name is followed to what it was given earlier in the function (`cmd = "ls " +'
             " path`, `cmd += arg`, `arg = sys.argv[1]`); one built only from literals is not"
             " reported.\n\n"
@@ -1029,8 +1032,10 @@ RULES: tuple[Rule, ...] = (
         message="TLS certificate verification is turned off: anyone on the network path can"
         " read and change this traffic",
         explanation=(
-            "`verify=False`, `ssl._create_unverified_context()` and `verify_mode = CERT_NONE`"
-            " accept any certificate, so a man in the middle can"
+            "`verify=False`, `ssl._create_unverified_context()` (also installed for every"
+            " client as `ssl._create_default_https_context`), `verify_mode = CERT_NONE` and"
+            " `cert_reqs=CERT_NONE`/`CERT_OPTIONAL` (ssl, urllib3) accept any certificate, so"
+            " a man in the middle can"
             " impersonate the server, read credentials and alter responses.\n\n"
             "**Fix:** keep verification on. For a private CA, point to its bundle:"
             ' `verify="/path/ca.pem"` or `ssl.create_default_context(cafile=...)`.\n\n'

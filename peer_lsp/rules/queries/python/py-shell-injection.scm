@@ -25,3 +25,17 @@
   arguments: (argument_list . (_) @report) @plain
   (#eq? @module "subprocess")
   (#any-of? @fn "run" "call" "check_call" "check_output" "Popen" "capture_output"))
+
+; asyncio: create_subprocess_shell(cmd) and loop.subprocess_shell(factory, cmd).
+(call
+  function: [
+    (identifier) @fn
+    (attribute attribute: (identifier) @fn)
+  ]
+  arguments: (argument_list . (_) @report)
+  (#eq? @fn "create_subprocess_shell"))
+
+(call
+  function: (attribute attribute: (identifier) @fn)
+  arguments: (argument_list . (_) . (_) @report)
+  (#eq? @fn "subprocess_shell"))
