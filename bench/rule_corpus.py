@@ -97,6 +97,12 @@ _PY_CLEARTEXT = (
     "insecure-request-object insecure-request-object-ftp request-with-http "
     "request-session-with-http request-session-http-in-with-context use-ftp-tls"
 )
+_PY_CIPHER = (
+    "insecure-cipher-algorithm-arc4 insecure-cipher-algorithm-idea "
+    "insecure-cipher-algorithm-blowfish insecure-cipher-algorithm-des "
+    "insecure-cipher-algorithm-rc2 insecure-cipher-algorithm-rc4 "
+    "insecure-cipher-algorithm-xor insecure-cipher-mode-ecb"
+)
 _JS_SQL = (
     "tainted-sql-string node-postgres-sqli node-mysql-sqli mysql-sqli node-mssql-sqli "
     "sequelize-sqli pg-sqli node-knex-sqli knex-sqli"
@@ -150,6 +156,10 @@ MAPPINGS: dict[str, dict[str, str]] = {
         "ssrf-requests": "py-ssrf",
         "tainted-url-host": "py-ssrf",
         "path-traversal-open": "py-path-traversal",
+        **_many(_PY_CIPHER, "py-weak-crypto"),
+        "insufficient-rsa-key-size": "py-weak-key",
+        "insufficient-dsa-key-size": "py-weak-key",
+        "insufficient-ec-key-size": "py-weak-key",
     },
     "javascript": {
         **_many(_JS_SQL, "js-sql-format"),

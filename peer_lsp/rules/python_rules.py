@@ -886,6 +886,112 @@ def _redirect_to_request(match: Match) -> bool:
     return _URL_CHECKS.search(match.text(scope)) is None
 
 
+def _import_aliases(node: Node, match: Match) -> dict[str, str]:
+    """Local name -> dotted name for the module's imports (``from Crypto.Cipher import DES
+    as des`` gives ``des -> Crypto.Cipher.DES``), read from the top-level statements."""
+    root = node
+    while root.parent is not None:
+        root = root.parent
+    aliases: dict[str, str] = {}
+    for statement in root.named_children:
+        if statement.type == "import_from_statement":
+            module = statement.child_by_field_name("module_name")
+            prefix = match.text(module) if module is not None else ""
+            for child in statement.children_by_field_name("name"):
+                _add_alias(aliases, child, prefix, match)
+        elif statement.type == "import_statement":
+            for child in statement.children_by_field_name("name"):
+                _add_alias(aliases, child, "", match)
+    return aliases
+
+
+def _add_alias(aliases: dict[str, str], child: Node, prefix: str, match: Match) -> None:
+    if child.type == "aliased_import":
+        name, alias = child.child_by_field_name("name"), child.child_by_field_name("alias")
+        if name is not None and alias is not None:
+            full = f"{prefix}.{match.text(name)}" if prefix else match.text(name)
+            aliases[match.text(alias)] = full
+    elif child.type == "dotted_name":
+        full = f"{prefix}.{match.text(child)}" if prefix else match.text(child)
+        aliases[match.text(child).split(".")[0] if not prefix else match.text(child)] = full
+
+
+def _dotted(node: Node | None, match: Match) -> str:
+    """The dotted name an expression stands for, import aliases resolved."""
+    if node is None:
+        return ""
+    written = "".join(match.text(node).split())
+    head, _, rest = written.partition(".")
+    full = _import_aliases(node, match).get(head, head)
+    return f"{full}.{rest}" if rest else full
+
+
+_WEAK_CIPHER_MODULES = frozenset({"DES", "ARC4", "ARC2", "Blowfish", "XOR", "CAST"})
+_WEAK_ALGORITHMS = frozenset({"ARC4", "IDEA", "Blowfish", "CAST5", "SEED"})
+
+
+def _weak_cipher(match: Match) -> bool:
+    """py-weak-crypto: cryptography's ``algorithms.ARC4``/``IDEA``/``Blowfish``/``CAST5``/
+    ``SEED`` or ``modes.ECB``; PyCryptodome's ``DES``/``ARC4``/``ARC2``/``Blowfish``/``XOR``/
+    ``CAST`` ``.new(...)``; or a ``MODE_ECB`` given to a cipher."""
+    if match.node("mode") is not None:
+        return True
+    fn = match.text("fn")
+    module = _dotted(match.node("module"), match)
+    if fn == "new":
+        parts = module.split(".")
+        return (
+            parts[-1] in _WEAK_CIPHER_MODULES
+            and (len(parts) == 1 or parts[-2] == "Cipher")
+            and module.split(".")[0] in ("Crypto", "Cryptodome", *_WEAK_CIPHER_MODULES)
+        )
+    if fn == "ECB":
+        function = match.report.child_by_field_name("function")
+        return "modes" in _dotted(function, match).split(".")
+    return fn in _WEAK_ALGORITHMS and module.endswith("algorithms")
+
+
+_SMALL_CURVES = re.compile(r"^SEC[PT]1[0-9]{2}[KR][12]$|^SECP1[0-9]{2}R1$")
+
+
+def _small_key(match: Match) -> bool:
+    """py-weak-key: the argument is the key size of an RSA or DSA key under 2048 bits, or the
+    curve of an EC key under 224 bits (``SECP192R1``, ``SECT163K1``)."""
+    argument = match.report
+    module = _dotted(match.node("module"), match)
+    kind = module.rsplit(".", 1)[-1].lower()
+    if kind not in ("rsa", "dsa", "ec"):
+        return False
+    listing = argument.parent
+    if listing is None or argument.type == "comment":
+        return False
+    call_args = [a for a in listing.named_children if a.type != "comment"]
+    name: str | None = None
+    value: Node | None = argument
+    if argument.type == "keyword_argument":
+        name = match.text(argument.child_by_field_name("name"))
+        value = argument.child_by_field_name("value")
+    elif argument.type in ("list_splat", "dictionary_splat"):
+        return False
+    position = call_args.index(argument)
+    fn = match.text("fn")
+    if kind == "ec":
+        wanted = name == "curve" or (name is None and position == 0)
+        curve = match.text(value).rsplit(".", 1)[-1].removesuffix("()")
+        return wanted and _SMALL_CURVES.match(curve) is not None
+    if fn == "generate_private_key":
+        size_position = 1 if kind == "rsa" else 0
+        wanted = name == "key_size" or (name is None and position == size_position)
+    else:
+        wanted = name == "bits" or (name is None and position == 0)
+    if not wanted or value is None or value.type != "integer":
+        return False
+    try:
+        return int(match.text(value).replace("_", ""), 0) < 2048
+    except ValueError:
+        return False
+
+
 _VERSION_PLACES = frozenset(
     {"keyword_argument", "default_parameter", "typed_default_parameter", "argument_list"}
 )
@@ -1478,5 +1584,52 @@ RULES: tuple[Rule, ...] = (
         ),
         references=("CWE-601",),
         check=_redirect_to_request,
+    ),
+    Rule(
+        id="py-weak-crypto",
+        languages=PY,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.85,
+        title="Broken cipher or ECB mode",
+        message="This cipher or mode is broken: use AES-GCM or ChaCha20-Poly1305",
+        explanation=(
+            "DES (a 56-bit key, searched in hours), RC4/ARC4 (biased keystream), RC2,"
+            " Blowfish, IDEA and CAST5 (64-bit blocks, open to Sweet32 collisions), SEED and"
+            " XOR are not safe for new data. ECB mode encrypts equal blocks to equal"
+            " ciphertext, so the structure of the data shows through (the well-known"
+            " penguin). Reported for the `cryptography` package's `algorithms.*` and"
+            " `modes.ECB`, and PyCryptodome's `DES.new`, `ARC4.new`, `XOR.new`..., and any"
+            " `MODE_ECB`; import aliases are followed.\n\n"
+            "**Fix:** use authenticated encryption: `AESGCM` or `ChaCha20Poly1305` from"
+            " `cryptography.hazmat.primitives.ciphers.aead` (or `Fernet`), or"
+            " `AES.new(key, AES.MODE_GCM)` in PyCryptodome, with a fresh nonce per message.\n\n"
+            "Reference: CWE-327 (Use of a Broken or Risky Cryptographic Algorithm)."
+        ),
+        references=("CWE-327",),
+        check=_weak_cipher,
+    ),
+    Rule(
+        id="py-weak-key",
+        languages=PY,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.9,
+        title="Key too short",
+        message="`{report}` is too small for this key: use at least 2048 bits (RSA, DSA) or a"
+        " 256-bit curve",
+        explanation=(
+            "RSA and DSA keys under 2048 bits and elliptic curves under 224 bits can be"
+            " broken with resources within reach of a well-funded attacker (512-bit RSA in"
+            " hours on rented machines, 1024-bit within reach), so what they sign or protect"
+            " can be forged or read. Reported for the `cryptography` package's"
+            " `rsa`/`dsa`/`ec.generate_private_key` and PyCryptodome's `RSA`/`DSA.generate`"
+            " when the size or curve is written as a constant.\n\n"
+            "**Fix:** `key_size=3072` (or at least 2048) for RSA and DSA, `ec.SECP256R1()` or"
+            " better, or Ed25519 keys, which have no size to choose.\n\n"
+            "Reference: CWE-326 (Inadequate Encryption Strength); NIST SP 800-131A."
+        ),
+        references=("CWE-326",),
+        check=_small_key,
     ),
 )
