@@ -160,6 +160,12 @@ MAPPINGS: dict[str, dict[str, str]] = {
         "insufficient-rsa-key-size": "py-weak-key",
         "insufficient-dsa-key-size": "py-weak-key",
         "insufficient-ec-key-size": "py-weak-key",
+        "flask-wtf-csrf-disabled": "py-csrf-disabled",
+        "pyramid-csrf-check-disabled": "py-csrf-disabled",
+        "pyramid-csrf-origin-check-disabled": "py-csrf-disabled",
+        "pyramid-csrf-check-disabled-globally": "py-csrf-disabled",
+        "pyramid-csrf-origin-check-disabled-globally": "py-csrf-disabled",
+        "no-csrf-exempt": "py-csrf-disabled",
     },
     "javascript": {
         **_many(_JS_SQL, "js-sql-format"),

@@ -992,6 +992,21 @@ def _small_key(match: Match) -> bool:
         return False
 
 
+_TESTING = re.compile(r"""(^|[\s,(\[{'"])TESTING['"]?\]?\s*[=:]\s*True\b""")
+
+
+def _csrf_off_outside_tests(match: Match) -> bool:
+    """py-csrf-disabled: the switch is not part of a test configuration, which sets
+    ``TESTING = True`` beside it (the same call, class body or module)."""
+    report = match.report
+    if report.parent is not None and report.parent.type == "decorator":
+        return True
+    holder = report.parent
+    if report.type == "assignment" and holder is not None:
+        holder = holder.parent  # the block (or module) around the expression statement
+    return holder is None or _TESTING.search(match.text(holder)) is None
+
+
 _VERSION_PLACES = frozenset(
     {"keyword_argument", "default_parameter", "typed_default_parameter", "argument_list"}
 )
@@ -1631,5 +1646,31 @@ RULES: tuple[Rule, ...] = (
         ),
         references=("CWE-326",),
         check=_small_key,
+    ),
+    Rule(
+        id="py-csrf-disabled",
+        languages=PY,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.8,
+        title="CSRF protection switched off",
+        message="CSRF protection is switched off here: any site can submit forms as the"
+        " logged-in user",
+        explanation=(
+            "Cross-site request forgery protection checks that a state-changing request"
+            " comes from this site's own pages. Without it, a page on any other site can make"
+            " the user's browser post to this one with the user's cookies: change their"
+            " email or password, transfer money. Reported for Flask-WTF's"
+            " `WTF_CSRF_ENABLED = False` (or `WTF_CSRF_CHECK_DEFAULT`), Pyramid's"
+            " `require_csrf=False` and `check_origin=False`, and Django's `@csrf_exempt`;"
+            " a configuration that also sets `TESTING = True` is left alone.\n\n"
+            "**Fix:** keep the protection on and send the token with each form or AJAX"
+            " request (`{{ csrf_token() }}`, the `X-CSRFToken` header). For an API"
+            " authenticated by a header token rather than cookies, exempt only that"
+            " endpoint and say why.\n\n"
+            "Reference: CWE-352 (Cross-Site Request Forgery)."
+        ),
+        references=("CWE-352",),
+        check=_csrf_off_outside_tests,
     ),
 )
