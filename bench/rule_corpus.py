@@ -166,6 +166,9 @@ MAPPINGS: dict[str, dict[str, str]] = {
         "pyramid-csrf-check-disabled-globally": "py-csrf-disabled",
         "pyramid-csrf-origin-check-disabled-globally": "py-csrf-disabled",
         "no-csrf-exempt": "py-csrf-disabled",
+        "raw-html-format": "py-html-format",
+        "incorrect-autoescape-disabled": "py-autoescape-off",
+        "context-autoescape-off": "py-autoescape-off",
     },
     "javascript": {
         **_many(_JS_SQL, "js-sql-format"),

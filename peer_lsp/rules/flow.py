@@ -238,6 +238,11 @@ _CLEANERS = frozenset(
 )
 """Calls whose result no longer carries the text of their argument, or carries it made safe."""
 
+_CLEANER_METHODS = frozenset(
+    {"quote", "escape", "basename", "render_template", "render_to_string", "format_html"}
+)
+"""Method names that clean whatever object they are called on (``markupsafe.escape``)."""
+
 _ROUTE_DECORATORS = frozenset({"route", "get", "post", "put", "patch", "delete", "api_route"})
 _MAX_NODES = 400
 """How many tree nodes one `from_input` question may visit in an expression."""
@@ -324,7 +329,7 @@ def _input_source(node: Node, data: bytes, walk: _Walk) -> bool | None:
         name = "".join(text(function, data).split()) if function is not None else ""
         if name in walk.calls:
             return True
-        if name in _CLEANERS or name.rsplit(".", 1)[-1] in ("quote", "escape", "basename"):
+        if name in _CLEANERS or name.rsplit(".", 1)[-1] in _CLEANER_METHODS:
             return False
         return None
     name = "".join(text(node, data).split())

@@ -1007,6 +1007,71 @@ def _csrf_off_outside_tests(match: Match) -> bool:
     return holder is None or _TESTING.search(match.text(holder)) is None
 
 
+_HTML = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9-]*|!--)[\s>/]")
+
+
+def _html_from_request(match: Match) -> bool:
+    """py-html-format: the text is HTML (it has a tag) and a value interpolated into it comes
+    from a web request, with no ``escape()`` on the way."""
+    built = match.report
+    if built.type == "binary_operator":
+        parent = built.parent
+        if parent is not None and parent.type == "binary_operator":
+            return False  # the outermost operation of a chain is judged once
+        left, right = built.child_by_field_name("left"), built.child_by_field_name("right")
+        if left is None or right is None:
+            return False
+        if _operator_text(built, match) == "%":
+            return _looks_html(_template_text(left, match)) and _web_input(right, match)
+        if _operator_text(built, match) != "+":
+            return False
+        parts = _plus_parts(built)
+        literal_html = (
+            unwrap(p).type == "string" and _looks_html(_template_text(p, match)) for p in parts
+        )
+        return any(literal_html) and any(
+            unwrap(p).type != "string" and _web_input(p, match) for p in parts
+        )
+    if built.type == "string":
+        content = "".join(match.text(c) for c in built.named_children if c.type == "string_content")
+        return _looks_html(content) and any(
+            c.type == "interpolation" and _web_input(c, match) for c in built.named_children
+        )
+    function = built.child_by_field_name("function")
+    template = function.child_by_field_name("object") if function is not None else None
+    arguments = built.child_by_field_name("arguments")
+    return (
+        template is not None
+        and arguments is not None
+        and _looks_html(_template_text(template, match))
+        and _web_input(arguments, match)
+    )
+
+
+def _looks_html(content: str) -> bool:
+    return _HTML.search(content) is not None
+
+
+def _web_input(node: Node, match: Match) -> bool:
+    return from_input(node, match.data, web_only=True)
+
+
+_FALSY = frozenset({"False", "None", "0", '""', "''"})
+
+
+def _autoescape_off(match: Match) -> bool:
+    """py-autoescape-off: ``autoescape=`` is a false constant, or a local name that only
+    holds false constants; the Django context pair is reported as matched."""
+    value = match.node("value")
+    if value is None:
+        return True
+    value = unwrap(value)
+    if value.type == "identifier":
+        values = flow_values(value, match.data)
+        return bool(values) and all(match.text(v).strip() in _FALSY for v in values)
+    return match.text(value).strip() in _FALSY
+
+
 _VERSION_PLACES = frozenset(
     {"keyword_argument", "default_parameter", "typed_default_parameter", "argument_list"}
 )
@@ -1672,5 +1737,52 @@ RULES: tuple[Rule, ...] = (
         ),
         references=("CWE-352",),
         check=_csrf_off_outside_tests,
+    ),
+    Rule(
+        id="py-html-format",
+        languages=PY,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.7,
+        title="HTML built from request input",
+        message="HTML is built from request input without escaping: a `<script>` in it runs in"
+        " the user's browser (XSS)",
+        explanation=(
+            "HTML text (it has a tag) is built with `%`, `+`, `.format()` or an f-string"
+            " from a value of a web request, followed through local names in one function."
+            " Whatever the client sent becomes markup: a `<script>` or an `onerror=` attribute"
+            " runs in the browser of whoever views the page, with their session (cross-site"
+            " scripting). Values passed through `escape()` or rendered by a template first"
+            " are not reported.\n\n"
+            "**Fix:** render HTML with a template engine that escapes by default (Jinja2 with"
+            " autoescape, Django templates), or escape each value: `markupsafe.escape(x)`,"
+            " `django.utils.html.format_html(...)`, `html.escape(x, quote=True)`.\n\n"
+            "Reference: CWE-79 (Cross-site Scripting)."
+        ),
+        references=("CWE-79",),
+        check=_html_from_request,
+    ),
+    Rule(
+        id="py-autoescape-off",
+        languages=PY,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.8,
+        title="Template autoescaping switched off",
+        message="Autoescaping is off: every value rendered into this HTML is markup, open to XSS",
+        explanation=(
+            "With autoescaping off, a template inserts each value as it is, so a value that"
+            " holds `<script>` becomes a script in the page (cross-site scripting). Jinja2's"
+            " `Environment` does not escape unless told to, and a Django context with"
+            " `'autoescape': False` turns it off for the whole template. Reported for"
+            " `autoescape=False` (or a name only given false constants) and the Django"
+            " context key.\n\n"
+            "**Fix:** `jinja2.Environment(autoescape=select_autoescape())` (or `True`), keep"
+            " Django's default, and mark only trusted, already-safe fragments with"
+            " `Markup`/`mark_safe`.\n\n"
+            "Reference: CWE-79 (Cross-site Scripting), CWE-116."
+        ),
+        references=("CWE-79", "CWE-116"),
+        check=_autoescape_off,
     ),
 )
