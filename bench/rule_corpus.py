@@ -237,6 +237,13 @@ BANDIT_MAP: dict[str, str] = {
     "B604": "py-shell-injection",
     "B605": "py-shell-injection",
     "B608": "py-sql-format",
+    "B304": "py-weak-crypto",
+    "B305": "py-weak-crypto",
+    "B321": "py-cleartext-transport",
+    "B502": "py-weak-tls",
+    "B503": "py-weak-tls",
+    "B505": "py-weak-key",
+    "B701": "py-autoescape-off",
 }
 
 # Gosec rule id -> peer rule id.

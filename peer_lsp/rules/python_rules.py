@@ -359,14 +359,62 @@ def _world_writable(match: Match) -> bool:
 
 
 def _no_timeout(match: Match) -> bool:
+    """py-requests-no-timeout: requests without ``timeout=`` (or with ``timeout=None``);
+    httpx, which has a default timeout, only with ``timeout=None``."""
+    httpx = match.text("module") == "httpx"
+    if not httpx and match.text("fn") in ("stream", "Client", "AsyncClient"):
+        return False
     for arg in arguments_of(match.report):
         if arg.type == "dictionary_splat":
             return False
         if arg.type == "keyword_argument" and match.text(arg.child_by_field_name("name")) == (
             "timeout"
         ):
-            return False
+            return match.text(arg.child_by_field_name("value")) == "None"
+    return not httpx
+
+
+_UNSAFE_LOADERS_BY_MODULE: dict[str, frozenset[str]] = {
+    "marshal": frozenset({"load", "loads"}),
+    "shelve": frozenset({"open"}),
+    "jsonpickle": frozenset({"decode"}),
+    "jsonpickle.unpickler": frozenset({"decode"}),
+    "pandas": frozenset({"read_pickle"}),
+    "pd": frozenset({"read_pickle"}),
+    "torch": frozenset({"load"}),
+    "numpy": frozenset({"load"}),
+    "np": frozenset({"load"}),
+}
+
+
+def _unpickles(match: Match) -> bool:
+    """py-pickle-load: pickle itself (first pattern), or a loader that unpickles: marshal,
+    shelve, jsonpickle, ``pandas.read_pickle``, ``torch.load`` unless ``weights_only=True``,
+    ``numpy.load`` only with ``allow_pickle=True``."""
+    module = match.text("module")
+    if module not in _UNSAFE_LOADERS_BY_MODULE:
+        return True  # the pickle pattern
+    if match.text("fn") not in _UNSAFE_LOADERS_BY_MODULE[module]:
+        return False
+    keywords = {
+        match.text(arg.child_by_field_name("name")): match.text(arg.child_by_field_name("value"))
+        for arg in arguments_of(match.report)
+        if arg.type == "keyword_argument"
+    }
+    if module == "torch":
+        return keywords.get("weights_only") != "True"
+    if module in ("numpy", "np"):
+        return keywords.get("allow_pickle") == "True"
     return True
+
+
+_TEMP_NAMES = frozenset({"tempfile.mktemp", "os.tempnam", "os.tmpnam"})
+
+
+def _temp_name(match: Match) -> bool:
+    """py-insecure-tempfile: the callee is ``tempfile.mktemp`` (or ``os.tempnam``/``tmpnam``)
+    however it was imported (``from tempfile import mktemp``, ``import tempfile as tmp``)."""
+    return _dotted(match.report.child_by_field_name("function"), match) in _TEMP_NAMES
 
 
 def _code_not_literal(match: Match) -> bool:
@@ -1174,9 +1222,11 @@ RULES: tuple[Rule, ...] = (
         message="Unpickling runs code chosen by whoever wrote the data: never unpickle"
         " untrusted input",
         explanation=(
-            "`pickle` (and `dill`, `cPickle`, `_pickle`) can construct any object and call any"
-            " function while loading. Loading a pickle from a network peer, an upload, a cache"
-            " others can write to or a downloaded file runs their code.\n\n"
+            "`pickle` (and `dill`, `cPickle`, `_pickle`, and what is built on it: `shelve`,"
+            " `jsonpickle`, `pandas.read_pickle`, `torch.load` without `weights_only=True`,"
+            " `numpy.load(allow_pickle=True)`; `marshal` is no safer) can construct any object"
+            " and call any function while loading. Loading a pickle from a network peer, an"
+            " upload, a cache others can write to or a downloaded file runs their code.\n\n"
             "**Fix:** exchange data in a format that cannot run code (JSON, MessagePack,"
             " Protocol Buffers). If pickles must cross a trust boundary, sign them (`hmac`) and"
             " check the signature before loading. Where the data is your own (a local cache"
@@ -1184,6 +1234,7 @@ RULES: tuple[Rule, ...] = (
             "Reference: CWE-502 (Deserialization of Untrusted Data)."
         ),
         references=("CWE-502",),
+        check=_unpickles,
     ),
     Rule(
         id="py-yaml-load",
@@ -1288,6 +1339,7 @@ RULES: tuple[Rule, ...] = (
             "Reference: CWE-377 (Insecure Temporary File)."
         ),
         references=("CWE-377",),
+        check=_temp_name,
     ),
     Rule(
         id="py-random-secret",
@@ -1503,11 +1555,13 @@ RULES: tuple[Rule, ...] = (
         severity=_WARNING,
         confidence=0.75,
         title="HTTP request without a timeout",
-        message="`requests.{fn}` without `timeout=` can wait forever for a server that does not"
+        message="`{module}.{fn}` without a timeout can wait forever for a server that does not"
         " answer",
         explanation=(
             "requests has no default timeout: a peer that accepts the connection and never"
-            " answers blocks the call, and the thread or worker behind it, forever.\n\n"
+            " answers blocks the call, and the thread or worker behind it, forever."
+            " `timeout=None` says the same explicitly, and switches off httpx's default"
+            " (which is why httpx is reported only then).\n\n"
             "**Fix:** always pass `timeout=` (connect and read seconds, e.g."
             " `timeout=(3.05, 30)`), or use a session adapter that sets one.\n\n"
             'Reference: CWE-400; requests docs, "Timeouts".'
