@@ -408,6 +408,19 @@ def _unpickles(match: Match) -> bool:
     return True
 
 
+def _verification_off(match: Match) -> bool:
+    """py-jwt-unverified: the option is ``False`` (also through a local name that only holds
+    ``False``); the patterns on ``jwt.decode`` itself match only a literal ``False``."""
+    value = match.node("value")
+    if value is None:
+        return True
+    value = unwrap(value)
+    if value.type == "identifier":
+        values = flow_values(value, match.data)
+        return bool(values) and all(v.type == "false" for v in values)
+    return value.type == "false"
+
+
 _TEMP_NAMES = frozenset({"tempfile.mktemp", "os.tempnam", "os.tmpnam"})
 
 
@@ -611,10 +624,17 @@ _NESTED = frozenset({"function_definition", "class_definition", "lambda"})
 
 
 def _sent_later(name: Node, match: Match) -> bool:
-    """A request after the assignment to ``name``, in the same function, takes the name as its
-    URL and is reported itself (so the URL is one of the values it is known to hold)."""
+    """A request after the assignment to ``name`` (or in the function whose parameter it
+    is), in the same function, takes the name as its URL and is reported itself (so the URL
+    is one of the values it is known to hold)."""
     wanted = match.text(name)
-    pending = list(enclosing_scope(name, match.grammar).named_children)
+    scope = enclosing_scope(name, match.grammar)
+    if name.parent is not None and name.parent.type == "default_parameter":
+        function = name.parent.parent.parent if name.parent.parent is not None else None
+        if function is None or function.type != "function_definition":
+            return False
+        scope = function
+    pending = list(scope.named_children)
     while pending:
         node = pending.pop()
         if node.end_byte <= name.end_byte or node.type in _NESTED:
@@ -1378,6 +1398,7 @@ RULES: tuple[Rule, ...] = (
             "Reference: CWE-347 (Improper Verification of Cryptographic Signature)."
         ),
         references=("CWE-347",),
+        check=_verification_off,
     ),
     Rule(
         id="py-chmod-world-writable",

@@ -13,3 +13,8 @@
 (assignment
   left: (identifier) @name
   right: (string) @report)
+
+; The http:// URL given as a parameter's default, which such a request then uses.
+(default_parameter
+  name: (identifier) @name
+  value: (string) @report)
