@@ -169,6 +169,7 @@ MAPPINGS: dict[str, dict[str, str]] = {
         "raw-html-format": "py-html-format",
         "incorrect-autoescape-disabled": "py-autoescape-off",
         "context-autoescape-off": "py-autoescape-off",
+        "paramiko-implicit-trust-host-key": "py-ssh-host-key",
     },
     "javascript": {
         **_many(_JS_SQL, "js-sql-format"),
@@ -244,6 +245,7 @@ BANDIT_MAP: dict[str, str] = {
     "B503": "py-weak-tls",
     "B505": "py-weak-key",
     "B701": "py-autoescape-off",
+    "B507": "py-ssh-host-key",
 }
 
 # Gosec rule id -> peer rule id.

@@ -1860,4 +1860,25 @@ RULES: tuple[Rule, ...] = (
         references=("CWE-79", "CWE-116"),
         check=_autoescape_off,
     ),
+    Rule(
+        id="py-ssh-host-key",
+        languages=PY,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.9,
+        title="SSH host key accepted without checking",
+        message="`{policy}` accepts any server's host key: a man in the middle gets the"
+        " session and its credentials",
+        explanation=(
+            "The host key is how an SSH client knows it reached the right server. paramiko's"
+            " `AutoAddPolicy` trusts (and saves) whatever key an unknown server presents and"
+            " `WarningPolicy` only logs it, so whoever sits on the network path can pose as"
+            " the server, collect the password or key exchange and run the session.\n\n"
+            "**Fix:** load the known hosts (`client.load_system_host_keys()` or"
+            " `client.load_host_keys(path)`) and keep the default `RejectPolicy`; add a new"
+            " server's key to known_hosts out of band.\n\n"
+            "Reference: CWE-322 (Key Exchange without Entity Authentication), CWE-295."
+        ),
+        references=("CWE-322", "CWE-295"),
+    ),
 )
