@@ -170,6 +170,7 @@ MAPPINGS: dict[str, dict[str, str]] = {
         "incorrect-autoescape-disabled": "py-autoescape-off",
         "context-autoescape-off": "py-autoescape-off",
         "paramiko-implicit-trust-host-key": "py-ssh-host-key",
+        "render-template-string": "py-template-injection",
     },
     "javascript": {
         **_many(_JS_SQL, "js-sql-format"),

@@ -421,6 +421,28 @@ def _verification_off(match: Match) -> bool:
     return value.type == "false"
 
 
+_TEMPLATE_MODULES = frozenset({"jinja2", "mako.template", "django.template", "string"})
+
+
+def _template_built(match: Match) -> bool:
+    """py-template-injection: the template text is built at run time (interpolated at the
+    call, or a local name given a built value); ``Template`` counts only when imported from
+    jinja2, mako or Django (``string.Template`` substitutes, it does not run code)."""
+    template = match.node("template")
+    if template is None or template.type in ("keyword_argument", "comment"):
+        return False
+    if match.text("fn") == "Template":
+        function = match.report.child_by_field_name("function")
+        dotted = _dotted(function, match)
+        if dotted.startswith("string.") or dotted.rsplit(".", 1)[0] not in _TEMPLATE_MODULES:
+            return False
+    template = unwrap(template)
+    found = origin(template, match.data)
+    if template.type == "identifier":
+        return found is Origin.BUILT
+    return found is not Origin.LITERAL and is_interpolated(template, match.grammar, match.data)
+
+
 _TEMP_NAMES = frozenset({"tempfile.mktemp", "os.tempnam", "os.tmpnam"})
 
 
@@ -1880,5 +1902,31 @@ RULES: tuple[Rule, ...] = (
             "Reference: CWE-322 (Key Exchange without Entity Authentication), CWE-295."
         ),
         references=("CWE-322", "CWE-295"),
+    ),
+    Rule(
+        id="py-template-injection",
+        languages=PY,
+        category=_S,
+        severity=_ERROR,
+        confidence=0.75,
+        title="Template compiled from text built at run time",
+        message="The template text is built at run time: template syntax in the values runs on"
+        " the server (server-side template injection)",
+        explanation=(
+            "`render_template_string()`, `jinja2.Template()`, `Environment.from_string()` and"
+            " mako's `Template()` compile their text as a template. When a value is pasted"
+            " into that text (`%`, `+`, `.format()`, an f-string) instead of passed as a"
+            " variable, `{{ ... }}` in the value is evaluated: it reads configuration and"
+            " secrets, and in Jinja2 reaches Python objects that run commands. A local name"
+            " is followed to what it was given in the function; a constant template is not"
+            " reported.\n\n"
+            "**Fix:** keep the template constant and pass values as variables:"
+            ' `render_template_string("<h3>{{ url }}</h3>", url=request.url)`, or use a'
+            " template file with `render_template`.\n\n"
+            "Reference: CWE-1336 (Improper Neutralization of Special Elements Used in a"
+            " Template Engine), CWE-94."
+        ),
+        references=("CWE-1336", "CWE-94"),
+        check=_template_built,
     ),
 )
