@@ -443,6 +443,22 @@ def _template_built(match: Match) -> bool:
     return found is not Origin.LITERAL and is_interpolated(template, match.grammar, match.data)
 
 
+def _formats_something(match: Match) -> bool:
+    """py-sql-format: not ``"SELECT ..." % ()``, which formats nothing (also through a local
+    name given only such values)."""
+    sql = unwrap(match.report)
+    values = flow_values(sql, match.data) if sql.type == "identifier" else [sql]
+    return not values or not all(_empty_format(unwrap(value), match) for value in values)
+
+
+def _empty_format(value: Node, match: Match) -> bool:
+    if value.type != "binary_operator" or _operator_text(value, match) != "%":
+        return False
+    right = value.child_by_field_name("right")
+    right = unwrap(right) if right is not None else None
+    return right is not None and right.type == "tuple" and not right.named_children
+
+
 _TEMP_NAMES = frozenset({"tempfile.mktemp", "os.tempnam", "os.tmpnam"})
 
 
@@ -1202,6 +1218,7 @@ RULES: tuple[Rule, ...] = (
             "Reference: CWE-89, OWASP SQL Injection Prevention Cheat Sheet."
         ),
         references=("CWE-89",),
+        check=_formats_something,
     ),
     Rule(
         id="py-eval",
