@@ -15,6 +15,7 @@ check keeps its old judgement. Assignments after the sink (a loop's next turn) a
 from __future__ import annotations
 
 import enum
+import functools
 import typing
 
 from peer_lsp.rules.assignments import enclosing_scope
@@ -128,32 +129,95 @@ def _assigned_before(name: Node, data: bytes) -> tuple[list[Node], bool]:
     the name is also bound another way since (``for``, ``with``, unpacking, a parameter...),
     which we cannot classify."""
     wanted = text(name, data)
-    scope = enclosing_scope(name, _GRAMMAR)
+    index = _scope_index(enclosing_scope(name, _GRAMMAR), data)
     assignments: list[Node] = []
     others: list[int] = []
-    stack = list(scope.named_children)
-    while stack:
-        current = stack.pop()
-        if current.start_byte >= name.start_byte or current.type in _NESTED_SCOPES:
+    for node in index.assignments.get(wanted, ()):
+        if node.start_byte >= name.start_byte:
             continue
-        if current.type in _ASSIGNMENTS:
-            target = current.child_by_field_name("left")
-            if target is not None and target.type == "identifier" and text(target, data) == wanted:
-                complete = current.child_by_field_name("right") is not None
-                if complete and current.end_byte <= name.start_byte:
-                    assignments.append(current)
-                else:
-                    others.append(current.start_byte)
-                continue
-        elif _binds_otherwise(current, wanted, data):
-            others.append(current.start_byte)
-        stack.extend(current.named_children)
+        complete = node.child_by_field_name("right") is not None
+        if complete and node.end_byte <= name.start_byte:
+            assignments.append(node)
+        else:
+            others.append(node.start_byte)
+    others.extend(at for at in index.others.get(wanted, ()) if at < name.start_byte)
     assignments.sort(key=lambda node: node.start_byte)
     cut = _last_dominating(assignments, name)
     kept = assignments[max(cut, 0) :]
     since = kept[0].start_byte if cut >= 0 else -1
     values = [value for node in kept if (value := node.child_by_field_name("right")) is not None]
     return values, any(at > since for at in others)
+
+
+class _ScopeIndex(typing.NamedTuple):
+    """Where each name is bound in one scope (nested scopes left out), gathered in one walk:
+    the rules ask about many names of the same function, and walking it for each would be
+    quadratic in its length."""
+
+    assignments: dict[str, list[Node]]
+    """``name = ...`` / ``name += ...`` statements, by name."""
+    others: dict[str, list[int]]
+    """Where the name is bound another way (parameter, loop, unpacking, import...)."""
+    values: dict[str, list[tuple[int, Node]]]
+    """Every value bound to the name (assignments alone or unpacked, ``for``, ``with``,
+    walrus), with where the binding starts."""
+
+
+@functools.lru_cache(maxsize=32)
+def _scope_index(scope: Node, data: bytes) -> _ScopeIndex:
+    assignments: dict[str, list[Node]] = {}
+    others: dict[str, list[int]] = {}
+    values: dict[str, list[tuple[int, Node]]] = {}
+    stack = list(scope.named_children)
+    while stack:
+        current = stack.pop()
+        if current.type in _NESTED_SCOPES:
+            continue
+        _index_values(current, data, values)
+        if current.type in _ASSIGNMENTS:
+            target = current.child_by_field_name("left")
+            if target is not None and target.type == "identifier":
+                assignments.setdefault(text(target, data), []).append(current)
+                stack.extend(c for c in current.named_children if c != target)
+                continue
+        elif current.type == "identifier" and _binds_otherwise(current, text(current, data), data):
+            others.setdefault(text(current, data), []).append(current.start_byte)
+        stack.extend(current.named_children)
+    return _ScopeIndex(assignments, others, values)
+
+
+def _index_values(current: Node, data: bytes, values: dict[str, list[tuple[int, Node]]]) -> None:
+    kind = current.type
+    target: Node | None = None
+    value: Node | None = None
+    if kind in _ASSIGNMENTS or kind == "for_statement":
+        target = current.child_by_field_name("left")
+        value = current.child_by_field_name("right")
+    elif kind == "named_expression":
+        target = current.child_by_field_name("name")
+        value = current.child_by_field_name("value")
+    elif kind == "as_pattern":
+        target = current.child_by_field_name("alias")
+        value = current.named_children[0] if current.named_child_count else None
+    if target is None or value is None:
+        return
+    for bound in _target_names(target, data):
+        values.setdefault(bound, []).append((current.start_byte, value))
+
+
+def _target_names(target: Node, data: bytes) -> list[str]:
+    if target.type == "identifier":
+        return [text(target, data)]
+    if target.type in (
+        "pattern_list",
+        "tuple_pattern",
+        "list_pattern",
+        "as_pattern_target",
+        "list_splat_pattern",
+        "parenthesized_expression",
+    ):
+        return [n for child in target.named_children for n in _target_names(child, data)]
+    return []
 
 
 def _last_dominating(assignments: list[Node], name: Node) -> int:
@@ -263,12 +327,32 @@ def from_input(
     user chose); with ``web_only=True`` only a web request counts (a command-line tool opening
     the file named in its arguments is doing its job).
     """
+    if not may_hold_input(data, web_only=web_only):
+        return False
     calls, values = _INPUT_CALLS, _INPUT_VALUES
     if web_only:
         calls, values = frozenset(), frozenset({"flask.request"})
     elif environment:
         calls, values = calls | _ENVIRONMENT_CALLS, values | _ENVIRONMENT_VALUES
     return _carries_input(unwrap(node), data, _MAX_DEPTH, _Walk([_MAX_NODES], calls, values))
+
+
+_WEB_WORDS = (b"request", b"event", b"route", b"@app.", b"@router.", b"@bp.", b"req.")
+_LOCAL_WORDS = (b"argv", b"environ", b"getenv", b"input(", b"getopt")
+
+
+@functools.lru_cache(maxsize=16)
+def _words_in(data: bytes) -> tuple[bool, bool]:
+    """Whether the document mentions a web input at all, and a local one (argv, environment,
+    ``input()``): without either word no value in it can come from outside, and the walks
+    through its assignments are skipped (the rules ask on every call of common shapes)."""
+    return any(w in data for w in _WEB_WORDS), any(w in data for w in _LOCAL_WORDS)
+
+
+def may_hold_input(data: bytes, *, web_only: bool = False) -> bool:
+    """Whether any value in the document may come from outside (see `_words_in`)."""
+    web, local = _words_in(data)
+    return web or (local and not web_only)
 
 
 class _Walk(typing.NamedTuple):
@@ -419,38 +503,8 @@ def _bound_values(scope: Node, wanted: str, name: Node, data: bytes) -> list[Nod
     """Every value bound to ``wanted`` before ``name`` in ``scope`` (nested scopes left out):
     the right side of an assignment to it (alone, in a tuple, or in a chain), the iterable of
     a ``for`` over it, the context of a ``with ... as`` it, a walrus."""
-    found: list[Node] = []
-    stack = list(scope.named_children)
-    while stack:
-        current = stack.pop()
-        if current.start_byte >= name.start_byte or current.type in _NESTED_SCOPES:
-            continue
-        kind = current.type
-        target: Node | None = None
-        value: Node | None = None
-        if kind in _ASSIGNMENTS or kind == "for_statement":
-            target = current.child_by_field_name("left")
-            value = current.child_by_field_name("right")
-        elif kind == "named_expression":
-            target = current.child_by_field_name("name")
-            value = current.child_by_field_name("value")
-        elif kind == "as_pattern":
-            target = current.child_by_field_name("alias")
-            value = current.named_children[0] if current.named_child_count else None
-        if target is not None and value is not None and _names(target, wanted, data):
-            found.append(value)
-        stack.extend(current.named_children)
-    return found
-
-
-def _names(target: Node, wanted: str, data: bytes) -> bool:
-    if target.type == "identifier":
-        return text(target, data) == wanted
-    if target.type in ("pattern_list", "tuple_pattern", "list_pattern", "as_pattern_target"):
-        return any(_names(child, wanted, data) for child in target.named_children)
-    if target.type in ("list_splat_pattern", "parenthesized_expression"):
-        return any(_names(child, wanted, data) for child in target.named_children)
-    return False
+    bound = _scope_index(scope, data).values.get(wanted, ())
+    return [value for start, value in bound if start < name.start_byte]
 
 
 def flow_values(name: Node, data: bytes) -> list[Node]:
@@ -458,3 +512,11 @@ def flow_values(name: Node, data: bytes) -> list[Node]:
     count); empty when it is also bound another way."""
     values, bound_otherwise = _assigned_before(unwrap(name), data)
     return [] if bound_otherwise else values
+
+
+def bound_before(name: Node, data: bytes) -> list[Node]:
+    """Every value bound to the local ``name`` before it in its function (``=``, unpacking,
+    ``for``, ``with ... as``, walrus), whatever path leads there."""
+    name = unwrap(name)
+    scope = enclosing_scope(name, _GRAMMAR)
+    return _bound_values(scope, text(name, data), name, data)

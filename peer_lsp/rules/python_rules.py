@@ -5,6 +5,7 @@ Patterns: ``queries/python/<rule-id>.scm``.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import typing
@@ -12,7 +13,14 @@ import typing
 from peer_lsp.findings.model import Category, Severity
 from peer_lsp.rules.assignments import enclosing_scope
 from peer_lsp.rules.credentials import is_token_name, mentions_password
-from peer_lsp.rules.flow import Origin, flow_values, from_input, origin
+from peer_lsp.rules.flow import (
+    Origin,
+    bound_before,
+    flow_values,
+    from_input,
+    may_hold_input,
+    origin,
+)
 from peer_lsp.rules.grammar_nodes import (
     ancestors,
     arguments_of,
@@ -647,12 +655,16 @@ def _client_url(match: Match) -> Node | None:
         if fn == "Request" and receiver is not None and match.text(receiver) in _HTTP_CLIENTS:
             url_index = 1
     elif fn in ("open", "retrieve"):
-        if receiver is None or not _made_by(receiver, _URL_OPENERS, match):
+        if receiver is None or not _mentions(match.data, _URL_OPENERS):
+            return None
+        if not _made_by(receiver, _URL_OPENERS, match):
             return None
     else:
         if receiver is None:
             return None
-        if match.text(receiver) not in _HTTP_CLIENTS and not _made_by(receiver, _SESSIONS, match):
+        if match.text(receiver) not in _HTTP_CLIENTS and not (
+            _mentions(match.data, _SESSIONS) and _made_by(receiver, _SESSIONS, match)
+        ):
             return None
         url_index = 1 if fn == "request" else 0
     return _argument(arguments_of(match.report), url_index, "url", match)
@@ -692,6 +704,13 @@ def _sent_later(name: Node, match: Match) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=64)
+def _mentions(data: bytes, words: frozenset[str]) -> bool:
+    """Whether the document contains one of ``words`` at all (a cheap test before walking a
+    function's assignments for each call)."""
+    return any(word.encode() in data for word in words)
+
+
 def _argument(args: list[Node], index: int, keyword: str, match: Match) -> Node | None:
     positional = [a for a in args if a.type not in ("keyword_argument", "comment")]
     for arg in args:
@@ -714,17 +733,10 @@ def _made_by(receiver: Node, makers: frozenset[str], match: Match) -> bool:
         return name in makers
     if receiver.type != "identifier":
         return False
-    name = match.text(receiver)
-    pending = [enclosing_scope(receiver, match.grammar)]
-    while pending:
-        node = pending.pop()
-        if node.start_byte >= receiver.start_byte:
-            continue
-        value = _bound_value(node, name, match)
-        if value is not None and _made_by(value, makers, match):
-            return True
-        pending.extend(node.named_children)
-    return False
+    return any(
+        unwrap(value).type == "call" and _made_by(value, makers, match)
+        for value in bound_before(receiver, match.data)
+    )
 
 
 def _cleartext_url(url: Node, match: Match) -> bool:
@@ -765,6 +777,8 @@ def _parameter_default(name: Node, match: Match) -> list[Node]:
 def _request_to_input(match: Match) -> bool:
     """py-ssrf, at a request: its URL starts with a value from outside (the whole URL, or
     its scheme and host); a URL whose host is built in is the other pattern's."""
+    if not may_hold_input(match.data):
+        return False
     if match.node("built") is not None:
         return _host_from_input(match.report, match)
     url = _client_url(match)
@@ -870,7 +884,9 @@ def _host_from_input(built: Node, match: Match) -> bool:
             )
         parts = _plus_parts(built)
         return any(
-            _template_text(before, match).endswith("://") and from_input(after, match.data)
+            unwrap(before).type == "string"
+            and _template_text(before, match).endswith("://")
+            and from_input(after, match.data)
             for before, after in itertools.pairwise(parts)
         )
     if kind == "augmented_assignment":
@@ -1119,6 +1135,8 @@ _HTML = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9-]*|!--)[\s>/]")
 def _html_from_request(match: Match) -> bool:
     """py-html-format: the text is HTML (it has a tag) and a value interpolated into it comes
     from a web request, with no ``escape()`` on the way."""
+    if not may_hold_input(match.data, web_only=True):
+        return False
     built = match.report
     if built.type == "binary_operator":
         parent = built.parent
