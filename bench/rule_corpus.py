@@ -90,6 +90,19 @@ _PY_SECRET = (
     "hardcoded-token jwt-python-hardcoded-secret avoid_hardcoded_config_SECRET_KEY "
     "hardcoded-password-default-argument"
 )
+_PY_CLEARTEXT = (
+    "insecure-urlopen insecure-urlopen-ftp insecure-urlretrieve insecure-urlretrieve-ftp "
+    "insecure-urlopener-open insecure-urlopener-open-ftp insecure-urlopener-retrieve "
+    "insecure-urlopener-retrieve-ftp insecure-openerdirector-open insecure-openerdirector-open-ftp "
+    "insecure-request-object insecure-request-object-ftp request-with-http "
+    "request-session-with-http request-session-http-in-with-context use-ftp-tls"
+)
+_PY_CIPHER = (
+    "insecure-cipher-algorithm-arc4 insecure-cipher-algorithm-idea "
+    "insecure-cipher-algorithm-blowfish insecure-cipher-algorithm-des "
+    "insecure-cipher-algorithm-rc2 insecure-cipher-algorithm-rc4 "
+    "insecure-cipher-algorithm-xor insecure-cipher-mode-ecb"
+)
 _JS_SQL = (
     "tainted-sql-string node-postgres-sqli node-mysql-sqli mysql-sqli node-mssql-sqli "
     "sequelize-sqli pg-sqli node-knex-sqli knex-sqli"
@@ -153,6 +166,26 @@ MAPPINGS: dict[str, dict[str, str]] = {
         "string-is-comparison": "py-is-literal",
         "use-timeout": "py-requests-no-timeout",
         "suppressed-exception-handling-finally-break": "py-return-in-finally",
+        **_many(_PY_CLEARTEXT, "py-cleartext-transport"),
+        "weak-ssl-version": "py-weak-tls",
+        "ssrf-requests": "py-ssrf",
+        "tainted-url-host": "py-ssrf",
+        "path-traversal-open": "py-path-traversal",
+        **_many(_PY_CIPHER, "py-weak-crypto"),
+        "insufficient-rsa-key-size": "py-weak-key",
+        "insufficient-dsa-key-size": "py-weak-key",
+        "insufficient-ec-key-size": "py-weak-key",
+        "flask-wtf-csrf-disabled": "py-csrf-disabled",
+        "pyramid-csrf-check-disabled": "py-csrf-disabled",
+        "pyramid-csrf-origin-check-disabled": "py-csrf-disabled",
+        "pyramid-csrf-check-disabled-globally": "py-csrf-disabled",
+        "pyramid-csrf-origin-check-disabled-globally": "py-csrf-disabled",
+        "no-csrf-exempt": "py-csrf-disabled",
+        "raw-html-format": "py-html-format",
+        "incorrect-autoescape-disabled": "py-autoescape-off",
+        "context-autoescape-off": "py-autoescape-off",
+        "paramiko-implicit-trust-host-key": "py-ssh-host-key",
+        "render-template-string": "py-template-injection",
     },
     "javascript": {
         **_many(_JS_SQL, "js-sql-format"),
@@ -275,6 +308,14 @@ BANDIT_MAP: dict[str, str] = {
     "B604": "py-shell-injection",
     "B605": "py-shell-injection",
     "B608": "py-sql-format",
+    "B304": "py-weak-crypto",
+    "B305": "py-weak-crypto",
+    "B321": "py-cleartext-transport",
+    "B502": "py-weak-tls",
+    "B503": "py-weak-tls",
+    "B505": "py-weak-key",
+    "B701": "py-autoescape-off",
+    "B507": "py-ssh-host-key",
 }
 
 # Gosec rule id -> peer rule id (or ids, where one gosec rule covers what two of ours do).
