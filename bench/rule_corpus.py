@@ -90,6 +90,19 @@ _PY_SECRET = (
     "hardcoded-token jwt-python-hardcoded-secret avoid_hardcoded_config_SECRET_KEY "
     "hardcoded-password-default-argument"
 )
+_PY_CLEARTEXT = (
+    "insecure-urlopen insecure-urlopen-ftp insecure-urlretrieve insecure-urlretrieve-ftp "
+    "insecure-urlopener-open insecure-urlopener-open-ftp insecure-urlopener-retrieve "
+    "insecure-urlopener-retrieve-ftp insecure-openerdirector-open insecure-openerdirector-open-ftp "
+    "insecure-request-object insecure-request-object-ftp request-with-http "
+    "request-session-with-http request-session-http-in-with-context use-ftp-tls"
+)
+_PY_CIPHER = (
+    "insecure-cipher-algorithm-arc4 insecure-cipher-algorithm-idea "
+    "insecure-cipher-algorithm-blowfish insecure-cipher-algorithm-des "
+    "insecure-cipher-algorithm-rc2 insecure-cipher-algorithm-rc4 "
+    "insecure-cipher-algorithm-xor insecure-cipher-mode-ecb"
+)
 _JS_SQL = (
     "tainted-sql-string node-postgres-sqli node-mysql-sqli mysql-sqli node-mssql-sqli "
     "sequelize-sqli pg-sqli node-knex-sqli knex-sqli"
@@ -106,6 +119,20 @@ _JAVA_SQL = (
     "spring-sqli jdbc-sqli turbine-sqli formatted-sql-string tainted-sql-string "
     "jdbc-sql-formatted-string tainted-sql-from-http-request jpa-sqli hibernate-sqli vertx-sqli "
     "jdo-sqli find-sql-string-concatenation tainted-sqli"
+)
+
+_JAVA_CIPHER = (
+    "des-is-deprecated desede-is-deprecated use-of-rc4 use-of-rc2 use-of-blowfish "
+    "use-of-aes-ecb ecb-cipher use-of-default-aes rsa-no-padding no-null-cipher"
+)
+
+_JAVA_XXE = (
+    "documentbuilderfactory-disallow-doctype-decl-missing "
+    "documentbuilderfactory-disallow-doctype-decl-false "
+    "documentbuilderfactory-external-general-entities-true "
+    "documentbuilderfactory-external-parameter-entities-true "
+    "saxparserfactory-disallow-doctype-decl-missing transformerfactory-dtds-not-disabled "
+    "xmlinputfactory-possible-xxe xmlinputfactory-external-entities-enabled"
 )
 
 
@@ -139,6 +166,26 @@ MAPPINGS: dict[str, dict[str, str]] = {
         "string-is-comparison": "py-is-literal",
         "use-timeout": "py-requests-no-timeout",
         "suppressed-exception-handling-finally-break": "py-return-in-finally",
+        **_many(_PY_CLEARTEXT, "py-cleartext-transport"),
+        "weak-ssl-version": "py-weak-tls",
+        "ssrf-requests": "py-ssrf",
+        "tainted-url-host": "py-ssrf",
+        "path-traversal-open": "py-path-traversal",
+        **_many(_PY_CIPHER, "py-weak-crypto"),
+        "insufficient-rsa-key-size": "py-weak-key",
+        "insufficient-dsa-key-size": "py-weak-key",
+        "insufficient-ec-key-size": "py-weak-key",
+        "flask-wtf-csrf-disabled": "py-csrf-disabled",
+        "pyramid-csrf-check-disabled": "py-csrf-disabled",
+        "pyramid-csrf-origin-check-disabled": "py-csrf-disabled",
+        "pyramid-csrf-check-disabled-globally": "py-csrf-disabled",
+        "pyramid-csrf-origin-check-disabled-globally": "py-csrf-disabled",
+        "no-csrf-exempt": "py-csrf-disabled",
+        "raw-html-format": "py-html-format",
+        "incorrect-autoescape-disabled": "py-autoescape-off",
+        "context-autoescape-off": "py-autoescape-off",
+        "paramiko-implicit-trust-host-key": "py-ssh-host-key",
+        "render-template-string": "py-template-injection",
     },
     "javascript": {
         **_many(_JS_SQL, "js-sql-format"),
@@ -206,6 +253,29 @@ MAPPINGS: dict[str, dict[str, str]] = {
         "object-deserialization": "java-deserialization",
         "java-jwt-hardcoded-secret": "java-hardcoded-secret",
         "md5-used-as-password": "java-weak-password-hash",
+        **_many(_JAVA_CIPHER, "java-weak-cipher"),
+        "use-of-weak-rsa-key": "java-weak-key",
+        "blowfish-insufficient-key-size": "java-weak-key",
+        "weak-ssl-context": "java-weak-tls",
+        **_many(_JAVA_XXE, "java-xxe"),
+        "dangerous-groovy-shell": "java-code-injection",
+        "script-engine-injection": "java-code-injection",
+        "spel-injection": "java-code-injection",
+        "cookie-missing-httponly": "java-cookie-insecure",
+        "cookie-missing-secure-flag": "java-cookie-insecure",
+        "cookie-setSecure": "java-cookie-insecure",
+        "spring-csrf-disabled": "java-csrf-disabled",
+        "use-snakeyaml-constructor": "java-deserialization",
+        "httpservlet-path-traversal": "java-path-traversal",
+        "tainted-file-path": "java-path-traversal",
+        "jax-rs-path-traversal": "java-path-traversal",
+        "tainted-url-host": "java-ssrf",
+        "unvalidated-redirect": "java-open-redirect",
+        "spring-unvalidated-redirect": "java-open-redirect",
+        "servletresponse-writer-xss": "java-xss",
+        "no-direct-response-writer": "java-xss",
+        "ldap-injection": "java-ldap-injection",
+        "tainted-ldapi-from-http-request": "java-ldap-injection",
     },
     "c": {
         "insecure-use-printf-fn": "c-format-string",
@@ -238,6 +308,14 @@ BANDIT_MAP: dict[str, str] = {
     "B604": "py-shell-injection",
     "B605": "py-shell-injection",
     "B608": "py-sql-format",
+    "B304": "py-weak-crypto",
+    "B305": "py-weak-crypto",
+    "B321": "py-cleartext-transport",
+    "B502": "py-weak-tls",
+    "B503": "py-weak-tls",
+    "B505": "py-weak-key",
+    "B701": "py-autoescape-off",
+    "B507": "py-ssh-host-key",
 }
 
 # Gosec rule id -> peer rule id (or ids, where one gosec rule covers what two of ours do).

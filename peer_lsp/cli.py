@@ -114,6 +114,11 @@ def build_parser() -> argparse.ArgumentParser:
         "N parts together are one run)",
     )
     check.add_argument(
+        "--summary",
+        action="store_true",
+        help="end with a model's short summary of the run: what changed, the top risks",
+    )
+    check.add_argument(
         "--dry-run",
         action="store_true",
         help="send nothing: say how many units and requests a review would send, the "
@@ -130,7 +135,22 @@ def build_parser() -> argparse.ArgumentParser:
     providers.add_argument("--config", default=None, help="settings file or project folder")
     _add_rules(commands)
     _add_stats(commands)
+    _add_inspect(commands)
     return parser
+
+
+def _add_inspect(commands: argparse._SubParsersAction[_Parser]) -> None:
+    inspect = commands.add_parser(
+        "inspect", help="what was sent to models and what came back (the inspector setting)"
+    )
+    inspect.add_argument("id", nargs="?", default=None, help="show this exchange in full")
+    inspect.add_argument("--last", type=int, default=None, metavar="N", help="the last N only")
+    inspect.add_argument(
+        "--replay", default=None, metavar="ID", help="send this exchange's prompt again"
+    )
+    inspect.add_argument("--provider", default=None, help="the provider a replay goes to")
+    inspect.add_argument("--format", choices=("text", "json"), default="text")
+    inspect.add_argument("--config", default=None, help="settings file or project folder")
 
 
 def _add_stats(commands: argparse._SubParsersAction[_Parser]) -> None:
@@ -295,6 +315,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from peer_lsp.commands.rules import run_rules
 
         return run_rules(args)
+    if args.command == "inspect":
+        from peer_lsp.commands.inspect import run_inspect
+
+        return run_inspect(args)
     if args.command == "stats":
         from peer_lsp.commands.stats import run_stats
 

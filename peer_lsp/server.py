@@ -14,6 +14,8 @@ from peer_lsp.lsp import (
     code_actions,
     diagnostics,
     editor_commands,
+    explain,
+    inspect_command,
     lifecycle,
     review_commands,
     symbols,
@@ -31,8 +33,10 @@ def create_server() -> PeerLanguageServer:
         sync,
         diagnostics,
         review_commands,
+        explain,
         code_actions,
         editor_commands,
+        inspect_command,
         symbols,
     ):
         feature.register(server)

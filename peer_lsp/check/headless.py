@@ -55,6 +55,7 @@ if typing.TYPE_CHECKING:
 
     from peer_lsp.check.bill import Bill
     from peer_lsp.check.dry_run import Estimate
+    from peer_lsp.check.report import Located
     from peer_lsp.documents.store import Document
     from peer_lsp.findings.model import Finding
     from peer_lsp.llm.config import LLMConfig
@@ -235,6 +236,22 @@ class HeadlessReviewer:
     def uses_model(self) -> bool:
         """Whether units are sent to a model in this run."""
         return self.reviewer is not None
+
+    def summary(self, located: Sequence[Located], files: int) -> str | None:
+        """The model's summary of the run (`peer_lsp.check.summary`); None without a model or
+        in a dry run. A failure is said on stderr and gives None: the run's result stands."""
+        if self.reviewer is None or self._runner is None or self.plan is not None:
+            return None
+        from peer_lsp.check.summary import summarize, summary_request
+        from peer_lsp.llm.errors import LLMError
+
+        try:
+            return self._runner.run(
+                summarize(self.reviewer.router, summary_request(located, files))
+            )
+        except LLMError as error:
+            self._say(f"no summary: {error}")
+            return None
 
     def bill(self, seconds: float) -> Bill | None:
         """What the run sent and cost so far (`peer_lsp.check.bill`); None without a model,

@@ -266,7 +266,8 @@ def _check(
 
     text = args.format == "text"
     color = text and use_color(out)
-    streaming = text and isinstance(progress, contextlib.nullcontext)
+    # text is printed as files are done, unless a progress bar or the summary needs it all
+    streaming = text and isinstance(progress, contextlib.nullcontext) and not args.summary
     kept: list[Located] = []
     with _checked(files, settings, reviewer, diff, args.jobs) as results, progress as advance:
         for checked in results:
@@ -291,11 +292,31 @@ def _check(
     bill = reviewer.bill(time.monotonic() - started)
     planned = reviewer.dry_run_estimate()
     _report(args, kept, summary, color, cwd, reviewer.unreviewed, bill, planned)
+    if args.summary:
+        _print_summary(args, reviewer, kept, summary.files)
     code = _exit_code(args, reviewer, summary, fail_on)
     for last in (bill, planned):  # the bill, or what a dry run would have cost
         if last is not None:
             print(f"{PROG}: {last.line()}", file=err)
     return code
+
+
+def _print_summary(
+    args: argparse.Namespace,
+    reviewer: HeadlessReviewer,
+    located: list[Located],
+    files: int,
+) -> None:
+    """The model's summary after the report: on stdout for text, on stderr for the machine
+    formats (which must stay valid); a note when there is no model to ask."""
+    if not reviewer.uses_model:
+        print(f"{PROG}: --summary needs a model, and none is configured", file=sys.stderr)
+        return
+    text = reviewer.summary(located, files)
+    if text is None:
+        return
+    out = sys.stdout if args.format == "text" else sys.stderr
+    print(f"\n## Review summary\n\n{text}", file=out)
 
 
 def _exit_code(

@@ -238,6 +238,11 @@ class Guard:
             record["latency_ms"] = round(latency_ms, 1)
         self._write(record)
 
+    def redacted(self, request: LLMRequest) -> GuardedRequest:
+        """``request`` as it would leave: redacted, nothing refused or audited (what the
+        inspector keeps of it)."""
+        return self._redacted(request)
+
     def _redact_uncached(self, text: str) -> Redaction:
         return redact_prompt(text, self._known, self._personal)
 

@@ -112,6 +112,7 @@ class ProviderLane:
             "model": self.provider.config.model,
             "breaker": self.breaker.state.value,
             "breakerSecondsLeft": round(self.breaker.seconds_left(), 1),
+            "lastFailure": self.last_failure or None,
             "calls": s.calls,
             "successes": s.successes,
             "successRate": round(s.success_rate, 3),

@@ -64,6 +64,8 @@ class RequestGuard(typing.Protocol):
 
     def prepare(self, request: LLMRequest, provider: str, model: str) -> LLMRequest: ...
 
+    def redacted(self, request: LLMRequest) -> LLMRequest: ...
+
     def audit(
         self,
         request: LLMRequest,
@@ -162,6 +164,10 @@ class Router:
         return default_deadline(lane.provider.config for lane in lanes)
 
     # -- layer 1: cache and de-duplication ---------------------------------------------------
+
+    def as_sent(self, request: LLMRequest) -> LLMRequest:
+        """``request`` as the guard lets it leave the machine: redacted."""
+        return self._guard.redacted(request) if self._guard is not None else request
 
     async def complete(
         self,

@@ -15,6 +15,7 @@ class Task(enum.StrEnum):
     EXPLAIN = "explain"
     VERIFY = "verify"
     FIX = "fix"
+    SUMMARY = "summary"
 
 
 class Finish(enum.StrEnum):

@@ -41,6 +41,15 @@ class ClientFeatures:
     markdown_hover: bool = True
     """The client renders Markdown in hovers; eglot 1.9 and ALE declare plain text only."""
 
+    shows_results: bool = False
+    """The client shows what peer's commands answer itself: ``peer.explain``'s Markdown
+    document and ``peer.health``'s report (``experimental.peer.showsCommandResults``, which
+    the VS Code extension and the Neovim plugin declare). Any other client gets them as
+    window/showDocument or window/showMessage, or would see nothing (Helix, eglot, ALE)."""
+
+    show_document: bool = False
+    """The client opens documents on window/showDocument (Helix, Neovim, VS Code)."""
+
     @classmethod
     def from_capabilities(cls, capabilities: types.ClientCapabilities) -> ClientFeatures:
         text = capabilities.text_document
@@ -60,7 +69,19 @@ class ClientFeatures:
             document_changes=bool(
                 workspace and workspace.workspace_edit and workspace.workspace_edit.document_changes
             ),
+            shows_results=_peer_experimental(capabilities.experimental, SHOWS_RESULTS),
+            show_document=bool(window and window.show_document and window.show_document.support),
         )
+
+
+SHOWS_RESULTS = "showsCommandResults"
+"""The key of ``experimental.peer`` by which a client says it shows peer's command results."""
+
+
+def _peer_experimental(experimental: object, key: str) -> bool:
+    """Whether ``experimental.peer[key]`` is true (anything else: it is not)."""
+    peer = experimental.get("peer") if isinstance(experimental, dict) else None
+    return isinstance(peer, dict) and peer.get(key) is True
 
 
 def _resolves_edits(code_action: types.CodeActionClientCapabilities | None) -> bool:

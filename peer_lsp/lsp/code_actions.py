@@ -25,6 +25,7 @@ from peer_lsp.lsp.echoed import findings_meant
 from peer_lsp.lsp.language_server import (
     PeerLanguageServer,  # at run time: pygls resolves annotations
 )
+from peer_lsp.text.markdown import code_span, escape
 
 if typing.TYPE_CHECKING:
     from peer_lsp.documents.store import Document
@@ -248,19 +249,6 @@ def _overlaps(taken: list[tuple[int, int]], span: tuple[int, int]) -> bool:
     return before > 0 and start < taken[before - 1][1]
 
 
-def explain(ls: PeerLanguageServer, *arguments: typing.Any) -> str:
-    """`peer.explain [uri, fingerprint]`: the finding's explanation, shown as a message."""
-    args = list(arguments)
-    if len(args) < 2:
-        return ""
-    finding = _findings_by_fingerprint(ls, str(args[0])).get(str(args[1]))
-    if finding is None:
-        return ""
-    text = hover_text(finding)
-    ls.show(types.MessageType.Info, text)
-    return text
-
-
 def dismiss(ls: PeerLanguageServer, *arguments: typing.Any) -> dict[str, object]:
     """`peer.dismiss [uri, fingerprint]`: stop showing a finding, in this and later sessions.
 
@@ -291,17 +279,24 @@ def meter(confidence: float, width: int = 10) -> str:
     return f"{'█' * filled}{'░' * (width - filled)} {round(confidence * 100)}%"
 
 
+def _as_written(text: str) -> str:
+    return text
+
+
 def hover_text(finding: Finding, markdown: bool = True) -> str:
     """What a hover says of ``finding``, in Markdown or, for clients that read only that, in
-    plain text."""
+    plain text. A model finding's message and explanation (model text) are escaped for
+    Markdown but for their code spans (`peer_lsp.text.markdown`); a local rule's are
+    Markdown written here, shown as written."""
 
     def code(text: str) -> str:
-        return f"`{text}`" if markdown else text
+        return code_span(text) if markdown else text
 
-    title = f"**{finding.message}**" if markdown else finding.message
+    escaped = escape if markdown and is_model_finding(finding) else _as_written
+    title = f"**{escaped(finding.message)}**" if markdown else finding.message
     parts = [f"{title} ({finding.category.value}, {code(finding.rule_id)})"]
     if finding.explanation:
-        parts.append(finding.explanation)
+        parts.append(escaped(finding.explanation) if markdown else finding.explanation)
     parts.append(f"Confidence: {code(meter(finding.confidence))}")
     if is_model_finding(finding):
         parts.append(f"Model: {finding.source}")
@@ -353,5 +348,4 @@ def register(server: PeerLanguageServer) -> None:
     )(code_actions)
     server.feature(types.CODE_ACTION_RESOLVE)(resolve)
     server.feature(types.TEXT_DOCUMENT_HOVER)(hover)
-    server.command(Command.EXPLAIN)(explain)
     server.command(Command.DISMISS)(dismiss)

@@ -22,6 +22,7 @@ class Command(enum.StrEnum):
     DISMISS = "peer.dismiss"
     CLEAR_CACHE = "peer.clearCache"
     AUDIT_LOG = "peer.auditLog"
+    INSPECT = "peer.inspect"
 
     @property
     def arguments(self) -> str:
@@ -42,19 +43,29 @@ _DOCS = {
     Command.HEALTH: (
         "[]",
         "the review status, with each provider's latency, success rate and breaker, and "
-        "today's bill (UTC) from the audit log, as `peer stats --since today` counts it",
+        "today's bill (UTC) from the audit log, as `peer stats --since today` counts it; "
+        "also a one-line window/showMessage for a client that shows command results nowhere",
     ),
     Command.ASK_ANOTHER_MODEL: (
         "[uri, fingerprint]",
         "a second model's opinion on a model finding; its confidence moves with it",
     ),
-    Command.EXPLAIN: ("[uri, fingerprint]", "show the finding's explanation"),
+    Command.EXPLAIN: (
+        "[uri, fingerprint]",
+        "the finding's explanation: `{title, markdown, text, shownAs}`, shown as a Markdown "
+        "document (see Explanations below)",
+    ),
     Command.DISMISS: (
         "[uri, fingerprint]",
         "never show this finding again for this code in this workspace",
     ),
     Command.CLEAR_CACHE: ("[]", "empty the model-answer cache the settings name"),
     Command.AUDIT_LOG: ("[]", "where the audit log of requests sent is, and whether it exists"),
+    Command.INSPECT: (
+        "[uri, fingerprint or line]",
+        "the exchanges with models about a finding or the unit at a line: the prompt as sent, "
+        "the raw answer, the findings kept and those dropped with why (the inspector setting)",
+    ),
 }
 
 STATUS = "peer/status"

@@ -39,7 +39,46 @@ async def health(ls: PeerLanguageServer, *arguments: typing.Any) -> dict[str, ob
     path = audit_path(ls.settings, ls.workspace_root)
     usage = await asyncio.to_thread(read_usage, path, Period.today())
     report["usage"] = usage.to_json()
+    if not ls.client.shows_results:  # Helix, eglot, ALE show a command's result nowhere
+        ls.show(types.MessageType.Info, health_message(report))
     return report
+
+
+def health_message(report: dict[str, object]) -> str:
+    """The `peer.health` report in one line of plain text, for a client that would show
+    nothing of the result (Helix's `:lsp-workspace-command peer.health`)."""
+    state, detail = report.get("state"), report.get("detail")
+    parts = [f"peer: {state}" + (f" ({detail})" if detail else "")]
+    model, provider = report.get("model"), report.get("provider")
+    if model:
+        parts.append(f"model {model}" + (f" ({provider})" if provider else ""))
+    parts.append(f"{report.get('inFlight', 0)} reviews in flight")
+    rate = report.get("cacheHitRate")
+    if isinstance(rate, float | int):
+        parts.append(f"cache hit rate {rate:.0%}")
+    not_reviewed = report.get("notReviewed")
+    if not_reviewed:
+        parts.append(f"{not_reviewed} units not reviewed (local findings only)")
+    providers = report.get("providers")
+    for provider_id, raw in (providers if isinstance(providers, dict) else {}).items():
+        p = raw if isinstance(raw, dict) else {}
+        line = f"{provider_id}: breaker {p.get('breaker', '?')}, {p.get('calls', 0)} calls"
+        success = p.get("successRate")
+        if isinstance(success, float | int) and p.get("calls"):
+            line += f", {success:.0%} success"
+        if p.get("breaker") != "closed" and p.get("lastFailure"):
+            line += f", after: {p['lastFailure']}"
+        parts.append(line)
+    usage = report.get("usage")
+    total = usage.get("total") if isinstance(usage, dict) else None
+    if isinstance(total, dict):
+        tokens = int(total.get("inputTokens", 0) or 0) + int(total.get("outputTokens", 0) or 0)
+        cost = total.get("cost")
+        parts.append(
+            f"today (UTC): {total.get('requests', 0)} requests, {tokens:,} tokens"
+            + (f", ${cost:.2f}" if isinstance(cost, float | int) else "")
+        )
+    return "; ".join(parts)
 
 
 async def ask_another_model(ls: PeerLanguageServer, *arguments: typing.Any) -> dict[str, object]:

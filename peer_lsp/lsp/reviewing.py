@@ -60,6 +60,24 @@ PUBLISH_EVERY = 0.1
 """Seconds between publishes (and status notifications) while results keep landing."""
 
 
+def open_circuits(stats: dict[str, typing.Any]) -> list[dict[str, object]]:
+    """The providers whose circuit is not closed, from `Router.stats`: each with its
+    breaker state, the seconds left before it lets a request through again, and ``cause``,
+    the failure that opened it (a refused or missing key): what a status bar must say, not
+    only that the circuit is open."""
+    providers = stats.get("providers", {})
+    return [
+        {
+            "provider": provider_id,
+            "breaker": report.get("breaker"),
+            "secondsLeft": report.get("breakerSecondsLeft"),
+            "cause": report.get("lastFailure"),
+        }
+        for provider_id, report in providers.items()
+        if report.get("breaker") != "closed"
+    ]
+
+
 class Throttle:
     """Runs ``action`` now, or once ``delay`` seconds later however often it is asked to."""
 
@@ -483,6 +501,7 @@ class Reviewing:
             "lastLatencyMs": round(self.last_latency_ms, 1) if self.last_latency_ms else None,
             "notReviewed": len(self._failed),
             "budget": self._budget_today(),
+            "circuits": open_circuits(stats),
         }
 
     def _budget_today(self) -> dict[str, object] | None:

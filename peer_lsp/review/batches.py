@@ -34,6 +34,7 @@ from peer_lsp.llm.tokens import estimate_tokens
 from peer_lsp.llm.types import Finish, LLMResponse, Usage
 from peer_lsp.review.answer.batch_answer import split_batch_answer
 from peer_lsp.review.answer.candidates import Dropped
+from peer_lsp.review.inspector import Inspector, exchange_of
 from peer_lsp.review.pipeline import ReviewOutcome, findings_from_answer, is_answer
 from peer_lsp.review.prompt.batch import (
     DEFAULT_BATCH_TOKENS,
@@ -124,14 +125,16 @@ async def review_units(
     *,
     fresh: bool = False,
     limits: BatchLimits = BatchLimits(),
+    inspector: Inspector | None = None,
 ) -> list[Result]:
     """The review of each unit of ``items``, in their order (see the module docstring).
 
-    ``fresh`` asks the models again instead of the cache (the answers are still stored).
+    ``fresh`` asks the models again instead of the cache (the answers are still stored);
+    ``inspector`` keeps each request sent, its answer and what became of it.
     """
     results: list[Result | None] = [None] * len(items)
     groups = await _waiting(router, items, results, fresh=fresh)
-    reviews = _Reviews(router, results, limits.in_flight)
+    reviews = _Reviews(router, results, limits.in_flight, inspector)
     await asyncio.gather(*(reviews.send(route, batch) for route, batch in _batches(groups, limits)))
     return [_finished(result) for result in results]
 
@@ -252,10 +255,17 @@ class _Reviews:
     that keep the requests in flight within the limit (held only around a request, never
     while waiting for smaller ones)."""
 
-    def __init__(self, router: Router, results: list[Result | None], in_flight: int) -> None:
+    def __init__(
+        self,
+        router: Router,
+        results: list[Result | None],
+        in_flight: int,
+        inspector: Inspector | None = None,
+    ) -> None:
         self.router = router
         self.results = results
         self.slots = asyncio.Semaphore(max(1, in_flight))
+        self.inspector = inspector
 
     async def send(self, route: RouteConfig, batch: list[_Pending]) -> None:
         """Review ``batch`` in one request, and what it leaves unanswered in smaller ones."""
@@ -268,10 +278,11 @@ class _Reviews:
             answer = split_batch_answer(text, ids)
             return any(is_answer(text) for text in answer.answers.values())
 
+        request = batch_request([pending.request for pending in batch])
         try:
             async with self.slots:
                 response = await self.router.complete(
-                    batch_request([pending.request for pending in batch]),
+                    request,
                     normalized_code=" ".join(pending.code for pending in batch),
                     bypass_cache=True,
                     store=False,
@@ -287,6 +298,7 @@ class _Reviews:
             await asyncio.gather(*(self.send(route, part) for part in _halves(batch)))
             return
         unanswered = await self._keep(response, batch, ids)
+        self._inspect(request, response, batch, unanswered)
         if unanswered:
             log.info(
                 "%d of %d units of a batch unanswered: asking again", len(unanswered), len(batch)
@@ -326,6 +338,27 @@ class _Reviews:
             self.results[pending.index] = error
             return
         self.results[pending.index] = _outcome(pending, response)
+        self._inspect(pending.request, response, [pending], [])
+
+    def _inspect(
+        self,
+        request: LLMRequest,
+        response: LLMResponse,
+        batch: Sequence[_Pending],
+        unanswered: Sequence[_Pending],
+    ) -> None:
+        """Keep the exchange in the inspector, if on: the request as sent, the answer, the
+        findings of the units it answered and every candidate dropped, with why."""
+        if self.inspector is None:
+            return
+        outcomes = [r for p in batch if isinstance(r := self.results[p.index], ReviewOutcome)]
+        dropped = [d for outcome in outcomes for d in outcome.dropped]
+        dropped += [
+            Dropped(f"{p.item.unit.qualified_name} not answered: asked again") for p in unanswered
+        ]
+        findings = [f for outcome in outcomes for f in outcome.findings]
+        sent = self.router.as_sent(request)
+        self.inspector.record(exchange_of(sent, response, findings, dropped))
 
 
 def _halves(batch: list[_Pending]) -> list[list[_Pending]]:

@@ -29,6 +29,7 @@ from peer_lsp.llm.types import Task
 from peer_lsp.review.answer.candidates import Dropped
 from peer_lsp.review.answer.locate import Located, locate_all, to_fix_edit
 from peer_lsp.review.answer.parse import parse_answer
+from peer_lsp.review.inspector import Inspector, exchange_of
 from peer_lsp.review.prompt.request import PromptBudgetError, build_review_request, code_key, shrink
 from peer_lsp.rules.complexity import unit_complexity
 from peer_lsp.rules.evidence import RulePlace, rule_agrees, rule_places
@@ -77,12 +78,14 @@ async def review_unit(
     task: Task = Task.REVIEW,
     evidence: Sequence[Finding] | None = None,
     categories: Iterable[str] = (),
+    inspector: Inspector | None = None,
 ) -> ReviewOutcome:
     """Review ``unit`` of ``document`` with the router's model for the unit's language.
 
     ``task`` picks the route: `Task.VERIFY` asks the route meant for second opinions.
     ``evidence``: the rule findings that may agree (default: ``known``). ``categories``:
     more categories the request carries for routes (a second opinion's findings').
+    ``inspector``: keeps the request as sent, the answer and the outcome (not a cache hit).
     """
     try:
         request = build_review_request(
@@ -104,7 +107,11 @@ async def review_unit(
         shrink=shrink,
         validate=is_answer,
     )
-    return findings_from_answer(response, document, unit, known, evidence=evidence)
+    outcome = findings_from_answer(response, document, unit, known, evidence=evidence)
+    if inspector is not None and not response.cached:
+        sent = router.as_sent(request)
+        inspector.record(exchange_of(sent, response, outcome.findings, outcome.dropped))
+    return outcome
 
 
 def findings_from_answer(

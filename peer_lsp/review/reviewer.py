@@ -19,6 +19,7 @@ from peer_lsp.review.batches import (
     plan_units,
     review_units,
 )
+from peer_lsp.review.inspector import Inspector
 from peer_lsp.review.pipeline import ReviewOutcome, review_unit
 from peer_lsp.review.second_opinion import ask_another_model, verify_route_differs
 from peer_lsp.syntax.unit import starts_in
@@ -40,6 +41,9 @@ class Reviewer:
     def __init__(self, engine: Engine, router: Router) -> None:
         self.engine = engine
         self.router = router
+        settings = engine.settings
+        self.inspector = Inspector(keep=settings.inspector_keep) if settings.inspector else None
+        """What was sent and answered, when the user turned the inspector on."""
 
     # -- what to review ----------------------------------------------------------------------
 
@@ -96,6 +100,7 @@ class Reviewer:
             known=known,
             bypass_cache=fresh,
             evidence=self.evidence(document.uri, unit),
+            inspector=self.inspector,
         )
 
     async def review_units(
@@ -111,7 +116,9 @@ class Reviewer:
         batch settings allow (`peer_lsp.review.batches`); each unit's outcome or error, in
         order (a `GuardRefusal` for a unit the guard would not send)."""
         items = self._items(document, units, path, local)
-        return await review_units(self.router, items, fresh=fresh, limits=self.batch_limits())
+        return await review_units(
+            self.router, items, fresh=fresh, limits=self.batch_limits(), inspector=self.inspector
+        )
 
     async def plan_units(
         self,

@@ -5,6 +5,8 @@ Patterns: ``queries/python/<rule-id>.scm``.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 import typing
 
@@ -12,7 +14,14 @@ from peer_lsp.findings.model import Category, Severity
 from peer_lsp.rules.assignments import enclosing_scope
 from peer_lsp.rules.credentials import is_token_name, mentions_password
 from peer_lsp.rules.eval_namespaces import deliberate_evaluation
-from peer_lsp.rules.flow import Origin, assigned_values, origin
+from peer_lsp.rules.flow import (
+    Origin,
+    bound_before,
+    flow_values,
+    from_input,
+    may_hold_input,
+    origin,
+)
 from peer_lsp.rules.grammar_nodes import (
     ancestors,
     arguments_of,
@@ -289,10 +298,9 @@ def _yaml_unsafe(match: Match) -> bool:
     positional = [a for a in args if a.type not in ("keyword_argument", "comment")]
     if loader is None and len(positional) > 1:
         loader = positional[1]
-    if any(a.type in ("dictionary_splat", "list_splat") for a in args):
-        return False  # the loader may come in **kwargs
     if loader is None:
-        return True
+        # the loader may come in **kwargs; without one, it is the unsafe default
+        return not any(a.type in ("dictionary_splat", "list_splat") for a in args)
     return _UNSAFE_LOADERS.search("".join(match.text(loader).split())) is not None
 
 
@@ -361,14 +369,113 @@ def _world_writable(match: Match) -> bool:
 
 
 def _no_timeout(match: Match) -> bool:
+    """py-requests-no-timeout: requests without ``timeout=`` (or with ``timeout=None``);
+    httpx, which has a default timeout, only with ``timeout=None``."""
+    httpx = match.text("module") == "httpx"
+    if not httpx and match.text("fn") in ("stream", "Client", "AsyncClient"):
+        return False
     for arg in arguments_of(match.report):
         if arg.type == "dictionary_splat":
             return False
         if arg.type == "keyword_argument" and match.text(arg.child_by_field_name("name")) == (
             "timeout"
         ):
-            return False
+            return match.text(arg.child_by_field_name("value")) == "None"
+    return not httpx
+
+
+_UNSAFE_LOADERS_BY_MODULE: dict[str, frozenset[str]] = {
+    "marshal": frozenset({"load", "loads"}),
+    "shelve": frozenset({"open"}),
+    "jsonpickle": frozenset({"decode"}),
+    "jsonpickle.unpickler": frozenset({"decode"}),
+    "pandas": frozenset({"read_pickle"}),
+    "pd": frozenset({"read_pickle"}),
+    "torch": frozenset({"load"}),
+    "numpy": frozenset({"load"}),
+    "np": frozenset({"load"}),
+}
+
+
+def _unpickles(match: Match) -> bool:
+    """py-pickle-load: pickle itself (first pattern), or a loader that unpickles: marshal,
+    shelve, jsonpickle, ``pandas.read_pickle``, ``torch.load`` unless ``weights_only=True``,
+    ``numpy.load`` only with ``allow_pickle=True``."""
+    module = match.text("module")
+    if module not in _UNSAFE_LOADERS_BY_MODULE:
+        return True  # the pickle pattern
+    if match.text("fn") not in _UNSAFE_LOADERS_BY_MODULE[module]:
+        return False
+    keywords = {
+        match.text(arg.child_by_field_name("name")): match.text(arg.child_by_field_name("value"))
+        for arg in arguments_of(match.report)
+        if arg.type == "keyword_argument"
+    }
+    if module == "torch":
+        return keywords.get("weights_only") != "True"
+    if module in ("numpy", "np"):
+        return keywords.get("allow_pickle") == "True"
     return True
+
+
+def _verification_off(match: Match) -> bool:
+    """py-jwt-unverified: the option is ``False`` (also through a local name that only holds
+    ``False``); the patterns on ``jwt.decode`` itself match only a literal ``False``."""
+    value = match.node("value")
+    if value is None:
+        return True
+    value = unwrap(value)
+    if value.type == "identifier":
+        values = flow_values(value, match.data)
+        return bool(values) and all(v.type == "false" for v in values)
+    return value.type == "false"
+
+
+_TEMPLATE_MODULES = frozenset({"jinja2", "mako.template", "django.template", "string"})
+
+
+def _template_built(match: Match) -> bool:
+    """py-template-injection: the template text is built at run time (interpolated at the
+    call, or a local name given a built value); ``Template`` counts only when imported from
+    jinja2, mako or Django (``string.Template`` substitutes, it does not run code)."""
+    template = match.node("template")
+    if template is None or template.type in ("keyword_argument", "comment"):
+        return False
+    if match.text("fn") == "Template":
+        function = match.report.child_by_field_name("function")
+        dotted = _dotted(function, match)
+        if dotted.startswith("string.") or dotted.rsplit(".", 1)[0] not in _TEMPLATE_MODULES:
+            return False
+    template = unwrap(template)
+    found = origin(template, match.data)
+    if template.type == "identifier":
+        return found is Origin.BUILT
+    return found is not Origin.LITERAL and is_interpolated(template, match.grammar, match.data)
+
+
+def _formats_something(match: Match) -> bool:
+    """py-sql-format: not ``"SELECT ..." % ()``, which formats nothing (also through a local
+    name given only such values)."""
+    sql = unwrap(match.report)
+    values = flow_values(sql, match.data) if sql.type == "identifier" else [sql]
+    return not values or not all(_empty_format(unwrap(value), match) for value in values)
+
+
+def _empty_format(value: Node, match: Match) -> bool:
+    if value.type != "binary_operator" or _operator_text(value, match) != "%":
+        return False
+    right = value.child_by_field_name("right")
+    right = unwrap(right) if right is not None else None
+    return right is not None and right.type == "tuple" and not right.named_children
+
+
+_TEMP_NAMES = frozenset({"tempfile.mktemp", "os.tempnam", "os.tmpnam"})
+
+
+def _temp_name(match: Match) -> bool:
+    """py-insecure-tempfile: the callee is ``tempfile.mktemp`` (or ``os.tempnam``/``tmpnam``)
+    however it was imported (``from tempfile import mktemp``, ``import tempfile as tmp``)."""
+    return _dotted(match.report.child_by_field_name("function"), match) in _TEMP_NAMES
 
 
 def _code_not_literal(match: Match) -> bool:
@@ -383,16 +490,68 @@ def _code_not_literal(match: Match) -> bool:
 def _command_built(match: Match) -> bool:
     """py-shell-injection: the command is interpolated at the call, or a local name whose
     value was built from something not constant (``cmd = "ls " + path``), and not with
-    every value put into it quoted for the shell (`_quoted_for_shell`)."""
+    every value put into it quoted for the shell (`_quoted_for_shell`); with
+    ``shell=True``, a list with such an element. Without a shell (the ``@plain`` pattern),
+    see `_plain_command_built`."""
     command = unwrap(match.report)
-    found = origin(command, match.data)
+    plain = match.node("plain")
+    if plain is not None:
+        return _plain_command_built(command, plain, match)
+    if command.type in ("list", "tuple"):
+        return any(_built(item, match) for item in command.named_children)
+    return _built(command, match) and not _quoted_for_shell(command, match.data)
+
+
+def _built(value: Node, match: Match) -> bool:
+    """A string built at run time from something not constant, or taken from input."""
+    value = unwrap(value)
+    found = origin(value, match.data)
+    if found is Origin.LITERAL:
+        return False
+    if value.type == "identifier" and found is Origin.BUILT:
+        return True
+    return is_interpolated(value, match.grammar, match.data) or from_input(value, match.data)
+
+
+_SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "cmd", "cmd.exe", "powershell", "pwsh"})
+
+
+def _plain_command_built(command: Node, arguments: Node, match: Match) -> bool:
+    """subprocess without ``shell=True``: a shell given ``-c`` and a built command
+    (``["sh", "-c", cmd]``), or a program taken from input (``[request.args["tool"], path]``,
+    ``sys.argv[1]``). A string built with interpolation but run without a shell is one
+    program name, not a shell command, and is left alone."""
+    for arg in arguments.named_children:
+        if arg.type == "dictionary_splat":
+            return False
+        if arg.type == "keyword_argument" and match.text(arg.child_by_field_name("name")) == (
+            "shell"
+        ):
+            return False  # shell=True is the first pattern; shell=False is this one's
+    values = [command]
     if command.type == "identifier":
-        return found is Origin.BUILT and not _quoted_for_shell(command, match.data)
-    return (
-        found is not Origin.LITERAL
-        and is_interpolated(command, match.grammar, match.data)
-        and not _quoted_for_shell(command, match.data)
-    )
+        values = flow_values(command, match.data) or [command]
+    for each in values:
+        value = unwrap(each)
+        if value.type in ("list", "tuple"):
+            items = [i for i in value.named_children if i.type != "comment"]
+            if items and _shell_with_command(items, match):
+                return True
+            if items and from_input(items[0], match.data, environment=False):
+                return True
+        elif not is_interpolated(value, match.grammar, match.data) and from_input(
+            value, match.data, environment=False
+        ):
+            return True  # the program itself comes from outside
+    return False
+
+
+def _shell_with_command(items: list[Node], match: Match) -> bool:
+    program = match.text(items[0]).strip("\"'").rsplit("/", 1)[-1]
+    if program not in _SHELLS or len(items) < 3:
+        return False
+    flag = match.text(items[1]).strip("\"'")
+    return flag in ("-c", "/c", "/C", "-Command") and _built(items[2], match)
 
 
 _SHELL_QUOTES = frozenset({"shlex.quote", "pipes.quote", "quote", "shlex.join"})
@@ -405,7 +564,7 @@ def _quoted_for_shell(command: Node, data: bytes) -> bool:
     ``%``, the object of ``.format``) may be a name: it is the code's or its configuration's
     choice of program, not a value put into it. A local name is followed to the values its
     last assignments give it."""
-    values = assigned_values(command, data) if command.type == "identifier" else [command]
+    values = flow_values(command, data) if command.type == "identifier" else [command]
     return bool(values) and all(_quoted_parts(unwrap(v), data, top=True) for v in values)
 
 
@@ -451,7 +610,9 @@ def _names_a_file(match: Match) -> bool:
     """py-insecure-tempfile: the name is for a file, not for a Windows named pipe (a
     ``\\\\.\\pipe\\`` prefix: not in the file system) or a Unix socket (the call sits in
     a branch for ``AF_UNIX``/``AF_PIPE``): ``bind`` and ``CreateNamedPipe`` fail on a name
-    that is taken, so there is no race to win."""
+    that is taken, so there is no race to win. Only for the calls `_temp_name` keeps."""
+    if not _temp_name(match):
+        return False
     if any(_NOT_FILES.search(match.text(arg)) for arg in arguments_of(match.report)):
         return False
     for node in ancestors(match.report):
@@ -540,6 +701,597 @@ def _opens_tar(call: Node, match: Match) -> bool:
     return function is not None and "".join(match.text(function).split()) in _TAR_OPENERS
 
 
+_URL_OPENERS = frozenset({"URLopener", "FancyURLopener", "OpenerDirector", "build_opener"})
+_HTTP_CLIENTS = frozenset({"requests", "httpx"})
+_SESSIONS = frozenset({"Session", "session", "Client", "AsyncClient"})
+_URLLIB = frozenset({"urllib", "urllib2", "request", "urllib.request", "urllib.urlopen"})
+_LOCAL_HOSTS = ("localhost", "127.", "0.0.0.0", "[::1]")
+
+
+def _cleartext_request(match: Match) -> bool:
+    """py-cleartext-transport: the call is an HTTP/FTP client's request (or an FTP session)
+    and its URL is an ``http://``/``ftp://`` literal to a host that is not this machine."""
+    name = match.node("name")
+    if name is not None:
+        return _cleartext_url(match.report, match) and _sent_later(name, match)
+    if match.text("fn") == "FTP":
+        function = match.report.child_by_field_name("function")
+        receiver = function.child_by_field_name("object") if function is not None else None
+        return receiver is None or match.text(receiver) == "ftplib"
+    url = _client_url(match)
+    return url is not None and _cleartext_url(url, match)
+
+
+def _client_url(match: Match) -> Node | None:
+    """The URL argument of an HTTP client's request (urllib, requests, httpx, their
+    sessions, ``URLopener``/``OpenerDirector``); None when the call is not one."""
+    fn = match.text("fn")
+    function = match.report.child_by_field_name("function")
+    receiver = function.child_by_field_name("object") if function is not None else None
+    url_index = 0
+    if fn in ("urlopen", "urlretrieve", "Request"):
+        if receiver is not None and match.text(receiver) not in _URLLIB | _HTTP_CLIENTS:
+            return None
+        if fn == "Request" and receiver is not None and match.text(receiver) in _HTTP_CLIENTS:
+            url_index = 1
+    elif fn in ("open", "retrieve"):
+        if receiver is None or not _mentions(match.data, _URL_OPENERS):
+            return None
+        if not _made_by(receiver, _URL_OPENERS, match):
+            return None
+    else:
+        if receiver is None:
+            return None
+        if match.text(receiver) not in _HTTP_CLIENTS and not (
+            _mentions(match.data, _SESSIONS) and _made_by(receiver, _SESSIONS, match)
+        ):
+            return None
+        url_index = 1 if fn == "request" else 0
+    return _argument(arguments_of(match.report), url_index, "url", match)
+
+
+_NESTED = frozenset({"function_definition", "class_definition", "lambda"})
+
+
+def _sent_later(name: Node, match: Match) -> bool:
+    """A request after the assignment to ``name`` (or in the function whose parameter it
+    is), in the same function, takes the name as its URL and is reported itself (so the URL
+    is one of the values it is known to hold)."""
+    wanted = match.text(name)
+    scope = enclosing_scope(name, match.grammar)
+    if name.parent is not None and name.parent.type == "default_parameter":
+        function = name.parent.parent.parent if name.parent.parent is not None else None
+        if function is None or function.type != "function_definition":
+            return False
+        scope = function
+    pending = list(scope.named_children)
+    while pending:
+        node = pending.pop()
+        if node.end_byte <= name.end_byte or node.type in _NESTED:
+            continue
+        if node.type == "call" and node.start_byte > name.end_byte:
+            function = node.child_by_field_name("function")
+            fn = function.child_by_field_name("attribute") if function is not None else None
+            fn = function if function is not None and function.type == "identifier" else fn
+            uses = any(
+                a.type == "identifier" and match.text(a) == wanted for a in arguments_of(node)
+            )
+            if fn is not None and uses:
+                sink = Match({"report": [node], "fn": [fn]}, match.data, match.grammar)
+                if _cleartext_request(sink):
+                    return True
+        pending.extend(node.named_children)
+    return False
+
+
+@functools.lru_cache(maxsize=64)
+def _mentions(data: bytes, words: frozenset[str]) -> bool:
+    """Whether the document contains one of ``words`` at all (a cheap test before walking a
+    function's assignments for each call)."""
+    return any(word.encode() in data for word in words)
+
+
+def _argument(args: list[Node], index: int, keyword: str, match: Match) -> Node | None:
+    positional = [a for a in args if a.type not in ("keyword_argument", "comment")]
+    for arg in args:
+        if arg.type == "keyword_argument" and match.text(arg.child_by_field_name("name")) == (
+            keyword
+        ):
+            return arg.child_by_field_name("value")
+    if any(a.type in ("list_splat", "dictionary_splat") for a in positional):
+        return None
+    return positional[index] if index < len(positional) else None
+
+
+def _made_by(receiver: Node, makers: frozenset[str], match: Match) -> bool:
+    """``receiver`` is a call of one of ``makers`` (``URLopener()``, ``requests.Session()``)
+    or a local name bound to one (``od = URLopener()``, ``with requests.Session() as s``)."""
+    receiver = unwrap(receiver)
+    if receiver.type == "call":
+        callee = receiver.child_by_field_name("function")
+        name = match.text(callee).rsplit(".", 1)[-1] if callee is not None else ""
+        return name in makers
+    if receiver.type != "identifier":
+        return False
+    return any(
+        unwrap(value).type == "call" and _made_by(value, makers, match)
+        for value in bound_before(receiver, match.data)
+    )
+
+
+def _cleartext_url(url: Node, match: Match) -> bool:
+    """An ``http://``/``ftp://`` string (an f-string's leading text counts), directly, through
+    every value a local name was given, or as the default of a parameter never rebound."""
+    url = unwrap(url)
+    if url.type == "identifier":
+        values = flow_values(url, match.data) or _parameter_default(url, match)
+        return bool(values) and all(_cleartext_url(value, match) for value in values)
+    if url.type == "binary_operator":
+        left = url.child_by_field_name("left")
+        return left is not None and _cleartext_url(left, match)
+    if url.type != "string":
+        return False
+    content = match.text(url).lstrip("rRbBuUfF").strip("\"'").lower()
+    for scheme in ("http://", "ftp://"):
+        if content.startswith(scheme):
+            host = content[len(scheme) :]
+            return bool(host) and not host.startswith(_LOCAL_HOSTS)
+    return False
+
+
+def _parameter_default(name: Node, match: Match) -> list[Node]:
+    """The default value of the parameter ``name`` refers to, when nothing else binds it."""
+    scope = enclosing_scope(name, match.grammar)
+    if scope.type != "function_definition" or flow_values(name, match.data):
+        return []
+    parameters = scope.child_by_field_name("parameters")
+    for parameter in parameters.named_children if parameters is not None else ():
+        if parameter.type in ("default_parameter", "typed_default_parameter") and match.text(
+            parameter.child_by_field_name("name")
+        ) == match.text(name):
+            value = parameter.child_by_field_name("value")
+            return [value] if value is not None else []
+    return []
+
+
+def _request_to_input(match: Match) -> bool:
+    """py-ssrf, at a request: its URL starts with a value from outside (the whole URL, or
+    its scheme and host); a URL whose host is built in is the other pattern's."""
+    if not may_hold_input(match.data):
+        return False
+    if match.node("built") is not None:
+        return _host_from_input(match.report, match)
+    url = _client_url(match)
+    return url is not None and _leads_with_input(url, match, 4)
+
+
+def _leads_with_input(url: Node, match: Match, depth: int, *, web_only: bool = False) -> bool:
+    """``url`` begins with a value from outside: the value itself, ``param + "/id"``,
+    ``"{}.csv".format(param)``, ``"%s/id" % param``, ``f"{param}/x"``, or a local name
+    given such a value."""
+    url = unwrap(url)
+    if depth <= 0:
+        return False
+    if url.type == "identifier":
+        values = flow_values(url, match.data)
+        if not values:
+            return from_input(url, match.data, web_only=web_only)
+        return any(
+            _leads_with_input(value, match, depth - 1, web_only=web_only) for value in values
+        )
+    if url.type == "binary_operator":
+        left = url.child_by_field_name("left")
+        right = url.child_by_field_name("right")
+        if left is None or right is None:
+            return False
+        if _operator_text(url, match) == "%":
+            return _template_text(left, match).startswith("%") and from_input(
+                right, match.data, web_only=web_only
+            )
+        return _leads_with_input(left, match, depth - 1, web_only=web_only)
+    if url.type == "string":
+        parts = [c for c in url.named_children if c.type in ("string_content", "interpolation")]
+        return (
+            bool(parts)
+            and parts[0].type == "interpolation"
+            and from_input(parts[0], match.data, web_only=web_only)
+        )
+    if url.type == "call" and _is_format(url, match):
+        function = url.child_by_field_name("function")
+        template = function.child_by_field_name("object") if function is not None else None
+        arguments = url.child_by_field_name("arguments")
+        return (
+            template is not None
+            and arguments is not None
+            and _template_text(template, match).startswith("{")
+            and from_input(arguments, match.data, web_only=web_only)
+        )
+    if url.type in ("string", "concatenated_string"):
+        return False
+    return from_input(url, match.data, web_only=web_only)
+
+
+def _operator_text(node: Node, match: Match) -> str:
+    operator = node.child_by_field_name("operator")
+    return match.text(operator) if operator is not None else ""
+
+
+def _is_format(call: Node, match: Match) -> bool:
+    function = call.child_by_field_name("function")
+    method = function.child_by_field_name("attribute") if function is not None else None
+    return (
+        method is not None
+        and function is not None
+        and function.type == "attribute"
+        and (match.text(method) == "format")
+    )
+
+
+def _template_text(node: Node, match: Match) -> str:
+    """The text of a string literal (or of the one literal a local name holds), without
+    its quotes and prefix; empty for anything else."""
+    node = unwrap(node)
+    if node.type == "identifier":
+        values = flow_values(node, match.data)
+        return _template_text(values[0], match) if len(values) == 1 else ""
+    if node.type != "string":
+        return ""
+    return "".join(
+        match.text(child) for child in node.named_children if child.type == "string_content"
+    )
+
+
+_HOST_HOLE = re.compile(r"://(%[-#0 +]*[sr]|%\([^)]*\)[sr]|\{[^{}]*\})")
+
+
+def _host_from_input(built: Node, match: Match) -> bool:
+    """py-ssrf, where a URL is built: the text before a value from outside ends with
+    ``scheme://``, so that value chooses the host (``"https://%s/path" % host``,
+    ``"http://" + param``, ``f"https://{env}/age"``, ``url += param`` after
+    ``url = "https://"``)."""
+    kind = built.type
+    if kind == "binary_operator":
+        parent = built.parent
+        if parent is not None and parent.type == "binary_operator":
+            return False  # the outermost operation of a chain is judged once
+        if _operator_text(built, match) == "%":
+            left, right = built.child_by_field_name("left"), built.child_by_field_name("right")
+            if left is None or right is None:
+                return False
+            hole = _HOST_HOLE.search(_template_text(left, match))
+            return hole is not None and _hole_filled_by_input(
+                _template_text(left, match), hole, right, match
+            )
+        parts = _plus_parts(built)
+        return any(
+            unwrap(before).type == "string"
+            and _template_text(before, match).endswith("://")
+            and from_input(after, match.data)
+            for before, after in itertools.pairwise(parts)
+        )
+    if kind == "augmented_assignment":
+        left, right = built.child_by_field_name("left"), built.child_by_field_name("right")
+        return (
+            left is not None
+            and right is not None
+            and _template_text(left, match).endswith("://")
+            and from_input(right, match.data)
+        )
+    if kind == "string":
+        previous = ""
+        for child in built.named_children:
+            if child.type == "string_content":
+                previous = match.text(child)
+            elif child.type == "interpolation":
+                if previous.endswith("://") and from_input(child, match.data):
+                    return True
+                previous = ""
+        return False
+    if kind == "call" and _is_format(built, match):
+        function = built.child_by_field_name("function")
+        template = function.child_by_field_name("object") if function is not None else None
+        arguments = built.child_by_field_name("arguments")
+        if template is None or arguments is None:
+            return False
+        text_ = _template_text(template, match)
+        hole = _HOST_HOLE.search(text_)
+        return hole is not None and _hole_filled_by_input(text_, hole, arguments, match)
+    return False
+
+
+def _hole_filled_by_input(template: str, hole: re.Match[str], values: Node, match: Match) -> bool:
+    """The value that fills the placeholder ``hole`` of ``template`` comes from outside:
+    the placeholder's position among the template's, or its name, picks the value."""
+    values = unwrap(values)
+    items = [v for v in values.named_children if v.type != "comment"]
+    if values.type not in ("tuple", "argument_list"):
+        return from_input(values, match.data)
+    named = re.match(r"%\(([^)]*)\)|\{([A-Za-z_]\w*)", hole.group(1))
+    if named:
+        key = named.group(1) or named.group(2)
+        for item in items:
+            if item.type == "keyword_argument" and match.text(item.child_by_field_name("name")) == (
+                key
+            ):
+                return from_input(item, match.data)
+        return from_input(values, match.data)
+    index = len(re.findall(r"%[-#0 +]*[sr]|\{[^{}]*\}", template[: hole.start()]))
+    positional = [i for i in items if i.type != "keyword_argument"]
+    if index < len(positional):
+        return from_input(positional[index], match.data)
+    return from_input(values, match.data)
+
+
+def _plus_parts(node: Node) -> list[Node]:
+    """The operands of a ``+`` chain, left to right."""
+    parts: list[Node] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if (
+            current.type == "binary_operator"
+            and current.child_by_field_name("operator") is not None
+        ):
+            operator = current.child_by_field_name("operator")
+            if operator is not None and operator.type == "+":
+                left, right = (
+                    current.child_by_field_name("left"),
+                    current.child_by_field_name("right"),
+                )
+                if left is not None and right is not None:
+                    stack.extend((right, left))
+                    continue
+        parts.append(current)
+    return parts
+
+
+_FILE_MODULES = frozenset({"io", "codecs", "os", "flask", "gzip", "bz2", "lzma"})
+
+
+def _path_from_request(match: Match) -> bool:
+    """py-path-traversal: the path carries a value from a web request and the call is the
+    built-in ``open``, ``io``/``codecs``/``os.open``, Flask's ``send_file`` or Django's
+    ``FileResponse`` (``send_from_directory`` already refuses paths outside its folder)."""
+    path = match.node("path")
+    function = match.report.child_by_field_name("function")
+    if path is None or function is None:
+        return False
+    if function.type == "attribute":
+        receiver = function.child_by_field_name("object")
+        if receiver is None or match.text(receiver) not in _FILE_MODULES:
+            return False
+    if match.text("fn") == "FileResponse":
+        path = _opened_path(path, match) or path
+    return from_input(path, match.data, web_only=True)
+
+
+def _opened_path(value: Node, match: Match) -> Node | None:
+    """The path of ``open(path)`` given directly to ``FileResponse(open(...))``."""
+    value = unwrap(value)
+    if value.type != "call":
+        return None
+    arguments = arguments_of(value)
+    return arguments[0] if arguments else None
+
+
+_URL_CHECKS = re.compile(r"is_safe_url|url_has_allowed_host_and_scheme|netloc|url_is_safe")
+
+
+def _redirect_to_request(match: Match) -> bool:
+    """py-open-redirect: the URL starts with a value from a web request, and the function
+    does not check a URL's host anywhere (``url_has_allowed_host_and_scheme``,
+    ``is_safe_url``, ``urlparse(...).netloc``)."""
+    url = match.node("url")
+    if url is None or not _leads_with_input(url, match, 4, web_only=True):
+        return False
+    scope = enclosing_scope(match.report, match.grammar)
+    return _URL_CHECKS.search(match.text(scope)) is None
+
+
+def _import_aliases(node: Node, match: Match) -> dict[str, str]:
+    """Local name -> dotted name for the module's imports (``from Crypto.Cipher import DES
+    as des`` gives ``des -> Crypto.Cipher.DES``), read from the top-level statements."""
+    root = node
+    while root.parent is not None:
+        root = root.parent
+    aliases: dict[str, str] = {}
+    for statement in root.named_children:
+        if statement.type == "import_from_statement":
+            module = statement.child_by_field_name("module_name")
+            prefix = match.text(module) if module is not None else ""
+            for child in statement.children_by_field_name("name"):
+                _add_alias(aliases, child, prefix, match)
+        elif statement.type == "import_statement":
+            for child in statement.children_by_field_name("name"):
+                _add_alias(aliases, child, "", match)
+    return aliases
+
+
+def _add_alias(aliases: dict[str, str], child: Node, prefix: str, match: Match) -> None:
+    if child.type == "aliased_import":
+        name, alias = child.child_by_field_name("name"), child.child_by_field_name("alias")
+        if name is not None and alias is not None:
+            full = f"{prefix}.{match.text(name)}" if prefix else match.text(name)
+            aliases[match.text(alias)] = full
+    elif child.type == "dotted_name":
+        full = f"{prefix}.{match.text(child)}" if prefix else match.text(child)
+        aliases[match.text(child).split(".")[0] if not prefix else match.text(child)] = full
+
+
+def _dotted(node: Node | None, match: Match) -> str:
+    """The dotted name an expression stands for, import aliases resolved."""
+    if node is None:
+        return ""
+    written = "".join(match.text(node).split())
+    head, _, rest = written.partition(".")
+    full = _import_aliases(node, match).get(head, head)
+    return f"{full}.{rest}" if rest else full
+
+
+_WEAK_CIPHER_MODULES = frozenset({"DES", "ARC4", "ARC2", "Blowfish", "XOR", "CAST"})
+_WEAK_ALGORITHMS = frozenset({"ARC4", "IDEA", "Blowfish", "CAST5", "SEED"})
+
+
+def _weak_cipher(match: Match) -> bool:
+    """py-weak-crypto: cryptography's ``algorithms.ARC4``/``IDEA``/``Blowfish``/``CAST5``/
+    ``SEED`` or ``modes.ECB``; PyCryptodome's ``DES``/``ARC4``/``ARC2``/``Blowfish``/``XOR``/
+    ``CAST`` ``.new(...)``; or a ``MODE_ECB`` given to a cipher."""
+    if match.node("mode") is not None:
+        return True
+    fn = match.text("fn")
+    module = _dotted(match.node("module"), match)
+    if fn == "new":
+        parts = module.split(".")
+        return (
+            parts[-1] in _WEAK_CIPHER_MODULES
+            and (len(parts) == 1 or parts[-2] == "Cipher")
+            and module.split(".")[0] in ("Crypto", "Cryptodome", *_WEAK_CIPHER_MODULES)
+        )
+    if fn == "ECB":
+        function = match.report.child_by_field_name("function")
+        return "modes" in _dotted(function, match).split(".")
+    return fn in _WEAK_ALGORITHMS and module.endswith("algorithms")
+
+
+_SMALL_CURVES = re.compile(r"^SEC[PT]1[0-9]{2}[KR][12]$|^SECP1[0-9]{2}R1$")
+
+
+def _small_key(match: Match) -> bool:
+    """py-weak-key: the argument is the key size of an RSA or DSA key under 2048 bits, or the
+    curve of an EC key under 224 bits (``SECP192R1``, ``SECT163K1``)."""
+    argument = match.report
+    module = _dotted(match.node("module"), match)
+    kind = module.rsplit(".", 1)[-1].lower()
+    if kind not in ("rsa", "dsa", "ec"):
+        return False
+    listing = argument.parent
+    if listing is None or argument.type == "comment":
+        return False
+    call_args = [a for a in listing.named_children if a.type != "comment"]
+    name: str | None = None
+    value: Node | None = argument
+    if argument.type == "keyword_argument":
+        name = match.text(argument.child_by_field_name("name"))
+        value = argument.child_by_field_name("value")
+    elif argument.type in ("list_splat", "dictionary_splat"):
+        return False
+    position = call_args.index(argument)
+    fn = match.text("fn")
+    if kind == "ec":
+        wanted = name == "curve" or (name is None and position == 0)
+        curve = match.text(value).rsplit(".", 1)[-1].removesuffix("()")
+        return wanted and _SMALL_CURVES.match(curve) is not None
+    if fn == "generate_private_key":
+        size_position = 1 if kind == "rsa" else 0
+        wanted = name == "key_size" or (name is None and position == size_position)
+    else:
+        wanted = name == "bits" or (name is None and position == 0)
+    if not wanted or value is None or value.type != "integer":
+        return False
+    try:
+        return int(match.text(value).replace("_", ""), 0) < 2048
+    except ValueError:
+        return False
+
+
+_TESTING = re.compile(r"""(^|[\s,(\[{'"])TESTING['"]?\]?\s*[=:]\s*True\b""")
+
+
+def _csrf_off_outside_tests(match: Match) -> bool:
+    """py-csrf-disabled: the switch is not part of a test configuration, which sets
+    ``TESTING = True`` beside it (the same call, class body or module)."""
+    report = match.report
+    if report.parent is not None and report.parent.type == "decorator":
+        return True
+    holder = report.parent
+    if report.type == "assignment" and holder is not None:
+        holder = holder.parent  # the block (or module) around the expression statement
+    return holder is None or _TESTING.search(match.text(holder)) is None
+
+
+_HTML = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9-]*|!--)[\s>/]")
+
+
+def _html_from_request(match: Match) -> bool:
+    """py-html-format: the text is HTML (it has a tag) and a value interpolated into it comes
+    from a web request, with no ``escape()`` on the way."""
+    if not may_hold_input(match.data, web_only=True):
+        return False
+    built = match.report
+    if built.type == "binary_operator":
+        parent = built.parent
+        if parent is not None and parent.type == "binary_operator":
+            return False  # the outermost operation of a chain is judged once
+        left, right = built.child_by_field_name("left"), built.child_by_field_name("right")
+        if left is None or right is None:
+            return False
+        if _operator_text(built, match) == "%":
+            return _looks_html(_template_text(left, match)) and _web_input(right, match)
+        if _operator_text(built, match) != "+":
+            return False
+        parts = _plus_parts(built)
+        literal_html = (
+            unwrap(p).type == "string" and _looks_html(_template_text(p, match)) for p in parts
+        )
+        return any(literal_html) and any(
+            unwrap(p).type != "string" and _web_input(p, match) for p in parts
+        )
+    if built.type == "string":
+        content = "".join(match.text(c) for c in built.named_children if c.type == "string_content")
+        return _looks_html(content) and any(
+            c.type == "interpolation" and _web_input(c, match) for c in built.named_children
+        )
+    function = built.child_by_field_name("function")
+    template = function.child_by_field_name("object") if function is not None else None
+    arguments = built.child_by_field_name("arguments")
+    return (
+        template is not None
+        and arguments is not None
+        and _looks_html(_template_text(template, match))
+        and _web_input(arguments, match)
+    )
+
+
+def _looks_html(content: str) -> bool:
+    return _HTML.search(content) is not None
+
+
+def _web_input(node: Node, match: Match) -> bool:
+    return from_input(node, match.data, web_only=True)
+
+
+_FALSY = frozenset({"False", "None", "0", '""', "''"})
+
+
+def _autoescape_off(match: Match) -> bool:
+    """py-autoescape-off: ``autoescape=`` is a false constant, or a local name that only
+    holds false constants; the Django context pair is reported as matched."""
+    value = match.node("value")
+    if value is None:
+        return True
+    value = unwrap(value)
+    if value.type == "identifier":
+        values = flow_values(value, match.data)
+        return bool(values) and all(match.text(v).strip() in _FALSY for v in values)
+    return match.text(value).strip() in _FALSY
+
+
+_VERSION_PLACES = frozenset(
+    {"keyword_argument", "default_parameter", "typed_default_parameter", "argument_list"}
+)
+
+
+def _chooses_version(match: Match) -> bool:
+    """py-weak-tls: the protocol constant is given to a call, is a parameter's default or is
+    assigned; comparing with it (``if proto == ssl.PROTOCOL_TLSv1``) only reads it."""
+    parent = match.report.parent
+    if parent is None:
+        return False
+    if parent.type == "assignment":
+        return parent.child_by_field_name("right") == match.report
+    return parent.type in _VERSION_PLACES
+
+
 # -- declarations ----------------------------------------------------------------------------
 
 RULES: tuple[Rule, ...] = (
@@ -564,6 +1316,7 @@ RULES: tuple[Rule, ...] = (
             "Reference: CWE-89, OWASP SQL Injection Prevention Cheat Sheet."
         ),
         references=("CWE-89",),
+        check=_formats_something,
     ),
     Rule(
         id="py-eval",
@@ -600,7 +1353,11 @@ RULES: tuple[Rule, ...] = (
             "The command is a string built at run time and run through a shell"
             " (`shell=True`, `os.system`, `os.popen`, `subprocess.getoutput`). The shell"
             " interprets `;`, `|`, `$(...)`, quotes and spaces in the interpolated values, so a"
-            " file name such as `x; rm -rf ~` runs a second command. A command held in a local"
+            " file name such as `x; rm -rf ~` runs a second command. Also reported: a list"
+            ' command given to a shell (`["sh", "-c", cmd]`, or a list with `shell=True`) with'
+            " a built element, asyncio's `create_subprocess_shell`/`subprocess_shell`, and a"
+            " program taken from a web request or the command line"
+            " (`subprocess.run([request.args['tool'], path])`). A command held in a local"
             ' name is followed to what it was given earlier in the function (`cmd = "ls " +'
             " path`, `cmd += arg`, `arg = sys.argv[1]`); one built only from literals, or"
             " whose every interpolated value goes through `shlex.quote`, is not reported.\n\n"
@@ -622,9 +1379,11 @@ RULES: tuple[Rule, ...] = (
         message="Unpickling runs code chosen by whoever wrote the data: never unpickle"
         " untrusted input",
         explanation=(
-            "`pickle` (and `dill`, `cPickle`, `_pickle`) can construct any object and call any"
-            " function while loading. Loading a pickle from a network peer, an upload, a cache"
-            " others can write to or a downloaded file runs their code.\n\n"
+            "`pickle` (and `dill`, `cPickle`, `_pickle`, and what is built on it: `shelve`,"
+            " `jsonpickle`, `pandas.read_pickle`, `torch.load` without `weights_only=True`,"
+            " `numpy.load(allow_pickle=True)`; `marshal` is no safer) can construct any object"
+            " and call any function while loading. Loading a pickle from a network peer, an"
+            " upload, a cache others can write to or a downloaded file runs their code.\n\n"
             "**Fix:** exchange data in a format that cannot run code (JSON, MessagePack,"
             " Protocol Buffers). If pickles must cross a trust boundary, sign them (`hmac`) and"
             " check the signature before loading. Where the data is your own (a local cache"
@@ -632,6 +1391,7 @@ RULES: tuple[Rule, ...] = (
             "Reference: CWE-502 (Deserialization of Untrusted Data)."
         ),
         references=("CWE-502",),
+        check=_unpickles,
     ),
     Rule(
         id="py-yaml-load",
@@ -666,8 +1426,10 @@ RULES: tuple[Rule, ...] = (
         message="TLS certificate verification is turned off: anyone on the network path can"
         " read and change this traffic",
         explanation=(
-            "`verify=False`, `ssl._create_unverified_context()` and `verify_mode = CERT_NONE`"
-            " accept any certificate, so a man in the middle can"
+            "`verify=False`, `ssl._create_unverified_context()` (also installed for every"
+            " client as `ssl._create_default_https_context`), `verify_mode = CERT_NONE` and"
+            " `cert_reqs=CERT_NONE`/`CERT_OPTIONAL` (ssl, urllib3) accept any certificate, so"
+            " a man in the middle can"
             " impersonate the server, read credentials and alter responses.\n\n"
             "**Fix:** keep verification on. For a private CA, point to its bundle:"
             ' `verify="/path/ca.pem"` or `ssl.create_default_context(cafile=...)`.\n\n'
@@ -776,6 +1538,7 @@ RULES: tuple[Rule, ...] = (
             "Reference: CWE-347 (Improper Verification of Cryptographic Signature)."
         ),
         references=("CWE-347",),
+        check=_verification_off,
     ),
     Rule(
         id="py-chmod-world-writable",
@@ -953,11 +1716,13 @@ RULES: tuple[Rule, ...] = (
         severity=_WARNING,
         confidence=0.75,
         title="HTTP request without a timeout",
-        message="`requests.{fn}` without `timeout=` can wait forever for a server that does not"
+        message="`{module}.{fn}` without a timeout can wait forever for a server that does not"
         " answer",
         explanation=(
             "requests has no default timeout: a peer that accepts the connection and never"
-            " answers blocks the call, and the thread or worker behind it, forever.\n\n"
+            " answers blocks the call, and the thread or worker behind it, forever."
+            " `timeout=None` says the same explicitly, and switches off httpx's default"
+            " (which is why httpx is reported only then).\n\n"
             "**Fix:** always pass `timeout=` (connect and read seconds, e.g."
             " `timeout=(3.05, 30)`), or use a session adapter that sets one.\n\n"
             'Reference: CWE-400; requests docs, "Timeouts".'
@@ -992,5 +1757,294 @@ RULES: tuple[Rule, ...] = (
         ),
         references=("CWE-22",),
         check=_unfiltered_extraction,
+    ),
+    Rule(
+        id="py-cleartext-transport",
+        languages=PY,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.75,
+        title="Request sent over an unencrypted connection",
+        message="`{fn}` talks to the network without encryption: use https:// (or FTP_TLS)",
+        explanation=(
+            "An `http://` or `ftp://` URL (or an `ftplib.FTP` session) sends the request, its"
+            " cookies, credentials and the answer in clear text: anyone on the network path"
+            " can read them and change the answer (inject code into a downloaded script,"
+            " a different certificate, a redirect). Reported for urllib (`urlopen`,"
+            " `urlretrieve`, `Request`, `URLopener`/`OpenerDirector`), requests and httpx (and"
+            " their sessions) when the URL is a literal, a local name given only such"
+            " literals, or a parameter's default; URLs to this machine (`localhost`,"
+            " `127.x`) are not reported.\n\n"
+            "**Fix:** use `https://` (and keep certificate checks on); use `ftplib.FTP_TLS`"
+            " and call `prot_p()`, or SFTP, instead of FTP.\n\n"
+            "Reference: CWE-319 (Cleartext Transmission of Sensitive Information)."
+        ),
+        references=("CWE-319",),
+        check=_cleartext_request,
+    ),
+    Rule(
+        id="py-weak-tls",
+        languages=PY,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.85,
+        title="Broken or deprecated SSL/TLS version",
+        message="`{version}` selects a broken or deprecated protocol version: use TLS 1.2 or later",
+        explanation=(
+            "SSL 2.0 and 3.0 are broken (DROWN, POODLE) and TLS 1.0 and 1.1 are deprecated"
+            " (RFC 8996): a connection limited to them, or allowing them, can be downgraded"
+            " and read by whoever sits on the network path. pyOpenSSL's `SSLv23_METHOD` still"
+            " allows SSL 3.0 where the library has it.\n\n"
+            "**Fix:** let the library negotiate the newest version:"
+            " `ssl.create_default_context()` (or `ssl.PROTOCOL_TLS_CLIENT`), and set"
+            " `context.minimum_version = ssl.TLSVersion.TLSv1_2`; in pyOpenSSL use"
+            " `SSL.TLS_METHOD` with `set_min_proto_version`.\n\n"
+            "Reference: CWE-326 (Inadequate Encryption Strength), CWE-327; RFC 8996."
+        ),
+        references=("CWE-326", "CWE-327"),
+        check=_chooses_version,
+    ),
+    Rule(
+        id="py-ssrf",
+        languages=PY,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.7,
+        title="Request to a URL chosen by the client",
+        message="The URL's host comes from outside: the server can be made to call any address"
+        " (SSRF)",
+        explanation=(
+            "A value from a web request, the command line or the environment chooses where"
+            " the server sends a request: the whole URL (`requests.get(request.args['url'])`)"
+            ' or its host (`f"https://{host}/api"`, `"http://%s/" % host`). An attacker'
+            " points it at internal services the server can reach and they cannot (cloud"
+            " metadata at 169.254.169.254, admin ports, databases), or at their own server to"
+            " collect the cookies and tokens sent with it. Values are followed through local"
+            " names inside one function; a URL whose scheme and host are constants and only"
+            " the path or query comes from outside is not reported.\n\n"
+            '**Fix:** keep the host constant (`f"https://api.example.com/{quote(name)}"`), or'
+            " check the parsed URL's scheme and host against a list of allowed ones before"
+            " the request, and refuse redirects to other hosts.\n\n"
+            "Reference: CWE-918 (Server-Side Request Forgery)."
+        ),
+        references=("CWE-918",),
+        check=_request_to_input,
+    ),
+    Rule(
+        id="py-path-traversal",
+        languages=PY,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.7,
+        title="File path taken from a web request",
+        message="`{fn}` opens a path built from the request: `../` in it reaches any file the"
+        " server can read",
+        explanation=(
+            "A file name or path from a web request (a query or form field, a route"
+            " parameter, a header, a Lambda event) is opened or sent as it is. With `../`"
+            " segments or an absolute path the client reads or overwrites files outside the"
+            " folder meant for it: configuration, keys, source code. Values are followed"
+            " through local names inside one function; `os.path.basename()` and"
+            " `secure_filename()` end the trail. Paths from the command line are not"
+            " reported: a tool opening the file its user names is doing its job.\n\n"
+            "**Fix:** serve files with `flask.send_from_directory(folder, name)`, or resolve"
+            " the path (`(base / name).resolve()`) and refuse it unless it is inside `base`"
+            " (`resolved.is_relative_to(base)`); better, look the file up by an id in a fixed"
+            " table.\n\n"
+            "Reference: CWE-22 (Path Traversal)."
+        ),
+        references=("CWE-22",),
+        check=_path_from_request,
+    ),
+    Rule(
+        id="py-open-redirect",
+        languages=PY,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.7,
+        title="Redirect to a URL taken from the request",
+        message="The redirect target comes from the request: a link to this site can send"
+        " users anywhere (open redirect)",
+        explanation=(
+            "`redirect(request.args['next'])` sends the browser wherever the link says. An"
+            " attacker mails a link to the real site that bounces to a look-alike login page,"
+            " borrowing this site's name for phishing, or steals tokens carried in the URL."
+            " Reported when the redirect URL starts with a value from a web request (followed"
+            " through local names in one function); a fixed prefix such as"
+            ' `"/profile/" + name` keeps the user on this site and is not reported.\n\n'
+            "**Fix:** redirect to a named route (`url_for(...)`), or accept only relative"
+            " paths of this site: parse the URL and refuse it when it has a scheme or a host"
+            " (`urlparse(target).netloc`), or when it starts with `//`.\n\n"
+            "Reference: CWE-601 (URL Redirection to Untrusted Site)."
+        ),
+        references=("CWE-601",),
+        check=_redirect_to_request,
+    ),
+    Rule(
+        id="py-weak-crypto",
+        languages=PY,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.85,
+        title="Broken cipher or ECB mode",
+        message="This cipher or mode is broken: use AES-GCM or ChaCha20-Poly1305",
+        explanation=(
+            "DES (a 56-bit key, searched in hours), RC4/ARC4 (biased keystream), RC2,"
+            " Blowfish, IDEA and CAST5 (64-bit blocks, open to Sweet32 collisions), SEED and"
+            " XOR are not safe for new data. ECB mode encrypts equal blocks to equal"
+            " ciphertext, so the structure of the data shows through (the well-known"
+            " penguin). Reported for the `cryptography` package's `algorithms.*` and"
+            " `modes.ECB`, and PyCryptodome's `DES.new`, `ARC4.new`, `XOR.new`..., and any"
+            " `MODE_ECB`; import aliases are followed.\n\n"
+            "**Fix:** use authenticated encryption: `AESGCM` or `ChaCha20Poly1305` from"
+            " `cryptography.hazmat.primitives.ciphers.aead` (or `Fernet`), or"
+            " `AES.new(key, AES.MODE_GCM)` in PyCryptodome, with a fresh nonce per message.\n\n"
+            "Reference: CWE-327 (Use of a Broken or Risky Cryptographic Algorithm)."
+        ),
+        references=("CWE-327",),
+        check=_weak_cipher,
+    ),
+    Rule(
+        id="py-weak-key",
+        languages=PY,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.9,
+        title="Key too short",
+        message="`{report}` is too small for this key: use at least 2048 bits (RSA, DSA) or a"
+        " 256-bit curve",
+        explanation=(
+            "RSA and DSA keys under 2048 bits and elliptic curves under 224 bits can be"
+            " broken with resources within reach of a well-funded attacker (512-bit RSA in"
+            " hours on rented machines, 1024-bit within reach), so what they sign or protect"
+            " can be forged or read. Reported for the `cryptography` package's"
+            " `rsa`/`dsa`/`ec.generate_private_key` and PyCryptodome's `RSA`/`DSA.generate`"
+            " when the size or curve is written as a constant.\n\n"
+            "**Fix:** `key_size=3072` (or at least 2048) for RSA and DSA, `ec.SECP256R1()` or"
+            " better, or Ed25519 keys, which have no size to choose.\n\n"
+            "Reference: CWE-326 (Inadequate Encryption Strength); NIST SP 800-131A."
+        ),
+        references=("CWE-326",),
+        check=_small_key,
+    ),
+    Rule(
+        id="py-csrf-disabled",
+        languages=PY,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.8,
+        title="CSRF protection switched off",
+        message="CSRF protection is switched off here: any site can submit forms as the"
+        " logged-in user",
+        explanation=(
+            "Cross-site request forgery protection checks that a state-changing request"
+            " comes from this site's own pages. Without it, a page on any other site can make"
+            " the user's browser post to this one with the user's cookies: change their"
+            " email or password, transfer money. Reported for Flask-WTF's"
+            " `WTF_CSRF_ENABLED = False` (or `WTF_CSRF_CHECK_DEFAULT`), Pyramid's"
+            " `require_csrf=False` and `check_origin=False`, and Django's `@csrf_exempt`;"
+            " a configuration that also sets `TESTING = True` is left alone.\n\n"
+            "**Fix:** keep the protection on and send the token with each form or AJAX"
+            " request (`{{ csrf_token() }}`, the `X-CSRFToken` header). For an API"
+            " authenticated by a header token rather than cookies, exempt only that"
+            " endpoint and say why.\n\n"
+            "Reference: CWE-352 (Cross-Site Request Forgery)."
+        ),
+        references=("CWE-352",),
+        check=_csrf_off_outside_tests,
+    ),
+    Rule(
+        id="py-html-format",
+        languages=PY,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.7,
+        title="HTML built from request input",
+        message="HTML is built from request input without escaping: a `<script>` in it runs in"
+        " the user's browser (XSS)",
+        explanation=(
+            "HTML text (it has a tag) is built with `%`, `+`, `.format()` or an f-string"
+            " from a value of a web request, followed through local names in one function."
+            " Whatever the client sent becomes markup: a `<script>` or an `onerror=` attribute"
+            " runs in the browser of whoever views the page, with their session (cross-site"
+            " scripting). Values passed through `escape()` or rendered by a template first"
+            " are not reported.\n\n"
+            "**Fix:** render HTML with a template engine that escapes by default (Jinja2 with"
+            " autoescape, Django templates), or escape each value: `markupsafe.escape(x)`,"
+            " `django.utils.html.format_html(...)`, `html.escape(x, quote=True)`.\n\n"
+            "Reference: CWE-79 (Cross-site Scripting)."
+        ),
+        references=("CWE-79",),
+        check=_html_from_request,
+    ),
+    Rule(
+        id="py-autoescape-off",
+        languages=PY,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.8,
+        title="Template autoescaping switched off",
+        message="Autoescaping is off: every value rendered into this HTML is markup, open to XSS",
+        explanation=(
+            "With autoescaping off, a template inserts each value as it is, so a value that"
+            " holds `<script>` becomes a script in the page (cross-site scripting). Jinja2's"
+            " `Environment` does not escape unless told to, and a Django context with"
+            " `'autoescape': False` turns it off for the whole template. Reported for"
+            " `autoescape=False` (or a name only given false constants) and the Django"
+            " context key.\n\n"
+            "**Fix:** `jinja2.Environment(autoescape=select_autoescape())` (or `True`), keep"
+            " Django's default, and mark only trusted, already-safe fragments with"
+            " `Markup`/`mark_safe`.\n\n"
+            "Reference: CWE-79 (Cross-site Scripting), CWE-116."
+        ),
+        references=("CWE-79", "CWE-116"),
+        check=_autoescape_off,
+    ),
+    Rule(
+        id="py-ssh-host-key",
+        languages=PY,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.9,
+        title="SSH host key accepted without checking",
+        message="`{policy}` accepts any server's host key: a man in the middle gets the"
+        " session and its credentials",
+        explanation=(
+            "The host key is how an SSH client knows it reached the right server. paramiko's"
+            " `AutoAddPolicy` trusts (and saves) whatever key an unknown server presents and"
+            " `WarningPolicy` only logs it, so whoever sits on the network path can pose as"
+            " the server, collect the password or key exchange and run the session.\n\n"
+            "**Fix:** load the known hosts (`client.load_system_host_keys()` or"
+            " `client.load_host_keys(path)`) and keep the default `RejectPolicy`; add a new"
+            " server's key to known_hosts out of band.\n\n"
+            "Reference: CWE-322 (Key Exchange without Entity Authentication), CWE-295."
+        ),
+        references=("CWE-322", "CWE-295"),
+    ),
+    Rule(
+        id="py-template-injection",
+        languages=PY,
+        category=_S,
+        severity=_ERROR,
+        confidence=0.75,
+        title="Template compiled from text built at run time",
+        message="The template text is built at run time: template syntax in the values runs on"
+        " the server (server-side template injection)",
+        explanation=(
+            "`render_template_string()`, `jinja2.Template()`, `Environment.from_string()` and"
+            " mako's `Template()` compile their text as a template. When a value is pasted"
+            " into that text (`%`, `+`, `.format()`, an f-string) instead of passed as a"
+            " variable, `{{ ... }}` in the value is evaluated: it reads configuration and"
+            " secrets, and in Jinja2 reaches Python objects that run commands. A local name"
+            " is followed to what it was given in the function; a constant template is not"
+            " reported.\n\n"
+            "**Fix:** keep the template constant and pass values as variables:"
+            ' `render_template_string("<h3>{{ url }}</h3>", url=request.url)`, or use a'
+            " template file with `render_template`.\n\n"
+            "Reference: CWE-1336 (Improper Neutralization of Special Elements Used in a"
+            " Template Engine), CWE-94."
+        ),
+        references=("CWE-1336", "CWE-94"),
+        check=_template_built,
     ),
 )

@@ -85,6 +85,15 @@ class Settings:
     payment-card (Luhn-checked), iban (checksum-checked), national-id (US SSN, UK NINO). The
     audit log counts each kind masked. [] sends them as written."""
 
+    inspector: bool = False
+    """Keep the last inspectorKeep exchanges with models (the prompt as sent, after redaction;
+    the raw answer; the findings kept and each one dropped, with why) for `peer inspect` and
+    the peer.inspect command. Off by default: the file holds code (user state directory,
+    readable by the user only)."""
+
+    inspector_keep: int = 50
+    """How many exchanges the inspector keeps."""
+
     max_request_tokens: int = 16_000
     """Largest prompt sent to a model, in estimated tokens; larger units are not sent."""
 
@@ -222,6 +231,7 @@ _BOUNDS: dict[str, tuple[float, float]] = {
     "max_reviews_in_flight": (1, 256),
     "review_batch_tokens": (1_000, 1_000_000),
     "review_batch_units": (1, 50),
+    "inspector_keep": (1, 10_000),
     "complexity_threshold": (1, 1000),
 }
 _CHOICES: dict[str, tuple[str, ...]] = {
@@ -248,6 +258,8 @@ _KINDS: dict[str, type] = {
     "cache_ttl_days": float,
     "redis_url": str,
     "send_exclude": tuple,
+    "inspector": bool,
+    "inspector_keep": int,
     "mask_personal_data": tuple,
     "max_request_tokens": int,
     "audit_log": str,

@@ -89,11 +89,17 @@ def capabilities(
     encodings: Sequence[str] | None = None,
     pull: bool = False,
     refresh: bool | None = None,
+    plugin: bool | None = None,
 ) -> types.ClientCapabilities:
     """A recorded editor's capabilities, optionally offering other position ``encodings`` or
     declaring pull diagnostics (textDocument.diagnostic, with workspace/diagnostic/refresh
-    unless ``refresh`` is False) even if the editor does not."""
+    unless ``refresh`` is False) even if the editor does not. With ``plugin`` (by default
+    for VS Code and Neovim, which peer has a client of its own for), it also declares what
+    those clients add: that they show peer's command results themselves."""
     recorded = recorded_capabilities(editor)
+    if plugin if plugin is not None else editor in EDITORS:
+        experimental = {"peer": {"showsCommandResults": True}}
+        recorded = attrs.evolve(recorded, experimental=experimental)
     if encodings is not None:
         general = recorded.general or types.GeneralClientCapabilities()
         offered = [types.PositionEncodingKind(encoding) for encoding in encodings]

@@ -164,6 +164,24 @@ def test_peer_check_against_the_real_server(llama: LlamaServer, tmp_path: Path) 
     assert json.loads(second.stdout)["findings"] == report["findings"]
 
 
+def test_a_summary_from_the_real_server(llama: LlamaServer, tmp_path: Path) -> None:
+    """`--summary`: one free-text request (task summary) after the reviews; its answer, as
+    the model wrote it, ends stderr for a machine format, and the audit log names the task."""
+    (tmp_path / "app.py").write_text(SOURCE, encoding="utf-8")
+    _settings(tmp_path, _openai(llama, maxOutputTokens=MAX_OUTPUT_TOKENS))
+
+    done = _check(tmp_path, "app.py", "--format", "json", "--summary", "--allow-unreviewed")
+
+    assert "Traceback" not in done.stderr, done.stderr
+    json.loads(done.stdout)  # the report stays valid JSON
+    summaries = [e for e in _audit(tmp_path) if e["task"] == "summary"]
+    assert len(summaries) == 1
+    if summaries[0]["outcome"] == "sent":
+        assert "## Review summary" in done.stderr
+    else:  # the small model failed: said, and the run's result stands
+        assert "no summary:" in done.stderr
+
+
 def test_anthropic_wire_format_against_the_real_server(llama: LlamaServer, tmp_path: Path) -> None:
     """The Anthropic Messages API as llama-server serves it: streamed events end to end."""
     (tmp_path / "app.py").write_text(SOURCE, encoding="utf-8")

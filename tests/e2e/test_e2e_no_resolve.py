@@ -207,10 +207,13 @@ async def test_commands_in_actions_still_run(client: PeerClient, tmp_path: Path)
     assert explain.edit is None
     assert explain.command is not None
     async with asyncio.timeout(TIMEOUT):
-        text = await client.workspace_execute_command_async(
+        result = await client.workspace_execute_command_async(
             types.ExecuteCommandParams(explain.command.command, explain.command.arguments)
         )
-    assert "`None` is a singleton" in text
+    assert "`None` is a singleton" in result["markdown"]
+    # neither eglot nor ALE opens documents on request: the explanation is a plain message
+    assert result["shownAs"] == "message"
+    assert [m.message for m in client.messages][-1] == result["text"]
 
 
 @shared

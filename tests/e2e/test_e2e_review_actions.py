@@ -456,15 +456,18 @@ async def test_reviewing_again_keeps_the_findings_and_tells_the_model_only_local
 async def test_explain_gets_its_arguments(
     client: RecordingClient, reviewing_fake: FakeServer, tmp_path: Path
 ) -> None:
-    """A command's arguments reach its handler (pygls passes them one by one)."""
+    """A command's arguments reach its handler (pygls passes them one by one). VS Code with
+    peer's extension shows the Markdown result itself: no message as well."""
     path = await start(client, reviewing_fake, tmp_path)
     uri, risky = await risky_after_open(client, path)
     actions = await code_actions(client, uri, risky)
     (explain,) = [a for a in actions if a.title == "Explain this finding"]
     assert explain.command is not None
-    text = await run(client, explain.command)
-    assert "eval executes arbitrary code." in text
-    assert any("eval executes arbitrary code." in m.message for m in client.messages)
+    result = await run(client, explain.command)
+    assert result["shownAs"] == "result"
+    assert result["markdown"].startswith("# eval on caller input\n")
+    assert "eval executes arbitrary code." in result["markdown"]
+    assert not any("eval executes arbitrary code." in m.message for m in client.messages)
 
 
 # -- ask another model ---------------------------------------------------------------------

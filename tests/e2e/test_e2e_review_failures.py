@@ -112,3 +112,20 @@ async def test_a_missing_key_is_shown_before_any_request(
     assert UNSET in status["detail"]
     assert fake.requests == []
     assert [m.message for m in client.messages] == [shown.message]  # told once, not per unit
+
+
+async def test_an_open_circuit_carries_its_cause_in_the_status(
+    client: PeerClient, fake: FakeServer, tmp_path: Path
+) -> None:
+    """A refused key opens the provider's circuit at once; ``peer/status`` names the open
+    circuit with the failure that opened it, so a status bar can say why, not only that
+    requests are skipped for some seconds."""
+    fake.respond_with(oa.auth_error())
+    await start(client, fake, tmp_path)
+    status = await status_where(client, "error", 2)
+    (circuit,) = status["circuits"]
+    assert circuit["provider"] == "fake"
+    assert circuit["breaker"] == "open"
+    assert circuit["secondsLeft"] > 0
+    assert circuit["cause"].startswith("fake: Incorrect API key")
+    assert status["providers"]["fake"]["lastFailure"] == circuit["cause"]

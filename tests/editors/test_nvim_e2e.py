@@ -179,6 +179,7 @@ def run_neovim(tmp_path: Path, fake: FakeServer, mode: str, **extra: Any) -> dic
             },
         ],
         "fix_all_expect": "return words[0]",
+        "explain": {"line": 7, "column": 11, "expect": "words[1] is the second word."},
         "doc_copy": str(doc_copy),
         "results": str(tmp_path / "results.json"),
         "timeout_ms": STEP_TIMEOUT_MS,
@@ -238,6 +239,20 @@ def test_review_fix_and_fix_all_in_neovim(tmp_path: Path, fake: FakeServer, mode
     assert found[2]["message"] == "Compare to `None` with `is` / `is not`, not `==`"
     assert found[3]["message"] == "'(' was never closed"
     assert results["statusline"] == "peer: m 0% cached"
+
+    # the model's `words[1]` stays literal in the hover (Neovim rendered it "words1"), and the
+    # explanation is a markdown float, not a raw message
+    explained = step(results, "explain")
+    assert "words\\[1\\] is the second word." in explained["hover"], explained["hover"]
+    # on screen, as Neovim renders the hover (the plugin conceals the escaping backslashes)
+    screen = "\n".join(explained["shown_hover"])
+    assert "words[1] is the second word." in screen, screen
+    assert explained["filetype"] == "markdown"
+    assert explained["floating"] is True
+    assert explained["lines"][0] == "# the first word is at index 0"
+    assert "words\\[1\\] is the second word." in explained["lines"]
+    assert "```python" in explained["lines"]
+    assert explained["messages"] == [], explained
 
     fixes = [s for s in results["steps"] if s["step"] == "quick fix"]
     assert [s["title"] for s in fixes] == [f"Fix: {EMPTY['title']}", "Replace `==` with `is`"]
@@ -318,6 +333,11 @@ def test_units_the_model_could_not_review_are_counted_in_neovim(
     assert "  not reviewed: 3 (their diagnostics are local findings only)" in status
     # the detail is the latest failure: the refused key, or the breaker it opened
     assert any(line.startswith("  detail: fake: ") for line in status), status
+    # the open circuit says which failure opened it
+    assert any(
+        re.fullmatch(r"  circuit: fake: circuit open for \d+ s more, after: fake: Incorrect .*", line)
+        for line in status
+    ), status
     health = step(results, "health")["lines"]
     assert "- units not reviewed: **3** (their diagnostics are local findings only)" in health
     assert "- today (UTC): 0 tokens, $0.00" in health  # nothing answered, nothing counted

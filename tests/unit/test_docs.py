@@ -39,3 +39,10 @@ def test_the_architecture_names_every_module() -> None:
         if path.name not in ("__init__.py", "__main__.py")
     ]
     assert [p for p in modules if p.name not in text] == []
+
+
+def test_the_readme_counts_the_local_rules() -> None:
+    from peer_lsp.rules.catalog import RULES
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"{len(RULES)} local rules" in readme

@@ -16,6 +16,7 @@ return {
   settings = {},
   capabilities = peer.capabilities(),
   handlers = peer.handlers(),
+  commands = peer.commands(),
   before_init = function(params, config)
     require('peer').before_init(params, config)
   end,

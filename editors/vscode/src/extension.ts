@@ -19,9 +19,20 @@ import {
 } from "vscode-languageclient/node";
 
 import {
+  EXPLAIN_SCHEME,
+  HEALTH_SCHEME,
+  VirtualDocuments,
+  showExplanationResult,
+  showHealthReport,
+  withPeerCapabilities,
+  type Shower,
+} from "./documents";
+import {
   chooseLaunch,
   commandLine,
-  installCommand,
+  problemText,
+  startFailure,
+  type Problem,
   type ServerSettings,
   type System,
 } from "./serverCommand";
@@ -37,6 +48,7 @@ const FIX_ALL_KIND = "source.fixAll.peer";
 const SERVER = {
   reviewNow: "peer.reviewNow",
   health: "peer.health",
+  explain: "peer.explain",
   clearCache: "peer.clearCache",
   auditLog: "peer.auditLog",
 } as const;
@@ -45,6 +57,8 @@ let client: LanguageClient | undefined;
 let output: vscode.OutputChannel;
 let statusItem: vscode.StatusBarItem;
 let keys: string[] = [];
+/** The explanations and the health report, read by VS Code through a content provider. */
+const documents = new VirtualDocuments();
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel("peer");
@@ -55,9 +69,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   showStatus(renderStatus(STARTING));
   statusItem.show();
 
+  const changed = new vscode.EventEmitter<vscode.Uri>();
+  documents.onDidChange((uri) => {
+    changed.fire(vscode.Uri.parse(uri));
+  });
+  const provider: vscode.TextDocumentContentProvider = {
+    onDidChange: changed.event,
+    provideTextDocumentContent: (uri) => documents.get(uri.toString()),
+  };
+
   context.subscriptions.push(
     output,
     statusItem,
+    changed,
+    vscode.workspace.registerTextDocumentContentProvider(EXPLAIN_SCHEME, provider),
+    vscode.workspace.registerTextDocumentContentProvider(HEALTH_SCHEME, provider),
     vscode.commands.registerCommand("peer.reviewFile", reviewFile),
     vscode.commands.registerCommand("peer.fixAll", fixAll),
     vscode.commands.registerCommand("peer.showHealth", showHealth),
@@ -112,9 +138,9 @@ function userServerSettings(): Record<string, unknown> {
 async function start(): Promise<void> {
   const launch = chooseLaunch(readServerSettings(), system());
   if (!launch.found) {
-    output.appendLine(`[peer] ${launch.message} Fix: ${launch.fix}`);
+    output.appendLine(`[peer] ${problemText(launch)}`);
     showStatus(stoppedView(launch.message));
-    void notInstalled(launch.message, launch.fix);
+    void notInstalled(launch);
     return;
   }
   output.appendLine(`[peer] starting ${commandLine(launch)}`);
@@ -129,6 +155,14 @@ async function start(): Promise<void> {
     initializationOptions: userServerSettings(),
     initializationFailedHandler: () => false,
     middleware: {
+      // "Explain this finding" (a code action's command) answers with a markdown document
+      executeCommand: async (command, args, next) => {
+        const result: unknown = await next(command, args);
+        if (command === SERVER.explain) {
+          await showExplanation(result);
+        }
+        return result;
+      },
       workspace: {
         configuration: async (params, token, next) => {
           const answered = await next(params, token);
@@ -140,6 +174,15 @@ async function start(): Promise<void> {
   };
   const created = new LanguageClient(CLIENT_ID, "peer", serverOptions, clientOptions);
   client = created;
+  created.registerFeature({
+    // tells the server that this client shows peer.explain's and peer.health's results
+    fillClientCapabilities: (capabilities) => {
+      withPeerCapabilities(capabilities);
+    },
+    initialize: () => undefined,
+    getState: () => ({ kind: "static" }),
+    clear: () => undefined,
+  });
   created.onNotification(STATUS_NOTIFICATION, (params: unknown) => {
     const status = parseStatus(params);
     if (status !== undefined) {
@@ -157,10 +200,7 @@ async function start(): Promise<void> {
     const reason = error instanceof Error ? error.message : String(error);
     output.appendLine(`[peer] the server did not start: ${reason}`);
     showStatus(stoppedView(reason));
-    void notInstalled(
-      `The peer language server did not start (${commandLine(launch)}): ${reason}`,
-      installCommand(launch),
-    );
+    void notInstalled(startFailure(launch, reason));
   }
 }
 
@@ -172,13 +212,14 @@ async function stop(): Promise<void> {
   }
 }
 
-async function notInstalled(message: string, fix: string): Promise<void> {
+async function notInstalled(problem: Problem): Promise<void> {
   const copy = "Copy Command";
   const settings = "Open Settings";
   const log = "Show Log";
-  const choice = await vscode.window.showErrorMessage(`${message} To fix it, run: ${fix}`, copy, settings, log);
-  if (choice === copy) {
-    await vscode.env.clipboard.writeText(fix);
+  const actions = problem.command === undefined ? [settings, log] : [copy, settings, log];
+  const choice = await vscode.window.showErrorMessage(problemText(problem), ...actions);
+  if (choice === copy && problem.command !== undefined) {
+    await vscode.env.clipboard.writeText(problem.command);
   } else if (choice === settings) {
     await vscode.commands.executeCommand("workbench.action.openSettings", "peer.server");
   } else if (choice === log) {
@@ -256,9 +297,33 @@ async function showHealth(): Promise<void> {
   if (report === undefined) {
     return;
   }
-  const document = await vscode.workspace.openTextDocument({ content: renderHealth(report), language: "markdown" });
-  await vscode.window.showTextDocument(document, { preview: true });
+  // one document, refreshed: the provider tells VS Code it changed
+  await showHealthReport(documents, renderHealth(report), shower, canonical);
 }
+
+/** `peer.explain`'s markdown in a read-only document, rendered by the Markdown preview. */
+async function showExplanation(result: unknown): Promise<void> {
+  await showExplanationResult(documents, result, shower, canonical);
+}
+
+/** A URI as VS Code spells it, which is what the content provider is asked for. */
+function canonical(uri: string): string {
+  return vscode.Uri.parse(uri).toString();
+}
+
+/** VS Code's side of showing the virtual documents (documents.ts decides what and where). */
+const shower: Shower = {
+  async open(uri: string): Promise<void> {
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
+    await vscode.window.showTextDocument(document, { preview: true });
+  },
+  async preview(uri: string): Promise<void> {
+    await vscode.commands.executeCommand("markdown.showPreview", vscode.Uri.parse(uri));
+  },
+  inform(message: string): void {
+    void vscode.window.showInformationMessage(message);
+  },
+};
 
 async function clearCache(): Promise<void> {
   const answer = await vscode.window.showWarningMessage(

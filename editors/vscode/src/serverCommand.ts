@@ -29,13 +29,26 @@ export interface Launch {
   readonly env: Record<string, string>;
 }
 
-/** No way to start the server: what was looked for, and the exact command that fixes it. */
-export interface Missing {
+/** No way to start the server: what was looked for, what to do, and a command that does it. */
+export interface Missing extends Problem {
   readonly found: false;
   readonly origin: Origin;
   readonly looked: string;
+}
+
+/**
+ * What the user is told when the server cannot run: what went wrong, what to do (a sentence),
+ * and, when one shell command does it, that command (offered to copy).
+ */
+export interface Problem {
   readonly message: string;
   readonly fix: string;
+  readonly command?: string;
+}
+
+/** The notification's text: the problem, then what to do, as sentences. */
+export function problemText(problem: Problem): string {
+  return `${problem.message} ${problem.fix}`;
 }
 
 /** The console script the Python package installs. */
@@ -43,6 +56,9 @@ export const SERVER_SCRIPT = "peer-lsp";
 
 /** Not on the package index yet: installed from its repository (README, "Install"). */
 export const PACKAGE = "git+https://github.com/peer-lsp/peer-lsp";
+
+/** The command that installs the server's console script on `PATH`. */
+export const INSTALL = `pipx install ${PACKAGE}`;
 
 /** `PEER_LOG_STDERR=1` copies the server's log to stderr, which VS Code shows in the output channel. */
 export const LOG_TO_STDERR: Readonly<Record<string, string>> = { PEER_LOG_STDERR: "1" };
@@ -93,7 +109,8 @@ export function chooseLaunch(settings: ServerSettings, system: System): Launch |
         origin: "command",
         looked: program,
         message: `The server command "${program}" (setting peer.server.command) was not found.`,
-        fix: `Install the server with "pipx install ${PACKAGE}", or correct peer.server.command.`,
+        fix: `Install the server with "${INSTALL}", or correct peer.server.command.`,
+        command: INSTALL,
       };
     }
     return { found: true, origin: "command", command, args: [...programArgs, ...settings.args], env };
@@ -124,7 +141,8 @@ export function chooseLaunch(settings: ServerSettings, system: System): Launch |
       origin: "path",
       looked: SERVER_SCRIPT,
       message: `The peer language server is not installed: "${SERVER_SCRIPT}" is not on PATH.`,
-      fix: `pipx install ${PACKAGE}`,
+      fix: `Install it with "${INSTALL}", or set peer.server.command or peer.server.pythonPath.`,
+      command: INSTALL,
     };
   }
   return { found: true, origin: "path", command: script, args: [...settings.args], env };
@@ -138,7 +156,17 @@ export function installCommand(launch: Launch): string {
   if (launch.origin === "python") {
     return `${quote(launch.command)} -m pip install ${PACKAGE}`;
   }
-  return `pipx install ${PACKAGE}`;
+  return INSTALL;
+}
+
+/** The problem when the program was found but the server did not start (`reason`). */
+export function startFailure(launch: Launch, reason: string): Problem {
+  const command = installCommand(launch);
+  return {
+    message: `The peer language server did not start (${commandLine(launch)}): ${reason}`,
+    fix: `If it is not installed, run: ${command}`,
+    command,
+  };
 }
 
 /** `launch` as one line a user could paste into a shell. */

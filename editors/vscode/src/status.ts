@@ -21,6 +21,20 @@ export interface PeerStatus {
   readonly notReviewed: number;
   /** The day's use against the daily budgets; null while local-only. */
   readonly budget: BudgetUse | null;
+  /**
+   * Providers whose circuit breaker is not closed, each with the failure that opened it
+   * (`cause`, e.g. a key variable that is not set): requests to them are skipped meanwhile,
+   * and "circuit open for 30 s more" alone does not say what to fix.
+   */
+  readonly circuits: readonly Circuit[];
+}
+
+/** One provider's open (or half-open) circuit (peer_lsp/lsp/reviewing.py `open_circuits`). */
+export interface Circuit {
+  readonly provider: string;
+  readonly breaker: string;
+  readonly secondsLeft: number | null;
+  readonly cause: string | null;
 }
 
 /**
@@ -56,6 +70,7 @@ export const STARTING: PeerStatus = {
   lastLatencyMs: null,
   notReviewed: 0,
   budget: null,
+  circuits: [],
 };
 
 function text(value: unknown): string | null {
@@ -86,7 +101,46 @@ export function parseStatus(raw: unknown): PeerStatus | undefined {
     lastLatencyMs: count(fields.lastLatencyMs),
     notReviewed: Math.max(0, Math.floor(count(fields.notReviewed) ?? 0)),
     budget: parseBudget(fields.budget),
+    circuits: parseCircuits(fields.circuits),
   };
+}
+
+function parseCircuits(raw: unknown): Circuit[] {
+  if (!Array.isArray(raw)) {
+    return [];
+  }
+  const circuits: Circuit[] = [];
+  for (const item of raw as unknown[]) {
+    if (typeof item !== "object" || item === null) {
+      continue;
+    }
+    const fields = item as Record<string, unknown>;
+    const provider = text(fields.provider);
+    if (provider === null) {
+      continue;
+    }
+    const seconds = count(fields.secondsLeft);
+    circuits.push({
+      provider,
+      breaker: text(fields.breaker) ?? "open",
+      secondsLeft: seconds === null ? null : Math.max(0, seconds),
+      cause: text(fields.cause),
+    });
+  }
+  return circuits;
+}
+
+/** Server text made literal in a markdown tooltip or document: `words[1]`, `a_b` stay as written. */
+export function escapeMarkdown(value: string): string {
+  return value.replace(/[\\`*_[\]<>|~&$]/g, "\\$&");
+}
+
+/** "fake: circuit open for 30 s more, after: the environment variable OPENAI_API_KEY is not set". */
+export function circuitLine(circuit: Circuit): string {
+  const state = circuit.breaker === "open" ? "circuit open" : `circuit ${circuit.breaker.replace(/_/g, "-")}`;
+  const left = circuit.secondsLeft !== null && circuit.secondsLeft > 0 ? ` for ${Math.ceil(circuit.secondsLeft)} s more` : "";
+  const cause = circuit.cause !== null ? `, after: ${circuit.cause}` : "";
+  return `${circuit.provider}: ${state}${left}${cause}`;
 }
 
 function parseBudget(raw: unknown): BudgetUse | null {
@@ -152,7 +206,11 @@ export function renderStatus(status: PeerStatus): StatusView {
     lines.push(`Today (UTC): ${budgetLine(status.budget)}`);
   }
   if (status.detail) {
-    lines.push(paused ? `Paused: ${status.detail}` : warning ? `Failing: ${status.detail}` : status.detail);
+    const detail = escapeMarkdown(status.detail);
+    lines.push(paused ? `Paused: ${detail}` : warning ? `Failing: ${detail}` : detail);
+  }
+  for (const circuit of status.circuits) {
+    lines.push(`Skipped: ${escapeMarkdown(circuitLine(circuit))}`);
   }
   lines.push("Click for the health report.");
   const tooltip = lines.join("\n\n");
@@ -243,6 +301,9 @@ export function renderHealth(report: unknown): string {
         `${rate === null ? "–" : percent(rate)} | ${cell(p.latencyMs)} | ${cell(p.failures)} | ` +
         `${cell(p.inputTokens)} / ${cell(p.outputTokens)} | ${cost === null ? "–" : `$${cost.toFixed(4)}`} |`,
     );
+  }
+  for (const circuit of status.circuits) {
+    lines.push("", `**${escapeMarkdown(circuitLine(circuit))}**`);
   }
   lines.push(...renderUsage(report));
   return lines.join("\n") + "\n";

@@ -1,7 +1,16 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
-import { chooseLaunch, commandLine, findOnPath, installCommand, type ServerSettings, type System } from "../src/serverCommand";
+import {
+  chooseLaunch,
+  commandLine,
+  findOnPath,
+  installCommand,
+  problemText,
+  startFailure,
+  type ServerSettings,
+  type System,
+} from "../src/serverCommand";
 
 function posix(executables: string[], pathVariable = "/usr/local/bin:/usr/bin"): System {
   return { platform: "linux", pathVariable, isExecutable: (file) => executables.includes(file) };
@@ -59,8 +68,39 @@ describe("chooseLaunch", () => {
     const launch = chooseLaunch(NONE, posix([]));
     assert.equal(launch.found, false);
     assert.ok(!launch.found);
-    assert.equal(launch.fix, "pipx install git+https://github.com/peer-lsp/peer-lsp");
+    assert.equal(launch.command, "pipx install git+https://github.com/peer-lsp/peer-lsp");
     assert.match(launch.message, /not on PATH/);
+  });
+
+  it("reads as sentences, never \"run: Install ...\"", () => {
+    const onPath = chooseLaunch(NONE, posix([]));
+    const command = chooseLaunch({ ...NONE, command: ["/nowhere/peer-lsp"] }, posix([]));
+    const python = chooseLaunch({ ...NONE, pythonPath: "python9" }, posix([]));
+    assert.ok(!onPath.found && !command.found && !python.found);
+    assert.equal(
+      problemText(onPath),
+      'The peer language server is not installed: "peer-lsp" is not on PATH. ' +
+        'Install it with "pipx install git+https://github.com/peer-lsp/peer-lsp", or set peer.server.command or peer.server.pythonPath.',
+    );
+    assert.equal(
+      problemText(command),
+      'The server command "/nowhere/peer-lsp" (setting peer.server.command) was not found. ' +
+        'Install the server with "pipx install git+https://github.com/peer-lsp/peer-lsp", or correct peer.server.command.',
+    );
+    assert.equal(command.command, "pipx install git+https://github.com/peer-lsp/peer-lsp");
+    assert.equal(python.command, undefined); // nothing to copy: the setting is what to correct
+    for (const text of [problemText(onPath), problemText(command), problemText(python)]) {
+      assert.doesNotMatch(text, /run: [A-Z]/);
+    }
+    const started = chooseLaunch({ ...NONE, pythonPath: "/venv/bin/python" }, posix(["/venv/bin/python"]));
+    assert.ok(started.found);
+    const failed = startFailure(started, "exit code 1");
+    assert.equal(
+      problemText(failed),
+      "The peer language server did not start (/venv/bin/python -m peer_lsp serve): exit code 1 " +
+        "If it is not installed, run: /venv/bin/python -m pip install git+https://github.com/peer-lsp/peer-lsp",
+    );
+    assert.equal(failed.command, "/venv/bin/python -m pip install git+https://github.com/peer-lsp/peer-lsp");
   });
 
   it("names the setting when a configured program does not exist", () => {

@@ -14,6 +14,7 @@ const IDLE = {
   lastLatencyMs: 812.4,
   notReviewed: 0,
   budget: null,
+  circuits: [],
 };
 
 function status(overrides: Partial<PeerStatus> = {}): PeerStatus {
@@ -131,6 +132,45 @@ describe("renderStatus", () => {
     const stopped = stoppedView("spawn peer-lsp ENOENT");
     assert.equal(stopped.warning, true);
     assert.match(stopped.tooltip, /ENOENT/);
+  });
+});
+
+describe("open circuits", () => {
+  const CAUSE = "openai: the environment variable OPENAI_API_KEY is not set (needed by provider 'openai')";
+  const OPEN = {
+    ...IDLE,
+    state: "error",
+    detail: "openai: skipped: circuit open for 30 s more",
+    circuits: [{ provider: "openai", breaker: "open", secondsLeft: 29.6, cause: CAUSE }],
+  };
+
+  it("reads the circuits of the status, skipping what is not one", () => {
+    assert.deepEqual(status(OPEN).circuits, OPEN.circuits);
+    const odd = parseStatus({ ...IDLE, circuits: [null, { breaker: "open" }, { provider: "x", secondsLeft: "soon" }] });
+    assert.deepEqual(odd?.circuits, [{ provider: "x", breaker: "open", secondsLeft: null, cause: null }]);
+    assert.deepEqual(parseStatus({ ...IDLE, circuits: "open" })?.circuits, []);
+  });
+
+  it("shows why the circuit is open in the tooltip, not only for how long", () => {
+    const view = renderStatus(status(OPEN));
+    assert.equal(view.warning, true);
+    assert.ok(
+      view.tooltip.includes(
+        "Skipped: openai: circuit open for 30 s more, after: openai: the environment variable " +
+          "OPENAI\\_API\\_KEY is not set (needed by provider 'openai')",
+      ),
+      view.tooltip,
+    );
+  });
+
+  it("names the cause in the health report", () => {
+    const markdown = renderHealth({ ...OPEN, providers: { openai: { model: "gpt-4o-mini", breaker: "open" } } });
+    assert.match(markdown, /\*\*openai: circuit open for 30 s more, after: .*OPENAI\\_API\\_KEY is not set/);
+  });
+
+  it("escapes what the server says, so that words[1] is not a link", () => {
+    const view = renderStatus(status({ state: "error", detail: "fake: words[1] <b>" }));
+    assert.match(view.tooltip, /Failing: fake: words\\\[1\\\] \\<b\\>/);
   });
 });
 

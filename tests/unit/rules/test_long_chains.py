@@ -19,3 +19,21 @@ def test_sql_built_from_a_long_concatenation_is_found() -> None:
     rules = {f.rule_id for f in engine.findings("file:///long.py")}
 
     assert "py-sql-format" in rules
+
+
+def test_java_sql_built_from_a_long_concatenation_is_found() -> None:
+    chain = " + ".join(["name"] * OPERANDS)
+    source = (
+        "class Users {\n"
+        "  void find(Statement stmt, String name) throws Exception {\n"
+        f'    String sql = "SELECT * FROM t WHERE n = " + {chain};\n'
+        "    stmt.execute(sql);\n"
+        "  }\n"
+        "}\n"
+    )
+    engine = Engine()
+    engine.open("file:///Long.java", source, "java", 1)
+
+    rules = {f.rule_id for f in engine.findings("file:///Long.java")}
+
+    assert "java-sql-format" in rules

@@ -32,6 +32,7 @@ function M.defaults()
     settings = {},
     capabilities = M.capabilities(),
     handlers = M.handlers(),
+    commands = M.commands(),
     before_init = M.before_init,
   }
 end
@@ -44,13 +45,28 @@ end
 --- Capabilities added to Neovim's own. Neovim 0.10 and 0.11 pull diagnostics but cannot be
 --- told to pull again (workspace/diagnostic/refresh), so findings that arrive after a model
 --- review would stay hidden until the next edit; where Neovim lacks it, this client declares
---- refresh support and answers it (`on_diagnostic_refresh`).
+--- refresh support and answers it (`on_diagnostic_refresh`). It also tells the server that
+--- it shows what peer's commands answer itself (`experimental.peer`): the explanation in a
+--- floating window (`M.commands`), the health report in a buffer, so the server sends no
+--- window/showMessage with them.
 ---@return table
 function M.capabilities()
-  if refreshes_diagnostics() then
-    return {}
+  local capabilities = { experimental = { peer = { showsCommandResults = true } } }
+  if not refreshes_diagnostics() then
+    capabilities.workspace = { diagnostics = { refreshSupport = true } }
   end
-  return { workspace = { diagnostics = { refreshSupport = true } } }
+  return capabilities
+end
+
+--- Client-side handlers of server commands, run when a code action carries them: "Explain
+--- this finding" (`peer.explain`) asks the server and shows its Markdown in a float.
+---@return table<string, function>
+function M.commands()
+  return {
+    ['peer.explain'] = function(command, ctx)
+      return M.explain(command, ctx)
+    end,
+  }
 end
 
 --- Handlers for the peer client only: workspace/diagnostic/refresh where Neovim lacks it.
@@ -128,6 +144,57 @@ function M.on_diagnostic_refresh(_, _, ctx)
     end
   end
   return vim.NIL
+end
+
+--- The explanation's float: its buffer and window, while it is open.
+local explanation = { bufnr = nil, winid = nil }
+
+--- Runs `peer.explain` (a code action's command) and shows its Markdown answer in a
+--- floating window (`q` or moving the cursor closes it; calling again enters it).
+---@param command table the LSP Command { command, arguments }
+---@param ctx table { client_id, bufnr }
+function M.explain(command, ctx)
+  local client = vim.lsp.get_client_by_id(ctx.client_id)
+  if client == nil then
+    return
+  end
+  local params = { command = command.command, arguments = command.arguments }
+  request(client, 'workspace/executeCommand', params, function(err, result)
+    if err ~= nil then
+      notify('explain failed: ' .. (err.message or vim.inspect(err)), levels.ERROR)
+      return
+    end
+    M.show_explanation(result)
+  end, ctx.bufnr)
+end
+
+--- Shows `peer.explain`'s result { title, markdown } in a floating markdown window.
+---@param result table|nil
+---@return integer|nil bufnr, integer|nil winid
+function M.show_explanation(result)
+  if type(result) ~= 'table' or type(result.markdown) ~= 'string' then
+    notify('that finding is gone; nothing to explain')
+    return nil, nil
+  end
+  local lines = vim.split(result.markdown, '\n', { plain = true, trimempty = true })
+  local bufnr, winid = vim.lsp.util.open_floating_preview(lines, 'markdown', {
+    border = 'rounded',
+    focus_id = 'peer-explain',
+    max_width = math.max(math.floor(vim.o.columns * 0.6), 40),
+    title = type(result.title) == 'string' and result.title or nil,
+  })
+  vim.keymap.set('n', 'q', '<cmd>close<cr>', { buffer = bufnr, nowait = true, silent = true })
+  explanation.bufnr, explanation.winid = bufnr, winid
+  return bufnr, winid
+end
+
+--- The buffer and window of the explanation last shown (nil once closed).
+---@return integer|nil bufnr, integer|nil winid
+function M.explanation()
+  if explanation.winid ~= nil and vim.api.nvim_win_is_valid(explanation.winid) then
+    return explanation.bufnr, explanation.winid
+  end
+  return nil, nil
 end
 
 -- -- setup() for Neovim 0.9 and later ------------------------------------------------------
@@ -322,6 +389,22 @@ function M.budget_line(budget)
   return line .. ', ' .. (cost_limit and ('%s of $%.2f'):format(cost, cost_limit) or cost)
 end
 
+--- An open circuit of a status's `circuits`: "fake: circuit open for 30 s more, after: fake:
+--- the environment variable OPENAI_API_KEY is not set (...)", the failure that opened it.
+---@param circuit table { provider, breaker, secondsLeft, cause }
+---@return string
+function M.circuit_line(circuit)
+  local left = tonumber(circuit.secondsLeft)
+  local line = ('%s: circuit %s'):format(tostring(circuit.provider), tostring(circuit.breaker or 'open'))
+  if left ~= nil and left > 0 then
+    line = line .. (' for %d s more'):format(math.ceil(left))
+  end
+  if text(circuit.cause) then
+    line = line .. ', after: ' .. circuit.cause
+  end
+  return line
+end
+
 --- `:PeerStatus`: the status in full, as a message.
 function M.show_status()
   local status = M.status()
@@ -351,6 +434,9 @@ function M.show_status()
   end
   add('today (UTC)', M.budget_line(status.budget))
   add('detail', status.detail)
+  for _, circuit in ipairs(type(status.circuits) == 'table' and status.circuits or {}) do
+    add('circuit', M.circuit_line(circuit))
+  end
   vim.notify(table.concat(lines, '\n'), levels.INFO, { title = 'peer' })
 end
 
@@ -445,6 +531,10 @@ function M.health_lines(report)
         cell(p.failures)
       )
     )
+  end
+  for _, circuit in ipairs(type(report.circuits) == 'table' and report.circuits or {}) do
+    table.insert(lines, '')
+    table.insert(lines, '**' .. M.circuit_line(circuit) .. '**')
   end
   vim.list_extend(lines, M.usage_lines(report.usage))
   return lines

@@ -1,16 +1,9 @@
-; Runtime.getRuntime().exec(command built at run time)
+; Runtime.exec(...), new ProcessBuilder(...), builder.command(...): the check reads the
+; receiver and the command (built at run time, or a shell's -c script that is not constant).
 (method_invocation
-  object: (method_invocation
-    object: (identifier) @runtime
-    name: (identifier) @get)
-  name: (identifier) @exec
-  arguments: (argument_list . (_) @command)
-  (#eq? @runtime "Runtime")
-  (#eq? @get "getRuntime")
-  (#eq? @exec "exec")
-  (#interpolated? @command)) @report
+  name: (identifier) @method
+  (#any-of? @method "exec" "command")) @report
 
-; new ProcessBuilder("sh", "-c", command built at run time) (the check reads the arguments)
 (object_creation_expression
-  type: (type_identifier) @type
-  (#eq? @type "ProcessBuilder")) @report
+  type: (type_identifier) @method
+  (#eq? @method "ProcessBuilder")) @report

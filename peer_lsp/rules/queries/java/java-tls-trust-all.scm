@@ -1,19 +1,25 @@
-; checkServerTrusted / checkClientTrusted that does nothing.
+; checkServerTrusted / checkClientTrusted that does nothing (the whole method is reported).
 (method_declaration
-  name: (identifier) @report
+  name: (identifier) @name
   body: (block) @body
-  (#any-of? @report "checkServerTrusted" "checkClientTrusted"))
+  (#any-of? @name "checkServerTrusted" "checkClientTrusted")) @report
+
+; getAcceptedIssuers returning null, in a trust manager whose checkServerTrusted is empty.
+(method_declaration
+  name: (identifier) @name
+  body: (block . (return_statement (null_literal)) .) @body
+  (#eq? @name "getAcceptedIssuers")) @report
 
 ; A HostnameVerifier's verify(String, SSLSession) that returns true.
 (method_declaration
-  name: (identifier) @report
+  name: (identifier) @name
   parameters: (formal_parameters
     (formal_parameter type: (type_identifier) @first)
     (formal_parameter type: (type_identifier) @second))
   body: (block (return_statement (true))) @body
-  (#eq? @report "verify")
+  (#eq? @name "verify")
   (#eq? @first "String")
-  (#eq? @second "SSLSession"))
+  (#eq? @second "SSLSession")) @report
 
 ; setHostnameVerifier((host, session) -> true)
 (method_invocation

@@ -1,5 +1,8 @@
-; tempfile.mktemp() and os.tempnam()/os.tmpnam(): a name, not a file.
+; tempfile.mktemp() and os.tempnam()/os.tmpnam(): a name, not a file. The check resolves
+; import aliases (`from tempfile import mktemp as mt`).
 (call
-  function: (attribute object: (identifier) @module attribute: (identifier) @fn)
-  (#any-of? @module "tempfile" "os")
+  function: [
+    (identifier) @fn
+    (attribute attribute: (identifier) @fn)
+  ]
   (#any-of? @fn "mktemp" "tempnam" "tmpnam")) @report

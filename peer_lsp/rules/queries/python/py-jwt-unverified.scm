@@ -18,3 +18,9 @@
   (#eq? @module "jwt")
   (#eq? @fn "decode")
   (#eq? @kw "verify"))
+
+; The options built first: opts = {"verify_signature": False} (or a name holding False).
+(assignment
+  right: (dictionary
+    (pair key: (string (string_content) @key) value: (_) @value) @report)
+  (#eq? @key "verify_signature"))

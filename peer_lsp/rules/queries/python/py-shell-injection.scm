@@ -16,4 +16,26 @@
   function: (attribute object: (identifier) @module attribute: (identifier) @fn)
   arguments: (argument_list . (_) @report)
   (#any-of? @module "os" "subprocess" "commands")
-  (#any-of? @fn "system" "popen" "getoutput" "getstatusoutput"))
+  (#any-of? @fn "system" "popen" "popen2" "popen3" "popen4" "getoutput" "getstatusoutput"))
+
+; subprocess without shell=True: a command line given as one built string, a list whose
+; program is a shell given `-c` and a built command, or a program taken from input (the check).
+(call
+  function: (attribute object: (identifier) @module attribute: (identifier) @fn)
+  arguments: (argument_list . (_) @report) @plain
+  (#eq? @module "subprocess")
+  (#any-of? @fn "run" "call" "check_call" "check_output" "Popen" "capture_output"))
+
+; asyncio: create_subprocess_shell(cmd) and loop.subprocess_shell(factory, cmd).
+(call
+  function: [
+    (identifier) @fn
+    (attribute attribute: (identifier) @fn)
+  ]
+  arguments: (argument_list . (_) @report)
+  (#eq? @fn "create_subprocess_shell"))
+
+(call
+  function: (attribute attribute: (identifier) @fn)
+  arguments: (argument_list . (_) . (_) @report)
+  (#eq? @fn "subprocess_shell"))

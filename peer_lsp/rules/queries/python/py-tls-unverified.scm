@@ -25,3 +25,21 @@
   (#eq? @field "verify_mode")
   (#eq? @value "CERT_NONE")) @report
 
+
+; cert_reqs=ssl.CERT_NONE / CERT_OPTIONAL / "NONE" given to wrap_socket, urllib3 pools and the like.
+(keyword_argument
+  name: (identifier) @kw
+  value: [
+    (attribute attribute: (identifier) @value)
+    (identifier) @value
+    (string (string_content) @value)
+  ]
+  (#eq? @kw "cert_reqs")
+  (#any-of? @value "CERT_NONE" "CERT_OPTIONAL" "NONE" "OPTIONAL")) @report
+
+; ssl._create_default_https_context = ssl._create_unverified_context (every HTTPS client).
+(assignment
+  left: (attribute attribute: (identifier) @field)
+  right: (attribute attribute: (identifier) @value)
+  (#eq? @field "_create_default_https_context")
+  (#eq? @value "_create_unverified_context")) @report
