@@ -63,10 +63,78 @@ def _command_from_input(match: Match) -> bool:
     if not args or args[0].type == "variadic_argument":
         return False
     if not is_constant(args[0], match.data, callers=True):
-        return True
+        return _program_from_input(args[0], args[1:], match)
     if match.text("package") == "syscall":
         return len(args) > 1 and _argv_runs_built(args[1], match.data)
     return _shell_runs_built(args, match.data)
+
+
+_OUTSIDE = frozenset({"os"})
+"""Package names whose values come from outside the program (``os.Args``, ``os.Getenv``)."""
+
+
+def _parameters(node: Node, data: bytes) -> list[str]:
+    """The parameter names of the function around ``node``."""
+    parameters = enclosing_scope(node, "go").child_by_field_name("parameters")
+    return [
+        text(n, data)
+        for declaration in (parameters.named_children if parameters is not None else [])
+        for n in declaration.children_by_field_name("name")
+    ]
+
+
+def _forwarded(node: Node, parameters: list[str], data: bytes) -> str:
+    """The parameter ``node`` passes on as it is (``name``, ``argv[0]``, ``argv[1:]``,
+    ``args...``); empty when it is anything else."""
+    node = unwrap(node)
+    if node.type == "variadic_argument" and node.named_child_count == 1:
+        node = unwrap(node.named_children[0])
+    if node.type in ("index_expression", "slice_expression"):
+        operand = node.child_by_field_name("operand")
+        node = unwrap(operand) if operand is not None else node
+    name = text(node, data) if node.type == "identifier" else ""
+    return name if name in parameters else ""
+
+
+def _program_from_input(program: Node, rest: list[Node], match: Match) -> bool:
+    """A program that is not a constant is reported when it comes from outside this
+    function: one of its parameters, the request it handles, or ``os.Args`` /
+    ``os.Getenv`` (followed through local names and ``exec.LookPath``). A program the code
+    computes itself (``goCmd()``, a field, a package variable) is its own configuration.
+    A wrapper that passes on both the program and the argument list it was given
+    (``run(name string, args ...string)``, ``exec.Command(argv[0], argv[1:]...)``) runs
+    what its caller chose: the caller is where the choice is made, not the wrapper."""
+    parameters = _parameters(match.report, match.data)
+    if (
+        rest
+        and _forwarded(program, parameters, match.data)
+        and _forwarded(
+            rest[0] if match.text("package") == "syscall" else rest[-1], parameters, match.data
+        )
+        and not request_names(match.report, match.data)
+    ):
+        return False
+    sources = frozenset(parameters) | request_names(match.report, match.data) | _OUTSIDE
+    return _reaches(program, sources, match.data)
+
+
+def _reaches(node: Node, names: frozenset[str], data: bytes) -> bool:
+    """Whether an identifier in ``names`` is part of ``node``'s value, following local
+    names to the values they were given (each name and value visited once, unlike
+    `depends_on`, whose walk multiplies on names given many values)."""
+    pending, seen = [unwrap(node)], set()
+    while pending:
+        current = pending.pop()
+        key = (current.start_byte, current.end_byte, current.type)
+        if key in seen:
+            continue
+        seen.add(key)
+        if current.type == "identifier":
+            if text(current, data) in names:
+                return True
+            pending.extend(bindings(current, data))
+        pending.extend(current.named_children)
+    return False
 
 
 def _argv_runs_built(argv: Node, data: bytes) -> bool:
@@ -128,7 +196,7 @@ def _struct_from_input(match: Match) -> bool:
             fields[text(key, match.data)] = _element(value)
     path = fields.get("Path")
     if path is not None and not is_constant(path, match.data, callers=True):
-        return True
+        return _program_from_input(path, [], match)
     argv = fields.get("Args")
     return argv is not None and _argv_runs_built(argv, match.data)
 
@@ -153,15 +221,82 @@ def _password_input(match: Match) -> bool:
     return any(mentions_password(arg, match.data) for arg in arguments_of(match.report))
 
 
+_SMALL_LOOP = 4
+"""A loop over at most this many values (a literal list, ``i < 3``) defers a bounded few."""
+_BREAKS_OUT = frozenset({"expression_switch_statement", "type_switch_statement"})
+_BREAKS_OUT |= {"select_statement", "func_literal"}
+
+
 def _in_loop(match: Match) -> bool:
-    """The ``defer`` sits in a ``for`` body of the same function (not in a closure)."""
+    """The ``defer`` sits in a ``for`` body of the same function (not in a closure), the
+    loop may turn more than a few times (not a range over a short literal list or a
+    counter up to a small constant), and the iteration that defers goes on to the next one
+    (no ``return`` or ``break`` ends the loop in the defer's own block after it)."""
     node: Node | None = match.report.parent
     while node is not None:
         if node.type == "for_statement":
-            return True
+            return not _bounded(node, match.data) and not _ends_loop(match.report, node)
         if node.type in ("func_literal", "function_declaration", "method_declaration"):
             return False
         node = node.parent
+    return False
+
+
+def _bounded(loop: Node, data: bytes) -> bool:
+    """``for _, x := range []T{a, b}`` (or a local only given such a literal), or
+    ``for i := 0; i < 3; i++``: the loop turns at most `_SMALL_LOOP` times."""
+    for clause in loop.named_children:
+        if clause.type == "range_clause":
+            values = clause.child_by_field_name("right")
+            if values is not None and values.type == "identifier":
+                given = bindings(values, data)
+                values = given[0] if len(given) == 1 else values
+            body = values.child_by_field_name("body") if values is not None else None
+            return (
+                values is not None
+                and values.type == "composite_literal"
+                and body is not None
+                and body.named_child_count <= _SMALL_LOOP
+            )
+        if clause.type == "for_clause":
+            condition = clause.child_by_field_name("condition")
+            right = condition.child_by_field_name("right") if condition is not None else None
+            operator = condition.child_by_field_name("operator") if condition is not None else None
+            return (
+                right is not None
+                and operator is not None
+                and operator.type in ("<", "<=")
+                and right.type == "int_literal"
+                and int(text(right, data), 0) <= _SMALL_LOOP
+            )
+    return False
+
+
+def _ends_loop(defer: Node, loop: Node) -> bool:
+    """A ``return`` (or a ``break`` of this loop) follows the ``defer`` in its own block:
+    the iteration that defers is the last one."""
+    block = defer.parent
+    if block is None:
+        return False
+    inner: Node | None = block
+    while inner is not None and inner != loop:
+        if inner.type in _BREAKS_OUT:
+            break
+        inner = inner.parent
+    breaks_loop = inner == loop
+    after = False
+    for statement in block.named_children:
+        if statement == defer:
+            after = True
+        elif after and (
+            statement.type == "return_statement"
+            or (
+                statement.type == "break_statement"
+                and breaks_loop
+                and statement.named_child_count == 0
+            )
+        ):
+            return True
     return False
 
 
@@ -631,12 +766,30 @@ def _template_from_request(match: Match) -> bool:
     return is_built(source, match.data) and depends_on(source, requests, match.data)
 
 
+_ENV_CALLS = frozenset({"os.Setenv", "os.Unsetenv"})
+
+
+def _valid_env_key(match: Match) -> bool:
+    """``os.Setenv("KEY", v)`` / ``os.Unsetenv("KEY")``: a literal key that cannot fail."""
+    if match.text("fn") not in _ENV_CALLS:
+        return False
+    call = match.report.named_children[0] if match.report.named_child_count else None
+    args = arguments_of(call) if call is not None else []
+    if not args or args[0].type not in _STRINGS:
+        return False
+    key = string_value(args[0], match.data)
+    return bool(key) and "=" not in key and "\x00" not in key
+
+
 def _error_dropped(match: Match) -> bool:
-    """The listed library calls always; a call of a function of this file only when that
-    function's one result is ``error``."""
+    """The listed library calls, except ``os.Setenv``/``os.Unsetenv`` of a literal key
+    (they fail only on a key that is empty or holds ``=`` or a NUL); a call of a function of
+    this file only when that function's one result is ``error`` and another call of it in
+    the file uses that error (`_error_used`): a function whose error no call reads is one
+    its authors treat as unable to fail with their arguments."""
     local = match.node("local")
     if local is None:
-        return True
+        return not _valid_env_key(match)
     name = text(local, match.data)
     root = match.report
     while root.parent is not None:
@@ -649,7 +802,23 @@ def _error_dropped(match: Match) -> bool:
             and named is not None
             and text(named, match.data) == name
         ):
-            return result is not None and text(result, match.data) == "error"
+            if result is None or text(result, match.data) != "error":
+                return False
+            return _error_used(root, name, match.data)
+    return False
+
+
+def _error_used(root: Node, name: str, data: bytes) -> bool:
+    """Some call of the function ``name`` in the file is not a statement of its own: its
+    error is assigned, returned or tested there."""
+    for node in descendants(root):
+        if node.type != "call_expression" or node.parent is None:
+            continue
+        function = node.child_by_field_name("function")
+        if function is None or function.type != "identifier" or text(function, data) != name:
+            continue
+        if node.parent.type != "expression_statement":
+            return True
     return False
 
 
@@ -690,7 +859,12 @@ RULES: tuple[Rule, ...] = (
             " names; so does an `exec.Cmd{Path: ..., Args: ...}` literal. Constants are not"
             " reported: string literals, local variables only ever given literals,"
             ' `exec.LookPath("go")`, and a parameter that every call in the'
-            " file passes a literal (a program name, not a shell command).\n\n"
+            " file passes a literal (a program name, not a shell command). A program that is"
+            " not a constant is reported when it comes from outside the function (its"
+            " parameters, the request, `os.Args`, `os.Getenv`), not when the code computes it"
+            " itself (`goCmd()`, a field); a wrapper that passes on both the program and the"
+            " argument list it was given (`run(name, args...)`) leaves the choice to its"
+            " caller.\n\n"
             "**Fix:** run a fixed program directly with one argument per value:"
             ' `exec.Command("git", "log", "--", branch)`; pick the program from a fixed list'
             " when it must vary.\n\n"
@@ -748,11 +922,13 @@ RULES: tuple[Rule, ...] = (
         " bad data",
         explanation=(
             "These functions (a list of library calls, and functions of the same file whose"
-            " only result is an `error`) report failure only through their error result."
-            " Calling them as"
-            " a statement, or assigning the error to `_` next to a value, goes on with a zero"
-            " value or half-written data as if all went well (an unparsed config, a number"
-            " that is silently 0, a server that never started listening).\n\n"
+            " only result is an `error`, when another call in the file reads that error) report"
+            " failure only through their error result."
+            " Calling them as a statement goes on with a zero value or half-written data as"
+            " if all went well (an unparsed config, a server that never started listening)."
+            " An explicit `_ = f()` or `v, _ := f()` is a deliberate discard and is not"
+            " reported, nor is `os.Setenv`/`os.Unsetenv` of a literal key (they fail only on"
+            " a malformed key).\n\n"
             "**Fix:** `if err := json.Unmarshal(b, &v); err != nil { return err }`; where"
             " ignoring is really intended, say so with `_ = f()` and a comment.\n\n"
             "Reference: CWE-252 (Unchecked Return Value); errcheck."
@@ -772,7 +948,9 @@ RULES: tuple[Rule, ...] = (
         explanation=(
             "Deferred calls run when the surrounding function returns, not at the end of the"
             " loop iteration. `defer f.Close()` in a loop over files keeps every file open"
-            " until the loop and the function finish, and can run out of descriptors.\n\n"
+            " until the loop and the function finish, and can run out of descriptors. Not"
+            " reported: a loop over a few values (a literal list of up to 4, `i < 3`), and a"
+            " defer followed in its block by a `return` or `break` (the loop ends there).\n\n"
             "**Fix:** move the body into a function (or a closure called each iteration) that"
             " defers, or close explicitly at the end of the iteration.\n\n"
             "Reference: CWE-772 (Missing Release of Resource after Effective Lifetime);"

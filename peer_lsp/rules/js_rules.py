@@ -163,10 +163,68 @@ def _remove_statement(match: Match) -> Sequence[Edit]:
     return [Edit(start, end, "")]
 
 
+_GENERATORS = re.compile(r"(?:compile|generate|codegen|transpile|transform)\w*$", re.IGNORECASE)
+"""A call named so makes code: its result is the module's own output, not input."""
+
+
 def _code_not_constant(match: Match) -> bool:
-    """The code is not made only of constants (local names followed to their values)."""
+    """The code is not made only of constants (local names followed to their values), and
+    is not one of the three cases where the code is not the outside's: a ``Function``
+    constructed and thrown away (a syntax check, nothing runs); a wrapper that passes on
+    its own parameters (``new Function(...args)``: its caller chooses the code); code
+    produced by the module's own compiler (``const { code } = compile(template)``), unless
+    it comes from the request."""
     code = match.node("code")
-    return code is None or origin(code, match.data) is not Origin.LITERAL
+    if code is None:
+        return True
+    if origin(code, match.data) is Origin.LITERAL:
+        return False
+    if match.text("fn") != "Function":
+        return not _generated(code, match.data)
+    report = match.report
+    arguments = [a for a in report.named_children if a.type == "arguments"]
+    if report.parent is not None and report.parent.type == "expression_statement":
+        return False
+    last = arguments[0].named_children[-1] if arguments and arguments[0].named_children else code
+    return not _forwards_parameters(report, last, match.data) and not _generated(last, match.data)
+
+
+def _forwards_parameters(call: Node, code: Node, data: bytes) -> bool:
+    """``code`` is ``...args`` where ``args`` is only ever a parameter of a function around
+    the call (or ``...arguments``)."""
+    if code.type != "spread_element" or code.named_child_count != 1:
+        return False
+    name = code.named_children[0]
+    if name.type != "identifier":
+        return False
+    if text(name, data) == "arguments":
+        return True
+    found = bindings_of(name, data)
+    return bool(found) and all(
+        b.value is None and b.node.type == "formal_parameters" for b in found
+    )
+
+
+def _generated(code: Node, data: bytes) -> bool:
+    """Every value of ``code`` (a local name) is the result of a code generator's call
+    (``compile(...)``, ``generate(ast)``), or a property of one (``const { code } =
+    compile(...)``), and none comes from the request."""
+    if code.type != "identifier" or from_input(code, data):
+        return False
+    values = [b.value for b in bindings_of(code, data)]
+    if not values:
+        return False
+    for given in values:
+        value = given
+        while value is not None and value.type in ("member_expression", "await_expression"):
+            value = value.named_children[0]
+        if value is None or value.type != "call_expression":
+            return False
+        function = value.child_by_field_name("function")
+        name = text(function, data).rsplit(".", 1)[-1] if function is not None else ""
+        if not _GENERATORS.match(name):
+            return False
+    return True
 
 
 def _sql_built(match: Match) -> bool:
@@ -333,7 +391,10 @@ RULES: tuple[Rule, ...] = (
             "`eval()`, `new Function()` and `setTimeout`/`setInterval` with a string compile"
             " and run text as code with the page's or the process's rights; a value that comes"
             " from a URL, a message or a user turns into script injection (XSS in a browser,"
-            " remote code execution in Node).\n\n"
+            " remote code execution in Node). Not reported: a `new Function` built and"
+            " thrown away (a syntax check), a wrapper passing on its own parameters"
+            " (`new Function(...args)`), and code made by the module's own compiler"
+            " (`const { code } = compile(template)`) when no request input reaches it.\n\n"
             "**Fix:** parse data with `JSON.parse()`, dispatch through a map of allowed"
             " functions, and pass functions, not strings, to timers.\n\n"
             "Reference: CWE-95 (Eval Injection)."

@@ -489,7 +489,8 @@ def _code_not_literal(match: Match) -> bool:
 
 def _command_built(match: Match) -> bool:
     """py-shell-injection: the command is interpolated at the call, or a local name whose
-    value was built from something not constant (``cmd = "ls " + path``); with
+    value was built from something not constant (``cmd = "ls " + path``), and not with
+    every value put into it quoted for the shell (`_quoted_for_shell`); with
     ``shell=True``, a list with such an element. Without a shell (the ``@plain`` pattern),
     see `_plain_command_built`."""
     command = unwrap(match.report)
@@ -498,7 +499,7 @@ def _command_built(match: Match) -> bool:
         return _plain_command_built(command, plain, match)
     if command.type in ("list", "tuple"):
         return any(_built(item, match) for item in command.named_children)
-    return _built(command, match)
+    return _built(command, match) and not _quoted_for_shell(command, match.data)
 
 
 def _built(value: Node, match: Match) -> bool:
@@ -551,6 +552,80 @@ def _shell_with_command(items: list[Node], match: Match) -> bool:
         return False
     flag = match.text(items[1]).strip("\"'")
     return flag in ("-c", "/c", "/C", "-Command") and _built(items[2], match)
+
+
+_SHELL_QUOTES = frozenset({"shlex.quote", "pipes.quote", "quote", "shlex.join"})
+
+
+def _quoted_for_shell(command: Node, data: bytes) -> bool:
+    """Every value formatted into the command (``%`` operands, ``.format`` arguments,
+    f-string substitutions, ``+`` parts) is a literal or goes through ``shlex.quote``
+    (``shlex.join``): the shell reads each as one word. The template itself (the left side of
+    ``%``, the object of ``.format``) may be a name: it is the code's or its configuration's
+    choice of program, not a value put into it. A local name is followed to the values its
+    last assignments give it."""
+    values = flow_values(command, data) if command.type == "identifier" else [command]
+    return bool(values) and all(_quoted_parts(unwrap(v), data, top=True) for v in values)
+
+
+def _quoted_parts(node: Node, data: bytes, *, top: bool = False) -> bool:
+    if node.type == "call":
+        function = node.child_by_field_name("function")
+        name = text(function, data) if function is not None else ""
+        if name in _SHELL_QUOTES:
+            return True
+        if function is not None and function.type == "attribute" and name.endswith(".format"):
+            template = function.child_by_field_name("object")
+            values = arguments_of(node)
+            return (top or (template is not None and _quoted_parts(template, data))) and all(
+                _quoted_parts(unwrap(v.child_by_field_name("value") or v), data) for v in values
+            )
+        return False
+    if node.type == "binary_operator":
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        operator = node.child_by_field_name("operator")
+        if left is None or right is None:
+            return False
+        if operator is not None and operator.type == "%":
+            parts = right.named_children if right.type in ("tuple", "dictionary") else [right]
+            values = [p.child_by_field_name("value") or p if p.type == "pair" else p for p in parts]
+            return (top or _quoted_parts(left, data)) and all(
+                _quoted_parts(unwrap(v), data) for v in values
+            )
+        return _quoted_parts(unwrap(left), data) and _quoted_parts(unwrap(right), data)
+    if node.type == "string":
+        return all(
+            _quoted_parts(unwrap(part.named_children[0]), data)
+            for part in node.named_children
+            if part.type == "interpolation" and part.named_child_count
+        )
+    return origin(node, data) is Origin.LITERAL
+
+
+_NOT_FILES = re.compile(r"AF_UNIX|AF_PIPE|\\+pipe\\+")
+"""A socket family or the Windows named-pipe namespace: the name is not a file's."""
+
+
+def _names_a_file(match: Match) -> bool:
+    """py-insecure-tempfile: the name is for a file, not for a Windows named pipe (a
+    ``\\\\.\\pipe\\`` prefix: not in the file system) or a Unix socket (the call sits in
+    a branch for ``AF_UNIX``/``AF_PIPE``): ``bind`` and ``CreateNamedPipe`` fail on a name
+    that is taken, so there is no race to win. Only for the calls `_temp_name` keeps."""
+    if not _temp_name(match):
+        return False
+    if any(_NOT_FILES.search(match.text(arg)) for arg in arguments_of(match.report)):
+        return False
+    for node in ancestors(match.report):
+        if node.type in ("if_statement", "elif_clause"):
+            condition = node.child_by_field_name("condition")
+            inside = node.child_by_field_name("consequence")
+            holds = inside is not None and (
+                inside.start_byte <= match.report.start_byte
+                and match.report.end_byte <= inside.end_byte
+            )
+            if holds and condition is not None and _NOT_FILES.search(match.text(condition)):
+                return False
+    return True
 
 
 _TAR_OPENERS = frozenset(
@@ -1284,8 +1359,8 @@ RULES: tuple[Rule, ...] = (
             " program taken from a web request or the command line"
             " (`subprocess.run([request.args['tool'], path])`). A command held in a local"
             ' name is followed to what it was given earlier in the function (`cmd = "ls " +'
-            " path`, `cmd += arg`, `arg = sys.argv[1]`); one built only from literals is not"
-            " reported.\n\n"
+            " path`, `cmd += arg`, `arg = sys.argv[1]`); one built only from literals, or"
+            " whose every interpolated value goes through `shlex.quote`, is not reported.\n\n"
             "**Fix:** pass the program and its arguments as a list without a shell:"
             ' `subprocess.run(["ls", path], check=True)`. If a shell is unavoidable, quote'
             " each value with `shlex.quote()`.\n\n"
@@ -1416,13 +1491,15 @@ RULES: tuple[Rule, ...] = (
         explanation=(
             "`tempfile.mktemp()` only returns a name; between that call and opening the file,"
             " another process can create a file or symlink there (a race, CWE-377), and the"
-            " program then writes to a file the attacker controls.\n\n"
+            " program then writes to a file the attacker controls. A name for a Windows"
+            " named pipe (`\\\\.\\pipe\\`) or a Unix socket (in an `AF_UNIX` branch) is not"
+            " reported: creating those fails on a taken name.\n\n"
             "**Fix:** create and open atomically: `fd, path = tempfile.mkstemp()`,"
             " `tempfile.NamedTemporaryFile()`, or `tempfile.TemporaryDirectory()`.\n\n"
             "Reference: CWE-377 (Insecure Temporary File)."
         ),
         references=("CWE-377",),
-        check=_temp_name,
+        check=_names_a_file,
     ),
     Rule(
         id="py-random-secret",

@@ -15,18 +15,6 @@
   (#any-of? @ctor "NewDecoder" "NewEncoder")
   (#any-of? @method "Decode" "Encode")) @report
 
-; v, _ := strconv.Atoi(s): the error of a parse or read thrown away next to its value.
-([
-  (short_var_declaration
-    left: (expression_list (_) . (identifier) @blank .)
-    right: (expression_list . (call_expression function: (selector_expression) @fn) .))
-  (assignment_statement
-    left: (expression_list (_) . (identifier) @blank .)
-    right: (expression_list . (call_expression function: (selector_expression) @fn) .))
-] @report
-  (#eq? @blank "_")
-  (#match? @fn "^strconv\\.(Atoi|Parse(Int|Uint|Float|Bool|Complex))$|^json\\.(Marshal|MarshalIndent)$|^(url|mail)\\.Parse|^time\\.(Parse|ParseDuration|ParseInLocation|LoadLocation)$|^regexp\\.Compile$|^os\\.(Open|OpenFile|Create|ReadFile|ReadDir|Getwd|Hostname)$|^(io|ioutil)\\.(ReadAll|ReadFile)$|^filepath\\.(Abs|Rel|Glob)$|^net\\.(ParseCIDR|Dial|Listen)$|^hex\\.DecodeString$|^base64\\.(StdEncoding|URLEncoding|RawURLEncoding|RawStdEncoding)\\.DecodeString$"))
-
 ; f() as a statement, where f is a function of this file whose only result is an error (the
 ; check looks for its declaration).
 (expression_statement
