@@ -357,29 +357,33 @@ def depends_on(
     node: Node,
     names: frozenset[str],
     data: bytes,
-    depth: int = 0,
     *,
     stops: frozenset[str] = frozenset(),
 ) -> bool:
     """Whether the value of ``node`` is computed from one of the local ``names`` (a request
     parameter), following local names to the values they were given; values passed through
-    a call named in ``stops`` (an escaper such as ``html.EscapeString``) do not count."""
-    if not names or depth > _MAX_DEPTH:
+    a call named in ``stops`` (an escaper such as ``html.EscapeString``) do not count.
+
+    Each node is looked at once: a long function whose names are given values built from
+    other names would otherwise be walked again along every path to each of them."""
+    if not names:
         return False
-    pending, identifiers = [unwrap(node)], []
+    seen: set[tuple[int, int, str]] = set()
+    pending: list[tuple[Node, int]] = [(unwrap(node), 0)]
     while pending:
-        current = pending.pop()
+        current, depth = pending.pop()
+        place = (current.start_byte, current.end_byte, current.type)
+        if place in seen or depth > _MAX_DEPTH:
+            continue
+        seen.add(place)
         if current.type == "call_expression" and callee_text(current, data) in stops:
             continue
         if current.type == "identifier":
-            identifiers.append(current)
-        pending.extend(current.named_children)
-    for identifier in identifiers:
-        if text(identifier, data) in names:
-            return True
-        values = bindings(identifier, data)
-        if any(depends_on(v, names, data, depth + 1, stops=stops) for v in values):
-            return True
+            if text(current, data) in names:
+                return True
+            pending.extend((unwrap(value), depth + 1) for value in bindings(current, data))
+            continue
+        pending.extend((child, depth) for child in current.named_children)
     return False
 
 

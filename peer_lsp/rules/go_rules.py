@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import typing
@@ -785,41 +786,59 @@ def _error_dropped(match: Match) -> bool:
     """The listed library calls, except ``os.Setenv``/``os.Unsetenv`` of a literal key
     (they fail only on a key that is empty or holds ``=`` or a NUL); a call of a function of
     this file only when that function's one result is ``error`` and another call of it in
-    the file uses that error (`_error_used`): a function whose error no call reads is one
-    its authors treat as unable to fail with their arguments."""
+    the file uses that error (`_checked_error_functions`): a function whose error no call
+    reads is one its authors treat as unable to fail with their arguments."""
     local = match.node("local")
     if local is None:
         return not _valid_env_key(match)
-    name = text(local, match.data)
     root = match.report
     while root.parent is not None:
         root = root.parent
-    for declaration in root.named_children:
+    return text(local, match.data) in _checked_error_functions(_File(root, match.data))
+
+
+class _File:
+    """A file's tree, keyed by its text for the per-file cache below (a tree read from the
+    same text answers alike)."""
+
+    __slots__ = ("data", "root")
+
+    def __init__(self, root: Node, data: bytes) -> None:
+        self.root, self.data = root, data
+
+    def __hash__(self) -> int:
+        return hash(self.data)  # bytes keep their hash: computed once per text
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _File) and other.data == self.data
+
+
+@functools.lru_cache(maxsize=8)
+def _checked_error_functions(file: _File) -> frozenset[str]:
+    """The functions of the file whose one result is ``error`` and that some call in the
+    file uses the error of (the call is not a statement of its own: its error is assigned,
+    returned or tested). One walk per file, not one per dropped call."""
+    data = file.data
+    returning_error = set()
+    for declaration in file.root.named_children:
         result = declaration.child_by_field_name("result")
         named = declaration.child_by_field_name("name")
-        if (
-            declaration.type == "function_declaration"
-            and named is not None
-            and text(named, match.data) == name
-        ):
-            if result is None or text(result, match.data) != "error":
-                return False
-            return _error_used(root, name, match.data)
-    return False
-
-
-def _error_used(root: Node, name: str, data: bytes) -> bool:
-    """Some call of the function ``name`` in the file is not a statement of its own: its
-    error is assigned, returned or tested there."""
-    for node in descendants(root):
+        if declaration.type != "function_declaration" or named is None or result is None:
+            continue
+        if text(result, data) == "error":
+            returning_error.add(text(named, data))
+    if not returning_error:
+        return frozenset()
+    read = set()
+    for node in descendants(file.root):
         if node.type != "call_expression" or node.parent is None:
             continue
         function = node.child_by_field_name("function")
-        if function is None or function.type != "identifier" or text(function, data) != name:
+        if function is None or function.type != "identifier":
             continue
         if node.parent.type != "expression_statement":
-            return True
-    return False
+            read.add(text(function, data))
+    return frozenset(returning_error & read)
 
 
 RULES: tuple[Rule, ...] = (
