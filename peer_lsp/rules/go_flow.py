@@ -22,6 +22,7 @@ file is constant when every call of it in the file passes a constant there.
 
 from __future__ import annotations
 
+import contextvars
 import enum
 import re
 import typing
@@ -88,8 +89,32 @@ def is_built(node: Node, data: bytes) -> bool:
     return origin(node, data) is Origin.BUILT
 
 
+_SEEN: contextvars.ContextVar[dict[tuple[int, int, str, bool], Origin] | None]
+_SEEN = contextvars.ContextVar("go_flow_seen", default=None)
+"""The origins found so far in one question, by node: a name's values reached again along
+another path are not worked out again (without it, long functions took minutes)."""
+
+
 def _origin(node: Node, data: bytes, depth: int, callers: bool) -> Origin:
+    seen = _SEEN.get()
+    if seen is None:
+        token = _SEEN.set({})
+        try:
+            return _origin(node, data, depth, callers)
+        finally:
+            _SEEN.reset(token)
     node = _element(node)
+    key = (node.start_byte, node.end_byte, node.type, callers)
+    known = seen.get(key)
+    if known is not None:
+        return known
+    seen[key] = Origin.INPUT  # asked again while being worked out: a value made from itself
+    found = _origin_of(node, data, depth, callers)
+    seen[key] = found
+    return found
+
+
+def _origin_of(node: Node, data: bytes, depth: int, callers: bool) -> Origin:
     if node.type in _ATOMS:
         return Origin.CONSTANT
     if depth > _MAX_DEPTH:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import itertools
 import re
 import typing
@@ -783,62 +782,14 @@ def _valid_env_key(match: Match) -> bool:
 
 
 def _error_dropped(match: Match) -> bool:
-    """The listed library calls, except ``os.Setenv``/``os.Unsetenv`` of a literal key
-    (they fail only on a key that is empty or holds ``=`` or a NUL); a call of a function of
-    this file only when that function's one result is ``error`` and another call of it in
-    the file uses that error (`_checked_error_functions`): a function whose error no call
-    reads is one its authors treat as unable to fail with their arguments."""
-    local = match.node("local")
-    if local is None:
-        return not _valid_env_key(match)
-    root = match.report
-    while root.parent is not None:
-        root = root.parent
-    return text(local, match.data) in _checked_error_functions(_File(root, match.data))
+    """The listed library calls, except ``os.Setenv``/``os.Unsetenv`` of a literal key (they
+    fail only on a key that is empty or holds ``=`` or a NUL).
 
-
-class _File:
-    """A file's tree, keyed by its text for the per-file cache below (a tree read from the
-    same text answers alike)."""
-
-    __slots__ = ("data", "root")
-
-    def __init__(self, root: Node, data: bytes) -> None:
-        self.root, self.data = root, data
-
-    def __hash__(self) -> int:
-        return hash(self.data)  # bytes keep their hash: computed once per text
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _File) and other.data == self.data
-
-
-@functools.lru_cache(maxsize=8)
-def _checked_error_functions(file: _File) -> frozenset[str]:
-    """The functions of the file whose one result is ``error`` and that some call in the
-    file uses the error of (the call is not a statement of its own: its error is assigned,
-    returned or tested). One walk per file, not one per dropped call."""
-    data = file.data
-    returning_error = set()
-    for declaration in file.root.named_children:
-        result = declaration.child_by_field_name("result")
-        named = declaration.child_by_field_name("name")
-        if declaration.type != "function_declaration" or named is None or result is None:
-            continue
-        if text(result, data) == "error":
-            returning_error.add(text(named, data))
-    if not returning_error:
-        return frozenset()
-    read = set()
-    for node in descendants(file.root):
-        if node.type != "call_expression" or node.parent is None:
-            continue
-        function = node.child_by_field_name("function")
-        if function is None or function.type != "identifier":
-            continue
-        if node.parent.type != "expression_statement":
-            read.add(text(function, data))
-    return frozenset(returning_error & read)
+    Functions of the same file are not looked at: whether their error matters would depend
+    on their declaration and their other calls, code outside the unit, and a unit's findings
+    must follow from the unit alone (they are kept while it is unchanged; the sweep's
+    incremental-against-fresh comparison caught a stale one)."""
+    return not _valid_env_key(match)
 
 
 RULES: tuple[Rule, ...] = (
@@ -940,9 +891,7 @@ RULES: tuple[Rule, ...] = (
         message="The error returned by `{fn}` is ignored: check it, or the code goes on with"
         " bad data",
         explanation=(
-            "These functions (a list of library calls, and functions of the same file whose"
-            " only result is an `error`, when another call in the file reads that error) report"
-            " failure only through their error result."
+            "These library calls report failure only through their error result."
             " Calling them as a statement goes on with a zero value or half-written data as"
             " if all went well (an unparsed config, a server that never started listening)."
             " An explicit `_ = f()` or `v, _ := f()` is a deliberate discard and is not"

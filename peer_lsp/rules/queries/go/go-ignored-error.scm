@@ -14,8 +14,3 @@
   (#any-of? @package "json" "xml" "gob" "yaml")
   (#any-of? @ctor "NewDecoder" "NewEncoder")
   (#any-of? @method "Decode" "Encode")) @report
-
-; f() as a statement, where f is a function of this file whose only result is an error (the
-; check looks for its declaration).
-(expression_statement
-  (call_expression function: (identifier) @local @fn)) @report
