@@ -33,3 +33,26 @@ def _private_state_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[No
         del os.environ["XDG_STATE_HOME"]
     else:
         os.environ["XDG_STATE_HOME"] = saved
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the real-code sweep now, in the background, when its test is to run
+    (tests/sweep/early.py says why)."""
+    if session.config.option.collectonly:
+        return
+    if not any(item.nodeid.startswith("tests/sweep/test_real_code.py") for item in session.items):
+        return
+    sys.path.insert(0, str(Path(__file__).parent / "sweep"))
+    from early import has_corpora, start_sweep
+
+    if has_corpora():
+        session.config.early_sweep = start_sweep()  # type: ignore[attr-defined]
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """A sweep still running when the session ends (its test failed early, or was
+    interrupted) is stopped, not left behind."""
+    run = getattr(session.config, "early_sweep", None)
+    if run is not None and run.process.poll() is None:
+        run.process.kill()
+        run.process.wait()

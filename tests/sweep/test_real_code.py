@@ -11,50 +11,31 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
+from early import CORPORA, SweepRun, has_corpora, start_sweep
 
-ROOT = Path(__file__).resolve().parents[2]
-CORPORA = Path(os.environ.get("PEER_SWEEP_DIR") or Path.home() / ".cache" / "peer-sweep")
 MIN_FILES = 20_000
 MIN_LANGUAGES = 6
 LANGUAGE_FLOOR = 500
 """A language counts towards MIN_LANGUAGES with at least this many files swept."""
-PER_LANGUAGE = 3_700
-"""Files swept per language at most: 21,000 files in about 6 minutes on 2 cores (the JDK
-alone has 15,000; docs/benchmarks.md)."""
-TIMEOUT = 1_500
+TIMEOUT = 1_800
+"""The whole sweep, started at collection (tests/conftest.py) or here."""
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    if not CORPORA.is_dir() or not any(CORPORA.iterdir()):
+def report(request: pytest.FixtureRequest) -> dict[str, Any]:
+    if not has_corpora():
         reason = f"no corpora in {CORPORA}: `bash .ci/corpora` installs them"
         if os.environ.get("CI") == "true":
             pytest.fail(f"{reason}; CI must sweep real code")
         pytest.skip(reason)
-    out = tmp_path_factory.mktemp("sweep") / "sweep.json"
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "bench" / "sweep.py"),
-            f"--max-per-language={PER_LANGUAGE}",
-            "--json",
-            str(out),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        check=False,
-    )
-    print(result.stdout, result.stderr, sep="\n")  # the figures, in the test log
-    assert out.is_file(), f"the sweep wrote no report: {result.stderr[-2000:]}"
-    swept: dict[str, Any] = json.loads(out.read_text())
+    run: SweepRun = getattr(request.config, "early_sweep", None) or start_sweep()
+    printed = run.wait(TIMEOUT)
+    print(printed)  # the figures, in the test log
+    assert run.report.is_file(), f"the sweep wrote no report: {printed[-2000:]}"
+    swept: dict[str, Any] = json.loads(run.report.read_text())
     return swept
 
 
