@@ -32,6 +32,13 @@ EVAL_UNITS = {0, 5}
 FAILING = {3: "the first failure", 7: "a later failure"}
 
 
+def interruptible() -> None:
+    """Ctrl-C reaches the run as in a terminal even when the tests were started with SIGINT
+    ignored (a shell's background job): the child starts with the default disposition, so
+    Python installs its KeyboardInterrupt handler."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def source(index: int) -> str:
     if index in EVAL_UNITS:
         return f"def unit_{index}(expr):\n    return eval(expr)\n"
@@ -110,6 +117,7 @@ def start(
         stderr=stderr,
         text=True,
         start_new_session=True,
+        preexec_fn=interruptible,  # noqa: PLW1509 (before any thread)
         env=env,
     )
 

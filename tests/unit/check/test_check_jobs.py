@@ -20,6 +20,13 @@ WORKERS_LINE = "worker processes (fork): "
 PEER_CHECK = (sys.executable, "-m", "peer_lsp", "check", "--no-model", "--no-progress")
 
 
+def interruptible() -> None:
+    """Ctrl-C reaches the run as in a terminal even when the tests were started with SIGINT
+    ignored (a shell's background job): the child starts with the default disposition, so
+    Python installs its KeyboardInterrupt handler."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def rich_source() -> Path:
     spec = importlib.util.find_spec("rich")
     assert spec is not None
@@ -89,6 +96,7 @@ def _start(cwd: Path, *argv: str) -> tuple[subprocess.Popen[str], list[int]]:
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        preexec_fn=interruptible,  # noqa: PLW1509 (before any thread)
         env={**os.environ, "PEER_LOG_STDERR": "1"},
     )
     stderr: IO[str] | None = process.stderr
