@@ -40,6 +40,7 @@ from peer_lsp.llm.config import default_deadline
 from peer_lsp.llm.in_flight import InFlight, request_key
 from peer_lsp.llm.lanes import ProviderLane
 from peer_lsp.llm.resilience import BreakerState, CircuitBreaker, Clock, Sleep, full_jitter
+from peer_lsp.llm.streams import OnText, Relay, TextListener, ignore_text
 from peer_lsp.llm.tokens import estimate_tokens
 from peer_lsp.llm.types import Finish, LLMRequest, LLMResponse, Usage
 
@@ -179,6 +180,7 @@ class Router:
         validate: Validate | None = None,
         store: bool = True,
         route: RouteConfig | None = None,
+        listener: TextListener | None = None,
     ) -> LLMResponse:
         """A complete answer for ``request``, from the cache or the route's providers.
 
@@ -189,16 +191,25 @@ class Router:
         request after a context overflow; ``validate`` rejects answers that must not be
         cached or returned; ``route`` is the route to take instead of the first that
         matches (`route_for`): a batch goes where each of its units would have gone.
+        ``listener`` sees the answer's text as it streams in; a cached answer, or one another
+        caller asked for first, reaches it whole.
         """
         chosen = route if route is not None else self.route_for(request)
         if not bypass_cache:
             cached = await self._cached(request, chosen, normalized_code, validate)
             if cached is not None:
+                if listener is not None:
+                    listener.on_text(cached.text)
                 return cached
         key = request_key(request, f"{chosen.name}:{bypass_cache}", normalized_code)
-        return await self._in_flight.join(
-            key, lambda: self._fresh(request, chosen, normalized_code, shrink, validate, store)
+        relay = Relay(listener) if listener is not None else None
+        response = await self._in_flight.join(
+            key,
+            lambda: self._fresh(request, chosen, normalized_code, shrink, validate, store, relay),
         )
+        if relay is not None and not relay.given:  # joined a call another caller made
+            relay.on_text(response.text)
+        return response
 
     async def lookup(
         self, request: LLMRequest, *, normalized_code: str = "", validate: Validate | None = None
@@ -256,8 +267,9 @@ class Router:
         shrink: Shrink | None,
         validate: Validate | None,
         store: bool = True,
+        relay: Relay | None = None,
     ) -> LLMResponse:
-        response = await self._with_deadline(request, route, shrink, validate)
+        response = await self._with_deadline(request, route, shrink, validate, relay)
         if store:
             await self.remember(request, response, normalized_code=normalized_code)
         return response
@@ -270,11 +282,12 @@ class Router:
         route: RouteConfig,
         shrink: Shrink | None,
         validate: Validate | None,
+        relay: Relay | None = None,
     ) -> LLMResponse:
         deadline = self.deadline_of(route)
         try:
             async with asyncio.timeout(deadline):
-                return await self._with_fallback(request, route, shrink, validate)
+                return await self._with_fallback(request, route, shrink, validate, relay)
         except TimeoutError:
             raise errors.DeadlineExceeded(
                 f"no answer within the route's {deadline:g} s deadline"
@@ -288,6 +301,7 @@ class Router:
         route: RouteConfig,
         shrink: Shrink | None,
         validate: Validate | None,
+        relay: Relay | None = None,
     ) -> LLMResponse:
         budget = _Budget(self.config.max_attempts)
         failures: list[errors.LLMError] = []
@@ -305,7 +319,9 @@ class Router:
                 )
                 continue
             try:
-                return await self._with_retries(lane, request, budget, shrink, validate, route.name)
+                return await self._with_retries(
+                    lane, request, budget, shrink, validate, route.name, relay
+                )
             except errors.LLMError as error:
                 failures.append(error)
                 if not error.falls_through or budget.attempts_left <= 0:
@@ -325,12 +341,13 @@ class Router:
         shrink: Shrink | None,
         validate: Validate | None,
         route: str = "",
+        relay: Relay | None = None,
     ) -> LLMResponse:
         retries = 0
         while True:
             budget.attempts_left -= 1
             try:
-                response = await self._attempt(lane, request, validate, route)
+                response = await self._attempt(lane, request, validate, route, relay)
             except errors.ContextOverflow:
                 smaller = shrink(request) if shrink is not None and not budget.shrunk else None
                 if smaller is None or budget.attempts_left <= 0:
@@ -361,7 +378,12 @@ class Router:
     # -- layer 5: one attempt ----------------------------------------------------------------
 
     async def _attempt(
-        self, lane: ProviderLane, request: LLMRequest, validate: Validate | None, route: str = ""
+        self,
+        lane: ProviderLane,
+        request: LLMRequest,
+        validate: Validate | None,
+        route: str = "",
+        relay: Relay | None = None,
     ) -> LLMResponse:
         provider = lane.provider
         model = provider.config.model
@@ -374,7 +396,10 @@ class Router:
             lane.max_in_flight = max(lane.max_in_flight, lane.in_flight)
             lane.stats.calls += 1
             try:
-                response = await self._send(provider, sent, ticket)
+                if relay is not None:
+                    relay.begin_attempt()
+                on_text = relay.on_text if relay is not None else ignore_text
+                response = await self._send(provider, sent, ticket, on_text)
                 _check_complete(response)
                 if validate is not None and not validate(response.text):
                     raise errors.UnusableAnswer(
@@ -401,14 +426,14 @@ class Router:
         return response
 
     async def _send(
-        self, provider: Provider, sent: LLMRequest, ticket: Ticket | None
+        self, provider: Provider, sent: LLMRequest, ticket: Ticket | None, on_text: OnText
     ) -> LLMResponse:
         """One HTTP call; its ticket settled with what the answer used (billed whether or not
         the answer is complete), or with nothing when there is no answer."""
         if ticket is None or self.budget is None:
-            return await provider.send(sent)
+            return await provider.send(sent, on_text=on_text)
         try:
-            response = await provider.send(sent)
+            response = await provider.send(sent, on_text=on_text)
         except BaseException:
             self.budget.settle(ticket, None, 0.0)
             raise

@@ -8,8 +8,57 @@ NDJSON (Ollama): one JSON value per line; blank lines are skipped.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import typing
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+
+OnText = Callable[[str], None]
+"""Called with each piece of an answer's text as a provider's stream brings it."""
+
+
+def ignore_text(_delta: str) -> None:
+    """The `OnText` of a caller that waits for the whole answer."""
+
+
+class TextListener(typing.Protocol):
+    """Who watches an answer arrive (an explanation view, a terminal): `Router.complete`
+    passes it the text as it streams in."""
+
+    def on_text(self, delta: str) -> None:
+        """A piece of the answer, in order."""
+
+    def on_restart(self) -> None:
+        """A retry or a fallback begins: the text given so far is void."""
+
+
+class Relay:
+    """One `TextListener` over a call's attempts: the first text of a later attempt is
+    preceded by `TextListener.on_restart` when an earlier attempt had given any."""
+
+    def __init__(self, listener: TextListener) -> None:
+        self._listener = listener
+        self._given = False  # by any attempt so far
+        self._attempt_given = False
+        self.count = 0
+        """Characters given in the current attempt."""
+
+    def begin_attempt(self) -> None:
+        self._attempt_given = False
+        self.count = 0
+
+    def on_text(self, delta: str) -> None:
+        if not delta:
+            return
+        if self._given and not self._attempt_given:
+            self._listener.on_restart()
+        self._given = self._attempt_given = True
+        self.count += len(delta)
+        self._listener.on_text(delta)
+
+    @property
+    def given(self) -> bool:
+        """Whether any attempt gave text."""
+        return self._given
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ class Task(enum.StrEnum):
     VERIFY = "verify"
     FIX = "fix"
     SUMMARY = "summary"
+    TEST = "test"
 
 
 class Finish(enum.StrEnum):

@@ -34,7 +34,9 @@ class Reply:
     ``body`` is sent whole (a dict is JSON-encoded); ``chunks`` are streamed one by one.
     ``cut_after`` closes the connection after that many chunks, without finishing the
     chunked body. ``hang`` never answers: the server waits for the client to give up.
-    ``held`` keeps the reply until the test opens that `Gate` (`FakeServer.gate`).
+    ``held`` keeps the reply until the test opens that `Gate` (`FakeServer.gate`);
+    ``paused`` sends the first ``pause_after`` chunks, then keeps the rest until the test
+    opens that gate: an answer caught half-way, to see what the client made of its start.
     """
 
     status: int = 200
@@ -47,6 +49,8 @@ class Reply:
     cut_after: int | None = None
     hang: bool = False
     held: Gate | None = None
+    paused: Gate | None = None
+    pause_after: int = 1
 
 
 class Gate:
@@ -291,11 +295,7 @@ class FakeServer:
                 return False
             start = received.arrived
             if reply.held is not None:
-                opened = asyncio.ensure_future(reply.held.wait())
-                await asyncio.wait({hung_up, opened}, return_when=asyncio.FIRST_COMPLETED)
-                opened.cancel()
-                if hung_up.done():
-                    self._mark_disconnected(received)
+                if not await self._wait_gate(reply.held, hung_up, received):
                     return False
                 start = asyncio.get_running_loop().time()  # delays count from the opening
             whole = self._whole(reply) if reply.chunks is None else b""
@@ -310,6 +310,9 @@ class FakeServer:
                 for count, chunk in enumerate(reply.chunks):
                     if reply.cut_after is not None and count >= reply.cut_after:
                         return False  # close without the chunked terminator
+                    paused = reply.paused if count == reply.pause_after else None
+                    if paused is not None and not await self._wait_gate(paused, hung_up, received):
+                        return False
                     if count and not await self._pause_until(
                         asyncio.get_running_loop().time() + reply.chunk_delay, hung_up, received
                     ):
@@ -333,6 +336,18 @@ class FakeServer:
                 hung_up.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await hung_up
+
+    async def _wait_gate(
+        self, gate: Gate, hung_up: asyncio.Future[bytes], received: Received
+    ) -> bool:
+        """Wait until the test opens ``gate``; False if the client hung up first."""
+        opened = asyncio.ensure_future(gate.wait())
+        await asyncio.wait({hung_up, opened}, return_when=asyncio.FIRST_COMPLETED)
+        opened.cancel()
+        if hung_up.done():
+            self._mark_disconnected(received)
+            return False
+        return True
 
     async def _pause_until(
         self, deadline: float, hung_up: asyncio.Future[bytes], received: Received

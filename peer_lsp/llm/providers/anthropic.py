@@ -25,7 +25,7 @@ from peer_lsp.llm.providers.base import (
     parse_retry_after,
     status_error,
 )
-from peer_lsp.llm.streams import sse_events
+from peer_lsp.llm.streams import OnText, ignore_text, sse_events
 from peer_lsp.llm.types import Finish, LLMRequest, LLMResponse, Timeouts, Usage
 
 API_VERSION = "2023-06-01"
@@ -61,9 +61,14 @@ or (older models) input plus ``max_tokens`` exceeds the window."""
 class AnthropicProvider(Provider):
     """Claude through the Messages API: one user turn, never an assistant prefill."""
 
-    async def send(self, request: LLMRequest, timeouts: Timeouts | None = None) -> LLMResponse:
+    async def send(
+        self,
+        request: LLMRequest,
+        timeouts: Timeouts | None = None,
+        on_text: OnText = ignore_text,
+    ) -> LLMResponse:
         """`Provider.send`; the ``request-id`` header, which support asks for, beats the msg id."""
-        response = await super().send(request, timeouts)
+        response = await super().send(request, timeouts, on_text)
         request_id = response.headers.get("request-id")
         return dataclasses.replace(response, request_id=request_id) if request_id else response
 
@@ -104,8 +109,10 @@ class AnthropicProvider(Provider):
             reading.add_text(_object(block))
         return reading.parsed()
 
-    async def parse_stream(self, chunks: AsyncIterator[str]) -> Parsed:
-        reading = _Reading()
+    async def parse_stream(
+        self, chunks: AsyncIterator[str], on_text: OnText = ignore_text
+    ) -> Parsed:
+        reading = _Reading(on_text=on_text)
         async for event in sse_events(chunks):
             data = json_or_none(event.data)
             if not isinstance(data, dict):
@@ -158,6 +165,7 @@ class _Reading:
     stop_reason: str | None = None
     model: str = ""
     message_id: str | None = None
+    on_text: OnText = ignore_text
 
     def apply(self, name: str, data: Mapping[str, Any]) -> None:
         """One stream event; ``ping``, ``content_block_stop`` and new event types say nothing."""
@@ -179,7 +187,9 @@ class _Reading:
     def add_text(self, block: Mapping[str, Any]) -> None:
         """A text block or ``text_delta``; tool-use, thinking and signature parts are skipped."""
         if block.get("type") in ("text", "text_delta"):
-            self.text.append(str(block.get("text") or ""))
+            text = str(block.get("text") or "")
+            self.text.append(text)
+            self.on_text(text)
 
     def end(self, stop_reason: object, usage: object) -> None:
         """The stop reason when known, and usage counts: cumulative, so the latest win."""

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from peer_lsp.llm import errors
+from peer_lsp.llm.streams import OnText, ignore_text
 from peer_lsp.llm.types import Finish, LLMRequest, LLMResponse, Timeouts, Usage
 
 if typing.TYPE_CHECKING:
@@ -196,8 +197,11 @@ class Provider(abc.ABC):
         """A complete (non-streamed) response body."""
 
     @abc.abstractmethod
-    async def parse_stream(self, chunks: AsyncIterator[str]) -> Parsed:
-        """A streamed response; raises `Truncated` when the stream ends without its end mark."""
+    async def parse_stream(
+        self, chunks: AsyncIterator[str], on_text: OnText = ignore_text
+    ) -> Parsed:
+        """A streamed response; raises `Truncated` when the stream ends without its end mark.
+        ``on_text`` is given each piece of the answer's text as it arrives."""
 
     @abc.abstractmethod
     def classify(self, status: int, headers: Mapping[str, str], text: str) -> errors.LLMError:
@@ -258,8 +262,14 @@ class Provider(abc.ABC):
             await self._client.aclose()
             self._client = None
 
-    async def send(self, request: LLMRequest, timeouts: Timeouts | None = None) -> LLMResponse:
-        """One attempt: send, read (streamed or whole), and return or raise an `LLMError`."""
+    async def send(
+        self,
+        request: LLMRequest,
+        timeouts: Timeouts | None = None,
+        on_text: OnText = ignore_text,
+    ) -> LLMResponse:
+        """One attempt: send, read (streamed or whole), and return or raise an `LLMError`.
+        ``on_text`` sees the answer's text as it arrives (all at once when not streamed)."""
         import httpx
 
         limits = timeouts or self.config.timeouts
@@ -309,13 +319,14 @@ class Provider(abc.ABC):
                     failure.retry = should_retry(response.headers)
                 raise failure
             if stream:
-                parsed = await self.parse_stream(chunks)
+                parsed = await self.parse_stream(chunks, on_text)
             else:
                 text = await self._body(response, limits.idle)
                 payload = json_or_none(text)
                 if payload is None:
                     raise errors.ServerError("malformed JSON in the response", provider=self.id)
                 parsed = self.parse(payload)
+                on_text(parsed.text)
         except errors.LLMError as error:
             error.provider = error.provider or self.id
             error.message = self._scrub(error.message, key)  # vendors echo keys back

@@ -27,7 +27,7 @@ from peer_lsp.llm.providers.base import (
     parse_retry_after,
     status_error,
 )
-from peer_lsp.llm.streams import sse_events
+from peer_lsp.llm.streams import OnText, ignore_text, sse_events
 from peer_lsp.llm.types import Finish, LLMRequest, Usage
 
 _FINISH = {
@@ -88,8 +88,10 @@ class GeminiProvider(Provider):
             raise errors.ServerError("the response has no candidates", provider=self.id)
         return reading.parsed(reading.finish or "")
 
-    async def parse_stream(self, chunks: AsyncIterator[str]) -> Parsed:
-        reading = _Reading()
+    async def parse_stream(
+        self, chunks: AsyncIterator[str], on_text: OnText = ignore_text
+    ) -> Parsed:
+        reading = _Reading(on_text=on_text)
         async for event in sse_events(chunks):
             payload = json_or_none(event.data)
             if payload is None:
@@ -148,6 +150,7 @@ class _Reading:
     response_id: str | None = None
     answered: bool = False
     """Some response had a candidate (a blocked prompt has none)."""
+    on_text: OnText = ignore_text
 
     def add(self, response: Mapping[str, Any]) -> None:
         candidates = response.get("candidates")
@@ -156,6 +159,7 @@ class _Reading:
         for part in _object(first.get("content")).get("parts") or ():
             if isinstance(part, dict) and "text" in part and not part.get("thought"):
                 self.text.append(str(part["text"]))
+                self.on_text(str(part["text"]))
         if first.get("finishReason"):
             self.finish = str(first["finishReason"])
         if usage := _object(response.get("usageMetadata")):

@@ -28,7 +28,7 @@ from peer_lsp.llm.providers.base import (
     status_error,
 )
 from peer_lsp.llm.providers.openai_compat import is_context_overflow, shorten
-from peer_lsp.llm.streams import ndjson_lines
+from peer_lsp.llm.streams import OnText, ignore_text, ndjson_lines
 from peer_lsp.llm.tokens import estimate_tokens
 from peer_lsp.llm.types import Finish, LLMRequest, LLMResponse, Timeouts, Usage
 
@@ -100,9 +100,14 @@ class OllamaProvider(Provider):
             body["format"] = "json"
         return body
 
-    async def send(self, request: LLMRequest, timeouts: Timeouts | None = None) -> LLMResponse:
+    async def send(
+        self,
+        request: LLMRequest,
+        timeouts: Timeouts | None = None,
+        on_text: OnText = ignore_text,
+    ) -> LLMResponse:
         """`Provider.send`, then the silent-truncation check on the answer."""
-        response = await super().send(request, timeouts)
+        response = await super().send(request, timeouts, on_text)
         self.check_truncation(request, response.usage.input_tokens)
         return response
 
@@ -138,14 +143,18 @@ class OllamaProvider(Provider):
             raise errors.Truncated("the response is not marked done")
         return _final(payload, _content(payload))
 
-    async def parse_stream(self, chunks: AsyncIterator[str]) -> Parsed:
+    async def parse_stream(
+        self, chunks: AsyncIterator[str], on_text: OnText = ignore_text
+    ) -> Parsed:
         parts: list[str] = []
         async for line in ndjson_lines(chunks):
             payload = json_or_none(line)
             if not isinstance(payload, Mapping):
                 raise errors.ServerError("malformed JSON line in the stream")
             self._raise_embedded(payload)
-            parts.append(_content(payload))
+            text = _content(payload)
+            parts.append(text)
+            on_text(text)
             if payload.get("done"):
                 return _final(payload, "".join(parts))
         raise errors.Truncated('the stream ended without "done": true')

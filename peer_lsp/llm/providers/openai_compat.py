@@ -29,7 +29,7 @@ from peer_lsp.llm.providers.base import (
     parse_retry_after,
     status_error,
 )
-from peer_lsp.llm.streams import sse_events
+from peer_lsp.llm.streams import OnText, ignore_text, sse_events
 from peer_lsp.llm.types import Finish, LLMRequest, LLMResponse, Timeouts, Usage
 
 CONTEXT_PHRASES = (
@@ -206,6 +206,7 @@ class _Stream:
     reason: str | None = None
     usage: Usage = field(default_factory=Usage)
     model: str = ""
+    on_text: OnText = ignore_text
 
     def add(self, chunk: Mapping[str, typing.Any]) -> None:
         self.model = self.model or _str(chunk.get("model"))
@@ -220,7 +221,9 @@ class _Stream:
     def _add_choice(self, choice: Mapping[str, typing.Any]) -> None:
         delta = choice.get("delta")
         if isinstance(delta, Mapping):
-            self.parts.append(_text(delta.get("content")))
+            text = _text(delta.get("content"))
+            self.parts.append(text)
+            self.on_text(text)
             self.refusal.append(_str(delta.get("refusal")))
         if choice.get("finish_reason"):
             self.reason = str(choice["finish_reason"])
@@ -274,9 +277,14 @@ class OpenAICompatProvider(Provider):
         schema = {"name": name, "schema": dict(request.json_schema), "strict": False}
         return {"type": "json_schema", "json_schema": schema}
 
-    async def send(self, request: LLMRequest, timeouts: Timeouts | None = None) -> LLMResponse:
+    async def send(
+        self,
+        request: LLMRequest,
+        timeouts: Timeouts | None = None,
+        on_text: OnText = ignore_text,
+    ) -> LLMResponse:
         """`Provider.send`, plus the ``x-request-id`` the vendor assigned, for support tickets."""
-        response = await super().send(request, timeouts)
+        response = await super().send(request, timeouts, on_text)
         request_id = response.headers.get("x-request-id")
         return dataclasses.replace(response, request_id=request_id) if request_id else response
 
@@ -298,8 +306,10 @@ class OpenAICompatProvider(Provider):
             model=_str(payload.get("model")),
         )
 
-    async def parse_stream(self, chunks: AsyncIterator[str]) -> Parsed:
-        state = _Stream()
+    async def parse_stream(
+        self, chunks: AsyncIterator[str], on_text: OnText = ignore_text
+    ) -> Parsed:
+        state = _Stream(on_text=on_text)
         async for event in sse_events(chunks):
             if event.data.strip().startswith("[DONE]"):
                 return state.result()
