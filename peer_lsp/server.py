@@ -18,6 +18,7 @@ from peer_lsp.lsp import (
     inspect_command,
     lifecycle,
     review_commands,
+    streaming,
     symbols,
     sync,
 )
@@ -38,6 +39,7 @@ def create_server() -> PeerLanguageServer:
         editor_commands,
         inspect_command,
         symbols,
+        streaming,
     ):
         feature.register(server)
     forget_generated_sources()

@@ -50,6 +50,10 @@ class ClientFeatures:
     show_document: bool = False
     """The client opens documents on window/showDocument (Helix, Neovim, VS Code)."""
 
+    streams: bool = False
+    """The client shows text while a model writes it (``experimental.peer.streams``: the
+    VS Code extension and the Neovim plugin): `peer_lsp.lsp.streaming`."""
+
     @classmethod
     def from_capabilities(cls, capabilities: types.ClientCapabilities) -> ClientFeatures:
         text = capabilities.text_document
@@ -71,11 +75,15 @@ class ClientFeatures:
             ),
             shows_results=_peer_experimental(capabilities.experimental, SHOWS_RESULTS),
             show_document=bool(window and window.show_document and window.show_document.support),
+            streams=_peer_experimental(capabilities.experimental, STREAMS),
         )
 
 
 SHOWS_RESULTS = "showsCommandResults"
 """The key of ``experimental.peer`` by which a client says it shows peer's command results."""
+
+STREAMS = "streams"
+"""The key of ``experimental.peer`` by which a client says it shows streamed text."""
 
 
 def _peer_experimental(experimental: object, key: str) -> bool:
