@@ -15,12 +15,12 @@ check keeps its old judgement. Assignments after the sink (a loop's next turn) a
 from __future__ import annotations
 
 import enum
-import functools
 import typing
 
 from peer_lsp.rules.assignments import enclosing_scope
 from peer_lsp.rules.grammar_nodes import ancestors, text, unwrap
 from peer_lsp.rules.literals import is_literal
+from peer_lsp.rules.memo import memoized, per_text
 
 if typing.TYPE_CHECKING:
     from tree_sitter import Node
@@ -163,8 +163,12 @@ class _ScopeIndex(typing.NamedTuple):
     walrus), with where the binding starts."""
 
 
-@functools.lru_cache(maxsize=32)
 def _scope_index(scope: Node, data: bytes) -> _ScopeIndex:
+    key = ("python-scope", scope.start_byte, scope.end_byte, scope.type)
+    return memoized(data, key, lambda: _build_scope_index(scope, data))
+
+
+def _build_scope_index(scope: Node, data: bytes) -> _ScopeIndex:
     assignments: dict[str, list[Node]] = {}
     others: dict[str, list[int]] = {}
     values: dict[str, list[tuple[int, Node]]] = {}
@@ -341,12 +345,15 @@ _WEB_WORDS = (b"request", b"event", b"route", b"@app.", b"@router.", b"@bp.", b"
 _LOCAL_WORDS = (b"argv", b"environ", b"getenv", b"input(", b"getopt")
 
 
-@functools.lru_cache(maxsize=16)
 def _words_in(data: bytes) -> tuple[bool, bool]:
     """Whether the document mentions a web input at all, and a local one (argv, environment,
     ``input()``): without either word no value in it can come from outside, and the walks
     through its assignments are skipped (the rules ask on every call of common shapes)."""
-    return any(w in data for w in _WEB_WORDS), any(w in data for w in _LOCAL_WORDS)
+    return per_text(
+        data,
+        ("python-input-words",),
+        lambda: (any(w in data for w in _WEB_WORDS), any(w in data for w in _LOCAL_WORDS)),
+    )
 
 
 def may_hold_input(data: bytes, *, web_only: bool = False) -> bool:

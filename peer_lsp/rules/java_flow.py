@@ -26,11 +26,10 @@ from __future__ import annotations
 import bisect
 import enum
 import re
-import threading
 import typing
-from collections import OrderedDict
 
 from peer_lsp.rules.grammar_nodes import ancestors, arguments_of, text, unwrap
+from peer_lsp.rules.memo import memoized
 
 if typing.TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -287,10 +286,7 @@ def _walk(node: Node, before: int) -> Iterator[Node]:
 _BINDERS = frozenset(
     {"formal_parameter", "spread_parameter", "catch_formal_parameter", "enhanced_for_statement"}
 )
-_INDEX_SIZE = 64
 _Index: typing.TypeAlias = "dict[tuple[str, str], list[Node]]"
-_indexes: OrderedDict[tuple[int, int, int], tuple[bytes, _Index]] = OrderedDict()
-_indexes_lock = threading.Lock()
 
 
 def _names_of(node: Node, data: bytes) -> list[str]:
@@ -338,24 +334,19 @@ def _category(node: Node) -> str:
 def _index(method: Node, data: bytes) -> _Index:
     """The method's bindings (declarators, assignments, parameters, loop variables),
     declarations and calls, by kind and the local name they concern, in source order: built
-    once per method and document, so that following many names in a long method does not
-    walk it again for each."""
-    key = (id(data), method.start_byte, method.end_byte)
-    with _indexes_lock:
-        cached = _indexes.get(key)
-        if cached is not None and cached[0] is data:
-            _indexes.move_to_end(key)
-            return cached[1]
+    once per method and run of the rules (`peer_lsp.rules.memo`), so that following many
+    names in a long method does not walk it again for each."""
+    key = ("java-method", method.start_byte, method.end_byte, method.type)
+    return memoized(data, key, lambda: _build_index(method, data))
+
+
+def _build_index(method: Node, data: bytes) -> _Index:
     by_name: _Index = {}
     for current in _walk(method, method.end_byte):
         for name in _names_of(current, data):
             by_name.setdefault((_category(current), name), []).append(current)
     for nodes in by_name.values():
         nodes.sort(key=lambda node: node.start_byte)
-    with _indexes_lock:
-        _indexes[key] = (data, by_name)
-        while len(_indexes) > _INDEX_SIZE:
-            _indexes.popitem(last=False)
     return by_name
 
 

@@ -32,6 +32,7 @@ import typing
 
 from peer_lsp.rules.grammar_nodes import ancestors, text, unwrap
 from peer_lsp.rules.literals import is_literal
+from peer_lsp.rules.memo import memoized
 
 if typing.TYPE_CHECKING:
     from tree_sitter import Node
@@ -206,22 +207,14 @@ def _binding_of(node: Node) -> tuple[Node | None, Binding] | None:
     return None
 
 
-class _Index:
-    """Every binding of every name directly in one scope, built once per document."""
-
-    data: bytes | None = None
-    scopes: typing.ClassVar[dict[tuple[int, int, str], dict[str, list[Binding]]]] = {}
-
-
 def _scope_index(scope: Node, data: bytes) -> dict[str, list[Binding]]:
     """Name -> its bindings in ``scope`` (parameters first, then in source order), nested
-    functions left out; cached for the document ``data`` (the last one asked about)."""
-    if _Index.data is not data:
-        _Index.data, _Index.scopes = data, {}
-    key = (scope.start_byte, scope.end_byte, scope.type)
-    found = _Index.scopes.get(key)
-    if found is not None:
-        return found
+    functions left out; worked out once per run of the rules (`peer_lsp.rules.memo`)."""
+    key = ("javascript-scope", scope.start_byte, scope.end_byte, scope.type)
+    return memoized(data, key, lambda: _build_scope_index(scope, data))
+
+
+def _build_scope_index(scope: Node, data: bytes) -> dict[str, list[Binding]]:
     index: dict[str, list[Binding]] = {}
     parameters = scope.child_by_field_name("parameters") or scope.child_by_field_name("parameter")
     if parameters is not None:
@@ -241,7 +234,6 @@ def _scope_index(scope: Node, data: bytes) -> dict[str, list[Binding]]:
         stack.extend(reversed(current.named_children))
     for bindings in index.values():
         bindings.sort(key=lambda b: b.node.start_byte)
-    _Index.scopes[key] = index
     return index
 
 

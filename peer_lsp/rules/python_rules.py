@@ -5,7 +5,6 @@ Patterns: ``queries/python/<rule-id>.scm``.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import re
 import typing
@@ -31,6 +30,7 @@ from peer_lsp.rules.grammar_nodes import (
     unwrap,
 )
 from peer_lsp.rules.literals import is_interpolated
+from peer_lsp.rules.memo import per_text
 from peer_lsp.rules.model import Edit, Match, Rule
 from peer_lsp.rules.secret_sinks import key_is_hardcoded
 
@@ -784,11 +784,11 @@ def _sent_later(name: Node, match: Match) -> bool:
     return False
 
 
-@functools.lru_cache(maxsize=64)
 def _mentions(data: bytes, words: frozenset[str]) -> bool:
     """Whether the document contains one of ``words`` at all (a cheap test before walking a
     function's assignments for each call)."""
-    return any(word.encode() in data for word in words)
+    key = ("python-mentions", words)
+    return per_text(data, key, lambda: any(word.encode() in data for word in words))
 
 
 def _argument(args: list[Node], index: int, keyword: str, match: Match) -> Node | None:

@@ -18,8 +18,9 @@ import logging
 import typing
 from dataclasses import dataclass
 
-from peer_lsp.rules.compiled import compiled_rules
+from peer_lsp.rules.compiled import CompiledRules, compiled_rules
 from peer_lsp.rules.fixes import verified
+from peer_lsp.rules.memo import run_scope
 from peer_lsp.rules.model import REPORT, Edit, Match
 from peer_lsp.rules.predicates import holds
 from peer_lsp.syntax.budget import BudgetedCursor
@@ -67,6 +68,20 @@ def run_rules(
     compiled = compiled_rules(grammar)
     if compiled is None or not pieces or not config.enabled:
         return []
+    with run_scope():  # the producer's, when it opened one for the whole document
+        return _run(compiled, root, data, grammar, pieces, base, config, segment)
+
+
+def _run(
+    compiled: CompiledRules,
+    root: Node,
+    data: bytes,
+    grammar: str,
+    pieces: Sequence[tuple[int, int]],
+    base: int,
+    config: RuleConfig,
+    segment: tuple[int, int] | None,
+) -> list[Hit]:
     cursor = BudgetedCursor(compiled.query, f"{grammar} rules")
     owners, checks = compiled.owners, compiled.checks
     hits: list[Hit] = []
