@@ -125,6 +125,7 @@ if typing.TYPE_CHECKING:
     from peer_lsp.check.unreviewed import Unreviewed
     from peer_lsp.documents.store import Document
     from peer_lsp.findings.model import Finding
+    from peer_lsp.rules.ruleset import RuleProblem
     from peer_lsp.settings.model import Settings
 
 PROG = "peer check"
@@ -278,12 +279,7 @@ def _check(
     # text is printed as files are done, unless a progress bar or the summary needs it all
     streaming = text and isinstance(progress, contextlib.nullcontext) and not args.summary
     kept: list[Located] = []
-    root = run_root(run.paths[0])
-    loaded = extra_rules(root, settings.plugins)
-    broken_rules = problems_of(loaded)
-    for problem in broken_rules:
-        print(f"{PROG}: rule not loaded: {problem}", file=err)
-    reviewer.engine.set_extra_rules(loaded)
+    root, broken_rules = _extra_rules(run, settings, reviewer)
     with (
         _checked(files, settings, reviewer, diff, args.jobs, root) as results,
         progress as advance,
@@ -312,14 +308,7 @@ def _check(
     _report(args, kept, summary, color, cwd, reviewer.unreviewed, bill, planned)
     if args.summary:
         _print_summary(args, reviewer, kept, summary.files)
-    code = _exit_code(args, reviewer, summary, fail_on)
-    if broken_rules and code in (EXIT_OK, EXIT_FINDINGS):
-        print(
-            f"{PROG}: exit code {EXIT_USAGE}: {len(broken_rules)} project or plugin"
-            f" rule{'s' if len(broken_rules) != 1 else ''} not loaded (above)",
-            file=err,
-        )
-        code = EXIT_USAGE
+    code = _with_broken_rules(_exit_code(args, reviewer, summary, fail_on), broken_rules)
     for last in (bill, planned):  # the bill, or what a dry run would have cost
         if last is not None:
             print(f"{PROG}: {last.line()}", file=err)
@@ -358,6 +347,33 @@ def _exit_code(
     reviewer.report_unreviewed()
     failed = any(severity >= fail_on for severity in summary.by_severity)
     return EXIT_FINDINGS if failed and not args.exit_zero else EXIT_OK
+
+
+def _with_broken_rules(code: int, broken: list[RuleProblem]) -> int:
+    """2 instead of 0 or 1 when a project's or a plugin's rule did not load."""
+    if not broken or code not in (EXIT_OK, EXIT_FINDINGS):
+        return code
+    rules = "rule" if len(broken) == 1 else "rules"
+    print(
+        f"{PROG}: exit code {EXIT_USAGE}: {len(broken)} project or plugin {rules} not loaded"
+        " (above)",
+        file=sys.stderr,
+    )
+    return EXIT_USAGE
+
+
+def _extra_rules(
+    run: Run, settings: Settings, reviewer: HeadlessReviewer
+) -> tuple[Path | None, list[RuleProblem]]:
+    """Load the project's rules and the enabled plugins' into the run, naming on stderr
+    those that fail; the project root, and what failed."""
+    root = run_root(run.paths[0])
+    loaded = extra_rules(root, settings.plugins)
+    broken = problems_of(loaded)
+    for problem in broken:
+        print(f"{PROG}: rule not loaded: {problem}", file=sys.stderr)
+    reviewer.engine.set_extra_rules(loaded)
+    return root, broken
 
 
 @dataclass(frozen=True, slots=True)

@@ -132,8 +132,11 @@ def _checked(name: str, item: object, origin: str) -> ExtraRule:
     queries = dict(item.queries)
     if rule.uses_query:
         for grammar in rule.languages:
+            source = queries.get(grammar)
+            if source is None:
+                raise ValueError(f"{rule.id}: no query for {grammar}")
             try:
-                compile_rules(grammar, [rule], lambda _, g=grammar: queries.get(g))
+                compile_rules(grammar, [rule], lambda _: source)  # noqa: B023 - used at once
             except RuleQueryError as error:
                 raise ValueError(str(error)) from None
     return ExtraRule(rule, queries, origin)

@@ -36,8 +36,8 @@ from peer_lsp.rules.complexity import count_branches, has_complexity
 from peer_lsp.rules.config import TEST_CODE_NORMAL, RuleConfig, RuleSettings
 from peer_lsp.rules.model import Edit
 from peer_lsp.rules.placement import place_findings
-from peer_lsp.rules.runner import Hit, run_rules
 from peer_lsp.rules.ruleset import BUILTIN, RuleSet
+from peer_lsp.rules.runner import Hit, run_rules
 from peer_lsp.rules.segments import (
     code_has_error,
     edit_region,

@@ -200,11 +200,7 @@ def load_rule_file(path: Path) -> ExtraRule:
             f"unknown category {category_name!r}; expected one of: {', '.join(_CATEGORIES)}",
             _line_of_key(text, "category"),
         )
-    confidence = raw.get("confidence", DEFAULT_CONFIDENCE)
-    if isinstance(confidence, bool) or not isinstance(confidence, int | float):
-        raise _Bad("'confidence' must be a number", _line_of_key(text, "confidence"))
-    if not 0.0 <= confidence <= 1.0:
-        raise _Bad("'confidence' must be within 0 and 1", _line_of_key(text, "confidence"))
+    confidence = _confidence(raw, text)
     enabled = raw.get("enabled", True)
     if not isinstance(enabled, bool):
         raise _Bad("'enabled' must be true or false", _line_of_key(text, "enabled"))
@@ -217,17 +213,26 @@ def load_rule_file(path: Path) -> ExtraRule:
         languages=languages,
         category=Category(category_name),
         severity=severity,
-        confidence=float(confidence),
+        confidence=confidence,
         title=string("title") if "title" in raw else _title(message, rule_id),
         message=message,
         explanation=string("explanation", f"A rule of this project, declared in {path.name}."),
         references=references,
         enabled=enabled,
     )
-    queries = {grammar: source for grammar in languages}
+    queries = dict.fromkeys(languages, source)
     for grammar in languages:
         _compiles(rule, grammar, source, query_path, first_line)
     return ExtraRule(rule, queries, str(path))
+
+
+def _confidence(raw: Mapping[str, object], text: str) -> float:
+    confidence = raw.get("confidence", DEFAULT_CONFIDENCE)
+    if isinstance(confidence, bool) or not isinstance(confidence, int | float):
+        raise _Bad("'confidence' must be a number", _line_of_key(text, "confidence"))
+    if not 0.0 <= confidence <= 1.0:
+        raise _Bad("'confidence' must be within 0 and 1", _line_of_key(text, "confidence"))
+    return float(confidence)
 
 
 def _title(message: str, rule_id: str) -> str:
@@ -304,7 +309,9 @@ def _report_as(
     try:
         names = [name for _, name, _, _ in string.Formatter().parse(message) if name is not None]
     except ValueError as error:
-        raise _Bad(f"the message is not a valid template ({error}): write {{{{ for a brace")
+        raise _Bad(
+            f"the message is not a valid template ({error}): write {{{{ for a brace"
+        ) from None
     for name in names:
         if not name.isidentifier():
             raise _Bad(f"the message has {{{name}}}: a placeholder is a capture's name, a-z 0-9 _")
