@@ -13,7 +13,7 @@ returning `ExtraRule`\\ s (a `Rule` declaration, and its patterns per grammar)::
 
 The rules' ids get the entry point's name as a prefix (``acme/no-sleep``). A plugin is code:
 it is imported only when the user's own settings name it in ``plugins`` (the editor's
-settings or the file `peer check --config` names; a project file may not, decision 0014).
+settings or the file `peer check --config` names; a project file may not, decision 0015).
 An installed plugin that is not enabled is listed by `peer rules` as installed, not enabled.
 
 A plugin that fails to import, raises, or returns something that is not a rule (or whose
