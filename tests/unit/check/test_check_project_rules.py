@@ -58,7 +58,10 @@ def rules():
         explanation="Use an event, not a sleep.",
         check=_long,
     )
-    query = '(call function: (identifier) @fn (#eq? @fn "sleep") arguments: (argument_list (_) @secs)) @report'
+    query = (
+        '(call function: (identifier) @fn (#eq? @fn "sleep")'
+        " arguments: (argument_list (_) @secs)) @report"
+    )
     return [ExtraRule(no_sleep, {"python": query}), "not a rule"]
 """
 

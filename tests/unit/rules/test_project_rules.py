@@ -63,7 +63,8 @@ def test_a_rule_with_its_query_beside_it_loads(tmp_path: Path) -> None:
     assert rule.title == "print() of ..."
     assert extra.origin == str(tmp_path / ".peer" / "rules" / "no-print.toml")
     # the capture named by `report` is what the runner reports, in the query and the message
-    assert "@report" in extra.queries["python"] and "@call" not in extra.queries["python"]
+    assert "@report" in extra.queries["python"]
+    assert "@call" not in extra.queries["python"]
     assert rule.message == "print() of {arg}: use the logger"
 
 
@@ -227,7 +228,8 @@ def test_an_oversized_file_and_a_stray_query_are_reported(tmp_path: Path) -> Non
     (rules_dir(tmp_path) / "orphan.scm").write_text("(x) @report\n", encoding="utf-8")
     problems = [str(p) for p in load_project_rules(tmp_path).problems]
     assert len(problems) == 2
-    assert "huge.toml: " in problems[0] and "over the 65536" in problems[0]
+    assert "huge.toml: " in problems[0]
+    assert "over the 65536" in problems[0]
     assert "orphan.scm: no orphan.toml declares this query" in problems[1]
 
 
