@@ -100,7 +100,7 @@ def _load(enabled: tuple[str, ...]) -> LoadedPlugins:
         try:
             made = list(point.load()())
         except Exception as error:  # a plugin's bug must not stop the others
-            log.warning("plugin %s failed", name, exc_info=True)
+            log.debug("plugin %s failed", name, exc_info=True)  # the problem says why
             problems.append(RuleProblem(origin, f"failed: {type(error).__name__}: {error}"))
             continue
         for index, item in enumerate(made):

@@ -112,7 +112,7 @@ def site(tmp_path: Path) -> Path:
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_check_reports_project_rule_findings(project: Path, jobs: str) -> None:
     done = run(project, "check", "--no-model", "--no-progress", "--jobs", jobs, "src")
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 1, done.stderr  # a warning: failOn's default
     assert done.stdout.splitlines()[0] == (
         "src/app.py:3:1: warning[project/no-print] print() of 1: use the logger"
     )
@@ -176,7 +176,7 @@ def test_an_installed_plugin_not_enabled_runs_nothing_and_is_listed(
     project: Path, site: Path
 ) -> None:
     done = run(project, "check", "--no-model", "--no-progress", "src", site=site)
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 1, done.stderr  # the project rule's warning
     assert "acme/" not in done.stdout
     listed = run(project, "rules", site=site)
     assert listed.returncode == 0, listed.stderr
