@@ -103,14 +103,17 @@ async def test_rules_added_edited_and_broken_while_a_document_is_open(tmp_path: 
 
         # it is broken: said with its file and line, and its findings go
         start = len(server.messages)
-        write_rule(tmp_path, query="(call\n  function: (identifer) @call)\n")
+        write_rule(tmp_path, query=NO_PRINT_QUERY.replace("(identifier) @fn", "(identifer) @fn"))
         server.send(changed(rule.with_suffix(".scm"), 2))
         shown = await server.wait_for(
             lambda m: m.get("method") == "window/showMessage" and after(server, start, m)
         )
         scm = tmp_path / ".peer" / "rules" / "no-print.scm"
         assert shown["params"]["type"] == 2
-        assert f"{scm}:2: the query does not compile for python" in shown["params"]["message"]
+        assert (
+            f"{scm}:1: the query does not compile for python: Invalid node type"
+            in (shown["params"]["message"])
+        )
         assert await published_after(server, uri, start, lambda c: True) == []
 
         # a change elsewhere reloads nothing
