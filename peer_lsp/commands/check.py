@@ -95,7 +95,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from peer_lsp.analysis.engine import analyse_text
-from peer_lsp.check.extra_rules import extra_rules, problems_of, run_root
+from peer_lsp.check.extra_rules import extra_rules, load_for_run
 from peer_lsp.check.git_diff import GitDiff, GitError, changed_units
 from peer_lsp.check.headless import HeadlessReviewer, ProviderSetupError, model_path
 from peer_lsp.check.report import Summary, format_finding, format_summary, locate, render_json
@@ -367,13 +367,7 @@ def _extra_rules(
 ) -> tuple[Path | None, list[RuleProblem]]:
     """Load the project's rules and the enabled plugins' into the run, naming on stderr
     those that fail; the project root, and what failed."""
-    root = run_root(run.paths[0])
-    loaded = extra_rules(root, settings.plugins)
-    broken = problems_of(loaded)
-    for problem in broken:
-        print(f"{PROG}: rule not loaded: {problem}", file=sys.stderr)
-    reviewer.engine.set_extra_rules(loaded)
-    return root, broken
+    return load_for_run(reviewer.engine, run.paths[0], settings.plugins, PROG)
 
 
 @dataclass(frozen=True, slots=True)

@@ -219,3 +219,11 @@ def test_plugins_the_users_settings_enable_run_and_a_failing_one_is_named(
     listed = run(project, "rules", "--config", str(user), "--format", "json", site=site)
     plugin_rules = [r for r in json.loads(listed.stdout) if r["origin"] == "plugin"]
     assert [(r["id"], r["file"]) for r in plugin_rules] == [("acme/no-sleep", "plugin acme")]
+
+
+def test_explain_knows_project_rules(project: Path) -> None:
+    done = run(project, "explain", "--no-model", "src/app.py:3")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == (
+        "src/app.py:3:1: warning[project/no-print] print() of 1: use the logger"
+    )
