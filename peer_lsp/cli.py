@@ -188,6 +188,11 @@ def _add_rules(commands: argparse._SubParsersAction[_Parser]) -> None:
     )
     rules.add_argument("--format", choices=("text", "json"), default="text")
     rules.add_argument(
+        "--root",
+        default=None,
+        help="project whose .peer/rules to list (default: found from the current folder up)",
+    )
+    rules.add_argument(
         "--config", default=None, help="settings file: show which rules it turns on or off"
     )
 

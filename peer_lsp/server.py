@@ -17,6 +17,7 @@ from peer_lsp.lsp import (
     explain,
     inspect_command,
     lifecycle,
+    project_rules,
     review_commands,
     streaming,
     symbols,
@@ -31,6 +32,7 @@ def create_server() -> PeerLanguageServer:
     server = PeerLanguageServer()
     for feature in (
         lifecycle,
+        project_rules,
         sync,
         diagnostics,
         review_commands,

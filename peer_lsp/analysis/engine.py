@@ -19,19 +19,23 @@ from peer_lsp.analysis.syntax_findings import SyntaxReporter
 from peer_lsp.documents.store import Document, DocumentStore, EditResult, TextChange
 from peer_lsp.findings.model import Category, is_model_finding
 from peer_lsp.log import log_context
+from peer_lsp.rules.extra_producer import ExtraRuleProducer
 from peer_lsp.rules.producer import RuleProducer
 from peer_lsp.settings.model import Settings
 from peer_lsp.text.positions import Encoding
 
 if typing.TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Sequence
 
     from peer_lsp.findings.model import Finding, Span, TextEdit
+    from peer_lsp.rules.extra_producer import LoadedExtra
 
 log = logging.getLogger(__name__)
 
 SYNTAX = "syntax"
 RULES = "rules"
+PROJECT = "project"
+"""The producer of a project's rules and the enabled plugins' (`set_extra_rules`)."""
 MODEL = "model"
 
 
@@ -212,6 +216,9 @@ class Engine:
         self.reviews = ReviewStore()
         self.rules = RuleProducer()
         """Local rule findings, cached per unit: only changed units run the queries again."""
+        self.extra = ExtraRuleProducer()
+        """A project's rules (``.peer/rules``) and the enabled plugins': none until
+        `set_extra_rules`."""
         self.syntax = SyntaxReporter()
         """Syntax findings under the syntaxErrors policy; remembers each document's errors at
         open."""
@@ -347,6 +354,7 @@ class Engine:
         self._told_rules_off.discard(uri)
         self.reviews.forget(uri)
         self.rules.forget(uri)
+        self.extra.forget(uri)
         self.syntax.forget(uri)
 
     def oversized_notice(self, uri: str) -> str | None:
@@ -448,6 +456,17 @@ class Engine:
         else:
             producers[SYNTAX] = self.syntax.changed(document, setting, changed)
         producers[RULES] = self.rules.findings(document, self.settings, changed)
+        if self.extra:
+            producers[PROJECT] = self.extra.findings(document, self.settings, changed)
+        else:
+            producers.pop(PROJECT, None)
+
+    def set_extra_rules(self, loaded: Iterable[LoadedExtra]) -> None:
+        """Run these project and plugin rules from now on, on every open document."""
+        self.extra.configure(loaded)
+        for document in self.documents:
+            if not document.oversized:
+                self._analyse(document)
 
 
 def _name(uri: str) -> str:
@@ -464,9 +483,15 @@ def _size(count: int) -> str:
 
 
 def analyse_text(
-    path: str, text: str, settings: Settings | None = None, language_id: str = ""
+    path: str,
+    text: str,
+    settings: Settings | None = None,
+    language_id: str = "",
+    extra: Iterable[LoadedExtra] = (),
 ) -> tuple[Document, list[Finding]]:
-    """Analyse one file's text headless, as `peer check` does."""
+    """Analyse one file's text headless, as `peer check` does (``extra``: the project's rules
+    and the plugins')."""
     engine = Engine(settings)
+    engine.extra.configure(extra)
     document = engine.open(path, text, language_id)
     return document, engine.findings(path)

@@ -28,7 +28,7 @@ from pathlib import PurePath
 
 from peer_lsp.check.sarif import INFORMATION_URI, TOOL_NAME
 from peer_lsp.findings.model import Severity, shown_message
-from peer_lsp.rules.catalog import doc_url
+from peer_lsp.rules.catalog import doc_url, get
 
 if typing.TYPE_CHECKING:
     from collections.abc import Sequence
@@ -66,7 +66,7 @@ def diagnostic(item: Located) -> dict[str, object]:
     finding = item.finding
     start, end = item.utf8_span
     code: dict[str, str] = {"value": finding.rule_id}
-    if finding.source == f"rule:{finding.rule_id}":
+    if finding.source == f"rule:{finding.rule_id}" and get(finding.rule_id) is not None:
         code["url"] = doc_url(finding.rule_id)
     result: dict[str, object] = {
         "message": full_message(item),

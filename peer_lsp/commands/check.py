@@ -7,6 +7,10 @@ glob) — those are reported on stderr before anything is checked — and 3 when
 model could not review one or more units (`peer_lsp.check.unreviewed`: an API key missing or
 refused, a model not found, a provider unreachable, an answer that is not a findings list, a
 token or cost budget spent: `peer_lsp.llm.budget`).
+A project rule (``.peer/rules``) or an enabled plugin that fails to load is named on stderr
+before the run and the run goes on with the rules that load; it then ends with 2 where it
+would have ended with 0 or 1 (after the full report), so a broken rule never passes CI
+silently (`peer_lsp.check.extra_rules`).
 3 wins over 1 and over ``--exit-zero``: a tree the model never saw must not pass for a clean
 one. Stderr then names the reasons, how many units each, and the first units; the JSON output
 carries the same as ``unreviewed``, SARIF as a tool execution notification. With
@@ -91,6 +95,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from peer_lsp.analysis.engine import analyse_text
+from peer_lsp.check.extra_rules import extra_rules, load_for_run
 from peer_lsp.check.git_diff import GitDiff, GitError, changed_units
 from peer_lsp.check.headless import HeadlessReviewer, ProviderSetupError, model_path
 from peer_lsp.check.report import Summary, format_finding, format_summary, locate, render_json
@@ -101,6 +106,7 @@ from peer_lsp.commands.exits import (
     EXIT_INTERRUPTED,
     EXIT_NOT_REVIEWED,
     EXIT_OK,
+    EXIT_USAGE,
 )
 from peer_lsp.commands.output import quiet_broken_pipe, use_color
 from peer_lsp.commands.run_setup import Run, UsageError, prepare, usage_error
@@ -119,6 +125,7 @@ if typing.TYPE_CHECKING:
     from peer_lsp.check.unreviewed import Unreviewed
     from peer_lsp.documents.store import Document
     from peer_lsp.findings.model import Finding
+    from peer_lsp.rules.ruleset import RuleProblem
     from peer_lsp.settings.model import Settings
 
 PROG = "peer check"
@@ -126,13 +133,16 @@ PROGRESS_MIN_FILES = 20
 """A progress bar appears only for more files than this (and only on a terminal)."""
 
 
-def check_file(path: Path, shown: str, settings: Settings) -> list[Located] | None:
+def check_file(
+    path: Path, shown: str, settings: Settings, root: Path | None = None
+) -> list[Located] | None:
     """The local findings of one file, or None when it is skipped (see the module
-    docstring)."""
+    docstring); ``root``: the project whose ``.peer/rules`` run too."""
     text = read_source(path, shown, settings, PROG)
     if text is None:
         return None
-    document, findings = analyse_text(file_uri(path), text, settings=settings)
+    extra = extra_rules(root, settings.plugins)
+    document, findings = analyse_text(file_uri(path), text, settings=settings, extra=extra)
     return shown_findings(shown, document, findings, settings)
 
 
@@ -269,7 +279,11 @@ def _check(
     # text is printed as files are done, unless a progress bar or the summary needs it all
     streaming = text and isinstance(progress, contextlib.nullcontext) and not args.summary
     kept: list[Located] = []
-    with _checked(files, settings, reviewer, diff, args.jobs) as results, progress as advance:
+    root, broken_rules = _extra_rules(run, settings, reviewer)
+    with (
+        _checked(files, settings, reviewer, diff, args.jobs, root) as results,
+        progress as advance,
+    ):
         for checked in results:
             advance()
             if checked.stderr:
@@ -294,7 +308,7 @@ def _check(
     _report(args, kept, summary, color, cwd, reviewer.unreviewed, bill, planned)
     if args.summary:
         _print_summary(args, reviewer, kept, summary.files)
-    code = _exit_code(args, reviewer, summary, fail_on)
+    code = _with_broken_rules(_exit_code(args, reviewer, summary, fail_on), broken_rules)
     for last in (bill, planned):  # the bill, or what a dry run would have cost
         if last is not None:
             print(f"{PROG}: {last.line()}", file=err)
@@ -335,6 +349,27 @@ def _exit_code(
     return EXIT_FINDINGS if failed and not args.exit_zero else EXIT_OK
 
 
+def _with_broken_rules(code: int, broken: list[RuleProblem]) -> int:
+    """2 instead of 0 or 1 when a project's or a plugin's rule did not load."""
+    if not broken or code not in (EXIT_OK, EXIT_FINDINGS):
+        return code
+    rules = "rule" if len(broken) == 1 else "rules"
+    print(
+        f"{PROG}: exit code {EXIT_USAGE}: {len(broken)} project or plugin {rules} not loaded"
+        " (above)",
+        file=sys.stderr,
+    )
+    return EXIT_USAGE
+
+
+def _extra_rules(
+    run: Run, settings: Settings, reviewer: HeadlessReviewer
+) -> tuple[Path | None, list[RuleProblem]]:
+    """Load the project's rules and the enabled plugins' into the run, naming on stderr
+    those that fail; the project root, and what failed."""
+    return load_for_run(reviewer.engine, run.paths[0], settings.plugins, PROG)
+
+
 @dataclass(frozen=True, slots=True)
 class Checked:
     """One file checked: its findings (None: skipped), and what checking it wrote on stderr
@@ -344,13 +379,13 @@ class Checked:
     stderr: str = ""
 
 
-def check_local(item: tuple[Path, str], settings: Settings) -> Checked:
+def check_local(item: tuple[Path, str], settings: Settings, root: Path | None = None) -> Checked:
     """The local findings of one file (``item``: the path and how it is shown), as a worker
     process computes them: everything in the result can be pickled."""
     path, shown = item
     captured = io.StringIO()
     with contextlib.redirect_stderr(captured):
-        located = check_file(path, shown, settings)
+        located = check_file(path, shown, settings, root)
     return Checked(located, captured.getvalue())
 
 
@@ -365,6 +400,7 @@ def _checked(
     reviewer: HeadlessReviewer,
     diff: GitDiff | None,
     jobs: int | None,
+    root: Path | None,
 ) -> contextlib.AbstractContextManager[Iterator[Checked]]:
     """Each file checked, in the order found: the local analysis in ``jobs`` processes
     (`peer_lsp.check.workers`) unless a model reviews or ``--diff`` narrows the units, which
@@ -374,7 +410,7 @@ def _checked(
     if reviewer.uses_model or diff is not None:
         return contextlib.closing(_reviewed(items, settings, reviewer, diff))
     return in_order(
-        functools.partial(check_local, settings=settings),
+        functools.partial(check_local, settings=settings, root=root),
         not_checked,
         items,
         jobs=usable_cores() if jobs is None else jobs,

@@ -46,6 +46,10 @@ PACKAGE_JSON = Path(__file__).resolve().parents[2] / "editors" / "vscode" / "pac
 
 Schema = dict[str, Any]
 
+USER_ONLY = frozenset({"plugins"})
+"""Settings a workspace's own ``.vscode/settings.json`` may not set (scope ``machine``: user
+and remote settings only): a plugin is code, and only the user may enable it."""
+
 _JSON_TYPES: dict[type, str] = {
     str: "string",
     int: "integer",
@@ -115,6 +119,8 @@ def server_properties() -> dict[str, Schema]:
             schema["maximum"] = _plain(spec.maximum)
         schema["default"] = _plain(getattr(defaults, spec.attr))
         schema["description"] = docs[spec.attr]
+        if spec.attr in USER_ONLY:
+            schema["scope"] = "machine"
         schema["order"] = order
         properties[f"{SECTION}.{spec.key}"] = schema
     return properties

@@ -15,7 +15,9 @@ EXIT_FINDINGS = 1
 EXIT_FAILED = 1
 """The command did its work and the answer is no (a provider, the cache, a manifest)."""
 EXIT_USAGE = 2
-"""Bad arguments or settings, reported on stderr before any work."""
+"""Bad arguments or settings, reported on stderr before any work; for `peer check`, also a
+project rule or plugin that did not load (named before the run, the code given after the
+report: docs/project-rules.md)."""
 EXIT_NOT_REVIEWED = 3
 """A configured model could not review one or more units (a missing or refused key, a model
 not found, a provider unreachable, an answer that is not one); stderr says which and why.

@@ -27,6 +27,7 @@ import typing
 from dataclasses import dataclass
 from pathlib import Path
 
+from peer_lsp.check.extra_rules import load_for_run
 from peer_lsp.check.headless import HeadlessReviewer, ProviderSetupError, model_path
 from peer_lsp.check.report import format_finding, locate
 from peer_lsp.commands.exits import EXIT_OK
@@ -119,6 +120,7 @@ def _run(args: argparse.Namespace) -> int:
         with HeadlessReviewer(  # asked about this line: reviewed whether worth it or not
             settings, root=base, prog=PROG, use_model=use_model, every_file=True
         ) as rv:
+            load_for_run(rv.engine, target.path, settings.plugins, PROG)
             select = functools.partial(unit_at, line=target.line - 1)
             path = model_path(target.path, rv.root)
             analysis = rv.analyse(file_uri(target.path), text, path, select)

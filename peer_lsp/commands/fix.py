@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from peer_lsp.analysis.syntax_findings import syntax_findings
+from peer_lsp.check.extra_rules import load_for_run
 from peer_lsp.check.headless import HeadlessReviewer, ProviderSetupError, model_path
 from peer_lsp.commands.exits import EXIT_FINDINGS, EXIT_NOT_REVIEWED, EXIT_OK
 from peer_lsp.commands.output import quiet_broken_pipe
@@ -174,6 +175,7 @@ def _run(args: argparse.Namespace) -> int:
         floor = settings.preferred_confidence if floor is None else floor
         use_model = not args.no_model
         with HeadlessReviewer(settings, root=run.base, prog=PROG, use_model=use_model) as rv:
+            load_for_run(rv.engine, run.paths[0], settings.plugins, PROG)
             tally = _Tally()
             for path in run.files():
                 _fix_file(path, rv, floor, args.dry_run, tally)

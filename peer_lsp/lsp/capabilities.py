@@ -54,6 +54,10 @@ class ClientFeatures:
     """The client shows text while a model writes it (``experimental.peer.streams``: the
     VS Code extension and the Neovim plugin): `peer_lsp.lsp.streaming`."""
 
+    watches_files: bool = False
+    """The client watches files for the server once asked (dynamic registration of
+    workspace/didChangeWatchedFiles): a project's ``.peer/rules`` reload as they change."""
+
     @classmethod
     def from_capabilities(cls, capabilities: types.ClientCapabilities) -> ClientFeatures:
         text = capabilities.text_document
@@ -76,6 +80,11 @@ class ClientFeatures:
             shows_results=_peer_experimental(capabilities.experimental, SHOWS_RESULTS),
             show_document=bool(window and window.show_document and window.show_document.support),
             streams=_peer_experimental(capabilities.experimental, STREAMS),
+            watches_files=bool(
+                workspace
+                and workspace.did_change_watched_files
+                and workspace.did_change_watched_files.dynamic_registration
+            ),
         )
 
 

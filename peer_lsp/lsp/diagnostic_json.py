@@ -13,7 +13,7 @@ from typing import Any
 from peer_lsp.documents.store import Document
 from peer_lsp.findings.model import Finding, Severity, is_model_finding, shown_message
 from peer_lsp.lsp.data import DiagnosticData
-from peer_lsp.rules.catalog import doc_url
+from peer_lsp.rules.catalog import doc_url, get
 from peer_lsp.text.positions import position_at
 
 DIAGNOSTIC_SOURCE = "peer"
@@ -44,8 +44,8 @@ def diagnostic_data(finding: Finding) -> DiagnosticData:
 
 def rule_doc_url(finding: Finding) -> str | None:
     """The link to a local rule's documentation (docs/rules.md#<rule-id>), for its code."""
-    if not finding.source.startswith("rule:"):
-        return None
+    if not finding.source.startswith("rule:") or get(finding.rule_id) is None:
+        return None  # a project's or a plugin's rule has no page of ours
     return doc_url(finding.rule_id)
 
 

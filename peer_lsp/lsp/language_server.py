@@ -7,6 +7,7 @@ that pulls and is also pushed to shows every finding twice.
 from __future__ import annotations
 
 import logging
+import typing
 from pathlib import Path
 
 from lsprotocol import types
@@ -21,6 +22,9 @@ from peer_lsp.lsp.protocol import PeerProtocol
 from peer_lsp.lsp.reviewing import Reviewing
 from peer_lsp.settings.model import Settings
 from peer_lsp.settings.options import Problem
+
+if typing.TYPE_CHECKING:
+    from peer_lsp.rules.ruleset import RuleProblem
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +57,10 @@ class PeerLanguageServer(LanguageServer):
         """Handlers whose failure the user has already been told about."""
         self.workspace_root: Path | None = None
         """The first workspace folder, for project settings and relative paths."""
+        self.workspace_roots: list[Path] = []
+        """Every workspace folder: each one's ``.peer/rules`` apply under it."""
+        self.pending_rule_problems: list[RuleProblem] = []
+        """Project rules that failed to load at initialize, shown once the client is ready."""
         self.dismissed_file: Path | None = None
         """Where the workspace's dismissed findings are kept (none without a workspace)."""
         self.reviewing = Reviewing(self)

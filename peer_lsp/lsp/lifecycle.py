@@ -12,6 +12,7 @@ from pygls.uris import to_fs_path
 
 from peer_lsp import log as peer_log
 from peer_lsp.analysis.dismissed import dismissed_path, load_dismissed
+from peer_lsp.lsp import project_rules
 from peer_lsp.lsp.capabilities import ClientFeatures
 from peer_lsp.settings.files import load_settings
 from peer_lsp.settings.model import Settings
@@ -54,8 +55,11 @@ def apply_settings(ls: PeerLanguageServer, raw: object, base: Settings) -> None:
     _report(ls, problems)
     if settings != ls.engine.settings:
         review_settings_changed = _review_settings(settings) != _review_settings(ls.settings)
+        plugins_changed = settings.plugins != ls.engine.settings.plugins
         ls.engine.settings = settings
         peer_log.set_level(settings.log_level)
+        if plugins_changed:
+            project_rules.report(ls, project_rules.load_rules(ls))
         ls.engine.reanalyse_all()
         _tell_oversized(ls)
         ls.refresh_diagnostics()
@@ -104,11 +108,16 @@ def initialize(ls: PeerLanguageServer, params: types.InitializeParams) -> None:
         "pulled" if ls.client.pull_diagnostics else "pushed",
     )
     ls.pending_problems = problems + more
+    ls.workspace_roots = project_rules.workspace_folders(params)
+    ls.pending_rule_problems = project_rules.load_rules(ls)
 
 
 async def initialized(ls: PeerLanguageServer, params: types.InitializedParams) -> None:
     _report(ls, ls.pending_problems)
     ls.pending_problems = []
+    project_rules.report(ls, ls.pending_rule_problems)
+    ls.pending_rule_problems = []
+    await project_rules.watch(ls)
     await _pull_configuration(ls)
     await ls.reviewing.start()
     # What start-up built (lsprotocol's classes, grammars, the router) lives as long as the

@@ -7,6 +7,7 @@ then by id.
 from __future__ import annotations
 
 import functools
+import re
 
 from peer_lsp.findings.model import Category
 from peer_lsp.project import docs_url
@@ -60,6 +61,11 @@ def rules_for(grammar: str) -> tuple[Rule, ...]:
 
 
 def is_selector(name: str) -> bool:
-    """Whether ``name`` is a rule id, a category with rules, or ``all``."""
+    """Whether ``name`` is a rule id, a category with rules, or ``all``; or may be the id of
+    a project's or a plugin's rule (``project/no-print``, ``acme/no-sleep``), which are
+    loaded after the settings are read."""
     key = name.lower()
-    return key in BY_ID or key in CATEGORIES or key == "all"
+    return key in BY_ID or key in CATEGORIES or key == "all" or _EXTRA_ID.fullmatch(key) is not None
+
+
+_EXTRA_ID = re.compile(r"[a-z0-9][a-z0-9_-]*/[a-z0-9][\w.-]*")

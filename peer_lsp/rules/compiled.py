@@ -25,6 +25,8 @@ from peer_lsp.rules.queries import rule_source
 from peer_lsp.syntax.languages import get_language
 
 if typing.TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
     from tree_sitter import Query
 
     from peer_lsp.rules.model import Rule
@@ -89,15 +91,28 @@ def _compile(grammar: str, rule: Rule, source: str) -> Query:
 
 @functools.cache
 def compiled_rules(grammar: str) -> CompiledRules | None:
-    """The compiled query of every query rule of ``grammar``; None when it has none."""
+    """The compiled query of every built-in query rule of ``grammar``; None when it has none."""
+
+    def source_of(rule: Rule) -> str | None:
+        return rule_source(grammar, rule.id)
+
+    return compile_rules(grammar, rules_for(grammar), source_of)
+
+
+def compile_rules(
+    grammar: str, candidates: Iterable[Rule], source_of: Callable[[Rule], str | None]
+) -> CompiledRules | None:
+    """One query of the patterns ``source_of`` gives for each query rule of ``candidates`` (the
+    built-in rules' package files, or a project's or a plugin's); None when there are none.
+    Raises `RuleQueryError` naming the rule whose patterns are at fault."""
     from tree_sitter import Query
 
-    rules = [rule for rule in rules_for(grammar) if rule.uses_query]
+    rules = [rule for rule in candidates if rule.uses_query]
     chunks: list[str] = []
     starts: list[int] = []
     offset = 0
     for rule in rules:
-        source = rule_source(grammar, rule.id)
+        source = source_of(rule)
         if source is None:
             raise RuleQueryError(f"{rule.id}: no queries/{grammar}/{rule.id}.scm")
         _check_source(rule, grammar, source)

@@ -38,7 +38,8 @@ peer-lsp ships {count} local rules: tree-sitter queries with a short declaration
 your machine with no model and no network. They run in the editor on every change, but only
 on the functions, methods and classes the change touched (and the top-level code around
 them), so their cost follows the edit; `peer check` runs them over whole files, and
-`peer check --security` runs only the security rules. `peer rules` lists them.
+`peer check --security` runs only the security rules. `peer rules` lists them. A project
+can add rules of its own, and installed plugins more: [project-rules.md](project-rules.md).
 
 Each finding is a diagnostic whose code is the rule id, linked to its section below; its
 hover shows the explanation. Where a rule has a fix, the quick fix (and `source.fixAll.peer`)

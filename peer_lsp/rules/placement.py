@@ -20,9 +20,10 @@ from peer_lsp.rules.catalog import BY_ID
 from peer_lsp.rules.config import TEST_CODE_HINT, TEST_CODE_OFF
 
 if typing.TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
 
     from peer_lsp.rules.config import RuleConfig
+    from peer_lsp.rules.model import Rule
     from peer_lsp.rules.runner import Hit
     from peer_lsp.syntax.unit import Unit
     from peer_lsp.text.lines import LineIndex
@@ -47,6 +48,7 @@ def place_findings(
     unit_hits: Iterable[tuple[Unit, tuple[Hit, ...]]],
     code_hits: Iterable[tuple[Unit | None, int, tuple[Hit, ...]]],
     test_file: bool = False,
+    by_id: Mapping[str, Rule] = BY_ID,
 ) -> list[Finding]:
     """The findings of the cached hits, in document order.
 
@@ -54,6 +56,7 @@ def place_findings(
     of top-level code as the unit it follows (None: the file's start), how far after that
     unit's end it starts, and its hits, relative to that start. ``test_file``: the document
     is a test or a fixture (the module docstring says what ``testCode`` then does).
+    ``by_id``: the declarations of the hits' rules (the catalog, or a project's rules).
     """
     placed: list[tuple[Hit, int, Unit | None]] = [
         (hit, unit.start_byte, unit) for unit, hits in unit_hits for hit in hits
@@ -68,7 +71,7 @@ def place_findings(
     for hit, base, unit in placed:
         if test_file and not kept_in_tests(hit.rule_id, config.test_code):
             continue
-        rule = BY_ID[hit.rule_id]
+        rule = by_id[hit.rule_id]
         start, end = base + hit.start, base + hit.end
         unit_name = MODULE if unit is None else unit.qualified_name
         identity = (hit.rule_id, unit_name, hit.excerpt)

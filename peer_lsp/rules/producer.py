@@ -32,11 +32,11 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from peer_lsp.rules.common_rules import COMPLEXITY
-from peer_lsp.rules.compiled import compiled_rules
 from peer_lsp.rules.complexity import count_branches, has_complexity
 from peer_lsp.rules.config import TEST_CODE_NORMAL, RuleConfig, RuleSettings
 from peer_lsp.rules.model import Edit
 from peer_lsp.rules.placement import place_findings
+from peer_lsp.rules.ruleset import BUILTIN, RuleSet
 from peer_lsp.rules.runner import Hit, run_rules
 from peer_lsp.rules.segments import (
     code_has_error,
@@ -103,9 +103,13 @@ class RuleProducer:
     and of those only the ones whose text changed run the queries. A unit that left the
     document outside those regions (error recovery elsewhere can re-extract units) makes the
     analysis visit every unit again, looking each up by its hash.
+
+    ``ruleset``: the rules it runs, the built-in ones by default; a project's rules and the
+    enabled plugins' run in a producer of their own (`peer_lsp.rules.extra_producer`).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, ruleset: RuleSet = BUILTIN) -> None:
+        self.ruleset = ruleset
         self._states: dict[str, _State] = {}
         self._closed: OrderedDict[str, _State] = OrderedDict()
         self._stopped: dict[str, tuple[OverBudget, int]] = {}
@@ -117,7 +121,8 @@ class RuleProducer:
     def config(self, settings: RuleSettings) -> RuleConfig:
         """The rule configuration of ``settings`` (resolved again only when they change)."""
         if self._config is None or settings is not self._settings:
-            self._settings, self._config = settings, RuleConfig.from_settings(settings)
+            config = RuleConfig.from_settings(settings, self.ruleset.rules)
+            self._settings, self._config = settings, config
         return self._config
 
     def forget(self, uri: str) -> None:
@@ -149,7 +154,8 @@ class RuleProducer:
             if not self._parses_again(document.uri, tree):
                 return []
             changed = None
-        if compiled_rules(grammar) is None and not has_complexity(grammar):
+        complexity = self.ruleset.builtin and has_complexity(grammar)
+        if self.ruleset.compiled(grammar) is None and not complexity:
             return []
         config = self.config(settings)
         state = self._states.get(document.uri)
@@ -175,6 +181,7 @@ class RuleProducer:
             state.units.values(),
             state.gaps.values(),
             test_file=state.config.test_code != TEST_CODE_NORMAL and is_test_path(document.uri),
+            by_id=self.ruleset.by_id,
         )
 
     def _parses_again(self, uri: str, tree: Tree) -> bool:
@@ -332,7 +339,9 @@ class RuleProducer:
         unit = units[index]
         pieces = own_pieces(units, index, data)
         segment = (unit.start_byte, unit.end_byte)
-        hits = run_rules(root, data, grammar, pieces, unit.start_byte, config, segment)
+        hits = run_rules(
+            root, data, grammar, pieces, unit.start_byte, config, segment, self.ruleset
+        )
         if COMPLEXITY.id in config.enabled and unit.kind in _FUNCTIONS and has_complexity(grammar):
             score = 1 + count_branches(root, grammar, pieces)
             if score > config.complexity_threshold:
@@ -354,7 +363,11 @@ class RuleProducer:
             broken = code_has_error(root, a, b)
             found = None if broken else state.pieces.get(raw)
             if found is None:
-                found = tuple(run_rules(root, data, document.grammar, [(a, b)], a, state.config))
+                found = tuple(
+                    run_rules(
+                        root, data, document.grammar, [(a, b)], a, state.config, None, self.ruleset
+                    )
+                )
                 if not broken:
                     state.pieces[raw] = found
             hits.extend(_moved(hit, a - start) for hit in found)

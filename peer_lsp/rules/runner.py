@@ -18,11 +18,11 @@ import logging
 import typing
 from dataclasses import dataclass
 
-from peer_lsp.rules.compiled import CompiledRules, compiled_rules
 from peer_lsp.rules.fixes import verified
 from peer_lsp.rules.memo import run_scope
 from peer_lsp.rules.model import REPORT, Edit, Match
 from peer_lsp.rules.predicates import holds
+from peer_lsp.rules.ruleset import BUILTIN, RuleSet
 from peer_lsp.syntax.budget import BudgetedCursor
 
 if typing.TYPE_CHECKING:
@@ -30,6 +30,7 @@ if typing.TYPE_CHECKING:
 
     from tree_sitter import Node
 
+    from peer_lsp.rules.compiled import CompiledRules
     from peer_lsp.rules.config import RuleConfig
 
 log = logging.getLogger(__name__)
@@ -61,11 +62,13 @@ def run_rules(
     base: int,
     config: RuleConfig,
     segment: tuple[int, int] | None = None,
+    ruleset: RuleSet = BUILTIN,
 ) -> list[Hit]:
     """The hits of the enabled rules whose report starts inside ``pieces``, relative to
     ``base``. Fixes are verified on ``segment`` (default: from the first piece's start to the
-    last piece's end). Raises `OverBudget` when the query cannot search a piece in time."""
-    compiled = compiled_rules(grammar)
+    last piece's end). ``ruleset``: the built-in rules, or a project's and plugins'. Raises
+    `OverBudget` when the query cannot search a piece in time."""
+    compiled = ruleset.compiled(grammar)
     if compiled is None or not pieces or not config.enabled:
         return []
     with run_scope():  # the producer's, when it opened one for the whole document

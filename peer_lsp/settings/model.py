@@ -195,6 +195,11 @@ class Settings:
     """Files matching these globs are never sent for review (their local findings stay); this
     wins over reviewInclude. Unlike sendExclude, "review now" may still send them."""
 
+    plugins: tuple[str, ...] = ()
+    """Rule plugins to load: names of installed entry points of the peer_lsp.rules group
+    (`peer rules` lists them). A plugin is code, so only your own settings may enable one (the
+    editor's user settings, or the file `peer check --config` names), never a project file."""
+
 
 @dataclass(frozen=True, slots=True)
 class Spec:
@@ -285,6 +290,7 @@ _KINDS: dict[str, type] = {
     "review_languages": tuple,
     "review_include": tuple,
     "review_exclude": tuple,
+    "plugins": tuple,
 }
 
 SPECS: tuple[Spec, ...] = tuple(

@@ -44,6 +44,11 @@ _LANGUAGES = frozenset({"review_languages"})
 
 _BY_LOOSE_KEY = {spec.key.lower(): spec for spec in SPECS}
 
+UNTRUSTED_PLUGINS = (
+    "plugins is ignored here: a plugin is code, so only your own settings may enable one"
+    " (the editor's user settings, or a file named with --config), never a project file"
+)
+
 
 def _loose(key: str) -> str:
     return key.replace("_", "").replace("-", "").lower()
@@ -57,6 +62,8 @@ def accepted_values(spec: Spec) -> str:
         return "a list of rule ids or categories (see `peer rules`)"
     if spec.attr in _LANGUAGES:
         return "a list of language names (bash, yaml, json, markdown, ...)"
+    if spec.attr == "plugins":
+        return "a list of plugin names (`peer rules` lists those installed)"
     if spec.kind is tuple and spec.choices:
         return "a list of: " + ", ".join(spec.choices)
     if spec.choices:
@@ -191,7 +198,8 @@ def resolve(
 
     Providers and routes are checked field by field (`peer_lsp.llm.config.check_entries`):
     the result holds only usable entries, without their unreadable fields. Options not
-    ``trusted`` (a project file's) may not point the user's keys elsewhere.
+    ``trusted`` (a project file's) may not point the user's keys elsewhere, nor enable
+    plugins (which run code).
     """
     settings = base or Settings()
     if raw is None:
@@ -222,6 +230,8 @@ def resolve(
             )
     if "providers" in changes or "routes" in changes:
         problems.extend(_check_providers(changes, settings, source, trusted))
+    if not trusted and changes.pop("plugins", None) is not None:
+        problems.append(Problem(source, "plugins", UNTRUSTED_PLUGINS))
     if (
         changes.get("min_confidence", settings.min_confidence)  # type: ignore[operator]
         > changes.get("preferred_confidence", settings.preferred_confidence)

@@ -42,13 +42,20 @@ UNCLOSED = "'(' was never closed"
 
 
 class PeerClient(LanguageClient):
-    """pytest-lsp's test client, also remembering which recorded editor it plays and the
-    position encoding the server chose."""
+    """pytest-lsp's test client, also remembering which recorded editor it plays, the
+    position encoding the server chose and what the server registered."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.editor = ""
         self.position_encoding: str | None = None
+        self.registrations: list[types.Registration] = []
+        """What the server registered dynamically (the editors that declare dynamic
+        registration accept it; pytest-lsp's client would answer "method not found")."""
+
+        @self.feature(types.CLIENT_REGISTER_CAPABILITY)
+        def register_capability(params: types.RegistrationParams) -> None:
+            self.registrations.extend(params.registrations)
 
     async def initialize_session(self, params: types.InitializeParams) -> types.InitializeResult:
         result = await super().initialize_session(params)
