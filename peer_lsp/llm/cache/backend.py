@@ -81,7 +81,7 @@ class CacheBackend:
             self.location,
             operation,
             consequence,
-            error or type(error).__name__,
+            str(error) or type(error).__name__,
         )
 
     def answer_from(self, raw: object) -> CachedAnswer | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import json
 import logging
 import os
@@ -25,10 +26,21 @@ log = logging.getLogger("peer_lsp.llm.cache")
 T = typing.TypeVar("T")
 
 DISK_LOCK_TIMEOUT = 0.05
-"""Seconds a disk operation waits for another process's write lock before it gives up.
+"""Seconds one attempt of a disk operation waits for the write lock held by another
+connection (another process, or another thread of this one) before it gives up.
 
-Other processes hold it for well under a millisecond per operation; this bounds how long a
-read on the event loop can stall before it becomes a miss.
+A writer usually holds it for well under a millisecond; this bounds how long a read on the
+event loop can stall before it becomes a miss.
+"""
+
+DISK_WRITE_PATIENCE = 5.0
+"""Seconds a write keeps trying for the write lock, ``DISK_LOCK_TIMEOUT`` at a time.
+
+Writes run on worker threads, so waiting stalls nothing, while giving up loses the answer:
+the next run asks the model again. One attempt is not enough: the answers of one run are
+stored by several threads at once, each read takes the lock too (least-recently-used
+eviction records every access), and on a loaded machine a writer that holds the lock can be
+descheduled for longer than ``DISK_LOCK_TIMEOUT``.
 """
 
 COUNTERS_FILE = "counters.json"
@@ -46,8 +58,10 @@ class DiskCache(CacheBackend):
     the read and, under load, breaks the 2 ms target. The price of inline reads: a read is
     also a write (least-recently-used eviction records each access), so about one read in a
     hundred commits a WAL checkpoint and holds the loop for up to ~20 ms, and a read waits at
-    most ``DISK_LOCK_TIMEOUT`` for another process's lock. ``read_inline=False`` moves reads
-    to a thread (e.g. for a cache on a slow network file system).
+    most ``DISK_LOCK_TIMEOUT`` for another connection's lock. ``read_inline=False`` moves
+    reads to a thread (e.g. for a cache on a slow network file system). A write, on its
+    thread, keeps trying for the lock for up to ``write_patience`` seconds: several threads
+    store a run's answers at once, and a write that gave up would lose its answer.
 
     When the directory or its database cannot be opened the cache does nothing, with a
     warning. A corrupt database is never deleted behind the user's back (``cacheDir`` may
@@ -64,11 +78,13 @@ class DiskCache(CacheBackend):
         ttl_seconds: float,
         now: Clock = time.time,
         read_inline: bool = True,
+        write_patience: float = DISK_WRITE_PATIENCE,
     ) -> None:
         super().__init__(str(directory), ttl_seconds, now)
         self.directory = directory
         self.max_bytes = max_bytes
         self.read_inline = read_inline
+        self.write_patience = write_patience
         self._open_error: Exception | None = None
         self._cache = self._open()
 
@@ -114,11 +130,24 @@ class DiskCache(CacheBackend):
             return
         data = answer.encode()
         await asyncio.to_thread(
-            self._guarded,
-            "put",
-            lambda cache: cache.set(key, data, expire=self.ttl_seconds, retry=False),
-            None,
+            self._guarded, "put", lambda cache: self._write(cache, key, data), None
         )
+
+    def _write(self, cache: diskcache.Cache, key: str, data: bytes) -> None:
+        """Store ``data``, trying for the write lock for up to ``write_patience`` seconds;
+        diskcache's Timeout when it stays busy that long (on a worker thread only)."""
+        import diskcache
+
+        deadline = time.monotonic() + self.write_patience
+        for attempt in itertools.count():
+            try:
+                cache.set(key, data, expire=self.ttl_seconds, retry=False)
+                return
+            except diskcache.Timeout:
+                if time.monotonic() >= deadline:
+                    raise
+                if attempt == 0:
+                    log.debug("answer cache disk (%s): write lock busy, waiting", self.location)
 
     async def stats(self) -> CacheStats:
         return await asyncio.to_thread(self._stats)

@@ -6,10 +6,13 @@ this module starts on a free port (the Redis tests are skipped where it is not i
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
 import io
 import json
 import logging
+import sqlite3
 import sys
 import time
 import typing
@@ -351,6 +354,70 @@ async def test_a_foreign_value_is_a_miss_and_warns_once(
     assert (stats.misses, stats.errors) == (2, 2)
     assert len(warnings_of(cache_log)) == 1
     assert "decode failed" in warnings_of(cache_log)[0]
+
+
+@contextlib.contextmanager
+def write_lock_held(directory: Path) -> Iterator[sqlite3.Connection]:
+    """The cache database's write lock, held by a connection of its own (as another process
+    or another writer thread of ours holds it) until the block ends."""
+    holder = sqlite3.connect(directory / "cache.db", isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        yield holder
+        holder.execute("ROLLBACK")
+    finally:
+        holder.close()
+
+
+class _Signal(logging.Handler):
+    """Sets an asyncio event, from any thread, when a record whose message holds ``text``
+    is logged: a test waits for a thing to happen instead of sleeping."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(logging.DEBUG)
+        self.text = text
+        self.event = asyncio.Event()
+        self._loop = asyncio.get_running_loop()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.text in record.getMessage():
+            self._loop.call_soon_threadsafe(self.event.set)
+
+
+async def test_a_write_waits_for_a_busy_write_lock(
+    tmp_path: Path, cache_log: pytest.LogCaptureFixture
+) -> None:
+    """A write that meets the lock held longer than one attempt's wait still lands: a
+    dropped answer is asked again on the next run (the guard corpus test's second run)."""
+    cache = disk(tmp_path)
+    busy = _Signal("write lock busy")
+    logging.getLogger("peer_lsp.llm.cache").addHandler(busy)
+    try:
+        with write_lock_held(tmp_path):
+            put = asyncio.create_task(cache.put("k", ANSWER))
+            waiting = asyncio.create_task(busy.event.wait())
+            await asyncio.wait({put, waiting}, timeout=30, return_when=asyncio.FIRST_COMPLETED)
+            waiting.cancel()
+        await put
+    finally:
+        logging.getLogger("peer_lsp.llm.cache").removeHandler(busy)
+    assert await cache.get("k") == ANSWER
+    await cache.aclose()
+    assert warnings_of(cache_log) == []
+
+
+async def test_a_write_gives_up_on_a_lock_that_stays_busy(
+    tmp_path: Path, cache_log: pytest.LogCaptureFixture
+) -> None:
+    cache = DiskCache(tmp_path, max_bytes=MIB, ttl_seconds=TTL, write_patience=0.2)
+    with write_lock_held(tmp_path):
+        await cache.put("k", ANSWER)
+    assert await cache.get("k") is None
+    stats = await cache.stats()
+    await cache.aclose()
+    assert stats.errors == 1
+    (warning,) = warnings_of(cache_log)
+    assert warning.endswith("put failed, ignored: Timeout")  # an error without a message
 
 
 async def test_clear_empties_the_disk_cache(tmp_path: Path) -> None:
