@@ -441,13 +441,29 @@ def _file_mode(node: Node, data: bytes, depth: int = 0) -> int | None:
     return None
 
 
+_UMASK_DEFAULTS = {"Mkdir": 0o777, "MkdirAll": 0o777, "OpenFile": 0o666, "WriteFile": 0o666}
+"""The mode each creating call is given when the program leaves the permissions to the user's
+umask: what ``os.Create`` and ``mkdir(1)`` ask for (Go's idiom, ``os.MkdirAll(dir, 0777)``)."""
+
+_UMASK_ZERO = re.compile(rb"\b(?:syscall|unix)\.Umask\(\s*0\s*\)")
+
+
 def _world_writable(match: Match) -> bool:
-    """The mode given to a file or folder lets every user write it (``0o002`` set)."""
+    """The mode given to a file or folder lets every user write it (``0o002`` set).
+
+    A creating call (``Mkdir``, ``MkdirAll``, ``OpenFile``, ``WriteFile``) given its
+    conventional default (`_UMASK_DEFAULTS`) is not reported: the umask removes the bit (022
+    makes 0777 a 0755), as for every file ``os.Create`` makes, unless the file sets the umask
+    to 0 itself. ``Chmod`` does not pass through the umask, and any other mode with the bit
+    is a deliberate choice (``0o776``, ``os.ModePerm`` for a file)."""
     mode = match.node("mode")
-    if mode is None or (match.text("package") == "ioutil" and match.text("fn") != "WriteFile"):
+    fn = match.text("fn")
+    if mode is None or (match.text("package") == "ioutil" and fn != "WriteFile"):
         return False
     value = _file_mode(mode, match.data)
-    return value is not None and bool(value & 0o002)
+    if value is None or not value & 0o002:
+        return False
+    return _UMASK_DEFAULTS.get(fn) != value or _UMASK_ZERO.search(match.data) is not None
 
 
 _DECOMPRESSORS = frozenset(
@@ -1065,9 +1081,12 @@ RULES: tuple[Rule, ...] = (
         explanation=(
             "A mode with the write bit for others (`0777`, `0666`, `os.ModePerm`) lets any"
             " local user or compromised service rewrite the file or put files in the folder:"
-            " replace a script, a config, or data other code trusts. (The process umask"
-            " usually removes the bit at creation, but not for `os.Chmod`, and not where the"
-            " umask is 0.)\n\n"
+            " replace a script, a config, or data other code trusts. The process umask"
+            " usually removes the bit at creation, so a creating call given the conventional"
+            " default (`os.Mkdir`/`MkdirAll` with `0777`, `os.OpenFile`/`WriteFile` with"
+            " `0666`, as `os.Create` does) leaves the choice to the user's umask and is not"
+            " reported, unless the file sets the umask to 0 (`syscall.Umask(0)`); `os.Chmod`"
+            " does not pass through the umask, and another mode with the bit is a choice.\n\n"
             "**Fix:** grant only what is needed: `0644` for files others read, `0600` for"
             " private ones, `0755` (or `0750`) for programs and folders.\n\n"
             "Reference: CWE-732 (Incorrect Permission Assignment for Critical Resource);"
