@@ -759,9 +759,51 @@ def _redirect_from_request(match: Match) -> bool:
     if url is None:
         return False
     requests = request_names(match.report, match.data)
-    return depends_on(url, requests, match.data) and not all(
-        _FIXED_HOST.match(p) for p in text_prefixes(url, match.data)
+    return (
+        depends_on(url, requests, match.data)
+        and not all(_FIXED_HOST.match(p) for p in text_prefixes(url, match.data))
+        and not _local_url(url, requests, match.data)
     )
+
+
+_LOCAL_URL_FIELDS = frozenset({"Path", "RawPath", "RawQuery", "ForceQuery", "Fragment"})
+_PATH_FIELDS = frozenset({"Path", "RawPath"})
+
+
+def _local_url(url: Node, requests: frozenset[str], data: bytes) -> bool:
+    """``u.String()`` of a local given ``&url.URL{Path: p, RawQuery: r.URL.RawQuery}``: no
+    scheme, host or user, and a path the request does not give, so only the query (or the
+    fragment) comes from the request and the redirect stays on this site."""
+    url = unwrap(url)
+    function = url.child_by_field_name("function") if url.type == "call_expression" else None
+    operand = function.child_by_field_name("operand") if function is not None else None
+    field = function.child_by_field_name("field") if function is not None else None
+    if operand is None or field is None or text(field, data) != "String" or arguments_of(url):
+        return False
+    operand = unwrap(operand)
+    values = bindings(operand, data) if operand.type == "identifier" else [operand]
+    if not values:
+        return False
+    for given_value in values:
+        literal = unwrap(given_value)
+        if literal.type == "unary_expression" and literal.named_child_count:
+            literal = unwrap(literal.named_children[-1])
+        kind = literal.child_by_field_name("type") if literal.type == "composite_literal" else None
+        body = literal.child_by_field_name("body") if kind is not None else None
+        if kind is None or body is None or not text(kind, data).endswith("URL"):
+            return False
+        for item in body.named_children:
+            if item.type == "comment":
+                continue
+            if item.type != "keyed_element" or item.named_child_count != 2:
+                return False
+            key, given = (unwrap(child) for child in item.named_children)
+            name = text(key, data)
+            if name not in _LOCAL_URL_FIELDS:
+                return False
+            if name in _PATH_FIELDS and depends_on(given, requests, data):
+                return False
+    return True
 
 
 def _template_from_request(match: Match) -> bool:
@@ -1268,7 +1310,9 @@ RULES: tuple[Rule, ...] = (
             " header) and no fixed host or local path comes before it, so a link to this site"
             " can send visitors on to a look-alike phishing page, with this site's name on"
             " the link (open redirect). A value only in the path or query after a fixed"
-            " host, or after a leading `/`, is not reported.\n\n"
+            " host, or after a leading `/`, is not reported, nor a `url.URL{Path: p,"
+            " RawQuery: r.URL.RawQuery}` without scheme or host whose path the request does"
+            " not give.\n\n"
             "**Fix:** redirect only to local paths (check the parsed URL has no scheme or"
             " host and does not start with `//`) or to hosts from a fixed list; build"
             " HTTP-to-HTTPS redirects from the configured host name, not `r.Host`.\n\n"
