@@ -736,8 +736,22 @@ def _is_false(node: Node, data: bytes) -> bool:
     return False
 
 
+_COOKIES_RESULT = re.compile(rb"\(?\s*(?:\w+\s+)?\[\]\*http\.Cookie\s*\)?")
+
+
 def _sent_by_client(node: Node) -> bool:
-    """The cookie literal is an argument of ``req.AddCookie(...)``."""
+    """The cookie literal is an argument of ``req.AddCookie(...)``, or made in a function
+    that returns ``[]*http.Cookie`` (a cookie jar's ``Cookies(u)``, which hands a client
+    the cookies to send) and is given no ``http.ResponseWriter``."""
+    function = enclosing_scope(node, "go")
+    result = function.child_by_field_name("result")
+    parameters = function.child_by_field_name("parameters")
+    if (
+        result is not None
+        and _COOKIES_RESULT.fullmatch(result.text or b"") is not None
+        and (parameters is None or b"ResponseWriter" not in (parameters.text or b""))
+    ):
+        return True
     current = node.parent
     while current is not None and current.type in (
         "composite_literal",
@@ -1284,7 +1298,8 @@ RULES: tuple[Rule, ...] = (
             " on the network path reads it; without `HttpOnly` any script on the page (an"
             " injected one too) reads it from `document.cookie`. For session cookies either"
             " gap hands the session to an attacker. Reported for `http.Cookie` literals that"
-            " set a `Name` (not those a client adds to its request) and gorilla"
+            " set a `Name` (not those a client adds to its request, nor those a cookie jar's"
+            " `Cookies` method returns for a client to send) and gorilla"
             " `sessions.Options` that leave a flag out or set it to `false`; a flag set"
             " from an expression (`Secure: r.TLS != nil`) is the code's decision.\n\n"
             "**Fix:** `Secure: true, HttpOnly: true` (and `SameSite:"
