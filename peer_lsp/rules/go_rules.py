@@ -235,11 +235,37 @@ def _in_loop(match: Match) -> bool:
     node: Node | None = match.report.parent
     while node is not None:
         if node.type == "for_statement":
-            return not _bounded(node, match.data) and not _ends_loop(match.report, node)
+            return (
+                not _bounded(node, match.data)
+                and not _ends_loop(match.report, node)
+                and not _used_after(match.report, node, match.data)
+            )
         if node.type in ("func_literal", "function_declaration", "method_declaration"):
             return False
         node = node.parent
     return False
+
+
+def _used_after(defer: Node, loop: Node, data: bytes) -> bool:
+    """The deferred call releases an element of a collection (``fd[i]``) that the function
+    uses again after the loop: the loop gathers resources that must all stay open until
+    then (handles duplicated for a child process), so releasing each at the end of its
+    iteration would be the bug."""
+    collections = {
+        text(operand, data)
+        for node in descendants(defer)
+        if node.type == "index_expression"
+        and (operand := node.child_by_field_name("operand")) is not None
+        and operand.type == "identifier"
+    }
+    if not collections:
+        return False
+    function = enclosing_scope(loop, "go")
+    return any(
+        node.type == "identifier" and text(node, data) in collections
+        for node in descendants(function)
+        if node.start_byte >= loop.end_byte
+    )
 
 
 def _bounded(loop: Node, data: bytes) -> bool:
@@ -990,7 +1016,9 @@ RULES: tuple[Rule, ...] = (
             " loop iteration. `defer f.Close()` in a loop over files keeps every file open"
             " until the loop and the function finish, and can run out of descriptors. Not"
             " reported: a loop over a few values (a literal list of up to 4, `i < 3`), and a"
-            " defer followed in its block by a `return` or `break` (the loop ends there).\n\n"
+            " defer followed in its block by a `return` or `break` (the loop ends there), and"
+            " a defer releasing an element of a collection (`fd[i]`) the function uses after"
+            " the loop (the resources must stay open together until then).\n\n"
             "**Fix:** move the body into a function (or a closure called each iteration) that"
             " defers, or close explicitly at the end of the iteration.\n\n"
             "Reference: CWE-772 (Missing Release of Resource after Effective Lifetime);"
