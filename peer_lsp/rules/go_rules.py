@@ -886,8 +886,119 @@ def _error_dropped(match: Match) -> bool:
     Functions of the same file are not looked at: whether their error matters would depend
     on their declaration and their other calls, code outside the unit, and a unit's findings
     must follow from the unit alone (they are kept while it is unchanged; the sweep's
-    incremental-against-fresh comparison caught a stale one)."""
-    return not _valid_env_key(match)
+    incremental-against-fresh comparison caught a stale one).
+
+    Not reported either: a call the author marks as ignored on purpose (`_said_ignored`), a
+    folder made for a later step that uses it and whose own result is kept
+    (`_folder_for_later`), and ``os.Setenv``/``Unsetenv`` of a key an earlier checked
+    ``os.Setenv`` of the function already accepted (restoring it in a cleanup)."""
+    return not (
+        _valid_env_key(match)
+        or _said_ignored(match)
+        or _folder_for_later(match)
+        or _key_checked_before(match)
+    )
+
+
+_IGNORED_ON_PURPOSE = re.compile(
+    rb"best[- ]effort|\bignor\w*\s+(?:any\s+|the\s+|all\s+)?(?:errors?|failures?)\b"
+    rb"|\b(?:errors?|failures?)\s+(?:is|are)\s+ignored\b",
+    re.IGNORECASE,
+)
+"""A comment that says the error is dropped on purpose: ``// best effort``, ``// ignore
+errors``, ``// the error is ignored``."""
+
+
+def _said_ignored(match: Match) -> bool:
+    """A comment at the end of the call's line, or on the line right above it, says the
+    error is ignored on purpose (as ``_ = f()`` says it in code)."""
+    data, start = match.data, match.report.start_byte
+    line_start = data.rfind(b"\n", 0, start) + 1
+    line_end = data.find(b"\n", match.report.end_byte)
+    line_end = len(data) if line_end < 0 else line_end
+    trailing = data[match.report.end_byte : line_end]
+    above_start = data.rfind(b"\n", 0, max(line_start - 1, 0)) + 1
+    above = data[above_start : max(line_start - 1, above_start)].strip()
+    said = [trailing] + ([above] if above.startswith(b"//") else [])
+    return any(b"//" in part and _IGNORED_ON_PURPOSE.search(part) for part in said)
+
+
+_FOLDER_MAKERS = frozenset({"os.Mkdir", "os.MkdirAll"})
+
+
+def _folder_for_later(match: Match) -> bool:
+    """``os.MkdirAll(filepath.Dir(target), 0o777)`` followed in the function by a statement
+    that uses the same names (or the same literal folder) and keeps its result
+    (``f, err := os.Create(target)``, ``objDir = "_obj"``): when the folder could not be
+    made, that later step fails, and its error is the one that says so."""
+    if match.text("fn") not in _FOLDER_MAKERS:
+        return False
+    call = match.report.named_children[0] if match.report.named_child_count else None
+    args = arguments_of(call) if call is not None else []
+    if not args:
+        return False
+    names = _path_names(args[0], match.data)
+    if not names:
+        return False
+    function = enclosing_scope(match.report, "go")
+    for node in descendants(function):
+        if node.start_byte < match.report.end_byte:
+            continue
+        kept = node.type in ("short_var_declaration", "assignment_statement", "var_spec")
+        kept = kept or (node.type == "if_statement" and node.child_by_field_name("initializer"))
+        if kept and _path_names(node, match.data) & names:
+            return True
+    return False
+
+
+def _path_names(node: Node, data: bytes, depth: int = 0) -> set[str]:
+    """The local names and string literals a path expression is made of, following a local
+    name once to the value it was given (``dir := filepath.Dir(target)``); package names and
+    fields left out."""
+    found: set[str] = set()
+    for current in [node, *descendants(node)]:
+        if current.type in ("interpreted_string_literal", "raw_string_literal"):
+            found.add(text(current, data))
+        elif current.type == "identifier":
+            parent = current.parent
+            if parent is not None and parent.type == "selector_expression":
+                operand = parent.child_by_field_name("operand")
+                if operand is not None and operand.id == current.id:
+                    continue  # filepath in filepath.Dir
+            found.add(text(current, data))
+            if depth == 0 and current is node:
+                for value in bindings(current, data):
+                    found |= _path_names(value, data, depth + 1)
+    return found
+
+
+def _key_checked_before(match: Match) -> bool:
+    """``os.Setenv(key, prev)``/``os.Unsetenv(key)`` where an ``os.Setenv(key, ...)`` whose
+    error is checked came before in the function (a closure's enclosing one counted): the
+    key was accepted then, and only a malformed key makes these fail."""
+    if match.text("fn") not in _ENV_CALLS:
+        return False
+    call = match.report.named_children[0] if match.report.named_child_count else None
+    args = arguments_of(call) if call is not None else []
+    if not args:
+        return False
+    key = text(args[0], match.data)
+    scope = enclosing_scope(match.report, "go")
+    while scope.type == "func_literal" and scope.parent is not None:
+        scope = enclosing_scope(scope.parent, "go")
+    for node in descendants(scope):
+        if node.start_byte >= match.report.start_byte or node.type != "call_expression":
+            continue
+        earlier = arguments_of(node)
+        if (
+            callee_text(node, match.data) == "os.Setenv"
+            and earlier
+            and text(earlier[0], match.data) == key
+            and node.parent is not None
+            and node.parent.type != "expression_statement"
+        ):
+            return True
+    return False
 
 
 RULES: tuple[Rule, ...] = (
@@ -993,8 +1104,12 @@ RULES: tuple[Rule, ...] = (
             " Calling them as a statement goes on with a zero value or half-written data as"
             " if all went well (an unparsed config, a server that never started listening)."
             " An explicit `_ = f()` or `v, _ := f()` is a deliberate discard and is not"
-            " reported, nor is `os.Setenv`/`os.Unsetenv` of a literal key (they fail only on"
-            " a malformed key).\n\n"
+            " reported, nor is `os.Setenv`/`os.Unsetenv` of a literal key or of a key an"
+            " earlier checked `os.Setenv` accepted (they fail only on a malformed key), a call"
+            " a comment marks as ignored on purpose (`// best effort`, `// ignore errors`),"
+            " or an `os.MkdirAll` made for a later step that uses the same path and keeps its"
+            " result (`f, err := os.Create(path)`: that error says the folder is"
+            " missing).\n\n"
             "**Fix:** `if err := json.Unmarshal(b, &v); err != nil { return err }`; where"
             " ignoring is really intended, say so with `_ = f()` and a comment.\n\n"
             "Reference: CWE-252 (Unchecked Return Value); errcheck."
