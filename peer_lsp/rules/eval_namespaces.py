@@ -13,7 +13,9 @@ the evaluation is deliberate, with the namespace it runs in chosen explicitly:
 - ``globals``/``locals`` parameters forwarded to ``exec``, the way ``exec`` names them
   (``def runctx(self, cmd, globals=None, locals=None)``): the function is an evaluation API
   like ``exec`` itself (profilers, tracers, debuggers); what it runs is its caller's choice,
-  and a caller passing input is where the finding belongs.
+  and a caller passing input is where the finding belongs. The same for a function named
+  for evaluating (``runcode``, ``runsource``, ``evaluate``) that passes its own code
+  parameter on unchanged (`evaluation_api`: ``code.InteractiveInterpreter.runcode``).
 
 And one shape says what runs is known: the code is a name the enclosing ``if`` has just
 checked against literals (``if value in ["True", "False", "None"]: value = eval(value)``, or
@@ -35,7 +37,7 @@ if typing.TYPE_CHECKING:
 def deliberate_evaluation(call: Node, code: Node, data: bytes) -> bool:
     """Whether an ``eval``/``exec`` call of ``code`` is one of the deliberate shapes of the
     module docstring."""
-    if checked_against_literals(call, code, data):
+    if checked_against_literals(call, code, data) or evaluation_api(call, code, data):
         return True
     namespaces = _namespace_arguments(call, data)
     if any(
@@ -73,9 +75,59 @@ _FRAME_NAMESPACE = re.compile(r"\bf_(?:globals|locals)\b|\bcurframe_locals\b")
 
 
 def _in_frame(namespace: Node, data: bytes) -> bool:
-    """A frame's own namespace (``frame.f_globals``, ``frame.f_locals``): a debugger or a
-    profiler evaluating what its user typed where the program stopped."""
-    return _FRAME_NAMESPACE.search(text(namespace, data)) is not None
+    """A frame's own namespace (``frame.f_globals``, ``frame.f_locals``), also through a
+    local name given one (``globals = self.curframe.f_globals``): a debugger or a profiler
+    evaluating what its user typed where the program stopped."""
+    if _FRAME_NAMESPACE.search(text(namespace, data)) is not None:
+        return True
+    namespace = unwrap(namespace)
+    value = assigned_value(namespace, "python", data) if namespace.type == "identifier" else None
+    return value is not None and _FRAME_NAMESPACE.search(text(value, data)) is not None
+
+
+_EVALUATION_API = re.compile(
+    r"^_?(?:run_?(?:code|source|command)|exec(?:_?(?:code|source))?"
+    r"|eval(?:uate)?(?:_?(?:code|source|expression|expr))?)$",
+    re.IGNORECASE,
+)
+"""Function names that say the function evaluates what it is given (``runcode``,
+``runsource``, ``exec_code``, ``evaluate``): an interpreter's API, like ``exec`` itself."""
+
+
+def evaluation_api(call: Node, code: Node, data: bytes) -> bool:
+    """The function around ``call`` is named for evaluating code (`_EVALUATION_API`) and
+    ``code`` is one of its parameters, passed on unchanged: the function is ``exec`` under
+    another name (``InteractiveInterpreter.runcode``), and a caller passing input is where
+    the finding belongs."""
+    code = unwrap(code)
+    if code.type != "identifier":
+        return False
+    scope = enclosing_scope(call, "python")
+    name = scope.child_by_field_name("name")
+    parameters = scope.child_by_field_name("parameters")
+    if scope.type != "function_definition" or name is None or parameters is None:
+        return False
+    if not _EVALUATION_API.match(text(name, data)):
+        return False
+    wanted = text(code, data)
+    return wanted in _parameter_names(parameters, data) and (
+        assigned_value(code, "python", data) is None
+    )
+
+
+def _parameter_names(parameters: Node, data: bytes) -> set[str]:
+    """The names of a ``def``'s parameters (plain, typed, with defaults)."""
+    names: set[str] = set()
+    for parameter in parameters.named_children:
+        if parameter.type == "identifier":
+            names.add(text(parameter, data))
+            continue
+        target = parameter.child_by_field_name("name")
+        if target is None and parameter.named_child_count:
+            target = parameter.named_children[0]  # typed_parameter: name, then type
+        if target is not None and target.type == "identifier":
+            names.add(text(target, data))
+    return names
 
 
 def _is_parameter(namespace: Node, data: bytes) -> bool:
