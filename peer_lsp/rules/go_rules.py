@@ -927,10 +927,10 @@ _FOLDER_MAKERS = frozenset({"os.Mkdir", "os.MkdirAll"})
 
 
 def _folder_for_later(match: Match) -> bool:
-    """``os.MkdirAll(filepath.Dir(target), 0o777)`` followed in the function by a statement
-    that uses the same names (or the same literal folder) and keeps its result
-    (``f, err := os.Create(target)``, ``objDir = "_obj"``): when the folder could not be
-    made, that later step fails, and its error is the one that says so."""
+    """``os.MkdirAll(filepath.Dir(target), 0o777)`` followed in the function by a call given
+    the same names (or the same literal folder) whose result is kept (``f, err :=
+    os.Create(target)``, ``if err := os.WriteFile(target, ...); ...``): when the folder
+    could not be made, that later call fails, and its error is the one that says so."""
     if match.text("fn") not in _FOLDER_MAKERS:
         return False
     call = match.report.named_children[0] if match.report.named_child_count else None
@@ -946,7 +946,11 @@ def _folder_for_later(match: Match) -> bool:
             continue
         kept = node.type in ("short_var_declaration", "assignment_statement", "var_spec")
         kept = kept or (node.type == "if_statement" and node.child_by_field_name("initializer"))
-        if kept and _path_names(node, match.data) & names:
+        if kept and any(
+            call.type == "call_expression"
+            and any(_path_names(arg, match.data) & names for arg in arguments_of(call))
+            for call in descendants(node.child_by_field_name("initializer") or node)
+        ):
             return True
     return False
 
