@@ -637,7 +637,26 @@ def _quoted_parts(node: Node, data: bytes, *, top: bool = False) -> bool:
             for part in node.named_children
             if part.type == "interpolation" and part.named_child_count
         )
-    return origin(node, data) is Origin.LITERAL
+    return origin(node, data) is Origin.LITERAL or _temp_path(node, data)
+
+
+_TEMP_MAKERS = frozenset({"tempfile.mkstemp", "tempfile.mkdtemp", "mkstemp", "mkdtemp"})
+
+
+def _temp_path(node: Node, data: bytes) -> bool:
+    """A name only ever bound from ``tempfile.mkstemp()``/``mkdtemp()`` called without a
+    prefix, suffix or folder (``fd, name = tempfile.mkstemp()``): a path the code just made in
+    the temporary folder, of letters, digits and ``_`` (pydoc's pager)."""
+    if node.type != "identifier":
+        return False
+    values = [unwrap(value) for value in bound_before(node, data)]
+    return bool(values) and all(
+        value.type == "call"
+        and (function := value.child_by_field_name("function")) is not None
+        and text(function, data) in _TEMP_MAKERS
+        and not arguments_of(value)
+        for value in values
+    )
 
 
 _NOT_FILES = re.compile(r"AF_UNIX|AF_PIPE|\\+pipe\\+")
@@ -1398,7 +1417,8 @@ RULES: tuple[Rule, ...] = (
             " (`subprocess.run([request.args['tool'], path])`). A command held in a local"
             ' name is followed to what it was given earlier in the function (`cmd = "ls " +'
             " path`, `cmd += arg`, `arg = sys.argv[1]`); one built only from literals, or"
-            " whose every interpolated value goes through `shlex.quote`, is not reported.\n\n"
+            " whose every interpolated value goes through `shlex.quote` (or is a name"
+            " `tempfile.mkstemp()` just made), is not reported.\n\n"
             "**Fix:** pass the program and its arguments as a list without a shell:"
             ' `subprocess.run(["ls", path], check=True)`. If a shell is unavoidable, quote'
             " each value with `shlex.quote()`.\n\n"
