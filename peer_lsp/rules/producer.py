@@ -31,11 +31,11 @@ from bisect import bisect_left
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
+from peer_lsp.rules.build_output import is_build_output
 from peer_lsp.rules.common_rules import COMPLEXITY
 from peer_lsp.rules.compiled import compiled_rules
 from peer_lsp.rules.complexity import count_branches, has_complexity
 from peer_lsp.rules.config import TEST_CODE_NORMAL, RuleConfig, RuleSettings
-from peer_lsp.rules.minified import is_minified
 from peer_lsp.rules.model import Edit
 from peer_lsp.rules.placement import place_findings
 from peer_lsp.rules.runner import Hit, run_rules
@@ -176,7 +176,7 @@ class RuleProducer:
             state.units.values(),
             state.gaps.values(),
             test_file=state.config.test_code != TEST_CODE_NORMAL and is_test_path(document.uri),
-            minified=is_minified(document.data, grammar),
+            built=is_build_output(document.uri, document.data, grammar),
         )
 
     def _parses_again(self, uri: str, tree: Tree) -> bool:
