@@ -467,9 +467,15 @@ def _file_mode(node: Node, data: bytes, depth: int = 0) -> int | None:
     return None
 
 
-_UMASK_DEFAULTS = {"Mkdir": 0o777, "MkdirAll": 0o777, "OpenFile": 0o666, "WriteFile": 0o666}
-"""The mode each creating call is given when the program leaves the permissions to the user's
-umask: what ``os.Create`` and ``mkdir(1)`` ask for (Go's idiom, ``os.MkdirAll(dir, 0777)``)."""
+_UMASK_DEFAULTS = {
+    "Mkdir": {0o777},
+    "MkdirAll": {0o777},
+    "OpenFile": {0o666, 0o777},
+    "WriteFile": {0o666, 0o777},
+}
+"""The modes each creating call is given when the program leaves the permissions to the
+user's umask: what ``os.Create`` (``0666``), ``mkdir(1)`` and a linker writing a program
+(``0777``) ask for; Go's idiom, ``os.MkdirAll(dir, 0777)``."""
 
 _UMASK_ZERO = re.compile(rb"\b(?:syscall|unix)\.Umask\(\s*0\s*\)")
 
@@ -481,7 +487,7 @@ def _world_writable(match: Match) -> bool:
     conventional default (`_UMASK_DEFAULTS`) is not reported: the umask removes the bit (022
     makes 0777 a 0755), as for every file ``os.Create`` makes, unless the file sets the umask
     to 0 itself. ``Chmod`` does not pass through the umask, and any other mode with the bit
-    is a deliberate choice (``0o776``, ``os.ModePerm`` for a file)."""
+    is a deliberate choice (``0o776``, ``0o1777``)."""
     mode = match.node("mode")
     fn = match.text("fn")
     if mode is None or (match.text("package") == "ioutil" and fn != "WriteFile"):
@@ -489,7 +495,7 @@ def _world_writable(match: Match) -> bool:
     value = _file_mode(mode, match.data)
     if value is None or not value & 0o002:
         return False
-    return _UMASK_DEFAULTS.get(fn) != value or _UMASK_ZERO.search(match.data) is not None
+    return value not in _UMASK_DEFAULTS.get(fn, ()) or _UMASK_ZERO.search(match.data) is not None
 
 
 _DECOMPRESSORS = frozenset(
@@ -1287,7 +1293,8 @@ RULES: tuple[Rule, ...] = (
             " replace a script, a config, or data other code trusts. The process umask"
             " usually removes the bit at creation, so a creating call given the conventional"
             " default (`os.Mkdir`/`MkdirAll` with `0777`, `os.OpenFile`/`WriteFile` with"
-            " `0666`, as `os.Create` does) leaves the choice to the user's umask and is not"
+            " `0666`, as `os.Create` does, or `0777` for a program) leaves the choice to the"
+            " user's umask and is not"
             " reported, unless the file sets the umask to 0 (`syscall.Umask(0)`); `os.Chmod`"
             " does not pass through the umask, and another mode with the bit is a choice.\n\n"
             "**Fix:** grant only what is needed: `0644` for files others read, `0600` for"
