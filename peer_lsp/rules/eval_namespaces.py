@@ -9,7 +9,8 @@ the evaluation is deliberate, with the namespace it runs in chosen explicitly:
   for code that is a parameter passed straight through is a sandbox attempt
   (``eval(expression, {"__builtins__": None})``), and does not count;
 - a frame's namespace (``frame.f_globals``, ``frame.f_locals``): a debugger evaluating what
-  its user typed where the program stopped;
+  its user typed where the program stopped; or a module's (``exec(code, module.__dict__)``):
+  an importer running a module's code, what ``import`` does;
 - ``globals``/``locals`` parameters forwarded to ``exec``, the way ``exec`` names them
   (``def runctx(self, cmd, globals=None, locals=None)``): the function is an evaluation API
   like ``exec`` itself (profilers, tracers, debuggers); what it runs is its caller's choice,
@@ -71,7 +72,7 @@ _NAMESPACES = ("globals", "locals")
 _NAMESPACE_PARAMETERS = frozenset(
     {"globals", "locals", "globalns", "localns", "global_ns", "local_ns", "globs", "locs"}
 )
-_FRAME_NAMESPACE = re.compile(r"\bf_(?:globals|locals)\b|\bcurframe_locals\b")
+_FRAME_NAMESPACE = re.compile(r"\bf_(?:globals|locals)\b|\bcurframe_locals\b|\.__dict__$")
 
 
 def _in_frame(namespace: Node, data: bytes) -> bool:
