@@ -115,7 +115,35 @@ def _program_from_input(program: Node, rest: list[Node], match: Match) -> bool:
     ):
         return False
     sources = frozenset(parameters) | request_names(match.report, match.data) | _OUTSIDE
-    return _reaches(program, sources, match.data)
+    return _reaches(_slice_head(program, match.data), sources, match.data)
+
+
+def _slice_head(node: Node, data: bytes) -> Node:
+    """For ``args[0]`` (any constant index) of a local slice given a ``[]string{...}``
+    literal and then only ``append(args, ...)``: that literal's element, which appends at
+    the end never change (``args := []string{goCmd, "tool", "cgo"}`` then ``args =
+    append(args, flags...)``); else ``node`` itself."""
+    node = unwrap(node)
+    operand = node.child_by_field_name("operand") if node.type == "index_expression" else None
+    index = node.child_by_field_name("index") if operand is not None else None
+    if operand is None or index is None or operand.type != "identifier":
+        return node
+    if index.type != "int_literal":
+        return node
+    name, position = text(operand, data), int(text(index, data), 0)
+    head: Node | None = None
+    for value in map(unwrap, bindings(operand, data)):
+        if value.type == "call_expression" and callee_text(value, data) == "append":
+            first = arguments_of(value)[:1]
+            if first and text(first[0], data) == name:
+                continue  # appends at the end
+            return node
+        body = value.child_by_field_name("body") if value.type == "composite_literal" else None
+        items = [i for i in body.named_children if i.type != "comment"] if body else []
+        if head is not None or len(items) <= position or items[position].type == "keyed_element":
+            return node
+        head = items[position]
+    return _element(head) if head is not None else node
 
 
 def _reaches(node: Node, names: frozenset[str], data: bytes) -> bool:
@@ -1051,8 +1079,9 @@ RULES: tuple[Rule, ...] = (
             " file passes a literal (a program name, not a shell command). A program that is"
             " not a constant is reported when it comes from outside the function (its"
             " parameters, the request, `os.Args`, `os.Getenv`), not when the code computes it"
-            " itself (`goCmd()`, a field); a wrapper that passes on both the program and the"
-            " argument list it was given (`run(name, args...)`) leaves the choice to its"
+            " itself (`goCmd()`, a field, the head of `args := []string{goCmd(), ...}` that"
+            " later `append`s leave in place); a wrapper that passes on both the program and"
+            " the argument list it was given (`run(name, args...)`) leaves the choice to its"
             " caller.\n\n"
             "**Fix:** run a fixed program directly with one argument per value:"
             ' `exec.Command("git", "log", "--", branch)`; pick the program from a fixed list'
