@@ -803,9 +803,9 @@ def _sent_by_client(node: Node) -> bool:
     """The cookie literal is an argument of ``req.AddCookie(...)``, or made in a function
     that returns ``[]*http.Cookie`` (a cookie jar's ``Cookies(u)``, which hands a client
     the cookies to send) and is given no ``http.ResponseWriter``."""
-    function = enclosing_scope(node, "go")
-    result = function.child_by_field_name("result")
-    parameters = function.child_by_field_name("parameters")
+    scope = enclosing_scope(node, "go")
+    result = scope.child_by_field_name("result")
+    parameters = scope.child_by_field_name("parameters")
     if (
         result is not None
         and _COOKIES_RESULT.fullmatch(result.text or b"") is not None
@@ -979,7 +979,9 @@ def _folder_for_later(match: Match) -> bool:
         if node.start_byte < match.report.end_byte:
             continue
         kept = node.type in ("short_var_declaration", "assignment_statement", "var_spec")
-        kept = kept or (node.type == "if_statement" and node.child_by_field_name("initializer"))
+        kept = kept or (
+            node.type == "if_statement" and node.child_by_field_name("initializer") is not None
+        )
         if kept and any(
             call.type == "call_expression"
             and any(_path_names(arg, match.data) & names for arg in arguments_of(call))
