@@ -236,6 +236,11 @@ _SQL_ONLY = frozenset(
 something else, like ``execute`` or ``query``)."""
 
 _PREPARE = frozenset({"prepareStatement", "prepareCall", "prepare"})
+_JDO_ONLY = frozenset({"setFilter", "setGrouping", "setOrdering"})
+"""JDO ``Query`` methods that take query text; other APIs use the same names for other
+things (``Logger.setFilter(Filter)``, ``ServiceRegistry.setOrdering``)."""
+_JDO = re.compile(rb"\b(?:javax|jakarta)\.jdo\b|\borg\.datanucleus\b")
+"""The file uses JDO (an import of its API or of DataNucleus, its implementation)."""
 _SQL_TYPES = frozenset(
     {
         "Statement",
@@ -293,6 +298,8 @@ def _sql_check(match: Match) -> bool:
     (a parameter, a request value) as the statement of an API that only takes SQL."""
     call, data = match.report, match.data
     method = match.text("method")
+    if method in _JDO_ONLY and _JDO.search(data) is None:
+        return False  # Logger.setFilter, ElementFilter...: these names are JDO's only in JDO code
     args = arguments_of(call)
     known = method in _SQL_ONLY or _sql_receiver(call, data)
     for index, argument in enumerate(args):
@@ -807,7 +814,9 @@ RULES: tuple[Rule, ...] = (
             " `StringBuilder` from values (followed through local variables in the method),"
             " or is a parameter or request value passed unchanged to an API that only takes"
             " SQL (`executeQuery`, `JdbcTemplate`, `createNativeQuery`...): a quote in the"
-            " values changes the statement (SQL injection).\n\n"
+            " values changes the statement (SQL injection). JDO's `setFilter`, `setGrouping`"
+            " and `setOrdering` count only in a file that uses JDO (`javax.jdo`): elsewhere"
+            " the names mean other things (`Logger.setFilter`).\n\n"
             '**Fix:** `PreparedStatement ps = conn.prepareStatement("SELECT * FROM t WHERE id'
             ' = ?"); ps.setLong(1, id);` (JPA: named parameters, `setParameter`; Spring:'
             " `jdbc.query(sql, mapper, args...)` with a constant `sql`).\n\n"
