@@ -430,7 +430,10 @@ def _uses_after(statement: Node, wanted: str, data: bytes) -> list[Node]:
     return sorted(found, key=lambda node: node.start_byte)
 
 
-_OLD_PROTOCOLS = frozenset({"SSL", "SSLV2", "SSLV3", "TLSV1", "TLSV1.1"})
+_OLD_PROTOCOLS = frozenset({"SSLV2", "SSLV3", "TLSV1", "TLSV1.1"})
+"""Context names that cap the protocol at an old version. Not ``"SSL"``: in the JDK's
+provider (SunJSSE) it is an alias of ``"TLS"``, the same context with the same enabled
+versions (TLS 1.2 and 1.3; SSL 3.0 has been disabled since 8u31)."""
 
 
 def _weak_tls(match: Match) -> bool:
@@ -1029,7 +1032,8 @@ RULES: tuple[Rule, ...] = (
         explanation=(
             "SSL 3.0 (POODLE) and TLS 1.0/1.1 (BEAST, weak MACs and ciphers) are deprecated"
             " (RFC 8996); a context created for them can negotiate those versions with a"
-            " downgrading attacker.\n\n"
+            ' downgrading attacker. `"SSL"` is not reported: the JDK\'s provider makes it'
+            ' an alias of `"TLS"` (the same context, TLS 1.2 and 1.3 enabled).\n\n'
             '**Fix:** `SSLContext.getInstance("TLSv1.3")` (or `"TLSv1.2"`, or `"TLS"` with'
             " the JDK's default protocol list).\n\n"
             "Reference: CWE-327 (Use of a Broken or Risky Cryptographic Algorithm)."
