@@ -675,7 +675,50 @@ def _evaluates_non_constant(match: Match) -> bool:
     kind = _engine_type(receiver, match.data).split("<")[0].split(".")[-1]
     if match.text("method") not in _ENGINES.get(kind, ()):
         return False
-    return not java_flow.is_constant(code, match.data)
+    return not java_flow.is_constant(code, match.data) and not _evaluation_api(code, match.data)
+
+
+_EVALUATION_API = re.compile(
+    r"^(?:eval(?:uate)?(?:Script|Code|Source|String|Reader|Expression|File)?"
+    r"|(?:run|exec(?:ute)?)(?:Script|Code|Source|Expression))$"
+)
+"""Method names that say the method evaluates what it is given (``evaluateString``,
+``evalScript``, ``runScript``): an interpreter's API, like the engine's ``eval`` itself."""
+
+
+def _evaluation_api(code: Node, data: bytes) -> bool:
+    """The method around the call is named for evaluating (`_EVALUATION_API`) and ``code``
+    is one of its parameters, passed on unchanged: the method is the engine's ``eval`` under
+    another name (jrunscript's ``evaluateString``), and a caller passing input is where the
+    finding belongs."""
+    code = unwrap(code)
+    method = java_flow.enclosing_method(code)
+    if code.type != "identifier" or method is None or method.type != "method_declaration":
+        return False
+    name = method.child_by_field_name("name")
+    parameters = method.child_by_field_name("parameters")
+    if name is None or parameters is None or not _EVALUATION_API.match(text(name, data)):
+        return False
+    wanted = text(code, data)
+    declared = {
+        text(parameter.child_by_field_name("name") or parameter, data)
+        for parameter in parameters.named_children
+        if parameter.type == "formal_parameter"
+    }
+    return wanted in declared and not _assigned_in(method, wanted, data)
+
+
+def _assigned_in(method: Node, wanted: str, data: bytes) -> bool:
+    """Whether the method assigns a new value to ``wanted`` anywhere."""
+    stack = [method]
+    while stack:
+        current = stack.pop()
+        if current.type == "assignment_expression":
+            left = current.child_by_field_name("left")
+            if left is not None and text(left, data) == wanted:
+                return True
+        stack.extend(current.named_children)
+    return False
 
 
 def _calls_on(name: Node, data: bytes) -> tuple[set[str], bool]:
@@ -1081,7 +1124,9 @@ RULES: tuple[Rule, ...] = (
             " `ScriptEngine.eval` and Spring's `SpelExpressionParser.parseExpression` compile"
             " and run what they are given, with the application's rights (`Runtime.exec`,"
             " files, the network). Here the code is built at run time, handed in, or read from"
-            " a file or URL.\n\n"
+            " a file or URL. A method named for evaluating (`evaluateString`, `runScript`)"
+            " that passes its own parameter on unchanged is the engine's `eval` under another"
+            " name and is not reported: its callers are where the code is chosen.\n\n"
             "**Fix:** keep the code constant and pass values in as bindings (`Binding`,"
             " `Bindings`, an `EvaluationContext` variable); when users must write expressions,"
             " use a `SimpleEvaluationContext` (SpEL) or a sandboxed interpreter.\n\n"
