@@ -93,7 +93,31 @@ def _forwarded(node: Node, parameters: list[str], data: bytes) -> str:
         operand = node.child_by_field_name("operand")
         node = unwrap(operand) if operand is not None else node
     name = text(node, data) if node.type == "identifier" else ""
+    if name and name not in parameters:
+        return _appended_parameter(node, parameters, data)
     return name if name in parameters else ""
+
+
+def _appended_parameter(node: Node, parameters: list[str], data: bytes) -> str:
+    """The parameter a local argument list is made of when every value it is given is
+    ``append([]string{"-flag", ...}, param...)`` (constant options before the caller's
+    arguments, gccgo's ``append([]string{"-dumpversion"}, args...)``); empty otherwise."""
+    found = ""
+    values = [unwrap(value) for value in bindings(node, data)]
+    for value in values:
+        args = arguments_of(value) if value.type == "call_expression" else []
+        if callee_text(value, data) != "append" or len(args) != 2:
+            return ""
+        head, tail = unwrap(args[0]), unwrap(args[1])
+        if head.type != "composite_literal" or not is_constant(head, data):
+            return ""
+        if tail.type != "variadic_argument" or tail.named_child_count != 1:
+            return ""
+        passed = text(unwrap(tail.named_children[0]), data)
+        if passed not in parameters or found not in ("", passed):
+            return ""
+        found = passed
+    return found
 
 
 def _program_from_input(program: Node, rest: list[Node], match: Match) -> bool:
@@ -1083,7 +1107,8 @@ RULES: tuple[Rule, ...] = (
             " parameters, the request, `os.Args`, `os.Getenv`), not when the code computes it"
             " itself (`goCmd()`, a field, the head of `args := []string{goCmd(), ...}` that"
             " later `append`s leave in place); a wrapper that passes on both the program and"
-            " the argument list it was given (`run(name, args...)`) leaves the choice to its"
+            " the argument list it was given (`run(name, args...)`, also behind constant"
+            " options: `append([]string{\"-v\"}, args...)`) leaves the choice to its"
             " caller.\n\n"
             "**Fix:** run a fixed program directly with one argument per value:"
             ' `exec.Command("git", "log", "--", branch)`; pick the program from a fixed list'
