@@ -499,6 +499,8 @@ def _xml_settings(factory: str, scope: Node, data: bytes) -> tuple[set[str], boo
             on = _xml_flag(args[1], data) == "on"
             if key and (on == (key == "disallowdoctypedecl")):
                 off.add(key)
+        elif setter and len(args) == 2 and _xml_key(args[0], data):
+            off.add(_xml_key(args[0], data))  # set from a value the code computes: its decision
     return off, handed
 
 
@@ -607,8 +609,8 @@ def _xxe(match: Match) -> bool:
     args = arguments_of(call)
     receiver = call.child_by_field_name("object")
     if method in ("setFeature", "setProperty"):
-        if len(args) != 2 or not _xml_key(args[0], data):
-            return False
+        if len(args) != 2 or not _xml_key(args[0], data) or receiver is None:
+            return False  # no receiver: a parser's own class setting its defaults
         key, flag = _xml_key(args[0], data), _xml_flag(args[1], data)
         if key == "disallowdoctypedecl":
             return flag == "off"
@@ -1100,7 +1102,10 @@ RULES: tuple[Rule, ...] = (
             " the parser fetches and inlines (XXE: file disclosure, server-side requests,"
             " entity-expansion denial of service). Reported where a parser is made from a"
             " factory that this class never secures, where an `XMLInputFactory` is created"
-            " and never secured, and where a setting turns the resolution back on.\n\n"
+            " and never secured, and where a setting turns the resolution back on. A setting"
+            " given a value the code computes (`disallowDocTypeDeclarations`) is the code's"
+            " decision, and a parser's own class setting its defaults (`setFeature(...)`"
+            " without a receiver) is not a use of a parser.\n\n"
             '**Fix:** `dbf.setFeature("http://apache.org/xml/features/disallow-doctype-decl",'
             " true)` (SAX likewise); `xif.setProperty(XMLInputFactory.SUPPORT_DTD, false)`;"
             ' `tf.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "")` and'
