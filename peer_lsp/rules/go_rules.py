@@ -1108,7 +1108,7 @@ RULES: tuple[Rule, ...] = (
             " itself (`goCmd()`, a field, the head of `args := []string{goCmd(), ...}` that"
             " later `append`s leave in place); a wrapper that passes on both the program and"
             " the argument list it was given (`run(name, args...)`, also behind constant"
-            " options: `append([]string{\"-v\"}, args...)`) leaves the choice to its"
+            ' options: `append([]string{"-v"}, args...)`) leaves the choice to its'
             " caller.\n\n"
             "**Fix:** run a fixed program directly with one argument per value:"
             ' `exec.Command("git", "log", "--", branch)`; pick the program from a fixed list'
