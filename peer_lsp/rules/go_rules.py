@@ -537,9 +537,10 @@ def _world_writable(match: Match) -> bool:
 
     A creating call (``Mkdir``, ``MkdirAll``, ``OpenFile``, ``WriteFile``) given its
     conventional default (`_UMASK_DEFAULTS`) is not reported: the umask removes the bit (022
-    makes 0777 a 0755), as for every file ``os.Create`` makes, unless the file sets the umask
-    to 0 itself. ``Chmod`` does not pass through the umask, and any other mode with the bit
-    is a deliberate choice (``0o776``, ``0o1777``)."""
+    makes 0777 a 0755), as for every file ``os.Create`` makes, unless the function sets the
+    umask to 0 itself (only the function is read: a unit's findings follow from the unit).
+    ``Chmod`` does not pass through the umask, and any other mode with the bit is a
+    deliberate choice (``0o776``, ``0o1777``)."""
     mode = match.node("mode")
     fn = match.text("fn")
     if mode is None or (match.text("package") == "ioutil" and fn != "WriteFile"):
@@ -547,7 +548,10 @@ def _world_writable(match: Match) -> bool:
     value = _file_mode(mode, match.data)
     if value is None or not value & 0o002:
         return False
-    return value not in _UMASK_DEFAULTS.get(fn, ()) or _UMASK_ZERO.search(match.data) is not None
+    if value not in _UMASK_DEFAULTS.get(fn, ()):
+        return True
+    scope = enclosing_scope(match.report, "go")
+    return _UMASK_ZERO.search(match.data, scope.start_byte, scope.end_byte) is not None
 
 
 _DECOMPRESSORS = frozenset(
@@ -1350,9 +1354,9 @@ RULES: tuple[Rule, ...] = (
             " usually removes the bit at creation, so a creating call given the conventional"
             " default (`os.Mkdir`/`MkdirAll` with `0777`, `os.OpenFile`/`WriteFile` with"
             " `0666`, as `os.Create` does, or `0777` for a program) leaves the choice to the"
-            " user's umask and is not"
-            " reported, unless the file sets the umask to 0 (`syscall.Umask(0)`); `os.Chmod`"
-            " does not pass through the umask, and another mode with the bit is a choice.\n\n"
+            " user's umask and is not reported, unless the function sets the umask to 0"
+            " (`syscall.Umask(0)`); `os.Chmod` does not pass through the umask, and another"
+            " mode with the bit is a choice.\n\n"
             "**Fix:** grant only what is needed: `0644` for files others read, `0600` for"
             " private ones, `0755` (or `0750`) for programs and folders.\n\n"
             "Reference: CWE-732 (Incorrect Permission Assignment for Critical Resource);"

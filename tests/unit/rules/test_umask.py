@@ -1,6 +1,7 @@
 """go-world-writable and the umask: a creating call given the conventional default mode
-(``0777`` for a folder, ``0666`` for a file) is left to the umask, unless the file itself sets
-the umask to 0, where the mode is what the file gets."""
+(``0777`` for a folder, ``0666`` for a file) is left to the umask, unless the function itself
+sets the umask to 0, where the mode is what the file gets (only the function is read: a
+unit's findings follow from the unit alone)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,15 @@ import pytest
 from peer_lsp.analysis.engine import Engine
 from peer_lsp.settings.model import Settings
 
-CALLS = """
-func Save(dir string, data []byte) error {
-	if err := os.MkdirAll(dir, 0777); err != nil {
-		return err
-	}
-	return os.WriteFile(dir+"/data", data, 0o666)
-}
-"""
+MKDIR = "\tif err := os.MkdirAll(dir, 0777); err != nil {"
+
+
+def _source(before: str = "", top: str = "", package: str = "syscall") -> str:
+    return (
+        f'package store\n\nimport (\n\t"os"\n\t"{package}"\n)\n\n{top}'
+        f"func Save(dir string, data []byte) error {{\n{before}{MKDIR}\n\t\treturn err\n\t}}\n"
+        '\treturn os.WriteFile(dir+"/data", data, 0o666)\n}\n'
+    )
 
 
 def _lines(source: str) -> list[int]:
@@ -27,14 +29,16 @@ def _lines(source: str) -> list[int]:
 
 
 def test_defaults_are_left_to_the_umask() -> None:
-    assert _lines(f'package store\n\nimport "os"\n{CALLS}') == []
+    assert _lines(_source()) == []
 
 
 @pytest.mark.parametrize("package", ["syscall", "unix"])
-def test_defaults_are_reported_where_the_umask_is_zero(package: str) -> None:
-    source = (
-        f'package store\n\nimport (\n\t"os"\n\t"{package}"\n)\n\n'
-        f"func init() {{\n\t{package}.Umask(0)\n}}\n{CALLS}"
-    )
-    mkdir = source.splitlines().index("\tif err := os.MkdirAll(dir, 0777); err != nil {")
+def test_defaults_are_reported_where_the_function_sets_the_umask_to_zero(package: str) -> None:
+    source = _source(before=f"\t{package}.Umask(0)\n", package=package)
+    mkdir = source.splitlines().index(MKDIR)
     assert _lines(source) == [mkdir, mkdir + 3]
+
+
+def test_a_umask_set_in_another_function_is_not_read() -> None:
+    source = _source(top="func init() {\n\tsyscall.Umask(0)\n}\n\n")
+    assert _lines(source) == []
