@@ -48,7 +48,9 @@ Each rule has a fixed confidence: how often we expect a careful reviewer to agre
 findings on ordinary code. It is a judgement, informed by the rule's fixtures and by running
 every rule over the Python standard library, installed Python packages and installed
 JavaScript packages (tests/unit/rules/test_false_positives.py bounds those counts). Findings
-below `minConfidence` are not shown.
+below `minConfidence` are not shown. Findings in test code are hints (the `testCode`
+setting), and so are those in a build's output (JavaScript, TypeScript or CSS in a `dist/`
+folder, or minified): the fix belongs in the source it was built from.
 
 ## Settings
 

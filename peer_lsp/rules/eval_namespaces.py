@@ -9,11 +9,18 @@ the evaluation is deliberate, with the namespace it runs in chosen explicitly:
   for code that is a parameter passed straight through is a sandbox attempt
   (``eval(expression, {"__builtins__": None})``), and does not count;
 - a frame's namespace (``frame.f_globals``, ``frame.f_locals``): a debugger evaluating what
-  its user typed where the program stopped;
+  its user typed where the program stopped; or a module's (``exec(code, module.__dict__)``):
+  an importer running a module's code, what ``import`` does;
 - ``globals``/``locals`` parameters forwarded to ``exec``, the way ``exec`` names them
   (``def runctx(self, cmd, globals=None, locals=None)``): the function is an evaluation API
   like ``exec`` itself (profilers, tracers, debuggers); what it runs is its caller's choice,
-  and a caller passing input is where the finding belongs.
+  and a caller passing input is where the finding belongs. The same for a function named
+  for evaluating (``runcode``, ``runsource``, ``evaluate``) that passes its own code
+  parameter on unchanged (`evaluation_api`: ``code.InteractiveInterpreter.runcode``).
+
+And one shape says what runs is known: the code is a name the enclosing ``if`` has just
+checked against literals (``if value in ["True", "False", "None"]: value = eval(value)``, or
+``value == "None"``): only those literals can run (`checked_against_literals`).
 """
 
 from __future__ import annotations
@@ -31,6 +38,8 @@ if typing.TYPE_CHECKING:
 def deliberate_evaluation(call: Node, code: Node, data: bytes) -> bool:
     """Whether an ``eval``/``exec`` call of ``code`` is one of the deliberate shapes of the
     module docstring."""
+    if checked_against_literals(call, code, data) or evaluation_api(call, code, data):
+        return True
     namespaces = _namespace_arguments(call, data)
     if any(
         _in_frame(namespace, data) or _is_parameter(namespace, data) for namespace in namespaces
@@ -63,13 +72,63 @@ _NAMESPACES = ("globals", "locals")
 _NAMESPACE_PARAMETERS = frozenset(
     {"globals", "locals", "globalns", "localns", "global_ns", "local_ns", "globs", "locs"}
 )
-_FRAME_NAMESPACE = re.compile(r"\bf_(?:globals|locals)\b|\bcurframe_locals\b")
+_FRAME_NAMESPACE = re.compile(r"\bf_(?:globals|locals)\b|\bcurframe_locals\b|\.__dict__$")
 
 
 def _in_frame(namespace: Node, data: bytes) -> bool:
-    """A frame's own namespace (``frame.f_globals``, ``frame.f_locals``): a debugger or a
-    profiler evaluating what its user typed where the program stopped."""
-    return _FRAME_NAMESPACE.search(text(namespace, data)) is not None
+    """A frame's own namespace (``frame.f_globals``, ``frame.f_locals``), also through a
+    local name given one (``globals = self.curframe.f_globals``): a debugger or a profiler
+    evaluating what its user typed where the program stopped."""
+    if _FRAME_NAMESPACE.search(text(namespace, data)) is not None:
+        return True
+    namespace = unwrap(namespace)
+    value = assigned_value(namespace, "python", data) if namespace.type == "identifier" else None
+    return value is not None and _FRAME_NAMESPACE.search(text(value, data)) is not None
+
+
+_EVALUATION_API = re.compile(
+    r"^_?(?:run_?(?:code|source|command)|exec(?:_?(?:code|source))?"
+    r"|eval(?:uate)?(?:_?(?:code|source|expression|expr))?)$",
+    re.IGNORECASE,
+)
+"""Function names that say the function evaluates what it is given (``runcode``,
+``runsource``, ``exec_code``, ``evaluate``): an interpreter's API, like ``exec`` itself."""
+
+
+def evaluation_api(call: Node, code: Node, data: bytes) -> bool:
+    """The function around ``call`` is named for evaluating code (`_EVALUATION_API`) and
+    ``code`` is one of its parameters, passed on unchanged: the function is ``exec`` under
+    another name (``InteractiveInterpreter.runcode``), and a caller passing input is where
+    the finding belongs."""
+    code = unwrap(code)
+    if code.type != "identifier":
+        return False
+    scope = enclosing_scope(call, "python")
+    name = scope.child_by_field_name("name")
+    parameters = scope.child_by_field_name("parameters")
+    if scope.type != "function_definition" or name is None or parameters is None:
+        return False
+    if not _EVALUATION_API.match(text(name, data)):
+        return False
+    wanted = text(code, data)
+    return wanted in _parameter_names(parameters, data) and (
+        assigned_value(code, "python", data) is None
+    )
+
+
+def _parameter_names(parameters: Node, data: bytes) -> set[str]:
+    """The names of a ``def``'s parameters (plain, typed, with defaults)."""
+    names: set[str] = set()
+    for parameter in parameters.named_children:
+        if parameter.type == "identifier":
+            names.add(text(parameter, data))
+            continue
+        target = parameter.child_by_field_name("name")
+        if target is None and parameter.named_child_count:
+            target = parameter.named_children[0]  # typed_parameter: name, then type
+        if target is not None and target.type == "identifier":
+            names.add(text(target, data))
+    return names
 
 
 def _is_parameter(namespace: Node, data: bytes) -> bool:
@@ -115,3 +174,79 @@ def _built_here(code: Node, data: bytes) -> bool:
     if code.type == "identifier":
         return assigned_value(code, "python", data) is not None
     return code.type in ("string", "concatenated_string", "binary_operator")
+
+
+_STRING_TYPES = ("string", "concatenated_string")
+
+
+def checked_against_literals(call: Node, code: Node, data: bytes) -> bool:
+    """``code`` is a name and ``call`` is in the body of an ``if`` (or ``elif``) whose test
+    holds only when the name equals one of a few string literals: ``name in ["a", "b"]``
+    (a list, tuple or set display of strings), ``name == "a"``, or an ``or`` of those."""
+    code = unwrap(code)
+    if code.type != "identifier":
+        return False
+    name = text(code, data)
+    node: Node | None = call
+    while node is not None and node.type not in ("function_definition", "class_definition"):
+        parent = node.parent
+        if parent is not None and parent.type in ("if_statement", "elif_clause"):
+            body = parent.child_by_field_name("consequence")
+            test = parent.child_by_field_name("condition")
+            if (
+                body is not None
+                and body.id == node.id
+                and test is not None
+                and _equals_a_literal(test, name, data)
+                and not _rebound(body, name, call, data)
+            ):
+                return True
+        node = parent
+    return False
+
+
+def _equals_a_literal(test: Node, name: str, data: bytes) -> bool:
+    """Whether ``test`` is true only when ``name`` is one of the string literals it names."""
+    test = unwrap(test)
+    if test.type == "boolean_operator":
+        left, right = test.child_by_field_name("left"), test.child_by_field_name("right")
+        operator = test.child_by_field_name("operator")
+        return (
+            operator is not None
+            and text(operator, data) == "or"
+            and left is not None
+            and right is not None
+            and _equals_a_literal(left, name, data)
+            and _equals_a_literal(right, name, data)
+        )
+    if test.type != "comparison_operator" or test.named_child_count != 2:
+        return False
+    left, right = (unwrap(child) for child in test.named_children)
+    operators = [text(child, data) for child in test.children if not child.is_named]
+    if left.type != "identifier" or text(left, data) != name or len(operators) != 1:
+        return False
+    if operators[0] == "==":
+        return right.type in _STRING_TYPES
+    if operators[0] != "in" or right.type not in ("list", "tuple", "set"):
+        return False
+    items = [unwrap(item) for item in right.named_children if item.type != "comment"]
+    return bool(items) and all(item.type in _STRING_TYPES for item in items)
+
+
+def _rebound(body: Node, name: str, before: Node, data: bytes) -> bool:
+    """Whether ``body`` assigns ``name`` in a statement that ends before ``before`` starts
+    (``value = eval(value)`` itself does not count)."""
+    stack = [body]
+    while stack:
+        node = stack.pop()
+        if node.start_byte >= before.start_byte:
+            continue
+        if (
+            node.type in ("assignment", "augmented_assignment")
+            and node.end_byte <= before.start_byte
+        ):
+            target = node.child_by_field_name("left")
+            if target is not None and name in text(target, data).replace(" ", "").split(","):
+                return True
+        stack.extend(node.named_children)
+    return False

@@ -93,7 +93,31 @@ def _forwarded(node: Node, parameters: list[str], data: bytes) -> str:
         operand = node.child_by_field_name("operand")
         node = unwrap(operand) if operand is not None else node
     name = text(node, data) if node.type == "identifier" else ""
+    if name and name not in parameters:
+        return _appended_parameter(node, parameters, data)
     return name if name in parameters else ""
+
+
+def _appended_parameter(node: Node, parameters: list[str], data: bytes) -> str:
+    """The parameter a local argument list is made of when every value it is given is
+    ``append([]string{"-flag", ...}, param...)`` (constant options before the caller's
+    arguments, gccgo's ``append([]string{"-dumpversion"}, args...)``); empty otherwise."""
+    found = ""
+    values = [unwrap(value) for value in bindings(node, data)]
+    for value in values:
+        args = arguments_of(value) if value.type == "call_expression" else []
+        if callee_text(value, data) != "append" or len(args) != 2:
+            return ""
+        head, tail = unwrap(args[0]), unwrap(args[1])
+        if head.type != "composite_literal" or not is_constant(head, data):
+            return ""
+        if tail.type != "variadic_argument" or tail.named_child_count != 1:
+            return ""
+        passed = text(unwrap(tail.named_children[0]), data)
+        if passed not in parameters or found not in ("", passed):
+            return ""
+        found = passed
+    return found
 
 
 def _program_from_input(program: Node, rest: list[Node], match: Match) -> bool:
@@ -115,7 +139,35 @@ def _program_from_input(program: Node, rest: list[Node], match: Match) -> bool:
     ):
         return False
     sources = frozenset(parameters) | request_names(match.report, match.data) | _OUTSIDE
-    return _reaches(program, sources, match.data)
+    return _reaches(_slice_head(program, match.data), sources, match.data)
+
+
+def _slice_head(node: Node, data: bytes) -> Node:
+    """For ``args[0]`` (any constant index) of a local slice given a ``[]string{...}``
+    literal and then only ``append(args, ...)``: that literal's element, which appends at
+    the end never change (``args := []string{goCmd, "tool", "cgo"}`` then ``args =
+    append(args, flags...)``); else ``node`` itself."""
+    node = unwrap(node)
+    operand = node.child_by_field_name("operand") if node.type == "index_expression" else None
+    index = node.child_by_field_name("index") if operand is not None else None
+    if operand is None or index is None or operand.type != "identifier":
+        return node
+    if index.type != "int_literal":
+        return node
+    name, position = text(operand, data), int(text(index, data), 0)
+    head: Node | None = None
+    for value in map(unwrap, bindings(operand, data)):
+        if value.type == "call_expression" and callee_text(value, data) == "append":
+            first = arguments_of(value)[:1]
+            if first and text(first[0], data) == name:
+                continue  # appends at the end
+            return node
+        body = value.child_by_field_name("body") if value.type == "composite_literal" else None
+        items = [i for i in body.named_children if i.type != "comment"] if body else []
+        if head is not None or len(items) <= position or items[position].type == "keyed_element":
+            return node
+        head = items[position]
+    return _element(head) if head is not None else node
 
 
 def _reaches(node: Node, names: frozenset[str], data: bytes) -> bool:
@@ -235,11 +287,37 @@ def _in_loop(match: Match) -> bool:
     node: Node | None = match.report.parent
     while node is not None:
         if node.type == "for_statement":
-            return not _bounded(node, match.data) and not _ends_loop(match.report, node)
+            return (
+                not _bounded(node, match.data)
+                and not _ends_loop(match.report, node)
+                and not _used_after(match.report, node, match.data)
+            )
         if node.type in ("func_literal", "function_declaration", "method_declaration"):
             return False
         node = node.parent
     return False
+
+
+def _used_after(defer: Node, loop: Node, data: bytes) -> bool:
+    """The deferred call releases an element of a collection (``fd[i]``) that the function
+    uses again after the loop: the loop gathers resources that must all stay open until
+    then (handles duplicated for a child process), so releasing each at the end of its
+    iteration would be the bug."""
+    collections = {
+        text(operand, data)
+        for node in descendants(defer)
+        if node.type == "index_expression"
+        and (operand := node.child_by_field_name("operand")) is not None
+        and operand.type == "identifier"
+    }
+    if not collections:
+        return False
+    function = enclosing_scope(loop, "go")
+    return any(
+        node.type == "identifier" and text(node, data) in collections
+        for node in descendants(function)
+        if node.start_byte >= loop.end_byte
+    )
 
 
 def _bounded(loop: Node, data: bytes) -> bool:
@@ -441,13 +519,39 @@ def _file_mode(node: Node, data: bytes, depth: int = 0) -> int | None:
     return None
 
 
+_UMASK_DEFAULTS = {
+    "Mkdir": {0o777},
+    "MkdirAll": {0o777},
+    "OpenFile": {0o666, 0o777},
+    "WriteFile": {0o666, 0o777},
+}
+"""The modes each creating call is given when the program leaves the permissions to the
+user's umask: what ``os.Create`` (``0666``), ``mkdir(1)`` and a linker writing a program
+(``0777``) ask for; Go's idiom, ``os.MkdirAll(dir, 0777)``."""
+
+_UMASK_ZERO = re.compile(rb"\b(?:syscall|unix)\.Umask\(\s*0\s*\)")
+
+
 def _world_writable(match: Match) -> bool:
-    """The mode given to a file or folder lets every user write it (``0o002`` set)."""
+    """The mode given to a file or folder lets every user write it (``0o002`` set).
+
+    A creating call (``Mkdir``, ``MkdirAll``, ``OpenFile``, ``WriteFile``) given its
+    conventional default (`_UMASK_DEFAULTS`) is not reported: the umask removes the bit (022
+    makes 0777 a 0755), as for every file ``os.Create`` makes, unless the function sets the
+    umask to 0 itself (only the function is read: a unit's findings follow from the unit).
+    ``Chmod`` does not pass through the umask, and any other mode with the bit is a
+    deliberate choice (``0o776``, ``0o1777``)."""
     mode = match.node("mode")
-    if mode is None or (match.text("package") == "ioutil" and match.text("fn") != "WriteFile"):
+    fn = match.text("fn")
+    if mode is None or (match.text("package") == "ioutil" and fn != "WriteFile"):
         return False
     value = _file_mode(mode, match.data)
-    return value is not None and bool(value & 0o002)
+    if value is None or not value & 0o002:
+        return False
+    if value not in _UMASK_DEFAULTS.get(fn, ()):
+        return True
+    scope = enclosing_scope(match.report, "go")
+    return _UMASK_ZERO.search(match.data, scope.start_byte, scope.end_byte) is not None
 
 
 _DECOMPRESSORS = frozenset(
@@ -720,8 +824,22 @@ def _is_false(node: Node, data: bytes) -> bool:
     return False
 
 
+_COOKIES_RESULT = re.compile(rb"\(?\s*(?:\w+\s+)?\[\]\*http\.Cookie\s*\)?")
+
+
 def _sent_by_client(node: Node) -> bool:
-    """The cookie literal is an argument of ``req.AddCookie(...)``."""
+    """The cookie literal is an argument of ``req.AddCookie(...)``, or made in a function
+    that returns ``[]*http.Cookie`` (a cookie jar's ``Cookies(u)``, which hands a client
+    the cookies to send) and is given no ``http.ResponseWriter``."""
+    scope = enclosing_scope(node, "go")
+    result = scope.child_by_field_name("result")
+    parameters = scope.child_by_field_name("parameters")
+    if (
+        result is not None
+        and _COOKIES_RESULT.fullmatch(result.text or b"") is not None
+        and (parameters is None or b"ResponseWriter" not in (parameters.text or b""))
+    ):
+        return True
     current = node.parent
     while current is not None and current.type in (
         "composite_literal",
@@ -743,9 +861,51 @@ def _redirect_from_request(match: Match) -> bool:
     if url is None:
         return False
     requests = request_names(match.report, match.data)
-    return depends_on(url, requests, match.data) and not all(
-        _FIXED_HOST.match(p) for p in text_prefixes(url, match.data)
+    return (
+        depends_on(url, requests, match.data)
+        and not all(_FIXED_HOST.match(p) for p in text_prefixes(url, match.data))
+        and not _local_url(url, requests, match.data)
     )
+
+
+_LOCAL_URL_FIELDS = frozenset({"Path", "RawPath", "RawQuery", "ForceQuery", "Fragment"})
+_PATH_FIELDS = frozenset({"Path", "RawPath"})
+
+
+def _local_url(url: Node, requests: frozenset[str], data: bytes) -> bool:
+    """``u.String()`` of a local given ``&url.URL{Path: p, RawQuery: r.URL.RawQuery}``: no
+    scheme, host or user, and a path the request does not give, so only the query (or the
+    fragment) comes from the request and the redirect stays on this site."""
+    url = unwrap(url)
+    function = url.child_by_field_name("function") if url.type == "call_expression" else None
+    operand = function.child_by_field_name("operand") if function is not None else None
+    field = function.child_by_field_name("field") if function is not None else None
+    if operand is None or field is None or text(field, data) != "String" or arguments_of(url):
+        return False
+    operand = unwrap(operand)
+    values = bindings(operand, data) if operand.type == "identifier" else [operand]
+    if not values:
+        return False
+    for given_value in values:
+        literal = unwrap(given_value)
+        if literal.type == "unary_expression" and literal.named_child_count:
+            literal = unwrap(literal.named_children[-1])
+        kind = literal.child_by_field_name("type") if literal.type == "composite_literal" else None
+        body = literal.child_by_field_name("body") if kind is not None else None
+        if kind is None or body is None or not text(kind, data).endswith("URL"):
+            return False
+        for item in body.named_children:
+            if item.type == "comment":
+                continue
+            if item.type != "keyed_element" or item.named_child_count != 2:
+                return False
+            key, given = (unwrap(child) for child in item.named_children)
+            name = text(key, data)
+            if name not in _LOCAL_URL_FIELDS:
+                return False
+            if name in _PATH_FIELDS and depends_on(given, requests, data):
+                return False
+    return True
 
 
 def _template_from_request(match: Match) -> bool:
@@ -788,8 +948,125 @@ def _error_dropped(match: Match) -> bool:
     Functions of the same file are not looked at: whether their error matters would depend
     on their declaration and their other calls, code outside the unit, and a unit's findings
     must follow from the unit alone (they are kept while it is unchanged; the sweep's
-    incremental-against-fresh comparison caught a stale one)."""
-    return not _valid_env_key(match)
+    incremental-against-fresh comparison caught a stale one).
+
+    Not reported either: a call the author marks as ignored on purpose (`_said_ignored`), a
+    folder made for a later step that uses it and whose own result is kept
+    (`_folder_for_later`), and ``os.Setenv``/``Unsetenv`` of a key an earlier checked
+    ``os.Setenv`` of the function already accepted (restoring it in a cleanup)."""
+    return not (
+        _valid_env_key(match)
+        or _said_ignored(match)
+        or _folder_for_later(match)
+        or _key_checked_before(match)
+    )
+
+
+_IGNORED_ON_PURPOSE = re.compile(
+    rb"best[- ]effort|\bignor\w*\s+(?:any\s+|the\s+|all\s+)?(?:errors?|failures?)\b"
+    rb"|\b(?:errors?|failures?)\s+(?:is|are)\s+ignored\b",
+    re.IGNORECASE,
+)
+"""A comment that says the error is dropped on purpose: ``// best effort``, ``// ignore
+errors``, ``// the error is ignored``."""
+
+
+def _said_ignored(match: Match) -> bool:
+    """A comment at the end of the call's line, or on the line right above it, says the
+    error is ignored on purpose (as ``_ = f()`` says it in code)."""
+    data, start = match.data, match.report.start_byte
+    line_start = data.rfind(b"\n", 0, start) + 1
+    line_end = data.find(b"\n", match.report.end_byte)
+    line_end = len(data) if line_end < 0 else line_end
+    trailing = data[match.report.end_byte : line_end]
+    above_start = data.rfind(b"\n", 0, max(line_start - 1, 0)) + 1
+    above = data[above_start : max(line_start - 1, above_start)].strip()
+    said = [trailing] + ([above] if above.startswith(b"//") else [])
+    return any(b"//" in part and _IGNORED_ON_PURPOSE.search(part) for part in said)
+
+
+_FOLDER_MAKERS = frozenset({"os.Mkdir", "os.MkdirAll"})
+
+
+def _folder_for_later(match: Match) -> bool:
+    """``os.MkdirAll(filepath.Dir(target), 0o777)`` followed in the function by a call given
+    the same names (or the same literal folder) whose result is kept (``f, err :=
+    os.Create(target)``, ``if err := os.WriteFile(target, ...); ...``): when the folder
+    could not be made, that later call fails, and its error is the one that says so."""
+    if match.text("fn") not in _FOLDER_MAKERS:
+        return False
+    call = match.report.named_children[0] if match.report.named_child_count else None
+    args = arguments_of(call) if call is not None else []
+    if not args:
+        return False
+    names = _path_names(args[0], match.data)
+    if not names:
+        return False
+    function = enclosing_scope(match.report, "go")
+    for node in descendants(function):
+        if node.start_byte < match.report.end_byte:
+            continue
+        kept = node.type in ("short_var_declaration", "assignment_statement", "var_spec")
+        kept = kept or (
+            node.type == "if_statement" and node.child_by_field_name("initializer") is not None
+        )
+        if kept and any(
+            call.type == "call_expression"
+            and any(_path_names(arg, match.data) & names for arg in arguments_of(call))
+            for call in descendants(node.child_by_field_name("initializer") or node)
+        ):
+            return True
+    return False
+
+
+def _path_names(node: Node, data: bytes, depth: int = 0) -> set[str]:
+    """The local names and string literals a path expression is made of, following a local
+    name once to the value it was given (``dir := filepath.Dir(target)``); package names and
+    fields left out."""
+    found: set[str] = set()
+    for current in [node, *descendants(node)]:
+        if current.type in ("interpreted_string_literal", "raw_string_literal"):
+            found.add(text(current, data))
+        elif current.type == "identifier":
+            parent = current.parent
+            if parent is not None and parent.type == "selector_expression":
+                operand = parent.child_by_field_name("operand")
+                if operand is not None and operand.id == current.id:
+                    continue  # filepath in filepath.Dir
+            found.add(text(current, data))
+            if depth == 0 and current is node:
+                for value in bindings(current, data):
+                    found |= _path_names(value, data, depth + 1)
+    return found
+
+
+def _key_checked_before(match: Match) -> bool:
+    """``os.Setenv(key, prev)``/``os.Unsetenv(key)`` where an ``os.Setenv(key, ...)`` whose
+    error is checked came before in the function (a closure's enclosing one counted): the
+    key was accepted then, and only a malformed key makes these fail."""
+    if match.text("fn") not in _ENV_CALLS:
+        return False
+    call = match.report.named_children[0] if match.report.named_child_count else None
+    args = arguments_of(call) if call is not None else []
+    if not args:
+        return False
+    key = text(args[0], match.data)
+    scope = enclosing_scope(match.report, "go")
+    while scope.type == "func_literal" and scope.parent is not None:
+        scope = enclosing_scope(scope.parent, "go")
+    for node in descendants(scope):
+        if node.start_byte >= match.report.start_byte or node.type != "call_expression":
+            continue
+        earlier = arguments_of(node)
+        if (
+            callee_text(node, match.data) == "os.Setenv"
+            and earlier
+            and text(earlier[0], match.data) == key
+            and node.parent is not None
+            and node.parent.type != "expression_statement"
+        ):
+            return True
+    return False
 
 
 RULES: tuple[Rule, ...] = (
@@ -832,8 +1109,10 @@ RULES: tuple[Rule, ...] = (
             " file passes a literal (a program name, not a shell command). A program that is"
             " not a constant is reported when it comes from outside the function (its"
             " parameters, the request, `os.Args`, `os.Getenv`), not when the code computes it"
-            " itself (`goCmd()`, a field); a wrapper that passes on both the program and the"
-            " argument list it was given (`run(name, args...)`) leaves the choice to its"
+            " itself (`goCmd()`, a field, the head of `args := []string{goCmd(), ...}` that"
+            " later `append`s leave in place); a wrapper that passes on both the program and"
+            " the argument list it was given (`run(name, args...)`, also behind constant"
+            ' options: `append([]string{"-v"}, args...)`) leaves the choice to its'
             " caller.\n\n"
             "**Fix:** run a fixed program directly with one argument per value:"
             ' `exec.Command("git", "log", "--", branch)`; pick the program from a fixed list'
@@ -895,8 +1174,12 @@ RULES: tuple[Rule, ...] = (
             " Calling them as a statement goes on with a zero value or half-written data as"
             " if all went well (an unparsed config, a server that never started listening)."
             " An explicit `_ = f()` or `v, _ := f()` is a deliberate discard and is not"
-            " reported, nor is `os.Setenv`/`os.Unsetenv` of a literal key (they fail only on"
-            " a malformed key).\n\n"
+            " reported, nor is `os.Setenv`/`os.Unsetenv` of a literal key or of a key an"
+            " earlier checked `os.Setenv` accepted (they fail only on a malformed key), a call"
+            " a comment marks as ignored on purpose (`// best effort`, `// ignore errors`),"
+            " or an `os.MkdirAll` made for a later step that uses the same path and keeps its"
+            " result (`f, err := os.Create(path)`: that error says the folder is"
+            " missing).\n\n"
             "**Fix:** `if err := json.Unmarshal(b, &v); err != nil { return err }`; where"
             " ignoring is really intended, say so with `_ = f()` and a comment.\n\n"
             "Reference: CWE-252 (Unchecked Return Value); errcheck."
@@ -918,7 +1201,9 @@ RULES: tuple[Rule, ...] = (
             " loop iteration. `defer f.Close()` in a loop over files keeps every file open"
             " until the loop and the function finish, and can run out of descriptors. Not"
             " reported: a loop over a few values (a literal list of up to 4, `i < 3`), and a"
-            " defer followed in its block by a `return` or `break` (the loop ends there).\n\n"
+            " defer followed in its block by a `return` or `break` (the loop ends there), and"
+            " a defer releasing an element of a collection (`fd[i]`) the function uses after"
+            " the loop (the resources must stay open together until then).\n\n"
             "**Fix:** move the body into a function (or a closure called each iteration) that"
             " defers, or close explicitly at the end of the iteration.\n\n"
             "Reference: CWE-772 (Missing Release of Resource after Effective Lifetime);"
@@ -1065,9 +1350,13 @@ RULES: tuple[Rule, ...] = (
         explanation=(
             "A mode with the write bit for others (`0777`, `0666`, `os.ModePerm`) lets any"
             " local user or compromised service rewrite the file or put files in the folder:"
-            " replace a script, a config, or data other code trusts. (The process umask"
-            " usually removes the bit at creation, but not for `os.Chmod`, and not where the"
-            " umask is 0.)\n\n"
+            " replace a script, a config, or data other code trusts. The process umask"
+            " usually removes the bit at creation, so a creating call given the conventional"
+            " default (`os.Mkdir`/`MkdirAll` with `0777`, `os.OpenFile`/`WriteFile` with"
+            " `0666`, as `os.Create` does, or `0777` for a program) leaves the choice to the"
+            " user's umask and is not reported, unless the function sets the umask to 0"
+            " (`syscall.Umask(0)`); `os.Chmod` does not pass through the umask, and another"
+            " mode with the bit is a choice.\n\n"
             "**Fix:** grant only what is needed: `0644` for files others read, `0600` for"
             " private ones, `0755` (or `0750`) for programs and folders.\n\n"
             "Reference: CWE-732 (Incorrect Permission Assignment for Critical Resource);"
@@ -1223,7 +1512,8 @@ RULES: tuple[Rule, ...] = (
             " on the network path reads it; without `HttpOnly` any script on the page (an"
             " injected one too) reads it from `document.cookie`. For session cookies either"
             " gap hands the session to an attacker. Reported for `http.Cookie` literals that"
-            " set a `Name` (not those a client adds to its request) and gorilla"
+            " set a `Name` (not those a client adds to its request, nor those a cookie jar's"
+            " `Cookies` method returns for a client to send) and gorilla"
             " `sessions.Options` that leave a flag out or set it to `false`; a flag set"
             " from an expression (`Secure: r.TLS != nil`) is the code's decision.\n\n"
             "**Fix:** `Secure: true, HttpOnly: true` (and `SameSite:"
@@ -1249,7 +1539,9 @@ RULES: tuple[Rule, ...] = (
             " header) and no fixed host or local path comes before it, so a link to this site"
             " can send visitors on to a look-alike phishing page, with this site's name on"
             " the link (open redirect). A value only in the path or query after a fixed"
-            " host, or after a leading `/`, is not reported.\n\n"
+            " host, or after a leading `/`, is not reported, nor a `url.URL{Path: p,"
+            " RawQuery: r.URL.RawQuery}` without scheme or host whose path the request does"
+            " not give.\n\n"
             "**Fix:** redirect only to local paths (check the parsed URL has no scheme or"
             " host and does not start with `//`) or to hosts from a fixed list; build"
             " HTTP-to-HTTPS redirects from the configured host name, not `r.Host`.\n\n"

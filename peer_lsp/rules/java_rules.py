@@ -236,6 +236,11 @@ _SQL_ONLY = frozenset(
 something else, like ``execute`` or ``query``)."""
 
 _PREPARE = frozenset({"prepareStatement", "prepareCall", "prepare"})
+_JDO_ONLY = frozenset({"setFilter", "setGrouping", "setOrdering"})
+"""JDO ``Query`` methods that take query text; other APIs use the same names for other
+things (``Logger.setFilter(Filter)``, ``ServiceRegistry.setOrdering``)."""
+_JDO = re.compile(rb"\b(?:javax|jakarta)\.jdo\b|\borg\.datanucleus\b")
+"""The file uses JDO (an import of its API or of DataNucleus, its implementation)."""
 _SQL_TYPES = frozenset(
     {
         "Statement",
@@ -293,6 +298,8 @@ def _sql_check(match: Match) -> bool:
     (a parameter, a request value) as the statement of an API that only takes SQL."""
     call, data = match.report, match.data
     method = match.text("method")
+    if method in _JDO_ONLY and _JDO.search(data) is None:
+        return False  # Logger.setFilter, ElementFilter...: these names are JDO's only in JDO code
     args = arguments_of(call)
     known = method in _SQL_ONLY or _sql_receiver(call, data)
     for index, argument in enumerate(args):
@@ -423,7 +430,10 @@ def _uses_after(statement: Node, wanted: str, data: bytes) -> list[Node]:
     return sorted(found, key=lambda node: node.start_byte)
 
 
-_OLD_PROTOCOLS = frozenset({"SSL", "SSLV2", "SSLV3", "TLSV1", "TLSV1.1"})
+_OLD_PROTOCOLS = frozenset({"SSLV2", "SSLV3", "TLSV1", "TLSV1.1"})
+"""Context names that cap the protocol at an old version. Not ``"SSL"``: in the JDK's
+provider (SunJSSE) it is an alias of ``"TLS"``, the same context with the same enabled
+versions (TLS 1.2 and 1.3; SSL 3.0 has been disabled since 8u31)."""
 
 
 def _weak_tls(match: Match) -> bool:
@@ -489,6 +499,8 @@ def _xml_settings(factory: str, scope: Node, data: bytes) -> tuple[set[str], boo
             on = _xml_flag(args[1], data) == "on"
             if key and (on == (key == "disallowdoctypedecl")):
                 off.add(key)
+        elif setter and len(args) == 2 and _xml_key(args[0], data):
+            off.add(_xml_key(args[0], data))  # set from a value the code computes: its decision
     return off, handed
 
 
@@ -597,8 +609,8 @@ def _xxe(match: Match) -> bool:
     args = arguments_of(call)
     receiver = call.child_by_field_name("object")
     if method in ("setFeature", "setProperty"):
-        if len(args) != 2 or not _xml_key(args[0], data):
-            return False
+        if len(args) != 2 or not _xml_key(args[0], data) or receiver is None:
+            return False  # no receiver: a parser's own class setting its defaults
         key, flag = _xml_key(args[0], data), _xml_flag(args[1], data)
         if key == "disallowdoctypedecl":
             return flag == "off"
@@ -665,7 +677,50 @@ def _evaluates_non_constant(match: Match) -> bool:
     kind = _engine_type(receiver, match.data).split("<")[0].split(".")[-1]
     if match.text("method") not in _ENGINES.get(kind, ()):
         return False
-    return not java_flow.is_constant(code, match.data)
+    return not java_flow.is_constant(code, match.data) and not _evaluation_api(code, match.data)
+
+
+_EVALUATION_API = re.compile(
+    r"^(?:eval(?:uate)?(?:Script|Code|Source|String|Reader|Expression|File)?"
+    r"|(?:run|exec(?:ute)?)(?:Script|Code|Source|Expression))$"
+)
+"""Method names that say the method evaluates what it is given (``evaluateString``,
+``evalScript``, ``runScript``): an interpreter's API, like the engine's ``eval`` itself."""
+
+
+def _evaluation_api(code: Node, data: bytes) -> bool:
+    """The method around the call is named for evaluating (`_EVALUATION_API`) and ``code``
+    is one of its parameters, passed on unchanged: the method is the engine's ``eval`` under
+    another name (jrunscript's ``evaluateString``), and a caller passing input is where the
+    finding belongs."""
+    code = unwrap(code)
+    method = java_flow.enclosing_method(code)
+    if code.type != "identifier" or method is None or method.type != "method_declaration":
+        return False
+    name = method.child_by_field_name("name")
+    parameters = method.child_by_field_name("parameters")
+    if name is None or parameters is None or not _EVALUATION_API.match(text(name, data)):
+        return False
+    wanted = text(code, data)
+    declared = {
+        text(parameter.child_by_field_name("name") or parameter, data)
+        for parameter in parameters.named_children
+        if parameter.type == "formal_parameter"
+    }
+    return wanted in declared and not _assigned_in(method, wanted, data)
+
+
+def _assigned_in(method: Node, wanted: str, data: bytes) -> bool:
+    """Whether the method assigns a new value to ``wanted`` anywhere."""
+    stack = [method]
+    while stack:
+        current = stack.pop()
+        if current.type == "assignment_expression":
+            left = current.child_by_field_name("left")
+            if left is not None and text(left, data) == wanted:
+                return True
+        stack.extend(current.named_children)
+    return False
 
 
 def _calls_on(name: Node, data: bytes) -> tuple[set[str], bool]:
@@ -807,7 +862,9 @@ RULES: tuple[Rule, ...] = (
             " `StringBuilder` from values (followed through local variables in the method),"
             " or is a parameter or request value passed unchanged to an API that only takes"
             " SQL (`executeQuery`, `JdbcTemplate`, `createNativeQuery`...): a quote in the"
-            " values changes the statement (SQL injection).\n\n"
+            " values changes the statement (SQL injection). JDO's `setFilter`, `setGrouping`"
+            " and `setOrdering` count only in a file that uses JDO (`javax.jdo`): elsewhere"
+            " the names mean other things (`Logger.setFilter`).\n\n"
             '**Fix:** `PreparedStatement ps = conn.prepareStatement("SELECT * FROM t WHERE id'
             ' = ?"); ps.setLong(1, id);` (JPA: named parameters, `setParameter`; Spring:'
             " `jdbc.query(sql, mapper, args...)` with a constant `sql`).\n\n"
@@ -1020,7 +1077,8 @@ RULES: tuple[Rule, ...] = (
         explanation=(
             "SSL 3.0 (POODLE) and TLS 1.0/1.1 (BEAST, weak MACs and ciphers) are deprecated"
             " (RFC 8996); a context created for them can negotiate those versions with a"
-            " downgrading attacker.\n\n"
+            ' downgrading attacker. `"SSL"` is not reported: the JDK\'s provider makes it'
+            ' an alias of `"TLS"` (the same context, TLS 1.2 and 1.3 enabled).\n\n'
             '**Fix:** `SSLContext.getInstance("TLSv1.3")` (or `"TLSv1.2"`, or `"TLS"` with'
             " the JDK's default protocol list).\n\n"
             "Reference: CWE-327 (Use of a Broken or Risky Cryptographic Algorithm)."
@@ -1044,7 +1102,10 @@ RULES: tuple[Rule, ...] = (
             " the parser fetches and inlines (XXE: file disclosure, server-side requests,"
             " entity-expansion denial of service). Reported where a parser is made from a"
             " factory that this class never secures, where an `XMLInputFactory` is created"
-            " and never secured, and where a setting turns the resolution back on.\n\n"
+            " and never secured, and where a setting turns the resolution back on. A setting"
+            " given a value the code computes (`disallowDocTypeDeclarations`) is the code's"
+            " decision, and a parser's own class setting its defaults (`setFeature(...)`"
+            " without a receiver) is not a use of a parser.\n\n"
             '**Fix:** `dbf.setFeature("http://apache.org/xml/features/disallow-doctype-decl",'
             " true)` (SAX likewise); `xif.setProperty(XMLInputFactory.SUPPORT_DTD, false)`;"
             ' `tf.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "")` and'
@@ -1068,7 +1129,9 @@ RULES: tuple[Rule, ...] = (
             " `ScriptEngine.eval` and Spring's `SpelExpressionParser.parseExpression` compile"
             " and run what they are given, with the application's rights (`Runtime.exec`,"
             " files, the network). Here the code is built at run time, handed in, or read from"
-            " a file or URL.\n\n"
+            " a file or URL. A method named for evaluating (`evaluateString`, `runScript`)"
+            " that passes its own parameter on unchanged is the engine's `eval` under another"
+            " name and is not reported: its callers are where the code is chosen.\n\n"
             "**Fix:** keep the code constant and pass values in as bindings (`Binding`,"
             " `Bindings`, an `EvaluationContext` variable); when users must write expressions,"
             " use a `SimpleEvaluationContext` (SpEL) or a sandboxed interpreter.\n\n"

@@ -10,8 +10,10 @@ declaration that is a statement of a block around the sink overwrites what came 
 
 Three questions are answered on top of it:
 
-- `origin`: is the value made only of constants (literal-only), built at run time, or bound
-  in a way not followed (a parameter, a loop variable);
+- `origin`: is the value made only of constants (literal-only: literals, their ``+`` and
+  template literals, arrays and objects of them, an element of such a table whatever the
+  key, and string methods such as ``.replace("$0", "browser")`` of them), built at run time,
+  or bound in a way not followed (a parameter, a loop variable);
 - `from_input`: does any part of it come from an HTTP request (``req.query``,
   ``req.body``, ``req.params``, ``req.headers``, ``req.cookies``, ``req.param(...)``...,
   the destructured ``({ body }: Request)``, an AWS Lambda handler's ``event``) or, in a
@@ -318,7 +320,45 @@ def _literal_only(node: Node, data: bytes, depth: int) -> bool:
         )
     if node.type == "array":
         return all(_literal_only(part, data, depth) for part in node.named_children)
+    if node.type == "object":
+        return all(
+            pair.type == "pair"
+            and (value := pair.child_by_field_name("value")) is not None
+            and _literal_only(value, data, depth)
+            for pair in node.named_children
+            if pair.type != "comment"
+        )
+    if node.type == "subscript_expression":
+        table = node.child_by_field_name("object")
+        return table is not None and _literal_only(table, data, depth)
+    if node.type == "call_expression":
+        return _literal_method(node, data, depth)
     return False
+
+
+_STRING_METHODS = frozenset(
+    {"replace", "replaceAll", "concat", "trim", "toUpperCase", "toLowerCase", "slice"}
+    | {"substring", "padStart", "padEnd", "repeat", "join"}
+)
+"""String and array methods whose result is made of their receiver and arguments only."""
+
+
+def _literal_method(call: Node, data: bytes, depth: int) -> bool:
+    """``"Your $0".replace("$0", "browser")``: a string method called on a literal-only value
+    with literal-only arguments (a regular expression counts) gives a literal-only value."""
+    function = call.child_by_field_name("function")
+    arguments = call.child_by_field_name("arguments")
+    if function is None or function.type != "member_expression" or arguments is None:
+        return False
+    receiver = function.child_by_field_name("object")
+    method = function.child_by_field_name("property")
+    if receiver is None or method is None or text(method, data) not in _STRING_METHODS:
+        return False
+    return _literal_only(receiver, data, depth) and all(
+        argument.type == "regex" or _literal_only(argument, data, depth)
+        for argument in arguments.named_children
+        if argument.type != "comment"
+    )
 
 
 def _name_origin(name: Node, data: bytes, depth: int) -> Origin:

@@ -8,6 +8,9 @@ fingerprint that names the unit (`MODULE` for top-level code).
 In a test file or fixture (`peer_lsp.rules.test_paths`) the ``testCode`` setting decides: by
 default (``hint``) every finding is a hint and hard-coded secrets are left out (a test's
 password logs a fake user in); ``off`` leaves out every finding; ``normal`` changes nothing.
+
+In a file a build wrote (`peer_lsp.rules.build_output`: in a ``dist`` folder, or minified;
+fixed in its source) every finding is a hint, whatever ``testCode`` says.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ def place_findings(
     unit_hits: Iterable[tuple[Unit, tuple[Hit, ...]]],
     code_hits: Iterable[tuple[Unit | None, int, tuple[Hit, ...]]],
     test_file: bool = False,
+    built: bool = False,
     by_id: Mapping[str, Rule] = BY_ID,
 ) -> list[Finding]:
     """The findings of the cached hits, in document order.
@@ -55,8 +59,9 @@ def place_findings(
     ``unit_hits``: each unit with its hits, relative to its start; ``code_hits``: each stretch
     of top-level code as the unit it follows (None: the file's start), how far after that
     unit's end it starts, and its hits, relative to that start. ``test_file``: the document
-    is a test or a fixture (the module docstring says what ``testCode`` then does).
-    ``by_id``: the declarations of the hits' rules (the catalog, or a project's rules).
+    is a test or a fixture (the module docstring says what ``testCode`` then does);
+    ``built``: a build wrote the document, every finding is a hint. ``by_id``: the
+    declarations of the hits' rules (the catalog, or a project's rules).
     """
     placed: list[tuple[Hit, int, Unit | None]] = [
         (hit, unit.start_byte, unit) for unit, hits in unit_hits for hit in hits
@@ -85,7 +90,7 @@ def place_findings(
             Finding(
                 span=Span(start, end, lines.line_of(start), lines.line_of(end)),
                 severity=Severity.HINT
-                if test_file and config.test_code == TEST_CODE_HINT
+                if built or (test_file and config.test_code == TEST_CODE_HINT)
                 else config.severity(rule),
                 category=rule.category,
                 rule_id=rule.id,

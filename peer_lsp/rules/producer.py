@@ -31,6 +31,7 @@ from bisect import bisect_left
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
+from peer_lsp.rules.build_output import is_build_output
 from peer_lsp.rules.common_rules import COMPLEXITY
 from peer_lsp.rules.complexity import count_branches, has_complexity
 from peer_lsp.rules.config import TEST_CODE_NORMAL, RuleConfig, RuleSettings
@@ -181,6 +182,7 @@ class RuleProducer:
             state.units.values(),
             state.gaps.values(),
             test_file=state.config.test_code != TEST_CODE_NORMAL and is_test_path(document.uri),
+            built=is_build_output(document.uri, document.data, grammar),
             by_id=self.ruleset.by_id,
         )
 

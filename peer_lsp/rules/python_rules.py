@@ -165,7 +165,45 @@ def _shared_before_rebinding(body: Node, name: str, default: Node, data: bytes) 
         value = _rebound_value(statement, name, data)
         if value is not None and not _may_be_default(value, name, default, data):
             return _shares(value, name, data)  # ``items = items.pop()`` changes it first
+        branches = _branches(statement)
+        if branches and not any(_shares(n, name, data) for n in _conditions(statement)):
+            shared = [_shared_before_rebinding(b, name, default, data) for b in branches]
+            if not any(shared) and all(_rebinds(b, name, default, data) for b in branches):
+                return False  # ``if kw: cnf = merge(cnf, kw)`` ``else: cnf = merge(cnf)``
         if _shares(statement, name, data):
+            return True
+    return False
+
+
+def _branches(statement: Node) -> list[Node]:
+    """The blocks of an ``if``/``elif``/``else`` statement that has an ``else`` (one of them
+    runs whatever the tests say); empty for any other statement."""
+    if statement.type != "if_statement":
+        return []
+    blocks = [statement.child_by_field_name("consequence")]
+    has_else = False
+    for clause in statement.children_by_field_name("alternative"):
+        has_else = has_else or clause.type == "else_clause"
+        blocks.append(
+            clause.child_by_field_name("consequence" if clause.type == "elif_clause" else "body")
+        )
+    return [b for b in blocks if b is not None] if has_else and all(blocks) else []
+
+
+def _conditions(statement: Node) -> list[Node]:
+    """The tests of an ``if`` statement and of its ``elif`` clauses."""
+    tests = [statement.child_by_field_name("condition")]
+    tests += [
+        c.child_by_field_name("condition") for c in statement.children_by_field_name("alternative")
+    ]
+    return [t for t in tests if t is not None]
+
+
+def _rebinds(block: Node, name: str, default: Node, data: bytes) -> bool:
+    """A top-level statement of ``block`` gives ``name`` a value that is not the default."""
+    for statement in block.named_children:
+        value = _rebound_value(statement, name, data)
+        if value is not None and not _may_be_default(value, name, default, data):
             return True
     return False
 
@@ -599,7 +637,26 @@ def _quoted_parts(node: Node, data: bytes, *, top: bool = False) -> bool:
             for part in node.named_children
             if part.type == "interpolation" and part.named_child_count
         )
-    return origin(node, data) is Origin.LITERAL
+    return origin(node, data) is Origin.LITERAL or _temp_path(node, data)
+
+
+_TEMP_MAKERS = frozenset({"tempfile.mkstemp", "tempfile.mkdtemp", "mkstemp", "mkdtemp"})
+
+
+def _temp_path(node: Node, data: bytes) -> bool:
+    """A name only ever bound from ``tempfile.mkstemp()``/``mkdtemp()`` called without a
+    prefix, suffix or folder (``fd, name = tempfile.mkstemp()``): a path the code just made in
+    the temporary folder, of letters, digits and ``_`` (pydoc's pager)."""
+    if node.type != "identifier":
+        return False
+    values = [unwrap(value) for value in bound_before(node, data)]
+    return bool(values) and all(
+        value.type == "call"
+        and (function := value.child_by_field_name("function")) is not None
+        and text(function, data) in _TEMP_MAKERS
+        and not arguments_of(value)
+        for value in values
+    )
 
 
 _NOT_FILES = re.compile(r"AF_UNIX|AF_PIPE|\\+pipe\\+")
@@ -1360,7 +1417,8 @@ RULES: tuple[Rule, ...] = (
             " (`subprocess.run([request.args['tool'], path])`). A command held in a local"
             ' name is followed to what it was given earlier in the function (`cmd = "ls " +'
             " path`, `cmd += arg`, `arg = sys.argv[1]`); one built only from literals, or"
-            " whose every interpolated value goes through `shlex.quote`, is not reported.\n\n"
+            " whose every interpolated value goes through `shlex.quote` (or is a name"
+            " `tempfile.mkstemp()` just made), is not reported.\n\n"
             "**Fix:** pass the program and its arguments as a list without a shell:"
             ' `subprocess.run(["ls", path], check=True)`. If a shell is unavoidable, quote'
             " each value with `shlex.quote()`.\n\n"
@@ -1594,9 +1652,9 @@ RULES: tuple[Rule, ...] = (
             " it; a default that is only read is harmless, and so is one the function replaces"
             " first (`items = list(items)` at the top of the body, before any change), while"
             " a copy made only in one branch of an `if` still leaves the default shared in"
-            " the other. A parameter named with a leading"
-            " underscore or as a cache (`_state=[0]`, `cache={}`, `seen=set()`) is taken to be"
-            " shared on purpose.\n\n"
+            " the other (a copy in every branch of an `if`/`else` does not). A parameter"
+            " named with a leading underscore or as a cache (`_state=[0]`, `cache={}`,"
+            " `seen=set()`) is taken to be shared on purpose.\n\n"
             "**Fix:** default to `None` and create the value inside:"
             " `def add(item, items=None):` then `if items is None: items = []`.\n\n"
             'Reference: Python FAQ "Why are default values shared between objects?";'

@@ -136,13 +136,13 @@ def test_a_named_folder_wins_over_the_default_excludes(
     package = project / "node_modules" / "express"
     write(package / "index.js", "eval(input);\n")
     write(package / "node_modules" / "dep" / "index.js", "eval(input);\n")
-    write(package / "dist" / "bundle.min.js", "eval(input);\n")
+    write(package / "lib" / "bundle.min.js", "eval(input);\n")  # dist/: hints, exit 0
     code, out, err = run(capsys, "node_modules/express")
     assert code == 1
     assert out.splitlines()[0].startswith(f"{Path('node_modules/express/index.js')}:1:1: ")
     assert out.splitlines()[-1].endswith("in 1 file")  # its own node_modules stay excluded
     assert err == ""
-    code, out, _ = run(capsys, "node_modules/express/dist/bundle.min.js")
+    code, out, _ = run(capsys, "node_modules/express/lib/bundle.min.js")
     assert code == 1
     assert out.splitlines()[-1].endswith("in 1 file")
     assert run(capsys, ".")[1] == "No findings in 1 file\n"  # found, not named: excluded

@@ -29,7 +29,7 @@ CONVERTER = default_converter()  # type: ignore[no-untyped-call]
 
 # Standard library modules with syntax-free code but rule findings (py-eval, py-bare-except,
 # complexity), one broken text, and non-ASCII text for the position encodings.
-MODULES = ("pdb", "code", "tarfile", "pickletools")
+MODULES = ("pdb", "cgitb", "tarfile", "pickletools")
 BROKEN = "def f(x):\n    return g((x, 'é😀'\n\nclass C:\n    def m(self): eval(input())\n"
 
 
