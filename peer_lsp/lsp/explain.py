@@ -1,14 +1,24 @@
-"""`peer.explain`: a finding's explanation, where people read it.
+"""`peer.explain`: a finding's explanation, where people read it, with the model's answer.
 
-The explanation is a Markdown document (the finding, why, the confidence, the fix). How it
-reaches the user depends on the client:
+The explanation is a Markdown document (the finding, why, the confidence, the fix). With a
+model configured, the model is asked about the finding and its unit (task ``explain``,
+`peer_lsp.review.explain`) and its answer follows the document, under "The model's
+explanation". How it reaches the user depends on the client:
 
+- a client that declares ``experimental.peer.streams`` (the VS Code extension, the Neovim
+  plugin) gets a stream (`peer_lsp.lsp.streaming`, kind ``explanation``): the document at
+  once, then the model's text as it arrives, with $/progress reports; closing the view
+  (``peer/streamCancel``) or cancelling the progress cancels the model call, which closes
+  the provider's stream. The command answers as soon as the stream is open, ``shownAs:
+  "stream"``. The provider failing leaves the document shown, with a line saying why;
 - a client that shows peer's command results itself (``experimental.peer.
-  showsCommandResults``: the VS Code extension, the Neovim plugin) gets it as the command's
-  result and shows it rendered (a read-only virtual document, a floating window);
+  showsCommandResults``) gets the whole document, the model's answer included, as the
+  command's result and shows it rendered (a read-only virtual document, a floating window);
 - any other client that opens documents on request (window/showDocument: Helix, plain
   Neovim) gets the document as a file it opens, under the user state directory;
 - the rest get it as window/showMessage, in plain text: a message shows Markdown raw.
+
+Without a model, or for a finding outside every unit, the document is all there is.
 """
 
 from __future__ import annotations
@@ -33,6 +43,12 @@ from peer_lsp.lsp.language_server import (
     PeerLanguageServer,  # at run time: pygls resolves annotations
 )
 from peer_lsp.text.markdown import code_block, code_span, escape
+
+if typing.TYPE_CHECKING:
+    from peer_lsp.documents.store import Document
+    from peer_lsp.llm.router import Router
+    from peer_lsp.lsp.streaming import Stream
+    from peer_lsp.syntax.unit import Unit
 
 log = logging.getLogger(__name__)
 
@@ -83,18 +99,15 @@ def explanation_markdown(finding: Finding, where: str, language: str | None = No
 
 def _where(ls: PeerLanguageServer, uri: str, finding: Finding) -> str:
     """``file:line``, the file relative to the workspace when it is inside."""
-    path = to_fs_path(uri) or uri
-    if ls.workspace_root is not None:
-        with contextlib.suppress(ValueError):  # outside the workspace: the full path
-            path = str(Path(path).relative_to(ls.workspace_root))
-    return f"{path}:{finding.span.start_line + 1}"
+    return f"{_relative(ls, uri)}:{finding.span.start_line + 1}"
 
 
 async def explain(ls: PeerLanguageServer, *arguments: typing.Any) -> dict[str, object] | None:
     """`peer.explain [uri, fingerprint]`: ``{"title", "markdown", "text", "shownAs"}``, the
-    explanation in Markdown and in plain text, and how it was shown: ``"result"`` (the
-    client shows it), ``"document"`` (window/showDocument) or ``"message"``. None when the
-    finding is gone."""
+    explanation in Markdown and in plain text, and how it was shown: ``"stream"`` (streamed
+    to the client, which has the document so far: the model's answer is on its way),
+    ``"result"`` (the client shows it), ``"document"`` (window/showDocument) or
+    ``"message"``. None when the finding is gone."""
     args = list(arguments)
     if len(args) < 2:
         return None
@@ -107,6 +120,16 @@ async def explain(ls: PeerLanguageServer, *arguments: typing.Any) -> dict[str, o
     markdown = explanation_markdown(finding, where, document.grammar)
     text = hover_text(finding, markdown=False)
     title = f"peer: {finding.rule_id} at {where}"
+    router = ls.reviewing.router
+    unit = _unit_of(document, finding) if router is not None else None
+    if router is not None and unit is not None:
+        asking = _Asking(router, finding, unit, document, _relative(ls, uri))
+        if ls.client.streams:
+            await _stream(ls, asking, title, markdown)
+            return {"title": title, "markdown": markdown, "text": text, "shownAs": "stream"}
+        answer = await asking.answer()
+        markdown += answer
+        text += "\n\n" + answer.strip()
     if ls.client.shows_results:
         shown = "result"
     elif ls.client.show_document and await _show_document(ls, finding, markdown):
@@ -115,6 +138,125 @@ async def explain(ls: PeerLanguageServer, *arguments: typing.Any) -> dict[str, o
         ls.show(types.MessageType.Info, text)
         shown = "message"
     return {"title": title, "markdown": markdown, "text": text, "shownAs": shown}
+
+
+MODEL_HEADING = "## The model's explanation"
+"""The heading the model's answer comes under, after the finding's document."""
+
+
+class _Asking:
+    """One explanation asked of the model: the call, and the lines around its answer."""
+
+    def __init__(
+        self, router: Router, finding: Finding, unit: Unit, document: Document, path: str
+    ) -> None:
+        self.router = router
+        self.finding = finding
+        self.unit = unit
+        self.document = document
+        self.path = path
+
+    async def answer(self, stream: Stream | None = None, document: str = "") -> str:
+        """The Markdown that follows the document: the heading, the answer (given to
+        ``stream`` as it arrives, after ``document`` and the heading), who wrote it; or why
+        there is none."""
+        from peer_lsp.review.explain import explain_finding
+
+        head = f"\n{MODEL_HEADING}\n\n"
+        listener = None
+        if stream is not None:
+            listener = _AfterDocument(stream, document + head)
+            stream.append(document + head)
+        try:
+            explained = await explain_finding(
+                self.router,
+                self.finding,
+                self.unit,
+                self.document,
+                path=self.path,
+                listener=listener,
+            )
+        except Exception as error:  # LLMError, PromptBudgetError: the document stands
+            log.info("no explanation of %s: %s", self.finding.rule_id, error)
+            tail = f"\n\n{FAILED_PREFIX} {escape(str(error))}\n"
+            if stream is not None:
+                stream.append(tail)
+                raise
+            return head + tail
+        cached = ", from the cache" if explained.cached else ""
+        tail = f"\n\n*{escape(explained.model)}{cached}*\n"
+        if stream is not None:
+            stream.append(tail)
+        return head + explained.text + tail
+
+
+FAILED_PREFIX = "**No explanation from the model:**"
+
+
+class _AfterDocument:
+    """The model's text into the stream after the document: a restart (a retry, another
+    provider) shows the document again, then the new answer."""
+
+    def __init__(self, stream: Stream, document: str) -> None:
+        self.stream = stream
+        self.document = document
+
+    def on_text(self, delta: str) -> None:
+        self.stream.append(delta)
+
+    def on_restart(self) -> None:
+        self.stream.on_restart()  # the next append replaces what the view shows
+        self.stream.append(self.document)
+
+
+async def _stream(ls: PeerLanguageServer, asking: _Asking, title: str, markdown: str) -> None:
+    """Open the stream with the document, and ask the model in a task of its own that
+    closes the stream when the answer is done, failed, or cancelled by the client."""
+    from peer_lsp.lsp.streaming import open_stream
+
+    stream = await open_stream(ls, kind="explanation", title=title, language_id="markdown")
+    task = asyncio.create_task(_streamed(asking, stream, markdown))
+    _RUNNING.add(task)
+    task.add_done_callback(_RUNNING.discard)
+
+
+_RUNNING: set[asyncio.Task[None]] = set()
+"""The explanations being streamed (a task without a reference may be collected)."""
+
+
+async def _streamed(asking: _Asking, stream: Stream, document: str) -> None:
+    answer = asyncio.ensure_future(asking.answer(stream, document))
+    cancelled = asyncio.ensure_future(stream.cancelled.wait())
+    try:
+        await asyncio.wait({answer, cancelled}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        cancelled.cancel()
+    if not answer.done():
+        answer.cancel()  # closes the provider's stream
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await answer
+        await stream.close("cancelled")
+        return
+    error = answer.exception()
+    if error is None:
+        await stream.close("done")
+    else:
+        await stream.close("failed", message=f"no explanation from the model: {error}")
+
+
+def _unit_of(document: Document, finding: Finding) -> Unit | None:
+    from peer_lsp.review.explain import unit_of
+
+    return unit_of(document, finding)
+
+
+def _relative(ls: PeerLanguageServer, uri: str) -> str:
+    """The document's path as the model is shown it: relative to the workspace if inside."""
+    path = to_fs_path(uri) or uri
+    if ls.workspace_root is not None:
+        with contextlib.suppress(ValueError):  # outside the workspace: the full path
+            return str(Path(path).relative_to(ls.workspace_root))
+    return path
 
 
 def explanation_file(finding: Finding) -> Path:
