@@ -9,11 +9,13 @@ explanation". How it reaches the user depends on the client:
   plugin) gets a stream (`peer_lsp.lsp.streaming`, kind ``explanation``): the document at
   once, then the model's text as it arrives, with $/progress reports; closing the view
   (``peer/streamCancel``) or cancelling the progress cancels the model call, which closes
-  the provider's stream. The command answers as soon as the stream is open, ``shownAs:
-  "stream"``. The provider failing leaves the document shown, with a line saying why;
+  the provider's stream. The command ends with the stream (``shownAs: "stream"``, the whole
+  text, and ``status``: done, failed or cancelled). The provider failing leaves the
+  document shown, with a line saying why;
 - a client that shows peer's command results itself (``experimental.peer.
   showsCommandResults``) gets the whole document, the model's answer included, as the
   command's result and shows it rendered (a read-only virtual document, a floating window);
+  the others get it, once complete, as below; $/progress says meanwhile how far it got;
 - any other client that opens documents on request (window/showDocument: Helix, plain
   Neovim) gets the document as a file it opens, under the user state directory;
 - the rest get it as window/showMessage, in plain text: a message shows Markdown raw.
@@ -42,12 +44,13 @@ from peer_lsp.lsp.convert import rule_doc
 from peer_lsp.lsp.language_server import (
     PeerLanguageServer,  # at run time: pygls resolves annotations
 )
+from peer_lsp.lsp.streaming import open_stream, until_cancelled
 from peer_lsp.text.markdown import code_block, code_span, escape
 
 if typing.TYPE_CHECKING:
     from peer_lsp.documents.store import Document
     from peer_lsp.llm.router import Router
-    from peer_lsp.lsp.streaming import Stream
+    from peer_lsp.lsp.streaming import Status, TextStream
     from peer_lsp.syntax.unit import Unit
 
 log = logging.getLogger(__name__)
@@ -104,8 +107,8 @@ def _where(ls: PeerLanguageServer, uri: str, finding: Finding) -> str:
 
 async def explain(ls: PeerLanguageServer, *arguments: typing.Any) -> dict[str, object] | None:
     """`peer.explain [uri, fingerprint]`: ``{"title", "markdown", "text", "shownAs"}``, the
-    explanation in Markdown and in plain text, and how it was shown: ``"stream"`` (streamed
-    to the client, which has the document so far: the model's answer is on its way),
+    explanation in Markdown and in plain text, and how it was shown: ``"stream"`` (the client
+    was sent it as it came: the command ends with the stream, ``status`` saying how),
     ``"result"`` (the client shows it), ``"document"`` (window/showDocument) or
     ``"message"``. None when the finding is gone."""
     args = list(arguments)
@@ -124,12 +127,19 @@ async def explain(ls: PeerLanguageServer, *arguments: typing.Any) -> dict[str, o
     unit = _unit_of(document, finding) if router is not None else None
     if router is not None and unit is not None:
         asking = _Asking(router, finding, unit, document, _relative(ls, uri))
-        if ls.client.streams:
-            await _stream(ls, asking, title, markdown)
-            return {"title": title, "markdown": markdown, "text": text, "shownAs": "stream"}
-        answer = await asking.answer()
-        markdown += answer
-        text += "\n\n" + answer.strip()
+        stream = await open_stream(ls, kind="explanation", title=title, language_id="markdown")
+        status = await _explained(asking, stream, markdown)
+        whole = stream.text
+        answer = whole[len(markdown) :] if whole.startswith(markdown) else whole
+        markdown, text = whole, f"{text}\n\n{answer.strip()}"
+        if stream.streamed:
+            return {
+                "title": title,
+                "markdown": markdown,
+                "text": text,
+                "shownAs": "stream",
+                "status": status,
+            }
     if ls.client.shows_results:
         shown = "result"
     elif ls.client.show_document and await _show_document(ls, finding, markdown):
@@ -143,9 +153,12 @@ async def explain(ls: PeerLanguageServer, *arguments: typing.Any) -> dict[str, o
 MODEL_HEADING = "## The model's explanation"
 """The heading the model's answer comes under, after the finding's document."""
 
+FAILED_PREFIX = "**No explanation from the model:**"
+STOPPED = "*Stopped before the end.*"
+
 
 class _Asking:
-    """One explanation asked of the model: the call, and the lines around its answer."""
+    """One explanation asked of the model."""
 
     def __init__(
         self, router: Router, finding: Finding, unit: Unit, document: Document, path: str
@@ -156,17 +169,13 @@ class _Asking:
         self.document = document
         self.path = path
 
-    async def answer(self, stream: Stream | None = None, document: str = "") -> str:
-        """The Markdown that follows the document: the heading, the answer (given to
-        ``stream`` as it arrives, after ``document`` and the heading), who wrote it; or why
-        there is none."""
+    async def answer(self, stream: TextStream, document: str) -> None:
+        """Into ``stream``: ``document`` and the heading at once, the model's answer as it
+        arrives, who wrote it; or why there is none (then the error is raised)."""
         from peer_lsp.review.explain import explain_finding
 
-        head = f"\n{MODEL_HEADING}\n\n"
-        listener = None
-        if stream is not None:
-            listener = _AfterDocument(stream, document + head)
-            stream.append(document + head)
+        head = f"{document}\n{MODEL_HEADING}\n\n"
+        stream.append(head)
         try:
             explained = await explain_finding(
                 self.router,
@@ -174,74 +183,56 @@ class _Asking:
                 self.unit,
                 self.document,
                 path=self.path,
-                listener=listener,
+                listener=_AfterDocument(stream, head),
             )
         except Exception as error:  # LLMError, PromptBudgetError: the document stands
             log.info("no explanation of %s: %s", self.finding.rule_id, error)
-            tail = f"\n\n{FAILED_PREFIX} {escape(str(error))}\n"
-            if stream is not None:
-                stream.append(tail)
-                raise
-            return head + tail
+            stream.append(f"\n\n{FAILED_PREFIX} {escape(str(error))}\n")
+            raise
         cached = ", from the cache" if explained.cached else ""
-        tail = f"\n\n*{escape(explained.model)}{cached}*\n"
-        if stream is not None:
-            stream.append(tail)
-        return head + explained.text + tail
-
-
-FAILED_PREFIX = "**No explanation from the model:**"
+        stream.append(f"\n\n*{escape(explained.model)}{cached}*\n")
 
 
 class _AfterDocument:
     """The model's text into the stream after the document: a restart (a retry, another
     provider) shows the document again, then the new answer."""
 
-    def __init__(self, stream: Stream, document: str) -> None:
+    def __init__(self, stream: TextStream, head: str) -> None:
         self.stream = stream
-        self.document = document
+        self.head = head
 
     def on_text(self, delta: str) -> None:
         self.stream.append(delta)
 
     def on_restart(self) -> None:
         self.stream.on_restart()  # the next append replaces what the view shows
-        self.stream.append(self.document)
+        self.stream.append(self.head)
 
 
-async def _stream(ls: PeerLanguageServer, asking: _Asking, title: str, markdown: str) -> None:
-    """Open the stream with the document, and ask the model in a task of its own that
-    closes the stream when the answer is done, failed, or cancelled by the client."""
-    from peer_lsp.lsp.streaming import open_stream
-
-    stream = await open_stream(ls, kind="explanation", title=title, language_id="markdown")
-    task = asyncio.create_task(_streamed(asking, stream, markdown))
-    _RUNNING.add(task)
-    task.add_done_callback(_RUNNING.discard)
-
-
-_RUNNING: set[asyncio.Task[None]] = set()
-"""The explanations being streamed (a task without a reference may be collected)."""
-
-
-async def _streamed(asking: _Asking, stream: Stream, document: str) -> None:
-    answer = asyncio.ensure_future(asking.answer(stream, document))
-    cancelled = asyncio.ensure_future(stream.cancelled.wait())
+async def _explained(asking: _Asking, stream: TextStream, document: str) -> Status:
+    """Ask, until the answer ends or the client cancels (closing the view, or the progress);
+    the stream closed with how it ended."""
     try:
-        await asyncio.wait({answer, cancelled}, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        cancelled.cancel()
-    if not answer.done():
-        answer.cancel()  # closes the provider's stream
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await answer
-        await stream.close("cancelled")
-        return
-    error = answer.exception()
-    if error is None:
-        await stream.close("done")
-    else:
+        finished = await until_cancelled(stream, _done(asking.answer(stream, document)))
+    except Exception as error:
         await stream.close("failed", message=f"no explanation from the model: {error}")
+        return "failed"
+    except asyncio.CancelledError:  # $/cancelRequest of the command
+        stream.append(f"\n\n{STOPPED}\n")
+        await stream.close("cancelled")
+        raise
+    if finished is None:
+        stream.append(f"\n\n{STOPPED}\n")
+        await stream.close("cancelled")
+        return "cancelled"
+    await stream.close("done")
+    return "done"
+
+
+async def _done(work: typing.Awaitable[None]) -> bool:
+    """True once ``work`` is done (`until_cancelled` gives None when it was cancelled)."""
+    await work
+    return True
 
 
 def _unit_of(document: Document, finding: Finding) -> Unit | None:

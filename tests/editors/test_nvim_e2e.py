@@ -15,12 +15,14 @@ come with their edits.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +31,7 @@ import pytest
 from editor_workspace import EMPTY, INDEX, SOURCE
 from fakes import openai as oa
 from fakes import review_format
-from fakes.server import FakeServer, Received, Reply
+from fakes.server import FakeServer, Gate, Received, Reply
 
 ROOT = Path(__file__).resolve().parents[2]
 PLUGIN = ROOT / "editors" / "nvim"
@@ -48,6 +50,24 @@ ALL_FIXED = QUICK_FIXED.replace("words[1]", "words[0]")
 
 # Problems no local rule reports: only the model finds them, each with a fix that the server
 # verifies (it parses, its names resolve) before offering it.
+
+
+EXPLAINED = ["Python lists ", "start at 0: ", "`words[0]` is the first word."]
+HELD = ["An empty list ", "has no average."]
+
+
+def model(held: Gate | None = None) -> Callable[[Received], Reply]:
+    """The fake model: reviews as `review`; explanations streamed, that of ``average`` held
+    after its first piece until ``held`` opens (never, in the test: only a cancel ends it)."""
+
+    def respond(received: Received) -> Reply:
+        if not review_format.is_explain(received):
+            return review(received)
+        if "def average" in received.json["messages"][-1]["content"]:
+            return dataclasses.replace(oa.stream(HELD), paused=held, pause_after=2)
+        return oa.stream(EXPLAINED)
+
+    return respond
 
 
 def review(received: Received) -> Reply:
@@ -135,7 +155,13 @@ def run_neovim(tmp_path: Path, fake: FakeServer, mode: str, **extra: Any) -> dic
             },
         ],
         "fix_all_expect": "return words[0]",
-        "explain": {"line": 7, "column": 11, "expect": "words[1] is the second word."},
+        "explain": {
+            "line": 7,
+            "column": 11,
+            "expect": "words[1] is the second word.",
+            "expect_model": "".join(EXPLAINED),
+        },
+        "explain_cancel": {"line": 2, "column": 11, "expect": HELD[0].strip()},
         "doc_copy": str(doc_copy),
         "results": str(tmp_path / "results.json"),
         "timeout_ms": STEP_TIMEOUT_MS,
@@ -178,7 +204,8 @@ def step(results: dict[str, Any], name: str) -> dict[str, Any]:
 @pytest.mark.e2e
 @pytest.mark.parametrize("mode", ["config", "setup", "no-resolve"])
 def test_review_fix_and_fix_all_in_neovim(tmp_path: Path, fake: FakeServer, mode: str) -> None:
-    fake.respond_with(review)
+    held = fake.gate()
+    fake.respond_with(model(held))
     results = run_neovim(tmp_path, fake, mode)
     assert "failure" not in results, json.dumps(results, indent=2)
 
@@ -209,6 +236,25 @@ def test_review_fix_and_fix_all_in_neovim(tmp_path: Path, fake: FakeServer, mode
     assert "words\\[1\\] is the second word." in explained["lines"]
     assert "```python" in explained["lines"]
     assert explained["messages"] == [], explained
+    # the model's answer, streamed into the float after the finding's document
+    assert "## The model's explanation" in explained["lines"]
+    assert "".join(EXPLAINED) in explained["lines"]
+
+    # closing the float of an explanation still being written stops the model
+    cancelled = step(results, "explain cancelled")
+    assert cancelled["open_streams"] == 1
+    assert cancelled["lines"][0] == "# division by zero for an empty list"
+    assert HELD[0].strip() in "\n".join(cancelled["lines"])
+    assert HELD[1] not in "\n".join(cancelled["lines"])
+    assert [c["status"] for c in cancelled["closes"]] == ["cancelled"]
+    assert cancelled["streams_after"] == 0
+    (average,) = [
+        r
+        for r in fake.requests
+        if review_format.is_explain(r) and "def average" in r.json["messages"][-1]["content"]
+    ]
+    assert average.disconnected
+    assert not average.completed
 
     fixes = [s for s in results["steps"] if s["step"] == "quick fix"]
     assert [s["title"] for s in fixes] == [f"Fix: {EMPTY['title']}", "Replace `==` with `is`"]
@@ -229,7 +275,8 @@ def test_review_fix_and_fix_all_in_neovim(tmp_path: Path, fake: FakeServer, mode
     progress = results["progress"]
     begun = [p["title"] for p in progress if p["kind"] == "begin"]
     assert begun
-    assert all(re.fullmatch(r"reviewing \d units? with m", title) for title in begun), begun
+    reviews = [title for title in begun if not title.startswith("peer: model:bug at ")]
+    assert all(re.fullmatch(r"reviewing \d units? with m", title) for title in reviews), begun
     assert progress[-1]["kind"] == "end"
 
     status = step(results, "status")["message"]
