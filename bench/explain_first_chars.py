@@ -119,7 +119,8 @@ class Client:
 
 
 def source(index: int) -> str:
-    return f"def run_{index}(expr):\n    value_{index} = expr.strip()\n    return eval(value_{index})\n"
+    name = f"value_{index}"
+    return f"def run_{index}(expr):\n    {name} = expr.strip()\n    return eval({name})\n"
 
 
 async def measure(runs: int, root: Path, fake: FakeServer) -> list[float]:
