@@ -51,6 +51,7 @@ if typing.TYPE_CHECKING:
     from peer_lsp.documents.store import Document
     from peer_lsp.llm.router import Router
     from peer_lsp.lsp.streaming import Status, TextStream
+    from peer_lsp.review.explain import Explained
     from peer_lsp.syntax.unit import Unit
 
 log = logging.getLogger(__name__)
@@ -129,9 +130,7 @@ async def explain(ls: PeerLanguageServer, *arguments: typing.Any) -> dict[str, o
         asking = _Asking(router, finding, unit, document, _relative(ls, uri))
         stream = await open_stream(ls, kind="explanation", title=title, language_id="markdown")
         status = await _explained(asking, stream, markdown)
-        whole = stream.text
-        answer = whole[len(markdown) :] if whole.startswith(markdown) else whole
-        markdown, text = whole, f"{text}\n\n{answer.strip()}"
+        markdown, text = stream.text, f"{text}\n\n{asking.plain()}"
         if stream.streamed:
             return {
                 "title": title,
@@ -158,7 +157,7 @@ STOPPED = "*Stopped before the end.*"
 
 
 class _Asking:
-    """One explanation asked of the model."""
+    """One explanation asked of the model, and what came of it."""
 
     def __init__(
         self, router: Router, finding: Finding, unit: Unit, document: Document, path: str
@@ -168,6 +167,19 @@ class _Asking:
         self.unit = unit
         self.document = document
         self.path = path
+        self.explained: Explained | None = None
+        self.error: Exception | None = None
+
+    def plain(self) -> str:
+        """What came of it, for a plain-text message (the model's text as it wrote it)."""
+        if self.explained is not None:
+            cached = ", from the cache" if self.explained.cached else ""
+            return f"The model's explanation ({self.explained.model}{cached}):\n\n" + (
+                self.explained.text
+            )
+        if self.error is not None:
+            return f"No explanation from the model: {self.error}"
+        return "The model's explanation was stopped before the end."
 
     async def answer(self, stream: TextStream, document: str) -> None:
         """Into ``stream``: ``document`` and the heading at once, the model's answer as it
@@ -187,8 +199,10 @@ class _Asking:
             )
         except Exception as error:  # LLMError, PromptBudgetError: the document stands
             log.info("no explanation of %s: %s", self.finding.rule_id, error)
+            self.error = error
             stream.append(f"\n\n{FAILED_PREFIX} {escape(str(error))}\n")
             raise
+        self.explained = explained
         cached = ", from the cache" if explained.cached else ""
         stream.append(f"\n\n*{escape(explained.model)}{cached}*\n")
 
