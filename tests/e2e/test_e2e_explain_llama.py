@@ -5,9 +5,9 @@ The language server over stdio, as VS Code with peer's extension (it declares st
 explains a local rule's finding: the model's text reaches the client in several
 ``peer/streamAppend``s after the finding's document, before the stream closes. Explaining
 another finding, ``peer/streamCancel`` as soon as the model writes stops the generation at
-the server (llama-server logs that it cancels the task) long before its 256 tokens. The model is too small to explain
-well: nothing here asserts what it says, nor that it stays within the output limit (a cut
-answer ends the stream as failed, its text still shown).
+the server (llama-server logs that it cancels the task) long before its 256 tokens. The
+model is too small to explain well: nothing here asserts what it says, nor that it stays
+within the output limit (a cut answer ends the stream as failed, its text still shown).
 """
 
 from __future__ import annotations
@@ -131,10 +131,11 @@ async def test_an_explanation_streams_and_cancels_against_the_real_server(
     )
     await _until(client, lambda: len(_events(client, "peer/streamOpen")) == 2)
     stream = _events(client, "peer/streamOpen")[1]["id"]
-    await _until(
-        client,
-        lambda: len([a for a in _events(client, "peer/streamAppend") if a["id"] == stream]) >= 2,
-    )
+
+    def streamed() -> int:
+        return len([a for a in _events(client, "peer/streamAppend") if a["id"] == stream])
+
+    await _until(client, lambda: streamed() >= 2)
     assert started.is_set()
     client.protocol.notify("peer/streamCancel", {"id": stream})
     async with asyncio.timeout(TIMEOUT):
