@@ -173,6 +173,10 @@ def _ask_model(
     from peer_lsp.llm.errors import LLMError
     from peer_lsp.review.prompt.request import PromptBudgetError
 
+    from peer_lsp.review.explain import unit_of
+
+    if unit_of(document, finding) is None:
+        return  # outside every function and class: nothing to show the model
     printer = IndentedText(out, INDENT)
     print(file=out)
     print(f"{INDENT}The model's explanation:", file=out)
@@ -186,7 +190,6 @@ def _ask_model(
         return
     printer.end()
     if explained is None:
-        print(f"{INDENT}(none: the finding is outside every function and class)", file=out)
         return
     cached = ", from the cache" if explained.cached else ""
     print(f"\n{INDENT}({explained.model}{cached})", file=out, flush=True)

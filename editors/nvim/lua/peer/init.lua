@@ -294,7 +294,10 @@ local function test_buffer(language_id, suggested_name)
   if type(suggested_name) == 'string' and suggested_name ~= '' and vim.fn.bufexists(suggested_name) == 0 then
     pcall(vim.api.nvim_buf_set_name, bufnr, suggested_name)
   end
-  local filetype = vim.filetype.match({ filename = suggested_name or '', buf = bufnr }) or language_id
+  local filetype = language_id
+  if type(suggested_name) == 'string' and suggested_name ~= '' then
+    filetype = vim.filetype.match({ filename = suggested_name }) or language_id
+  end
   vim.bo[bufnr].filetype = filetype
   vim.cmd('split')
   local winid = vim.api.nvim_get_current_win()
