@@ -90,7 +90,7 @@ def test_explains_the_finding_on_a_line(
     assert units_sent(reviewing) == ["risky"]  # only the unit at the line
     (asked,) = explained(reviewing)
     prompt = asked.json["messages"][-1]["content"]
-    assert "[model:security] error, security, line 2: eval executes arbitrary code" in prompt
+    assert "[model:security] error, security, line 2: eval on caller input" in prompt
     assert "Name: risky" in prompt
     assert "response_format" not in asked.json  # prose
 
