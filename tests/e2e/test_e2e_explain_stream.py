@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +40,7 @@ from test_e2e_explain import INDEX, SOURCE
 
 pytestmark = pytest.mark.e2e
 
-PIECES = ["Lists start ", "at 0, so `words[1]` ", "is the second word."]
+PIECES = ["Indexing begins ", "at zero, so `words[1]` ", "is the second word."]
 ANSWER = "".join(PIECES)
 
 
@@ -108,6 +108,15 @@ async def client(tmp_path: Path) -> AsyncIterator[StreamClient]:
         await started.stop()
 
 
+@pytest.fixture
+def gate(fake: FakeServer) -> Iterator[Gate]:
+    """A gate for the fake's explanation, opened when the test ends (a test that fails with
+    the answer held does not leave the server waiting on it)."""
+    opened = fake.gate()
+    yield opened
+    opened.open()
+
+
 @dataclasses.dataclass
 class Model:
     """The fake's answers: reviews find ``words[1]``; explanations are ``PIECES``, held after
@@ -171,9 +180,9 @@ def explanations(fake: FakeServer) -> list[Received]:
 
 
 async def test_the_answer_streams_in_order_before_it_is_complete_then_comes_from_the_cache(
-    client: StreamClient, fake: FakeServer, tmp_path: Path
+    client: StreamClient, fake: FakeServer, tmp_path: Path, gate: Gate
 ) -> None:
-    model = Model(gate=fake.gate())
+    model = Model(gate=gate)
     uri = await start(client, fake, tmp_path, streaming_caps(), model)
     command = asyncio.ensure_future(
         client.workspace_execute_command_async(explain_params(client, uri))
@@ -228,9 +237,9 @@ async def test_the_answer_streams_in_order_before_it_is_complete_then_comes_from
 
 @pytest.mark.parametrize("how", ["peer/streamCancel", "window/workDoneProgress/cancel"])
 async def test_cancelling_stops_the_model(
-    client: StreamClient, fake: FakeServer, tmp_path: Path, how: str
+    client: StreamClient, fake: FakeServer, tmp_path: Path, gate: Gate, how: str
 ) -> None:
-    model = Model(gate=fake.gate())  # never opened: only a cancel ends the answer
+    model = Model(gate=gate)  # not opened before the end: only a cancel ends the answer
     uri = await start(client, fake, tmp_path, streaming_caps(), model)
     command = asyncio.ensure_future(
         client.workspace_execute_command_async(explain_params(client, uri))
