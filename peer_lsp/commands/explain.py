@@ -171,9 +171,8 @@ def _ask_model(
 ) -> None:
     """The model's explanation of ``finding``, printed under it as it arrives."""
     from peer_lsp.llm.errors import LLMError
-    from peer_lsp.review.prompt.request import PromptBudgetError
-
     from peer_lsp.review.explain import unit_of
+    from peer_lsp.review.prompt.request import PromptBudgetError
 
     if unit_of(document, finding) is None:
         return  # outside every function and class: nothing to show the model
