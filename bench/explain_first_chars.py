@@ -9,6 +9,7 @@ a cache miss), then for each: ``workspace/executeCommand peer.explain`` sent -> 
 the machine's load average, and, with ``--json``, the figures as JSON.
 
     python bench/explain_first_chars.py --runs 50
+    python bench/explain_first_chars.py --runs 50 --chunk-delay 200   # a model still writing
 """
 
 from __future__ import annotations
@@ -36,10 +37,19 @@ WARM_UP = 3
 TIMEOUT = 30.0
 
 
+CHUNK_DELAY = [0.0]
+"""Seconds between the pieces of an answer (``--chunk-delay``; the first is sent at once)."""
+
+
 def answer(received: Received) -> Reply:
     """Explanations at once, streamed; anything else (no reviews are asked) no findings."""
     if review_format.is_explain(received):
-        return oa.stream(PIECES)
+        reply = oa.stream(PIECES)
+        assert reply.chunks is not None
+        first = "".join(str(chunk) for chunk in reply.chunks[:2])  # the role, the first piece
+        reply.chunks = [first, *reply.chunks[2:]]
+        reply.chunk_delay = CHUNK_DELAY[0]
+        return reply
     return oa.ok('{"findings": []}')
 
 
@@ -208,6 +218,8 @@ async def _first_model_text(client: Client) -> float | None:
         while True:
             received, params = await client.appends.get()
             if MODEL_TEXT in params["text"]:
+                if os.environ.get("EXPLAIN_BENCH_DEBUG"):
+                    print(repr(params["text"][:80]), file=sys.stderr)
                 return received
 
 
@@ -220,7 +232,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--chunk-delay",
+        type=float,
+        default=0.0,
+        metavar="MS",
+        help="the fake's pause between pieces (0: the whole answer at once)",
+    )
     args = parser.parse_args()
+    CHUNK_DELAY[0] = args.chunk_delay / 1000
     with FakeServer(precise_timers=True) as fake, tempfile.TemporaryDirectory() as folder:
         fake.respond_with(answer)
         load_before = os.getloadavg()
@@ -233,11 +253,15 @@ def main() -> None:
         "max_ms": round(max(latencies), 1),
         "load_1min": [round(load_before[0], 2), round(load_after[0], 2)],
         "cpus": os.cpu_count(),
+        "chunk_delay_ms": args.chunk_delay,
     }
     if args.json:
         print(json.dumps({**summary, "latencies_ms": [round(x, 2) for x in latencies]}))
         return
-    print("executeCommand(peer.explain) sent -> first peer/streamAppend with model text (ms):")
+    print(
+        "executeCommand(peer.explain) sent -> first peer/streamAppend with model text (ms), "
+        f"the fake pausing {args.chunk_delay:g} ms between pieces:"
+    )
     print(" ".join(f"{x:.1f}" for x in latencies))
     print(
         f"p50 {summary['p50_ms']} ms, p95 {summary['p95_ms']} ms, max {summary['max_ms']} ms "
