@@ -56,8 +56,14 @@ def client(vscode_server: PeerClient) -> PeerClient:
     changed = asyncio.Event()
     for method in ("peer/streamOpen", "peer/streamAppend", "peer/streamClose"):
 
-        def handler(_ls: Any, params: Any, method: str = method) -> None:
-            fields = params if isinstance(params, dict) else vars(params)
+        def handler(ls: Any, params: Any, method: str = method) -> None:
+            # pygls passes the client when the first parameter is called ``ls``
+            if isinstance(params, dict):
+                fields = params
+            elif hasattr(params, "_asdict"):
+                fields = params._asdict()
+            else:
+                fields = vars(params)
             events.append((method, dict(fields)))
             changed.set()
 
@@ -78,6 +84,20 @@ async def _until(client: PeerClient, condition: Any) -> None:
         while not condition():
             changed.clear()
             await changed.wait()
+
+
+async def _router_ready(client: PeerClient) -> None:
+    """Wait until the server has built its router (after `initialized`, off the start-up
+    path), asking ``peer.health`` again after each ``peer/status``."""
+    async with asyncio.timeout(TIMEOUT):
+        while True:
+            notified = client.protocol.wait_for_notification_async("peer/status")
+            health = await client.workspace_execute_command_async(
+                types.ExecuteCommandParams("peer.health", [])
+            )
+            if health.get("providers"):
+                return
+            await notified
 
 
 def _explain(client: PeerClient, uri: str, code: str) -> types.ExecuteCommandParams:
@@ -106,6 +126,8 @@ async def test_an_explanation_streams_and_cancels_against_the_real_server(
     async with asyncio.timeout(TIMEOUT):
         while {d.code for d in client.diagnostics.get(uri, [])} < {"py-sql-format", "py-eval"}:
             await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+
+    await _router_ready(client)
 
     # streamed: the document, then the model's text in pieces, then the close
     async with asyncio.timeout(TIMEOUT):
