@@ -218,8 +218,6 @@ async def _first_model_text(client: Client) -> float | None:
         while True:
             received, params = await client.appends.get()
             if MODEL_TEXT in params["text"]:
-                if os.environ.get("EXPLAIN_BENCH_DEBUG"):
-                    print(repr(params["text"][:80]), file=sys.stderr)
                 return received
 
 
