@@ -6,8 +6,9 @@ then the model's text as it arrives (the fake holds the rest of its answer until
 lets it go, so "before the answer is complete" is seen, not timed), with $/progress reports;
 ``peer/streamCancel`` and ``window/workDoneProgress/cancel`` stop the model (the fake sees
 the connection closed); a second explanation of the same finding comes from the cache and
-sends nothing. A failing provider leaves the document with a line saying why. Clients
-without the capability get the whole text at the end, as before.
+sends nothing. A failing provider leaves the document with a line saying why; a retry
+resets the view to the document and the new answer. Clients without the capability get the
+whole text at the end, as before; without a model, the document is all there is.
 """
 
 from __future__ import annotations
@@ -124,9 +125,13 @@ class Model:
 
     gate: Gate | None = None
     explain_reply: Reply | None = None
+    first: list[Reply] = dataclasses.field(default_factory=list)
+    """Replies to the first explanation requests, before the usual one."""
 
     def __call__(self, received: Received) -> Reply:
         if review_format.is_explain(received):
+            if self.first:
+                return self.first.pop(0)
             if self.explain_reply is not None:
                 return self.explain_reply
             reply = oa.stream(PIECES)
@@ -294,3 +299,46 @@ async def test_a_client_without_streams_gets_the_whole_answer_at_the_end(
     assert message.message.startswith("words[1] is the *second* word (bug, model:bug)")
     assert ANSWER in message.message
     assert ANSWER in result["markdown"]
+
+
+async def test_a_retry_shows_the_document_again_then_the_new_answer(
+    client: StreamClient, fake: FakeServer, tmp_path: Path
+) -> None:
+    """The first answer breaks off half-way (a server error in the stream): the router tries
+    again, the view is reset, and shows the document and the second answer only."""
+    broken = oa.mid_stream_error(("Half an ", "answer, then"))
+    uri = await start(client, fake, tmp_path, streaming_caps(), Model(first=[broken]))
+    async with asyncio.timeout(TIMEOUT):
+        result = await client.workspace_execute_command_async(explain_params(client, uri))
+    assert result["status"] == "done"
+    assert len(explanations(fake)) == 2
+    stream = client.of("peer/streamOpen")[0]["id"]
+    assert any(a.get("reset") for a in client.of("peer/streamAppend"))
+    shown = client.shown(stream)
+    assert shown == result["markdown"]
+    assert shown.startswith("# words\\[1\\] is the \\*second\\* word\n")
+    assert shown.count("## The model's explanation") == 1
+    assert "Half an" not in shown
+    assert ANSWER in shown
+
+
+async def test_without_a_model_the_document_is_all_there_is(
+    client: StreamClient, tmp_path: Path
+) -> None:
+    options = {"ollamaAutodetect": False, "auditLog": str(tmp_path / "audit.jsonl")}
+    await client.initialize_session(initialize_params(streaming_caps(), tmp_path, options))
+    path = tmp_path / "calc.py"
+    source = "def calculate(expr):\n    return eval(expr)\n"
+    client.text_document_did_open(types.DidOpenTextDocumentParams(document(path, source)))
+    uri = path.as_uri()
+    async with asyncio.timeout(TIMEOUT):
+        while not any(d.code == "py-eval" for d in client.diagnostics.get(uri, [])):
+            await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    (diagnostic,) = [d for d in client.diagnostics[uri] if d.code == "py-eval"]
+    assert isinstance(diagnostic.data, dict)
+    params = types.ExecuteCommandParams("peer.explain", [uri, diagnostic.data["fingerprint"]])
+    async with asyncio.timeout(TIMEOUT):
+        result = await client.workspace_execute_command_async(params)
+    assert result["shownAs"] == "result"
+    assert "The model's explanation" not in result["markdown"]
+    assert client.stream_events == []
