@@ -61,7 +61,9 @@ if typing.TYPE_CHECKING:
     from peer_lsp.llm.config import LLMConfig
     from peer_lsp.llm.errors import LLMError
     from peer_lsp.llm.local_models import LocalServer
+    from peer_lsp.llm.streams import TextListener
     from peer_lsp.review.batches import ReviewPlan
+    from peer_lsp.review.explain import Explained
     from peer_lsp.review.pipeline import ReviewOutcome
     from peer_lsp.review.reviewer import Reviewer
     from peer_lsp.settings.model import Settings
@@ -252,6 +254,26 @@ class HeadlessReviewer:
         except LLMError as error:
             self._say(f"no summary: {error}")
             return None
+
+    def explain(
+        self, finding: Finding, document: Document, path: str, listener: TextListener
+    ) -> Explained | None:
+        """The model's explanation of ``finding`` (`peer_lsp.review.explain`), its text given
+        to ``listener`` as it arrives; None without a model, in a dry run, or for a finding
+        outside every unit. Raises `LLMError` when no provider answered and
+        `PromptBudgetError` when the unit cannot fit the prompt; Ctrl-C cancels the call
+        (the provider's stream is closed) and raises KeyboardInterrupt."""
+        if self.reviewer is None or self._runner is None or self.plan is not None:
+            return None
+        from peer_lsp.review.explain import explain_finding, unit_of
+
+        unit = unit_of(document, finding)
+        if unit is None:
+            return None
+        router = self.reviewer.router
+        return self._runner.run(
+            explain_finding(router, finding, unit, document, path=path, listener=listener)
+        )
 
     def bill(self, seconds: float) -> Bill | None:
         """What the run sent and cost so far (`peer_lsp.check.bill`); None without a model,

@@ -10,6 +10,13 @@ and source, the model's explanation, and the verified fix as removed and added l
 Without a provider only local findings are shown (and the run says so once, as `peer check`
 does).
 
+With a provider (and without ``--no-model``), each finding is then explained by the model
+(task ``explain``, `peer_lsp.review.explain`): its answer is printed under the finding as it
+arrives, flushed piece by piece, and cached like a review, so asking again about the same
+finding in the same code prints the same answer at once and sends nothing. A failed
+explanation is said on stderr and leaves the exit code alone (the finding was shown).
+Ctrl-C stops the answer (the provider's stream is closed) and exits with 130.
+
 ``FILE:LINE:COLUMN`` is accepted too (the column is ignored), so a line of `peer check`
 output can be pasted. Exit codes: 0 when the line was explained, findings or not; 2 when the
 target is not ``FILE:LINE``, the file does not exist or cannot be analysed, the line is past
@@ -30,7 +37,7 @@ from pathlib import Path
 from peer_lsp.check.extra_rules import load_for_run
 from peer_lsp.check.headless import HeadlessReviewer, ProviderSetupError, model_path
 from peer_lsp.check.report import format_finding, locate
-from peer_lsp.commands.exits import EXIT_OK
+from peer_lsp.commands.exits import EXIT_INTERRUPTED, EXIT_OK
 from peer_lsp.commands.fix import apply_edits, not_reviewed_exit
 from peer_lsp.commands.output import quiet_broken_pipe, use_color
 from peer_lsp.commands.run_setup import (
@@ -45,6 +52,7 @@ from peer_lsp.text.lines import LineIndex
 if typing.TYPE_CHECKING:
     import argparse
     from collections.abc import Iterator, Sequence
+    from typing import TextIO
 
     from peer_lsp.check.headless import Analysis
     from peer_lsp.documents.store import Document
@@ -100,7 +108,11 @@ def on_line(finding: Finding, line: int, document: Document) -> bool:
 
 def run_explain(args: argparse.Namespace) -> int:
     """Run `peer explain` for parsed arguments; return the exit code."""
-    return quiet_broken_pipe(functools.partial(_run, args))
+    try:
+        return quiet_broken_pipe(functools.partial(_run, args))
+    except KeyboardInterrupt:  # the model's answer stopped, its stream closed; no traceback
+        print(f"\n{PROG}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -125,19 +137,21 @@ def _run(args: argparse.Namespace) -> int:
             path = model_path(target.path, rv.root)
             analysis = rv.analyse(file_uri(target.path), text, path, select)
             failed = bool(rv.unreviewed)
-            _explain(analysis, shown, target.line - 1, rv.uses_model, failed)
+            _explain(rv, analysis, path, shown, target.line - 1, failed)
             return not_reviewed_exit(rv, args.allow_unreviewed, EXIT_OK)
     except (UsageError, ProviderSetupError) as error:
         return usage_error(error.messages, PROG)
 
 
-def _explain(analysis: Analysis, shown: str, line: int, reviewing: bool, failed: bool) -> None:
+def _explain(
+    rv: HeadlessReviewer, analysis: Analysis, path: str, shown: str, line: int, failed: bool
+) -> None:
     out = sys.stdout
     document = analysis.document
     found = [f for f in analysis.findings if on_line(f, line, document)]
     if not found:
         what = "the model's review failed: local findings only" if failed else None
-        what = what or _what(analysis, reviewing)
+        what = what or _what(analysis, rv.uses_model)
         print(f"{shown}:{line + 1}: no findings on this line ({what})")
         return
     color = use_color(out)
@@ -148,6 +162,78 @@ def _explain(analysis: Analysis, shown: str, line: int, reviewing: bool, failed:
         print(format_finding(item, color), file=out)
         for text in _details(finding, document):
             print(f"{INDENT}{text}" if text else "", file=out)
+        if rv.uses_model:
+            _ask_model(rv, finding, document, path, out)
+
+
+def _ask_model(
+    rv: HeadlessReviewer, finding: Finding, document: Document, path: str, out: TextIO
+) -> None:
+    """The model's explanation of ``finding``, printed under it as it arrives."""
+    from peer_lsp.llm.errors import LLMError
+    from peer_lsp.review.explain import unit_of
+    from peer_lsp.review.prompt.request import PromptBudgetError
+
+    if unit_of(document, finding) is None:
+        return  # outside every function and class: nothing to show the model
+    printer = IndentedText(out, INDENT)
+    print(file=out)
+    print(f"{INDENT}The model's explanation:", file=out)
+    print(file=out, flush=True)
+    try:
+        explained = rv.explain(finding, document, path, printer)
+    except (LLMError, PromptBudgetError) as error:
+        printer.end()
+        print(f"{INDENT}(no explanation)", file=out, flush=True)
+        print(f"{PROG}: no explanation from the model: {error}", file=sys.stderr)
+        return
+    printer.end()
+    if explained is None:
+        return
+    cached = ", from the cache" if explained.cached else ""
+    print(f"\n{INDENT}({explained.model}{cached})", file=out, flush=True)
+
+
+class IndentedText:
+    """A `TextListener` printing the model's text as it arrives, each line indented, flushed
+    per piece; a restart (a retry, another provider) is said, and the answer printed again."""
+
+    def __init__(self, out: TextIO, indent: str) -> None:
+        self.out = out
+        self.indent = indent
+        self._at_line_start = True
+        self.printed = False
+
+    def on_text(self, delta: str) -> None:
+        if not delta:
+            return
+        pieces: list[str] = []
+        lines = delta.split("\n")
+        for number, part in enumerate(lines):
+            if part.strip("\r"):
+                pieces += [self.indent, part] if self._at_line_start else [part]
+                self._at_line_start = False
+            elif part:
+                pieces.append(part)
+            if number < len(lines) - 1:
+                pieces.append("\n")
+                self._at_line_start = True
+        self.out.write("".join(pieces))
+        self.out.flush()
+        self.printed = True
+
+    def on_restart(self) -> None:
+        if self.printed:
+            self.end()
+            self.out.write(f"{self.indent}(the answer started over)\n\n")
+            self.out.flush()
+
+    def end(self) -> None:
+        """Finish the line the answer left open."""
+        if not self._at_line_start:
+            self.out.write("\n")
+            self._at_line_start = True
+        self.out.flush()
 
 
 def _what(analysis: Analysis, reviewing: bool) -> str:

@@ -103,8 +103,6 @@ def _preset(value: object) -> str:
 _TASKS = tuple(t.value for t in Task)
 
 UNSENT_TASKS = {
-    Task.EXPLAIN.value: "no request is sent with task 'explain' yet (the explain action does "
-    "not ask a model)",
     Task.FIX.value: "no request is sent with task 'fix' (fixes come with the review)",
 }
 """Tasks a route may name but that no request carries, and why: a route that only takes

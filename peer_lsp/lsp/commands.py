@@ -52,7 +52,8 @@ _DOCS = {
     ),
     Command.EXPLAIN: (
         "[uri, fingerprint]",
-        "the finding's explanation: `{title, markdown, text, shownAs}`, shown as a Markdown "
+        "the finding's explanation, with the model's answer streamed after it when a model "
+        "is configured: `{title, markdown, text, shownAs, status?}`, shown as a Markdown "
         "document (see Explanations below)",
     ),
     Command.DISMISS: (

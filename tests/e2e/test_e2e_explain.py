@@ -50,7 +50,12 @@ INDEX = {
 }
 
 
+MODEL_SAYS = "Lists start at 0, so words[1] is the second word of the text."
+
+
 def review(received: Received) -> Reply:
+    if review_format.is_explain(received):  # "Explain this finding" asks the model too
+        return oa.stream([MODEL_SAYS[:20], MODEL_SAYS[20:]])
     user = received.json["messages"][-1]["content"]
     text = review_format.answer(user, lambda unit: [INDEX] if "words[1]" in unit else [])
     if received.json.get("stream"):
@@ -168,6 +173,9 @@ async def test_a_client_that_shows_results_gets_escaped_markdown_and_no_message(
     assert markdown.startswith("# words\\[1\\] is the \\*second\\* word\n"), markdown
     assert "use `words[0]`" in markdown
     assert "```python\n    return words[0]\n```" in markdown
+    # then the model's explanation (not streamed: this client does not declare streams)
+    assert markdown.index("```python") < markdown.index("## The model's explanation")
+    assert f"## The model's explanation\n\n{MODEL_SAYS}\n\n*{oa.MODEL}*\n" in markdown
     assert result["text"].startswith("words[1] is the *second* word (bug, model:bug)")
     assert client.messages == []  # the client shows the document: no toast of raw markdown
     assert client.shown == []
@@ -208,6 +216,7 @@ async def test_any_other_client_gets_plain_text_messages(
     assert message.type == types.MessageType.Info
     assert message.message == result["text"]
     assert message.message.startswith("words[1] is the *second* word (bug, model:bug)\n\n")
+    assert message.message.endswith(f"The model's explanation ({oa.MODEL}):\n\n{MODEL_SAYS}")
     assert "**" not in message.message
     assert "`" not in message.message.replace("`words[0]`", "")  # the model's own span stays
 
@@ -216,5 +225,5 @@ async def test_any_other_client_gets_plain_text_messages(
     (message,) = client.messages
     assert message.message.startswith("peer: ")
     assert f"; model {oa.MODEL} (fake); " in message.message
-    assert "fake: breaker closed, 1 calls, 100% success" in message.message
+    assert "fake: breaker closed, 2 calls, 100% success" in message.message  # review, explain
     assert "\n" not in message.message

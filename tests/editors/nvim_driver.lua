@@ -223,8 +223,10 @@ local function run()
       end,
       apply = true,
     })
-    wait('the explanation float', function()
-      return peer.explanation() ~= nil
+    -- streamed: the float opens with the finding's document, the model's answer fills it
+    wait('the explanation float, filled to its end', function()
+      local buf = peer.explanation()
+      return buf ~= nil and next(peer.streams()) == nil and contains(buf, at.expect_model)
     end)
     local float_buf, float_win = peer.explanation()
     table.insert(results.steps, {
@@ -237,6 +239,49 @@ local function run()
       messages = vim.list_slice(results.notifications, before + 1),
     })
     vim.api.nvim_win_close(float_win, true)
+  end
+
+  -- 1c. another finding explained while the model is held half-way: closing the window stops
+  -- the model (peer/streamCancel), and the server closes the stream as cancelled
+  if config.explain_cancel then
+    local at = config.explain_cancel
+    local closes = {}
+    local stream_close = peer.stream_close
+    peer.stream_close = function(err, params, ctx)
+      table.insert(closes, params)
+      return stream_close(err, params, ctx)
+    end
+    vim.api.nvim_win_set_cursor(0, { at.line + 1, at.column })
+    vim.lsp.buf.code_action({
+      filter = function(action)
+        return action.title == 'Explain this finding'
+      end,
+      apply = true,
+    })
+    local float_buf, float_win
+    wait('the first words of the explanation', function()
+      float_buf, float_win = peer.explanation()
+      return float_buf ~= nil and next(peer.streams()) ~= nil and contains(float_buf, at.expect)
+    end)
+    local lines = vim.api.nvim_buf_get_lines(float_buf, 0, -1, false)
+    local open_streams = vim.tbl_count(peer.streams())
+    vim.api.nvim_win_close(float_win, true)
+    wait('the stream closed as cancelled', function()
+      for _, params in ipairs(closes) do
+        if params.status == 'cancelled' then
+          return true
+        end
+      end
+      return false
+    end)
+    peer.stream_close = stream_close
+    table.insert(results.steps, {
+      step = 'explain cancelled',
+      lines = lines,
+      open_streams = open_streams,
+      closes = closes,
+      streams_after = vim.tbl_count(peer.streams()),
+    })
   end
 
   -- 2. quick fixes through vim.lsp.buf.code_action: the edit comes with the action, or when

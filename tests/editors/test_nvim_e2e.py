@@ -15,12 +15,14 @@ come with their edits.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +31,7 @@ import pytest
 from editor_workspace import EMPTY, INDEX, SOURCE
 from fakes import openai as oa
 from fakes import review_format
-from fakes.server import FakeServer, Received, Reply
+from fakes.server import FakeServer, Gate, Received, Reply
 
 ROOT = Path(__file__).resolve().parents[2]
 PLUGIN = ROOT / "editors" / "nvim"
@@ -48,6 +50,24 @@ ALL_FIXED = QUICK_FIXED.replace("words[1]", "words[0]")
 
 # Problems no local rule reports: only the model finds them, each with a fix that the server
 # verifies (it parses, its names resolve) before offering it.
+
+
+EXPLAINED = ["Python lists ", "start at 0: ", "`words[0]` is the first word."]
+HELD = ["An empty list ", "has no average."]
+
+
+def model(held: Gate | None = None) -> Callable[[Received], Reply]:
+    """The fake model: reviews as `review`; explanations streamed, that of ``average`` held
+    after its first piece until ``held`` opens (never, in the test: only a cancel ends it)."""
+
+    def respond(received: Received) -> Reply:
+        if not review_format.is_explain(received):
+            return review(received)
+        if "def average" in received.json["messages"][-1]["content"]:
+            return dataclasses.replace(oa.stream(HELD), paused=held, pause_after=2)
+        return oa.stream(EXPLAINED)
+
+    return respond
 
 
 def review(received: Received) -> Reply:
@@ -135,7 +155,13 @@ def run_neovim(tmp_path: Path, fake: FakeServer, mode: str, **extra: Any) -> dic
             },
         ],
         "fix_all_expect": "return words[0]",
-        "explain": {"line": 7, "column": 11, "expect": "words[1] is the second word."},
+        "explain": {
+            "line": 7,
+            "column": 11,
+            "expect": "words[1] is the second word.",
+            "expect_model": "".join(EXPLAINED),
+        },
+        "explain_cancel": {"line": 2, "column": 11, "expect": HELD[0].strip()},
         "doc_copy": str(doc_copy),
         "results": str(tmp_path / "results.json"),
         "timeout_ms": STEP_TIMEOUT_MS,
@@ -175,10 +201,67 @@ def step(results: dict[str, Any], name: str) -> dict[str, Any]:
     return found
 
 
+def streamed_and_cancelled(results: dict[str, Any], fake: FakeServer) -> None:
+    """The hover and the explanation's float; the model's explanation streamed into it
+    after the finding's document; the float of an explanation still being written closed:
+    the model stopped."""
+    # the model's `words[1]` stays literal in the hover (Neovim rendered it "words1"), and the
+    # explanation is a markdown float, not a raw message
+    explained = step(results, "explain")
+    assert "words\\[1\\] is the second word." in explained["hover"], explained["hover"]
+    # on screen, as Neovim renders the hover (the plugin conceals the escaping backslashes)
+    screen = "\n".join(explained["shown_hover"])
+    assert "words[1] is the second word." in screen, screen
+    assert explained["filetype"] == "markdown"
+    assert explained["floating"] is True
+    assert explained["lines"][0] == "# the first word is at index 0"
+    assert "words\\[1\\] is the second word." in explained["lines"]
+    assert "```python" in explained["lines"]
+    assert explained["messages"] == [], explained
+    assert "## The model's explanation" in explained["lines"]
+    assert "".join(EXPLAINED) in explained["lines"]
+
+    # closing the float of an explanation still being written stops the model
+    cancelled = step(results, "explain cancelled")
+    assert cancelled["open_streams"] == 1
+    assert cancelled["lines"][0] == "# division by zero for an empty list"
+    assert HELD[0].strip() in "\n".join(cancelled["lines"])
+    assert HELD[1] not in "\n".join(cancelled["lines"])
+    assert [c["status"] for c in cancelled["closes"]] == ["cancelled"]
+    assert cancelled["streams_after"] == 0
+    (average,) = [
+        r
+        for r in fake.requests
+        if review_format.is_explain(r) and "def average" in r.json["messages"][-1]["content"]
+    ]
+    assert average.disconnected
+    assert not average.completed
+
+
+def health_counts(results: dict[str, Any]) -> None:
+    """:PeerHealth's report: the provider's calls, and today's bill from the audit log."""
+    health = step(results, "health")["lines"]
+    assert health[0] == "# peer: health"
+    assert "- units not reviewed: 0" in health
+    # six units in two requests: the three on open, the three again on :PeerReview; and two
+    # explanations, one answered, one cancelled (a call that did not succeed)
+    shown = "\n".join(health)
+    assert any(line.startswith("| fake | m | closed | 4 | 75% |") for line in health), shown
+    # today's bill from the audit log: three answers of 12 tokens in, 5 out, and no price
+    assert "## Today (UTC), from the audit log" in health
+    row = next(line for line in health if line.startswith("| fake | m | 4 |"))
+    assert re.fullmatch(
+        r"\| fake \| m \| 4 \| 0 \| 0% \| \d+ / \d+ / \d+ \| 36 / 15 \| - \| none \|", row
+    )
+    assert any(line.startswith("| **total** |  | 4 | 0 | 0% |") for line in health), shown
+    assert "3 answers from providers without a price are not in the cost." in health
+
+
 @pytest.mark.e2e
 @pytest.mark.parametrize("mode", ["config", "setup", "no-resolve"])
 def test_review_fix_and_fix_all_in_neovim(tmp_path: Path, fake: FakeServer, mode: str) -> None:
-    fake.respond_with(review)
+    held = fake.gate()
+    fake.respond_with(model(held))
     results = run_neovim(tmp_path, fake, mode)
     assert "failure" not in results, json.dumps(results, indent=2)
 
@@ -196,19 +279,7 @@ def test_review_fix_and_fix_all_in_neovim(tmp_path: Path, fake: FakeServer, mode
     assert found[3]["message"] == "'(' was never closed"
     assert results["statusline"] == "peer: m 0% cached"
 
-    # the model's `words[1]` stays literal in the hover (Neovim rendered it "words1"), and the
-    # explanation is a markdown float, not a raw message
-    explained = step(results, "explain")
-    assert "words\\[1\\] is the second word." in explained["hover"], explained["hover"]
-    # on screen, as Neovim renders the hover (the plugin conceals the escaping backslashes)
-    screen = "\n".join(explained["shown_hover"])
-    assert "words[1] is the second word." in screen, screen
-    assert explained["filetype"] == "markdown"
-    assert explained["floating"] is True
-    assert explained["lines"][0] == "# the first word is at index 0"
-    assert "words\\[1\\] is the second word." in explained["lines"]
-    assert "```python" in explained["lines"]
-    assert explained["messages"] == [], explained
+    streamed_and_cancelled(results, fake)
 
     fixes = [s for s in results["steps"] if s["step"] == "quick fix"]
     assert [s["title"] for s in fixes] == [f"Fix: {EMPTY['title']}", "Replace `==` with `is`"]
@@ -229,25 +300,14 @@ def test_review_fix_and_fix_all_in_neovim(tmp_path: Path, fake: FakeServer, mode
     progress = results["progress"]
     begun = [p["title"] for p in progress if p["kind"] == "begin"]
     assert begun
-    assert all(re.fullmatch(r"reviewing \d units? with m", title) for title in begun), begun
+    reviews = [title for title in begun if not title.startswith("peer: model:bug at ")]
+    assert all(re.fullmatch(r"reviewing \d units? with m", title) for title in reviews), begun
     assert progress[-1]["kind"] == "end"
 
     status = step(results, "status")["message"]
     assert status.splitlines()[0] == "peer: m 0% cached"
     assert "  model: m" in status.splitlines()
-    health = step(results, "health")["lines"]
-    assert health[0] == "# peer: health"
-    assert "- units not reviewed: 0" in health
-    # six units in two requests: the three on open, the three again on :PeerReview
-    assert any(line.startswith("| fake | m | closed | 2 | 100% |") for line in health), health
-    # today's bill from the audit log: two answers of 12 tokens in, 5 out, and no price
-    assert "## Today (UTC), from the audit log" in health
-    row = next(line for line in health if line.startswith("| fake | m | 2 |"))
-    assert re.fullmatch(
-        r"\| fake \| m \| 2 \| 0 \| 0% \| \d+ / \d+ / \d+ \| 24 / 10 \| - \| none \|", row
-    )
-    assert any(line.startswith("| **total** |  | 2 | 0 | 0% |") for line in health), health
-    assert "2 answers from providers without a price are not in the cost." in health
+    health_counts(results)
     checkhealth = step(results, "checkhealth")["text"].splitlines()
     client = r"- (✅ )?OK client \d+"
     assert any(re.match(rf"{client} running: .* -m peer_lsp serve", line) for line in checkhealth)
@@ -291,8 +351,8 @@ def test_units_the_model_could_not_review_are_counted_in_neovim(
     assert any(line.startswith("  detail: fake: ") for line in status), status
     # the open circuit says which failure opened it
     assert any(
-        re.fullmatch(r"  circuit: fake: circuit open for \d+ s more, after: fake: Incorrect .*", line)
-        for line in status
+        re.fullmatch(r"  circuit: fake: circuit open for \d+ s more, after: fake: Incorrect .*", x)
+        for x in status
     ), status
     health = step(results, "health")["lines"]
     assert "- units not reviewed: **3** (their diagnostics are local findings only)" in health

@@ -56,10 +56,23 @@ def placed(user: str, findings: Sequence[dict[str, Any]]) -> str:
     return json.dumps({"units": entries})
 
 
+EXPLAIN_MARK = "explaining one finding"
+"""Words of the explain template's system message (review-explain-v1): how a fake tells a
+request for an explanation (prose) from a review (JSON)."""
+
+
+def is_explain(received: Any) -> bool:
+    """Whether a request (`Received`) asks to explain a finding rather than to review."""
+    messages = received.json["messages"] if received.json else []
+    return bool(messages) and EXPLAIN_MARK in str(messages[0].get("content", ""))
+
+
 def units_asked(requests: Sequence[Any]) -> list[str]:
-    """Each unit's prompt in the review requests a fake received (`Received`), in order."""
+    """Each unit's prompt in the review requests a fake received (`Received`), in order
+    (requests for an explanation are not reviews)."""
     return [
         text
         for received in requests
+        if not is_explain(received)
         for _, text in unit_prompts(received.json["messages"][-1]["content"])
     ]

@@ -18,9 +18,10 @@ export const HEALTH_URI = `${HEALTH_SCHEME}:/peer-health.md`;
 /**
  * What the client adds to its capabilities (`experimental.peer`): it shows what peer's
  * commands answer itself, so the server sends no window/showMessage with them
- * (peer_lsp/lsp/capabilities.py `ClientFeatures.shows_results`).
+ * (peer_lsp/lsp/capabilities.py `ClientFeatures.shows_results`), and it shows streamed text
+ * (`peer/streamOpen`, `peer/streamAppend`, `peer/streamClose`: streams.ts).
  */
-export const PEER_CAPABILITIES = { showsCommandResults: true } as const;
+export const PEER_CAPABILITIES = { showsCommandResults: true, streams: true } as const;
 
 /** `capabilities` with `experimental.peer` added, the rest kept. */
 export function withPeerCapabilities<T extends { experimental?: unknown }>(capabilities: T): T {
@@ -49,6 +50,11 @@ export function parseExplanation(raw: unknown): Explanation | undefined {
   }
   const title = typeof fields.title === "string" && fields.title !== "" ? fields.title : "peer: explanation";
   return { title, markdown: fields.markdown };
+}
+
+/** Whether `peer.explain` streamed its explanation (`shownAs: "stream"`) rather than answering with it. */
+export function isStreamed(raw: unknown): boolean {
+  return typeof raw === "object" && raw !== null && (raw as Record<string, unknown>).shownAs === "stream";
 }
 
 /**
@@ -131,6 +137,9 @@ export async function showExplanationResult(
   shower: Shower,
   uriOf: (uri: string) => string = (uri) => uri,
 ): Promise<string | undefined> {
+  if (isStreamed(result)) {
+    return undefined; // already on screen, filling as the model writes (streams.ts)
+  }
   const explanation = parseExplanation(result);
   if (explanation === undefined) {
     shower.inform("peer: that finding is gone; nothing to explain.");

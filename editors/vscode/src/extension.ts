@@ -37,6 +37,7 @@ import {
   type System,
 } from "./serverCommand";
 import { SECTION, configurationAnswer, serverKeys, serverSettings } from "./settings";
+import { STREAM_APPEND, STREAM_CANCEL, STREAM_CLOSE, STREAM_OPEN, Streams, type StreamBuffer, type StreamViews } from "./streams";
 import { STARTING, parseStatus, renderHealth, renderStatus, stoppedView, type StatusView } from "./status";
 
 const CLIENT_ID = "peer";
@@ -94,6 +95,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       output.show(true);
     }),
     vscode.workspace.onDidChangeConfiguration(configurationChanged),
+    // closing a streamed explanation's preview, or a streamed test's document, stops the model
+    vscode.window.tabGroups.onDidChangeTabs((event) => {
+      if (event.closed.length > 0 || event.opened.length > 0) {
+        streams.viewsChanged(isShown);
+      }
+    }),
+    vscode.workspace.onDidCloseTextDocument((document) => {
+      streams.documentClosed(document.uri.toString());
+    }),
   );
   await start();
 }
@@ -188,6 +198,15 @@ async function start(): Promise<void> {
     if (status !== undefined) {
       showStatus(renderStatus(status));
     }
+  });
+  created.onNotification(STREAM_OPEN, (params: unknown) => {
+    void streams.opened(params);
+  });
+  created.onNotification(STREAM_APPEND, (params: unknown) => {
+    void streams.appended(params);
+  });
+  created.onNotification(STREAM_CLOSE, (params: unknown) => {
+    void streams.closed(params);
   });
   created.onDidChangeState((event) => {
     if (event.newState === State.Stopped && client === created) {
@@ -324,6 +343,58 @@ const shower: Shower = {
     void vscode.window.showInformationMessage(message);
   },
 };
+
+/** VS Code's side of the streams (streams.ts decides what goes where). */
+const streamViews: StreamViews = {
+  async showMarkdown(uri: string): Promise<void> {
+    try {
+      await shower.preview(uri);
+    } catch {
+      await shower.open(uri); // the Markdown extension is disabled: the source, still read-only
+    }
+  },
+  async openBuffer(languageId: string): Promise<StreamBuffer> {
+    const document = await vscode.workspace.openTextDocument({ language: languageId, content: "" });
+    await vscode.window.showTextDocument(document, { preview: false });
+    return {
+      uri: document.uri.toString(),
+      async append(text: string, reset: boolean): Promise<void> {
+        const edit = new vscode.WorkspaceEdit();
+        const end = document.lineAt(document.lineCount - 1).range.end;
+        if (reset) {
+          edit.replace(document.uri, new vscode.Range(new vscode.Position(0, 0), end), text);
+        } else {
+          edit.insert(document.uri, end, text);
+        }
+        await vscode.workspace.applyEdit(edit);
+      },
+    };
+  },
+  cancel(id: string): void {
+    if (client?.state === State.Running) {
+      void client.sendNotification(STREAM_CANCEL, { id });
+    }
+  },
+  inform(message: string): void {
+    void vscode.window.showInformationMessage(message);
+  },
+};
+
+/** The streams in progress (streamed explanations and tests). */
+const streams = new Streams(documents, streamViews, canonical);
+
+/** Whether a tab shows `uri`: as text, or in the Markdown preview (a webview named after it). */
+function isShown(uri: string): boolean {
+  const name = decodeURIComponent(uri.slice(uri.lastIndexOf("/") + 1));
+  return vscode.window.tabGroups.all.some((group) =>
+    group.tabs.some((tab) => {
+      if (tab.input instanceof vscode.TabInputText) {
+        return tab.input.uri.toString() === uri;
+      }
+      return tab.input instanceof vscode.TabInputWebview && tab.label.endsWith(name);
+    }),
+  );
+}
 
 async function clearCache(): Promise<void> {
   const answer = await vscode.window.showWarningMessage(

@@ -56,11 +56,12 @@ describe("explanations", () => {
     assert.equal(decodeURIComponent(uri.slice(`${EXPLAIN_SCHEME}:/`.length, -3)), "peer: model:bug at src-words.py:3");
   });
 
-  it("tells the server it shows command results, keeping the other experimental capabilities", () => {
+  it("tells the server it shows command results and streams, keeping the other experimental capabilities", () => {
     const capabilities: { experimental?: unknown } = { experimental: { other: 1 } };
     withPeerCapabilities(capabilities);
-    assert.deepEqual(capabilities.experimental, { other: 1, peer: { showsCommandResults: true } });
-    assert.deepEqual(withPeerCapabilities<{ experimental?: unknown }>({}).experimental, { peer: { showsCommandResults: true } });
+    const peer = { showsCommandResults: true, streams: true };
+    assert.deepEqual(capabilities.experimental, { other: 1, peer });
+    assert.deepEqual(withPeerCapabilities<{ experimental?: unknown }>({}).experimental, { peer });
   });
 });
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from fakes import openai as oa
-from fakes.review_format import answer, placed, unit_prompts
+from fakes.review_format import answer, is_explain, placed, unit_prompts
 from fakes.server import FakeServer, Received, Reply, Responder
 
 from peer_lsp.cli import main
@@ -80,9 +80,11 @@ def answer_with(finding: dict[str, Any]) -> Responder:
 
 
 def units_sent(fake: FakeServer) -> list[str]:
-    """The names of the units the fake was asked to review, in order."""
+    """The names of the units the fake was asked to review, in order (not explain)."""
     names = []
     for received in fake.requests:
+        if is_explain(received):
+            continue
         for _, unit in unit_prompts(user_prompt(received)):
             match = _NAME.search(unit)
             names.append(match.group(1) if match else "?")

@@ -90,8 +90,6 @@ def test_a_request_matches_by_any_category_it_carries(fake: FakeServer) -> None:
     ("tasks", "why"),
     [
         (["fix"], ["no request is sent with task 'fix'"]),
-        (["explain"], ["no request is sent with task 'explain' yet"]),
-        (["explain", "fix"], ["'explain' yet", "'fix'"]),
     ],
 )
 def test_a_route_for_tasks_never_sent_is_a_problem(
@@ -104,6 +102,15 @@ def test_a_route_for_tasks_never_sent_is_a_problem(
     assert problem.startswith("'routes[0].tasks': ")
     assert problem.endswith("this route is ignored")
     assert all(part in problem for part in why)
+
+
+def test_a_route_for_explanations_is_kept(fake: FakeServer) -> None:
+    """The explain action and `peer explain` ask with task "explain" (a route of its own
+    can send explanations to a bigger model)."""
+    routes = [{"name": "why", "tasks": ["explain"], "providers": ["big"]}, *ROUTES]
+    config, problems = parse_llm_config(providers(fake), routes)
+    assert problems == []
+    assert [route.name for route in config.routes] == ["why", "thorough", "quick"]
 
 
 def test_a_route_that_also_takes_a_sent_task_is_kept(fake: FakeServer) -> None:

@@ -48,10 +48,12 @@ end
 --- refresh support and answers it (`on_diagnostic_refresh`). It also tells the server that
 --- it shows what peer's commands answer itself (`experimental.peer`): the explanation in a
 --- floating window (`M.commands`), the health report in a buffer, so the server sends no
---- window/showMessage with them.
+--- window/showMessage with them; and that it shows streamed text (`peer/streamOpen`,
+--- `peer/streamAppend`, `peer/streamClose`: `M.stream_open`), so an explanation fills its
+--- window as the model writes it.
 ---@return table
 function M.capabilities()
-  local capabilities = { experimental = { peer = { showsCommandResults = true } } }
+  local capabilities = { experimental = { peer = { showsCommandResults = true, streams = true } } }
   if not refreshes_diagnostics() then
     capabilities.workspace = { diagnostics = { refreshSupport = true } }
   end
@@ -69,17 +71,27 @@ function M.commands()
   }
 end
 
---- Handlers for the peer client only: workspace/diagnostic/refresh where Neovim lacks it.
+--- Handlers for the peer client only: the streams, and workspace/diagnostic/refresh where
+--- Neovim lacks it.
 ---@return table
 function M.handlers()
-  if refreshes_diagnostics() then
-    return {}
-  end
-  return {
-    ['workspace/diagnostic/refresh'] = function(err, result, ctx)
-      return M.on_diagnostic_refresh(err, result, ctx)
+  local handlers = {
+    ['peer/streamOpen'] = function(err, result, ctx)
+      return M.stream_open(err, result, ctx)
+    end,
+    ['peer/streamAppend'] = function(err, result, ctx)
+      return M.stream_append(err, result, ctx)
+    end,
+    ['peer/streamClose'] = function(err, result, ctx)
+      return M.stream_close(err, result, ctx)
     end,
   }
+  if not refreshes_diagnostics() then
+    handlers['workspace/diagnostic/refresh'] = function(err, result, ctx)
+      return M.on_diagnostic_refresh(err, result, ctx)
+    end
+  end
+  return handlers
 end
 
 --- Sends `settings.peer` as initializationOptions too, unless init_options were given, so the
@@ -164,6 +176,9 @@ function M.explain(command, ctx)
       notify('explain failed: ' .. (err.message or vim.inspect(err)), levels.ERROR)
       return
     end
+    if type(result) == 'table' and result.shownAs == 'stream' then
+      return -- already in its window, filling as the model writes (M.stream_open)
+    end
     M.show_explanation(result)
   end, ctx.bufnr)
 end
@@ -195,6 +210,159 @@ function M.explanation()
     return explanation.bufnr, explanation.winid
   end
   return nil, nil
+end
+
+-- -- streams ------------------------------------------------------------------------------
+-- Text the server streams (peer_lsp/lsp/streaming.py): an explanation (kind "explanation")
+-- fills a floating markdown window as the model writes; a suggested test (kind "test") a new
+-- unsaved buffer with its filetype. Closing the window, or the buffer, sends
+-- `peer/streamCancel`, which stops the model.
+
+--- The streams in progress, by id: { client_id, kind, bufnr, winid, text }.
+---@type table<string, table>
+local streams = {}
+
+--- `client:notify` on 0.11+, `client.notify` before.
+local function client_notify(client, method, params)
+  if vim.fn.has('nvim-0.11') == 1 then
+    return client:notify(method, params)
+  end
+  return client.notify(method, params)
+end
+
+--- The buffer's lines from a stream's whole text (a final line break opens no new line).
+local function text_lines(text)
+  return vim.split(text, '\n', { plain = true })
+end
+
+local function set_text(stream)
+  if not vim.api.nvim_buf_is_valid(stream.bufnr) then
+    return
+  end
+  local scratch = stream.kind == 'explanation'
+  if scratch then
+    vim.bo[stream.bufnr].modifiable = true
+  end
+  vim.api.nvim_buf_set_lines(stream.bufnr, 0, -1, false, text_lines(stream.text))
+  if scratch then
+    vim.bo[stream.bufnr].modifiable = false
+    vim.bo[stream.bufnr].modified = false
+  end
+end
+
+--- The user closed a stream's window or buffer: the server stops the model.
+local function closed_by_user(id)
+  local stream = streams[id]
+  if stream == nil then
+    return
+  end
+  streams[id] = nil
+  local client = vim.lsp.get_client_by_id(stream.client_id)
+  if client ~= nil then
+    client_notify(client, 'peer/streamCancel', { id = id })
+  end
+end
+
+local function explanation_window(title)
+  local bufnr = vim.api.nvim_create_buf(false, true)
+  vim.bo[bufnr].filetype = 'markdown'
+  vim.bo[bufnr].bufhidden = 'wipe'
+  vim.bo[bufnr].modifiable = false
+  local width = math.max(math.floor(vim.o.columns * 0.6), 40)
+  local height = math.max(math.floor(vim.o.lines * 0.6), 10)
+  local config = {
+    relative = 'editor',
+    width = math.min(width, vim.o.columns),
+    height = math.min(height, math.max(vim.o.lines - 4, 1)),
+    row = math.max(math.floor((vim.o.lines - height) / 2) - 1, 0),
+    col = math.max(math.floor((vim.o.columns - width) / 2), 0),
+    border = 'rounded',
+    style = 'minimal',
+  }
+  if vim.fn.has('nvim-0.9') == 1 and title ~= nil then
+    config.title = title
+  end
+  local winid = vim.api.nvim_open_win(bufnr, true, config)
+  vim.wo[winid].wrap = true
+  vim.wo[winid].conceallevel = 2
+  vim.keymap.set('n', 'q', '<cmd>close<cr>', { buffer = bufnr, nowait = true, silent = true })
+  return bufnr, winid
+end
+
+local function test_buffer(language_id, suggested_name)
+  local bufnr = vim.api.nvim_create_buf(true, false)
+  if type(suggested_name) == 'string' and suggested_name ~= '' and vim.fn.bufexists(suggested_name) == 0 then
+    pcall(vim.api.nvim_buf_set_name, bufnr, suggested_name)
+  end
+  local filetype = language_id
+  if type(suggested_name) == 'string' and suggested_name ~= '' then
+    filetype = vim.filetype.match({ filename = suggested_name }) or language_id
+  end
+  vim.bo[bufnr].filetype = filetype
+  vim.cmd('split')
+  local winid = vim.api.nvim_get_current_win()
+  vim.api.nvim_win_set_buf(winid, bufnr)
+  return bufnr, winid
+end
+
+--- `peer/streamOpen` { id, kind, title, languageId, suggestedName? }: the window to fill.
+function M.stream_open(_, params, ctx)
+  if type(params) ~= 'table' or type(params.id) ~= 'string' then
+    return vim.NIL
+  end
+  local bufnr, winid
+  if params.kind == 'explanation' then
+    bufnr, winid = explanation_window(params.title)
+    explanation.bufnr, explanation.winid = bufnr, winid
+  elseif params.kind == 'test' then
+    bufnr, winid = test_buffer(params.languageId, params.suggestedName)
+  else
+    return vim.NIL
+  end
+  local id = params.id
+  streams[id] = { client_id = ctx.client_id, kind = params.kind, bufnr = bufnr, winid = winid, text = '' }
+  vim.api.nvim_create_autocmd({ 'BufHidden', 'BufWipeout', 'BufDelete' }, {
+    buffer = bufnr,
+    once = true,
+    callback = function()
+      closed_by_user(id)
+    end,
+  })
+  return vim.NIL
+end
+
+--- `peer/streamAppend` { id, text, reset? }: more text (all of it again after a reset).
+function M.stream_append(_, params, _)
+  local stream = type(params) == 'table' and streams[params.id] or nil
+  if stream == nil or type(params.text) ~= 'string' then
+    return vim.NIL
+  end
+  stream.text = (params.reset and '' or stream.text) .. params.text
+  set_text(stream)
+  return vim.NIL
+end
+
+--- `peer/streamClose` { id, status, message? }: the stream ended; its window stays.
+function M.stream_close(_, params, _)
+  local stream = type(params) == 'table' and streams[params.id] or nil
+  if stream == nil then
+    return vim.NIL
+  end
+  streams[params.id] = nil
+  if params.status == 'failed' and stream.kind == 'test' then
+    notify(params.message or 'the model did not answer', levels.WARN)
+  end
+  return vim.NIL
+end
+
+--- The streams in progress (for tests and :checkhealth): id -> { kind, bufnr, winid }.
+---@return table<string, table>
+function M.streams()
+  local shown = {}
+  for id, stream in pairs(streams) do
+    shown[id] = { kind = stream.kind, bufnr = stream.bufnr, winid = stream.winid }
+  end
+  return shown
 end
 
 -- -- setup() for Neovim 0.9 and later ------------------------------------------------------
