@@ -187,7 +187,7 @@ class _Asking:
         from peer_lsp.review.explain import explain_finding
 
         head = f"{document}\n{MODEL_HEADING}\n\n"
-        stream.append(head)
+        stream.append(head, at_once=True)
         try:
             explained = await explain_finding(
                 self.router,

@@ -73,15 +73,19 @@ class TextStream:
 
     # -- the view ----------------------------------------------------------------------------
 
-    def append(self, text: str) -> None:
-        """Add ``text``: sent at once when nothing was sent lately, else with the next batch."""
+    def append(self, text: str, *, at_once: bool = False) -> None:
+        """Add ``text``: sent at once when nothing was sent lately, else with the next batch.
+        ``at_once``: sent now without delaying what follows (what the server knew before
+        the model started: the model's first piece must not wait behind it)."""
         if self.closed or not text:
             return
         self.text += text
         if not self.streamed:
             return
         self._pending.append(text)
-        if self._flush_at is None:
+        if at_once:
+            self._flush()
+        elif self._flush_at is None:
             self._flush()
             self._flush_at = asyncio.get_running_loop().call_later(
                 COALESCE_SECONDS, self._quiet_period_over

@@ -146,3 +146,15 @@ async def test_cancel_of_an_unknown_stream_is_ignored() -> None:
     streaming.cancel(ls, {"id": "nope"})
     streaming.cancel(ls, object())
     assert ls.sent == []
+
+
+async def test_text_sent_at_once_does_not_delay_the_next_piece() -> None:
+    ls = RecordingServer()
+    stream = await streaming.open_stream(ls, kind="explanation", title="t", language_id="md")
+    stream.append("# the finding\n", at_once=True)
+    stream.on_text("The model")  # its first piece: no quiet period opened by the heading
+    assert [a["text"] for a in ls.appends()] == ["# the finding\n", "The model"]
+    stream.on_text(" says")
+    assert len(ls.appends()) == 2  # later pieces are coalesced again
+    await stream.close("done")
+    assert ls.appends()[-1]["text"] == " says"
