@@ -33,6 +33,8 @@ class ProviderStats:
 
     calls: int = 0
     successes: int = 0
+    cancelled: int = 0
+    """Calls the caller gave up on (an explanation closed by its reader): no outcome."""
     failures: dict[str, int] = field(default_factory=dict)
     usage: Usage = field(default_factory=Usage)
     cost: float = 0.0
@@ -41,7 +43,8 @@ class ProviderStats:
 
     @property
     def success_rate(self) -> float:
-        return self.successes / self.calls if self.calls else 1.0
+        decided = self.calls - self.cancelled
+        return self.successes / decided if decided else 1.0
 
 
 @dataclass
@@ -115,6 +118,7 @@ class ProviderLane:
             "lastFailure": self.last_failure or None,
             "calls": s.calls,
             "successes": s.successes,
+            "cancelled": s.cancelled,
             "successRate": round(s.success_rate, 3),
             "failures": dict(s.failures),
             "inputTokens": s.usage.input_tokens,

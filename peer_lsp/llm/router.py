@@ -412,6 +412,7 @@ class Router:
                     self._guard.audit(sent, provider.id, model, outcome, route=route or None)
                 raise
             except asyncio.CancelledError:
+                lane.stats.cancelled += 1
                 if self._guard is not None:
                     self._guard.audit(sent, provider.id, model, "cancelled", route=route or None)
                 raise

@@ -158,3 +158,5 @@ async def test_cancelling_the_caller_hangs_up_on_the_provider(fake: FakeServer) 
         await call
     assert await asyncio.to_thread(fake.wait_until, lambda: fake.requests[0].disconnected)
     assert watcher.events == ["Hel"]
+    report = router.stats()["providers"]["p"]
+    assert (report["calls"], report["cancelled"], report["successRate"]) == (1, 1, 1.0)
