@@ -18,6 +18,7 @@ kept in ``$PEER_ARTIFACTS/vscode`` (default tests/editors/artifacts/vscode, igno
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -25,7 +26,7 @@ import shutil
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ import pytest
 from editor_workspace import EMPTY, INDEX, SOURCE
 from fakes import openai as oa
 from fakes import review_format
-from fakes.server import FakeServer, Received, Reply
+from fakes.server import FakeServer, Gate, Received, Reply
 
 ROOT = Path(__file__).resolve().parents[2]
 VSIX = ROOT / "editors" / "vscode" / "peer-lsp.vsix"
@@ -93,6 +94,34 @@ def tools() -> Tools:
         Path(found["PEER_CHROMIUM"]),
         Path(node),
     )
+
+
+EXPLAINED = ["An empty list ", "makes `len(values)` zero: ", "the division raises."]
+HELD = ["With one word, ", "index 1 is past the end."]
+"""The fake model's explanations: the first in full, the second cut off after its first piece
+(the rest held until the connection closes)."""
+
+
+def model(held: Gate) -> Callable[[Received], Reply]:
+    """The fake model: reviews as `review`; explanations streamed as `explanation`."""
+
+    def answer(received: Received) -> Reply:
+        if review_format.is_explain(received):
+            return explanation(received, held)
+        return review(received)
+
+    return answer
+
+
+def explanation(received: Received, held: Gate) -> Reply:
+    """The average's finding explained in full; the first word's held after its first piece."""
+    prompt = received.json["messages"][-1]["content"]
+    if EMPTY["title"] in prompt:
+        return oa.stream(EXPLAINED)
+    answer = oa.stream(HELD)
+    assert answer.chunks is not None
+    first = next(i for i, chunk in enumerate(answer.chunks) if HELD[0] in str(chunk))
+    return dataclasses.replace(answer, paused=held, pause_after=first + 1)
 
 
 def review(received: Received) -> Reply:
@@ -282,6 +311,8 @@ def drive(tmp_path: Path, found: Tools, server: CodeServer) -> dict[str, Any]:
         ],
         "status": STATUS,
         "hover": {"line": 3, "column": 20, "expect": "Confidence"},
+        "explain": {"line": 3, "column": 5, "expect": "".join(EXPLAINED).replace("`", "")},
+        "explain_closed": {"line": 8, "column": 5, "expect": HELD[0].strip()},
         "quick_fix": {
             "line": 12,
             "column": 20,
@@ -328,7 +359,8 @@ def step(results: dict[str, Any], name: str) -> dict[str, Any]:
 def test_review_hover_quick_fix_and_fix_all_in_real_vscode(
     tmp_path: Path, fake: FakeServer, code_server: tuple[Tools, CodeServer]
 ) -> None:
-    fake.respond_with(review)
+    held = fake.gate()  # never opened: the second explanation stays unfinished
+    fake.respond_with(model(held))
     found, server = code_server
     results: dict[str, Any] = {}
     try:
@@ -360,6 +392,21 @@ def test_review_hover_quick_fix_and_fix_all_in_real_vscode(
         assert EMPTY["explanation"] in hover
         assert re.search(r"Confidence: [█░]{10} \d+%", hover), hover
         assert "Fix: verified" in hover
+
+        explained = step(results, "explain")
+        assert any("Explain this finding" in action for action in explained["actions"])
+        assert EMPTY["title"] in explained["text"]  # the finding's document, rendered
+        assert "".join(EXPLAINED).replace("`", "") in explained["text"]  # the model's, streamed
+        closed = step(results, "explain closed while streaming")
+        assert HELD[0].strip() in closed["text"]
+        assert HELD[1] not in closed["text"]
+        (unfinished,) = [
+            r
+            for r in fake.requests
+            if review_format.is_explain(r) and INDEX["title"] in r.body.decode()
+        ]
+        assert fake.wait_until(lambda: unfinished.disconnected), "closing the view did not hang up"
+        assert not unfinished.completed
 
         quick_fix = step(results, "quick fix")
         assert any("Replace `==` with `is`" in action for action in quick_fix["actions"])

@@ -8,7 +8,8 @@
 // (longest wait of one step), and what to wait for: problems (a substring of each expected
 // Problems entry), status (a regular expression the status bar item's text matches once the
 // model answered),
-// hover {line, column, expect}, quick_fix {line, column, title, expect}, fix_all_expect.
+// hover {line, column, expect}, explain and explain_closed {line, column, expect: text of the
+// streamed explanation}, quick_fix {line, column, title, expect}, fix_all_expect.
 // Every step waits on what the page shows, with a deadline; none sleeps. A screenshot is taken
 // after each step and when one fails; the test keeps them when it fails.
 
@@ -76,6 +77,39 @@ async function goTo(line, column) {
     [line, column],
     { timeout },
   );
+}
+
+/** Choose a code action at a 1-based line and column by its title, with the keyboard. */
+async function codeAction(line, column, title) {
+  await goTo(line, column);
+  await page.keyboard.press("Control+.");
+  const menu = page.locator(".action-widget");
+  const wanted = menu.locator(".monaco-list-row.action", { hasText: title }).first();
+  await wanted.waitFor({ state: "visible", timeout });
+  const actions = await menu.locator(".monaco-list-row.action").evaluateAll((rows) =>
+    rows.map((row) => row.getAttribute("aria-label") ?? ""),
+  );
+  // by keyboard, as the menu blocks the pointer for a moment after it opens
+  for (let i = 0; i < actions.length && !(await wanted.evaluate((row) => row.classList.contains("focused"))); i++) {
+    await page.keyboard.press("ArrowDown");
+  }
+  await page.keyboard.press("Enter");
+  await menu.waitFor({ state: "hidden", timeout });
+  return actions;
+}
+
+/** The text of the Markdown preview (a webview: an iframe holding the active frame) once it
+ * shows ``expect``. */
+async function previewText(expect) {
+  const body = page.frameLocator("iframe.webview.ready").frameLocator("#active-frame").locator("body");
+  await body.filter({ hasText: expect }).waitFor({ timeout });
+  return body.innerText();
+}
+
+/** Click the tab of the file under test: the editor has the focus again. */
+async function backToFile() {
+  await page.locator(`.tab[aria-label^="${config.file}"]`).first().click();
+  await page.locator(".monaco-editor .view-lines").first().click();
 }
 
 /** Run a command from the command palette by its title. */
@@ -175,6 +209,26 @@ async function main() {
       const text = await hover.innerText();
       await page.keyboard.press("Escape");
       await hover.waitFor({ state: "hidden", timeout });
+      return { text };
+    });
+
+    await step("explain", async () => {
+      const { line, column, expect } = config.explain;
+      const actions = await codeAction(line, column, "Explain this finding");
+      const text = await previewText(expect);
+      await page.keyboard.press("Control+W"); // the preview has the focus: it closes
+      await page.locator(".tab", { hasText: "Preview" }).waitFor({ state: "detached", timeout });
+      await backToFile();
+      return { actions, text };
+    });
+
+    await step("explain closed while streaming", async () => {
+      const { line, column, expect } = config.explain_closed;
+      await codeAction(line, column, "Explain this finding");
+      const text = await previewText(expect); // the answer's first piece, its rest held back
+      await page.keyboard.press("Control+W");
+      await page.locator(".tab", { hasText: "Preview" }).waitFor({ state: "detached", timeout });
+      await backToFile();
       return { text };
     });
 
