@@ -221,9 +221,9 @@ class _Finder:
                 folder = ancestor / name
                 if not folder.is_dir() or folder == source.parent:
                     continue
-                found = list(itertools.islice(self._matches(folder, wanted), MAX_MATCHES))
-                if found:  # the tests of the source's package: tests/unit/review for review/
-                    return max(found, key=lambda p: _affinity(p, folder, names))
+                matches = list(itertools.islice(self._matches(folder, wanted), MAX_MATCHES))
+                if matches:  # the tests of the source's package: tests/unit/review for review/
+                    return max(matches, key=lambda p: _affinity(p, folder, names))
         return None
 
     def _matches(self, folder: Path, wanted: Callable[[Path], bool]) -> Iterator[Path]:
