@@ -486,6 +486,7 @@ def _js_framework(
 # -- Go -------------------------------------------------------------------------------------------
 
 _GO_PACKAGE = re.compile(r"^package\s+(\w+)", re.MULTILINE)
+_GO_TABLE = re.compile(r"for\s+_,\s*\w+\s*:=\s*range\s+(?:\[\]struct\b|\w*(?:tests|cases)\b)", re.I)
 
 
 def _go(source: Path, top: Path, finder: _Finder) -> TestStyle:
@@ -501,8 +502,9 @@ def _go(source: Path, top: Path, finder: _Finder) -> TestStyle:
     text = _read(example) if example is not None else ""
     notes: list[str] = []
     evidence = ["go test: the testing package"]
-    if re.search(r"\[\]struct\s*\{", text) and "t.Run(" in text:
-        notes.append("table-driven: a slice of cases run with t.Run")
+    if _GO_TABLE.search(text):
+        runs = " run with t.Run" if "t.Run(" in text else ""
+        notes.append(f"table-driven: a loop over a slice of cases{runs}")
     if "github.com/stretchr/testify" in text:
         notes.append("assertions with testify (assert/require)")
     package = _GO_PACKAGE.search(_read(source))

@@ -184,10 +184,12 @@ class CodeOnly:
     """A `TextListener` passing on the code of an answer without its Markdown fence.
 
     Until the answer's first lines show whether a fence opens it (after at most
-    `MAX_PREAMBLE_LINES` lines of prose, dropped with it), nothing is passed on; then, in a
-    fenced answer, everything up to the closing fence, holding back only a line start that
-    could still become that fence; an answer without a fence passes as it comes. ``text`` is
-    what was passed on; ``finish`` passes on what was held back once the answer is complete.
+    `MAX_PREAMBLE_LINES` lines of prose, dropped with it), nothing is passed on. Then the
+    code passes as it comes, line by line, but for a line start that could still become a
+    fence: held back until it is known. In a fenced answer the closing fence ends the code
+    (prose after it is dropped); in an answer without one, a lone fence line at its very end
+    is dropped. ``text`` is what was passed on; ``finish`` passes on what was held back once
+    the answer is complete.
     """
 
     def __init__(self, listener: TextListener | None = None) -> None:
@@ -198,17 +200,15 @@ class CodeOnly:
         self.text = ""
         self._mode = "start"  # start | fenced | raw | closed
         self._head = ""
-        self._pending = ""  # fenced: the start of a line that may be the closing fence
-        self._line_open = False  # fenced: part of the current line was passed on
+        self._pending = ""  # the start of a line that may be a fence, or a lone fence line
+        self._line_open = False  # part of the current line was passed on
 
     def on_text(self, delta: str) -> None:
         if self._mode == "start":
             self._head += delta
             self._decide(final=False)
-        elif self._mode == "fenced":
-            self._fenced(delta)
-        elif self._mode == "raw":
-            self._give(delta)
+        elif self._mode in {"fenced", "raw"}:
+            self._lines(delta)
 
     def on_restart(self) -> None:
         self._reset()
@@ -216,13 +216,14 @@ class CodeOnly:
             self.listener.on_restart()
 
     def finish(self) -> None:
-        """The answer is complete: pass on what was held back."""
+        """The answer is complete: pass on what was held back, but for a fence."""
         if self._mode == "start":
             self._decide(final=True)
-        if self._mode == "fenced" and self._pending:
-            if not _CLOSING.match(self._pending):
-                self._give(self._pending)
-            self._pending = ""
+        pending, self._pending = self._pending, ""
+        if self._mode in {"fenced", "raw"} and pending:
+            first = pending.split("\n", 1)[0]
+            if not (_CLOSING.match(first) and not pending.strip(" \t\n`~")):
+                self._give(pending)
 
     def _decide(self, *, final: bool) -> None:
         """In the answer's first lines: a fence (code follows it), or none (all is code)."""
@@ -230,29 +231,26 @@ class CodeOnly:
         complete, rest = lines[:-1], lines[-1]
         prose = 0
         for index, line in enumerate(complete):
+            if prose >= MAX_PREAMBLE_LINES:
+                break
             if _OPENING.match(line):
-                self._mode = "fenced"
-                after = "\n".join([*complete[index + 1 :], rest])
-                self._head = ""
-                self._fenced(after)
-                if final:
-                    self.finish()
+                self._mode, self._head = "fenced", ""
+                self._lines("\n".join([*complete[index + 1 :], rest]))
                 return
             if line.strip():
                 prose += 1
+        if final and prose < MAX_PREAMBLE_LINES and _OPENING.match(rest):
+            self._mode, self._head = "closed", ""  # nothing but an opening fence
+            return
         undecided = prose < MAX_PREAMBLE_LINES and len(self._head) < MAX_PREAMBLE_CHARS
         if undecided and not final:
             return
-        if final and not complete and _OPENING.match(rest):  # nothing but an opening fence
-            self._mode, self._head = "closed", ""
-            return
         self._mode = "raw"
         head, self._head = self._head.lstrip("\n"), ""
-        if final:
-            head = _without_closing(head)
-        self._give(head)
+        self._lines(head)
 
-    def _fenced(self, delta: str) -> None:
+    def _lines(self, delta: str) -> None:
+        """Pass on whole and partial lines, holding back what may be a fence."""
         text = self._pending + delta
         self._pending = ""
         out: list[str] = []
@@ -271,11 +269,15 @@ class CodeOnly:
                     out.append(text)
                     self._line_open = True
                 else:
-                    self._pending = text  # may be the closing fence
+                    self._pending = text  # may become a fence
                 break
             if _CLOSING.match(text[:end]):
-                self._mode = "closed"
-                break
+                if self._mode == "fenced":
+                    self._mode = "closed"
+                    break
+                if not text[end + 1 :].strip(" \t\n`~"):
+                    self._pending = text  # the answer may end here
+                    break
             out.append(text[: end + 1])
             text = text[end + 1 :]
         self._give("".join(out))
@@ -286,14 +288,6 @@ class CodeOnly:
         self.text += text
         if self.listener is not None:
             self.listener.on_text(text)
-
-
-def _without_closing(text: str) -> str:
-    """A whole unfenced answer without a lone closing fence at its end."""
-    lines = text.rstrip().split("\n")
-    if len(lines) > 1 and _CLOSING.match(lines[-1]):
-        return "\n".join(lines[:-1]) + "\n"
-    return text
 
 
 def strip_fence(text: str) -> str:
