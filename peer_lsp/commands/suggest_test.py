@@ -167,15 +167,16 @@ def _suggest(
         return EXIT_NOT_REVIEWED
     if result is None:
         return EXIT_NOT_REVIEWED
-    code, response = result
     if listener is not None and not listener.ends_with_newline:
         print(flush=True)
     if output is not None:
+        code = result.code
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(code if code.endswith("\n") else code + "\n", encoding="utf-8")
         print(f"{PROG}: wrote {output}", file=err)
-    source = "the cache" if response.cached else f"{response.provider}/{response.model}"
-    print(f"{PROG}: written by {source}", file=err)
+    source = "the cache" if result.cached else result.source
+    cut = " (it went on past the code until its output limit: not cached)" if result.cut else ""
+    print(f"{PROG}: written by {source}{cut}", file=err)
     return EXIT_OK
 
 

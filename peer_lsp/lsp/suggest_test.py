@@ -111,10 +111,9 @@ async def suggest_test(ls: PeerLanguageServer, *arguments: typing.Any) -> dict[s
     if result is None:
         await stream.close("cancelled")
         return {"reason": "cancelled", "title": title}
-    text, response = result
     await stream.close("done")
     suggestion = TestSuggestion(
-        title, language, suggested, text, f"{response.provider}/{response.model}", response.cached
+        title, language, suggested, result.code, result.source, result.cached
     )
     shown = await _show(ls, suggestion, finding, streamed=stream.streamed)
     return {**suggestion.to_json(), "shownAs": shown}

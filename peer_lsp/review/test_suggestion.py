@@ -39,7 +39,7 @@ if typing.TYPE_CHECKING:
     from peer_lsp.findings.model import Finding
     from peer_lsp.llm.router import Router
     from peer_lsp.llm.streams import TextListener
-    from peer_lsp.llm.types import LLMRequest, LLMResponse
+    from peer_lsp.llm.types import LLMRequest
     from peer_lsp.review.test_style import TestStyle
     from peer_lsp.syntax.unit import Unit
 
@@ -144,27 +144,55 @@ def _fenced(text: str) -> str:
     return f"{fence}\n{text}\n{fence}"
 
 
+@dataclass(frozen=True, slots=True)
+class TestAnswer:
+    """The model's test: its code, without the fence, and where it came from."""
+
+    __test__ = False  # not a pytest test class, whatever its name
+
+    code: str
+    provider: str
+    model: str
+    cached: bool = False
+    cut: bool = False
+    """The model went on past the code's closing fence until its output limit: the code is
+    whole, the answer is not, so it was not cached."""
+
+    @property
+    def source(self) -> str:
+        """``provider/model``, or the provider alone when the model is not known."""
+        return f"{self.provider}/{self.model}" if self.model else self.provider
+
+
 async def suggest_test(
     router: Router,
     request: LLMRequest,
     unit: Unit,
     *,
     listener: TextListener | None = None,
-) -> tuple[str, LLMResponse]:
-    """The test's code (fence taken off) and the model's answer. ``listener`` sees the code
-    as it streams in, already without the fence. Raises what `Router.complete` raises
+) -> TestAnswer:
+    """The model's test for ``request``. ``listener`` sees the code as it streams in,
+    already without the fence. Raises what `Router.complete` raises
     (`peer_lsp.llm.errors.LLMError`); an answer with no code in it is refused (not cached,
-    the route's next provider asked)."""
+    the route's next provider asked). An answer cut at the output limit after the code's
+    closing fence (a small model that goes on talking) still gives the code, uncached."""
+    from peer_lsp.llm.errors import OutputLimit
+
     code = CodeOnly(listener)
-    response = await router.complete(
-        request,
-        normalized_code=code_key(request, unit.normalized_hash),
-        shrink=shrink,
-        validate=_has_code,
-        listener=code,
-    )
+    try:
+        response = await router.complete(
+            request,
+            normalized_code=code_key(request, unit.normalized_hash),
+            shrink=shrink,
+            validate=_has_code,
+            listener=code,
+        )
+    except OutputLimit as error:
+        if not code.complete or not code.text.strip():
+            raise
+        return TestAnswer(code.text, error.provider, "", cut=True)
     code.finish()
-    return code.text, response
+    return TestAnswer(code.text, response.provider, response.model, response.cached)
 
 
 def _has_code(text: str) -> bool:
@@ -202,6 +230,11 @@ class CodeOnly:
         self._head = ""
         self._pending = ""  # the start of a line that may be a fence, or a lone fence line
         self._line_open = False  # part of the current line was passed on
+
+    @property
+    def complete(self) -> bool:
+        """Whether the code's closing fence has come: the code is whole."""
+        return self._mode == "closed"
 
     def on_text(self, delta: str) -> None:
         if self._mode == "start":

@@ -246,13 +246,13 @@ def _pieces(text: str, size: int = 7) -> list[str]:
 def test_the_test_streams_without_its_fence_and_comes_from_the_cache_next(tmp_path: Path) -> None:
     received: list[Received] = []
 
-    def answer(request: Received) -> Reply:
+    def reply(request: Received) -> Reply:
         received.append(request)
         return oa.stream(_pieces(f"Here you go:\n{FENCED}"))
 
     async def run() -> None:
         with FakeServer() as fake:
-            fake.respond_with(answer)
+            fake.respond_with(reply)
             router = _router(fake, tmp_path / "cache")
             document = _document()
             finding = _finding()
@@ -260,18 +260,19 @@ def test_the_test_streams_without_its_fence_and_comes_from_the_cache_next(tmp_pa
             assert unit is not None
             request = _request()
             first = Recorder()
-            code, response = await suggest_test(router, request, unit, listener=first)
-            assert code == TEST_CODE == "".join(first.events)
+            answer = await suggest_test(router, request, unit, listener=first)
+            assert answer.code == TEST_CODE == "".join(first.events)
             assert len(first.events) > 1  # streamed in pieces
-            assert not response.cached
+            assert not answer.cached
+            assert answer.source == f"p/{oa.MODEL}"
             body = received[0].json
             assert body["stream"] is True
             assert "response_format" not in body  # prose answer: no schema
             assert TOKEN not in str(body)
             second = Recorder()
-            again, cached = await suggest_test(router, request, unit, listener=second)
-            assert again == TEST_CODE == "".join(second.events)
-            assert cached.cached
+            again = await suggest_test(router, request, unit, listener=second)
+            assert again.code == TEST_CODE == "".join(second.events)
+            assert again.cached
             assert len(received) == 1  # the cache answered: nothing sent
             await router.aclose()
 
@@ -289,6 +290,33 @@ def test_an_answer_without_code_is_refused_and_not_cached(tmp_path: Path) -> Non
                 await suggest_test(router, _request(), unit)
             key = code_key(_request(), unit.normalized_hash)
             assert await router.lookup(_request(), normalized_code=key) is None
+            await router.aclose()
+
+    asyncio.run(run())
+
+
+def test_a_model_that_talks_on_past_the_code_still_gives_it(tmp_path: Path) -> None:
+    """The closing fence came, then prose until the output limit: the code, uncached; cut
+    before the closing fence, the answer is an error."""
+    talkative = f"```python\n{TEST_CODE}```\nThis test checks that"
+
+    async def run() -> None:
+        with FakeServer() as fake:
+            fake.respond_with(lambda _request: oa.stream(_pieces(talkative), finish="length"))
+            router = _router(fake, tmp_path / "cache")
+            unit = unit_of(_finding(), _document())
+            assert unit is not None
+            answer = await suggest_test(router, _request(), unit)
+            assert answer.code == TEST_CODE
+            assert answer.cut
+            assert not answer.cached
+            key = code_key(_request(), unit.normalized_hash)
+            assert await router.lookup(_request(), normalized_code=key) is None
+            fake.respond_with(
+                lambda _request: oa.stream(_pieces(f"```python\n{TEST_CODE}"), finish="length")
+            )
+            with pytest.raises(LLMError, match="output token limit"):
+                await suggest_test(router, _request(), unit)
             await router.aclose()
 
     asyncio.run(run())
