@@ -9,9 +9,11 @@ stdout as it arrives, without a Markdown fence; what it is about, and where the 
 would keep it, go to stderr. ``-o FILE`` writes it to FILE instead (not over an existing
 file unless ``--force``). Asked again for unchanged code, the answer comes from the cache.
 
-Exit codes: 0 when a test was written; 1 when the line has no finding a test is suggested
-for; 2 for a bad target or settings, no model configured, or an output file that exists; 3
-when the model could not review the unit or write the test; 130 on Ctrl-C.
+Exit codes: 0 when a test was written (a failed review of the unit is said on stderr, but a
+local finding on the line can still get its test); 1 when the line has no finding a test is
+suggested for; 2 for a bad target or settings, no model configured, or an output file that
+exists; 3 when the model could not write the test, or could not review the unit and the line
+has no local finding to test; 130 on Ctrl-C.
 """
 
 from __future__ import annotations

@@ -7,14 +7,22 @@ language, the name the project's layout gives it) and fill in, without the fence
 model has finished; asking again is answered from the cache and sends nothing; closing the
 buffer (``peer/streamCancel``) hangs up on the model. A client that opens documents gets the
 test as a file to open; without a model the action is not offered.
+
+Against the real llama.cpp server (SmolLM2-135M, `bash .ci/llama`; skipped without it), the
+test streams into the buffer and `peer suggest-test` prints it: nothing is asserted of its
+quality, which so small a model cannot give, only that it is code without a fence that
+parses as Python, and that the stream's pieces make the result's text.
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
 import os
-from collections.abc import AsyncIterator
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +31,7 @@ import pytest
 from fakes import openai as oa
 from fakes import review_format
 from fakes.server import FakeServer, Gate, Received, Reply
+from llama_server import MODEL_ALIAS, LlamaServer, llama_paths
 from lsp_support import (
     SERVER_COMMAND,
     TIMEOUT,
@@ -323,3 +332,108 @@ async def test_without_a_model_no_test_is_offered(client: StreamClient, tmp_path
     assert result == {"reason": "no model is configured: a test is written by a model"}
     (message,) = client.messages
     assert message.message.startswith("peer: no test suggested: no model is configured")
+
+
+# -- against the real llama.cpp server ------------------------------------------------------------
+
+LLAMA_TIMEOUT = 240.0
+"""SmolLM2 on two cores writes its test in 10-40 s; past this it hangs."""
+CALC = "import sqlite3\n\n\ndef calc(expression):\n    return eval(expression)\n"
+
+
+@pytest.fixture(scope="module")
+def llama() -> Iterator[LlamaServer]:
+    binary, model = llama_paths()
+    with LlamaServer(binary, model, context=4096) as server:
+        yield server
+
+
+def make_project(root: Path, server: LlamaServer) -> None:
+    """calc.py with a local security finding at line 5, a pytest test beside it, and
+    settings naming the real server (reviews only on demand: the test is what is asked)."""
+    (root / "calc.py").write_text(CALC, encoding="utf-8")
+    (root / "pyproject.toml").write_text("[tool.pytest.ini_options]\n", encoding="utf-8")
+    (root / "tests").mkdir()
+    (root / "tests" / "test_other.py").write_text(EXAMPLE, encoding="utf-8")
+    provider = {"preset": "llamacpp", "id": "llama", "baseUrl": f"{server.url}/v1",
+                "model": MODEL_ALIAS, "maxOutputTokens": 384}  # fmt: skip
+    lines = [
+        "ollamaAutodetect = false",
+        'reviewOn = ["manual"]',
+        f"cacheDir = {json.dumps(str(root / 'cache'))}",
+        f"auditLog = {json.dumps(str(root / 'audit.jsonl'))}",
+        "",
+        "[[providers]]",
+        *(f"{key} = {json.dumps(value)}" for key, value in provider.items()),
+    ]
+    (root / ".peer.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def parses_as_python(code: str) -> bool:
+    from peer_lsp.syntax.languages import new_parser
+
+    tree = new_parser("python").parse(code.encode("utf-8"))
+    return not tree.root_node.has_error
+
+
+def test_peer_suggest_test_against_the_real_server(llama: LlamaServer, tmp_path: Path) -> None:
+    make_project(tmp_path, llama)
+    run = subprocess.run(
+        [sys.executable, "-m", "peer_lsp", "suggest-test", "calc.py:5", "--rule", "py-eval"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=LLAMA_TIMEOUT,
+        check=False,
+    )
+    assert "Traceback" not in run.stderr, run.stderr
+    assert "a test for [py-eval]" in run.stderr
+    assert "it would go in tests/test_calc.py" in run.stderr
+    audit = [json.loads(line) for line in (tmp_path / "audit.jsonl").read_text().splitlines()]
+    assert [entry["task"] for entry in audit] == ["test"]
+    if run.returncode == 3:  # the model failed: said, no code printed
+        assert "no test:" in run.stderr
+        assert run.stdout == ""
+        return
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip()
+    assert "```" not in run.stdout
+    assert parses_as_python(run.stdout), run.stdout
+
+
+async def test_the_test_streams_from_the_real_server(
+    llama: LlamaServer, client: StreamClient, tmp_path: Path
+) -> None:
+    make_project(tmp_path, llama)
+    await client.initialize_session(initialize_params(streaming_caps(), tmp_path, {}))
+    path = tmp_path / "calc.py"
+    client.text_document_did_open(types.DidOpenTextDocumentParams(document(path, CALC)))
+    uri = path.as_uri()
+    async with asyncio.timeout(TIMEOUT):
+        while not any("eval" in str(d.code) for d in client.diagnostics.get(uri, [])):
+            await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    diagnostic = next(d for d in client.diagnostics[uri] if "eval" in str(d.code))
+    (action,) = [a for a in await actions(client, uri, diagnostic) if a.title == TITLE]
+    assert action.command is not None
+    params = types.ExecuteCommandParams(action.command.command, action.command.arguments)
+    async with asyncio.timeout(LLAMA_TIMEOUT):
+        result = await client.workspace_execute_command_async(params)
+    (opened,) = await client.until("peer/streamOpen")
+    assert (opened.kind, opened.languageId, opened.suggestedName) == (
+        "test",
+        "python",
+        "tests/test_calc.py",
+    )
+    (closed,) = await client.until("peer/streamClose")
+    if closed.status == "failed":  # the model failed: the buffer says why
+        assert closed.message.startswith("no test: ")
+        assert result["reason"].startswith("no test: ")
+        return
+    assert closed.status == "done"
+    appends = [params for method, params in client.streams if method == "peer/streamAppend"]
+    assert appends
+    text = "".join(a.text for a in appends)
+    assert text == result["text"]
+    assert text.strip()
+    assert "```" not in text
+    assert parses_as_python(text), text
