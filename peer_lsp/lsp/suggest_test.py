@@ -105,8 +105,11 @@ async def suggest_test(ls: PeerLanguageServer, *arguments: typing.Any) -> dict[s
     except LLMError as error:
         await stream.close("failed", f"no test: {error}")
         return _failed(ls, f"no test: {error}", shown=stream.streamed)
-    except BaseException:
+    except asyncio.CancelledError:  # the request itself was cancelled ($/cancelRequest)
         await stream.close("cancelled")
+        raise
+    except Exception:
+        await stream.close("failed", "peer failed: see its log")
         raise
     if result is None:
         await stream.close("cancelled")
