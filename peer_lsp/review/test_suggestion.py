@@ -46,12 +46,8 @@ if typing.TYPE_CHECKING:
 TESTABLE = frozenset({Category.BUG, Category.SECURITY})
 """The categories of findings a test is suggested for."""
 
-LANGUAGE_IDS = {
-    "tsx": "typescriptreact",
-    "cpp": "cpp",
-    "csharp": "csharp",
-}
-"""LSP language ids that are not the grammar's name."""
+LANGUAGE_IDS = {"tsx": "typescriptreact"}
+"""LSP language ids that are not the grammar's name (for a document opened without one)."""
 
 
 def offers_test(finding: Finding) -> bool:
