@@ -318,6 +318,22 @@ async def test_a_client_that_opens_documents_gets_the_test_as_a_file(
     assert path.read_text(encoding="utf-8") == TEST_CODE == result["text"]
 
 
+async def test_any_other_client_gets_the_test_as_a_message(
+    client: StreamClient, fake: FakeServer, tmp_path: Path
+) -> None:
+    """As eglot: neither streams, nor results, nor window/showDocument."""
+    uri = await start(client, fake, tmp_path, capabilities("eglot"), Script())
+    async with asyncio.timeout(TIMEOUT):
+        result = await client.workspace_execute_command_async(await suggest_command(client, uri))
+    assert result["shownAs"] == "message"
+    (message,) = client.messages
+    assert message.type == types.MessageType.Info
+    assert message.message == (
+        "peer: a test for model:bug at words.py:3 (tests/test_words.py):\n\n" + TEST_CODE
+    )
+    assert client.shown == []
+
+
 async def test_without_a_model_no_test_is_offered(client: StreamClient, tmp_path: Path) -> None:
     options = {"cacheDir": str(tmp_path / "cache"), "ollamaAutodetect": False}
     await client.initialize_session(initialize_params(streaming_caps(), tmp_path, options))
