@@ -26,6 +26,7 @@ import contextlib
 import hashlib
 import logging
 import typing
+from dataclasses import dataclass
 from pathlib import Path
 
 from lsprotocol import types
@@ -41,8 +42,11 @@ from peer_lsp.lsp.streaming import open_stream, until_cancelled
 if typing.TYPE_CHECKING:
     from peer_lsp.documents.store import Document
     from peer_lsp.findings.model import Finding
+    from peer_lsp.llm.router import Router
+    from peer_lsp.llm.types import LLMRequest
     from peer_lsp.review.test_style import TestStyle
     from peer_lsp.review.test_suggestion import TestSuggestion
+    from peer_lsp.syntax.unit import Unit
 
 log = logging.getLogger(__name__)
 
@@ -50,58 +54,87 @@ SHOW_DOCUMENT_TIMEOUT = 10.0
 """Longest wait for the client's answer to window/showDocument before the message fallback."""
 
 
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """A test to ask for: the request, and what the editor is told about it."""
+
+    router: Router
+    finding: Finding
+    unit: Unit
+    request: LLMRequest
+    title: str
+    language_id: str
+    suggested_name: str
+
+
 async def suggest_test(ls: PeerLanguageServer, *arguments: typing.Any) -> dict[str, object]:
     """`peer.suggestTest [uri, fingerprint]`: see the module docstring."""
-    from peer_lsp.llm.errors import LLMError
+    args = list(arguments)
+    if len(args) < 2 or not isinstance(args[0], str) or not isinstance(args[1], str):
+        return _failed(ls, "expected [uri, fingerprint]")
+    job = await _prepare(ls, args[0], args[1])
+    if isinstance(job, str):
+        return _failed(ls, job)
+    return await _run(ls, job)
+
+
+async def _prepare(ls: PeerLanguageServer, uri: str, fingerprint: str) -> _Job | str:
+    """The request for the finding's test, or why there is none."""
     from peer_lsp.review.prompt.request import PromptBudgetError
     from peer_lsp.review.test_suggestion import (
-        TestSuggestion,
         build_test_request,
         language_id,
         offers_test,
         unit_of,
     )
-    from peer_lsp.review.test_suggestion import suggest_test as write_test
 
-    args = list(arguments)
-    if len(args) < 2 or not isinstance(args[0], str) or not isinstance(args[1], str):
-        return _failed(ls, "expected [uri, fingerprint]")
-    uri, fingerprint = args[0], args[1]
     router = ls.reviewing.router
     if router is None:
-        return _failed(ls, "no model is configured: a test is written by a model")
+        return "no model is configured: a test is written by a model"
     finding = next((f for f in ls.engine.findings(uri) if f.fingerprint == fingerprint), None)
     document = ls.engine.documents.get(uri)
     if finding is None or document is None:
-        return _failed(ls, "the finding is gone (the code changed)")
+        return "the finding is gone (the code changed)"
     if not offers_test(finding):
-        return _failed(ls, f"no test is suggested for {finding.category.value} findings")
+        return f"no test is suggested for {finding.category.value} findings"
     unit = unit_of(finding, document)
     if unit is None:
-        return _failed(ls, "the finding is outside every function and class")
+        return "the finding is outside every function and class"
     style = await asyncio.to_thread(_style, ls, document)
+    source = _relative(ls, _source(ls, document))
     suggested = _relative(ls, style.suggested_path)
     example = _relative(ls, style.example_path) if style.example_path else ""
-    where = f"{_relative(ls, _source(ls, document))}:{finding.span.start_line + 1}"
-    title = f"peer: a test for {finding.rule_id} at {where}"
     try:
         request = build_test_request(
             finding,
             unit,
             document,
             style,
-            path=_relative(ls, _source(ls, document)),
+            path=source,
             suggested_name=suggested,
             example_name=example,
         )
     except PromptBudgetError as error:
-        return _failed(ls, str(error))
-    language = language_id(document)
+        return str(error)
+    title = f"peer: a test for {finding.rule_id} at {source}:{finding.span.start_line + 1}"
+    return _Job(router, finding, unit, request, title, language_id(document), suggested)
+
+
+async def _run(ls: PeerLanguageServer, job: _Job) -> dict[str, object]:
+    """Ask the model, the test streamed to the client that shows streams; the result."""
+    from peer_lsp.llm.errors import LLMError
+    from peer_lsp.review.test_suggestion import TestSuggestion, suggest_test
+
     stream = await open_stream(
-        ls, kind="test", title=title, language_id=language, suggested_name=suggested
+        ls,
+        kind="test",
+        title=job.title,
+        language_id=job.language_id,
+        suggested_name=job.suggested_name,
     )
+    work = suggest_test(job.router, job.request, job.unit, listener=stream)
     try:
-        result = await until_cancelled(stream, write_test(router, request, unit, listener=stream))
+        result = await until_cancelled(stream, work)
     except LLMError as error:
         await stream.close("failed", f"no test: {error}")
         return _failed(ls, f"no test: {error}", shown=stream.streamed)
@@ -113,12 +146,12 @@ async def suggest_test(ls: PeerLanguageServer, *arguments: typing.Any) -> dict[s
         raise
     if result is None:
         await stream.close("cancelled")
-        return {"reason": "cancelled", "title": title}
+        return {"reason": "cancelled", "title": job.title}
     await stream.close("done")
     suggestion = TestSuggestion(
-        title, language, suggested, result.code, result.source, result.cached
+        job.title, job.language_id, job.suggested_name, result.code, result.source, result.cached
     )
-    shown = await _show(ls, suggestion, finding, streamed=stream.streamed)
+    shown = await _show(ls, suggestion, job.finding, streamed=stream.streamed)
     return {**suggestion.to_json(), "shownAs": shown}
 
 
