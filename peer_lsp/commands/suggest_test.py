@@ -23,6 +23,7 @@ import sys
 import typing
 from pathlib import Path
 
+from peer_lsp.check.extra_rules import load_for_run
 from peer_lsp.check.headless import HeadlessReviewer, ProviderSetupError, model_path
 from peer_lsp.commands.exits import (
     EXIT_FAILED,
@@ -103,6 +104,7 @@ def _run(args: argparse.Namespace) -> int:
         ) as rv:
             if not rv.uses_model:
                 raise UsageError(["a test is written by a model: configure a provider first"])
+            load_for_run(rv.engine, target.path, settings.plugins, PROG)  # project rules too
             return _suggest(args, rv, target.path, text, target.line - 1, shown, output)
     except (UsageError, ProviderSetupError) as error:
         return usage_error(error.messages, PROG)
