@@ -17,6 +17,7 @@ parses as Python, and that the stream's pieces make the result's text.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import json
 import os
@@ -161,6 +162,34 @@ async def client(tmp_path: Path) -> AsyncIterator[StreamClient]:
         await started.stop()
 
 
+@dataclasses.dataclass
+class Held:
+    """The test's answer held at a gate, and the commands waiting for it."""
+
+    gate: Gate
+    running: list[asyncio.Future[Any]] = dataclasses.field(default_factory=list)
+
+    def run(self, client: StreamClient, params: types.ExecuteCommandParams) -> Any:
+        """Send ``params`` now; the future of its result."""
+        future = asyncio.ensure_future(client.workspace_execute_command_async(params))
+        self.running.append(future)
+        return future
+
+
+@pytest.fixture
+async def held(fake: FakeServer, client: StreamClient) -> AsyncIterator[Held]:
+    """A closed gate for the test's answer. When the test ends, passed or failed, it opens
+    and the commands sent finish before the server is shut down: a failing test fails
+    instead of waiting for a model held forever."""
+    waiting = Held(fake.gate())
+    yield waiting
+    waiting.gate.open()
+    for future in waiting.running:
+        with contextlib.suppress(Exception):
+            async with asyncio.timeout(TIMEOUT):
+                await future
+
+
 def streaming_caps() -> types.ClientCapabilities:
     caps = capabilities("visual_studio_code")
     experimental = {"peer": {"showsCommandResults": True, "streams": True}}
@@ -226,12 +255,11 @@ def asked_for_tests(fake: FakeServer) -> list[Received]:
 
 
 async def test_the_test_streams_into_a_new_buffer_and_comes_from_the_cache_next(
-    client: StreamClient, fake: FakeServer, tmp_path: Path
+    client: StreamClient, fake: FakeServer, held: Held, tmp_path: Path
 ) -> None:
-    gate = fake.gate()
-    uri = await start(client, fake, tmp_path, streaming_caps(), Script(gate))
+    uri = await start(client, fake, tmp_path, streaming_caps(), Script(held.gate))
     params = await suggest_command(client, uri)
-    running = asyncio.ensure_future(client.workspace_execute_command_async(params))
+    running = held.run(client, params)
 
     (opened,) = await client.until("peer/streamOpen")
     assert opened.kind == "test"
@@ -250,7 +278,7 @@ async def test_the_test_streams_into_a_new_buffer_and_comes_from_the_cache_next(
     assert "tests/test_other.py" in user
     assert "def test_other():" in user
 
-    gate.open()
+    held.gate.open()
     async with asyncio.timeout(TIMEOUT):
         result = await running
     methods = [method for method, _ in client.streams if method != "peer/status"]
@@ -282,13 +310,10 @@ async def test_the_test_streams_into_a_new_buffer_and_comes_from_the_cache_next(
 
 
 async def test_closing_the_buffer_hangs_up_on_the_model(
-    client: StreamClient, fake: FakeServer, tmp_path: Path
+    client: StreamClient, fake: FakeServer, held: Held, tmp_path: Path
 ) -> None:
-    gate = fake.gate()
-    uri = await start(client, fake, tmp_path, streaming_caps(), Script(gate))
-    running = asyncio.ensure_future(
-        client.workspace_execute_command_async(await suggest_command(client, uri))
-    )
+    uri = await start(client, fake, tmp_path, streaming_caps(), Script(held.gate))
+    running = held.run(client, await suggest_command(client, uri))
     (opened,) = await client.until("peer/streamOpen")
     await client.until("peer/streamAppend")
     client.protocol.notify("peer/streamCancel", {"id": opened.id})
