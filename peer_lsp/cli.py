@@ -241,6 +241,24 @@ def _add_fix_and_explain(commands: argparse._SubParsersAction[_Parser]) -> None:
     explain.add_argument("target", metavar="FILE:LINE", help="a file and a 1-based line")
     _add_model_flags(explain)
     _add_logging(explain)
+    _add_suggest_test(commands)
+
+
+def _add_suggest_test(commands: argparse._SubParsersAction[_Parser]) -> None:
+    suggest = commands.add_parser(
+        "suggest-test",
+        help="ask the model for a test that fails on the bug or security finding at a line",
+    )
+    suggest.add_argument("target", metavar="FILE:LINE", help="a file and a 1-based line")
+    suggest.add_argument(
+        "--rule", default=None, metavar="ID", help="the finding on the line to write a test for"
+    )
+    suggest.add_argument(
+        "-o", "--output", default=None, metavar="FILE", help="write the test to FILE, not stdout"
+    )
+    suggest.add_argument("--force", action="store_true", help="with -o: replace FILE if it exists")
+    suggest.add_argument("--config", default=None, help="settings file (.peer.toml or pyproject)")
+    _add_logging(suggest)
 
 
 def _add_cache(commands: argparse._SubParsersAction[_Parser]) -> None:
@@ -308,6 +326,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from peer_lsp.commands.explain import run_explain
 
         return run_explain(args)
+    if args.command == "suggest-test":
+        from peer_lsp.commands.suggest_test import run_suggest_test
+
+        return run_suggest_test(args)
     if args.command == "cache":
         from peer_lsp.commands.cache import run_cache
 

@@ -20,6 +20,7 @@ from peer_lsp.lsp import (
     project_rules,
     review_commands,
     streaming,
+    suggest_test,
     symbols,
     sync,
 )
@@ -42,6 +43,7 @@ def create_server() -> PeerLanguageServer:
         inspect_command,
         symbols,
         streaming,
+        suggest_test,
     ):
         feature.register(server)
     forget_generated_sources()

@@ -299,6 +299,14 @@ class HeadlessReviewer:
             self.plan, self.reviewer.router.config, audit_path(self.settings, self.root)
         )
 
+    def run_with_reviewer(self, work: Callable[[Reviewer], Coroutine[Any, Any, T]]) -> T | None:
+        """``work(reviewer)`` on the run's event loop, where the router's HTTP clients live
+        (`peer suggest-test` asks its model so); None without a model or in a dry run.
+        Ctrl-C cancels the work (a provider's stream is closed) and raises KeyboardInterrupt."""
+        if self.reviewer is None or self._runner is None or self.plan is not None:
+            return None
+        return self._runner.run(work(self.reviewer))
+
     def _close_runner(self) -> None:
         if self._runner is not None:
             self._runner.close()

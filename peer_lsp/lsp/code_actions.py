@@ -25,6 +25,7 @@ from peer_lsp.lsp.echoed import findings_meant
 from peer_lsp.lsp.language_server import (
     PeerLanguageServer,  # at run time: pygls resolves annotations
 )
+from peer_lsp.review.test_suggestion import offers_test
 from peer_lsp.text.markdown import code_span, escape
 
 if typing.TYPE_CHECKING:
@@ -122,6 +123,17 @@ def _actions_for(
                 diagnostics=[diagnostic],
                 command=types.Command(
                     "Explain", Command.EXPLAIN, arguments=[uri, finding.fingerprint]
+                ),
+            )
+        )
+    if offers_test(finding) and ls.reviewing.router is not None:
+        actions.append(
+            types.CodeAction(
+                title="Suggest a test for this finding",
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=[diagnostic],
+                command=types.Command(
+                    "Suggest a test", Command.SUGGEST_TEST, arguments=[uri, finding.fingerprint]
                 ),
             )
         )

@@ -19,6 +19,7 @@ class Command(enum.StrEnum):
     HEALTH = "peer.health"
     ASK_ANOTHER_MODEL = "peer.askAnotherModel"
     EXPLAIN = "peer.explain"
+    SUGGEST_TEST = "peer.suggestTest"
     DISMISS = "peer.dismiss"
     CLEAR_CACHE = "peer.clearCache"
     AUDIT_LOG = "peer.auditLog"
@@ -55,6 +56,12 @@ _DOCS = {
         "the finding's explanation, with the model's answer streamed after it when a model "
         "is configured: `{title, markdown, text, shownAs, status?}`, shown as a Markdown "
         "document (see Explanations below)",
+    ),
+    Command.SUGGEST_TEST: (
+        "[uri, fingerprint]",
+        "a test that fails on the finding's problem, written by the model in the project's "
+        "test framework and style: `{title, languageId, suggestedName, text, model, cached, "
+        "shownAs}`, streamed into a new unsaved buffer (see Suggested tests below)",
     ),
     Command.DISMISS: (
         "[uri, fingerprint]",

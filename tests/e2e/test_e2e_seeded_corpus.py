@@ -39,6 +39,7 @@ from peer_lsp.rules import catalog
 NOT_FIXES = (
     "Ignore this finding",
     "Explain this finding",
+    "Suggest a test",
     "Ask another model",
     "Dismiss",
     "Review this",

@@ -284,6 +284,43 @@ local function run()
     })
   end
 
+  -- 1d. "Suggest a test for this finding": a new unsaved buffer, named as the project would
+  -- name the test and of its filetype, fills as the model writes
+  if config.suggest_test then
+    local at = config.suggest_test
+    local closes = {}
+    local stream_close = peer.stream_close
+    peer.stream_close = function(err, params, ctx)
+      table.insert(closes, params)
+      return stream_close(err, params, ctx)
+    end
+    vim.api.nvim_win_set_cursor(0, { at.line + 1, at.column })
+    local before = #results.notifications
+    vim.lsp.buf.code_action({
+      filter = function(action)
+        return action.title == 'Suggest a test for this finding'
+      end,
+      apply = true,
+    })
+    wait('the suggested test, written to its end', function()
+      return #closes > 0
+    end)
+    peer.stream_close = stream_close
+    local test_win = vim.api.nvim_get_current_win()
+    local test_buf = vim.api.nvim_win_get_buf(test_win)
+    table.insert(results.steps, {
+      step = 'suggest test',
+      lines = vim.api.nvim_buf_get_lines(test_buf, 0, -1, false),
+      name = vim.api.nvim_buf_get_name(test_buf),
+      filetype = vim.bo[test_buf].filetype,
+      file_exists = vim.fn.filereadable(vim.api.nvim_buf_get_name(test_buf)) == 1,
+      closes = closes,
+      messages = vim.list_slice(results.notifications, before + 1),
+    })
+    vim.api.nvim_win_close(test_win, true)
+    vim.api.nvim_set_current_buf(bufnr)
+  end
+
   -- 2. quick fixes through vim.lsp.buf.code_action: the edit comes with the action, or when
   -- Neovim resolves it (codeAction/resolve)
   for _, fix in ipairs(config.quick_fixes) do

@@ -365,3 +365,32 @@ def test_units_the_model_could_not_review_are_counted_in_neovim(
         "peer: reviewing (2), 3 units not reviewed",
         "peer: paused, budget reached",
     ]
+
+
+SUGGESTED = (
+    "from app import first_word\n\n\ndef test_first_word():\n    assert first_word('a b') == 'a'\n"
+)
+
+
+@pytest.mark.e2e
+def test_a_suggested_test_fills_a_new_buffer_in_neovim(tmp_path: Path, fake: FakeServer) -> None:
+    """The action "Suggest a test for this finding" (peer.suggestTest): the plugin opens a
+    new unsaved buffer named as the project would name the test, and the model's code fills
+    it without the Markdown fence it wrote."""
+    explain_or_review = model(fake.gate())
+
+    def respond(received: Received) -> Reply:
+        if "writing one unit test" in received.json["messages"][0]["content"]:
+            return oa.stream(["Sure:\n```python\n", SUGGESTED[:30], SUGGESTED[30:], "```\n"])
+        return explain_or_review(received)
+
+    fake.respond_with(respond)
+    results = run_neovim(tmp_path, fake, "config", suggest_test={"line": 7, "column": 11})
+    assert "failure" not in results, json.dumps(results, indent=2)
+    suggested = step(results, "suggest test")
+    assert [c["status"] for c in suggested["closes"]] == ["done"]
+    assert "\n".join(suggested["lines"]) == SUGGESTED  # the text as the model wrote it
+    assert suggested["filetype"] == "python"
+    assert suggested["name"] == str(tmp_path / "workspace" / "tests" / "test_app.py")
+    assert suggested["file_exists"] is False  # a new buffer, not saved anywhere
+    assert suggested["messages"] == []

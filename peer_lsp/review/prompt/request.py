@@ -86,6 +86,8 @@ class ReviewPrompt:
     ``focus`` is the finding an explain prompt is about; ``complexity`` is routing metadata
     for the request (`peer_lsp.rules.complexity`), set here so that no one copies the request
     to add it; ``categories``, those of the known findings, is routing metadata too.
+    ``extra`` fills the placeholders a template has beyond the unit's context (a test
+    prompt's framework and example test), and is part of the context key.
     """
 
     context: UnitContext
@@ -95,6 +97,7 @@ class ReviewPrompt:
     focus: str = ""
     complexity: int = 0
     categories: tuple[str, ...] = ()
+    extra: tuple[tuple[str, str], ...] = ()
 
     def render(self) -> LLMRequest:
         """The request, trimmed to the budget; PromptBudgetError when nothing fits."""
@@ -190,12 +193,20 @@ class ReviewPrompt:
                 if truncated
                 else ""
             ),
+            **dict(self.extra),
         }
 
     def _context_key(self, cut: _Cut) -> str:
         values = self._values(cut)
         shown = "" if cut.lines is None else f"{cut.lines}/{len(self.context.lines)}"
-        parts = ("imports", "class_header", "siblings", "known_findings", "finding")
+        parts: tuple[str, ...] = (
+            "imports",
+            "class_header",
+            "siblings",
+            "known_findings",
+            "finding",
+        )
+        parts += tuple(name for name, _ in self.extra)
         fields = (f"{name}={stable_placeholders(values[name])}" for name in parts)
         return context_hash([*fields, f"shown={shown}"])
 

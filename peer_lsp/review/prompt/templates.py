@@ -23,6 +23,7 @@ if typing.TYPE_CHECKING:
 
 PROMPT_VERSION = "review-v2"
 EXPLAIN_PROMPT_VERSION = "review-explain-v1"
+TEST_PROMPT_VERSION = "review-test-v1"
 
 SEVERITIES = ("error", "warning", "info", "hint")
 CATEGORIES = ("bug", "security", "performance", "maintainability", "style")
@@ -114,3 +115,4 @@ class PromptTemplate:
 
 REVIEW_TEMPLATE = PromptTemplate(PROMPT_VERSION, Task.REVIEW, FINDINGS_SCHEMA, "review", 2048)
 EXPLAIN_TEMPLATE = PromptTemplate(EXPLAIN_PROMPT_VERSION, Task.EXPLAIN, None, "explain", 1024)
+TEST_TEMPLATE = PromptTemplate(TEST_PROMPT_VERSION, Task.TEST, None, "test", 1536)
