@@ -93,8 +93,8 @@ def line_count(text: str) -> int:
 
 def unit_at(document: Document, line: int) -> list[Unit]:
     """The smallest unit holding the 0-based ``line``, as a list (empty when none does)."""
-    around = [u for u in document.units if u.start_line <= line <= u.end_line]
-    return [min(around, key=lambda u: u.end_byte - u.start_byte)] if around else []
+    unit = document.unit_at(line)
+    return [unit] if unit is not None else []
 
 
 def on_line(finding: Finding, line: int, document: Document) -> bool:

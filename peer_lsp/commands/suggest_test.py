@@ -124,14 +124,14 @@ def _suggest(
 ) -> int:
     from peer_lsp.llm.errors import LLMError
     from peer_lsp.review.prompt.request import PromptBudgetError
-    from peer_lsp.review.test_suggestion import build_test_request, suggest_test, unit_of
+    from peer_lsp.review.test_suggestion import build_test_request, suggest_test
 
     err = sys.stderr
     select = functools.partial(unit_at, line=line)
     analysis = rv.analyse(file_uri(path), text, model_path(path, rv.root), select)
     document = analysis.document
     finding = _chosen(analysis.findings, document, line, args.rule)
-    unit = unit_of(finding, document) if finding is not None else None
+    unit = document.unit_at(finding.span.start_line) if finding is not None else None
     if finding is None or unit is None:
         rv.report_unreviewed()
         what = f"no {args.rule} finding" if args.rule else "no bug or security finding"

@@ -171,6 +171,12 @@ class Document:
     def units(self) -> list[Unit]:
         return self.unit_index.units
 
+    def unit_at(self, line: int) -> Unit | None:
+        """The innermost unit holding the 0-based ``line`` (what a finding there is about),
+        None for code outside every unit (a module's top-level statements)."""
+        around = [u for u in self.units if u.start_line <= line <= u.end_line]
+        return min(around, key=lambda u: u.end_byte - u.start_byte) if around else None
+
     @property
     def parsing(self) -> bool:
         """Whether edits are applied to the text whose reparse is not finished yet."""

@@ -85,7 +85,6 @@ async def _prepare(ls: PeerLanguageServer, uri: str, fingerprint: str) -> _Job |
         build_test_request,
         language_id,
         offers_test,
-        unit_of,
     )
 
     router = ls.reviewing.router
@@ -97,7 +96,7 @@ async def _prepare(ls: PeerLanguageServer, uri: str, fingerprint: str) -> _Job |
         return "the finding is gone (the code changed)"
     if not offers_test(finding):
         return f"no test is suggested for {finding.category.value} findings"
-    unit = unit_of(finding, document)
+    unit = document.unit_at(finding.span.start_line)
     if unit is None:
         return "the finding is outside every function and class"
     style = await asyncio.to_thread(_style, ls, document)

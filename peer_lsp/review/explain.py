@@ -42,9 +42,7 @@ class Explained:
 def unit_of(document: Document, finding: Finding) -> Unit | None:
     """The unit the explanation shows: the innermost one holding the finding's first line
     (None for code outside every unit, such as a module's top-level statements)."""
-    line = finding.span.start_line
-    around = [u for u in document.units if u.start_line <= line <= u.end_line]
-    return min(around, key=lambda u: u.end_byte - u.start_byte) if around else None
+    return document.unit_at(finding.span.start_line)
 
 
 def explain_request(finding: Finding, unit: Unit, document: Document, *, path: str) -> LLMRequest:

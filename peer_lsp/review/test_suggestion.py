@@ -63,13 +63,6 @@ def language_id(document: Document) -> str:
     return LANGUAGE_IDS.get(grammar, grammar)
 
 
-def unit_of(finding: Finding, document: Document) -> Unit | None:
-    """The smallest unit holding the finding's first line, None when no unit does."""
-    line = finding.span.start_line
-    around = [u for u in document.units if u.start_line <= line <= u.end_line]
-    return min(around, key=lambda u: u.end_byte - u.start_byte) if around else None
-
-
 @dataclass(frozen=True, slots=True)
 class TestSuggestion:
     """A suggested test: what the editor opens, and who wrote it."""

@@ -29,7 +29,6 @@ from peer_lsp.review.test_suggestion import (
     offers_test,
     strip_fence,
     suggest_test,
-    unit_of,
 )
 
 SOURCE = "def first_word(text):\n    words = text.split()\n    return words[1]\n"
@@ -73,7 +72,7 @@ def _style(excerpt: str = EXAMPLE, notes: tuple[str, ...] = ("plain test functio
 def _request(style: TestStyle | None = None, finding: Finding | None = None):  # type: ignore[no-untyped-def]
     document = _document()
     finding = finding or _finding()
-    unit = unit_of(finding, document)
+    unit = document.unit_at(finding.span.start_line)
     assert unit is not None
     return build_test_request(
         finding,
@@ -144,7 +143,7 @@ def test_language_id_of_a_document_without_one() -> None:
 
 def test_the_unit_is_the_smallest_holding_the_finding() -> None:
     document = _document("class Words:\n    def first(self, text):\n        return text[1]\n")
-    unit = unit_of(_finding(line=2), document)
+    unit = document.unit_at(_finding(line=2).span.start_line)
     assert unit is not None
     assert unit.qualified_name == "Words.first"
 
@@ -256,7 +255,7 @@ def test_the_test_streams_without_its_fence_and_comes_from_the_cache_next(tmp_pa
             router = _router(fake, tmp_path / "cache")
             document = _document()
             finding = _finding()
-            unit = unit_of(finding, document)
+            unit = document.unit_at(finding.span.start_line)
             assert unit is not None
             request = _request()
             first = Recorder()
@@ -284,7 +283,7 @@ def test_an_answer_without_code_is_refused_and_not_cached(tmp_path: Path) -> Non
         with FakeServer() as fake:
             fake.respond_with(lambda _request: oa.stream(["```python\n", "```\n"]))
             router = _router(fake, tmp_path / "cache")
-            unit = unit_of(_finding(), _document())
+            unit = _document().unit_at(_finding().span.start_line)
             assert unit is not None
             with pytest.raises(LLMError):
                 await suggest_test(router, _request(), unit)
@@ -304,7 +303,7 @@ def test_a_model_that_talks_on_past_the_code_still_gives_it(tmp_path: Path) -> N
         with FakeServer() as fake:
             fake.respond_with(lambda _request: oa.stream(_pieces(talkative), finish="length"))
             router = _router(fake, tmp_path / "cache")
-            unit = unit_of(_finding(), _document())
+            unit = _document().unit_at(_finding().span.start_line)
             assert unit is not None
             answer = await suggest_test(router, _request(), unit)
             assert answer.code == TEST_CODE
