@@ -73,7 +73,7 @@ TITLE = "Suggest a test for this finding"
 
 
 def is_test_request(received: Received) -> bool:
-    return "writing one unit test" in received.json["messages"][0]["content"]
+    return review_format.is_test(received)
 
 
 @dataclasses.dataclass

@@ -102,12 +102,19 @@ HELD = ["With one word, ", "index 1 is past the end."]
 (the rest held until the connection closes)."""
 
 
+SUGGESTED = ["def test_average_of_no_values():\n", "    assert average([]) == 0.0\n"]
+"""The fake model's suggested test, in two pieces."""
+
+
 def model(held: Gate) -> Callable[[Received], Reply]:
-    """The fake model: reviews as `review`; explanations streamed as `explanation`."""
+    """The fake model: reviews as `review`; explanations streamed as `explanation`, tests
+    as `SUGGESTED`."""
 
     def answer(received: Received) -> Reply:
         if review_format.is_explain(received):
             return explanation(received, held)
+        if review_format.is_test(received):
+            return oa.stream(SUGGESTED)
         return review(received)
 
     return answer
@@ -313,6 +320,7 @@ def drive(tmp_path: Path, found: Tools, server: CodeServer) -> dict[str, Any]:
         "hover": {"line": 3, "column": 20, "expect": "Confidence"},
         "explain": {"line": 3, "column": 5, "expect": "".join(EXPLAINED).replace("`", "")},
         "explain_closed": {"line": 8, "column": 5, "expect": HELD[0].strip()},
+        "suggest_test": {"line": 3, "column": 5, "expect": SUGGESTED[1].strip()},
         "quick_fix": {
             "line": 12,
             "column": 20,
@@ -407,6 +415,11 @@ def test_review_hover_quick_fix_and_fix_all_in_real_vscode(
         ]
         assert fake.wait_until(lambda: unfinished.disconnected), "closing the view did not hang up"
         assert not unfinished.completed
+
+        suggested = step(results, "suggest a test")["text"]
+        assert "".join(SUGGESTED).rstrip("\n") in suggested
+        (asked,) = [r for r in fake.requests if review_format.is_test(r)]
+        assert "def average" in asked.json["messages"][-1]["content"]
 
         quick_fix = step(results, "quick fix")
         assert any("Replace `==` with `is`" in action for action in quick_fix["actions"])

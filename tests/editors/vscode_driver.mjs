@@ -9,7 +9,8 @@
 // Problems entry), status (a regular expression the status bar item's text matches once the
 // model answered),
 // hover {line, column, expect}, explain and explain_closed {line, column, expect: text of the
-// streamed explanation}, quick_fix {line, column, title, expect}, fix_all_expect.
+// streamed explanation}, suggest_test {line, column, expect: text of the test},
+// quick_fix {line, column, title, expect}, fix_all_expect.
 // Every step waits on what the page shows, with a deadline; none sleeps. A screenshot is taken
 // after each step and when one fails; the test keeps them when it fails.
 
@@ -228,6 +229,19 @@ async function main() {
       const text = await previewText(expect); // the answer's first piece, its rest held back
       await page.keyboard.press("Control+W");
       await page.locator(".tab", { hasText: "Preview" }).waitFor({ state: "detached", timeout });
+      await backToFile();
+      return { text };
+    });
+
+    await step("suggest a test", async () => {
+      const { line, column, expect } = config.suggest_test;
+      await codeAction(line, column, "Suggest a test for this finding");
+      await page.locator(".tab.active", { hasText: "Untitled" }).waitFor({ timeout });
+      const text = await waitForEditorText(expect); // a new unsaved buffer, filled by the stream
+      await page.keyboard.press("Control+W");
+      const dontSave = page.locator(".monaco-dialog-box .monaco-button", { hasText: "Don't Save" });
+      await dontSave.click();
+      await page.locator(".tab", { hasText: "Untitled" }).waitFor({ state: "detached", timeout });
       await backToFile();
       return { text };
     });

@@ -67,12 +67,22 @@ def is_explain(received: Any) -> bool:
     return bool(messages) and EXPLAIN_MARK in str(messages[0].get("content", ""))
 
 
+TEST_MARK = "writing one unit test"
+"""What the system prompt of a "suggest a test" request says (review-test-v1)."""
+
+
+def is_test(received: Any) -> bool:
+    """Whether a request (`Received`) asks for a test of a finding."""
+    messages = received.json["messages"] if received.json else []
+    return bool(messages) and TEST_MARK in str(messages[0].get("content", ""))
+
+
 def units_asked(requests: Sequence[Any]) -> list[str]:
     """Each unit's prompt in the review requests a fake received (`Received`), in order
-    (requests for an explanation are not reviews)."""
+    (requests for an explanation or a test are not reviews)."""
     return [
         text
         for received in requests
-        if not is_explain(received)
+        if not is_explain(received) and not is_test(received)
         for _, text in unit_prompts(received.json["messages"][-1]["content"])
     ]
