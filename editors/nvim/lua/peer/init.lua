@@ -232,7 +232,11 @@ end
 
 --- The buffer's lines from a stream's whole text (a final line break opens no new line).
 local function text_lines(text)
-  return vim.split(text, '\n', { plain = true })
+  local lines = vim.split(text, '\n', { plain = true })
+  if #lines > 1 and lines[#lines] == '' then
+    table.remove(lines) -- as Vim reads a file: its last line break ends the last line
+  end
+  return lines
 end
 
 local function set_text(stream)
