@@ -12,6 +12,7 @@ import enum
 import functools
 import hashlib
 import logging
+import re
 import shutil
 import subprocess
 import typing
@@ -98,7 +99,10 @@ def syntax_findings(document: Document, limit: int = MAX_SYNTAX_FINDINGS) -> lis
     data = document.data
     findings: list[Finding] = []
     occurrences = Occurrences()
+    lenient = is_jsonc(document.language_id, document.uri)
     for node in error_nodes(tree.root_node):
+        if lenient and _trailing_comma(node, data):
+            continue
         message, start, end = describe(node, data)
         unit = document.unit_index.innermost(start, end)
         unit_name = unit.qualified_name if unit else ""
@@ -120,6 +124,53 @@ def syntax_findings(document: Document, limit: int = MAX_SYNTAX_FINDINGS) -> lis
         if len(findings) >= limit:
             break
     return findings
+
+
+_JSONC_NAMES = re.compile(
+    r"""(?:^|/)(?:
+        [tj]sconfig(?:\.[\w.-]+)?\.json      # TypeScript's and JavaScript's project files
+      | \.vscode/[^/]+\.json | (?:\.)?devcontainer\.json | \.eslintrc\.json | \.babelrc(?:\.json)?
+      | \.swcrc | typedoc\.json | deno\.json | api-extractor\.json | [^/]+\.jsonc
+    )$""",
+    re.VERBOSE,
+)
+"""JSON files whose readers take comments and trailing commas (JSON with comments)."""
+
+
+def is_jsonc(language_id: str, uri: str) -> bool:
+    """Whether a document is JSON with comments: the editor says so, or its name does."""
+    return language_id == "jsonc" or bool(_JSONC_NAMES.search(uri))
+
+
+_CLOSING = frozenset({"}", "]"})
+
+
+def _trailing_comma(node: Node, data: bytes) -> bool:
+    """Whether an error is only a comma before a closing bracket, after a value (``[1, 2,]``,
+    ``{"a": 1,}``): an error in JSON, accepted in JSON with comments. tree-sitter's JSON
+    grammar reports it as an ERROR holding the comma, or a value MISSING after it."""
+    if node.is_missing:
+        comma = _sibling(node, before=True)
+        after = _sibling(node, before=False)
+        if comma is None or comma.type != "," or after is None or after.type not in _CLOSING:
+            return False
+        value = _sibling(comma, before=True)
+    else:
+        if data[node.start_byte : node.end_byte].strip() != b",":
+            return False
+        after = _sibling(node, before=False)
+        if after is None or after.type not in _CLOSING:
+            return False
+        value = _sibling(node, before=True)
+    return value is not None and value.type not in ("{", "[", ",")
+
+
+def _sibling(node: Node, *, before: bool) -> Node | None:
+    """The nearest sibling before or after ``node`` that is not a comment."""
+    current = node.prev_sibling if before else node.next_sibling
+    while current is not None and current.type == "comment":
+        current = current.prev_sibling if before else current.next_sibling
+    return current
 
 
 class SyntaxMode(enum.StrEnum):
