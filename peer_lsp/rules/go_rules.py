@@ -715,17 +715,50 @@ def _old_tls(match: Match) -> bool:
 _LOOPBACK = re.compile(r"^(?:localhost|127\.|\[::1\])")
 
 
+_LOCAL_NETWORKS = frozenset({"unix", "unixpacket"})
+
+
+def _loopback(address: Node, data: bytes) -> bool:
+    """Every value of ``address`` starts with a loopback host (``localhost:6060``)."""
+    return all(_LOOPBACK.match(p) for p in text_prefixes(address, data))
+
+
+def _local_listener(listener: Node, data: bytes) -> bool:
+    """``listener`` is a local name every value of which is a ``net.Listen`` this function
+    made on a Unix socket or a loopback address: only this machine can connect, so a slow
+    client is no Slowloris attack (``http.Serve(ln, h)`` after ``ln, err :=
+    net.Listen("unix", path)``)."""
+    listener = unwrap(listener)
+    if listener.type != "identifier":
+        return False
+    values = bindings(listener, data)
+    for value in values:
+        value = unwrap(value)
+        if value.type != "call_expression" or callee_text(value, data) != "net.Listen":
+            return False
+        args = arguments_of(value)
+        if len(args) != 2:
+            return False
+        network = unwrap(args[0])
+        local_network = is_constant(network, data) and string_text(network, data) in (
+            _LOCAL_NETWORKS
+        )
+        if not local_network and not _loopback(args[1], data):
+            return False
+    return bool(values)
+
+
 def _server_without_timeouts(match: Match) -> bool:
     """A package-level ``http.ListenAndServe``-like call, or an ``http.Server`` literal that
     sets neither ``ReadHeaderTimeout`` nor ``ReadTimeout``."""
     fields = match.node("fields")
     if fields is None:
         args = arguments_of(match.report)
-        address = args[0] if args and match.text("fn").startswith("Listen") else None
-        local = address is not None and all(
-            _LOOPBACK.match(p) for p in text_prefixes(address, match.data)
-        )
-        return not local  # a server only this machine reaches is no Slowloris target
+        if not args:
+            return True
+        if match.text("fn").startswith("Listen"):
+            return not _loopback(args[0], match.data)
+        return not _local_listener(args[0], match.data)
     keys = {
         text(element.named_children[0], match.data)
         for element in fields.named_children
@@ -1447,7 +1480,9 @@ RULES: tuple[Rule, ...] = (
             " `ReadHeaderTimeout` nor `ReadTimeout` wait as long as a client likes for the"
             " request headers. A few hundred connections sending one byte now and then use up"
             " the server's file descriptors and goroutines (Slowloris). A server on a"
-            " loopback address (`localhost:6060`) is not reported.\n\n"
+            " loopback address (`localhost:6060`), or serving a listener this function opened"
+            " on a Unix socket or a loopback address (`net.Listen(\"unix\", path)`), is not"
+            " reported: only this machine reaches it.\n\n"
             "**Fix:** `srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout:"
             " 5 * time.Second}` then `srv.ListenAndServe()`; add `ReadTimeout`,"
             " `WriteTimeout` and `IdleTimeout` where the handlers allow.\n\n"
