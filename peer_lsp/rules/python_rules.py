@@ -388,14 +388,54 @@ def _random_for_secret(match: Match) -> bool:
         return False
     if node.type == "expression_statement" and node.named_child_count:
         node = node.named_children[0]
+    scope = enclosing_scope(node, match.grammar)
+    function = scope.child_by_field_name("name")
+    if function is not None and _SEPARATOR.search(text(function, match.data)):
+        return False  # ``_make_boundary``: a value only told apart from the text around it
     if node.type in ("assignment", "augmented_assignment"):
         target = node.child_by_field_name("left")
-        return target is not None and is_token_name(name_of_target(target, match.data))
+        if target is None:
+            return False
+        name = name_of_target(target, match.data)
+        return is_token_name(name) and not _only_in_separators(name, node, scope, match.data)
     if node.type == "return_statement":
-        scope = enclosing_scope(node, match.grammar)
-        name = scope.child_by_field_name("name")
-        return name is not None and is_token_name(text(name, match.data))
+        return function is not None and is_token_name(text(function, match.data))
     return False
+
+
+_SEPARATOR = re.compile(r"boundary|boundaries", re.IGNORECASE)
+
+
+def _only_in_separators(name: str, assignment: Node, scope: Node, data: bytes) -> bool:
+    """Every later read of ``name`` in ``scope`` builds a MIME boundary (``boundary = "=" *
+    15 + (fmt % token)``): a separator must only be unlikely in the text it separates, it
+    guards nothing, so `random` is what it needs (``email.generator`` does this)."""
+    reads = [
+        node
+        for node in _identifiers(scope)
+        if node.start_byte >= assignment.end_byte and text(node, data) == name
+    ]
+    if not reads:
+        return False
+    for read in reads:
+        statement = statement_of(read, ("assignment",), ("function_definition", "lambda"))
+        left = statement.child_by_field_name("left") if statement is not None else None
+        if left is None or not _SEPARATOR.search(name_of_target(left, data)):
+            return False
+    return True
+
+
+def _identifiers(node: Node) -> list[Node]:
+    """Every identifier under ``node``, nested functions left out."""
+    found: list[Node] = []
+    stack = list(node.named_children)
+    while stack:
+        current = stack.pop()
+        if current.type == "identifier":
+            found.append(current)
+        elif current.type not in ("function_definition", "lambda", "class_definition"):
+            stack.extend(current.named_children)
+    return found
 
 
 def _world_writable(match: Match) -> bool:
@@ -1570,7 +1610,9 @@ RULES: tuple[Rule, ...] = (
         explanation=(
             "The `random` module is a Mersenne Twister: after 624 outputs its whole future is"
             " known, and it is seeded predictably. Tokens, passwords, salts or reset codes made"
-            " with it can be guessed.\n\n"
+            " with it can be guessed. A value used only to build a MIME boundary (read only"
+            " by assignments to a `boundary`, or made in a function named for one) is not"
+            " reported: a separator guards nothing.\n\n"
             "**Fix:** `secrets.token_urlsafe()`, `secrets.token_hex()`, `secrets.choice()`, or"
             " `random.SystemRandom()`.\n\n"
             "Reference: CWE-338 (Use of Cryptographically Weak PRNG)."
