@@ -29,7 +29,7 @@ from peer_lsp.rules.grammar_nodes import (
     text,
     unwrap,
 )
-from peer_lsp.rules.literals import is_interpolated
+from peer_lsp.rules.literals import is_interpolated, string_value
 from peer_lsp.rules.memo import per_text
 from peer_lsp.rules.model import Edit, Match, Rule
 from peer_lsp.rules.secret_sinks import key_is_hardcoded
@@ -536,7 +536,77 @@ def _formats_something(match: Match) -> bool:
     name given only such values)."""
     sql = unwrap(match.report)
     values = flow_values(sql, match.data) if sql.type == "identifier" else [sql]
+    if values and all(
+        origin(value, match.data) is Origin.LITERAL
+        or _quoted_identifiers(unwrap(value), match.data, 0)
+        for value in values
+    ):
+        return False
     return not values or not all(_empty_format(unwrap(value), match) for value in values)
+
+
+_DOUBLED_QUOTES = frozenset({'"', "'", "`", "]"})
+_MAX_QUOTE_DEPTH = 4
+
+
+def _quoted_identifiers(value: Node, data: bytes, depth: int) -> bool:
+    """SQL whose every interpolated part is constant or quoted by doubling its quote
+    (``'... "{0}"'.format(name.replace('"', '""'))``), the standard way to put a table or
+    column name, which cannot be a parameter, into a statement: the name cannot end the
+    quoted identifier early. A value that is a literal alone is no formatting at all."""
+    if depth > _MAX_QUOTE_DEPTH or value.type != "call":
+        return False
+    function = value.child_by_field_name("function")
+    arguments = value.child_by_field_name("arguments")
+    if function is None or function.type != "attribute" or arguments is None:
+        return False
+    obj = function.child_by_field_name("object")
+    if obj is None or origin(obj, data) is not Origin.LITERAL:
+        return False
+    method = text(function.child_by_field_name("attribute") or function, data)
+    given = [arguments] if arguments.type in _COMPREHENSIONS else arguments.named_children
+    parts = [
+        unwrap(arg.child_by_field_name("value") or arg)
+        if arg.type == "keyword_argument"
+        else unwrap(arg)
+        for arg in given
+        if arg.type != "comment"
+    ]
+    if method == "join" and len(parts) == 1 and parts[0].type in _COMPREHENSIONS:
+        body = parts[0].child_by_field_name("body")
+        return body is not None and _doubled_or_constant(unwrap(body), data, depth + 1)
+    return method == "format" and all(_doubled_or_constant(p, data, depth + 1) for p in parts)
+
+
+_COMPREHENSIONS = frozenset({"generator_expression", "list_comprehension"})
+
+
+def _doubled_or_constant(value: Node, data: bytes, depth: int) -> bool:
+    """A constant, ``x.replace('"', '""')``, a quoted format or join of such parts, or a
+    local name given only such values."""
+    if depth > _MAX_QUOTE_DEPTH:
+        return False
+    if value.type == "identifier":
+        if origin(value, data) is Origin.LITERAL:
+            return True
+        values = flow_values(value, data)
+        return bool(values) and all(
+            _doubled_or_constant(unwrap(v), data, depth + 1) for v in values
+        )
+    if origin(value, data) is Origin.LITERAL:
+        return True
+    if value.type != "call":
+        return False
+    function = value.child_by_field_name("function")
+    arguments = value.child_by_field_name("arguments")
+    if function is not None and function.type == "attribute" and arguments is not None:
+        method = function.child_by_field_name("attribute")
+        if method is not None and text(method, data) == "replace":
+            quotes = [unwrap(a) for a in arguments.named_children]
+            if len(quotes) == 2 and all(q.type == "string" for q in quotes):
+                old, new = (string_value(q, data) for q in quotes)
+                return old in _DOUBLED_QUOTES and new == old * 2
+    return _quoted_identifiers(value, data, depth)
 
 
 def _empty_format(value: Node, match: Match) -> bool:
@@ -1409,7 +1479,10 @@ RULES: tuple[Rule, ...] = (
             "**Fix:** keep the SQL constant and pass the values as parameters, which the driver"
             ' sends separately: `cur.execute("SELECT * FROM t WHERE name = ?", (name,))`'
             " (`%s` placeholders for psycopg and MySQL drivers). Table and column names cannot"
-            " be parameters: check them against a fixed list.\n\n"
+            " be parameters: check them against a fixed list, or quote them by doubling the"
+            ' quote (`\'"{0}"\'.format(name.replace(\'"\', \'""\'))`, what `sqlite3`\'s'
+            " `iterdump` does); a `.format()` whose every value is constant or quoted that way"
+            " is not reported.\n\n"
             "Reference: CWE-89, OWASP SQL Injection Prevention Cheat Sheet."
         ),
         references=("CWE-89",),
