@@ -536,13 +536,18 @@ def _formats_something(match: Match) -> bool:
     name given only such values)."""
     sql = unwrap(match.report)
     values = flow_values(sql, match.data) if sql.type == "identifier" else [sql]
-    if values and all(
-        origin(value, match.data) is Origin.LITERAL
-        or _quoted_identifiers(unwrap(value), match.data, 0)
-        for value in values
-    ):
+    if values and all(_quoted_or_plain(unwrap(value), match.data) for value in values):
         return False
     return not values or not all(_empty_format(unwrap(value), match) for value in values)
+
+
+def _quoted_or_plain(value: Node, data: bytes) -> bool:
+    """A format quoting its values (`_quoted_identifiers`) or a plain string literal (an
+    earlier value of the same name); anything else (``+`` chains, however long) is not
+    looked into."""
+    if value.type == "string":
+        return origin(value, data) is Origin.LITERAL
+    return _quoted_identifiers(value, data, 0)
 
 
 _DOUBLED_QUOTES = frozenset({'"', "'", "`", "]"})
