@@ -733,10 +733,10 @@ def _local_listener(listener: Node, data: bytes) -> bool:
         return False
     values = bindings(listener, data)
     for value in values:
-        value = unwrap(value)
-        if value.type != "call_expression" or callee_text(value, data) != "net.Listen":
+        call = unwrap(value)
+        if call.type != "call_expression" or callee_text(call, data) != "net.Listen":
             return False
-        args = arguments_of(value)
+        args = arguments_of(call)
         if len(args) != 2:
             return False
         network = unwrap(args[0])
@@ -1481,7 +1481,7 @@ RULES: tuple[Rule, ...] = (
             " request headers. A few hundred connections sending one byte now and then use up"
             " the server's file descriptors and goroutines (Slowloris). A server on a"
             " loopback address (`localhost:6060`), or serving a listener this function opened"
-            " on a Unix socket or a loopback address (`net.Listen(\"unix\", path)`), is not"
+            ' on a Unix socket or a loopback address (`net.Listen("unix", path)`), is not'
             " reported: only this machine reaches it.\n\n"
             "**Fix:** `srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout:"
             " 5 * time.Second}` then `srv.ListenAndServe()`; add `ReadTimeout`,"

@@ -1485,7 +1485,7 @@ RULES: tuple[Rule, ...] = (
             ' sends separately: `cur.execute("SELECT * FROM t WHERE name = ?", (name,))`'
             " (`%s` placeholders for psycopg and MySQL drivers). Table and column names cannot"
             " be parameters: check them against a fixed list, or quote them by doubling the"
-            ' quote (`\'"{0}"\'.format(name.replace(\'"\', \'""\'))`, what `sqlite3`\'s'
+            " quote (`'\"{0}\"'.format(name.replace('\"', '\"\"'))`, what `sqlite3`'s"
             " `iterdump` does); a `.format()` whose every value is constant or quoted that way"
             " is not reported.\n\n"
             "Reference: CWE-89, OWASP SQL Injection Prevention Cheat Sheet."
