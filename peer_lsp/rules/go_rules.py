@@ -94,8 +94,28 @@ def _forwarded(node: Node, parameters: list[str], data: bytes) -> str:
         node = unwrap(operand) if operand is not None else node
     name = text(node, data) if node.type == "identifier" else ""
     if name and name not in parameters:
-        return _appended_parameter(node, parameters, data)
+        return _appended_parameter(node, parameters, data) or _converted_parameter(
+            node, parameters, data
+        )
     return name if name in parameters else ""
+
+
+def _converted_parameter(node: Node, parameters: list[str], data: bytes) -> str:
+    """The variadic parameter a local list is a conversion of, when every value it is given
+    is one call passed only ``param...`` (the go command's ``cmdline :=
+    str.StringList(cmdargs...)``, which flattens its caller's words into strings); empty
+    otherwise."""
+    found = ""
+    for value in map(unwrap, bindings(node, data)):
+        args = arguments_of(value) if value.type == "call_expression" else []
+        if len(args) != 1 or args[0].type != "variadic_argument":
+            return ""
+        passed = args[0].named_children[0] if args[0].named_child_count == 1 else None
+        name = text(unwrap(passed), data) if passed is not None else ""
+        if name not in parameters or found not in ("", name):
+            return ""
+        found = name
+    return found
 
 
 def _appended_parameter(node: Node, parameters: list[str], data: bytes) -> str:
@@ -138,8 +158,44 @@ def _program_from_input(program: Node, rest: list[Node], match: Match) -> bool:
         and not request_names(match.report, match.data)
     ):
         return False
+    if _program_variable(_slice_head(program, match.data), match.data):
+        return False
     sources = frozenset(parameters) | request_names(match.report, match.data) | _OUTSIDE
     return _reaches(_slice_head(program, match.data), sources, match.data)
+
+
+_PROGRAM_VARIABLES = frozenset(
+    {"CC", "CXX", "GCCGO", "FC", "AR", "PKG_CONFIG", "EDITOR", "VISUAL", "PAGER", "BROWSER"}
+    | {"GIT_EDITOR", "SHELL"}
+)
+"""Environment variables that name a program to run by convention (make's ``CC``, POSIX's
+``EDITOR``/``PAGER``, the go command's ``GCCGO``): running it is what they are for."""
+
+
+def _program_variable(program: Node, data: bytes, depth: int = 0) -> bool:
+    """Every value of ``program`` is a constant or ``os.Getenv`` of a variable that names a
+    program (`_PROGRAM_VARIABLES`), at least one the latter, followed through local names
+    and ``exec.LookPath`` (``cc := os.Getenv("CC")`` then ``exec.Command(cc, "-v")``): the
+    user who sets ``CC`` chooses the compiler the tool runs, with the user's own rights."""
+    node = _element(program)
+    if depth > _MAX_DEPTH:
+        return False
+    if node.type == "identifier":
+        values = bindings(node, data)
+        found = [v for v in values if not is_constant(v, data)]
+        return bool(found) and all(_program_variable(v, data, depth + 1) for v in found)
+    args = arguments_of(node) if node.type == "call_expression" else []
+    if len(args) != 1:
+        return False
+    callee = callee_text(node, data)
+    if callee == "exec.LookPath":
+        return is_constant(args[0], data) or _program_variable(args[0], data, depth + 1)
+    variable = _element(args[0])
+    return (
+        callee == "os.Getenv"
+        and variable.type in _STRINGS
+        and string_value(variable, data) in _PROGRAM_VARIABLES
+    )
 
 
 def _slice_head(node: Node, data: bytes) -> Node:
@@ -1145,8 +1201,11 @@ RULES: tuple[Rule, ...] = (
             " itself (`goCmd()`, a field, the head of `args := []string{goCmd(), ...}` that"
             " later `append`s leave in place); a wrapper that passes on both the program and"
             " the argument list it was given (`run(name, args...)`, also behind constant"
-            ' options: `append([]string{"-v"}, args...)`) leaves the choice to its'
-            " caller.\n\n"
+            ' options: `append([]string{"-v"}, args...)`, or converted whole:'
+            " `cmdline := str.StringList(cmdargs...)`) leaves the choice to its caller. A"
+            " program named by an environment variable made for that (`CC`, `CXX`, `GCCGO`,"
+            " `EDITOR`, `VISUAL`, `PAGER`, `BROWSER`, `SHELL`...) is the user's own choice of"
+            " the tool to run, and is not reported.\n\n"
             "**Fix:** run a fixed program directly with one argument per value:"
             ' `exec.Command("git", "log", "--", branch)`; pick the program from a fixed list'
             " when it must vary.\n\n"

@@ -542,12 +542,36 @@ def _formats_something(match: Match) -> bool:
 
 
 def _quoted_or_plain(value: Node, data: bytes) -> bool:
-    """A format quoting its values (`_quoted_identifiers`) or a plain string literal (an
-    earlier value of the same name); anything else (``+`` chains, however long) is not
-    looked into."""
-    if value.type == "string":
-        return origin(value, data) is Origin.LITERAL
-    return _quoted_identifiers(value, data, 0)
+    """A format quoting its values (`_quoted_identifiers`) or constants alone (`_constant`:
+    an earlier value of the same name, or ``"SELECT ..." + " WHERE ..."``)."""
+    return _constant(value, data) or _quoted_identifiers(value, data, 0)
+
+
+_CONSTANT_LEAVES = frozenset({"integer", "float", "true", "false", "none"})
+_CONSTANT_NODES = frozenset(
+    {"binary_operator", "parenthesized_expression", "concatenated_string", "tuple"}
+)
+
+
+def _constant(value: Node, data: bytes) -> bool:
+    """Whether ``value`` is made of literals and local names holding only literals, joined
+    by operators (``"... VALUES ('" + lastname + "')"`` after ``lastname = "Frodo"``): the
+    same statement on every run. The operators are walked without recursion: an ``a + b +
+    ...`` chain can be deeper than Python's stack."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if node.type == "identifier":
+            if origin(node, data) is not Origin.LITERAL:
+                return False
+        elif node.type == "string":
+            if any(part.type == "interpolation" for part in node.named_children):
+                return False
+        elif node.type in _CONSTANT_NODES:
+            stack.extend(n for n in node.named_children if n.type != "comment")
+        elif node.type not in _CONSTANT_LEAVES:
+            return False
+    return True
 
 
 _DOUBLED_QUOTES = frozenset({'"', "'", "`", "]"})
@@ -1487,7 +1511,8 @@ RULES: tuple[Rule, ...] = (
             " be parameters: check them against a fixed list, or quote them by doubling the"
             " quote (`'\"{0}\"'.format(name.replace('\"', '\"\"'))`, what `sqlite3`'s"
             " `iterdump` does); a `.format()` whose every value is constant or quoted that way"
-            " is not reported.\n\n"
+            " is not reported, nor SQL made only of literals and local names holding"
+            " literals.\n\n"
             "Reference: CWE-89, OWASP SQL Injection Prevention Cheat Sheet."
         ),
         references=("CWE-89",),
