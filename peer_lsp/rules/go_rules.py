@@ -94,10 +94,32 @@ def _forwarded(node: Node, parameters: list[str], data: bytes) -> str:
         node = unwrap(operand) if operand is not None else node
     name = text(node, data) if node.type == "identifier" else ""
     if name and name not in parameters:
-        return _appended_parameter(node, parameters, data) or _converted_parameter(
-            node, parameters, data
+        return (
+            _appended_parameter(node, parameters, data)
+            or _converted_parameter(node, parameters, data)
+            or _looked_up_parameter(node, parameters, data)
         )
     return name if name in parameters else ""
+
+
+def _looked_up_parameter(node: Node, parameters: list[str], data: bytes) -> str:
+    """The parameter a local program name is taken from, when it is given that parameter's
+    value (``argv0 := argv[0]``) and else only ``exec.LookPath`` of itself (the linker's
+    ``argv0, err = exec.LookPath(argv0)``): the same program, found on the PATH; empty
+    otherwise."""
+    found = ""
+    name = text(node, data)
+    for value in map(unwrap, bindings(node, data)):
+        args = arguments_of(value) if value.type == "call_expression" else []
+        if callee_text(value, data) == "exec.LookPath" and len(args) == 1:
+            if text(unwrap(args[0]), data) != name:
+                return ""
+            continue
+        passed = _forwarded(value, parameters, data) if value.type != "identifier" else ""
+        if not passed or found not in ("", passed):
+            return ""
+        found = passed
+    return found
 
 
 def _converted_parameter(node: Node, parameters: list[str], data: bytes) -> str:
@@ -1202,7 +1224,8 @@ RULES: tuple[Rule, ...] = (
             " later `append`s leave in place); a wrapper that passes on both the program and"
             " the argument list it was given (`run(name, args...)`, also behind constant"
             ' options: `append([]string{"-v"}, args...)`, or converted whole:'
-            " `cmdline := str.StringList(cmdargs...)`) leaves the choice to its caller. A"
+            " `cmdline := str.StringList(cmdargs...)`, or its head looked up with"
+            " `exec.LookPath`) leaves the choice to its caller. A"
             " program named by an environment variable made for that (`CC`, `CXX`, `GCCGO`,"
             " `EDITOR`, `VISUAL`, `PAGER`, `BROWSER`, `SHELL`...) is the user's own choice of"
             " the tool to run, and is not reported.\n\n"
