@@ -865,10 +865,18 @@ def _not_interned(match: Match) -> bool:
     )
 
 
+_LOCALE_FIELDS = frozenset({"getLanguage", "getCountry", "getVariant", "getScript"})
+
+
 def _interned(node: Node, data: bytes) -> bool:
-    """``node`` is a call of ``String.intern()``."""
+    """``node`` is a call of ``String.intern()``, or, in a file that uses ``Locale``, of one
+    of its field getters (``locale.getLanguage()``), whose values the JDK interns (its
+    ``BaseLocale`` does, and the JDK's own code compares them with ``==``)."""
     name = node.child_by_field_name("name") if node.type == "method_invocation" else None
-    return name is not None and text(name, data) == "intern" and not arguments_of(node)
+    if name is None or arguments_of(node):
+        return False
+    method = text(name, data)
+    return method == "intern" or (method in _LOCALE_FIELDS and b"Locale" in data)
 
 
 RULES: tuple[Rule, ...] = (
@@ -978,9 +986,11 @@ RULES: tuple[Rule, ...] = (
             "`==` on objects tests whether both sides are the same object. Two equal strings"
             " built at run time (read from input, concatenated, substringed) are different"
             ' objects, so `name == "admin"` is usually false even when the text matches. A'
-            " string just interned (`s.intern()`, or a local given only that or literals) is"
-            " not reported: the JVM interns every literal, so equal interned strings are the"
-            " same object, and `==` is how code that interns on purpose compares them.\n\n"
+            " string just interned (`s.intern()`, a `Locale`'s `getLanguage()`,"
+            " `getCountry()`, `getVariant()` or `getScript()`, which the JDK interns, or a"
+            " local given only those or literals) is not reported: the JVM interns every"
+            " literal, so equal interned strings are the same object, and `==` is how code"
+            " that interns on purpose compares them.\n\n"
             '**Fix:** `"admin".equals(name)` (literal first, so a null `name` is simply not'
             " equal), or `Objects.equals(a, b)`.\n\n"
             "Reference: CWE-597 (Use of Wrong Operator in String Comparison)."
