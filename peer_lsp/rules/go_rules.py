@@ -181,7 +181,7 @@ def _program_from_input(program: Node, rest: list[Node], match: Match) -> bool:
     ):
         return False
     if _program_variable(_slice_head(program, match.data), match.data):
-        return False
+        return _runs_built_command(rest, match.data)  # ``$SHELL -c cmd`` is still a shell
     sources = frozenset(parameters) | request_names(match.report, match.data) | _OUTSIDE
     return _reaches(_slice_head(program, match.data), sources, match.data)
 
@@ -302,6 +302,16 @@ def _shell_runs_built(argv: list[Node], data: bytes) -> bool:
     if not argv or _program_name(argv[0], data) not in _SHELLS:
         return False
     for before, command in itertools.pairwise(argv[1:]):
+        flag = _element(before)
+        if flag.type in _STRINGS and string_value(flag, data) in _SHELL_FLAGS:
+            return not is_constant(_element(command), data)
+    return False
+
+
+def _runs_built_command(args: list[Node], data: bytes) -> bool:
+    """A ``-c``-like flag among ``args`` followed by a command that is not a constant (the
+    program being a shell the user chose, ``os.Getenv("SHELL")``)."""
+    for before, command in itertools.pairwise(args):
         flag = _element(before)
         if flag.type in _STRINGS and string_value(flag, data) in _SHELL_FLAGS:
             return not is_constant(_element(command), data)
