@@ -1238,7 +1238,8 @@ RULES: tuple[Rule, ...] = (
             " `exec.LookPath`) leaves the choice to its caller. A"
             " program named by an environment variable made for that (`CC`, `CXX`, `GCCGO`,"
             " `EDITOR`, `VISUAL`, `PAGER`, `BROWSER`, `SHELL`...) is the user's own choice of"
-            " the tool to run, and is not reported.\n\n"
+            " the tool to run, and is not reported, unless it is given `-c` and a command"
+            " built at run time (`$SHELL -c cmd` is still a shell).\n\n"
             "**Fix:** run a fixed program directly with one argument per value:"
             ' `exec.Command("git", "log", "--", branch)`; pick the program from a fixed list'
             " when it must vary.\n\n"
