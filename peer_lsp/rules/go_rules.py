@@ -519,10 +519,58 @@ def _weak_cipher(match: Match) -> bool:
 
 
 def _weak_hash(match: Match) -> bool:
-    """A broken hash from its real import, not already reported as a password hash."""
-    return _import_path(match.text("package"), match.data) in _WEAK_HASHES and not any(
-        mentions_password(arg, match.data) for arg in arguments_of(match.report)
+    """A broken hash from its real import, not already reported as a password hash, nor a
+    SHA-1 key identifier (`_key_identifier`)."""
+    return (
+        _import_path(match.text("package"), match.data) in _WEAK_HASHES
+        and not any(mentions_password(arg, match.data) for arg in arguments_of(match.report))
+        and not (
+            _import_path(match.text("package"), match.data) == "crypto/sha1"
+            and _key_identifier(match.report, match.data)
+        )
     )
+
+
+_KEY_ID = re.compile(r"key_?id(?:entifier)?$", re.IGNORECASE)
+
+
+def _targets(statement: Node, data: bytes) -> list[str]:
+    """The names a ``:=``/``=``/``var`` statement assigns (fields as their full text)."""
+    field = "name" if statement.type == "var_spec" else "left"
+    target = statement.child_by_field_name(field)
+    if target is None:
+        return []
+    names = target.named_children if target.type == "expression_list" else [target]
+    return [name_of_target(n, data) for n in names]
+
+
+def _key_identifier(call: Node, data: bytes) -> bool:
+    """The SHA-1 sum becomes a certificate's key identifier (``subjectKeyId = h[:]`` after
+    ``h := sha1.Sum(publicKeyBytes)``, or assigned straight to such a name): RFC 5280's
+    method 1 names SHA-1 for it, an identifier to look a key up by, not an integrity check."""
+    stops = ("block", "func_literal", "function_declaration", "source_file")
+    statement = statement_of(call, _GO_STATEMENTS - {"return_statement"}, stops)
+    if statement is None or statement.type == "keyed_element":
+        key = statement.child_by_field_name("key") if statement is not None else None
+        return key is not None and _KEY_ID.search(text(key, data)) is not None
+    names = _targets(statement, data)
+    if any(_KEY_ID.search(name) for name in names):
+        return True
+    if len(names) != 1 or not names[0].isidentifier():
+        return False
+    scope = enclosing_scope(statement, "go")
+    uses = [
+        node
+        for node in descendants(scope)
+        if node.type == "identifier"
+        and node.start_byte >= statement.end_byte
+        and text(node, data) == names[0]
+    ]
+    for use in uses:
+        after = statement_of(use, _GO_STATEMENTS - {"return_statement", "keyed_element"}, stops)
+        if after is None or not any(_KEY_ID.search(name) for name in _targets(after, data)):
+            return False
+    return bool(uses)
 
 
 def _template_trusts_input(match: Match) -> bool:
@@ -1407,7 +1455,9 @@ RULES: tuple[Rule, ...] = (
             "Collisions are practical for MD5, SHA-1 and MD4 (two inputs with the same hash can"
             " be made on purpose), so a hash that vouches for content, signs, or derives a key"
             " can be forged. As a checksum against accidents, or where a protocol fixes the"
-            " hash, it is fine: then dismiss the finding.\n\n"
+            " hash, it is fine: then dismiss the finding. A SHA-1 sum that becomes a key"
+            " identifier (`subjectKeyId`, `AuthorityKeyId`: RFC 5280's method 1) is not"
+            " reported.\n\n"
             "**Fix:** `sha256.Sum256` / `sha256.New` (or SHA-3, BLAKE2); for passwords"
             " `bcrypt` or `argon2`; for message authentication `hmac.New(sha256.New, key)`.\n\n"
             "Reference: CWE-328 (Use of Weak Hash); gosec G401, G406, G501, G505."
