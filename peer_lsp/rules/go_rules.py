@@ -23,6 +23,7 @@ from peer_lsp.rules.go_flow import (
     text_prefixes,
 )
 from peer_lsp.rules.grammar_nodes import (
+    ancestors,
     arguments_of,
     callee_text,
     name_of_target,
@@ -559,6 +560,8 @@ def _key_identifier(call: Node, data: bytes) -> bool:
     if len(names) != 1 or not names[0].isidentifier():
         return False
     scope = enclosing_scope(statement, "go")
+    if statement.type == "short_var_declaration":  # a new variable: its block is its scope
+        scope = next((a for a in ancestors(statement) if a.type == "block"), scope)
     uses = [
         node
         for node in descendants(scope)
