@@ -23,6 +23,7 @@ from peer_lsp.rules.go_flow import (
     text_prefixes,
 )
 from peer_lsp.rules.grammar_nodes import (
+    ancestors,
     arguments_of,
     callee_text,
     name_of_target,
@@ -94,8 +95,50 @@ def _forwarded(node: Node, parameters: list[str], data: bytes) -> str:
         node = unwrap(operand) if operand is not None else node
     name = text(node, data) if node.type == "identifier" else ""
     if name and name not in parameters:
-        return _appended_parameter(node, parameters, data)
+        return (
+            _appended_parameter(node, parameters, data)
+            or _converted_parameter(node, parameters, data)
+            or _looked_up_parameter(node, parameters, data)
+        )
     return name if name in parameters else ""
+
+
+def _looked_up_parameter(node: Node, parameters: list[str], data: bytes) -> str:
+    """The parameter a local program name is taken from, when it is given that parameter's
+    value (``argv0 := argv[0]``) and else only ``exec.LookPath`` of itself (the linker's
+    ``argv0, err = exec.LookPath(argv0)``): the same program, found on the PATH; empty
+    otherwise."""
+    found = ""
+    name = text(node, data)
+    for value in map(unwrap, bindings(node, data)):
+        args = arguments_of(value) if value.type == "call_expression" else []
+        if callee_text(value, data) == "exec.LookPath" and len(args) == 1:
+            if text(unwrap(args[0]), data) != name:
+                return ""
+            continue
+        passed = _forwarded(value, parameters, data) if value.type != "identifier" else ""
+        if not passed or found not in ("", passed):
+            return ""
+        found = passed
+    return found
+
+
+def _converted_parameter(node: Node, parameters: list[str], data: bytes) -> str:
+    """The variadic parameter a local list is a conversion of, when every value it is given
+    is one call passed only ``param...`` (the go command's ``cmdline :=
+    str.StringList(cmdargs...)``, which flattens its caller's words into strings); empty
+    otherwise."""
+    found = ""
+    for value in map(unwrap, bindings(node, data)):
+        args = arguments_of(value) if value.type == "call_expression" else []
+        if len(args) != 1 or args[0].type != "variadic_argument":
+            return ""
+        passed = args[0].named_children[0] if args[0].named_child_count == 1 else None
+        name = text(unwrap(passed), data) if passed is not None else ""
+        if name not in parameters or found not in ("", name):
+            return ""
+        found = name
+    return found
 
 
 def _appended_parameter(node: Node, parameters: list[str], data: bytes) -> str:
@@ -138,8 +181,44 @@ def _program_from_input(program: Node, rest: list[Node], match: Match) -> bool:
         and not request_names(match.report, match.data)
     ):
         return False
+    if _program_variable(_slice_head(program, match.data), match.data):
+        return _runs_built_command(rest, match.data)  # ``$SHELL -c cmd`` is still a shell
     sources = frozenset(parameters) | request_names(match.report, match.data) | _OUTSIDE
     return _reaches(_slice_head(program, match.data), sources, match.data)
+
+
+_PROGRAM_VARIABLES = frozenset(
+    {"CC", "CXX", "GCCGO", "FC", "AR", "PKG_CONFIG", "EDITOR", "VISUAL", "PAGER", "BROWSER"}
+    | {"GIT_EDITOR", "SHELL"}
+)
+"""Environment variables that name a program to run by convention (make's ``CC``, POSIX's
+``EDITOR``/``PAGER``, the go command's ``GCCGO``): running it is what they are for."""
+
+
+def _program_variable(program: Node, data: bytes, depth: int = 0) -> bool:
+    """Every value of ``program`` is a constant or ``os.Getenv`` of a variable that names a
+    program (`_PROGRAM_VARIABLES`), at least one the latter, followed through local names
+    and ``exec.LookPath`` (``cc := os.Getenv("CC")`` then ``exec.Command(cc, "-v")``): the
+    user who sets ``CC`` chooses the compiler the tool runs, with the user's own rights."""
+    node = _element(program)
+    if depth > _MAX_DEPTH:
+        return False
+    if node.type == "identifier":
+        values = bindings(node, data)
+        found = [v for v in values if not is_constant(v, data)]
+        return bool(found) and all(_program_variable(v, data, depth + 1) for v in found)
+    args = arguments_of(node) if node.type == "call_expression" else []
+    if len(args) != 1:
+        return False
+    callee = callee_text(node, data)
+    if callee == "exec.LookPath":
+        return is_constant(args[0], data) or _program_variable(args[0], data, depth + 1)
+    variable = _element(args[0])
+    return (
+        callee == "os.Getenv"
+        and variable.type in _STRINGS
+        and string_value(variable, data) in _PROGRAM_VARIABLES
+    )
 
 
 def _slice_head(node: Node, data: bytes) -> Node:
@@ -224,6 +303,16 @@ def _shell_runs_built(argv: list[Node], data: bytes) -> bool:
     if not argv or _program_name(argv[0], data) not in _SHELLS:
         return False
     for before, command in itertools.pairwise(argv[1:]):
+        flag = _element(before)
+        if flag.type in _STRINGS and string_value(flag, data) in _SHELL_FLAGS:
+            return not is_constant(_element(command), data)
+    return False
+
+
+def _runs_built_command(args: list[Node], data: bytes) -> bool:
+    """A ``-c``-like flag among ``args`` followed by a command that is not a constant (the
+    program being a shell the user chose, ``os.Getenv("SHELL")``)."""
+    for before, command in itertools.pairwise(args):
         flag = _element(before)
         if flag.type in _STRINGS and string_value(flag, data) in _SHELL_FLAGS:
             return not is_constant(_element(command), data)
@@ -431,10 +520,60 @@ def _weak_cipher(match: Match) -> bool:
 
 
 def _weak_hash(match: Match) -> bool:
-    """A broken hash from its real import, not already reported as a password hash."""
-    return _import_path(match.text("package"), match.data) in _WEAK_HASHES and not any(
-        mentions_password(arg, match.data) for arg in arguments_of(match.report)
+    """A broken hash from its real import, not already reported as a password hash, nor a
+    SHA-1 key identifier (`_key_identifier`)."""
+    return (
+        _import_path(match.text("package"), match.data) in _WEAK_HASHES
+        and not any(mentions_password(arg, match.data) for arg in arguments_of(match.report))
+        and not (
+            _import_path(match.text("package"), match.data) == "crypto/sha1"
+            and _key_identifier(match.report, match.data)
+        )
     )
+
+
+_KEY_ID = re.compile(r"key_?id(?:entifier)?$", re.IGNORECASE)
+
+
+def _targets(statement: Node, data: bytes) -> list[str]:
+    """The names a ``:=``/``=``/``var`` statement assigns (fields as their full text)."""
+    field = "name" if statement.type == "var_spec" else "left"
+    target = statement.child_by_field_name(field)
+    if target is None:
+        return []
+    names = target.named_children if target.type == "expression_list" else [target]
+    return [name_of_target(n, data) for n in names]
+
+
+def _key_identifier(call: Node, data: bytes) -> bool:
+    """The SHA-1 sum becomes a certificate's key identifier (``subjectKeyId = h[:]`` after
+    ``h := sha1.Sum(publicKeyBytes)``, or assigned straight to such a name): RFC 5280's
+    method 1 names SHA-1 for it, an identifier to look a key up by, not an integrity check."""
+    stops = ("block", "func_literal", "function_declaration", "source_file")
+    statement = statement_of(call, _GO_STATEMENTS - {"return_statement"}, stops)
+    if statement is None or statement.type == "keyed_element":
+        key = statement.child_by_field_name("key") if statement is not None else None
+        return key is not None and _KEY_ID.search(text(key, data)) is not None
+    names = _targets(statement, data)
+    if any(_KEY_ID.search(name) for name in names):
+        return True
+    if len(names) != 1 or not names[0].isidentifier():
+        return False
+    scope = enclosing_scope(statement, "go")
+    if statement.type == "short_var_declaration":  # a new variable: its block is its scope
+        scope = next((a for a in ancestors(statement) if a.type == "block"), scope)
+    uses = [
+        node
+        for node in descendants(scope)
+        if node.type == "identifier"
+        and node.start_byte >= statement.end_byte
+        and text(node, data) == names[0]
+    ]
+    for use in uses:
+        after = statement_of(use, _GO_STATEMENTS - {"return_statement", "keyed_element"}, stops)
+        if after is None or not any(_KEY_ID.search(name) for name in _targets(after, data)):
+            return False
+    return bool(uses)
 
 
 def _template_trusts_input(match: Match) -> bool:
@@ -715,17 +854,50 @@ def _old_tls(match: Match) -> bool:
 _LOOPBACK = re.compile(r"^(?:localhost|127\.|\[::1\])")
 
 
+_LOCAL_NETWORKS = frozenset({"unix", "unixpacket"})
+
+
+def _loopback(address: Node, data: bytes) -> bool:
+    """Every value of ``address`` starts with a loopback host (``localhost:6060``)."""
+    return all(_LOOPBACK.match(p) for p in text_prefixes(address, data))
+
+
+def _local_listener(listener: Node, data: bytes) -> bool:
+    """``listener`` is a local name every value of which is a ``net.Listen`` this function
+    made on a Unix socket or a loopback address: only this machine can connect, so a slow
+    client is no Slowloris attack (``http.Serve(ln, h)`` after ``ln, err :=
+    net.Listen("unix", path)``)."""
+    listener = unwrap(listener)
+    if listener.type != "identifier":
+        return False
+    values = bindings(listener, data)
+    for value in values:
+        call = unwrap(value)
+        if call.type != "call_expression" or callee_text(call, data) != "net.Listen":
+            return False
+        args = arguments_of(call)
+        if len(args) != 2:
+            return False
+        network = unwrap(args[0])
+        local_network = is_constant(network, data) and string_text(network, data) in (
+            _LOCAL_NETWORKS
+        )
+        if not local_network and not _loopback(args[1], data):
+            return False
+    return bool(values)
+
+
 def _server_without_timeouts(match: Match) -> bool:
     """A package-level ``http.ListenAndServe``-like call, or an ``http.Server`` literal that
     sets neither ``ReadHeaderTimeout`` nor ``ReadTimeout``."""
     fields = match.node("fields")
     if fields is None:
         args = arguments_of(match.report)
-        address = args[0] if args and match.text("fn").startswith("Listen") else None
-        local = address is not None and all(
-            _LOOPBACK.match(p) for p in text_prefixes(address, match.data)
-        )
-        return not local  # a server only this machine reaches is no Slowloris target
+        if not args:
+            return True
+        if match.text("fn").startswith("Listen"):
+            return not _loopback(args[0], match.data)
+        return not _local_listener(args[0], match.data)
     keys = {
         text(element.named_children[0], match.data)
         for element in fields.named_children
@@ -1112,8 +1284,13 @@ RULES: tuple[Rule, ...] = (
             " itself (`goCmd()`, a field, the head of `args := []string{goCmd(), ...}` that"
             " later `append`s leave in place); a wrapper that passes on both the program and"
             " the argument list it was given (`run(name, args...)`, also behind constant"
-            ' options: `append([]string{"-v"}, args...)`) leaves the choice to its'
-            " caller.\n\n"
+            ' options: `append([]string{"-v"}, args...)`, or converted whole:'
+            " `cmdline := str.StringList(cmdargs...)`, or its head looked up with"
+            " `exec.LookPath`) leaves the choice to its caller. A"
+            " program named by an environment variable made for that (`CC`, `CXX`, `GCCGO`,"
+            " `EDITOR`, `VISUAL`, `PAGER`, `BROWSER`, `SHELL`...) is the user's own choice of"
+            " the tool to run, and is not reported, unless it is given `-c` and a command"
+            " built at run time (`$SHELL -c cmd` is still a shell).\n\n"
             "**Fix:** run a fixed program directly with one argument per value:"
             ' `exec.Command("git", "log", "--", branch)`; pick the program from a fixed list'
             " when it must vary.\n\n"
@@ -1281,7 +1458,9 @@ RULES: tuple[Rule, ...] = (
             "Collisions are practical for MD5, SHA-1 and MD4 (two inputs with the same hash can"
             " be made on purpose), so a hash that vouches for content, signs, or derives a key"
             " can be forged. As a checksum against accidents, or where a protocol fixes the"
-            " hash, it is fine: then dismiss the finding.\n\n"
+            " hash, it is fine: then dismiss the finding. A SHA-1 sum that becomes a key"
+            " identifier (`subjectKeyId`, `AuthorityKeyId`: RFC 5280's method 1) is not"
+            " reported.\n\n"
             "**Fix:** `sha256.Sum256` / `sha256.New` (or SHA-3, BLAKE2); for passwords"
             " `bcrypt` or `argon2`; for message authentication `hmac.New(sha256.New, key)`.\n\n"
             "Reference: CWE-328 (Use of Weak Hash); gosec G401, G406, G501, G505."
@@ -1447,7 +1626,9 @@ RULES: tuple[Rule, ...] = (
             " `ReadHeaderTimeout` nor `ReadTimeout` wait as long as a client likes for the"
             " request headers. A few hundred connections sending one byte now and then use up"
             " the server's file descriptors and goroutines (Slowloris). A server on a"
-            " loopback address (`localhost:6060`) is not reported.\n\n"
+            " loopback address (`localhost:6060`), or serving a listener this function opened"
+            ' on a Unix socket or a loopback address (`net.Listen("unix", path)`), is not'
+            " reported: only this machine reaches it.\n\n"
             "**Fix:** `srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout:"
             " 5 * time.Second}` then `srv.ListenAndServe()`; add `ReadTimeout`,"
             " `WriteTimeout` and `IdleTimeout` where the handlers allow.\n\n"

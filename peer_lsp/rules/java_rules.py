@@ -847,6 +847,38 @@ def _ldap_filter_built(match: Match) -> bool:
     return java_flow.origin(search_filter, match.data) is java_flow.Origin.BUILT
 
 
+def _not_interned(match: Match) -> bool:
+    """java-string-reference-equality: the other side is not a string interned in this
+    method (``key.intern() == "ButtonUI"``, or ``String key = c.getUIClassID().intern();``
+    then ``key == "ButtonUI"``), which a literal equals as an object."""
+    other = match.node("other")
+    if other is None:
+        return True
+    other = unwrap(other)
+    if _interned(other, match.data):
+        return False
+    if other.type != "identifier":
+        return True
+    values = [unwrap(v) for v in java_flow.local_values(other, match.data)]
+    return not values or not all(
+        v.type == "string_literal" or _interned(v, match.data) for v in values
+    )
+
+
+_LOCALE_FIELDS = frozenset({"getLanguage", "getCountry", "getVariant", "getScript"})
+
+
+def _interned(node: Node, data: bytes) -> bool:
+    """``node`` is a call of ``String.intern()``, or, in a file that uses ``Locale``, of one
+    of its field getters (``locale.getLanguage()``), whose values the JDK interns (its
+    ``BaseLocale`` does, and the JDK's own code compares them with ``==``)."""
+    name = node.child_by_field_name("name") if node.type == "method_invocation" else None
+    if name is None or arguments_of(node):
+        return False
+    method = text(name, data)
+    return method == "intern" or (method in _LOCALE_FIELDS and b"Locale" in data)
+
+
 RULES: tuple[Rule, ...] = (
     Rule(
         id="java-sql-format",
@@ -953,12 +985,18 @@ RULES: tuple[Rule, ...] = (
         explanation=(
             "`==` on objects tests whether both sides are the same object. Two equal strings"
             " built at run time (read from input, concatenated, substringed) are different"
-            ' objects, so `name == "admin"` is usually false even when the text matches.\n\n'
+            ' objects, so `name == "admin"` is usually false even when the text matches. A'
+            " string just interned (`s.intern()`, a `Locale`'s `getLanguage()`,"
+            " `getCountry()`, `getVariant()` or `getScript()`, which the JDK interns, or a"
+            " local given only those or literals) is not reported: the JVM interns every"
+            " literal, so equal interned strings are the same object, and `==` is how code"
+            " that interns on purpose compares them.\n\n"
             '**Fix:** `"admin".equals(name)` (literal first, so a null `name` is simply not'
             " equal), or `Objects.equals(a, b)`.\n\n"
             "Reference: CWE-597 (Use of Wrong Operator in String Comparison)."
         ),
         references=("CWE-597",),
+        check=_not_interned,
         fix=_equals_literal,
         fix_title="Use `{new}`",
     ),

@@ -29,7 +29,7 @@ from peer_lsp.rules.grammar_nodes import (
     text,
     unwrap,
 )
-from peer_lsp.rules.literals import is_interpolated
+from peer_lsp.rules.literals import is_interpolated, string_value
 from peer_lsp.rules.memo import per_text
 from peer_lsp.rules.model import Edit, Match, Rule
 from peer_lsp.rules.secret_sinks import key_is_hardcoded
@@ -388,14 +388,54 @@ def _random_for_secret(match: Match) -> bool:
         return False
     if node.type == "expression_statement" and node.named_child_count:
         node = node.named_children[0]
+    scope = enclosing_scope(node, match.grammar)
+    function = scope.child_by_field_name("name")
+    if function is not None and _SEPARATOR.search(text(function, match.data)):
+        return False  # ``_make_boundary``: a value only told apart from the text around it
     if node.type in ("assignment", "augmented_assignment"):
         target = node.child_by_field_name("left")
-        return target is not None and is_token_name(name_of_target(target, match.data))
+        if target is None:
+            return False
+        name = name_of_target(target, match.data)
+        return is_token_name(name) and not _only_in_separators(name, node, scope, match.data)
     if node.type == "return_statement":
-        scope = enclosing_scope(node, match.grammar)
-        name = scope.child_by_field_name("name")
-        return name is not None and is_token_name(text(name, match.data))
+        return function is not None and is_token_name(text(function, match.data))
     return False
+
+
+_SEPARATOR = re.compile(r"boundary|boundaries", re.IGNORECASE)
+
+
+def _only_in_separators(name: str, assignment: Node, scope: Node, data: bytes) -> bool:
+    """Every later read of ``name`` in ``scope`` builds a MIME boundary (``boundary = "=" *
+    15 + (fmt % token)``): a separator must only be unlikely in the text it separates, it
+    guards nothing, so `random` is what it needs (``email.generator`` does this)."""
+    reads = [
+        node
+        for node in _identifiers(scope)
+        if node.start_byte >= assignment.end_byte and text(node, data) == name
+    ]
+    if not reads:
+        return False
+    for read in reads:
+        statement = statement_of(read, ("assignment",), ("function_definition", "lambda"))
+        left = statement.child_by_field_name("left") if statement is not None else None
+        if left is None or not _SEPARATOR.search(name_of_target(left, data)):
+            return False
+    return True
+
+
+def _identifiers(node: Node) -> list[Node]:
+    """Every identifier under ``node``, nested functions left out."""
+    found: list[Node] = []
+    stack = list(node.named_children)
+    while stack:
+        current = stack.pop()
+        if current.type == "identifier":
+            found.append(current)
+        elif current.type not in ("function_definition", "lambda", "class_definition"):
+            stack.extend(current.named_children)
+    return found
 
 
 def _world_writable(match: Match) -> bool:
@@ -496,7 +536,106 @@ def _formats_something(match: Match) -> bool:
     name given only such values)."""
     sql = unwrap(match.report)
     values = flow_values(sql, match.data) if sql.type == "identifier" else [sql]
+    if values and all(_quoted_or_plain(unwrap(value), match.data) for value in values):
+        return False
     return not values or not all(_empty_format(unwrap(value), match) for value in values)
+
+
+def _quoted_or_plain(value: Node, data: bytes) -> bool:
+    """A format quoting its values (`_quoted_identifiers`) or constants alone (`_constant`:
+    an earlier value of the same name, or ``"SELECT ..." + " WHERE ..."``)."""
+    return _constant(value, data) or _quoted_identifiers(value, data, 0)
+
+
+_CONSTANT_LEAVES = frozenset({"integer", "float", "true", "false", "none"})
+_CONSTANT_NODES = frozenset(
+    {"binary_operator", "parenthesized_expression", "concatenated_string", "tuple"}
+)
+
+
+def _constant(value: Node, data: bytes) -> bool:
+    """Whether ``value`` is made of literals and local names holding only literals, joined
+    by operators (``"... VALUES ('" + lastname + "')"`` after ``lastname = "Frodo"``): the
+    same statement on every run. The operators are walked without recursion: an ``a + b +
+    ...`` chain can be deeper than Python's stack."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if node.type == "identifier":
+            if origin(node, data) is not Origin.LITERAL:
+                return False
+        elif node.type == "string":
+            if any(part.type == "interpolation" for part in node.named_children):
+                return False
+        elif node.type in _CONSTANT_NODES:
+            stack.extend(n for n in node.named_children if n.type != "comment")
+        elif node.type not in _CONSTANT_LEAVES:
+            return False
+    return True
+
+
+_DOUBLED_QUOTES = frozenset({'"', "'", "`", "]"})
+_MAX_QUOTE_DEPTH = 4
+
+
+def _quoted_identifiers(value: Node, data: bytes, depth: int) -> bool:
+    """SQL whose every interpolated part is constant or quoted by doubling its quote
+    (``'... "{0}"'.format(name.replace('"', '""'))``), the standard way to put a table or
+    column name, which cannot be a parameter, into a statement: the name cannot end the
+    quoted identifier early. A value that is a literal alone is no formatting at all."""
+    if depth > _MAX_QUOTE_DEPTH or value.type != "call":
+        return False
+    function = value.child_by_field_name("function")
+    arguments = value.child_by_field_name("arguments")
+    if function is None or function.type != "attribute" or arguments is None:
+        return False
+    obj = function.child_by_field_name("object")
+    if obj is None or origin(obj, data) is not Origin.LITERAL:
+        return False
+    method = text(function.child_by_field_name("attribute") or function, data)
+    given = [arguments] if arguments.type in _COMPREHENSIONS else arguments.named_children
+    parts = [
+        unwrap(arg.child_by_field_name("value") or arg)
+        if arg.type == "keyword_argument"
+        else unwrap(arg)
+        for arg in given
+        if arg.type != "comment"
+    ]
+    if method == "join" and len(parts) == 1 and parts[0].type in _COMPREHENSIONS:
+        body = parts[0].child_by_field_name("body")
+        return body is not None and _doubled_or_constant(unwrap(body), data, depth + 1)
+    return method == "format" and all(_doubled_or_constant(p, data, depth + 1) for p in parts)
+
+
+_COMPREHENSIONS = frozenset({"generator_expression", "list_comprehension"})
+
+
+def _doubled_or_constant(value: Node, data: bytes, depth: int) -> bool:
+    """A constant, ``x.replace('"', '""')``, a quoted format or join of such parts, or a
+    local name given only such values."""
+    if depth > _MAX_QUOTE_DEPTH:
+        return False
+    if value.type == "identifier":
+        if origin(value, data) is Origin.LITERAL:
+            return True
+        values = flow_values(value, data)
+        return bool(values) and all(
+            _doubled_or_constant(unwrap(v), data, depth + 1) for v in values
+        )
+    if origin(value, data) is Origin.LITERAL:
+        return True
+    if value.type != "call":
+        return False
+    function = value.child_by_field_name("function")
+    arguments = value.child_by_field_name("arguments")
+    if function is not None and function.type == "attribute" and arguments is not None:
+        method = function.child_by_field_name("attribute")
+        if method is not None and text(method, data) == "replace":
+            quotes = [unwrap(a) for a in arguments.named_children]
+            if len(quotes) == 2 and all(q.type == "string" for q in quotes):
+                old, new = (string_value(q, data) for q in quotes)
+                return old in _DOUBLED_QUOTES and new == old * 2
+    return _quoted_identifiers(value, data, depth)
 
 
 def _empty_format(value: Node, match: Match) -> bool:
@@ -1369,7 +1508,11 @@ RULES: tuple[Rule, ...] = (
             "**Fix:** keep the SQL constant and pass the values as parameters, which the driver"
             ' sends separately: `cur.execute("SELECT * FROM t WHERE name = ?", (name,))`'
             " (`%s` placeholders for psycopg and MySQL drivers). Table and column names cannot"
-            " be parameters: check them against a fixed list.\n\n"
+            " be parameters: check them against a fixed list, or quote them by doubling the"
+            " quote (`'\"{0}\"'.format(name.replace('\"', '\"\"'))`, what `sqlite3`'s"
+            " `iterdump` does); a `.format()` whose every value is constant or quoted that way"
+            " is not reported, nor SQL made only of literals and local names holding"
+            " literals.\n\n"
             "Reference: CWE-89, OWASP SQL Injection Prevention Cheat Sheet."
         ),
         references=("CWE-89",),
@@ -1570,7 +1713,9 @@ RULES: tuple[Rule, ...] = (
         explanation=(
             "The `random` module is a Mersenne Twister: after 624 outputs its whole future is"
             " known, and it is seeded predictably. Tokens, passwords, salts or reset codes made"
-            " with it can be guessed.\n\n"
+            " with it can be guessed. A value used only to build a MIME boundary (read only"
+            " by assignments to a `boundary`, or made in a function named for one) is not"
+            " reported: a separator guards nothing.\n\n"
             "**Fix:** `secrets.token_urlsafe()`, `secrets.token_hex()`, `secrets.choice()`, or"
             " `random.SystemRandom()`.\n\n"
             "Reference: CWE-338 (Use of Cryptographically Weak PRNG)."
