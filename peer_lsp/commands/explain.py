@@ -57,6 +57,7 @@ if typing.TYPE_CHECKING:
     from peer_lsp.check.headless import Analysis
     from peer_lsp.documents.store import Document
     from peer_lsp.findings.model import Finding
+    from peer_lsp.settings.model import Settings
     from peer_lsp.syntax.unit import Unit
 
 PROG = "peer explain"
@@ -82,6 +83,35 @@ def parse_target(text: str) -> Target:
         if int(last) < 1:
             raise UsageError([f"expected FILE:LINE with a line from 1, got {text!r}"])
     return Target(Path(head), int(last))
+
+
+@dataclass(frozen=True, slots=True)
+class TargetFile:
+    """The file a ``FILE:LINE`` names, read: its settings, where they apply from, the path
+    as shown, and its text."""
+
+    target: Target
+    settings: Settings
+    base: Path
+    shown: str
+    text: str
+
+
+def read_target(args: argparse.Namespace, prog: str) -> TargetFile:
+    """Parse ``args.target``, load the settings that apply to it and read it; `UsageError`
+    when it is not ``FILE:LINE``, is missing or unreadable, or its line is past its end."""
+    target = parse_target(args.target)
+    if not target.path.is_file():
+        raise UsageError([f"no such file: {target.path}"])
+    configure_logging(args)
+    settings, base = load_check_settings(args.config, target.path)
+    shown = shown_path(target.path, Path.cwd())
+    text = read_source(target.path, shown, settings, prog)
+    if text is None:
+        raise UsageError([f"{shown} cannot be analysed (binary, not UTF-8, too large?)"])
+    if target.line > line_count(text):
+        raise UsageError([f"{shown} has {line_count(text)} lines, not {target.line}"])
+    return TargetFile(target, settings, base, shown, text)
 
 
 def line_count(text: str) -> int:
@@ -117,17 +147,14 @@ def run_explain(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     try:
-        target = parse_target(args.target)
-        if not target.path.is_file():
-            raise UsageError([f"no such file: {target.path}"])
-        configure_logging(args)
-        settings, base = load_check_settings(args.config, target.path)
-        shown = shown_path(target.path, Path.cwd())
-        text = read_source(target.path, shown, settings, PROG)
-        if text is None:
-            raise UsageError([f"{shown} cannot be analysed (binary, not UTF-8, too large?)"])
-        if target.line > line_count(text):
-            raise UsageError([f"{shown} has {line_count(text)} lines, not {target.line}"])
+        read = read_target(args, PROG)
+        target, settings, base, shown, text = (
+            read.target,
+            read.settings,
+            read.base,
+            read.shown,
+            read.text,
+        )
         use_model = not args.no_model
         with HeadlessReviewer(  # asked about this line: reviewed whether worth it or not
             settings, root=base, prog=PROG, use_model=use_model, every_file=True

@@ -31,15 +31,13 @@ from peer_lsp.commands.exits import (
     EXIT_NOT_REVIEWED,
     EXIT_OK,
 )
-from peer_lsp.commands.explain import line_count, on_line, parse_target, unit_at
+from peer_lsp.commands.explain import on_line, read_target, unit_at
 from peer_lsp.commands.output import quiet_broken_pipe
 from peer_lsp.commands.run_setup import (
     UsageError,
-    configure_logging,
-    load_check_settings,
     usage_error,
 )
-from peer_lsp.commands.source_files import file_uri, read_source, shown_path
+from peer_lsp.commands.source_files import file_uri
 from peer_lsp.findings.model import Severity
 
 if typing.TYPE_CHECKING:
@@ -85,20 +83,17 @@ class TerminalListener:
 
 def _run(args: argparse.Namespace) -> int:
     try:
-        target = parse_target(args.target)
-        if not target.path.is_file():
-            raise UsageError([f"no such file: {target.path}"])
         output = Path(args.output) if args.output else None
         if output is not None and output.exists() and not args.force:
             raise UsageError([f"{output} exists: name another file, or add --force"])
-        configure_logging(args)
-        settings, base = load_check_settings(args.config, target.path)
-        shown = shown_path(target.path, Path.cwd())
-        text = read_source(target.path, shown, settings, PROG)
-        if text is None:
-            raise UsageError([f"{shown} cannot be analysed (binary, not UTF-8, too large?)"])
-        if target.line > line_count(text):
-            raise UsageError([f"{shown} has {line_count(text)} lines, not {target.line}"])
+        read = read_target(args, PROG)
+        target, settings, base, shown, text = (
+            read.target,
+            read.settings,
+            read.base,
+            read.shown,
+            read.text,
+        )
         with HeadlessReviewer(
             settings, root=base, prog=PROG, use_model=True, every_file=True
         ) as rv:

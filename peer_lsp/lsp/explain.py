@@ -56,9 +56,6 @@ if typing.TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SHOW_DOCUMENT_TIMEOUT = 10.0
-"""Longest wait for the client's answer to window/showDocument before the message fallback."""
-
 
 def explanation_markdown(finding: Finding, where: str, language: str | None = None) -> str:
     """The explanation document of ``finding``, found at ``where`` (``file:line``). Model
@@ -141,7 +138,9 @@ async def explain(ls: PeerLanguageServer, *arguments: typing.Any) -> dict[str, o
             }
     if ls.client.shows_results:
         shown = "result"
-    elif ls.client.show_document and await _show_document(ls, finding, markdown):
+    elif ls.client.show_document and await ls.show_written(
+        explanation_file(finding), markdown, "explanation"
+    ):
         shown = "document"
     else:
         ls.show(types.MessageType.Info, text)
@@ -270,25 +269,6 @@ def explanation_file(finding: Finding) -> Path:
     name = hashlib.sha256(finding.fingerprint.encode()).hexdigest()[:16]
     rule = re.sub(r"[^\w.-]+", "-", finding.rule_id)
     return state_dir() / "explanations" / f"{rule}-{name}.md"
-
-
-async def _show_document(ls: PeerLanguageServer, finding: Finding, markdown: str) -> bool:
-    """Write the document and ask the client to open it; whether it did."""
-    path = explanation_file(finding)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(markdown, encoding="utf-8")
-    except OSError as error:
-        log.warning("explanation not written to %s: %s", path, error)
-        return False
-    params = types.ShowDocumentParams(uri=path.as_uri(), take_focus=True)
-    try:
-        async with asyncio.timeout(SHOW_DOCUMENT_TIMEOUT):
-            result = await ls.window_show_document_async(params)
-    except Exception as error:  # refused, or no answer: the message still tells
-        log.info("window/showDocument of %s failed: %s", path, error)
-        return False
-    return bool(result and result.success)
 
 
 def register(server: PeerLanguageServer) -> None:

@@ -6,6 +6,7 @@ that pulls and is also pushed to shows every finding twice.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import typing
 from pathlib import Path
@@ -27,6 +28,9 @@ if typing.TYPE_CHECKING:
     from peer_lsp.rules.ruleset import RuleProblem
 
 log = logging.getLogger(__name__)
+
+SHOW_DOCUMENT_TIMEOUT = 10.0
+"""Longest wait for the client's answer to window/showDocument before the message fallback."""
 
 _MESSAGE_TYPES = {
     logging.ERROR: types.MessageType.Error,
@@ -80,6 +84,25 @@ class PeerLanguageServer(LanguageServer):
         params = types.ShowMessageRequestParams(type=kind, message=message, actions=actions)
         chosen = await self.window_show_message_request_async(params)
         return chosen.title if chosen is not None else None
+
+    async def show_written(self, path: Path, text: str, what: str) -> bool:
+        """Write ``text`` to ``path`` and ask the client to open it (window/showDocument):
+        for clients that show a document but not peer's own views; whether it did.
+        ``what`` names the text in the log."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        except OSError as error:
+            log.warning("%s not written to %s: %s", what, path, error)
+            return False
+        params = types.ShowDocumentParams(uri=path.as_uri(), take_focus=True)
+        try:
+            async with asyncio.timeout(SHOW_DOCUMENT_TIMEOUT):
+                result = await self.window_show_document_async(params)
+        except Exception as error:  # refused, or no answer: the caller falls back
+            log.info("window/showDocument of %s failed: %s", path, error)
+            return False
+        return bool(result and result.success)
 
     def notify(self, method: str, params: object) -> None:
         """Send a notification of peer's own (``peer/status``)."""

@@ -50,9 +50,6 @@ if typing.TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SHOW_DOCUMENT_TIMEOUT = 10.0
-"""Longest wait for the client's answer to window/showDocument before the message fallback."""
-
 
 @dataclass(frozen=True, slots=True)
 class _Job:
@@ -162,7 +159,9 @@ async def _show(
         return "stream"
     if ls.client.shows_results:
         return "result"
-    if ls.client.show_document and await _show_document(ls, suggestion, finding):
+    if ls.client.show_document and await ls.show_written(
+        suggestion_file(finding, suggestion.suggested_name), suggestion.text, "suggested test"
+    ):
         return "document"
     ls.show(
         types.MessageType.Info,
@@ -219,27 +218,6 @@ def suggestion_file(finding: Finding, suggested_name: str) -> Path:
     folder = hashlib.sha256(finding.fingerprint.encode()).hexdigest()[:16]
     name = Path(suggested_name).name or "test"
     return state_dir() / "suggested-tests" / folder / name
-
-
-async def _show_document(
-    ls: PeerLanguageServer, suggestion: TestSuggestion, finding: Finding
-) -> bool:
-    """Write the test and ask the client to open it; whether it did."""
-    path = suggestion_file(finding, suggestion.suggested_name)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(suggestion.text, encoding="utf-8")
-    except OSError as error:
-        log.warning("suggested test not written to %s: %s", path, error)
-        return False
-    params = types.ShowDocumentParams(uri=path.as_uri(), take_focus=True)
-    try:
-        async with asyncio.timeout(SHOW_DOCUMENT_TIMEOUT):
-            result = await ls.window_show_document_async(params)
-    except Exception as error:  # refused, or no answer: the message still tells
-        log.info("window/showDocument of %s failed: %s", path, error)
-        return False
-    return bool(result and result.success)
 
 
 def register(server: PeerLanguageServer) -> None:
