@@ -35,12 +35,21 @@ def _private_state_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[No
         os.environ["XDG_STATE_HOME"] = saved
 
 
+SWEEP_TEST = "tests/sweep/test_real_code.py"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The sweep's test runs last: it waits for the sweep started at collection, and every
+    other test runs meanwhile instead of after it."""
+    items.sort(key=lambda item: item.nodeid.startswith(SWEEP_TEST))  # stable: order kept
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Start the real-code sweep now, in the background, when its test is to run
     (tests/sweep/early.py says why)."""
     if session.config.option.collectonly:
         return
-    if not any(item.nodeid.startswith("tests/sweep/test_real_code.py") for item in session.items):
+    if not any(item.nodeid.startswith(SWEEP_TEST) for item in session.items):
         return
     sys.path.insert(0, str(Path(__file__).parent / "sweep"))
     from early import has_corpora, start_sweep
