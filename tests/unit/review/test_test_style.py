@@ -398,9 +398,6 @@ def _installed(path: Path) -> Path:
         pytest.param(
             "referencing", "jsonschema.py", "pytest", "tests/test_jsonschema.py", id="referencing"
         ),
-        pytest.param(
-            "stevedore", "extension.py", "unittest", "tests/test_extension.py", id="stevedore"
-        ),
     ],
 )
 def test_installed_packages_own_tests(
