@@ -115,52 +115,23 @@ def _actions_for(
                 data=ActionData(uri, Do.IGNORE, finding.fingerprint).to_json(),
             )
         )
+    about = [uri, finding.fingerprint]
+
+    def run(title: str, label: str, command: Command) -> types.CodeAction:
+        call = types.Command(label, command, arguments=about)
+        kind = types.CodeActionKind.QuickFix
+        return types.CodeAction(title=title, kind=kind, diagnostics=[diagnostic], command=call)
+
+    model = ls.reviewing.router is not None
     if is_model_finding(finding) or finding.explanation:
-        actions.append(
-            types.CodeAction(
-                title="Explain this finding",
-                kind=types.CodeActionKind.QuickFix,
-                diagnostics=[diagnostic],
-                command=types.Command(
-                    "Explain", Command.EXPLAIN, arguments=[uri, finding.fingerprint]
-                ),
-            )
-        )
-    if offers_test(finding) and ls.reviewing.router is not None:
-        actions.append(
-            types.CodeAction(
-                title="Suggest a test for this finding",
-                kind=types.CodeActionKind.QuickFix,
-                diagnostics=[diagnostic],
-                command=types.Command(
-                    "Suggest a test", Command.SUGGEST_TEST, arguments=[uri, finding.fingerprint]
-                ),
-            )
-        )
-    if is_model_finding(finding) and ls.reviewing.router is not None:
-        actions.append(
-            types.CodeAction(
-                title="Ask another model",
-                kind=types.CodeActionKind.QuickFix,
-                diagnostics=[diagnostic],
-                command=types.Command(
-                    "Ask another model",
-                    Command.ASK_ANOTHER_MODEL,
-                    arguments=[uri, finding.fingerprint],
-                ),
-            )
-        )
+        actions.append(run("Explain this finding", "Explain", Command.EXPLAIN))
+    if offers_test(finding) and model:
+        title = "Suggest a test for this finding"
+        actions.append(run(title, "Suggest a test", Command.SUGGEST_TEST))
+    if is_model_finding(finding) and model:
+        actions.append(run("Ask another model", "Ask another model", Command.ASK_ANOTHER_MODEL))
     if finding.source != "syntax":
-        actions.append(
-            types.CodeAction(
-                title="Dismiss (don't show again)",
-                kind=types.CodeActionKind.QuickFix,
-                diagnostics=[diagnostic],
-                command=types.Command(
-                    "Dismiss", Command.DISMISS, arguments=[uri, finding.fingerprint]
-                ),
-            )
-        )
+        actions.append(run("Dismiss (don't show again)", "Dismiss", Command.DISMISS))
     line = finding.span.start_line
     actions.append(
         types.CodeAction(
