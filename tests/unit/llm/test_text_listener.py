@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from fakes import anthropic, gemini, ollama
 from fakes import openai as oa
+from fakes.listener import Watcher
 from fakes.server import FakeServer, Reply
 
 from peer_lsp.llm.cache.disk_cache import DiskCache
@@ -31,29 +32,6 @@ VENDORS: dict[str, tuple[str, str, Callable[[list[str]], Reply]]] = {
     "gemini": ("gemini", gemini.MODEL, gemini.stream),
     "ollama": ("ollama", ollama.MODEL, ollama.stream),
 }
-
-
-class Watcher:
-    """A listener that records what it was given, and wakes a test on the first text."""
-
-    def __init__(self) -> None:
-        self.events: list[str] = []
-        self.first_text = asyncio.Event()
-
-    def on_text(self, delta: str) -> None:
-        self.events.append(delta)
-        self.first_text.set()
-
-    def on_restart(self) -> None:
-        self.events.append("<restart>")
-
-    @property
-    def text(self) -> str:
-        return "".join(self.events[self.last_restart() + 1 :])
-
-    def last_restart(self) -> int:
-        restarts = [i for i, e in enumerate(self.events) if e == "<restart>"]
-        return restarts[-1] if restarts else -1
 
 
 async def _no_sleep(_seconds: float) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from fakes import openai as oa
+from fakes.listener import Watcher
 from fakes.server import FakeServer, Reply
 
 from peer_lsp.analysis.engine import Engine
@@ -41,21 +42,6 @@ PLAIN = SOURCE.replace("    token = 'sk-live-0123456789abcdefghijklmnopqrstuv'\n
 """Without the secret: a redacted unit's cache key is its code as shown, not normalized."""
 PIECES = ["`eval` runs ", "whatever `expr` holds", ": use `ast.literal_eval`."]
 ANSWER = "".join(PIECES)
-
-
-class Watcher:
-    """A listener that records what it was given, and wakes a test on the first text."""
-
-    def __init__(self) -> None:
-        self.events: list[str] = []
-        self.first_text = asyncio.Event()
-
-    def on_text(self, delta: str) -> None:
-        self.events.append(delta)
-        self.first_text.set()
-
-    def on_restart(self) -> None:
-        self.events.append("<restart>")
 
 
 def make_router(fake: FakeServer, tmp_path: Path) -> Router:
