@@ -42,7 +42,7 @@ from peer_lsp.llm.redaction.assignments import name_kind
 from peer_lsp.llm.redaction.placeholders import placeholder
 from peer_lsp.llm.redaction.redact import Redaction, redact, redact_prompt
 from peer_lsp.llm.send_exclude import compiled, excluded_by, is_excluded
-from peer_lsp.llm.tokens import estimate_tokens
+from peer_lsp.llm.tokens import request_tokens
 from peer_lsp.llm.types import LLMRequest, Usage
 
 __all__ = [
@@ -256,7 +256,7 @@ class Guard:
             **fields,
             redactions=system.count + user.count,
             redaction_kinds=tuple(sorted(kinds.items())),
-            estimated_tokens=estimate_tokens(system.text) + estimate_tokens(user.text),
+            estimated_tokens=request_tokens(system.text, user.text, request.json_schema),
             payload_sha256=payload_hash(system.text, user.text),
         )
 

@@ -41,7 +41,7 @@ from peer_lsp.llm.in_flight import InFlight, request_key
 from peer_lsp.llm.lanes import ProviderLane
 from peer_lsp.llm.resilience import BreakerState, CircuitBreaker, Clock, Sleep, full_jitter
 from peer_lsp.llm.streams import OnText, Relay, TextListener, ignore_text
-from peer_lsp.llm.tokens import estimate_tokens
+from peer_lsp.llm.tokens import request_tokens
 from peer_lsp.llm.types import Finish, LLMRequest, LLMResponse, Usage
 
 if typing.TYPE_CHECKING:
@@ -450,7 +450,7 @@ class Router:
         # the guard's estimate is of the redacted text: what is sent
         estimated = getattr(sent, "estimated_tokens", 0)
         if not estimated:
-            estimated = estimate_tokens(sent.system) + estimate_tokens(sent.user)
+            estimated = request_tokens(sent.system, sent.user, sent.json_schema)
         try:
             return self.budget.admit(config, estimated, lane.provider.output_tokens(sent))
         except errors.BudgetExhausted:

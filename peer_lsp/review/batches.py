@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 from peer_lsp.llm import errors
 from peer_lsp.llm.guard import GuardRefusal
-from peer_lsp.llm.tokens import estimate_tokens
+from peer_lsp.llm.tokens import estimate_tokens, request_tokens
 from peer_lsp.llm.types import Finish, LLMResponse, Usage
 from peer_lsp.review.answer.batch_answer import split_batch_answer
 from peer_lsp.review.answer.candidates import Dropped
@@ -187,7 +187,7 @@ async def plan_units(
                 provider.id if provider else "",
                 provider.model if provider else "",
                 len(batch),
-                estimate_tokens(request.system) + estimate_tokens(request.user),
+                request_tokens(request.system, request.user, request.json_schema),
                 (provider.max_output_tokens if provider else None) or request.max_tokens,
             )
         )

@@ -18,7 +18,7 @@ import hashlib
 import typing
 from dataclasses import dataclass
 
-from peer_lsp.llm.tokens import estimate_tokens
+from peer_lsp.llm.tokens import estimate_tokens, schema_tokens
 from peer_lsp.llm.types import LLMRequest, Task
 from peer_lsp.review.prompt.templates import FINDINGS_SCHEMA, load_template, render_template
 
@@ -135,7 +135,7 @@ def pack(
     if not items:
         return []
     project = project_instructions(request_of(items[0]))  # the items are of one file
-    room = budget_tokens - estimate_tokens(batch_system(project))
+    room = budget_tokens - estimate_tokens(batch_system(project)) - schema_tokens(BATCH_SCHEMA)
     batches: list[list[T]] = []
     current: list[T] = []
     used = 0

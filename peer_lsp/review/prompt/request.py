@@ -2,8 +2,8 @@
 
 Trimming to the token budget drops known findings beyond ten first, then the sibling
 signatures, then the imports, and last cuts the unit at a line boundary with a note; the
-estimate of system plus user message never exceeds the budget. The guard scans the finished
-prompt again for secrets, as a second net.
+estimate of the request (both messages and the answer schema) never exceeds the budget. The
+guard scans the finished prompt again for secrets, as a second net.
 
 ``context_key`` hashes the context exactly as it went into the prompt (and whether the unit
 was cut), never the unit text, which the cache key adds in normalized form.
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from peer_lsp.llm.redaction.placeholders import stable_placeholders
 from peer_lsp.llm.redaction.redact import redact
-from peer_lsp.llm.tokens import estimate_tokens
+from peer_lsp.llm.tokens import estimate_tokens, schema_tokens
 from peer_lsp.llm.types import LLMRequest, Task
 from peer_lsp.review.prompt.skeleton import ELIDED
 from peer_lsp.review.prompt.templates import (
@@ -103,7 +103,7 @@ class ReviewPrompt:
         """The request, trimmed to the budget; PromptBudgetError when nothing fits."""
         system = render_template(load_template(self.template.version), {})
         system += self.context.instructions
-        room = self.budget_tokens - estimate_tokens(system)
+        room = self.budget_tokens - estimate_tokens(system) - schema_tokens(self.template.schema)
         user, cut = self._fit(room)
         return LLMRequest(
             system=system,
@@ -130,8 +130,8 @@ class ReviewPrompt:
         budget would refuse every prompt shorter than twice the instructions.
         """
         request = self.render()
-        system = estimate_tokens(request.system)
-        budget = system + estimate_tokens(request.user) // 2
+        fixed = estimate_tokens(request.system) + schema_tokens(self.template.schema)
+        budget = fixed + estimate_tokens(request.user) // 2
         prompt = dataclasses.replace(self, budget_tokens=budget)
         try:
             prompt.render()

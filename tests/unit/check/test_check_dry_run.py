@@ -15,6 +15,7 @@ from fakes.server import FakeServer, Received, Reply
 from model_support import configure, run, user_prompt
 
 from peer_lsp.check.dry_run import DEFAULT_OUTPUT_PER_UNIT
+from peer_lsp.llm.tokens import estimate_tokens, schema_tokens
 
 PRICE_IN, PRICE_OUT = 3.0, 15.0
 _PLAN = re.compile(
@@ -36,6 +37,14 @@ def priced(project: Path, fake: FakeServer, **extra: object) -> None:
     path = configure(project, fake, **extra)
     with path.open("a", encoding="utf-8") as settings:
         settings.write(f"priceInputPerMtok = {PRICE_IN}\npriceOutputPerMtok = {PRICE_OUT}\n")
+
+
+def sent_tokens(received: Received) -> int:
+    """The estimate of what an OpenAI-style request carried: its messages and its schema."""
+    body = received.json
+    messages = [message["content"] for message in body["messages"]]
+    schema = body["response_format"]["json_schema"]["schema"]
+    return sum(map(estimate_tokens, messages)) + schema_tokens(schema)
 
 
 def plan_line(err: str) -> re.Match[str]:
@@ -64,10 +73,12 @@ def test_a_dry_run_sends_nothing_and_says_what_would_be_sent(
     assert line["basis"] == f"{DEFAULT_OUTPUT_PER_UNIT} a unit assumed"
     assert "usage" not in json.loads(out)  # no bill: nothing was sent
 
-    # the estimate is the tokens a real run sends, to within the estimate's rounding
+    # the estimate is the tokens a real run sends, to within the estimate's rounding: both
+    # messages and the answer schema, which the vendor bills as input too
     code, out, _ = run(capsys, "check", "--format", "json", "app.py")
     assert len(fake.requests) == 1
     assert json.loads(out)["usage"]["requests"] == 1
+    assert plan["inputTokens"] == sent_tokens(fake.requests[0])
 
 
 def test_after_a_run_the_cache_answers_and_history_estimates_the_output(

@@ -34,6 +34,7 @@ from peer_lsp.llm.guard import (
     placeholder,
     redact,
 )
+from peer_lsp.llm.tokens import schema_tokens
 from peer_lsp.llm.types import LLMRequest, Task, Usage
 from peer_lsp.settings.model import Settings
 
@@ -1003,6 +1004,23 @@ def test_oversized_prompts_are_refused(make_guard: MakeGuard, audit_path: Path) 
     [line] = audit_lines(audit_path)
     assert line["outcome"] == "refused:too-large"
     assert line["estimated_input_tokens"] > 256  # type: ignore[operator]
+
+
+def test_the_limit_counts_the_answer_schema(make_guard: MakeGuard) -> None:
+    """The schema goes to the vendor with the messages and is billed as input: a request
+    whose messages fit the limit but whose schema does not is refused."""
+    schema = {"type": "object", "properties": {f"field_{i}": {"type": "string"} for i in range(40)}}
+    plain = request("x = 1\n" * 20)
+    with_schema = replace(plain, json_schema=schema)
+    sent = make_guard().prepare(with_schema, "openai", "gpt")
+    assert sent.estimated_tokens == make_guard().prepare(
+        plain, "openai", "gpt"
+    ).estimated_tokens + (schema_tokens(schema))
+    assert schema_tokens(schema) > 256
+    make_guard(max_request_tokens=256).prepare(plain, "openai", "gpt")
+    with pytest.raises(GuardRefusal) as caught:
+        make_guard(max_request_tokens=256).prepare(with_schema, "openai", "gpt")
+    assert caught.value.reason == "too-large"
 
 
 def test_the_limit_counts_the_redacted_prompt(make_guard: MakeGuard) -> None:

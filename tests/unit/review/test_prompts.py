@@ -10,7 +10,7 @@ import pytest
 
 from peer_lsp.documents.store import Document
 from peer_lsp.findings.model import Category, Finding, Severity, Span
-from peer_lsp.llm.tokens import estimate_tokens
+from peer_lsp.llm.tokens import estimate_tokens, request_tokens
 from peer_lsp.llm.types import LLMRequest, Task
 from peer_lsp.review.prompt.request import (
     MAX_KNOWN_FINDINGS,
@@ -85,7 +85,8 @@ def _finding(line: int, rule: str = "local-rule", message: str = "looks odd") ->
 
 
 def _tokens(request: LLMRequest) -> int:
-    return estimate_tokens(request.system) + estimate_tokens(request.user)
+    """What the budget bounds: both messages and the answer schema."""
+    return request_tokens(request.system, request.user, request.json_schema)
 
 
 def test_templates_are_package_data() -> None:
