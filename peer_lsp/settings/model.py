@@ -145,7 +145,8 @@ class Settings:
 
     review_batch_tokens: int = 8000
     """Units of one file waiting for a review together go to the model in one request up to
-    this many estimated input tokens (instructions included), each still cached on its own."""
+    this many estimated input tokens (instructions and answer schema included), each still
+    cached on its own."""
 
     review_batch_units: int = 10
     """Most units in one review request; 1 sends every unit alone."""
