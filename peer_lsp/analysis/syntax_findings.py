@@ -174,7 +174,7 @@ def looks_like_template(root: Node, data: bytes) -> bool:
     for checked, node in enumerate(error_nodes(root)):
         if checked >= _TEMPLATE_ERRORS_CHECKED:
             break
-        start = node.start_byte
+        _, start, _ = describe(node, data)  # where the error is reported
         line_start = data.rfind(b"\n", 0, start) + 1
         line_end = data.find(b"\n", start)
         line = data[line_start : line_end if line_end >= 0 else len(data)]
