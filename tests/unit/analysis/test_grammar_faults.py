@@ -63,7 +63,8 @@ JINJA_YAML = "services:\n{% for s in services %}\n  {{ s.name }}:\n    image: x\
 )
 def test_a_template_gets_no_syntax_errors(path: str, text: str) -> None:
     document = Document.open(path, text, "")
-    assert document.tree is not None and document.tree.root_node.has_error  # the premise
+    assert document.tree is not None
+    assert document.tree.root_node.has_error
     assert errors(path, text) == []
 
 
@@ -91,7 +92,8 @@ HTML_BARE_GT = (
 
 def test_a_bare_angle_bracket_in_html_text_is_not_an_error() -> None:
     document = Document.open("expect.html", HTML_BARE_GT, "")
-    assert document.tree is not None and document.tree.root_node.has_error  # the premise
+    assert document.tree is not None
+    assert document.tree.root_node.has_error
     assert errors("expect.html", HTML_BARE_GT) == []
 
 
@@ -118,7 +120,8 @@ CMD ["/bin/bash", "-c", "echo"]
 
 def test_a_dockerfile_shell_test_command_is_not_an_error() -> None:
     document = Document.open("Dockerfile", DOCKERFILE_TEST_COMMAND, "")
-    assert document.tree is not None and document.tree.root_node.has_error  # the premise
+    assert document.tree is not None
+    assert document.tree.root_node.has_error
     assert errors("Dockerfile", DOCKERFILE_TEST_COMMAND) == []
 
 
@@ -141,7 +144,8 @@ MAKEFILE_ESCAPED_DOLLAR = (
 
 def test_a_makefile_escaped_dollar_is_not_an_error() -> None:
     document = Document.open("Makefile", MAKEFILE_ESCAPED_DOLLAR, "")
-    assert document.tree is not None and document.tree.root_node.has_error  # the premise
+    assert document.tree is not None
+    assert document.tree.root_node.has_error
     assert errors("Makefile", MAKEFILE_ESCAPED_DOLLAR) == []
 
 
@@ -159,7 +163,8 @@ def test_an_error_typed_into_a_template_free_css_file_in_the_editor_is_shown() -
     assert [f for f in engine.findings(uri) if f.category is Category.SYNTAX] == []
     engine.change(uri, [TextChange("a {\n  color: red;\n", (0, 0, 0, 0))], 2)
     shown = [f for f in engine.findings(uri) if f.category is Category.SYNTAX]
-    assert shown and all(f.severity is Severity.ERROR for f in shown)
+    assert shown
+    assert all(f.severity is Severity.ERROR for f in shown)
 
 
 def test_check_reports_none_on_the_real_shapes() -> None:
