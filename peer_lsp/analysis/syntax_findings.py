@@ -153,7 +153,12 @@ def syntax_findings(document: Document, limit: int = MAX_SYNTAX_FINDINGS) -> lis
     return findings
 
 
-_TEMPLATE_ACTION = re.compile(rb"\{\{.*?\}\}|\{%.*?%\}|<%.*?%>")
+_ACTION_REACH = 256
+"""The longest template action looked for, in bytes: bounds the search on long lines."""
+
+_TEMPLATE_ACTION = re.compile(
+    rb"\{\{[^\n]{0,%d}?\}\}|\{%%[^\n]{0,%d}?%%\}|<%%[^\n]{0,%d}?%%>" % ((_ACTION_REACH,) * 3)
+)
 """A template action on one line: Go's, Mustache's, Handlebars' and Jinja's ``{{ }}``, Jinja's
 and Liquid's ``{% %}``, ERB's and EJS's ``<% %>``."""
 
@@ -175,10 +180,11 @@ def looks_like_template(root: Node, data: bytes) -> bool:
         if checked >= _TEMPLATE_ERRORS_CHECKED:
             break
         _, start, _ = describe(node, data)  # where the error is reported
-        line_start = data.rfind(b"\n", 0, start) + 1
-        line_end = data.find(b"\n", start)
-        line = data[line_start : line_end if line_end >= 0 else len(data)]
-        if any(m.start() <= start - line_start < m.end() for m in _TEMPLATE_ACTION.finditer(line)):
+        low = max(
+            data.rfind(b"\n", max(0, start - _ACTION_REACH), start) + 1, start - _ACTION_REACH
+        )
+        high = start + _ACTION_REACH + 4
+        if any(m.start() <= start < m.end() for m in _TEMPLATE_ACTION.finditer(data, low, high)):
             inside = True
             break
     if not inside:
