@@ -451,10 +451,11 @@ class Engine:
             producers.clear()
             return
         setting = self.settings.syntax_errors
+        test_code = self.settings.test_code
         if opened:
-            producers[SYNTAX] = self.syntax.opened(document, setting)
+            producers[SYNTAX] = self.syntax.opened(document, setting, test_code)
         else:
-            producers[SYNTAX] = self.syntax.changed(document, setting, changed)
+            producers[SYNTAX] = self.syntax.changed(document, setting, changed, test_code)
         producers[RULES] = self.rules.findings(document, self.settings, changed)
         if self.extra:
             producers[PROJECT] = self.extra.findings(document, self.settings, changed)

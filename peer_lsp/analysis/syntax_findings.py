@@ -3,11 +3,32 @@
 Grammars also report errors on code that compiles (C's macros, some TypeScript types), so
 what is shown follows a per-language policy (`SyntaxMode`): every error, or only those an
 edit introduced, or none.
+
+Three more kinds of error are not the code's, found judging findings on real code (docs/
+benchmarks.md, issue 16's third round):
+
+- A template saved under its output's extension (a Go template as ``common.css``, a Helm
+  chart's ``.yaml``, a Jinja ``.html``) is not the language its name says: where an error
+  starts inside a template action (``{{ ... }}``, ``{% ... %}``, ``<% ... %>``) of a file
+  that has at least two of them, the file is a template and none of its errors is reported
+  (`looks_like_template`): the grammar cannot judge it, and one hint per file would only
+  repeat that.
+- Where a grammar is known to reject valid code, narrowly (`grammar_fault`): a bare ``>`` in
+  HTML text (valid HTML; tree-sitter-html takes every ``>`` for the end of a tag), and a
+  Dockerfile ``RUN``/``CMD``/``ENTRYPOINT`` whose shell command starts with the ``[`` test
+  command (``RUN [ -f x ] && ...``): Docker reads an argument that is not a JSON array as a
+  shell command, but the grammar insists on the JSON form once it sees ``[``; and a
+  Makefile's escaped dollar ``$$(``, which tree-sitter-make reads as a variable reference.
+- A test file or fixture (`peer_lsp.rules.test_paths`: ``testdata/``, ``tests/``...) holds
+  invalid code on purpose (go/types' test files, tomllib's invalid TOML): under ``testCode``
+  ``hint`` the errors it has when opened are hints, as its rule findings are (``off``: not
+  shown; ``normal``: errors). An error an edit brings in is reported as usual.
 """
 
 from __future__ import annotations
 
 import ast
+import dataclasses
 import enum
 import functools
 import hashlib
@@ -20,6 +41,8 @@ import warnings
 from dataclasses import dataclass
 
 from peer_lsp.findings.model import Category, Finding, Occurrences, Severity, Span, fingerprint
+from peer_lsp.rules.config import TEST_CODE_HINT, TEST_CODE_NORMAL
+from peer_lsp.rules.test_paths import is_test_path
 from peer_lsp.syntax.errors import error_nodes
 
 if typing.TYPE_CHECKING:
@@ -100,8 +123,12 @@ def syntax_findings(document: Document, limit: int = MAX_SYNTAX_FINDINGS) -> lis
     findings: list[Finding] = []
     occurrences = Occurrences()
     lenient = is_jsonc(document.language_id, document.uri)
+    if looks_like_template(tree.root_node, data):
+        return []
     for node in error_nodes(tree.root_node):
         if lenient and _trailing_comma(node, data):
+            continue
+        if grammar_fault(document.grammar, node, data):
             continue
         message, start, end = describe(node, data)
         unit = document.unit_index.innermost(start, end)
@@ -124,6 +151,109 @@ def syntax_findings(document: Document, limit: int = MAX_SYNTAX_FINDINGS) -> lis
         if len(findings) >= limit:
             break
     return findings
+
+
+_ACTION_REACH = 256
+"""The longest template action looked for, in bytes: bounds the search on long lines."""
+
+_TEMPLATE_ACTION = re.compile(
+    rb"\{\{[^\n]{0,%d}?\}\}|\{%%[^\n]{0,%d}?%%\}|<%%[^\n]{0,%d}?%%>" % ((_ACTION_REACH,) * 3)
+)
+"""A template action on one line: Go's, Mustache's, Handlebars' and Jinja's ``{{ }}``, Jinja's
+and Liquid's ``{% %}``, ERB's and EJS's ``<% %>``."""
+
+_TEMPLATE_OPENERS = (b"{{", b"{%", b"<%")
+
+_TEMPLATE_ERRORS_CHECKED = 50
+"""Errors looked at for a template action: a template's first actions are among its first
+errors."""
+
+
+def looks_like_template(root: Node, data: bytes) -> bool:
+    """Whether the file is a template, not the language its name says: an error starts inside
+    a template action, and the file has at least two (one ``{{a}}`` typed in JavaScript is
+    an error, not a template)."""
+    if not any(opener in data for opener in _TEMPLATE_OPENERS):
+        return False
+    inside = False
+    for checked, node in enumerate(error_nodes(root)):
+        if checked >= _TEMPLATE_ERRORS_CHECKED:
+            break
+        _, start, _ = describe(node, data)  # where the error is reported
+        low = max(
+            data.rfind(b"\n", max(0, start - _ACTION_REACH), start) + 1, start - _ACTION_REACH
+        )
+        high = start + _ACTION_REACH + 4
+        if any(m.start() <= start < m.end() for m in _TEMPLATE_ACTION.finditer(data, low, high)):
+            inside = True
+            break
+    if not inside:
+        return False
+    actions = _TEMPLATE_ACTION.finditer(data)
+    return next(actions, None) is not None and next(actions, None) is not None
+
+
+_SHELL_FORM_INSTRUCTIONS = frozenset(
+    {"run_instruction", "cmd_instruction", "entrypoint_instruction"}
+)
+"""Dockerfile instructions whose argument is a shell command when it is not a JSON array."""
+
+_TEST_COMMAND = re.compile(rb"\A\s*\[\s[^,\]]*\s\]", re.DOTALL)
+"""The shell's ``[`` test command opening an argument: ``[ "$x" = y ]``; a JSON array (the
+exec form) needs commas between two words, and has no space after ``[`` when it has one."""
+
+
+def grammar_fault(grammar: str | None, node: Node, data: bytes) -> bool:
+    """Whether an error node is the grammar's mistake on valid code (module docstring)."""
+    if grammar == "html":
+        return _bare_angle_bracket(node, data)
+    if grammar == "dockerfile":
+        return _shell_test_command(node, data)
+    if grammar == "make":
+        return _escaped_dollar(node, data)
+    return False
+
+
+def _bare_angle_bracket(node: Node, data: bytes) -> bool:
+    """An HTML error that starts with a ``>`` in text (``<td>></td>``, ``a > b``): the
+    outermost ERROR around ``node`` opens with ``>``, stands among elements and text, and
+    holds no ``<`` (so no tag is broken in it)."""
+    top = node
+    while top.parent is not None and top.parent.is_error:
+        top = top.parent
+    if node.is_missing or not top.is_error or top.child_count == 0:
+        return False
+    if top.children[0].type != ">" or top.parent is None:
+        return False
+    if top.parent.type not in ("element", "document"):
+        return False
+    return b"<" not in data[top.start_byte : top.end_byte]
+
+
+def _shell_test_command(node: Node, data: bytes) -> bool:
+    """A Dockerfile error inside a ``RUN``/``CMD``/``ENTRYPOINT`` whose argument starts with
+    the ``[`` test command (``RUN [ -f x ] && make``), which Docker runs as a shell command."""
+    instruction = node.parent
+    while instruction is not None and instruction.type not in _SHELL_FORM_INSTRUCTIONS:
+        instruction = instruction.parent
+    if instruction is None or instruction.child_count < 2:
+        return False
+    argument = data[instruction.children[0].end_byte : instruction.end_byte]
+    return _TEST_COMMAND.match(argument.replace(b"\\\n", b" ")) is not None
+
+
+def _escaped_dollar(node: Node, data: bytes) -> bool:
+    """A Makefile error inside what the grammar took for a variable reference but is ``$$(``:
+    an escaped ``$`` (make passes ``$(`` on to the shell), not a reference to check."""
+    reference = node.parent
+    while reference is not None and reference.type != "variable_reference":
+        reference = reference.parent
+    if reference is None:
+        return False
+    before = reference.start_byte
+    while before > 0 and data[before - 1] == ord("$"):
+        before -= 1
+    return (reference.start_byte - before) % 2 == 1
 
 
 _JSONC_NAMES = re.compile(
@@ -276,6 +406,22 @@ class _Introduced:
     shown: frozenset[str] = frozenset()
 
 
+def _in_tests(
+    document: Document, test_code: str, at_open: frozenset[str], found: list[Finding]
+) -> list[Finding]:
+    """``found`` in a test file or fixture: the errors it had when opened are hints under
+    ``testCode`` ``hint`` and left out under ``off``; those an edit brought in stay errors,
+    and come first (so that the limit on findings never hides them)."""
+    if test_code == TEST_CODE_NORMAL or not found or not is_test_path(document.uri):
+        return found
+    new = [f for f in found if f.fingerprint not in at_open]
+    if test_code != TEST_CODE_HINT:
+        return new
+    return new + [
+        dataclasses.replace(f, severity=Severity.HINT) for f in found if f.fingerprint in at_open
+    ]
+
+
 class SyntaxReporter:
     """Syntax findings per document under the ``syntaxErrors`` policy.
 
@@ -288,30 +434,40 @@ class SyntaxReporter:
     def __init__(self) -> None:
         self._documents: dict[str, _Introduced] = {}
 
-    def opened(self, document: Document, setting: str) -> list[Finding]:
-        """Findings of a document just opened (or fully analysed for the first time)."""
+    def opened(
+        self, document: Document, setting: str, test_code: str = TEST_CODE_HINT
+    ) -> list[Finding]:
+        """Findings of a document just opened (or fully analysed for the first time);
+        ``test_code``: the ``testCode`` setting (module docstring)."""
         found = syntax_findings(document, _BASELINE_LIMIT)
         fingerprints = frozenset(f.fingerprint for f in found)
         compiled = bool(found) and compiles(document.grammar, document.data)
         self._documents[document.uri] = _Introduced(
             fingerprints, hashlib.blake2b(document.data).digest(), compiled
         )
-        return self._shown(document, setting, found, ())
+        return self._shown(document, setting, found, (), test_code)
 
     def changed(
-        self, document: Document, setting: str, changed: Sequence[tuple[int, int]] | None
+        self,
+        document: Document,
+        setting: str,
+        changed: Sequence[tuple[int, int]] | None,
+        test_code: str = TEST_CODE_HINT,
     ) -> list[Finding]:
         """Findings after an edit that changed the byte ranges ``changed`` (None: no edit,
         e.g. a settings change)."""
         if document.uri not in self._documents:
-            return self.opened(document, setting)
+            return self.opened(document, setting, test_code)
         mode = self.mode_of(document, setting)
         if mode is SyntaxMode.OFF:
             return []
         limit = MAX_SYNTAX_FINDINGS
-        if mode is SyntaxMode.INTRODUCED:  # look past the errors there since open
+        if mode is SyntaxMode.INTRODUCED or (
+            test_code != TEST_CODE_NORMAL and is_test_path(document.uri)
+        ):  # look past the errors there since open
             limit += len(self._documents[document.uri].at_open)
-        return self._shown(document, setting, syntax_findings(document, limit), changed or ())
+        found = syntax_findings(document, limit)
+        return self._shown(document, setting, found, changed or (), test_code)
 
     def forget(self, uri: str) -> None:
         self._documents.pop(uri, None)
@@ -330,13 +486,14 @@ class SyntaxReporter:
         setting: str,
         found: list[Finding],
         changed: Sequence[tuple[int, int]],
+        test_code: str,
     ) -> list[Finding]:
         mode = self.mode_of(document, setting)
         if mode is SyntaxMode.OFF:
             return []
-        if mode is SyntaxMode.ALL:
-            return found[:MAX_SYNTAX_FINDINGS]
         state = self._documents[document.uri]
+        if mode is SyntaxMode.ALL:
+            return _in_tests(document, test_code, state.at_open, found)[:MAX_SYNTAX_FINDINGS]
         if hashlib.blake2b(document.data).digest() == state.text_at_open:
             # Back to the opening text (an undo): incremental error recovery may cut the
             # errors differently from the parse at open, but none of them is new.

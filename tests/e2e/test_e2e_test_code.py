@@ -1,12 +1,14 @@
 """Rule findings in a test file reach the editor as hints, without hard-coded secrets
-(the default ``testCode``), while the same code elsewhere keeps its severities."""
+(the default ``testCode``), while the same code elsewhere keeps its severities; so do the
+syntax errors a test file has when opened (deliberately invalid test data), but not one typed
+into it."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from lsp_support import PeerClient, document, open_document
+from lsp_support import PeerClient, change_document, document, edit, open_document
 from lsprotocol import types
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
@@ -26,3 +28,36 @@ async def test_test_file_findings_are_hints(client: PeerClient, tmp_path: Path) 
     assert [(d.code, d.severity, d.range) for d in test] == [
         ("py-eval", types.DiagnosticSeverity.Hint, app[1].range)
     ]
+
+
+# Deliberately invalid test data, as in the Go parser's testdata (an ERROR comment names it).
+GO_TESTDATA = (
+    "package p\n\nimport ; // ERROR missing import path\n\nfunc f() int {\n\treturn 1\n}\n"
+)
+
+
+async def test_invalid_test_data_is_a_hint_and_a_typed_error_an_error(
+    client: PeerClient, tmp_path: Path
+) -> None:
+    """Test data's syntax errors at open are hints, like its rule findings; an error typed
+    into the same file is an error; the same file outside tests has its error as an error."""
+    (tmp_path / "testdata").mkdir()
+    uri = (tmp_path / "testdata" / "issue.go").as_uri()
+    data = await open_document(
+        client, document(tmp_path / "testdata" / "issue.go", GO_TESTDATA, "go")
+    )
+    elsewhere = await open_document(client, document(tmp_path / "issue.go", GO_TESTDATA, "go"))
+
+    syntax = [(d.range.start.line, d.severity) for d in data if d.code == "syntax-error"]
+    assert syntax
+    assert {severity for _, severity in syntax} == {types.DiagnosticSeverity.Hint}
+    assert [(d.range.start.line, d.severity) for d in elsewhere if d.code == "syntax-error"] == [
+        (line, types.DiagnosticSeverity.Error) for line, _ in syntax
+    ]
+
+    typed = await change_document(client, uri, 2, edit((5, 8), (5, 8), "("))  # `return (1`
+    after = [(d.range.start.line, d.severity) for d in typed if d.code == "syntax-error"]
+    assert [line for line, severity in after if severity == types.DiagnosticSeverity.Hint] == [
+        line for line, _ in syntax
+    ]
+    assert any(severity == types.DiagnosticSeverity.Error for _, severity in after)
