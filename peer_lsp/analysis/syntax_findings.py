@@ -10,9 +10,11 @@ benchmarks.md, issue 16's third round):
 - A template saved under its output's extension (a Go template as ``common.css``, a Helm
   chart's ``.yaml``, a Jinja ``.html``) is not the language its name says: where an error
   starts inside a template action (``{{ ... }}``, ``{% ... %}``, ``<% ... %>``) of a file
-  that has at least two of them, the file is a template and none of its errors is reported
-  (`looks_like_template`): the grammar cannot judge it, and one hint per file would only
-  repeat that.
+  that has at least two of them when it is opened, the file is a template and none of the
+  errors it had then is reported (`looks_like_template`): the grammar cannot judge it, and
+  one hint per file would only repeat that. Only those: ``{{ ... }}`` is also a Go or C
+  composite literal and a JSX style object, so an error an edit brings in is reported as
+  usual, wherever it is.
 - Where a grammar is known to reject valid code, narrowly (`grammar_fault`): a bare ``>`` in
   HTML text (valid HTML; tree-sitter-html takes every ``>`` for the end of a tag), and a
   Dockerfile ``RUN``/``CMD``/``ENTRYPOINT`` whose shell command starts with the ``[`` test
@@ -123,8 +125,6 @@ def syntax_findings(document: Document, limit: int = MAX_SYNTAX_FINDINGS) -> lis
     findings: list[Finding] = []
     occurrences = Occurrences()
     lenient = is_jsonc(document.language_id, document.uri)
-    if looks_like_template(tree.root_node, data):
-        return []
     for node in error_nodes(tree.root_node):
         if lenient and _trailing_comma(node, data):
             continue
@@ -403,6 +403,8 @@ class _Introduced:
     text_at_open: bytes
     compiled_at_open: bool = False
     """The language's own compiler accepted the opening text: its errors are the grammar's."""
+    template_at_open: bool = False
+    """The opening text is a template (`looks_like_template`): its errors are not shown."""
     shown: frozenset[str] = frozenset()
 
 
@@ -442,8 +444,12 @@ class SyntaxReporter:
         found = syntax_findings(document, _BASELINE_LIMIT)
         fingerprints = frozenset(f.fingerprint for f in found)
         compiled = bool(found) and compiles(document.grammar, document.data)
+        tree = document.tree
+        template = (
+            bool(found) and tree is not None and looks_like_template(tree.root_node, document.data)
+        )
         self._documents[document.uri] = _Introduced(
-            fingerprints, hashlib.blake2b(document.data).digest(), compiled
+            fingerprints, hashlib.blake2b(document.data).digest(), compiled, template
         )
         return self._shown(document, setting, found, (), test_code)
 
@@ -462,10 +468,13 @@ class SyntaxReporter:
         if mode is SyntaxMode.OFF:
             return []
         limit = MAX_SYNTAX_FINDINGS
-        if mode is SyntaxMode.INTRODUCED or (
-            test_code != TEST_CODE_NORMAL and is_test_path(document.uri)
+        state = self._documents[document.uri]
+        if (
+            mode is SyntaxMode.INTRODUCED
+            or state.template_at_open
+            or (test_code != TEST_CODE_NORMAL and is_test_path(document.uri))
         ):  # look past the errors there since open
-            limit += len(self._documents[document.uri].at_open)
+            limit += len(state.at_open)
         found = syntax_findings(document, limit)
         return self._shown(document, setting, found, changed or (), test_code)
 
@@ -493,6 +502,8 @@ class SyntaxReporter:
             return []
         state = self._documents[document.uri]
         if mode is SyntaxMode.ALL:
+            if state.template_at_open:
+                found = [f for f in found if f.fingerprint not in state.at_open]
             return _in_tests(document, test_code, state.at_open, found)[:MAX_SYNTAX_FINDINGS]
         if hashlib.blake2b(document.data).digest() == state.text_at_open:
             # Back to the opening text (an undo): incremental error recovery may cut the

@@ -11,7 +11,7 @@ import pytest
 from peer_lsp.analysis.engine import Engine, analyse_text
 from peer_lsp.analysis.syntax_findings import syntax_findings
 from peer_lsp.documents.store import Document, TextChange
-from peer_lsp.findings.model import Category, Severity
+from peer_lsp.findings.model import Category, Finding, Severity
 from peer_lsp.settings.model import Settings
 
 
@@ -65,7 +65,49 @@ def test_a_template_gets_no_syntax_errors(path: str, text: str) -> None:
     document = Document.open(path, text, "")
     assert document.tree is not None
     assert document.tree.root_node.has_error
-    assert errors(path, text) == []
+    assert errors(path, text) != []  # the grammar's errors, which the editor does not show
+    assert syntax_shown(f"file:///p/{path}", text) == []
+
+
+def syntax_shown(uri: str, text: str, *edits: TextChange) -> list[Finding]:
+    """The syntax findings the editor shows for ``text`` opened, then after ``edits``."""
+    engine = Engine(Settings())
+    engine.open(uri, text, version=1)
+    for version, edit in enumerate(edits, start=2):
+        engine.change(uri, [edit], version)
+    return [f for f in engine.findings(uri) if f.category is Category.SYNTAX]
+
+
+def test_an_error_typed_into_a_template_is_shown() -> None:
+    """Only the errors a template had when opened are its own: one typed later is the user's."""
+    edit = TextChange("body { color: ; \n", (0, 0, 0, 0))
+    assert syntax_shown("file:///p/common.css", GO_TEMPLATE_CSS, edit) != []
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "typed"),
+    [
+        # Go composite literals look like template actions: {{1, 2}, {3, 4}}
+        (
+            "grid.go",
+            "package p\n\nvar a = [][]int{{1, 2}, {3, 4}}\nvar b = [][]int{{5, 6}}\n",
+            TextChange(" )", (2, 19, 2, 19)),
+        ),
+        # and so does a JSX style object
+        (
+            "view.jsx",
+            "const A = () => <div style={{ color: 1 }}><p style={{ margin: 0 }} /></div>;\n",
+            TextChange(" )", (0, 37, 0, 37)),
+        ),
+    ],
+)
+def test_an_error_typed_into_a_double_brace_literal_is_shown(
+    path: str, text: str, typed: TextChange
+) -> None:
+    assert syntax_shown(f"file:///p/{path}", text) == []
+    shown = syntax_shown(f"file:///p/{path}", text, typed)
+    assert shown
+    assert all(f.severity is Severity.ERROR for f in shown)
 
 
 def test_a_template_action_in_a_string_does_not_hide_a_real_error() -> None:
