@@ -17,10 +17,14 @@ The history is git's: for each of the N Python files with the most versions in `
 
 Tokens per save:
 
-* **whole-file reviewer**: ``estimate_tokens(system prompt + the whole file)``. It uses the
-  same system prompt as peer and adds nothing: no line numbers, no user template.
-* **peer**: for each unit in ``added + changed``, ``estimate_tokens(system + user)`` of
-  ``build_review_request(unit, document, path=...)``. A unit costs 0 when it is a cache hit.
+* **whole-file reviewer**: ``estimate_tokens(system prompt + the whole file)`` plus the answer
+  schema. It uses the same system prompt and schema as peer and adds nothing: no line
+  numbers, no user template.
+* **peer**: for each unit in ``added + changed``, ``request_tokens`` (both messages and the
+  answer schema) of ``build_review_request(unit, document, path=...)``. A unit costs 0 when it
+  is a cache hit. The schema is counted on both sides because every vendor receives it with
+  the request and bills it as input (as structured output, or in the instructions of a
+  vendor without); ``--no-schema`` leaves it out, as this bench did before 8 December 2026.
   Two cache rules are counted. ``norm``: its normalized hash was reviewed before (the brief's
   rule). ``key``: the router's real ``cache_key`` of the request was seen before. That key
   also holds the prompt's context (imports, class header, signatures of the functions the
@@ -45,6 +49,7 @@ space) are cache hits. They cost 0 under ``norm``.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime
 import difflib
 import io
@@ -64,11 +69,16 @@ from typing import Any
 import peer_lsp
 from peer_lsp.documents.store import Document, TextChange
 from peer_lsp.llm.cache.key import cache_key
-from peer_lsp.llm.tokens import estimate_tokens
+from peer_lsp.llm.tokens import estimate_tokens, request_tokens, schema_tokens
 from peer_lsp.llm.types import LLMRequest
 from peer_lsp.review.prompt.batch import batch_request, pack
 from peer_lsp.review.prompt.request import PromptBudgetError, build_review_request, code_key
-from peer_lsp.review.prompt.templates import PROMPT_VERSION, load_template, render_template
+from peer_lsp.review.prompt.templates import (
+    FINDINGS_SCHEMA,
+    PROMPT_VERSION,
+    load_template,
+    render_template,
+)
 from peer_lsp.syntax.unit import Unit, UnitKind
 from peer_lsp.syntax.unit_diff import UnitKey, unit_keys
 
@@ -224,7 +234,7 @@ class Save:
     class_tokens_norm: int = 0
     """Of ``peer_tokens_norm``, what class units cost (a class is sent whole, methods too)."""
     system_tokens_norm: int = 0
-    """Of ``peer_tokens_norm``, the system prompts (one per request)."""
+    """Of ``peer_tokens_norm``, the system prompts and answer schemas (one per request)."""
     peer_tokens_batched: int = 0
     """The units of ``peer_tokens_norm`` sent as the reviewer sends them: together, in
     batch requests (`peer_lsp.review.prompt.batch.pack`, default limits)."""
@@ -297,6 +307,8 @@ def replay(
     granularity: str,
     cache: AnswerCache,
     system: str,
+    *,
+    with_schema: bool = True,
 ) -> FileReport:
     """Replay the versions of a file into one document and count both reviewers' tokens."""
     report = FileReport(path, len(history))
@@ -327,7 +339,9 @@ def replay(
             removed_keys = {
                 before_keys[id(u)] for u in result.units.removed if id(u) in before_keys
             }
-        save, answered = _account(report, document, touched, path, sha, text, cache, system)
+        save, answered = _account(
+            report, document, touched, path, sha, text, cache, system, with_schema
+        )
         _check(report, document, touched, removed_keys, before_text, text, n, answered)
         report.saves_detail.append(save)
         if n == 0:
@@ -351,13 +365,20 @@ def _account(
     text: str,
     cache: AnswerCache,
     system: str,
+    with_schema: bool,
 ) -> tuple[Save, set[int]]:
     """Count one save's tokens for both reviewers, and fill the cache; also the ids of the
     units that have an answer now (sent, or from the cache)."""
+
+    def sent(request: LLMRequest) -> int:
+        schema = request.json_schema if with_schema else None
+        return request_tokens(request.system, request.user, schema)
+
+    schema = schema_tokens(FINDINGS_SCHEMA) if with_schema else 0
     save = Save(
         commit=sha[:10],
         lines=text.count("\n"),
-        whole_file_tokens=estimate_tokens(system + text),
+        whole_file_tokens=estimate_tokens(system + text) + schema,
         reviewed=len(touched),
     )
     answered: set[int] = set()
@@ -369,14 +390,14 @@ def _account(
             save.too_large += 1  # the server skips it too
             continue
         answered.add(id(unit))
-        tokens = estimate_tokens(request.system + request.user)
+        tokens = sent(request)
         code = code_key(request, unit.normalized_hash)  # a class: its skeleton
         key = cache_key(request, MODEL, code)
         if code not in cache.normalized:
             cache.normalized.add(code)
             save.sent_norm += 1
             save.peer_tokens_norm += tokens
-            save.system_tokens_norm += estimate_tokens(request.system)
+            save.system_tokens_norm += sent(dataclasses.replace(request, user=""))
             to_send.append(request)
             if unit.kind is UnitKind.CLASS:
                 save.class_tokens_norm += tokens
@@ -386,11 +407,7 @@ def _account(
             save.peer_tokens_key += tokens
     for batch in pack(to_send, lambda request: request):
         save.requests_batched += 1
-        if len(batch) == 1:
-            save.peer_tokens_batched += estimate_tokens(batch[0].system + batch[0].user)
-        else:
-            request = batch_request(batch)
-            save.peer_tokens_batched += estimate_tokens(request.system + request.user)
+        save.peer_tokens_batched += sent(batch[0] if len(batch) == 1 else batch_request(batch))
     report.whole_file_tokens += save.whole_file_tokens
     report.peer_tokens_batched += save.peer_tokens_batched
     report.requests_batched += save.requests_batched
@@ -594,13 +611,19 @@ def iter_reports(args: argparse.Namespace, system: str) -> Iterator[FileReport]:
             package, path = spec.split(":", 1)
             history = pypi_history(package, path, args.releases)
             uri = f"file:///pypi/{package}/{path}"
-            yield replay(history, uri, f"{package}:{path}", args.granularity, cache, system)
+            yield replay(
+                history, uri, f"{package}:{path}", args.granularity, cache, system,
+                with_schema=args.schema,
+            )  # fmt: skip
         return
     repo = args.repo.resolve()
     paths = args.paths or top_files(repo, args.files)
     for path in paths:
         history = file_history(repo, path)
-        yield replay(history, (repo / path).as_uri(), path, args.granularity, cache, system)
+        yield replay(
+            history, (repo / path).as_uri(), path, args.granularity, cache, system,
+            with_schema=args.schema,
+        )  # fmt: skip
 
 
 SNAPSHOT_ENV = "PEER_BENCH_SNAPSHOT"
@@ -646,6 +669,12 @@ def main(argv: list[str] | None = None) -> int:
         "--releases", type=int, default=30, help="with --pypi: how many releases (latest)"
     )
     parser.add_argument("--granularity", choices=("commit", "hunk"), default="commit")
+    parser.add_argument(
+        "--no-schema",
+        dest="schema",
+        action="store_false",
+        help="leave the answer schema out of both reviewers' tokens (the count before 2026-12-08)",
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     parser.add_argument("--target", type=float, default=20.0, help="the ratio to reach")
     parser.add_argument(
@@ -664,6 +693,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"repo {args.repo} at {state.get('head', '?')} ({state.get('commits', '?')} commits), "
         f"granularity {args.granularity}, system prompt {estimate_tokens(system)} tokens, "
+        f"answer schema {schema_tokens(FINDINGS_SCHEMA) if args.schema else 'not counted'}"
+        f"{' tokens' if args.schema else ''}, "
         f"Python {platform.python_version()}"
     )
     changed = source.get("uncommitted") or []
@@ -679,7 +710,8 @@ def main(argv: list[str] | None = None) -> int:
         "ratio: whole-file tokens / peer tokens, cache hits by normalized hash (the brief's "
         "rule); (key): by the router's cache key, which also holds the prompt's context. "
         "edits ratio: the same without the first save (the open). class share / system share: "
-        "what class units / the system prompts cost of peer's tokens (norm rule). units "
+        "what class units / the system prompts and answer schemas cost of peer's tokens (norm "
+        "rule). units "
         "rev/sent: reviewed (added + changed) / sent to the model (norm rule). all reviewed: "
         "every check held (see the docstring)."
     )
@@ -705,6 +737,7 @@ def main(argv: list[str] | None = None) -> int:
             "peer_lsp": source,
             "granularity": args.granularity,
             "system_prompt_tokens": estimate_tokens(system),
+            "schema_tokens": schema_tokens(FINDINGS_SCHEMA) if args.schema else 0,
             "rows": rows,
             "files": [asdict(r) for r in reports],
         }
