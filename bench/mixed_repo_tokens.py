@@ -16,7 +16,8 @@ workflow, and the ``.peer.toml`` that points peer at the fake.
 Each tree runs ``python -m peer_lsp check --format json .`` in that folder with ``PYTHONPATH``
 set to the tree, a fresh answer cache, and the fake vendor of tests/fakes in this process
 answering every request at once with no findings. The fake records each request; its input
-is estimated with `peer_lsp.llm.tokens.estimate_tokens` (system and user message), and
+is estimated with `peer_lsp.llm.tokens` (system and user message, and the answer schema the
+request carries, which vendors bill as input too), and
 attributed to the file the prompt names (``File: ...``). Printed per tree: requests, input
 tokens, files sent, the files sending most, and the files one tree sent and the next did not,
 with the reason `peer_lsp.review.worth` gives. Token counts are estimates (3.5 characters a
@@ -47,7 +48,7 @@ from fakes import openai as oa  # noqa: E402
 from fakes import review_format  # noqa: E402
 from fakes.server import FakeServer, Received, Reply  # noqa: E402
 
-from peer_lsp.llm.tokens import estimate_tokens  # noqa: E402
+from peer_lsp.llm.tokens import estimate_tokens, schema_tokens  # noqa: E402
 
 STDLIB_MODULES = (
     "textwrap.py",
@@ -196,7 +197,9 @@ def measure(tree: Path, repo: Path, fake: FakeServer) -> Run:
     for received in list(fake.requests):
         messages = received.json["messages"]
         user = messages[-1]["content"]
+        schema = (received.json.get("response_format") or {}).get("json_schema", {})
         tokens = estimate_tokens("".join(m["content"] for m in messages))
+        tokens += schema_tokens(schema.get("schema"))
         found = _FILE.search(user)
         entry = by_file[found.group(1) if found else "?"]
         entry[0] += 1
