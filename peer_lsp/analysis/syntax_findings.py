@@ -21,10 +21,13 @@ benchmarks.md, issue 16's third round):
   command (``RUN [ -f x ] && ...``): Docker reads an argument that is not a JSON array as a
   shell command, but the grammar insists on the JSON form once it sees ``[``; and a
   Makefile's escaped dollar ``$$(``, which tree-sitter-make reads as a variable reference.
-- A test file or fixture (`peer_lsp.rules.test_paths`: ``testdata/``, ``tests/``...) holds
-  invalid code on purpose (go/types' test files, tomllib's invalid TOML): under ``testCode``
-  ``hint`` the errors it has when opened are hints, as its rule findings are (``off``: not
-  shown; ``normal``: errors). An error an edit brings in is reported as usual.
+- Test data (`peer_lsp.rules.test_paths.is_test_data_path`: ``testdata/``, ``fixtures/``, a
+  ``*data`` folder inside a test folder) holds invalid code on purpose (go/types' test files,
+  tomllib's invalid TOML): under ``testCode`` ``hint`` the errors it has when opened are
+  hints, as its rule findings are (``off``: not shown; ``normal``: errors). A test module
+  itself (``tests/test_app.py``) is code that should compile: its errors stay errors, or a
+  broken test file would pass ``peer check`` unnoticed. An error an edit brings in is
+  reported as usual.
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ from dataclasses import dataclass
 
 from peer_lsp.findings.model import Category, Finding, Occurrences, Severity, Span, fingerprint
 from peer_lsp.rules.config import TEST_CODE_HINT, TEST_CODE_NORMAL
-from peer_lsp.rules.test_paths import is_test_path
+from peer_lsp.rules.test_paths import is_test_data_path
 from peer_lsp.syntax.errors import error_nodes
 
 if typing.TYPE_CHECKING:
@@ -414,7 +417,7 @@ def _in_tests(
     """``found`` in a test file or fixture: the errors it had when opened are hints under
     ``testCode`` ``hint`` and left out under ``off``; those an edit brought in stay errors,
     and come first (so that the limit on findings never hides them)."""
-    if test_code == TEST_CODE_NORMAL or not found or not is_test_path(document.uri):
+    if test_code == TEST_CODE_NORMAL or not found or not is_test_data_path(document.uri):
         return found
     new = [f for f in found if f.fingerprint not in at_open]
     if test_code != TEST_CODE_HINT:
@@ -472,7 +475,7 @@ class SyntaxReporter:
         if (
             mode is SyntaxMode.INTRODUCED
             or state.template_at_open
-            or (test_code != TEST_CODE_NORMAL and is_test_path(document.uri))
+            or (test_code != TEST_CODE_NORMAL and is_test_data_path(document.uri))
         ):  # look past the errors there since open
             limit += len(state.at_open)
         found = syntax_findings(document, limit)

@@ -61,3 +61,26 @@ def is_test_path(uri: str) -> bool:
     if any(folder in TEST_FOLDERS for folder in folders):
         return True
     return _TEST_FILE.match(name) is not None
+
+
+TEST_DATA_FOLDERS = frozenset({"testdata", "test-data", "test_data", "fixtures", "__fixtures__"})
+"""Folder names that hold what tests read, rather than tests."""
+
+
+def is_test_data_path(uri: str) -> bool:
+    """Whether the file at ``uri`` is data a test reads rather than a test: under a test data
+    folder (`TEST_DATA_FOLDERS`, or a folder named ``*data`` inside a test folder, as
+    ``Lib/test/tokenizedata``), and not itself named as test runners name tests. Such files
+    may hold invalid code on purpose (a parser's or a type checker's test cases); a test
+    module is code that should compile."""
+    *folders, name = _path_of(uri).replace("\\", "/").split("/")
+    if _TEST_FILE.match(name):
+        return False
+    in_tests = False
+    for folder in folders:
+        if folder in TEST_DATA_FOLDERS:
+            return True
+        if in_tests and folder.lower().endswith("data"):
+            return True
+        in_tests = in_tests or folder in TEST_FOLDERS
+    return False

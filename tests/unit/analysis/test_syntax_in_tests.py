@@ -1,7 +1,8 @@
 """Syntax errors in test files and fixtures: deliberately invalid test data (go/types' and the
 Go parser's ``testdata``, tomllib's ``tests/data/invalid``) has its errors at open as hints
 under ``testCode`` ``hint``, as its rule findings are; ``off`` drops them and ``normal``
-keeps them errors. An error typed into a test file in the editor is an error."""
+keeps them errors. A test module's errors are errors, and so is an error typed into a test
+file in the editor."""
 
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ def syntax(findings: list[Finding]) -> list[tuple[int, Severity]]:
         (GO_PATH, GO_TESTDATA),
         ("Lib/test/test_tomllib/data/invalid/unclosed-string.toml", TOML_INVALID),
         ("pkg/parser/fixtures/broken.go", GO_TESTDATA),
+        ("Lib/test/tokenizedata/badsyntax_3131.py", "\u20ac = 2\n"),
     ],
 )
 def test_check_reports_deliberately_invalid_test_data_as_hints(path: str, text: str) -> None:
@@ -44,8 +46,22 @@ def test_check_reports_deliberately_invalid_test_data_as_hints(path: str, text: 
     assert {severity for _, severity in found} == {Severity.HINT}
 
 
-def test_the_same_code_outside_tests_is_an_error() -> None:
-    found = syntax(analyse_text("src/go/types/issue43190.go", GO_TESTDATA)[1])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "src/go/types/issue43190.go",  # not a test path at all
+        "pkg/parser/parser_test.go",  # a test module: code that should compile
+        "tests/test_app.py",
+        "src/test/java/AppTest.java",
+        "pkg/testdata/helpers_test.go",  # named as a test even among test data
+    ],
+)
+def test_the_same_errors_in_code_or_in_a_test_module_are_errors(path: str) -> None:
+    """A broken test module is a real error: as a hint, `peer check` would let it pass."""
+    text = GO_TESTDATA if path.endswith(".go") else "def f(:\n    pass\n"
+    if path.endswith(".java"):
+        text = "class AppTest { void f( }\n"
+    found = syntax(analyse_text(path, text)[1])
     assert found
     assert {severity for _, severity in found} == {Severity.ERROR}
 

@@ -7,7 +7,7 @@ import pytest
 
 from peer_lsp.analysis.engine import Engine
 from peer_lsp.findings.model import Severity
-from peer_lsp.rules.test_paths import is_test_path
+from peer_lsp.rules.test_paths import is_test_data_path, is_test_path
 from peer_lsp.settings.model import Settings
 
 
@@ -99,3 +99,22 @@ def test_rule_severity_still_applies_outside_tests() -> None:
         Severity.ERROR
     ]
     assert [f.severity for f in engine.findings("/src/app/x_test.py")] == [Severity.HINT]
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/go/src/go/types/testdata/fixedbugs/issue43190.go", True),
+        ("file:///p/web/__fixtures__/broken.js", True),
+        ("/cpython/Lib/test/tokenizedata/badsyntax_3131.py", True),
+        ("/cpython/Lib/test/test_tomllib/data/invalid/x.toml", True),
+        ("/p/tests/test_app.py", False),  # a test module: code that should compile
+        ("/p/pkg/parser_test.go", False),
+        ("/p/pkg/testdata/helpers_test.go", False),  # named as a test, even among data
+        ("/p/src/test/java/AppTest.java", False),
+        ("/p/data/broken.py", False),  # a data folder outside tests is the project's own
+        ("/p/src/metadata/model.py", False),
+    ],
+)
+def test_test_data_is_what_tests_read_not_the_tests(path: str, expected: bool) -> None:
+    assert is_test_data_path(path) is expected
