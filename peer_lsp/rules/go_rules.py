@@ -35,6 +35,7 @@ from peer_lsp.rules.literals import string_value
 from peer_lsp.rules.model import Match, Rule
 from peer_lsp.rules.secret_sinks import key_is_hardcoded
 from peer_lsp.rules.sql import looks_like_sql
+from peer_lsp.secret_names import PASSWORD, secret_name
 
 if typing.TYPE_CHECKING:
     from tree_sitter import Node
@@ -359,7 +360,92 @@ def _sql_built(match: Match) -> bool:
 
 
 def _password_input(match: Match) -> bool:
-    return any(mentions_password(arg, match.data) for arg in arguments_of(match.report))
+    """A fast hash of a password: its input names one (``md5.Sum([]byte(password))``), or
+    its sum is stored or checked as one (`_stored_as_password`)."""
+    call = match.report
+    if match.node("package") is not None:
+        if any(mentions_password(arg, match.data) for arg in arguments_of(call)):
+            return True
+        if _import_path(match.text("package"), match.data) not in _FAST_HASHES:
+            return False
+    elif not _fast_hasher_sum(call, match.data):
+        return False
+    return _stored_as_password(call, match.data)
+
+
+_FAST_HASHES = frozenset({"crypto/md5", "crypto/sha1", "crypto/sha256", "crypto/sha512"})
+_ENCODERS = re.compile(r"(?:^string|EncodeToString|^fmt\.Sprintf?)$")
+"""Calls that only re-encode a digest (``hex.EncodeToString(sum[:])``): still the digest."""
+_PASSING = frozenset({"parenthesized_expression", "slice_expression", "argument_list"})
+_PASSING |= {"type_conversion_expression"}
+
+
+def _fast_hasher_sum(call: Node, data: bytes) -> bool:
+    """``h.Sum(nil)`` of a local ``h`` last given ``md5.New()`` (or SHA-1/SHA-2's ``New``)."""
+    function = call.child_by_field_name("function")
+    if function is None or function.type != "selector_expression":
+        return False
+    operand = unwrap(function.child_by_field_name("operand") or function)
+    field = function.child_by_field_name("field")
+    if operand.type != "identifier" or field is None or text(field, data) != "Sum":
+        return False
+    value = last_binding(operand, data)
+    if value is None or unwrap(value).type != "call_expression":
+        return False
+    maker = unwrap(value).child_by_field_name("function")
+    if maker is None or maker.type != "selector_expression":
+        return False
+    package = maker.child_by_field_name("operand")
+    name = maker.child_by_field_name("field")
+    return (
+        package is not None
+        and name is not None
+        and text(name, data) == "New"
+        and _import_path(text(package, data), data) in _FAST_HASHES
+    )
+
+
+def _stored_as_password(call: Node, data: bytes, depth: int = 0) -> bool:
+    """The digest ``call`` makes goes, as it is or only re-encoded (`_ENCODERS`, ``sum[:]``),
+    to a call that names a password (``user.SetPassword(h.Sum(nil))``,
+    ``checkPassword(md5.Sum(b))``) or into a name that does (``passwordHash := ...``,
+    ``u.Password = ...``), also through a local it is first put in (``sum := md5.Sum(b)``
+    then ``u.Password = hex.EncodeToString(sum[:])``): a password kept as a fast hash."""
+    node = call
+    while node.parent is not None and node.parent.type in _PASSING:
+        parent = node.parent
+        if parent.type == "argument_list":
+            outer = parent.parent
+            if outer is None or outer.type != "call_expression":
+                return False
+            callee = callee_text(outer, data)
+            last = callee.rsplit(".", 1)[-1]
+            found = secret_name(last) if last else None
+            if found is not None and found.kind == PASSWORD:
+                return True
+            if not _ENCODERS.search(callee):
+                return False
+            parent = outer
+        node = parent
+    statement = node.parent
+    if statement is not None and statement.type == "expression_list":
+        statement = statement.parent
+    if statement is None or statement.type not in ("short_var_declaration", "assignment_statement"):
+        return False
+    targets = _targets(statement, data)
+    names = [n.rsplit(".", 1)[-1] for n in targets]
+    if any((found := secret_name(n)) is not None and found.kind == PASSWORD for n in names):
+        return True
+    if depth >= _MAX_DEPTH:
+        return False
+    locals_ = {n for n in targets if n.isidentifier() and n != "_"}
+    return any(
+        _stored_as_password(use, data, depth + 1)
+        for use in descendants(enclosing_scope(statement, "go"))
+        if use.type == "identifier"
+        and use.start_byte >= statement.end_byte
+        and text(use, data) in locals_
+    )
 
 
 _SMALL_LOOP = 4
@@ -525,11 +611,31 @@ def _weak_hash(match: Match) -> bool:
     return (
         _import_path(match.text("package"), match.data) in _WEAK_HASHES
         and not any(mentions_password(arg, match.data) for arg in arguments_of(match.report))
+        and not _stored_as_password(match.report, match.data)
+        and not any(_stored_as_password(s, match.data) for s in _sums_of(match.report, match.data))
         and not (
             _import_path(match.text("package"), match.data) == "crypto/sha1"
             and _key_identifier(match.report, match.data)
         )
     )
+
+
+def _sums_of(maker: Node, data: bytes) -> list[Node]:
+    """The ``h.Sum(...)`` calls of the hasher ``h := md5.New()`` makes, in its function
+    (reported as a password hash by `_password_input` when a password is kept that way)."""
+    statement = maker.parent
+    if statement is not None and statement.type == "expression_list":
+        statement = statement.parent
+    if statement is None or statement.type not in ("short_var_declaration", "assignment_statement"):
+        return []
+    names = set(_targets(statement, data))
+    return [
+        node
+        for node in descendants(enclosing_scope(maker, "go"))
+        if node.type == "call_expression"
+        and callee_text(node, data).rsplit(".", 1)[0] in names
+        and callee_text(node, data).endswith(".Sum")
+    ]
 
 
 _KEY_ID = re.compile(r"key_?id(?:entifier)?$", re.IGNORECASE)
@@ -1241,6 +1347,29 @@ def _key_checked_before(match: Match) -> bool:
     return False
 
 
+_MIN_KEY_BITS = 2048
+"""RSA and DSA moduli below this are within reach (NIST SP 800-131A disallows them)."""
+
+
+def _weak_key(match: Match) -> bool:
+    """A crypto/rsa key generated with a constant size under 2048 bits, or crypto/dsa
+    parameters of the 1024-bit size (``dsa.L1024N160``)."""
+    path = _import_path(match.text("package"), match.data)
+    bits = match.node("bits")
+    if bits is None:
+        return False
+    if path == "crypto/dsa":
+        return match.text("fn") == "GenerateParameters" and match.text("bits").endswith("L1024N160")
+    if path != "crypto/rsa" or match.text("fn") == "GenerateParameters":
+        return False
+    size = _file_mode(bits, match.data)
+    return size is not None and 0 < size < _MIN_KEY_BITS
+
+
+def _ssh_package(match: Match) -> bool:
+    return _import_path(match.text("package"), match.data) == "golang.org/x/crypto/ssh"
+
+
 RULES: tuple[Rule, ...] = (
     Rule(
         id="go-sql-format",
@@ -1396,7 +1525,7 @@ RULES: tuple[Rule, ...] = (
         severity=_ERROR,
         confidence=0.8,
         title="Fast hash used for a password",
-        message="`{fn}` is a fast hash: a leaked password hash is cracked in seconds",
+        message="A fast hash (`{fn}`) protects a password: a leaked hash is cracked in seconds",
         explanation=(
             "MD5, SHA-1 and SHA-256 are built for speed, so hashed passwords fall to"
             " brute force quickly; without a salt, equal passwords share a hash.\n\n"
@@ -1773,5 +1902,52 @@ RULES: tuple[Rule, ...] = (
         ),
         references=("CWE-1336",),
         check=_template_from_request,
+    ),
+    Rule(
+        id="go-weak-key",
+        languages=GO,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.9,
+        title="Key too short",
+        message="`{package}.{fn}` makes a key under 2048 bits: use at least 2048 (3072 for"
+        " keys that must last)",
+        explanation=(
+            "RSA and DSA keys under 2048 bits can be broken with resources within reach of a"
+            " well-funded attacker (512-bit RSA in hours on rented machines, 1024-bit within"
+            " reach), so what they sign or protect can be forged or read. Reported for"
+            " `crypto/rsa`'s `GenerateKey` and `GenerateMultiPrimeKey` when the size is a"
+            " constant, and `crypto/dsa` parameters of size `L1024N160`.\n\n"
+            "**Fix:** `rsa.GenerateKey(rand.Reader, 3072)` (at least 2048), or an Ed25519 key"
+            " (`ed25519.GenerateKey`), which has no size to choose; DSA is deprecated in Go:"
+            " use Ed25519 or ECDSA.\n\n"
+            "Reference: CWE-326 (Inadequate Encryption Strength); NIST SP 800-131A; gosec"
+            " G403."
+        ),
+        references=("CWE-326",),
+        check=_weak_key,
+    ),
+    Rule(
+        id="go-ssh-host-key",
+        languages=GO,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.9,
+        title="SSH host key accepted without checking",
+        message="`ssh.InsecureIgnoreHostKey()` accepts any server's host key: a man in the"
+        " middle gets the session and its credentials",
+        explanation=(
+            "The host key is how an SSH client knows it reached the right server."
+            " `ssh.InsecureIgnoreHostKey()` is a `HostKeyCallback` that accepts whatever key"
+            " the server presents, so whoever sits on the network path can pose as the"
+            " server, collect the password or key exchange and run the session.\n\n"
+            "**Fix:** check the key against known hosts:"
+            " `golang.org/x/crypto/ssh/knownhosts.New(path)` as the `HostKeyCallback`, or"
+            " `ssh.FixedHostKey(key)` for one server whose key you ship.\n\n"
+            "Reference: CWE-322 (Key Exchange without Entity Authentication), CWE-295; gosec"
+            " G106."
+        ),
+        references=("CWE-322", "CWE-295"),
+        check=_ssh_package,
     ),
 )
