@@ -368,9 +368,44 @@ def _password_input(match: Match) -> bool:
             return True
         if _import_path(match.text("package"), match.data) not in _FAST_HASHES:
             return False
-    elif not _fast_hasher_sum(call, match.data):
-        return False
+    else:
+        return _password_digest(call, match.data)
     return _stored_as_password(call, match.data)
+
+
+def _password_digest(call: Node, data: bytes) -> bool:
+    """``h.Sum(nil)`` of a fast hasher (`_fast_hasher_sum`) that was written a password
+    (``h.Write([]byte(password))``) or whose digest is kept or checked as one."""
+    if not _fast_hasher_sum(call, data):
+        return False
+    function = call.child_by_field_name("function")
+    operand = function.child_by_field_name("operand") if function is not None else None
+    if operand is not None and any(
+        mentions_password(w, data) for w in _hasher_writes(operand, call, data)
+    ):
+        return True
+    return _stored_as_password(call, data)
+
+
+def _hasher_writes(hasher: Node, use: Node, data: bytes) -> list[Node]:
+    """What is written into the hasher named ``hasher`` before ``use`` in its function:
+    ``h.Write(b)``, ``h.WriteString(s)``, ``io.WriteString(h, s)``, ``fmt.Fprint*(h, ...)``."""
+    name = text(unwrap(hasher), data)
+    written: list[Node] = []
+    for node in descendants(enclosing_scope(use, "go")):
+        if node.type != "call_expression" or node.start_byte >= use.start_byte:
+            continue
+        callee = callee_text(node, data)
+        args = arguments_of(node)
+        if callee in (f"{name}.Write", f"{name}.WriteString"):
+            written += args
+        elif (
+            (callee == "io.WriteString" or callee.startswith("fmt.Fprint"))
+            and args
+            and text(args[0], data).lstrip("&") == name
+        ):
+            written += args[1:]
+    return written
 
 
 _FAST_HASHES = frozenset({"crypto/md5", "crypto/sha1", "crypto/sha256", "crypto/sha512"})
@@ -408,9 +443,10 @@ def _fast_hasher_sum(call: Node, data: bytes) -> bool:
 def _stored_as_password(call: Node, data: bytes, depth: int = 0) -> bool:
     """The digest ``call`` makes goes, as it is or only re-encoded (`_ENCODERS`, ``sum[:]``),
     to a call that names a password (``user.SetPassword(h.Sum(nil))``,
-    ``checkPassword(md5.Sum(b))``) or into a name that does (``passwordHash := ...``,
-    ``u.Password = ...``), also through a local it is first put in (``sum := md5.Sum(b)``
-    then ``u.Password = hex.EncodeToString(sum[:])``): a password kept as a fast hash."""
+    ``checkPassword(md5.Sum(b))``), into a name that does (``passwordHash := ...``,
+    ``u.Password = ...``) or is compared with one (``... == user.Password``), also through a
+    local it is first put in (``sum := md5.Sum(b)`` then
+    ``u.Password = hex.EncodeToString(sum[:])``): a password kept as a fast hash."""
     node = call
     while node.parent is not None and node.parent.type in _PASSING:
         parent = node.parent
@@ -428,6 +464,11 @@ def _stored_as_password(call: Node, data: bytes, depth: int = 0) -> bool:
             parent = outer
         node = parent
     statement = node.parent
+    if statement is not None and statement.type == "binary_expression":
+        operator = statement.child_by_field_name("operator")
+        others = [c for c in statement.named_children if c is not node]
+        compared = operator is not None and text(operator, data) in ("==", "!=")
+        return compared and any(mentions_password(other, data) for other in others)
     if statement is not None and statement.type == "expression_list":
         statement = statement.parent
     if statement is None or statement.type not in ("short_var_declaration", "assignment_statement"):
@@ -612,7 +653,7 @@ def _weak_hash(match: Match) -> bool:
         _import_path(match.text("package"), match.data) in _WEAK_HASHES
         and not any(mentions_password(arg, match.data) for arg in arguments_of(match.report))
         and not _stored_as_password(match.report, match.data)
-        and not any(_stored_as_password(s, match.data) for s in _sums_of(match.report, match.data))
+        and not any(_password_digest(s, match.data) for s in _sums_of(match.report, match.data))
         and not (
             _import_path(match.text("package"), match.data) == "crypto/sha1"
             and _key_identifier(match.report, match.data)
