@@ -245,6 +245,7 @@ MAPPINGS: dict[str, dict[str, str]] = {
         "tls-with-insecure-cipher": "go-tls-old-version",
         "use-of-weak-rsa-key": "go-weak-key",
         "avoid-ssh-insecure-ignore-host-key": "go-ssh-host-key",
+        "jwt-go-parse-unverified": "go-jwt-unverified",
         "unescaped-data-in-htmlattr": "go-template-unescaped",
         "unescaped-data-in-js": "go-template-unescaped",
         "unescaped-data-in-url": "go-template-unescaped",

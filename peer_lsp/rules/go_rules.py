@@ -1411,6 +1411,27 @@ def _ssh_package(match: Match) -> bool:
     return _import_path(match.text("package"), match.data) == "golang.org/x/crypto/ssh"
 
 
+_JWT_IMPORT = re.compile(rb'"[\w./-]*jwt[\w./-]*"')
+_VERIFYING = frozenset({"Parse", "ParseWithClaims", "ParseSigned", "Verify", "VerifySignature"})
+
+
+def _claims_unverified(match: Match) -> bool:
+    """``ParseUnverified`` from a JWT package, in a function that does not also parse the token
+    with its signature checked (reading the claims to pick the key, then ``ParseWithClaims``)."""
+    if _JWT_IMPORT.search(match.data) is None:
+        return False
+    for node in descendants(enclosing_scope(match.report, "go")):
+        if node.type != "call_expression":
+            continue
+        function = node.child_by_field_name("function")
+        name = function.child_by_field_name("field") if function is not None else None
+        if function is not None and function.type == "identifier":
+            name = function
+        if name is not None and text(name, match.data) in _VERIFYING:
+            return False
+    return True
+
+
 RULES: tuple[Rule, ...] = (
     Rule(
         id="go-sql-format",
@@ -1990,5 +2011,28 @@ RULES: tuple[Rule, ...] = (
         ),
         references=("CWE-322", "CWE-295"),
         check=_ssh_package,
+    ),
+    Rule(
+        id="go-jwt-unverified",
+        languages=GO,
+        category=_S,
+        severity=_ERROR,
+        confidence=0.75,
+        title="JWT read without verifying its signature",
+        message="`ParseUnverified` does not check the token's signature: anyone can forge its"
+        " claims",
+        explanation=(
+            "`ParseUnverified` returns whatever claims the token holds, signed or not, so a"
+            " user can write their own (another user id, an admin role, a later expiry). It"
+            " is only safe when the signature was checked before, elsewhere. Not reported"
+            " when the same function also parses the token with a key (`Parse`,"
+            " `ParseWithClaims`), as when the unverified claims only pick the key.\n\n"
+            "**Fix:** `jwt.ParseWithClaims(token, claims, keyFunc,"
+            ' jwt.WithValidMethods([]string{"RS256"}))` and use the claims only when'
+            " `err == nil` and `token.Valid`.\n\n"
+            "Reference: CWE-347 (Improper Verification of Cryptographic Signature)."
+        ),
+        references=("CWE-347",),
+        check=_claims_unverified,
     ),
 )
