@@ -411,6 +411,9 @@ def _hasher_writes(hasher: Node, use: Node, data: bytes) -> list[Node]:
 _FAST_HASHES = frozenset({"crypto/md5", "crypto/sha1", "crypto/sha256", "crypto/sha512"})
 _ENCODERS = re.compile(r"(?:^string|EncodeToString|^fmt\.Sprintf?)$")
 """Calls that only re-encode a digest (``hex.EncodeToString(sum[:])``): still the digest."""
+_DIGEST_HOPS = 2
+"""How many locals a digest is followed through (``sum := md5.Sum(b)``, ``s := hex...(sum[:])``):
+each hop looks at every use of the local in the function."""
 _PASSING = frozenset({"parenthesized_expression", "slice_expression", "argument_list"})
 _PASSING |= {"type_conversion_expression"}
 
@@ -477,7 +480,7 @@ def _stored_as_password(call: Node, data: bytes, depth: int = 0) -> bool:
     names = [n.rsplit(".", 1)[-1] for n in targets]
     if any((found := secret_name(n)) is not None and found.kind == PASSWORD for n in names):
         return True
-    if depth >= _MAX_DEPTH:
+    if depth >= _DIGEST_HOPS:
         return False
     locals_ = {n for n in targets if n.isidentifier() and n != "_"}
     return any(
