@@ -32,6 +32,7 @@ from peer_lsp.rules.grammar_nodes import (
     unwrap,
 )
 from peer_lsp.rules.literals import string_value
+from peer_lsp.rules.memo import memoized
 from peer_lsp.rules.model import Match, Rule
 from peer_lsp.rules.secret_sinks import key_is_hardcoded
 from peer_lsp.rules.sql import looks_like_sql
@@ -359,6 +360,33 @@ def _sql_built(match: Match) -> bool:
     )
 
 
+class _Names(typing.NamedTuple):
+    """A function's calls by callee text and identifiers by name (`_names_in`)."""
+
+    calls: dict[str, list[Node]]
+    identifiers: dict[str, list[Node]]
+
+
+def _names_in(node: Node, data: bytes) -> _Names:
+    """The calls and identifiers of the function around ``node``, indexed once per function
+    and run of the rules (`peer_lsp.rules.memo`): the password-hash checks look up a hasher's
+    writes and sums and a digest's uses by name, which would otherwise walk a long function
+    again for each hasher."""
+    scope = enclosing_scope(node, "go")
+
+    def build() -> _Names:
+        found = _Names({}, {})
+        for current in descendants(scope):
+            if current.type == "call_expression":
+                found.calls.setdefault(callee_text(current, data), []).append(current)
+            elif current.type == "identifier":
+                found.identifiers.setdefault(text(current, data), []).append(current)
+        return found
+
+    key = ("go-names", scope.start_byte, scope.end_byte, scope.type)
+    return memoized(data, key, build)
+
+
 def _password_input(match: Match) -> bool:
     """A fast hash of a password: its input names one (``md5.Sum([]byte(password))``), or
     its sum is stored or checked as one (`_stored_as_password`)."""
@@ -391,20 +419,21 @@ def _hasher_writes(hasher: Node, use: Node, data: bytes) -> list[Node]:
     """What is written into the hasher named ``hasher`` before ``use`` in its function:
     ``h.Write(b)``, ``h.WriteString(s)``, ``io.WriteString(h, s)``, ``fmt.Fprint*(h, ...)``."""
     name = text(unwrap(hasher), data)
+    calls = _names_in(use, data).calls
     written: list[Node] = []
-    for node in descendants(enclosing_scope(use, "go")):
-        if node.type != "call_expression" or node.start_byte >= use.start_byte:
-            continue
-        callee = callee_text(node, data)
-        args = arguments_of(node)
-        if callee in (f"{name}.Write", f"{name}.WriteString"):
-            written += args
-        elif (
-            (callee == "io.WriteString" or callee.startswith("fmt.Fprint"))
-            and args
-            and text(args[0], data).lstrip("&") == name
-        ):
-            written += args[1:]
+    for callee in (f"{name}.Write", f"{name}.WriteString"):
+        for call in calls.get(callee, []):
+            if call.start_byte < use.start_byte:
+                written += arguments_of(call)
+    for callee in ("io.WriteString", "fmt.Fprint", "fmt.Fprintf", "fmt.Fprintln"):
+        for call in calls.get(callee, []):
+            args = arguments_of(call)
+            if (
+                call.start_byte < use.start_byte
+                and args
+                and text(args[0], data).lstrip("&") == name
+            ):
+                written += args[1:]
     return written
 
 
@@ -483,12 +512,12 @@ def _stored_as_password(call: Node, data: bytes, depth: int = 0) -> bool:
     if depth >= _DIGEST_HOPS:
         return False
     locals_ = {n for n in targets if n.isidentifier() and n != "_"}
+    identifiers = _names_in(statement, data).identifiers
     return any(
         _stored_as_password(use, data, depth + 1)
-        for use in descendants(enclosing_scope(statement, "go"))
-        if use.type == "identifier"
-        and use.start_byte >= statement.end_byte
-        and text(use, data) in locals_
+        for name in locals_
+        for use in identifiers.get(name, [])
+        if use.start_byte >= statement.end_byte
     )
 
 
@@ -672,14 +701,8 @@ def _sums_of(maker: Node, data: bytes) -> list[Node]:
         statement = statement.parent
     if statement is None or statement.type not in ("short_var_declaration", "assignment_statement"):
         return []
-    names = set(_targets(statement, data))
-    return [
-        node
-        for node in descendants(enclosing_scope(maker, "go"))
-        if node.type == "call_expression"
-        and callee_text(node, data).rsplit(".", 1)[0] in names
-        and callee_text(node, data).endswith(".Sum")
-    ]
+    calls = _names_in(maker, data).calls
+    return [call for name in _targets(statement, data) for call in calls.get(f"{name}.Sum", [])]
 
 
 _KEY_ID = re.compile(r"key_?id(?:entifier)?$", re.IGNORECASE)
@@ -1423,16 +1446,8 @@ def _claims_unverified(match: Match) -> bool:
     with its signature checked (reading the claims to pick the key, then ``ParseWithClaims``)."""
     if _JWT_IMPORT.search(match.data) is None:
         return False
-    for node in descendants(enclosing_scope(match.report, "go")):
-        if node.type != "call_expression":
-            continue
-        function = node.child_by_field_name("function")
-        name = function.child_by_field_name("field") if function is not None else None
-        if function is not None and function.type == "identifier":
-            name = function
-        if name is not None and text(name, match.data) in _VERIFYING:
-            return False
-    return True
+    callees = _names_in(match.report, match.data).calls
+    return not any(callee.rsplit(".", 1)[-1] in _VERIFYING for callee in callees)
 
 
 RULES: tuple[Rule, ...] = (
