@@ -1437,14 +1437,25 @@ def _ssh_package(match: Match) -> bool:
     return _import_path(match.text("package"), match.data) == "golang.org/x/crypto/ssh"
 
 
-_JWT_IMPORT = re.compile(rb'"[\w./-]*jwt[\w./-]*"')
+_JWT_PACKAGE = re.compile(r"(?:^|/)jwt(?:-go)?(?:/v\d+)?$")
+"""golang-jwt/jwt (and its /v4, /v5), dgrijalva/jwt-go, form3tech-oss/jwt-go, ..."""
 _VERIFYING = frozenset({"Parse", "ParseWithClaims", "ParseSigned", "Verify", "VerifySignature"})
 
 
 def _claims_unverified(match: Match) -> bool:
     """``ParseUnverified`` from a JWT package, in a function that does not also parse the token
     with its signature checked (reading the claims to pick the key, then ``ParseWithClaims``)."""
-    if _JWT_IMPORT.search(match.data) is None:
+    root = match.report
+    while root.parent is not None:
+        root = root.parent
+    imported = [
+        string_value(path, match.data)
+        for declaration in root.named_children
+        if declaration.type == "import_declaration"
+        for path in descendants(declaration)
+        if path.type in _STRINGS
+    ]
+    if not any(_JWT_PACKAGE.search(path) for path in imported):
         return False
     callees = _names_in(match.report, match.data).calls
     return not any(callee.rsplit(".", 1)[-1] in _VERIFYING for callee in callees)
