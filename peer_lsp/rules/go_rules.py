@@ -1443,8 +1443,16 @@ _VERIFYING = frozenset({"Parse", "ParseWithClaims", "ParseSigned", "Verify", "Ve
 
 
 def _claims_unverified(match: Match) -> bool:
-    """``ParseUnverified`` from a JWT package, in a function that does not also parse the token
-    with its signature checked (reading the claims to pick the key, then ``ParseWithClaims``)."""
+    """``ParseUnverified`` from a JWT package of a token taken from the request being handled
+    (``r.Header.Get("Authorization")``), in a function that does not also parse it with its
+    signature checked (reading the claims to pick the key, then ``ParseWithClaims``).
+
+    A client reading its own token (the expiry, to renew it) trusts no one's claims, so a
+    token that does not come from the request is not reported."""
+    args = arguments_of(match.report)
+    requests = request_names(match.report, match.data)
+    if not args or not depends_on(args[0], requests, match.data):
+        return False
     root = match.report
     while root.parent is not None:
         root = root.parent
@@ -2052,10 +2060,12 @@ RULES: tuple[Rule, ...] = (
         " claims",
         explanation=(
             "`ParseUnverified` returns whatever claims the token holds, signed or not, so a"
-            " user can write their own (another user id, an admin role, a later expiry). It"
-            " is only safe when the signature was checked before, elsewhere. Not reported"
-            " when the same function also parses the token with a key (`Parse`,"
-            " `ParseWithClaims`), as when the unverified claims only pick the key.\n\n"
+            " user can write their own (another user id, an admin role, a later expiry)."
+            " Reported when the token comes from the request being handled (a header, a"
+            " cookie, a form value of `r *http.Request`, `gin.Context`, ...) and the same"
+            " function does not also parse it with a key (`Parse`, `ParseWithClaims`), as"
+            " when the unverified claims only pick the key. A client reading its own token"
+            " (its expiry) is not reported.\n\n"
             "**Fix:** `jwt.ParseWithClaims(token, claims, keyFunc,"
             ' jwt.WithValidMethods([]string{"RS256"}))` and use the claims only when'
             " `err == nil` and `token.Valid`.\n\n"
