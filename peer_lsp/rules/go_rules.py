@@ -36,7 +36,7 @@ from peer_lsp.rules.memo import memoized
 from peer_lsp.rules.model import Match, Rule
 from peer_lsp.rules.secret_sinks import key_is_hardcoded
 from peer_lsp.rules.sql import looks_like_sql
-from peer_lsp.secret_names import PASSWORD, secret_name
+from peer_lsp.secret_names import PASSWORD, identifier_words, secret_name
 
 if typing.TYPE_CHECKING:
     from tree_sitter import Node
@@ -472,6 +472,20 @@ def _fast_hasher_sum(call: Node, data: bytes) -> bool:
     )
 
 
+_NOT_THE_PASSWORD = frozenset({"reset", "token", "code", "otp", "nonce", "salt"})
+"""Words that make a password-ish name something else: a reset token or one-time code is random
+and long, so a fast hash of it is fine (``resetPasswordTokenHash``)."""
+
+
+def _keeps_password(name: str) -> bool:
+    """``name`` (a callee's last part, a variable, a field) holds or takes a password:
+    ``SetPassword``, ``passwordHash``, ``Password``; not ``passwordResetToken``."""
+    found = secret_name(name) if name else None
+    if found is None or found.kind != PASSWORD:
+        return False
+    return not _NOT_THE_PASSWORD & set(identifier_words(name).split("_"))
+
+
 def _stored_as_password(call: Node, data: bytes, depth: int = 0) -> bool:
     """The digest ``call`` makes goes, as it is or only re-encoded (`_ENCODERS`, ``sum[:]``),
     to a call that names a password (``user.SetPassword(h.Sum(nil))``,
@@ -488,8 +502,7 @@ def _stored_as_password(call: Node, data: bytes, depth: int = 0) -> bool:
                 return False
             callee = callee_text(outer, data)
             last = callee.rsplit(".", 1)[-1]
-            found = secret_name(last) if last else None
-            if found is not None and found.kind == PASSWORD:
+            if _keeps_password(last):
                 return True
             if not _ENCODERS.search(callee):
                 return False
@@ -507,7 +520,7 @@ def _stored_as_password(call: Node, data: bytes, depth: int = 0) -> bool:
         return False
     targets = _targets(statement, data)
     names = [n.rsplit(".", 1)[-1] for n in targets]
-    if any((found := secret_name(n)) is not None and found.kind == PASSWORD for n in names):
+    if any(_keeps_password(n) for n in names):
         return True
     if depth >= _DIGEST_HOPS:
         return False
