@@ -241,6 +241,13 @@ MAPPINGS: dict[str, dict[str, str]] = {
         "use-of-rc4": "go-weak-cipher",
         "use-of-md5": "go-weak-hash",
         "use-of-sha1": "go-weak-hash",
+        "ssl-v3-is-insecure": "go-tls-old-version",
+        "tls-with-insecure-cipher": "go-tls-old-version",
+        "use-of-weak-rsa-key": "go-weak-key",
+        "avoid-ssh-insecure-ignore-host-key": "go-ssh-host-key",
+        "unescaped-data-in-htmlattr": "go-template-unescaped",
+        "unescaped-data-in-js": "go-template-unescaped",
+        "unescaped-data-in-url": "go-template-unescaped",
     },
     "java": {
         **_many(_JAVA_SQL, "java-sql-format"),
@@ -342,6 +349,8 @@ GOSEC_MAP: dict[str, str | tuple[str, ...]] = {
     "G505": "go-weak-hash",
     "G506": "go-weak-hash",
     "G507": "go-weak-hash",
+    "G106": "go-ssh-host-key",
+    "G403": "go-weak-key",
 }
 # Left out as audits of any use, where ours need a use that matters: G404 and semgrep's
 # math-random-used report every math/rand call or import (go-random-secret wants the value in
@@ -351,6 +360,8 @@ GOSEC_MAP: dict[str, str | tuple[str, ...]] = {
 # G304 and G704 treat environment variables, stdin and package-level variables as untrusted
 # URLs and paths (go-ssrf wants the request being handled), and G203 reports template.HTML of
 # any variable, constants included (go-template-unescaped wants text built at run time).
+# Semgrep's jwt-go-parse-unverified reports every ParseUnverified; go-jwt-unverified wants the
+# token of the request being handled (a client reading its own token's expiry is fine).
 
 _LABEL = re.compile(r"(?<![A-Za-z])(todoruleid|todook|ruleid|ok)\s*:\s*([A-Za-z0-9_.,\s-]+)")
 _COMMENT = re.compile(r"\s*(#|//|/\*|\*|<!--|\{/\*)")

@@ -32,9 +32,11 @@ from peer_lsp.rules.grammar_nodes import (
     unwrap,
 )
 from peer_lsp.rules.literals import string_value
+from peer_lsp.rules.memo import memoized
 from peer_lsp.rules.model import Match, Rule
 from peer_lsp.rules.secret_sinks import key_is_hardcoded
 from peer_lsp.rules.sql import looks_like_sql
+from peer_lsp.secret_names import PASSWORD, identifier_words, secret_name
 
 if typing.TYPE_CHECKING:
     from tree_sitter import Node
@@ -358,8 +360,178 @@ def _sql_built(match: Match) -> bool:
     )
 
 
+class _Names(typing.NamedTuple):
+    """A function's calls by callee text and identifiers by name (`_names_in`)."""
+
+    calls: dict[str, list[Node]]
+    identifiers: dict[str, list[Node]]
+
+
+def _names_in(node: Node, data: bytes) -> _Names:
+    """The calls and identifiers of the function around ``node``, indexed once per function
+    and run of the rules (`peer_lsp.rules.memo`): the password-hash checks look up a hasher's
+    writes and sums and a digest's uses by name, which would otherwise walk a long function
+    again for each hasher."""
+    scope = enclosing_scope(node, "go")
+
+    def build() -> _Names:
+        found = _Names({}, {})
+        for current in descendants(scope):
+            if current.type == "call_expression":
+                found.calls.setdefault(callee_text(current, data), []).append(current)
+            elif current.type == "identifier":
+                found.identifiers.setdefault(text(current, data), []).append(current)
+        return found
+
+    key = ("go-names", scope.start_byte, scope.end_byte, scope.type)
+    return memoized(data, key, build)
+
+
 def _password_input(match: Match) -> bool:
-    return any(mentions_password(arg, match.data) for arg in arguments_of(match.report))
+    """A fast hash of a password: its input names one (``md5.Sum([]byte(password))``), or
+    its sum is stored or checked as one (`_stored_as_password`)."""
+    call = match.report
+    if match.node("package") is not None:
+        if any(mentions_password(arg, match.data) for arg in arguments_of(call)):
+            return True
+        if _import_path(match.text("package"), match.data) not in _FAST_HASHES:
+            return False
+    else:
+        return _password_digest(call, match.data)
+    return _stored_as_password(call, match.data)
+
+
+def _password_digest(call: Node, data: bytes) -> bool:
+    """``h.Sum(nil)`` of a fast hasher (`_fast_hasher_sum`) that was written a password
+    (``h.Write([]byte(password))``) or whose digest is kept or checked as one."""
+    if not _fast_hasher_sum(call, data):
+        return False
+    function = call.child_by_field_name("function")
+    operand = function.child_by_field_name("operand") if function is not None else None
+    if operand is not None and any(
+        mentions_password(w, data) for w in _hasher_writes(operand, call, data)
+    ):
+        return True
+    return _stored_as_password(call, data)
+
+
+def _hasher_writes(hasher: Node, use: Node, data: bytes) -> list[Node]:
+    """What is written into the hasher named ``hasher`` before ``use`` in its function:
+    ``h.Write(b)``, ``h.WriteString(s)``, ``io.WriteString(h, s)``, ``fmt.Fprint*(h, ...)``."""
+    name = text(unwrap(hasher), data)
+    calls = _names_in(use, data).calls
+    written: list[Node] = []
+    for callee in (f"{name}.Write", f"{name}.WriteString"):
+        for call in calls.get(callee, []):
+            if call.start_byte < use.start_byte:
+                written += arguments_of(call)
+    for callee in ("io.WriteString", "fmt.Fprint", "fmt.Fprintf", "fmt.Fprintln"):
+        for call in calls.get(callee, []):
+            args = arguments_of(call)
+            if (
+                call.start_byte < use.start_byte
+                and args
+                and text(args[0], data).lstrip("&") == name
+            ):
+                written += args[1:]
+    return written
+
+
+_FAST_HASHES = frozenset({"crypto/md5", "crypto/sha1", "crypto/sha256", "crypto/sha512"})
+_ENCODERS = re.compile(r"(?:^string|EncodeToString|^fmt\.Sprintf?)$")
+"""Calls that only re-encode a digest (``hex.EncodeToString(sum[:])``): still the digest."""
+_DIGEST_HOPS = 2
+"""How many locals a digest is followed through (``sum := md5.Sum(b)``, ``s := hex...(sum[:])``):
+each hop looks at every use of the local in the function."""
+_PASSING = frozenset({"parenthesized_expression", "slice_expression", "argument_list"})
+_PASSING |= {"type_conversion_expression"}
+
+
+def _fast_hasher_sum(call: Node, data: bytes) -> bool:
+    """``h.Sum(nil)`` of a local ``h`` last given ``md5.New()`` (or SHA-1/SHA-2's ``New``)."""
+    function = call.child_by_field_name("function")
+    if function is None or function.type != "selector_expression":
+        return False
+    operand = unwrap(function.child_by_field_name("operand") or function)
+    field = function.child_by_field_name("field")
+    if operand.type != "identifier" or field is None or text(field, data) != "Sum":
+        return False
+    value = last_binding(operand, data)
+    if value is None or unwrap(value).type != "call_expression":
+        return False
+    maker = unwrap(value).child_by_field_name("function")
+    if maker is None or maker.type != "selector_expression":
+        return False
+    package = maker.child_by_field_name("operand")
+    name = maker.child_by_field_name("field")
+    return (
+        package is not None
+        and name is not None
+        and text(name, data) == "New"
+        and _import_path(text(package, data), data) in _FAST_HASHES
+    )
+
+
+_NOT_THE_PASSWORD = frozenset({"reset", "token", "code", "otp", "nonce", "salt"})
+"""Words that make a password-ish name something else: a reset token or one-time code is random
+and long, so a fast hash of it is fine (``resetPasswordTokenHash``)."""
+
+
+def _keeps_password(name: str) -> bool:
+    """``name`` (a callee's last part, a variable, a field) holds or takes a password:
+    ``SetPassword``, ``passwordHash``, ``Password``; not ``passwordResetToken``."""
+    found = secret_name(name) if name else None
+    if found is None or found.kind != PASSWORD:
+        return False
+    return not _NOT_THE_PASSWORD & set(identifier_words(name).split("_"))
+
+
+def _stored_as_password(call: Node, data: bytes, depth: int = 0) -> bool:
+    """The digest ``call`` makes goes, as it is or only re-encoded (`_ENCODERS`, ``sum[:]``),
+    to a call that names a password (``user.SetPassword(h.Sum(nil))``,
+    ``checkPassword(md5.Sum(b))``), into a name that does (``passwordHash := ...``,
+    ``u.Password = ...``) or is compared with one (``... == user.Password``), also through a
+    local it is first put in (``sum := md5.Sum(b)`` then
+    ``u.Password = hex.EncodeToString(sum[:])``): a password kept as a fast hash."""
+    node = call
+    while node.parent is not None and node.parent.type in _PASSING:
+        parent = node.parent
+        if parent.type == "argument_list":
+            outer = parent.parent
+            if outer is None or outer.type != "call_expression":
+                return False
+            callee = callee_text(outer, data)
+            last = callee.rsplit(".", 1)[-1]
+            if _keeps_password(last):
+                return True
+            if not _ENCODERS.search(callee):
+                return False
+            parent = outer
+        node = parent
+    statement = node.parent
+    if statement is not None and statement.type == "binary_expression":
+        operator = statement.child_by_field_name("operator")
+        others = [c for c in statement.named_children if c is not node]
+        compared = operator is not None and text(operator, data) in ("==", "!=")
+        return compared and any(mentions_password(other, data) for other in others)
+    if statement is not None and statement.type == "expression_list":
+        statement = statement.parent
+    if statement is None or statement.type not in ("short_var_declaration", "assignment_statement"):
+        return False
+    targets = _targets(statement, data)
+    names = [n.rsplit(".", 1)[-1] for n in targets]
+    if any(_keeps_password(n) for n in names):
+        return True
+    if depth >= _DIGEST_HOPS:
+        return False
+    locals_ = {n for n in targets if n.isidentifier() and n != "_"}
+    identifiers = _names_in(statement, data).identifiers
+    return any(
+        _stored_as_password(use, data, depth + 1)
+        for name in locals_
+        for use in identifiers.get(name, [])
+        if use.start_byte >= statement.end_byte
+    )
 
 
 _SMALL_LOOP = 4
@@ -525,11 +697,25 @@ def _weak_hash(match: Match) -> bool:
     return (
         _import_path(match.text("package"), match.data) in _WEAK_HASHES
         and not any(mentions_password(arg, match.data) for arg in arguments_of(match.report))
+        and not _stored_as_password(match.report, match.data)
+        and not any(_password_digest(s, match.data) for s in _sums_of(match.report, match.data))
         and not (
             _import_path(match.text("package"), match.data) == "crypto/sha1"
             and _key_identifier(match.report, match.data)
         )
     )
+
+
+def _sums_of(maker: Node, data: bytes) -> list[Node]:
+    """The ``h.Sum(...)`` calls of the hasher ``h := md5.New()`` makes, in its function
+    (reported as a password hash by `_password_input` when a password is kept that way)."""
+    statement = maker.parent
+    if statement is not None and statement.type == "expression_list":
+        statement = statement.parent
+    if statement is None or statement.type not in ("short_var_declaration", "assignment_statement"):
+        return []
+    calls = _names_in(maker, data).calls
+    return [call for name in _targets(statement, data) for call in calls.get(f"{name}.Sum", [])]
 
 
 _KEY_ID = re.compile(r"key_?id(?:entifier)?$", re.IGNORECASE)
@@ -1241,6 +1427,61 @@ def _key_checked_before(match: Match) -> bool:
     return False
 
 
+_MIN_KEY_BITS = 2048
+"""RSA and DSA moduli below this are within reach (NIST SP 800-131A disallows them)."""
+
+
+def _weak_key(match: Match) -> bool:
+    """A crypto/rsa key generated with a constant size under 2048 bits, or crypto/dsa
+    parameters of the 1024-bit size (``dsa.L1024N160``)."""
+    path = _import_path(match.text("package"), match.data)
+    bits = match.node("bits")
+    if bits is None:
+        return False
+    if path == "crypto/dsa":
+        return match.text("fn") == "GenerateParameters" and match.text("bits").endswith("L1024N160")
+    if path != "crypto/rsa" or match.text("fn") == "GenerateParameters":
+        return False
+    size = _file_mode(bits, match.data)
+    return size is not None and 0 < size < _MIN_KEY_BITS
+
+
+def _ssh_package(match: Match) -> bool:
+    return _import_path(match.text("package"), match.data) == "golang.org/x/crypto/ssh"
+
+
+_JWT_PACKAGE = re.compile(r"(?:^|/)jwt(?:-go)?(?:/v\d+)?$")
+"""golang-jwt/jwt (and its /v4, /v5), dgrijalva/jwt-go, form3tech-oss/jwt-go, ..."""
+_VERIFYING = frozenset({"Parse", "ParseWithClaims", "ParseSigned", "Verify", "VerifySignature"})
+
+
+def _claims_unverified(match: Match) -> bool:
+    """``ParseUnverified`` from a JWT package of a token taken from the request being handled
+    (``r.Header.Get("Authorization")``), in a function that does not also parse it with its
+    signature checked (reading the claims to pick the key, then ``ParseWithClaims``).
+
+    A client reading its own token (the expiry, to renew it) trusts no one's claims, so a
+    token that does not come from the request is not reported."""
+    args = arguments_of(match.report)
+    requests = request_names(match.report, match.data)
+    if not args or not depends_on(args[0], requests, match.data):
+        return False
+    root = match.report
+    while root.parent is not None:
+        root = root.parent
+    imported = [
+        string_value(path, match.data)
+        for declaration in root.named_children
+        if declaration.type == "import_declaration"
+        for path in descendants(declaration)
+        if path.type in _STRINGS
+    ]
+    if not any(_JWT_PACKAGE.search(path) for path in imported):
+        return False
+    callees = _names_in(match.report, match.data).calls
+    return not any(callee.rsplit(".", 1)[-1] in _VERIFYING for callee in callees)
+
+
 RULES: tuple[Rule, ...] = (
     Rule(
         id="go-sql-format",
@@ -1396,7 +1637,7 @@ RULES: tuple[Rule, ...] = (
         severity=_ERROR,
         confidence=0.8,
         title="Fast hash used for a password",
-        message="`{fn}` is a fast hash: a leaked password hash is cracked in seconds",
+        message="A fast hash (`{fn}`) protects a password: a leaked hash is cracked in seconds",
         explanation=(
             "MD5, SHA-1 and SHA-256 are built for speed, so hashed passwords fall to"
             " brute force quickly; without a salt, equal passwords share a hash.\n\n"
@@ -1773,5 +2014,77 @@ RULES: tuple[Rule, ...] = (
         ),
         references=("CWE-1336",),
         check=_template_from_request,
+    ),
+    Rule(
+        id="go-weak-key",
+        languages=GO,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.9,
+        title="Key too short",
+        message="`{package}.{fn}` makes a key under 2048 bits: use at least 2048 (3072 for"
+        " keys that must last)",
+        explanation=(
+            "RSA and DSA keys under 2048 bits can be broken with resources within reach of a"
+            " well-funded attacker (512-bit RSA in hours on rented machines, 1024-bit within"
+            " reach), so what they sign or protect can be forged or read. Reported for"
+            " `crypto/rsa`'s `GenerateKey` and `GenerateMultiPrimeKey` when the size is a"
+            " constant, and `crypto/dsa` parameters of size `L1024N160`.\n\n"
+            "**Fix:** `rsa.GenerateKey(rand.Reader, 3072)` (at least 2048), or an Ed25519 key"
+            " (`ed25519.GenerateKey`), which has no size to choose; DSA is deprecated in Go:"
+            " use Ed25519 or ECDSA.\n\n"
+            "Reference: CWE-326 (Inadequate Encryption Strength); NIST SP 800-131A; gosec"
+            " G403."
+        ),
+        references=("CWE-326",),
+        check=_weak_key,
+    ),
+    Rule(
+        id="go-ssh-host-key",
+        languages=GO,
+        category=_S,
+        severity=_WARNING,
+        confidence=0.9,
+        title="SSH host key accepted without checking",
+        message="`ssh.InsecureIgnoreHostKey()` accepts any server's host key: a man in the"
+        " middle gets the session and its credentials",
+        explanation=(
+            "The host key is how an SSH client knows it reached the right server."
+            " `ssh.InsecureIgnoreHostKey()` is a `HostKeyCallback` that accepts whatever key"
+            " the server presents, so whoever sits on the network path can pose as the"
+            " server, collect the password or key exchange and run the session.\n\n"
+            "**Fix:** check the key against known hosts:"
+            " `golang.org/x/crypto/ssh/knownhosts.New(path)` as the `HostKeyCallback`, or"
+            " `ssh.FixedHostKey(key)` for one server whose key you ship.\n\n"
+            "Reference: CWE-322 (Key Exchange without Entity Authentication), CWE-295; gosec"
+            " G106."
+        ),
+        references=("CWE-322", "CWE-295"),
+        check=_ssh_package,
+    ),
+    Rule(
+        id="go-jwt-unverified",
+        languages=GO,
+        category=_S,
+        severity=_ERROR,
+        confidence=0.75,
+        title="JWT read without verifying its signature",
+        message="`ParseUnverified` does not check the token's signature: anyone can forge its"
+        " claims",
+        explanation=(
+            "`ParseUnverified` returns whatever claims the token holds, signed or not, so a"
+            " user can write their own (another user id, an admin role, a later expiry)."
+            " Reported when the token comes from the request being handled (a header, a"
+            " cookie, a form value of `r *http.Request`, `gin.Context`, ...) and the same"
+            " function does not also parse it with a key (`Parse`, `ParseWithClaims`), as"
+            " when the unverified claims only pick the key. A client reading its own token"
+            " (its expiry) is not reported.\n\n"
+            "**Fix:** `jwt.ParseWithClaims(token, claims, keyFunc,"
+            ' jwt.WithValidMethods([]string{"RS256"}))` and use the claims only when'
+            " `err == nil` and `token.Valid`.\n\n"
+            "Reference: CWE-347 (Improper Verification of Cryptographic Signature)."
+        ),
+        references=("CWE-347",),
+        check=_claims_unverified,
     ),
 )
