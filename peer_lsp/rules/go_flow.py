@@ -30,6 +30,7 @@ import typing
 from peer_lsp.rules.assignments import enclosing_scope
 from peer_lsp.rules.grammar_nodes import arguments_of, callee_text, text, unwrap
 from peer_lsp.rules.literals import string_value
+from peer_lsp.rules.memo import memoized
 
 if typing.TYPE_CHECKING:
     from collections.abc import Iterator
@@ -265,7 +266,8 @@ def bindings(use: Node, data: bytes) -> list[Node]:
     scope = enclosing_scope(use, "go")
     found = [
         (node.start_byte, value)
-        for node in _before(use, scope)
+        for node in _binding_statements(scope, data).get(name, ())
+        if node.end_byte <= use.start_byte
         for value in bound_values(node, name, data)
         if not _shadowed(node, use, scope, name, data)
     ]
@@ -278,6 +280,39 @@ def bindings(use: Node, data: bytes) -> list[Node]:
                 for spec in declaration.named_children:
                     found += [(-1, v) for v in bound_values(spec, name, data)]
     return [value for _, value in sorted(found, key=lambda pair: pair[0])]
+
+
+def _binding_statements(scope: Node, data: bytes) -> dict[str, list[Node]]:
+    """The statements of ``scope`` that bind each name, closures left out (as `_before`),
+    indexed once per function and run of the rules (`peer_lsp.rules.memo`): `bindings` is
+    asked for every hasher, digest and query of a function, and walking the function again
+    each time made a long one quadratic (1,400 hashers in one function: minutes)."""
+
+    def build() -> dict[str, list[Node]]:
+        index: dict[str, list[Node]] = {}
+        stack = [scope]
+        while stack:
+            node = stack.pop()
+            for name in _bound_names(node, data):
+                index.setdefault(name, []).append(node)
+            if node is scope or node.type != "func_literal":
+                stack.extend(node.named_children)
+        return index
+
+    return memoized(data, ("go-bindings", scope.start_byte, scope.end_byte, scope.type), build)
+
+
+def _bound_names(statement: Node, data: bytes) -> set[str]:
+    """The identifiers ``statement`` binds (`bound_values` gives their values)."""
+    fields = _BINDINGS.get(statement.type)
+    if fields is None:
+        return set()
+    if statement.type in ("var_spec", "const_spec"):
+        targets = statement.children_by_field_name(fields[0])
+    else:
+        left = statement.child_by_field_name(fields[0])
+        targets = left.named_children if left is not None else []
+    return {text(target, data) for target in targets if target.type == "identifier"}
 
 
 def _shadowed(binding: Node, use: Node, scope: Node, name: str, data: bytes) -> bool:

@@ -680,11 +680,22 @@ _IMPORT = re.compile(rb'(?:^|[\s(])(?:([A-Za-z_]\w*)\s+)?"([\w./-]+)"')
 def _import_path(name: str, data: bytes) -> str:
     """The import path the file imports as package name ``name`` (its last element, or an
     explicit alias); empty when none does."""
-    for found in _IMPORT.finditer(data):
-        alias, decoded = (found.group(1) or b"").decode(), found.group(2).decode()
-        if (alias or decoded.rsplit("/", 1)[-1]) == name:
-            return decoded
-    return ""
+    return _imports(data).get(name, "")
+
+
+def _imports(data: bytes) -> dict[str, str]:
+    """Package name -> import path, the first of each name in the file; read once per text
+    and run of the rules (`peer_lsp.rules.memo`): asked for every call a rule matches, a
+    scan of the file each time made a file of many hash calls quadratic."""
+
+    def build() -> dict[str, str]:
+        found: dict[str, str] = {}
+        for match in _IMPORT.finditer(data):
+            alias, decoded = (match.group(1) or b"").decode(), match.group(2).decode()
+            found.setdefault(alias or decoded.rsplit("/", 1)[-1], decoded)
+        return found
+
+    return memoized(data, ("go-imports",), build)
 
 
 def _weak_cipher(match: Match) -> bool:
