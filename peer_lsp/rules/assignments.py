@@ -9,9 +9,13 @@ from __future__ import annotations
 import typing
 
 from peer_lsp.rules.grammar_nodes import ancestors, family, text
+from peer_lsp.rules.memo import memoized
 
 if typing.TYPE_CHECKING:
     from tree_sitter import Node
+
+_Assignment = tuple[int, int, "Node"]
+"""An assignment's start and end byte, and the value it assigns."""
 
 _SCOPES: dict[str, frozenset[str]] = {
     "python": frozenset({"function_definition", "lambda", "module"}),
@@ -76,27 +80,37 @@ def assigned_value(node: Node, grammar: str, data: bytes) -> Node | None:
     function (a plain ``name = value``); None when there is none or ``node`` is no name."""
     if node.type != "identifier":
         return None
-    name = text(node, data)
-    shapes = _ASSIGNMENTS.get(family(grammar), ())
     found: Node | None = None
     found_at = -1
-    stack = [enclosing_scope(node, grammar)]
-    while stack:
-        current = stack.pop()
-        if current.start_byte >= node.start_byte:
-            continue
-        for kind, target_field, value_field in shapes:
-            if current.type != kind:
-                continue
-            target = _single(current.child_by_field_name(target_field))
-            value = _single(current.child_by_field_name(value_field))
-            if (
-                target is not None
-                and value is not None
-                and text(target, data) == name
-                and current.end_byte <= node.start_byte
-                and current.start_byte > found_at
-            ):
-                found, found_at = value, current.start_byte
-        stack.extend(current.named_children)
+    scope = enclosing_scope(node, grammar)
+    for start, end, value in _assignments(scope, grammar, data).get(text(node, data), ()):
+        if end <= node.start_byte and start > found_at:
+            found, found_at = value, start
     return found
+
+
+def _assignments(scope: Node, grammar: str, data: bytes) -> dict[str, list[_Assignment]]:
+    """Every plain assignment in ``scope`` (nested functions included), by the name assigned;
+    indexed once per function and run of the rules (`peer_lsp.rules.memo`): a check asks for
+    each name it follows, and walking the function each time made a long function with many
+    sinks quadratic (1,400 in one function: about a minute)."""
+    shapes = _ASSIGNMENTS.get(family(grammar), ())
+
+    def build() -> dict[str, list[_Assignment]]:
+        index: dict[str, list[_Assignment]] = {}
+        stack = [scope]
+        while stack:
+            current = stack.pop()
+            for kind, target_field, value_field in shapes:
+                if current.type != kind:
+                    continue
+                target = _single(current.child_by_field_name(target_field))
+                value = _single(current.child_by_field_name(value_field))
+                if target is not None and value is not None:
+                    entry = (current.start_byte, current.end_byte, value)
+                    index.setdefault(text(target, data), []).append(entry)
+            stack.extend(current.named_children)
+        return index
+
+    key = ("assignments", family(grammar), scope.start_byte, scope.end_byte, scope.type)
+    return memoized(data, key, build)
