@@ -18,7 +18,7 @@ import logging
 import typing
 from dataclasses import dataclass
 
-from peer_lsp.rules.fixes import verified
+from peer_lsp.rules.fixes import FixBudget, verified
 from peer_lsp.rules.memo import run_scope
 from peer_lsp.rules.model import REPORT, Edit, Match
 from peer_lsp.rules.predicates import holds
@@ -89,6 +89,7 @@ def _run(
     owners, checks = compiled.owners, compiled.checks
     hits: list[Hit] = []
     seen: set[tuple[str, int, int]] = set()
+    verifying = FixBudget()
     for start, end in pieces:
         cursor.set_byte_range(start, end)
         for index, captures in cursor.matches(root):
@@ -116,7 +117,9 @@ def _run(
             if rule.fix is not None:
                 edits = tuple(rule.fix(match) or ())
                 span = segment or (pieces[0][0], pieces[-1][1])
-                if edits and not verified(grammar, data[span[0] : span[1]], edits, span[0]):
+                if edits and not verifying.spend(span[1] - span[0]):
+                    edits = ()  # the finding stays, without a quick fix
+                elif edits and not verified(grammar, data[span[0] : span[1]], edits, span[0]):
                     log.debug("%s: fix at %d did not verify", rule.id, node.start_byte)
                     edits = ()
             hits.append(
