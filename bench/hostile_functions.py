@@ -4,10 +4,11 @@
                                       [--runs 1] [--json out.json]
 
 For each language the script writes one file holding one function with ``--sinks``
-repetitions of the shapes the data-flow rules follow (a command built with ``+`` then run, an
-SQL string built with ``+`` then executed, a password hashed with MD5, a string compared with
-``==`` in Java, ``innerHTML`` in JavaScript), then times ``python -m peer_lsp check --no-model
---format json`` on it as a fresh process (imports included) and counts the findings per rule.
+repetitions of the shapes the data-flow rules follow (a command built with ``+`` then run,
+an SQL string built with ``+`` then executed, in Go also with a ``strings.Builder``, a
+password hashed with MD5, a string compared with ``==`` in Java, ``innerHTML`` in
+JavaScript), then times ``python -m peer_lsp check --no-model --format json`` on it as a
+fresh process (imports included) and counts the findings per rule.
 
 Found while judging the rules against real code: every lookup of a name (the value last
 assigned to it, a Go import, a hasher's writes) walked the function or the file again, and
@@ -67,9 +68,11 @@ def go_source(sinks: int) -> str:
         f'\tq{i} := "SELECT * FROM t WHERE a = " + x\n\tdb.Query(q{i})\n'
         f"\th{i} := md5.New()\n\th{i}.Write([]byte(password))\n"
         f"\tusers[{i % 5}].Password = hex.EncodeToString(h{i}.Sum(nil))\n"
+        f'\tvar b{i} strings.Builder\n\tb{i}.WriteString("SELECT * FROM t WHERE a = ")\n'
+        f"\tb{i}.WriteString(x)\n\tdb.Query(b{i}.String())\n"
         for i in range(sinks)
     )
-    imports = '\t"crypto/md5"\n\t"database/sql"\n\t"encoding/hex"\n'
+    imports = '\t"crypto/md5"\n\t"database/sql"\n\t"encoding/hex"\n\t"strings"\n'
     return (
         f"package p\n\nimport (\n{imports})\n\ntype User struct{{ Password string }}\n\n"
         f"func Big(db *sql.DB, x, password string, users []User) {{\n{body}}}\n"

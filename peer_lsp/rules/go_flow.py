@@ -203,37 +203,52 @@ def _builder_origin(builder: Node, use: Node, data: bytes, depth: int) -> Origin
 def _writes(builder: Node, use: Node, data: bytes) -> Iterator[Node]:
     """The values written into the builder named ``builder`` before ``use`` in its function:
     ``b.WriteString(v)`` and ``fmt.Fprintf(&b, format, args...)``."""
-    name = text(builder, data)
-    for node in _before(use, enclosing_scope(use, "go")):
-        if node.type != "call_expression":
-            continue
-        args = arguments_of(node)
-        function = node.child_by_field_name("function")
-        if function is None or function.type != "selector_expression":
-            continue
-        operand = function.child_by_field_name("operand")
-        field = function.child_by_field_name("field")
-        if operand is None or field is None:
-            continue
-        if text(operand, data) == name and text(field, data) in _WRITES:
-            yield from args
-        elif callee_text(node, data).startswith("fmt.Fprint") and args:
-            target = text(args[0], data).lstrip("&")
-            if target == name:
-                yield from args[1:]
+    for call, written in _builder_writes(enclosing_scope(use, "go"), data).get(
+        text(builder, data), ()
+    ):
+        if call.end_byte <= use.start_byte:
+            yield from written
 
 
-def _before(use: Node, scope: Node) -> Iterator[Node]:
-    """The nodes of ``scope`` that end before ``use`` starts, closures left out."""
-    stack = [scope]
-    while stack:
-        node = stack.pop()
-        if node.start_byte >= use.start_byte:
-            continue
-        if node.end_byte <= use.start_byte:
-            yield node
-        if node is scope or node.type != "func_literal":
-            stack.extend(node.named_children)
+def _builder_writes(scope: Node, data: bytes) -> dict[str, list[tuple[Node, list[Node]]]]:
+    """The writes into each builder name in ``scope``, closures left out: the call and the
+    values it writes, in the order of a walk from the last statement back (the order the
+    writes have always been read in). Indexed once per function and run of the rules
+    (`peer_lsp.rules.memo`): walking the function for every ``b.String()`` made a function
+    of many builders quadratic."""
+
+    def build() -> dict[str, list[tuple[Node, list[Node]]]]:
+        index: dict[str, list[tuple[Node, list[Node]]]] = {}
+        stack = [scope]
+        while stack:
+            node = stack.pop()
+            if node.type == "call_expression":
+                found = _write_of(node, data)
+                if found is not None:
+                    index.setdefault(found[0], []).append((node, found[1]))
+            if node is scope or node.type != "func_literal":
+                stack.extend(node.named_children)
+        return index
+
+    return memoized(data, ("go-builder-writes", scope.start_byte, scope.end_byte), build)
+
+
+def _write_of(call: Node, data: bytes) -> tuple[str, list[Node]] | None:
+    """The builder a call writes into and the values it writes (``b.WriteString(v)``,
+    ``fmt.Fprintf(&b, format, args...)``); None for any other call."""
+    function = call.child_by_field_name("function")
+    if function is None or function.type != "selector_expression":
+        return None
+    operand = function.child_by_field_name("operand")
+    field = function.child_by_field_name("field")
+    if operand is None or field is None:
+        return None
+    args = arguments_of(call)
+    if text(field, data) in _WRITES:
+        return text(operand, data), list(args)
+    if callee_text(call, data).startswith("fmt.Fprint") and args:
+        return text(args[0], data).lstrip("&"), list(args[1:])
+    return None
 
 
 def bound_values(statement: Node, name: str, data: bytes) -> list[Node]:
@@ -283,10 +298,10 @@ def bindings(use: Node, data: bytes) -> list[Node]:
 
 
 def _binding_statements(scope: Node, data: bytes) -> dict[str, list[Node]]:
-    """The statements of ``scope`` that bind each name, closures left out (as `_before`),
-    indexed once per function and run of the rules (`peer_lsp.rules.memo`): `bindings` is
-    asked for every hasher, digest and query of a function, and walking the function again
-    each time made a long one quadratic (1,400 hashers in one function: minutes)."""
+    """The statements of ``scope`` that bind each name, closures left out, indexed once per
+    function and run of the rules (`peer_lsp.rules.memo`): `bindings` is asked for every
+    hasher, digest and query of a function, and walking the function again each time made a
+    long one quadratic (1,400 hashers in one function: minutes)."""
 
     def build() -> dict[str, list[Node]]:
         index: dict[str, list[Node]] = {}
