@@ -865,6 +865,96 @@ def _not_interned(match: Match) -> bool:
     )
 
 
+_STREAM_READS = frozenset({"readObject", "readUnshared"})
+
+
+def _unfiltered_stream(match: Match) -> bool:
+    """java-deserialization: anything but a ``new ObjectInputStream(...)`` whose method sets
+    an ``ObjectInputFilter`` on it (``in.setObjectInputFilter(filter)``, or
+    ``ObjectInputFilter.Config.setObjectInputFilter(in, filter)``) before its first
+    ``readObject``/``readUnshared`` there: the filter is JEP 290's allow-list, and the read
+    checks every class against it. The stream is followed through the name it is stored in
+    and local aliases (``final ObjectInputStream in2 = in;``, for a lambda); a filter set in a
+    lambda counts where the lambda is written (``doPrivileged`` runs it at once)."""
+    report = match.report
+    if match.text("type") != "ObjectInputStream":
+        return True
+    method = java_flow.enclosing_method(report)
+    name = _stored_in(report, match.data)
+    if method is None or name is None:
+        return True
+    names = {name}
+    filters: list[int] = []
+    reads: list[int] = []
+    nodes = _descendants(method)
+    for node in nodes:  # aliases first: a declaration reads before its uses
+        if node.type == "variable_declarator":
+            value = node.child_by_field_name("value")
+            target = node.child_by_field_name("name")
+            if value is not None and target is not None and _stream_name(value, match.data) in names:
+                names.add(text(target, match.data))
+    for node in nodes:
+        if node.type != "method_invocation" or node.start_byte < report.end_byte:
+            continue
+        method_name = node.child_by_field_name("name")
+        called = text(method_name, match.data) if method_name is not None else ""
+        receiver = node.child_by_field_name("object")
+        args = arguments_of(node)
+        if called == "setObjectInputFilter":
+            stream = args[0] if len(args) == 2 else receiver
+            if stream is not None and _stream_name(stream, match.data) in names:
+                filters.append(node.start_byte)
+        elif called in _STREAM_READS and receiver is not None:
+            if _stream_name(receiver, match.data) in names:
+                reads.append(node.start_byte)
+    first_read = min(reads, default=len(match.data))
+    return not any(position < first_read for position in filters)
+
+
+def _stored_in(creation: Node, data: bytes) -> str | None:
+    """The local or field name a created object is stored in (through ``( )`` and either
+    branch of ``?:``), or None."""
+    node = creation
+    while node.parent is not None and node.parent.type in (
+        "parenthesized_expression",
+        "ternary_expression",
+    ):
+        node = node.parent
+    parent = node.parent
+    if parent is None:
+        return None
+    if parent.type == "variable_declarator" and parent.child_by_field_name("value") == node:
+        target = parent.child_by_field_name("name")
+    elif parent.type == "assignment_expression" and parent.child_by_field_name("right") == node:
+        target = parent.child_by_field_name("left")
+    else:
+        return None
+    return _stream_name(target, data) if target is not None else None
+
+
+def _stream_name(node: Node, data: bytes) -> str | None:
+    """``in`` for ``in``, ``(in)`` and ``this.in``; None for anything else."""
+    node = unwrap(node)
+    if node.type == "identifier":
+        return text(node, data)
+    if node.type == "field_access":
+        owner, field = node.child_by_field_name("object"), node.child_by_field_name("field")
+        if owner is not None and owner.type == "this" and field is not None:
+            return text(field, data)
+    return None
+
+
+def _descendants(node: Node) -> list[Node]:
+    """Every named node under ``node``, in source order (lambdas included)."""
+    found: list[Node] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        stack.extend(reversed(current.named_children))
+    return found
+
+
 _LOCALE_FIELDS = frozenset({"getLanguage", "getCountry", "getVariant", "getScript"})
 
 
@@ -924,12 +1014,15 @@ RULES: tuple[Rule, ...] = (
             " a JSON document names.\n\n"
             "**Fix:** exchange data as JSON or Protocol Buffers; if Java serialization is"
             " unavoidable, set an allow-list with `ObjectInputFilter` (Java 9+) before"
-            " reading. `new Yaml(new SafeConstructor(new LoaderOptions()))`; Jackson: no"
+            " reading. A stream whose method sets a filter on it"
+            " (`in.setObjectInputFilter(filter)`, or `ObjectInputFilter.Config`'s) before its"
+            " first `readObject` there is not reported. `new Yaml(new SafeConstructor(new LoaderOptions()))`; Jackson: no"
             " default typing, `@JsonTypeInfo(use = Id.NAME)` with registered subtypes, or"
             " `activateDefaultTyping` with a strict `PolymorphicTypeValidator`.\n\n"
             "Reference: CWE-502 (Deserialization of Untrusted Data)."
         ),
         references=("CWE-502",),
+        check=_unfiltered_stream,
     ),
     Rule(
         id="java-shell-injection",
