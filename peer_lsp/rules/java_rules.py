@@ -891,7 +891,11 @@ def _unfiltered_stream(match: Match) -> bool:
         if node.type == "variable_declarator":
             value = node.child_by_field_name("value")
             target = node.child_by_field_name("name")
-            if value is not None and target is not None and _stream_name(value, match.data) in names:
+            if (
+                value is not None
+                and target is not None
+                and _stream_name(value, match.data) in names
+            ):
                 names.add(text(target, match.data))
     for node in nodes:
         if node.type != "method_invocation" or node.start_byte < report.end_byte:
@@ -904,9 +908,12 @@ def _unfiltered_stream(match: Match) -> bool:
             stream = args[0] if len(args) == 2 else receiver
             if stream is not None and _stream_name(stream, match.data) in names:
                 filters.append(node.start_byte)
-        elif called in _STREAM_READS and receiver is not None:
-            if _stream_name(receiver, match.data) in names:
-                reads.append(node.start_byte)
+        elif (
+            called in _STREAM_READS
+            and receiver is not None
+            and _stream_name(receiver, match.data) in names
+        ):
+            reads.append(node.start_byte)
     first_read = min(reads, default=len(match.data))
     return not any(position < first_read for position in filters)
 
@@ -1016,7 +1023,8 @@ RULES: tuple[Rule, ...] = (
             " unavoidable, set an allow-list with `ObjectInputFilter` (Java 9+) before"
             " reading. A stream whose method sets a filter on it"
             " (`in.setObjectInputFilter(filter)`, or `ObjectInputFilter.Config`'s) before its"
-            " first `readObject` there is not reported. `new Yaml(new SafeConstructor(new LoaderOptions()))`; Jackson: no"
+            " first `readObject` there is not reported."
+            " `new Yaml(new SafeConstructor(new LoaderOptions()))`; Jackson: no"
             " default typing, `@JsonTypeInfo(use = Id.NAME)` with registered subtypes, or"
             " `activateDefaultTyping` with a strict `PolymorphicTypeValidator`.\n\n"
             "Reference: CWE-502 (Deserialization of Untrusted Data)."
