@@ -1583,7 +1583,10 @@ RULES: tuple[Rule, ...] = (
             "`eval()` and `exec()` run any Python code they are given, with the program's"
             " rights. When the argument is built at run time, whoever controls it controls the"
             " program. A local name is followed to what it was given earlier in the function:"
-            ' one that only ever held literals (`code = "1 + 1"`) is not reported.\n\n'
+            ' one that only ever held literals (`code = "1 + 1"`) is not reported, nor is a'
+            " group of a regular expression matched in the function whose pattern admits no"
+            " bracket, only names, dots, digits, quotes and backslashes (`m.group(1)` of"
+            ' `r"(\\w+(\\.\\w+)*)"`): no text it admits can call anything.\n\n'
             "**Fix:** parse data instead of running it: `ast.literal_eval()` for Python"
             " literals, `json.loads()` for JSON, a dictionary of allowed functions for dispatch,"
             " `getattr()` with a checked name for attribute access.\n\n"
