@@ -18,6 +18,7 @@ from peer_lsp.rules.grammar_nodes import (
     unwrap,
 )
 from peer_lsp.rules.literals import string_value
+from peer_lsp.rules.memo import memoized
 from peer_lsp.rules.model import Edit, Match, Rule
 from peer_lsp.rules.secret_sinks import key_is_hardcoded
 from peer_lsp.rules.sql import looks_like_sql
@@ -884,35 +885,24 @@ def _unfiltered_stream(match: Match) -> bool:
     if method is None or name is None:
         return True
     names = {name}
+    declarators, calls = _stream_nodes(method, match.data)
+    for node in declarators:  # in source order: a declaration comes before its uses
+        value = node.child_by_field_name("value")
+        target = node.child_by_field_name("name")
+        if target is not None and value is not None and _stream_name(value, match.data) in names:
+            names.add(text(target, match.data))
     filters: list[int] = []
     reads: list[int] = []
-    nodes = _descendants(method)
-    for node in nodes:  # aliases first: a declaration reads before its uses
-        if node.type == "variable_declarator":
-            value = node.child_by_field_name("value")
-            target = node.child_by_field_name("name")
-            if (
-                value is not None
-                and target is not None
-                and _stream_name(value, match.data) in names
-            ):
-                names.add(text(target, match.data))
-    for node in nodes:
-        if node.type != "method_invocation" or node.start_byte < report.end_byte:
+    for called, node in calls:
+        if node.start_byte < report.end_byte:
             continue
-        method_name = node.child_by_field_name("name")
-        called = text(method_name, match.data) if method_name is not None else ""
         receiver = node.child_by_field_name("object")
         args = arguments_of(node)
         if called == "setObjectInputFilter":
             stream = args[0] if len(args) == 2 else receiver
             if stream is not None and _stream_name(stream, match.data) in names:
                 filters.append(node.start_byte)
-        elif (
-            called in _STREAM_READS
-            and receiver is not None
-            and _stream_name(receiver, match.data) in names
-        ):
+        elif receiver is not None and _stream_name(receiver, match.data) in names:
             reads.append(node.start_byte)
     first_read = min(reads, default=len(match.data))
     return not any(position < first_read for position in filters)
@@ -951,15 +941,28 @@ def _stream_name(node: Node, data: bytes) -> str | None:
     return None
 
 
-def _descendants(node: Node) -> list[Node]:
-    """Every named node under ``node``, in source order (lambdas included)."""
-    found: list[Node] = []
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        found.append(current)
-        stack.extend(reversed(current.named_children))
-    return found
+def _stream_nodes(method: Node, data: bytes) -> tuple[list[Node], list[tuple[str, Node]]]:
+    """The variable declarators of ``method`` and its calls of ``setObjectInputFilter``,
+    ``readObject`` and ``readUnshared`` (lambdas included), in source order; indexed once per
+    method and run (`peer_lsp.rules.memo`), so that many streams in one method stay linear."""
+
+    def build() -> tuple[list[Node], list[tuple[str, Node]]]:
+        declarators: list[Node] = []
+        calls: list[tuple[str, Node]] = []
+        stack = [method]
+        while stack:
+            current = stack.pop()
+            if current.type == "variable_declarator":
+                declarators.append(current)
+            elif current.type == "method_invocation":
+                name = current.child_by_field_name("name")
+                called = text(name, data) if name is not None else ""
+                if called == "setObjectInputFilter" or called in _STREAM_READS:
+                    calls.append((called, current))
+            stack.extend(reversed(current.named_children))
+        return declarators, calls
+
+    return memoized(data, ("java-stream-nodes", method.start_byte, method.end_byte), build)
 
 
 _LOCALE_FIELDS = frozenset({"getLanguage", "getCountry", "getVariant", "getScript"})
