@@ -1,4 +1,4 @@
-"""Evaluation that is the code's purpose: when ``eval``/``exec`` is not reported (py-eval).
+r"""Evaluation that is the code's purpose: when ``eval``/``exec`` is not reported (py-eval).
 
 ``eval`` and ``exec`` are dangerous when what they run comes from outside. Three shapes say
 the evaluation is deliberate, with the namespace it runs in chosen explicitly:
@@ -20,7 +20,11 @@ the evaluation is deliberate, with the namespace it runs in chosen explicitly:
 
 And one shape says what runs is known: the code is a name the enclosing ``if`` has just
 checked against literals (``if value in ["True", "False", "None"]: value = eval(value)``, or
-``value == "None"``): only those literals can run (`checked_against_literals`).
+``value == "None"``): only those literals can run (`checked_against_literals`). Or the code
+is a group of a regular expression matched in the function (``eval(m.group(1))``, or a name
+unpacked from ``m.group(1, 3)``) whose pattern admits only names, dots, digits, quotes and
+backslashes (``r"(\w+(\.\w+)*)"``, ``r'("(?:\\\d\d\d)*")'``): no text it admits can spell a
+call, only a literal or a dotted name (`matched_without_calls`).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import re
 import typing
 
 from peer_lsp.rules.assignments import assigned_value, enclosing_scope
+from peer_lsp.rules.flow import bound_before
 from peer_lsp.rules.grammar_nodes import arguments_of, text, unwrap
 
 if typing.TYPE_CHECKING:
@@ -38,7 +43,11 @@ if typing.TYPE_CHECKING:
 def deliberate_evaluation(call: Node, code: Node, data: bytes) -> bool:
     """Whether an ``eval``/``exec`` call of ``code`` is one of the deliberate shapes of the
     module docstring."""
-    if checked_against_literals(call, code, data) or evaluation_api(call, code, data):
+    if (
+        checked_against_literals(call, code, data)
+        or evaluation_api(call, code, data)
+        or matched_without_calls(code, data)
+    ):
         return True
     namespaces = _namespace_arguments(call, data)
     if any(
@@ -250,3 +259,129 @@ def _rebound(body: Node, name: str, before: Node, data: bytes) -> bool:
                 return True
         stack.extend(node.named_children)
     return False
+
+
+_MATCHERS = frozenset({"re.match", "re.fullmatch", "re.search"})
+_NO_CALL = re.compile(
+    r"""
+      \(\?:|\(\?P<\w+>|[()|^$*+?]|\{\d+(?:,\d*)?\}  # grouping, alternation, anchors, repeats
+    | \\[wdsbAZ.\\"'_-]                           # escapes that admit no bracket
+    | \[(?:[A-Za-z0-9_.-]|\\[wds.\\_-])+\]          # a class of those (not negated)
+    | [A-Za-z0-9_"' ]                              # literal characters
+    """,
+    re.VERBOSE,
+)
+
+_LITERAL = re.compile(
+    r"""(?P<prefix>[rRbBuU]*)(?P<quote>'{3}|"{3}|'|")(?P<body>.*)(?P=quote)""", re.S
+)
+
+
+def matched_without_calls(code: Node, data: bytes) -> bool:
+    r"""``code`` is a group of a regular expression the function matched with a literal
+    pattern (``m = re.match(r"(\w+(\.\w+)*)\.(\w*)", text)``, then ``m.group(1)``, or a
+    name every assignment of which unpacks one: ``expr, attr = m.group(1, 3)``), and the
+    group admits only word characters, dots, quotes, backslashes and spaces: text without a
+    bracket cannot call anything, so ``eval`` of it is a literal or a name lookup."""
+    code = unwrap(code)
+    if code.type != "identifier":
+        return _safe_group(code, 0, data)
+    values = bound_before(code, data)
+    return bool(values) and all(_unpacked_safe_group(v, text(code, data), data) for v in values)
+
+
+def _unpacked_safe_group(value: Node, name: str, data: bytes) -> bool:
+    """``value`` is the right side of ``name = m.group(n)`` or ``name, other = m.group(n, k)``
+    with ``name``'s group one `matched_without_calls` accepts."""
+    assignment = value.parent
+    if assignment is None or assignment.type != "assignment":
+        return False
+    target = assignment.child_by_field_name("left")
+    if target is None:
+        return False
+    if target.type == "identifier":
+        return _safe_group(value, 0, data)
+    if target.type not in ("pattern_list", "tuple_pattern"):
+        return False
+    names = [text(child, data) for child in target.named_children]
+    return names.count(name) == 1 and _safe_group(value, names.index(name), data, unpacked=True)
+
+
+def _safe_group(call: Node, position: int, data: bytes, *, unpacked: bool = False) -> bool:
+    """``call`` is ``m.group(...)`` (its ``position``-th argument names the group) on a name
+    bound only to matches of literal patterns, whose group admits no call."""
+    call = unwrap(call)
+    function = call.child_by_field_name("function") if call.type == "call" else None
+    if function is None or function.type != "attribute":
+        return False
+    attribute, matched = (
+        function.child_by_field_name("attribute"),
+        function.child_by_field_name("object"),
+    )
+    if attribute is None or text(attribute, data) != "group" or matched is None:
+        return False
+    args = arguments_of(call)
+    if (unpacked and len(args) < 2) or position >= max(len(args), 1):
+        return False
+    chosen = text(args[position], data) if args else "0"
+    if not chosen.isdigit() or matched.type != "identifier":
+        return False
+    matches = bound_before(matched, data)
+    return bool(matches) and all(_admits_no_call(match, int(chosen), data) for match in matches)
+
+
+def _admits_no_call(match: Node, group: int, data: bytes) -> bool:
+    """``match`` is ``re.match(pattern, ...)`` (or ``fullmatch``, ``search``) with a raw or
+    backslash-free literal pattern whose ``group`` only `_NO_CALL`'s pieces make up."""
+    match = unwrap(match)
+    function = match.child_by_field_name("function") if match.type == "call" else None
+    args = arguments_of(match)
+    if function is None or text(function, data) not in _MATCHERS or not args:
+        return False
+    pattern = unwrap(args[0])
+    if pattern.type != "string" or any(c.type == "interpolation" for c in pattern.named_children):
+        return False
+    literal = _LITERAL.match(text(pattern, data))
+    if literal is None or ("\\" in literal["body"] and "r" not in literal["prefix"].lower()):
+        return False
+    sub = _group_text(literal["body"], group)
+    if sub is None:
+        return False
+    position = 0
+    while position < len(sub):
+        piece = _NO_CALL.match(sub, position)
+        if piece is None:
+            return False
+        position = piece.end()
+    return True
+
+
+def _group_text(pattern: str, wanted: int) -> str | None:
+    """The text of capturing group ``wanted`` of ``pattern`` (0: the whole), or None."""
+    if wanted == 0:
+        return pattern
+    count, index = 0, 0
+    opened: list[tuple[int, int]] = []  # (group number, 0 when not capturing; content start)
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "[":
+            index += 1
+            while index < len(pattern) and pattern[index] != "]":
+                index += 2 if pattern[index] == "\\" else 1
+        elif char == "(":
+            named = pattern.startswith("(?P<", index)
+            capturing = named or not pattern.startswith("(?", index)
+            count += capturing
+            start = pattern.find(">", index) + 1 if named else index + 1
+            opened.append((count if capturing else 0, start))
+        elif char == ")":
+            if not opened:
+                return None
+            number, start = opened.pop()
+            if number == wanted:
+                return pattern[start:index]
+        index += 1
+    return None

@@ -18,6 +18,7 @@ from peer_lsp.rules.grammar_nodes import (
     unwrap,
 )
 from peer_lsp.rules.literals import string_value
+from peer_lsp.rules.memo import memoized
 from peer_lsp.rules.model import Edit, Match, Rule
 from peer_lsp.rules.secret_sinks import key_is_hardcoded
 from peer_lsp.rules.sql import looks_like_sql
@@ -865,6 +866,105 @@ def _not_interned(match: Match) -> bool:
     )
 
 
+_STREAM_READS = frozenset({"readObject", "readUnshared"})
+
+
+def _unfiltered_stream(match: Match) -> bool:
+    """java-deserialization: anything but a ``new ObjectInputStream(...)`` whose method sets
+    an ``ObjectInputFilter`` on it (``in.setObjectInputFilter(filter)``, or
+    ``ObjectInputFilter.Config.setObjectInputFilter(in, filter)``) before its first
+    ``readObject``/``readUnshared`` there: the filter is JEP 290's allow-list, and the read
+    checks every class against it. The stream is followed through the name it is stored in
+    and local aliases (``final ObjectInputStream in2 = in;``, for a lambda); a filter set in a
+    lambda counts where the lambda is written (``doPrivileged`` runs it at once)."""
+    report = match.report
+    if match.text("type") != "ObjectInputStream":
+        return True
+    method = java_flow.enclosing_method(report)
+    name = _stored_in(report, match.data)
+    if method is None or name is None:
+        return True
+    names = {name}
+    declarators, calls = _stream_nodes(method, match.data)
+    for node in declarators:  # in source order: a declaration comes before its uses
+        value = node.child_by_field_name("value")
+        target = node.child_by_field_name("name")
+        if target is not None and value is not None and _stream_name(value, match.data) in names:
+            names.add(text(target, match.data))
+    filters: list[int] = []
+    reads: list[int] = []
+    for called, node in calls:
+        if node.start_byte < report.end_byte:
+            continue
+        receiver = node.child_by_field_name("object")
+        args = arguments_of(node)
+        if called == "setObjectInputFilter":
+            stream = args[0] if len(args) == 2 else receiver
+            if stream is not None and _stream_name(stream, match.data) in names:
+                filters.append(node.start_byte)
+        elif receiver is not None and _stream_name(receiver, match.data) in names:
+            reads.append(node.start_byte)
+    first_read = min(reads, default=len(match.data))
+    return not any(position < first_read for position in filters)
+
+
+def _stored_in(creation: Node, data: bytes) -> str | None:
+    """The local or field name a created object is stored in (through ``( )`` and either
+    branch of ``?:``), or None."""
+    node = creation
+    while node.parent is not None and node.parent.type in (
+        "parenthesized_expression",
+        "ternary_expression",
+    ):
+        node = node.parent
+    parent = node.parent
+    if parent is None:
+        return None
+    if parent.type == "variable_declarator" and parent.child_by_field_name("value") == node:
+        target = parent.child_by_field_name("name")
+    elif parent.type == "assignment_expression" and parent.child_by_field_name("right") == node:
+        target = parent.child_by_field_name("left")
+    else:
+        return None
+    return _stream_name(target, data) if target is not None else None
+
+
+def _stream_name(node: Node, data: bytes) -> str | None:
+    """``in`` for ``in``, ``(in)`` and ``this.in``; None for anything else."""
+    node = unwrap(node)
+    if node.type == "identifier":
+        return text(node, data)
+    if node.type == "field_access":
+        owner, field = node.child_by_field_name("object"), node.child_by_field_name("field")
+        if owner is not None and owner.type == "this" and field is not None:
+            return text(field, data)
+    return None
+
+
+def _stream_nodes(method: Node, data: bytes) -> tuple[list[Node], list[tuple[str, Node]]]:
+    """The variable declarators of ``method`` and its calls of ``setObjectInputFilter``,
+    ``readObject`` and ``readUnshared`` (lambdas included), in source order; indexed once per
+    method and run (`peer_lsp.rules.memo`), so that many streams in one method stay linear."""
+
+    def build() -> tuple[list[Node], list[tuple[str, Node]]]:
+        declarators: list[Node] = []
+        calls: list[tuple[str, Node]] = []
+        stack = [method]
+        while stack:
+            current = stack.pop()
+            if current.type == "variable_declarator":
+                declarators.append(current)
+            elif current.type == "method_invocation":
+                name = current.child_by_field_name("name")
+                called = text(name, data) if name is not None else ""
+                if called == "setObjectInputFilter" or called in _STREAM_READS:
+                    calls.append((called, current))
+            stack.extend(reversed(current.named_children))
+        return declarators, calls
+
+    return memoized(data, ("java-stream-nodes", method.start_byte, method.end_byte), build)
+
+
 _LOCALE_FIELDS = frozenset({"getLanguage", "getCountry", "getVariant", "getScript"})
 
 
@@ -924,12 +1024,16 @@ RULES: tuple[Rule, ...] = (
             " a JSON document names.\n\n"
             "**Fix:** exchange data as JSON or Protocol Buffers; if Java serialization is"
             " unavoidable, set an allow-list with `ObjectInputFilter` (Java 9+) before"
-            " reading. `new Yaml(new SafeConstructor(new LoaderOptions()))`; Jackson: no"
+            " reading. A stream whose method sets a filter on it"
+            " (`in.setObjectInputFilter(filter)`, or `ObjectInputFilter.Config`'s) before its"
+            " first `readObject` there is not reported."
+            " `new Yaml(new SafeConstructor(new LoaderOptions()))`; Jackson: no"
             " default typing, `@JsonTypeInfo(use = Id.NAME)` with registered subtypes, or"
             " `activateDefaultTyping` with a strict `PolymorphicTypeValidator`.\n\n"
             "Reference: CWE-502 (Deserialization of Untrusted Data)."
         ),
         references=("CWE-502",),
+        check=_unfiltered_stream,
     ),
     Rule(
         id="java-shell-injection",

@@ -5,6 +5,7 @@ Patterns: ``queries/python/<rule-id>.scm``.
 
 from __future__ import annotations
 
+import ast
 import itertools
 import re
 import typing
@@ -767,7 +768,8 @@ def _quoted_parts(node: Node, data: bytes, *, top: bool = False) -> bool:
             parts = right.named_children if right.type in ("tuple", "dictionary") else [right]
             values = [p.child_by_field_name("value") or p if p.type == "pair" else p for p in parts]
             return (top or _quoted_parts(left, data)) and all(
-                _quoted_parts(unwrap(v), data) for v in values
+                _quoted_parts(unwrap(v), data) or _single_quoted_at(left, index, v, data)
+                for index, v in enumerate(values)
             )
         return _quoted_parts(unwrap(left), data) and _quoted_parts(unwrap(right), data)
     if node.type == "string":
@@ -777,6 +779,56 @@ def _quoted_parts(node: Node, data: bytes, *, top: bool = False) -> bool:
             if part.type == "interpolation" and part.named_child_count
         )
     return origin(node, data) is Origin.LITERAL or _temp_path(node, data)
+
+
+_CONVERSION = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[a-zA-Z%]")
+_QUOTE_ESCAPES = frozenset({"'\"'\"'", "'\\''"})
+
+
+def _single_quoted_at(template: Node, index: int, value: Node, data: bytes) -> bool:
+    """The POSIX shell's quoting by hand: the ``index``-th ``%`` conversion of a literal
+    ``template`` sits between single quotes (``"'%s' -c"``) and ``value`` replaces every
+    ``'`` in it with ``'"'"'`` or ``'\\''`` (close the quotes, add a quoted ``'``, reopen),
+    ``_config_vars['CC'].replace("'", "'\"'\"'")``: the shell reads the value as one word,
+    as with ``shlex.quote``."""
+    value = unwrap(value)
+    function = value.child_by_field_name("function") if value.type == "call" else None
+    args = arguments_of(value)
+    if (
+        function is None
+        or function.type != "attribute"
+        or not text(function, data).endswith(".replace")
+        or len(args) != 2
+        or _python_literal(args[0], data) != "'"
+        or _python_literal(args[1], data) not in _QUOTE_ESCAPES
+    ):
+        return False
+    source = _python_literal(unwrap(template), data)
+    if source is None:
+        return False
+    conversions = [c for c in _CONVERSION.finditer(source) if c.group() != "%%"]
+    if index >= len(conversions):
+        return False
+    found = conversions[index]
+    return source[found.start() - 1 : found.start()] == "'" and source[found.end() :][:1] == "'"
+
+
+def _python_literal(node: Node, data: bytes) -> str | None:
+    """The value of a plain (not f-) string literal or of adjacent ones, else None."""
+    if node.type not in ("string", "concatenated_string") or any(
+        part.type == "interpolation" for part in _string_parts(node)
+    ):
+        return None
+    try:
+        found = ast.literal_eval(f"({text(node, data)})")  # adjacent literals may span lines
+    except (ValueError, SyntaxError):
+        return None
+    return found if isinstance(found, str) else None
+
+
+def _string_parts(node: Node) -> list[Node]:
+    strings = node.named_children if node.type == "concatenated_string" else [node]
+    return [part for string in strings for part in string.named_children]
 
 
 _TEMP_MAKERS = frozenset({"tempfile.mkstemp", "tempfile.mkdtemp", "mkstemp", "mkdtemp"})
@@ -1531,7 +1583,10 @@ RULES: tuple[Rule, ...] = (
             "`eval()` and `exec()` run any Python code they are given, with the program's"
             " rights. When the argument is built at run time, whoever controls it controls the"
             " program. A local name is followed to what it was given earlier in the function:"
-            ' one that only ever held literals (`code = "1 + 1"`) is not reported.\n\n'
+            ' one that only ever held literals (`code = "1 + 1"`) is not reported, nor is a'
+            " group of a regular expression matched in the function whose pattern admits no"
+            " bracket, only names, dots, digits, quotes and backslashes (`m.group(1)` of"
+            ' `r"(\\w+(\\.\\w+)*)"`): no text it admits can call anything.\n\n'
             "**Fix:** parse data instead of running it: `ast.literal_eval()` for Python"
             " literals, `json.loads()` for JSON, a dictionary of allowed functions for dispatch,"
             " `getattr()` with a checked name for attribute access.\n\n"
@@ -1561,7 +1616,8 @@ RULES: tuple[Rule, ...] = (
             ' name is followed to what it was given earlier in the function (`cmd = "ls " +'
             " path`, `cmd += arg`, `arg = sys.argv[1]`); one built only from literals, or"
             " whose every interpolated value goes through `shlex.quote` (or is a name"
-            " `tempfile.mkstemp()` just made), is not reported.\n\n"
+            " `tempfile.mkstemp()` just made, or is put between single quotes with each"
+            " `'` in it replaced by `'\"'\"'` or `'\\''`), is not reported.\n\n"
             "**Fix:** pass the program and its arguments as a list without a shell:"
             ' `subprocess.run(["ls", path], check=True)`. If a shell is unavoidable, quote'
             " each value with `shlex.quote()`.\n\n"
