@@ -172,10 +172,23 @@ _TEMPLATE_ERRORS_CHECKED = 50
 errors."""
 
 
-def looks_like_template(root: Node, data: bytes) -> bool:
-    """Whether the file is a template, not the language its name says: an error starts inside
-    a template action, and the file has at least two (one ``{{a}}`` typed in JavaScript is
-    an error, not a template)."""
+_TEMPLATE_HOSTS = frozenset(
+    {"css", "scss", "less", "html", "yaml", "json", "markdown", "toml", "xml", "javascript"}
+)
+"""Grammars whose files templates are saved as (a Go template as ``common.css`` or
+``common.js``, a Helm chart's ``.yaml``, a Jinja ``.html``). Not Go, C, C++, Java, C#, Rust
+or TypeScript, where ``{{1, 2}}`` and ``new T() {{ ... }}`` are code: a table-driven Go test
+with an error would lose every error of the file."""
+
+
+def looks_like_template(root: Node, data: bytes, grammar: str | None = None) -> bool:
+    """Whether the file is a template, not the language its name says: a file of a
+    `_TEMPLATE_HOSTS` grammar where an error starts inside a template action, and that has at
+    least two (one ``{{a}}`` typed in JavaScript is an error, not a template). In JavaScript
+    the action must not hold a ``:``, which a JSX style object (``style={{ color: c }}``)
+    does and template actions do not."""
+    if grammar not in _TEMPLATE_HOSTS:
+        return False
     if not any(opener in data for opener in _TEMPLATE_OPENERS):
         return False
     inside = False
@@ -187,7 +200,10 @@ def looks_like_template(root: Node, data: bytes) -> bool:
             data.rfind(b"\n", max(0, start - _ACTION_REACH), start) + 1, start - _ACTION_REACH
         )
         high = start + _ACTION_REACH + 4
-        if any(m.start() <= start < m.end() for m in _TEMPLATE_ACTION.finditer(data, low, high)):
+        if any(
+            m.start() <= start < m.end() and (grammar != "javascript" or b":" not in m.group())
+            for m in _TEMPLATE_ACTION.finditer(data, low, high)
+        ):
             inside = True
             break
     if not inside:
@@ -449,7 +465,9 @@ class SyntaxReporter:
         compiled = bool(found) and compiles(document.grammar, document.data)
         tree = document.tree
         template = (
-            bool(found) and tree is not None and looks_like_template(tree.root_node, document.data)
+            bool(found)
+            and tree is not None
+            and looks_like_template(tree.root_node, document.data, document.grammar)
         )
         self._documents[document.uri] = _Introduced(
             fingerprints, hashlib.blake2b(document.data).digest(), compiled, template

@@ -85,6 +85,31 @@ def test_an_error_typed_into_a_template_is_shown() -> None:
 
 
 @pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        # a table-driven Go test, opened with an error inside one of its {{ }} rows
+        (
+            "grid_test.go",
+            "package p\n\nvar cases = []struct{ a, b int }{{1, 2}, {3 )}, {5, 6}}\n"
+            "var more = [][]int{{7, 8}}\n",
+        ),
+        # a JSX file opened with an error inside a style object
+        (
+            "view.jsx",
+            "const A = () => <div style={{ color: 1 ) }}><p style={{ margin: 0 }} /></div>;\n",
+        ),
+    ],
+)
+def test_a_file_opened_with_an_error_inside_a_double_brace_literal_shows_it(
+    path: str, text: str
+) -> None:
+    """Not a template: the error is the code's, and hiding it would hide the file's errors."""
+    shown = syntax_shown(f"file:///p/{path}", text)
+    assert shown
+    assert all(f.severity is Severity.ERROR for f in shown)
+
+
+@pytest.mark.parametrize(
     ("path", "text", "typed"),
     [
         # Go composite literals look like template actions: {{1, 2}, {3, 4}}
