@@ -9,12 +9,12 @@ benchmarks.md, issue 16's third round):
 
 - A template saved under its output's extension (a Go template as ``common.css``, a Helm
   chart's ``.yaml``, a Jinja ``.html``) is not the language its name says: where an error
-  starts inside a template action (``{{ ... }}``, ``{% ... %}``, ``<% ... %>``) of a file
-  that has at least two of them when it is opened, the file is a template and none of the
-  errors it had then is reported (`looks_like_template`): the grammar cannot judge it, and
-  one hint per file would only repeat that. Only those: ``{{ ... }}`` is also a Go or C
-  composite literal and a JSX style object, so an error an edit brings in is reported as
-  usual, wherever it is.
+  starts inside a template action (``{{ ... }}``, ``{% ... %}``, ``<% ... %>``) of a file of
+  such a grammar that has at least two of them when it is opened (`looks_like_template`),
+  the file is judged as one whose compiler accepted it: under ``auto``, only the errors an
+  edit brings in are shown (`SyntaxMode.INTRODUCED`). ``{{ ... }}`` is also a Go or C
+  composite literal and a JSX style object, so Go, C and the like are never templates, and
+  in JavaScript an action holding a ``:`` is not one.
 - Where a grammar is known to reject valid code, narrowly (`grammar_fault`): a bare ``>`` in
   HTML text (valid HTML; tree-sitter-html takes every ``>`` for the end of a tag), and a
   Dockerfile ``RUN``/``CMD``/``ENTRYPOINT`` whose shell command starts with the ``[`` test
@@ -23,11 +23,11 @@ benchmarks.md, issue 16's third round):
   Makefile's escaped dollar ``$$(``, which tree-sitter-make reads as a variable reference.
 - Test data (`peer_lsp.rules.test_paths.is_test_data_path`: ``testdata/``, ``fixtures/``, a
   ``*data`` folder inside a test folder) holds invalid code on purpose (go/types' test files,
-  tomllib's invalid TOML): under ``testCode`` ``hint`` the errors it has when opened are
-  hints, as its rule findings are (``off``: not shown; ``normal``: errors). A test module
-  itself (``tests/test_app.py``) is code that should compile: its errors stay errors, or a
-  broken test file would pass ``peer check`` unnoticed. An error an edit brings in is
-  reported as usual.
+  tomllib's invalid TOML): under ``testCode`` ``hint`` its syntax errors are hints, as its
+  rule findings are (``off``: not shown; ``normal``: errors), whether the file was opened
+  with them or an edit brought them, so that a document's findings are those of its text.
+  A test module itself (``tests/test_app.py``) is code that should compile: its errors stay
+  errors, or a broken test file would pass ``peer check`` unnoticed.
 """
 
 from __future__ import annotations
@@ -423,24 +423,18 @@ class _Introduced:
     compiled_at_open: bool = False
     """The language's own compiler accepted the opening text: its errors are the grammar's."""
     template_at_open: bool = False
-    """The opening text is a template (`looks_like_template`): its errors are not shown."""
+    """The opening text is a template (`looks_like_template`): judged as INTRODUCED."""
     shown: frozenset[str] = frozenset()
 
 
-def _in_tests(
-    document: Document, test_code: str, at_open: frozenset[str], found: list[Finding]
-) -> list[Finding]:
-    """``found`` in a test file or fixture: the errors it had when opened are hints under
-    ``testCode`` ``hint`` and left out under ``off``; those an edit brought in stay errors,
-    and come first (so that the limit on findings never hides them)."""
+def _in_tests(document: Document, test_code: str, found: list[Finding]) -> list[Finding]:
+    """``found`` in test data: hints under ``testCode`` ``hint``, none under ``off``. Whatever
+    the edits that led to the text, so that a document's findings are those of its text."""
     if test_code == TEST_CODE_NORMAL or not found or not is_test_data_path(document.uri):
         return found
-    new = [f for f in found if f.fingerprint not in at_open]
     if test_code != TEST_CODE_HINT:
-        return new
-    return new + [
-        dataclasses.replace(f, severity=Severity.HINT) for f in found if f.fingerprint in at_open
-    ]
+        return []
+    return [dataclasses.replace(f, severity=Severity.HINT) for f in found]
 
 
 class SyntaxReporter:
@@ -489,13 +483,8 @@ class SyntaxReporter:
         if mode is SyntaxMode.OFF:
             return []
         limit = MAX_SYNTAX_FINDINGS
-        state = self._documents[document.uri]
-        if (
-            mode is SyntaxMode.INTRODUCED
-            or state.template_at_open
-            or (test_code != TEST_CODE_NORMAL and is_test_data_path(document.uri))
-        ):  # look past the errors there since open
-            limit += len(state.at_open)
+        if mode is SyntaxMode.INTRODUCED:  # look past the errors there since open
+            limit += len(self._documents[document.uri].at_open)
         found = syntax_findings(document, limit)
         return self._shown(document, setting, found, changed or (), test_code)
 
@@ -504,9 +493,11 @@ class SyntaxReporter:
 
     def mode_of(self, document: Document, setting: str) -> SyntaxMode:
         """The language's mode, but INTRODUCED under ``auto`` where the language's compiler
-        accepted the opening text: what the grammar calls an error there is its own fault."""
+        accepted the opening text, or the opening text is a template: what the grammar calls
+        an error there is its own fault."""
         state = self._documents.get(document.uri)
-        if setting == AUTO and state is not None and state.compiled_at_open:
+        judged = state is not None and (state.compiled_at_open or state.template_at_open)
+        if setting == AUTO and judged:
             return SyntaxMode.INTRODUCED
         return syntax_mode(setting, document.grammar)
 
@@ -523,9 +514,7 @@ class SyntaxReporter:
             return []
         state = self._documents[document.uri]
         if mode is SyntaxMode.ALL:
-            if state.template_at_open:
-                found = [f for f in found if f.fingerprint not in state.at_open]
-            return _in_tests(document, test_code, state.at_open, found)[:MAX_SYNTAX_FINDINGS]
+            return _in_tests(document, test_code, found)[:MAX_SYNTAX_FINDINGS]
         if hashlib.blake2b(document.data).digest() == state.text_at_open:
             # Back to the opening text (an undo): incremental error recovery may cut the
             # errors differently from the parse at open, but none of them is new.

@@ -179,9 +179,8 @@ class Settings:
     test_code: str = "hint"
     """Local rule findings in test files and fixtures (`test_x.py`, `x_test.go`, `x.spec.ts`,
     `XTest.java`, folders `tests`, `src/test`, `testdata`, `fixtures`, ...), and the syntax
-    errors test data (`testdata`, `fixtures`) has when opened: hint (shown as hints, without
-    hard-coded secrets, which tests hold on purpose), normal (like any other file) or off
-    (none)."""
+    errors of test data (`testdata`, `fixtures`): hint (shown as hints, without hard-coded
+    secrets, which tests hold on purpose), normal (like any other file) or off (none)."""
 
     review_languages: tuple[str, ...] = ()
     """Languages reviewed although peer cannot cut them into functions and classes (their
