@@ -552,11 +552,46 @@ def _in_loop(match: Match) -> bool:
                 not _bounded(node, match.data)
                 and not _ends_loop(match.report, node)
                 and not _used_after(match.report, node, match.data)
+                and not _timer_case(match.report, node, match.data)
             )
         if node.type in ("func_literal", "function_declaration", "method_declaration"):
             return False
         node = node.parent
     return False
+
+
+def _timer_case(defer: Node, loop: Node, data: bytes) -> bool:
+    """The ``defer`` sits in a ``select`` case receiving from ``t.C`` where ``t`` was only
+    given ``time.NewTimer(...)`` and the function never calls ``t.Reset``: the timer fires
+    once, so the case (and its defer) runs at most once however often the loop turns."""
+    node: Node | None = defer.parent
+    while node is not None and node != loop and node.type != "communication_case":
+        node = node.parent
+    if node is None or node == loop:
+        return False
+    received = node.child_by_field_name("communication")
+    if received is not None and received.type == "receive_statement":
+        received = received.child_by_field_name("right")
+    if received is None or received.type != "unary_expression":
+        return False
+    channel = received.child_by_field_name("operand")
+    if channel is None or channel.type != "selector_expression":
+        return False
+    timer = channel.child_by_field_name("operand")
+    field = channel.child_by_field_name("field")
+    if timer is None or field is None or timer.type != "identifier" or text(field, data) != "C":
+        return False
+    given = bindings(timer, data)
+    if len(given) != 1 or given[0].type != "call_expression":
+        return False
+    made = given[0].child_by_field_name("function")
+    function = enclosing_scope(loop, "go")
+    reset = text(timer, data) + ".Reset("
+    return (
+        made is not None
+        and text(made, data) == "time.NewTimer"
+        and reset.encode() not in data[function.start_byte : function.end_byte]
+    )
 
 
 def _used_after(defer: Node, loop: Node, data: bytes) -> bool:
