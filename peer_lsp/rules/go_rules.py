@@ -1363,6 +1363,7 @@ def _error_dropped(match: Match) -> bool:
         or _said_ignored(match)
         or _folder_for_later(match)
         or _key_checked_before(match)
+        or _zero_value_tested(match)
     )
 
 
@@ -1390,6 +1391,46 @@ def _said_ignored(match: Match) -> bool:
 
 
 _FOLDER_MAKERS = frozenset({"os.Mkdir", "os.MkdirAll"})
+
+
+_DECODERS = frozenset({"json.Unmarshal", "xml.Unmarshal", "yaml.Unmarshal", "toml.Unmarshal"})
+_ZERO_VALUES = frozenset({'""', "nil", "0", "false"})
+
+
+def _zero_value_tested(match: Match) -> bool:
+    """``json.Unmarshal(data, &cfg)`` whose very next statement is an ``if`` comparing
+    ``cfg`` (or a field of it) with its zero value (``if cfg.ImportPath != ""``): a failed
+    decode leaves the zero value, and the test right after treats it as "nothing found",
+    the best-effort probe of an optional file (cmd/go's Godeps.json lookup)."""
+    if match.text("fn") not in _DECODERS:
+        return False
+    call = match.report.named_children[0] if match.report.named_child_count else None
+    args = arguments_of(call) if call is not None else []
+    target = args[-1] if args else None
+    if target is None or target.type != "unary_expression" or text(target, match.data)[:1] != "&":
+        return False
+    name = target.child_by_field_name("operand")
+    if name is None or name.type != "identifier":
+        return False
+    following = match.report.next_named_sibling
+    condition = following.child_by_field_name("condition") if following is not None else None
+    if condition is None or condition.type != "binary_expression":
+        return False
+    left = condition.child_by_field_name("left")
+    right = condition.child_by_field_name("right")
+    operator = condition.child_by_field_name("operator")
+    while left is not None and left.type == "selector_expression":
+        left = left.child_by_field_name("operand")
+    return (
+        following is not None
+        and following.type == "if_statement"
+        and left is not None
+        and text(left, match.data) == text(name, match.data)
+        and operator is not None
+        and operator.type in ("==", "!=")
+        and right is not None
+        and text(right, match.data) in _ZERO_VALUES
+    )
 
 
 def _folder_for_later(match: Match) -> bool:
