@@ -562,8 +562,8 @@ def _in_loop(match: Match) -> bool:
 
 def _timer_case(defer: Node, loop: Node, data: bytes) -> bool:
     """The ``defer`` sits in a ``select`` case receiving from ``t.C`` where ``t`` was only
-    given ``time.NewTimer(...)`` and the function never calls ``t.Reset``: the timer fires
-    once, so the case (and its defer) runs at most once however often the loop turns."""
+    given ``time.NewTimer(...)`` and the function calls ``t.Reset`` only under a true
+    ``t.Stop()`` (`_after_stop`): the timer fires once, so the case (and its defer) runs at most once however often the loop turns."""
     node: Node | None = defer.parent
     while node is not None and node != loop and node.type != "communication_case":
         node = node.parent
@@ -585,13 +585,31 @@ def _timer_case(defer: Node, loop: Node, data: bytes) -> bool:
     if len(given) != 1 or given[0].type != "call_expression":
         return False
     made = given[0].child_by_field_name("function")
+    if made is None or text(made, data) != "time.NewTimer":
+        return False
+    name = text(timer, data)
     function = enclosing_scope(loop, "go")
-    reset = text(timer, data) + ".Reset("
-    return (
-        made is not None
-        and text(made, data) == "time.NewTimer"
-        and reset.encode() not in data[function.start_byte : function.end_byte]
+    if f"{name}.Reset(".encode() not in data[function.start_byte : function.end_byte]:
+        return True
+    return all(
+        _after_stop(call, name, data)
+        for call in descendants(function)
+        if call.type == "call_expression"
+        and (called := call.child_by_field_name("function")) is not None
+        and text(called, data) == f"{name}.Reset"
     )
+
+
+def _after_stop(reset: Node, timer: str, data: bytes) -> bool:
+    """``t.Reset`` inside ``if ... t.Stop() ...``: ``Stop`` is true only while the timer has
+    not fired, so the reset moves the one firing rather than adding another."""
+    node: Node | None = reset.parent
+    while node is not None and node.type not in ("func_literal", "function_declaration"):
+        condition = node.child_by_field_name("condition") if node.type == "if_statement" else None
+        if condition is not None and f"{timer}.Stop()" in text(condition, data):
+            return True
+        node = node.parent
+    return False
 
 
 def _used_after(defer: Node, loop: Node, data: bytes) -> bool:
