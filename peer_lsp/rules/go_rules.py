@@ -563,7 +563,8 @@ def _in_loop(match: Match) -> bool:
 def _timer_case(defer: Node, loop: Node, data: bytes) -> bool:
     """The ``defer`` sits in a ``select`` case receiving from ``t.C`` where ``t`` was only
     given ``time.NewTimer(...)`` and the function calls ``t.Reset`` only under a true
-    ``t.Stop()`` (`_after_stop`): the timer fires once, so the case (and its defer) runs at most once however often the loop turns."""
+    ``t.Stop()`` (`_after_stop`): the timer fires once, so the case (and its defer) runs
+    at most once however often the loop turns."""
     node: Node | None = defer.parent
     while node is not None and node != loop and node.type != "communication_case":
         node = node.parent
