@@ -552,9 +552,63 @@ def _in_loop(match: Match) -> bool:
                 not _bounded(node, match.data)
                 and not _ends_loop(match.report, node)
                 and not _used_after(match.report, node, match.data)
+                and not _timer_case(match.report, node, match.data)
             )
         if node.type in ("func_literal", "function_declaration", "method_declaration"):
             return False
+        node = node.parent
+    return False
+
+
+def _timer_case(defer: Node, loop: Node, data: bytes) -> bool:
+    """The ``defer`` sits in a ``select`` case receiving from ``t.C`` where ``t`` was only
+    given ``time.NewTimer(...)`` and the function calls ``t.Reset`` only under a true
+    ``t.Stop()`` (`_after_stop`): the timer fires once, so the case (and its defer) runs
+    at most once however often the loop turns."""
+    node: Node | None = defer.parent
+    while node is not None and node != loop and node.type != "communication_case":
+        node = node.parent
+    if node is None or node == loop:
+        return False
+    received = node.child_by_field_name("communication")
+    if received is not None and received.type == "receive_statement":
+        received = received.child_by_field_name("right")
+    if received is None or received.type != "unary_expression":
+        return False
+    channel = received.child_by_field_name("operand")
+    if channel is None or channel.type != "selector_expression":
+        return False
+    timer = channel.child_by_field_name("operand")
+    field = channel.child_by_field_name("field")
+    if timer is None or field is None or timer.type != "identifier" or text(field, data) != "C":
+        return False
+    given = bindings(timer, data)
+    if len(given) != 1 or given[0].type != "call_expression":
+        return False
+    made = given[0].child_by_field_name("function")
+    if made is None or text(made, data) != "time.NewTimer":
+        return False
+    name = text(timer, data)
+    function = enclosing_scope(loop, "go")
+    if f"{name}.Reset(".encode() not in data[function.start_byte : function.end_byte]:
+        return True
+    return all(
+        _after_stop(call, name, data)
+        for call in descendants(function)
+        if call.type == "call_expression"
+        and (called := call.child_by_field_name("function")) is not None
+        and text(called, data) == f"{name}.Reset"
+    )
+
+
+def _after_stop(reset: Node, timer: str, data: bytes) -> bool:
+    """``t.Reset`` inside ``if ... t.Stop() ...``: ``Stop`` is true only while the timer has
+    not fired, so the reset moves the one firing rather than adding another."""
+    node: Node | None = reset.parent
+    while node is not None and node.type not in ("func_literal", "function_declaration"):
+        condition = node.child_by_field_name("condition") if node.type == "if_statement" else None
+        if condition is not None and f"{timer}.Stop()" in text(condition, data):
+            return True
         node = node.parent
     return False
 
@@ -1328,6 +1382,7 @@ def _error_dropped(match: Match) -> bool:
         or _said_ignored(match)
         or _folder_for_later(match)
         or _key_checked_before(match)
+        or _zero_value_tested(match)
     )
 
 
@@ -1355,6 +1410,46 @@ def _said_ignored(match: Match) -> bool:
 
 
 _FOLDER_MAKERS = frozenset({"os.Mkdir", "os.MkdirAll"})
+
+
+_DECODERS = frozenset({"json.Unmarshal", "xml.Unmarshal", "yaml.Unmarshal", "toml.Unmarshal"})
+_ZERO_VALUES = frozenset({'""', "nil", "0", "false"})
+
+
+def _zero_value_tested(match: Match) -> bool:
+    """``json.Unmarshal(data, &cfg)`` whose very next statement is an ``if`` comparing
+    ``cfg`` (or a field of it) with its zero value (``if cfg.ImportPath != ""``): a failed
+    decode leaves the zero value, and the test right after treats it as "nothing found",
+    the best-effort probe of an optional file (cmd/go's Godeps.json lookup)."""
+    if match.text("fn") not in _DECODERS:
+        return False
+    call = match.report.named_children[0] if match.report.named_child_count else None
+    args = arguments_of(call) if call is not None else []
+    target = args[-1] if args else None
+    if target is None or target.type != "unary_expression" or text(target, match.data)[:1] != "&":
+        return False
+    name = target.child_by_field_name("operand")
+    if name is None or name.type != "identifier":
+        return False
+    following = match.report.next_named_sibling
+    condition = following.child_by_field_name("condition") if following is not None else None
+    if condition is None or condition.type != "binary_expression":
+        return False
+    left = condition.child_by_field_name("left")
+    right = condition.child_by_field_name("right")
+    operator = condition.child_by_field_name("operator")
+    while left is not None and left.type == "selector_expression":
+        left = left.child_by_field_name("operand")
+    return (
+        following is not None
+        and following.type == "if_statement"
+        and left is not None
+        and text(left, match.data) == text(name, match.data)
+        and operator is not None
+        and operator.type in ("==", "!=")
+        and right is not None
+        and text(right, match.data) in _ZERO_VALUES
+    )
 
 
 def _folder_for_later(match: Match) -> bool:
@@ -1606,9 +1701,11 @@ RULES: tuple[Rule, ...] = (
             " reported, nor is `os.Setenv`/`os.Unsetenv` of a literal key or of a key an"
             " earlier checked `os.Setenv` accepted (they fail only on a malformed key), a call"
             " a comment marks as ignored on purpose (`// best effort`, `// ignore errors`),"
-            " or an `os.MkdirAll` made for a later step that uses the same path and keeps its"
+            " an `os.MkdirAll` made for a later step that uses the same path and keeps its"
             " result (`f, err := os.Create(path)`: that error says the folder is"
-            " missing).\n\n"
+            " missing), or a `json.Unmarshal(b, &v)` whose next statement tests `v` (or a"
+            " field) against its zero value (a best-effort probe: a failed decode leaves"
+            " the zero value).\n\n"
             "**Fix:** `if err := json.Unmarshal(b, &v); err != nil { return err }`; where"
             " ignoring is really intended, say so with `_ = f()` and a comment.\n\n"
             "Reference: CWE-252 (Unchecked Return Value); errcheck."
@@ -1629,8 +1726,10 @@ RULES: tuple[Rule, ...] = (
             "Deferred calls run when the surrounding function returns, not at the end of the"
             " loop iteration. `defer f.Close()` in a loop over files keeps every file open"
             " until the loop and the function finish, and can run out of descriptors. Not"
-            " reported: a loop over a few values (a literal list of up to 4, `i < 3`), and a"
-            " defer followed in its block by a `return` or `break` (the loop ends there), and"
+            " reported: a loop over a few values (a literal list of up to 4, `i < 3`), a"
+            " defer followed in its block by a `return` or `break` (the loop ends there), a"
+            " defer in a `select` case on a one-shot `time.NewTimer` (reset only under a true"
+            " `Stop()`), and"
             " a defer releasing an element of a collection (`fd[i]`) the function uses after"
             " the loop (the resources must stay open together until then).\n\n"
             "**Fix:** move the body into a function (or a closure called each iteration) that"
