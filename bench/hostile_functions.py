@@ -27,63 +27,62 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+import typing
 from pathlib import Path
 
 
-def python_source(sinks: int) -> str:
-    body = "".join(
-        f"    cmd{i} = 'ls ' + x\n    os.system(cmd{i})\n"
-        f"    q{i} = 'SELECT * FROM t WHERE a = ' + x\n    db.execute(q{i})\n"
-        f"    h{i} = hashlib.md5(password.encode()).hexdigest()\n"
-        for i in range(sinks)
-    )
-    return f"import hashlib\nimport os\n\n\ndef big(x, db, password):\n{body}"
+class Shape(typing.NamedTuple):
+    """One language's file: what comes before the function's body, one repetition of the
+    body (``{i}``: its number, ``{k}``: its number modulo 5), and what closes the file."""
+
+    name: str
+    head: str
+    sink: str
+    tail: str
+
+    def source(self, sinks: int) -> str:
+        body = "".join(
+            self.sink.replace("{i}", str(i)).replace("{k}", str(i % 5)) for i in range(sinks)
+        )
+        return self.head + body + self.tail
 
 
-def javascript_source(sinks: int) -> str:
-    body = "".join(
-        f"  const c{i} = 'ls ' + req.query.x;\n  cp.exec(c{i});\n"
-        f"  const q{i} = 'SELECT * FROM t WHERE a = ' + req.query.x;\n  db.query(q{i});\n"
-        f"  el.innerHTML = q{i};\n"
-        for i in range(sinks)
-    )
-    return f"const cp = require('child_process');\nfunction big(req, db, el) {{\n{body}}}\n"
-
-
-def java_source(sinks: int) -> str:
-    body = "".join(
-        f'    String q{i} = "SELECT * FROM t WHERE a = " + x;\n    st.executeQuery(q{i});\n'
-        f'    Runtime.getRuntime().exec("ls " + x);\n    if (x == "a{i}") {{ }}\n'
-        for i in range(sinks)
-    )
-    return (
-        "import java.sql.*;\nclass Big {\n"
-        f"  void big(String x, Statement st) throws Exception {{\n{body}  }}\n}}\n"
-    )
-
-
-def go_source(sinks: int) -> str:
-    body = "".join(
-        f'\tq{i} := "SELECT * FROM t WHERE a = " + x\n\tdb.Query(q{i})\n'
-        f"\th{i} := md5.New()\n\th{i}.Write([]byte(password))\n"
-        f"\tusers[{i % 5}].Password = hex.EncodeToString(h{i}.Sum(nil))\n"
-        f'\tvar b{i} strings.Builder\n\tb{i}.WriteString("SELECT * FROM t WHERE a = ")\n'
-        f"\tb{i}.WriteString(x)\n\tdb.Query(b{i}.String())\n"
-        for i in range(sinks)
-    )
-    imports = '\t"crypto/md5"\n\t"database/sql"\n\t"encoding/hex"\n\t"strings"\n'
-    return (
-        f"package p\n\nimport (\n{imports})\n\ntype User struct{{ Password string }}\n\n"
-        f"func Big(db *sql.DB, x, password string, users []User) {{\n{body}}}\n"
-    )
-
-
-SOURCES: dict[str, tuple[str, Callable[[int], str]]] = {
-    "python": ("big.py", python_source),
-    "javascript": ("big.js", javascript_source),
-    "java": ("Big.java", java_source),
-    "go": ("big.go", go_source),
+SHAPES: dict[str, Shape] = {
+    "python": Shape(
+        "big.py",
+        "import hashlib\nimport os\n\n\ndef big(x, db, password):\n",
+        "    cmd{i} = 'ls ' + x\n    os.system(cmd{i})\n"
+        "    q{i} = 'SELECT * FROM t WHERE a = ' + x\n    db.execute(q{i})\n"
+        "    h{i} = hashlib.md5(password.encode()).hexdigest()\n",
+        "",
+    ),
+    "javascript": Shape(
+        "big.js",
+        "const cp = require('child_process');\nfunction big(req, db, el) {\n",
+        "  const c{i} = 'ls ' + req.query.x;\n  cp.exec(c{i});\n"
+        "  const q{i} = 'SELECT * FROM t WHERE a = ' + req.query.x;\n  db.query(q{i});\n"
+        "  el.innerHTML = q{i};\n",
+        "}\n",
+    ),
+    "java": Shape(
+        "Big.java",
+        "import java.sql.*;\nclass Big {\n  void big(String x, Statement st) throws Exception {\n",
+        '    String q{i} = "SELECT * FROM t WHERE a = " + x;\n    st.executeQuery(q{i});\n'
+        '    Runtime.getRuntime().exec("ls " + x);\n    if (x == "a{i}") { }\n',
+        "  }\n}\n",
+    ),
+    "go": Shape(
+        "big.go",
+        'package p\n\nimport (\n\t"crypto/md5"\n\t"database/sql"\n\t"encoding/hex"\n'
+        '\t"strings"\n)\n\ntype User struct{ Password string }\n\n'
+        "func Big(db *sql.DB, x, password string, users []User) {\n",
+        '\tq{i} := "SELECT * FROM t WHERE a = " + x\n\tdb.Query(q{i})\n'
+        "\th{i} := md5.New()\n\th{i}.Write([]byte(password))\n"
+        "\tusers[{k}].Password = hex.EncodeToString(h{i}.Sum(nil))\n"
+        '\tvar b{i} strings.Builder\n\tb{i}.WriteString("SELECT * FROM t WHERE a = ")\n'
+        "\tb{i}.WriteString(x)\n\tdb.Query(b{i}.String())\n",
+        "}\n",
+    ),
 }
 
 
@@ -106,7 +105,7 @@ def check(path: Path) -> tuple[float, collections.Counter[str]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sinks", type=int, default=1400, help="repetitions in the function")
-    parser.add_argument("--languages", nargs="+", choices=sorted(SOURCES), default=list(SOURCES))
+    parser.add_argument("--languages", nargs="+", choices=sorted(SHAPES), default=list(SHAPES))
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     args = parser.parse_args(argv)
@@ -114,9 +113,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"load average before: {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory(prefix="peer-hostile-") as tmp:
         for language in args.languages:
-            name, source = SOURCES[language]
-            path = Path(tmp) / name
-            text = source(args.sinks)
+            shape = SHAPES[language]
+            path = Path(tmp) / shape.name
+            text = shape.source(args.sinks)
             path.write_text(text, encoding="utf-8")
             times, rules = [], collections.Counter[str]()
             for _ in range(args.runs):
