@@ -148,23 +148,17 @@ def run_explain(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     try:
         read = read_target(args, PROG)
-        target, settings, base, shown, text = (
-            read.target,
-            read.settings,
-            read.base,
-            read.shown,
-            read.text,
-        )
+        target = read.target
         use_model = not args.no_model
         with HeadlessReviewer(  # asked about this line: reviewed whether worth it or not
-            settings, root=base, prog=PROG, use_model=use_model, every_file=True
+            read.settings, root=read.base, prog=PROG, use_model=use_model, every_file=True
         ) as rv:
-            load_for_run(rv.engine, target.path, settings.plugins, PROG)
+            load_for_run(rv.engine, target.path, read.settings.plugins, PROG)
             select = functools.partial(unit_at, line=target.line - 1)
             path = model_path(target.path, rv.root)
-            analysis = rv.analyse(file_uri(target.path), text, path, select)
+            analysis = rv.analyse(file_uri(target.path), read.text, path, select)
             failed = bool(rv.unreviewed)
-            _explain(rv, analysis, path, shown, target.line - 1, failed)
+            _explain(rv, analysis, path, read.shown, target.line - 1, failed)
             return not_reviewed_exit(rv, args.allow_unreviewed, EXIT_OK)
     except (UsageError, ProviderSetupError) as error:
         return usage_error(error.messages, PROG)

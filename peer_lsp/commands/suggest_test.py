@@ -87,20 +87,14 @@ def _run(args: argparse.Namespace) -> int:
         if output is not None and output.exists() and not args.force:
             raise UsageError([f"{output} exists: name another file, or add --force"])
         read = read_target(args, PROG)
-        target, settings, base, shown, text = (
-            read.target,
-            read.settings,
-            read.base,
-            read.shown,
-            read.text,
-        )
+        target = read.target
         with HeadlessReviewer(
-            settings, root=base, prog=PROG, use_model=True, every_file=True
+            read.settings, root=read.base, prog=PROG, use_model=True, every_file=True
         ) as rv:
             if not rv.uses_model:
                 raise UsageError(["a test is written by a model: configure a provider first"])
-            load_for_run(rv.engine, target.path, settings.plugins, PROG)  # project rules too
-            return _suggest(args, rv, target.path, text, target.line - 1, shown, output)
+            load_for_run(rv.engine, target.path, read.settings.plugins, PROG)  # project rules too
+            return _suggest(args, rv, target.path, read.text, target.line - 1, read.shown, output)
     except (UsageError, ProviderSetupError) as error:
         return usage_error(error.messages, PROG)
     except KeyboardInterrupt:

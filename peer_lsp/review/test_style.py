@@ -226,6 +226,23 @@ class _Finder:
                     return max(matches, key=lambda p: _affinity(p, folder, names))
         return None
 
+    def example(
+        self,
+        source: Path,
+        folders: Sequence[str],
+        language: str,
+        own_names: Iterable[str],
+        any_name: re.Pattern[str],
+    ) -> tuple[Path | None, bool]:
+        """The test to show as an example: the source's own (one of ``own_names``), else any
+        test whose name ``any_name`` matches; and whether it is the source's own."""
+        names = set(own_names)
+        own = self.first(source, folders, _tests(language, names.__contains__))
+        if own is not None:
+            return own, True
+        named = _tests(language, lambda name: bool(any_name.match(name)))
+        return self.first(source, folders, named), False
+
     def _matches(self, folder: Path, wanted: Callable[[Path], bool]) -> Iterator[Path]:
         return (path for path in self.files(folder, deep=True) if wanted(path))
 
@@ -304,12 +321,8 @@ _PY_TEST_NAME = re.compile(r"^(?:test_.*|.*_test)\.py$")
 
 def _python(source: Path, top: Path, finder: _Finder) -> TestStyle:
     stem = _stem(source)
-    names = {f"test_{stem}.py", f"{stem}_test.py"}
-    example = finder.first(source, _PY_TEST_FOLDERS, _tests("python", names.__contains__))
-    own = example is not None
-    if example is None:
-        named = _tests("python", lambda name: bool(_PY_TEST_NAME.match(name)))
-        example = finder.first(source, _PY_TEST_FOLDERS, named)
+    names = (f"test_{stem}.py", f"{stem}_test.py")
+    example, own = finder.example(source, _PY_TEST_FOLDERS, "python", names, _PY_TEST_NAME)
     text = _read(example) if example is not None else ""
     evidence: list[str] = []
     config = _pytest_config(source, top)
@@ -398,12 +411,8 @@ def _javascript(source: Path, language: str, top: Path, finder: _Finder) -> Test
     stem = _stem(source)
     ext = source.suffix.lstrip(".") or ("ts" if language != "javascript" else "js")
     exts = dict.fromkeys([ext, "ts", "tsx", "js", "jsx", "mjs", "cjs", "mts"])
-    names = {f"{stem}.{infix}.{e}" for infix in ("test", "spec") for e in exts}
-    example = finder.first(source, _JS_TEST_FOLDERS, _tests("javascript", names.__contains__))
-    own = example is not None
-    if example is None:
-        named = _tests("javascript", lambda name: bool(_JS_TEST_NAME.match(name)))
-        example = finder.first(source, _JS_TEST_FOLDERS, named)
+    names = [f"{stem}.{infix}.{e}" for infix in ("test", "spec") for e in exts]
+    example, own = finder.example(source, _JS_TEST_FOLDERS, "javascript", names, _JS_TEST_NAME)
     text = _read(example) if example is not None else ""
     package_path = _find_config(source, top, ["package.json"])
     package = _package(package_path)
@@ -537,12 +546,8 @@ _JAVA_TEST_NAME = re.compile(r"^(?:\w+Tests?|Test\w+)\.java$")
 
 def _java(source: Path, top: Path, finder: _Finder) -> TestStyle:
     stem = source.stem
-    names = {f"{stem}Test.java", f"{stem}Tests.java", f"Test{stem}.java"}
-    example = finder.first(source, _JAVA_TEST_FOLDERS, _tests("java", names.__contains__))
-    own = example is not None
-    if example is None:
-        named = _tests("java", lambda name: bool(_JAVA_TEST_NAME.match(name)))
-        example = finder.first(source, _JAVA_TEST_FOLDERS, named)
+    names = (f"{stem}Test.java", f"{stem}Tests.java", f"Test{stem}.java")
+    example, own = finder.example(source, _JAVA_TEST_FOLDERS, "java", names, _JAVA_TEST_NAME)
     text = _read(example) if example is not None else ""
     framework, evidence = "", []
     for name, pattern in _JAVA_IMPORTS:
